@@ -1,0 +1,1 @@
+"""Business-hours teardown of one environment: ECS services, RDS and NAT instances."""

@@ -1,0 +1,48 @@
+"""Stops and starts the environment's RDS instance."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .errors import SchedulerError
+
+STOPPED_STATES = frozenset({"stopped", "stopping"})
+STARTING_STATES = frozenset({"starting", "available"})
+
+
+def database_status(rds: Any, instance_id: str) -> str:
+    response = rds.describe_db_instances(DBInstanceIdentifier=instance_id)
+    instances = response.get("DBInstances", [])
+    if not instances:
+        raise SchedulerError(f"RDS instance {instance_id!r} was not returned by DescribeDBInstances")
+    return str(instances[0]["DBInstanceStatus"])
+
+
+def stop_database(rds: Any, instance_id: str) -> str:
+    """Stops an available instance. This also re-stops an instance that AWS started
+    by itself after seven days stopped: it is simply 'available' again."""
+    status = database_status(rds, instance_id)
+    if status in STOPPED_STATES:
+        return f"already-{status}"
+    if status != "available":
+        raise SchedulerError(f"RDS instance {instance_id!r} cannot be stopped while {status!r}; "
+                             "the next scheduled stop will retry")
+    rds.stop_db_instance(DBInstanceIdentifier=instance_id)
+    return "stopping"
+
+
+def start_database(rds: Any, instance_id: str) -> str:
+    status = database_status(rds, instance_id)
+    if status in STARTING_STATES:
+        return f"already-{status}"
+    if status != "stopped":
+        raise SchedulerError(f"RDS instance {instance_id!r} cannot be started while {status!r}; "
+                             "the next scheduled start will retry")
+    rds.start_db_instance(DBInstanceIdentifier=instance_id)
+    return "starting"
+
+
+def wait_until_available(rds: Any, instance_id: str, wait: Callable[[Callable[[], bool]], bool]) -> None:
+    if not wait(lambda: database_status(rds, instance_id) == "available"):
+        raise SchedulerError(f"RDS instance {instance_id!r} was not available within START_WAIT_SECONDS; "
+                             "services were left stopped and the next start will continue")

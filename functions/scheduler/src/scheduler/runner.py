@@ -1,0 +1,216 @@
+"""Stop and start of one environment, in the order that keeps it consistent.
+
+stop:  ECS services to zero (each count remembered first) -> RDS instance -> NAT instances
+start: NAT instances -> RDS instance, waited until available -> ECS services restored,
+       waited until their running count matches the desired count
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from . import database, ecs_services, guard, nat_instances
+from .config import Config
+from .desired_counts import DesiredCountStore
+from .errors import ActionFailedError, RequestError, SchedulerError
+from .jsonlog import JsonLog
+from .request import Action, Request
+from .waiting import Deadline
+
+AWS_ERRORS = (ClientError, BotoCoreError, SchedulerError)
+
+
+@dataclass(frozen=True)
+class Clients:
+    ecs: Any
+    rds: Any
+    ssm: Any
+    ec2: Any
+
+
+def describe_error(error: Exception) -> str:
+    if isinstance(error, ClientError):
+        details = error.response.get("Error", {})
+        operation = getattr(error, "operation_name", "AWS call")
+        return f"{operation} failed with {details.get('Code', 'error')}: {details.get('Message', '')}".rstrip(": ")
+    return str(error)
+
+
+@dataclass
+class Outcome:
+    """Collects what was done and what failed, logging one JSON line per step."""
+
+    action: Action
+    environment: str
+    log: JsonLog
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def done(self, target: str, name: str, outcome: str, **extra: Any) -> None:
+        self.log.info(f"{target} {name}: {outcome}", target=target, name=name, outcome=outcome, **extra)
+        self.steps.append({"target": target, "name": name, "outcome": outcome, **extra})
+
+    def failed(self, target: str, name: str, error: Exception) -> None:
+        reason = describe_error(error)
+        self.log.error(f"{target} {name}: {reason}", target=target, name=name, outcome="failed", error=reason)
+        self.failures.append(f"{target} {name}: {reason}")
+
+    def finish(self, **summary: Any) -> dict[str, Any]:
+        if self.failures:
+            raise ActionFailedError(self.action.value, self.failures)
+        return {"action": self.action.value, "environment": self.environment, "steps": self.steps, **summary}
+
+
+def handle(request: Request, config: Config, clients: Clients, log: JsonLog, deadline: Deadline) -> dict[str, Any]:
+    if request.environment != config.environment:
+        raise RequestError(f"event is for environment {request.environment!r} but this function manages "
+                           f"{config.environment!r}")
+    tag = guard.ensure_allowed(clients.ecs, config)
+    log.info("guard passed", target="ecs-cluster", name=config.cluster_name, environment_tag=tag,
+             allow_production=config.allow_production)
+    outcome = Outcome(request.action, config.environment, log)
+    store = DesiredCountStore(clients.ssm, config.state_parameter_prefix)
+    if request.action is Action.STOP:
+        return stop_environment(config, clients, store, outcome)
+    return start_environment(config, clients, store, outcome, deadline)
+
+
+def stop_environment(config: Config, clients: Clients, store: DesiredCountStore,
+                     outcome: Outcome) -> dict[str, Any]:
+    for service in _current_services(config, clients, outcome):
+        _stop_service(config, clients, store, service, outcome)
+    if config.db_instance_id:
+        _step(outcome, "rds-instance", config.db_instance_id,
+              lambda: database.stop_database(clients.rds, config.db_instance_id))
+    if config.nat_instance_ids:
+        _step(outcome, "ec2-instance", ",".join(config.nat_instance_ids),
+              lambda: _stopped_nat(clients, config))
+    return outcome.finish()
+
+
+def start_environment(config: Config, clients: Clients, store: DesiredCountStore, outcome: Outcome,
+                      deadline: Deadline) -> dict[str, Any]:
+    if config.nat_instance_ids:
+        _step(outcome, "ec2-instance", ",".join(config.nat_instance_ids), lambda: _started_nat(clients, config))
+    if config.db_instance_id and not _database_ready(config, clients, outcome, deadline):
+        return outcome.finish()
+    services = _current_services(config, clients, outcome)
+    remembered = _remembered_counts(store, outcome) if services else {}
+    running = [s.arn for s in services if _start_service(config, clients, s, remembered, outcome)]
+    healthy = _wait_for_services(config, clients, running, outcome, deadline)
+    return outcome.finish(healthy=healthy)
+
+
+def _step(outcome: Outcome, target: str, name: str, action: Any) -> bool:
+    try:
+        outcome.done(target, name, action())
+        return True
+    except AWS_ERRORS as error:
+        outcome.failed(target, name, error)
+        return False
+
+
+def _stopped_nat(clients: Clients, config: Config) -> str:
+    nat_instances.stop_instances(clients.ec2, config.nat_instance_ids)
+    return "stopping"
+
+
+def _started_nat(clients: Clients, config: Config) -> str:
+    nat_instances.start_instances(clients.ec2, config.nat_instance_ids)
+    return "starting"
+
+
+def _current_services(config: Config, clients: Clients, outcome: Outcome) -> list[ecs_services.ServiceState]:
+    try:
+        arns = ecs_services.list_service_arns(clients.ecs, config.cluster_name)
+        return ecs_services.describe_services(clients.ecs, config.cluster_name, arns)
+    except AWS_ERRORS as error:
+        outcome.failed("ecs-cluster", config.cluster_name, error)
+        return []
+
+
+def _stop_service(config: Config, clients: Clients, store: DesiredCountStore,
+                  service: ecs_services.ServiceState, outcome: Outcome) -> None:
+    if service.desired == 0:
+        outcome.done("ecs-service", service.name, "already-stopped")
+        return
+    try:
+        store.remember(service.name, service.desired)  # first: a count never remembered is lost
+        ecs_services.set_desired_count(clients.ecs, config.cluster_name, service.name, 0)
+        outcome.done("ecs-service", service.name, "scaled-to-zero", previous_desired_count=service.desired)
+    except AWS_ERRORS as error:
+        outcome.failed("ecs-service", service.name, error)
+
+
+def _database_ready(config: Config, clients: Clients, outcome: Outcome, deadline: Deadline) -> bool:
+    instance_id = config.db_instance_id or ""
+    try:
+        status = database.start_database(clients.rds, instance_id)
+        outcome.done("rds-instance", instance_id, status)
+        if status != "already-available":
+            database.wait_until_available(clients.rds, instance_id, deadline.wait_for)
+            outcome.done("rds-instance", instance_id, "available")
+        return True
+    except AWS_ERRORS as error:
+        outcome.failed("rds-instance", instance_id, error)
+        return False
+
+
+def _remembered_counts(store: DesiredCountStore, outcome: Outcome) -> dict[str, int]:
+    try:
+        return store.recall_all()
+    except AWS_ERRORS as error:
+        outcome.failed("ssm-parameters", store.parameter_name("*"), error)
+        return {}
+
+
+def _start_service(config: Config, clients: Clients, service: ecs_services.ServiceState,
+                   remembered: dict[str, int], outcome: Outcome) -> bool:
+    """Restores one service; True when it is now meant to run tasks."""
+    if service.desired > 0:
+        outcome.done("ecs-service", service.name, "already-running", desired_count=service.desired)
+        return True
+    count = remembered.get(service.name, 0)
+    if count == 0:
+        outcome.log.warning(f"ecs-service {service.name}: no remembered desired count, left at 0",
+                            target="ecs-service", name=service.name, outcome="no-remembered-count")
+        return False
+    try:
+        ecs_services.set_desired_count(clients.ecs, config.cluster_name, service.name, count)
+        outcome.done("ecs-service", service.name, "restored", desired_count=count)
+        return True
+    except AWS_ERRORS as error:
+        outcome.failed("ecs-service", service.name, error)
+        return False
+
+
+def _wait_for_services(config: Config, clients: Clients, arns: list[str], outcome: Outcome,
+                       deadline: Deadline) -> bool:
+    """Waits, within what is left of START_WAIT_SECONDS, until every service that should run
+    has its desired number of tasks running (ECS counts a task behind the ALB only once its
+    health check passes). Not being steady in time is a warning: ECS keeps going."""
+    if not arns:
+        return True
+    last: list[ecs_services.ServiceState] = []
+
+    def all_steady() -> bool:
+        nonlocal last
+        last = ecs_services.describe_services(clients.ecs, config.cluster_name, arns)
+        return all(s.steady for s in last)
+
+    try:
+        steady = deadline.wait_for(all_steady)
+    except AWS_ERRORS as error:
+        outcome.failed("ecs-cluster", config.cluster_name, error)
+        return False
+    for service in last:
+        if service.steady:
+            outcome.done("ecs-service", service.name, "healthy", running_count=service.running)
+        else:
+            outcome.log.warning(f"ecs-service {service.name}: not steady within START_WAIT_SECONDS",
+                                target="ecs-service", name=service.name, outcome="not-yet-healthy",
+                                running_count=service.running, desired_count=service.desired)
+    return steady

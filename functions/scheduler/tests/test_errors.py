@@ -1,0 +1,115 @@
+"""API errors: each failed step is reported by name and code; the other steps still run,
+except that services are never started without an available database."""
+
+import pytest
+
+from conftest import CLUSTER, DB_ID, PREFIX
+from scheduler.errors import ActionFailedError
+
+STOP = {"action": "stop", "environment": "dev"}
+START = {"action": "start", "environment": "dev"}
+
+
+def test_throttled_update_of_one_service_does_not_stop_the_others(aws, invoke):
+    aws.cluster()
+    aws.list_services(["frontend", "product-service"])
+    aws.describe_services({"frontend": (1, 1), "product-service": (1, 1)})
+    aws.put_parameter("frontend", 1)
+    aws.error("ecs", "update_service", "ThrottlingException", "Rate exceeded",
+              {"cluster": CLUSTER, "service": "frontend", "desiredCount": 0})
+    aws.put_parameter("product-service", 1)
+    aws.update_service("product-service", 0)
+    aws.db_status("available")
+    aws.stop_db()
+
+    with pytest.raises(ActionFailedError) as raised:
+        invoke(STOP)
+
+    assert raised.value.failures == [
+        "ecs-service frontend: UpdateService failed with ThrottlingException: Rate exceeded"]
+    assert aws.calls[-2:] == [("rds", "DescribeDBInstances"), ("rds", "StopDBInstance")]
+    aws.assert_all_used()
+
+
+def test_a_count_that_cannot_be_remembered_keeps_the_service_running(aws, invoke):
+    aws.cluster()
+    aws.list_services(["frontend"])
+    aws.describe_services({"frontend": (1, 1)})
+    aws.error("ssm", "put_parameter", "ThrottlingException", "Rate exceeded", None)
+    aws.db_status("stopped")
+
+    with pytest.raises(ActionFailedError, match="PutParameter failed with ThrottlingException"):
+        invoke(STOP)
+
+    assert ("ecs", "UpdateService") not in aws.calls
+    aws.assert_all_used()
+
+
+def test_invalid_db_state_on_stop_is_reported_after_services_are_stopped(aws, invoke):
+    aws.cluster()
+    aws.list_services(["frontend"])
+    aws.describe_services({"frontend": (1, 1)})
+    aws.put_parameter("frontend", 1)
+    aws.update_service("frontend", 0)
+    aws.db_status("available")
+    aws.error("rds", "stop_db_instance", "InvalidDBInstanceState",
+              "Instance ecom-dev-postgres is not in available state.", {"DBInstanceIdentifier": DB_ID})
+
+    with pytest.raises(ActionFailedError) as raised:
+        invoke(STOP)
+
+    assert raised.value.failures == [f"rds-instance {DB_ID}: StopDBInstance failed with InvalidDBInstanceState: "
+                                     "Instance ecom-dev-postgres is not in available state."]
+    assert ("ecs", "UpdateService") in aws.calls
+    aws.assert_all_used()
+
+
+def test_database_in_a_transitional_state_is_not_stopped(aws, invoke):
+    aws.cluster()
+    aws.list_services([])
+    aws.db_status("backing-up")
+
+    with pytest.raises(ActionFailedError, match="cannot be stopped while 'backing-up'"):
+        invoke(STOP)
+
+    assert ("rds", "StopDBInstance") not in aws.calls
+
+
+def test_throttled_listing_still_stops_the_database(aws, invoke):
+    aws.cluster()
+    aws.error("ecs", "list_services", "ThrottlingException", "Rate exceeded", {"cluster": CLUSTER})
+    aws.db_status("available")
+    aws.stop_db()
+
+    with pytest.raises(ActionFailedError, match=f"ecs-cluster {CLUSTER}: ListServices failed"):
+        invoke(STOP)
+
+    assert aws.calls[-1] == ("rds", "StopDBInstance")
+    aws.assert_all_used()
+
+
+def test_invalid_db_state_on_start_leaves_services_untouched(aws, invoke):
+    aws.cluster()
+    aws.db_status("stopped")
+    aws.error("rds", "start_db_instance", "InvalidDBInstanceState", "Instance is being modified",
+              {"DBInstanceIdentifier": DB_ID})
+
+    with pytest.raises(ActionFailedError, match="StartDBInstance failed with InvalidDBInstanceState"):
+        invoke(START)
+
+    assert aws.calls == [("ecs", "DescribeClusters"), ("rds", "DescribeDBInstances"), ("rds", "StartDBInstance")]
+    aws.assert_all_used()
+
+
+def test_throttled_parameter_read_on_start_is_reported(aws, invoke):
+    aws.cluster()
+    aws.db_status("available")
+    aws.list_services(["frontend"])
+    aws.describe_services({"frontend": (0, 0)})
+    aws.error("ssm", "get_parameters_by_path", "ThrottlingException", "Rate exceeded",
+              {"Path": PREFIX, "Recursive": False})
+
+    with pytest.raises(ActionFailedError, match="GetParametersByPath failed with ThrottlingException"):
+        invoke(START)
+
+    assert ("ecs", "UpdateService") not in aws.calls

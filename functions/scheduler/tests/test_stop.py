@@ -1,0 +1,112 @@
+"""stop: services to zero (count remembered first), then RDS, then NAT instances."""
+
+from conftest import DB_ID, NAT_ID, base_env
+
+STOP = {"action": "stop", "environment": "dev"}
+
+
+def test_stop_remembers_counts_scales_to_zero_then_stops_database(aws, invoke):
+    aws.cluster()
+    aws.list_services(["frontend", "product-service", "order-service"])
+    aws.describe_services({"frontend": (1, 1), "product-service": (2, 2), "order-service": (1, 1)})
+    aws.put_parameter("frontend", 1)
+    aws.update_service("frontend", 0)
+    aws.put_parameter("product-service", 2)
+    aws.update_service("product-service", 0)
+    aws.put_parameter("order-service", 1)
+    aws.update_service("order-service", 0)
+    aws.db_status("available")
+    aws.stop_db()
+
+    result = invoke(STOP)
+
+    assert aws.calls == [
+        ("ecs", "DescribeClusters"), ("ecs", "ListServices"), ("ecs", "DescribeServices"),
+        ("ssm", "PutParameter"), ("ecs", "UpdateService"),
+        ("ssm", "PutParameter"), ("ecs", "UpdateService"),
+        ("ssm", "PutParameter"), ("ecs", "UpdateService"),
+        ("rds", "DescribeDBInstances"), ("rds", "StopDBInstance"),
+    ]
+    aws.assert_all_used()
+    assert [(s["name"], s["outcome"]) for s in result["steps"]] == [
+        ("frontend", "scaled-to-zero"), ("product-service", "scaled-to-zero"),
+        ("order-service", "scaled-to-zero"), (DB_ID, "stopping"),
+    ]
+
+
+def test_stop_also_stops_nat_instances_last(aws, invoke):
+    aws.cluster()
+    aws.list_services(["frontend"])
+    aws.describe_services({"frontend": (1, 1)})
+    aws.put_parameter("frontend", 1)
+    aws.update_service("frontend", 0)
+    aws.db_status("available")
+    aws.stop_db()
+    aws.stubs["ec2"].add_response("stop_instances", {"StoppingInstances": []}, {"InstanceIds": [NAT_ID]})
+
+    invoke(STOP, base_env(NAT_INSTANCE_IDS=NAT_ID))
+
+    assert aws.calls[-3:] == [("rds", "DescribeDBInstances"), ("rds", "StopDBInstance"), ("ec2", "StopInstances")]
+    aws.assert_all_used()
+
+
+def test_stop_when_already_stopped_changes_nothing(aws, invoke):
+    aws.cluster()
+    aws.list_services(["frontend", "product-service"])
+    aws.describe_services({"frontend": (0, 0), "product-service": (0, 0)})
+    aws.db_status("stopped")
+
+    result = invoke(STOP)
+
+    assert aws.calls == [("ecs", "DescribeClusters"), ("ecs", "ListServices"), ("ecs", "DescribeServices"),
+                         ("rds", "DescribeDBInstances")]
+    aws.assert_all_used()
+    assert [s["outcome"] for s in result["steps"]] == ["already-stopped", "already-stopped", "already-stopped"]
+
+
+def test_stop_restops_database_that_aws_restarted_after_seven_days(aws, invoke):
+    # Services were already at zero; AWS started the stopped instance on its own.
+    aws.cluster()
+    aws.list_services(["frontend"])
+    aws.describe_services({"frontend": (0, 0)})
+    aws.db_status("available")
+    aws.stop_db()
+
+    result = invoke(STOP)
+
+    assert aws.calls[-2:] == [("rds", "DescribeDBInstances"), ("rds", "StopDBInstance")]
+    assert result["steps"][-1]["outcome"] == "stopping"
+    aws.assert_all_used()
+
+
+def test_stop_describes_services_in_batches_of_ten(aws, invoke):
+    names = [f"svc-{i:02d}" for i in range(12)]
+    aws.cluster()
+    aws.list_services(names)
+    aws.describe_services({n: (0, 0) for n in names[:10]})
+    aws.describe_services({n: (0, 0) for n in names[10:]})
+
+    invoke(STOP, base_env(DB_INSTANCE_ID=""))
+
+    assert aws.calls.count(("ecs", "DescribeServices")) == 2
+    aws.assert_all_used()
+
+
+def test_stop_logs_one_json_line_per_action(aws, invoke):
+    aws.cluster()
+    aws.list_services(["frontend"])
+    aws.describe_services({"frontend": (1, 1)})
+    aws.put_parameter("frontend", 1)
+    aws.update_service("frontend", 0)
+    aws.db_status("stopped")
+
+    invoke(STOP)
+
+    lines = invoke.log_lines()
+    assert all(line["action"] == "stop" and line["environment"] == "dev" for line in lines)
+    by_target = [(line.get("target"), line.get("outcome")) for line in lines]
+    assert ("ecs-service", "scaled-to-zero") in by_target
+    assert ("rds-instance", "already-stopped") in by_target
+    assert lines[-1]["outcome"] == "succeeded"
+    scaled = next(line for line in lines if line.get("outcome") == "scaled-to-zero")
+    assert scaled["previous_desired_count"] == 1 and scaled["level"] == "INFO"
