@@ -1,0 +1,66 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "costmodel/decimal.hpp"
+#include "costmodel/plan.hpp"
+#include "costmodel/price_table.hpp"
+#include "costmodel/usage.hpp"
+
+namespace costmodel {
+
+// How many hours a month each kind of resource runs.
+struct Hours {
+  Decimal month = Decimal::from_int(730);      // always-on resources (AWS bills 730 h a month)
+  Decimal teardown = Decimal::from_int(730);   // tasks, RDS instance, NAT instance under the schedule
+  bool alb_torn_down = false;                  // the ALB and its addresses follow `teardown` too
+
+  // 24/7, or business hours: `weekly_hours` of the 168 in a week (50 = Mon-Fri 08:00-18:00).
+  static Hours always_on(Decimal month);
+  static Hours business_hours(Decimal month, Decimal weekly_hours);
+};
+
+struct Line {
+  std::string component;  // compute, load balancing, network, database, logs, storage, security, monitoring
+  std::string address;
+  std::string type;
+  std::string detail;     // the formula with its figures, e.g. "730 h x $0.0225/h"
+  Decimal monthly;        // USD, exact to the micro-dollar
+};
+
+struct Estimate {
+  std::vector<Line> lines;
+  std::vector<std::string> free_resources;  // addresses of resources that cost nothing by themselves
+  std::vector<std::string> warnings;        // unknown types, unpriced values, assumptions made
+  [[nodiscard]] Decimal total() const;
+  [[nodiscard]] Decimal component_total(const std::string& component) const;
+  [[nodiscard]] std::vector<std::string> components() const;  // in a fixed, readable order
+};
+
+struct PricingOptions {
+  Hours hours;
+  int default_az_count = 2;  // when a plan does not know a resource's subnets yet
+  bool strict = false;       // unknown resource types and unpriced values are errors
+};
+
+// Prices every resource. Unknown types and values without a price become warnings,
+// or an InputError naming them when options.strict is set.
+Estimate price_resources(const std::vector<Resource>& resources, const PriceTable& prices, const Usage& usage,
+                         const PricingOptions& options);
+
+// Hourly price of one Fargate task; exposed for per-million and the tests.
+struct FargateTask {
+  Decimal vcpu;
+  Decimal memory_gb;
+  bool arm64 = true;
+};
+Decimal fargate_task_hourly(const FargateTask& task, const PriceTable& prices);
+// The share of a service's tasks on FARGATE_SPOT from its capacity provider strategy.
+struct CapacityShare {
+  Decimal on_demand_tasks;
+  Decimal spot_tasks;
+};
+CapacityShare capacity_share(Decimal desired_count, const boost::json::array& strategy);
+
+}  // namespace costmodel

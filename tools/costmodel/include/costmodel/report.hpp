@@ -1,0 +1,31 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "costmodel/per_million.hpp"
+#include "costmodel/pricing.hpp"
+#include "costmodel/scenarios.hpp"
+
+namespace costmodel {
+
+enum class Format { Table, Markdown, Json };
+std::optional<Format> parse_format(std::string_view name);
+
+struct ReportContext {
+  std::string environment;
+  std::string region;
+  std::string prices_as_of;
+  std::string schedule;  // "24x7" or "business-hours"
+  Hours hours;
+  Decimal weekly_hours;
+};
+
+std::string render_estimate(const Estimate& estimate, const ReportContext& context, Format format);
+std::string render_what_if(const std::vector<Scenario>& scenarios, const ReportContext& context, Format format);
+std::string render_per_million(const PerMillionInput& input, const PerMillionResult& result,
+                               const ReportContext& context, Format format);
+
+}  // namespace costmodel

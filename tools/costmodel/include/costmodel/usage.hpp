@@ -1,0 +1,51 @@
+#pragma once
+
+#include <boost/json.hpp>
+#include <map>
+#include <string>
+
+#include "costmodel/decimal.hpp"
+
+namespace costmodel {
+
+// Traffic through the ALB, from which its LCUs are estimated.
+struct AlbTraffic {
+  Decimal requests_per_second = Decimal::from_micro(500'000);  // 0.5 req/s average
+  Decimal request_kb = Decimal::from_int(2);                    // KB = 1,000 bytes
+  Decimal response_kb = Decimal::from_int(20);
+  Decimal requests_per_connection = Decimal::from_int(10);      // keep-alive reuse
+  Decimal connection_seconds = Decimal::from_int(30);           // how long a connection stays open
+  Decimal rules_per_request = Decimal::from_int(3);             // listener rules evaluated per request
+};
+
+// What a plan cannot say: traffic and data volumes per month. The defaults describe a
+// quiet dev environment; override any of them with --usage FILE (same keys, JSON).
+struct Usage {
+  AlbTraffic alb;
+  Decimal nat_gateway_gb = Decimal::from_int(5);                // through all NAT gateways together
+  Decimal interface_endpoint_gb = Decimal::from_int(1);         // per interface endpoint
+  Decimal log_ingest_gb = Decimal::from_micro(200'000);         // per log group, unless named below
+  std::map<std::string, Decimal, std::less<>> log_ingest_gb_by_group;
+  Decimal never_expire_months = Decimal::from_int(12);          // stored months for retention 0 (never)
+  Decimal ecr_gb_per_repository = Decimal::from_micro(300'000); // images kept by the lifecycle policy
+  Decimal s3_gb_per_bucket = Decimal::from_int(1);
+  Decimal waf_million_requests = Decimal::from_micro(1'300'000);
+
+  [[nodiscard]] Decimal log_ingest_for(const std::string& group_name) const;
+
+  // Overrides the fields present in `object`; InputError on an unknown key or a bad value.
+  void apply_json(const boost::json::object& object, const std::string& origin);
+  static Usage load_file(const std::string& path);
+};
+
+// Load Balancer Capacity Units per hour: the largest of the four dimensions.
+struct LcuBreakdown {
+  Decimal new_connections;     // per second / 25
+  Decimal active_connections;  // per minute / 3,000
+  Decimal processed_gb;        // GB per hour / 1
+  Decimal rule_evaluations;    // (rules beyond 10 free) x req/s / 1,000
+  [[nodiscard]] Decimal lcu() const;
+};
+LcuBreakdown alb_lcu_per_hour(const AlbTraffic& traffic);
+
+}  // namespace costmodel

@@ -1,0 +1,314 @@
+#include "costmodel/cli.hpp"
+
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "costmodel/environment.hpp"
+#include "costmodel/error.hpp"
+#include "costmodel/json_util.hpp"
+#include "costmodel/per_million.hpp"
+#include "costmodel/report.hpp"
+#include "costmodel/scenarios.hpp"
+
+#ifndef COSTMODEL_DEFAULT_PRICES
+#define COSTMODEL_DEFAULT_PRICES "tools/costmodel/prices/us-east-1.json"
+#endif
+
+namespace costmodel {
+namespace {
+
+const std::set<std::string, std::less<>> kCommonOptions = {"--prices", "--format", "--hours-per-month", "--usage",
+                                                           "--weekly-hours"};
+const std::map<std::string, std::set<std::string, std::less<>>, std::less<>> kCommandOptions = {
+    {"estimate", {"--plan", "--tfvars", "--schedule", "--strict"}},
+    {"what-if", {"--tfvars", "--scenario"}},
+    {"per-million",
+     {"--throughput-rps", "--results", "--service", "--request-rate", "--tfvars", "--task-cpu", "--task-memory",
+      "--arch", "--spot-share", "--utilization", "--min-tasks"}},
+};
+const std::set<std::string, std::less<>> kFlags = {"--strict"};
+
+class Arguments {
+ public:
+  Arguments(const std::vector<std::string>& args, const std::string& command) {
+    const auto& allowed = kCommandOptions.at(command);
+    for (std::size_t i = 1; i < args.size(); ++i) {
+      const std::string& name = args[i];
+      if (kCommonOptions.count(name) == 0 && allowed.count(name) == 0) {
+        throw InputError("unknown option '" + name + "' for '" + command + "' (see costmodel --help)");
+      }
+      if (kFlags.count(name) > 0) {
+        values_[name].emplace_back("true");
+        continue;
+      }
+      if (i + 1 >= args.size() || args[i + 1].rfind("--", 0) == 0) {
+        throw InputError("option " + name + " needs a value");
+      }
+      values_[name].push_back(args[++i]);
+    }
+  }
+
+  [[nodiscard]] bool has(const std::string& name) const { return values_.count(name) > 0; }
+  [[nodiscard]] std::string get(const std::string& name, const std::string& fallback = "") const {
+    const auto it = values_.find(name);
+    return it == values_.end() ? fallback : it->second.back();
+  }
+  [[nodiscard]] std::string required(const std::string& name) const {
+    if (!has(name)) {
+      throw InputError("option " + name + " is required");
+    }
+    return get(name);
+  }
+  [[nodiscard]] std::vector<std::string> all(const std::string& name) const {
+    const auto it = values_.find(name);
+    return it == values_.end() ? std::vector<std::string>{} : it->second;
+  }
+  // A non-negative number; "positive" also refuses zero.
+  [[nodiscard]] std::optional<Decimal> number(const std::string& name, bool positive = false) const {
+    if (!has(name)) {
+      return std::nullopt;
+    }
+    const std::string text = get(name);
+    const auto value = Decimal::parse(text);
+    if (!value) {
+      throw InputError(name + " must be a number (at most 6 decimals), got '" + text + "'");
+    }
+    if (value->is_negative()) {
+      throw InputError(name + " must not be negative, got " + text);
+    }
+    if (positive && value->is_zero()) {
+      throw InputError(name + " must be greater than 0");
+    }
+    return value;
+  }
+
+ private:
+  std::map<std::string, std::vector<std::string>, std::less<>> values_;
+};
+
+struct Common {
+  PriceTable prices;
+  Usage usage;
+  Format format = Format::Table;
+  ScheduleSettings schedule;
+};
+
+Common read_common(const Arguments& args) {
+  Common common;
+  const char* from_env = std::getenv("COSTMODEL_PRICES");
+  common.prices = PriceTable::load_file(args.get("--prices", from_env != nullptr ? from_env : COSTMODEL_DEFAULT_PRICES));
+  if (args.has("--usage")) {
+    common.usage = Usage::load_file(args.get("--usage"));
+  }
+  if (args.has("--format")) {
+    const auto format = parse_format(args.get("--format"));
+    if (!format) {
+      throw InputError("--format must be table, markdown or json, got '" + args.get("--format") + "'");
+    }
+    common.format = *format;
+  }
+  if (const auto hours = args.number("--hours-per-month", true)) {
+    if (*hours > Decimal::from_int(744)) {
+      throw InputError("--hours-per-month must be at most 744 (31 days), got " + hours->to_plain_string());
+    }
+    common.schedule.month_hours = *hours;
+  }
+  if (const auto weekly = args.number("--weekly-hours", true)) {
+    if (*weekly > Decimal::from_int(168)) {
+      throw InputError("--weekly-hours must be at most 168, got " + weekly->to_plain_string());
+    }
+    common.schedule.weekly_hours = *weekly;
+  }
+  return common;
+}
+
+ReportContext report_context(const Common& common, const std::string& environment, const std::string& schedule,
+                             const Hours& hours) {
+  return ReportContext{environment, common.prices.region(), common.prices.as_of(), schedule, hours,
+                       common.schedule.weekly_hours};
+}
+
+std::string environment_from_tags(const std::vector<Resource>& resources) {
+  for (const auto& resource : resources) {
+    if (const auto* tags = first_block(resource.values, "tags")) {
+      if (const auto* env = tags->if_contains("Environment"); env != nullptr && env->is_string()) {
+        return std::string(env->get_string());
+      }
+    }
+  }
+  return "(unnamed)";
+}
+
+int estimate(const Arguments& args, std::ostream& out) {
+  const Common common = read_common(args);
+  const auto resources = load_plan_file(args.required("--plan"));
+  std::optional<EnvironmentSpec> spec;
+  if (args.has("--tfvars")) {
+    spec = load_spec_file(args.get("--tfvars"));
+  }
+  const bool scheduler_on = spec && spec->scheduler;
+  const std::string schedule = args.get("--schedule", scheduler_on ? "business-hours" : "24x7");
+  if (schedule != "24x7" && schedule != "business-hours") {
+    throw InputError("--schedule must be business-hours or 24x7, got '" + schedule + "'");
+  }
+  PricingOptions options;
+  options.hours = hours_for(schedule == "business-hours", false, common.schedule);
+  options.default_az_count = spec ? spec->az_count : 2;
+  options.strict = args.has("--strict");
+  const Estimate result = price_resources(resources, common.prices, common.usage, options);
+  const std::string environment = spec ? spec->name : environment_from_tags(resources);
+  out << render_estimate(result, report_context(common, environment, schedule, options.hours), common.format);
+  return 0;
+}
+
+std::vector<std::string> split_commas(const std::vector<std::string>& values) {
+  std::vector<std::string> items;
+  for (const auto& value : values) {
+    std::istringstream stream(value);
+    for (std::string item; std::getline(stream, item, ',');) {
+      if (!item.empty()) {
+        items.push_back(item);
+      }
+    }
+  }
+  return items;
+}
+
+int what_if_command(const Arguments& args, std::ostream& out) {
+  const Common common = read_common(args);
+  const EnvironmentSpec spec = load_spec_file(args.required("--tfvars"));
+  const auto scenarios = what_if(spec, common.prices, common.usage, common.schedule, split_commas(args.all("--scenario")));
+  const Hours hours = hours_for(spec.scheduler, false, common.schedule);
+  out << render_what_if(scenarios, report_context(common, spec.name, spec.scheduler ? "business-hours" : "24x7", hours),
+                        common.format);
+  return 0;
+}
+
+Decimal throughput(const Arguments& args, const std::string& service) {
+  if (const auto rps = args.number("--throughput-rps", true)) {
+    return *rps;
+  }
+  if (args.has("--results")) {
+    const std::string path = args.get("--results");
+    return throughput_from_results(read_file(path, "results"), path, service);
+  }
+  throw InputError("give the measured throughput per task: --throughput-rps N or --results bench/RESULTS.md");
+}
+
+void apply_task_options(const Arguments& args, PerMillionInput& input) {
+  if (const auto cpu = args.number("--task-cpu", true)) {
+    input.task.vcpu = *cpu;
+  }
+  if (const auto memory = args.number("--task-memory", true)) {
+    input.task.memory_gb = *memory;
+  }
+  if (args.has("--arch")) {
+    const std::string arch = args.get("--arch");
+    if (arch != "arm64" && arch != "x86_64") {
+      throw InputError("--arch must be arm64 or x86_64, got '" + arch + "'");
+    }
+    input.task.arm64 = arch == "arm64";
+  }
+  if (const auto spot = args.number("--spot-share")) {
+    input.spot_share = *spot;
+  }
+  if (const auto utilization = args.number("--utilization", true)) {
+    input.target_utilization = *utilization;
+  }
+  if (const auto min_tasks = args.number("--min-tasks")) {
+    input.min_tasks = min_tasks->ceil_whole();
+  }
+}
+
+int per_million(const Arguments& args, std::ostream& out) {
+  const Common common = read_common(args);
+  const std::string service = args.get("--service", "product-service");
+  PerMillionInput input;
+  input.traffic = common.usage.alb;
+  const auto rate = args.number("--request-rate", true);
+  if (!rate) {
+    throw InputError("option --request-rate is required (average requests per second)");
+  }
+  input.request_rate_rps = *rate;
+  input.throughput_rps_per_task = throughput(args, service);
+  std::string environment = "(none)";
+  if (args.has("--tfvars")) {
+    const EnvironmentSpec spec = load_spec_file(args.get("--tfvars"));
+    environment = spec.name;
+    input.task.arm64 = spec.arm64;
+    input.spot_share = spec.spot_share;
+    for (const auto& s : spec.services) {
+      if (s.name == service) {
+        input.task.vcpu = s.cpu_units / Decimal::from_int(1024);
+        input.task.memory_gb = s.memory_mib / Decimal::from_int(1024);
+      }
+    }
+  }
+  apply_task_options(args, input);
+  const PerMillionResult result = cost_per_million(input, common.prices);
+  out << render_per_million(input, result,
+                            report_context(common, environment, "24x7", Hours::always_on(common.schedule.month_hours)),
+                            common.format);
+  return 0;
+}
+
+int dispatch(const std::vector<std::string>& args, std::ostream& out) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    out << usage_text();
+    return 0;
+  }
+  const std::string& command = args[0];
+  if (kCommandOptions.count(command) == 0) {
+    throw InputError("unknown command '" + command + "' (estimate, what-if or per-million; see costmodel --help)");
+  }
+  const Arguments arguments(args, command);
+  if (command == "estimate") {
+    return estimate(arguments, out);
+  }
+  if (command == "what-if") {
+    return what_if_command(arguments, out);
+  }
+  return per_million(arguments, out);
+}
+
+}  // namespace
+
+std::string usage_text() {
+  return R"(usage:
+  costmodel estimate --plan PLAN.json [--tfvars VARS.json] [--schedule business-hours|24x7]
+                     [--strict] [common options]
+      monthly cost per component from `terraform show -json` output; the tfvars (from
+      `tfcheck tfvars-json`) give the AZ count and whether the scheduler is on
+  costmodel what-if --tfvars VARS.json [--scenario NAME[,NAME...]] [common options]
+      the baseline and one scenario per lever: schedule, Spot share, NAT strategy,
+      RDS Multi-AZ, ARM vs x86, log retention
+  costmodel per-million --request-rate RPS (--throughput-rps N | --results bench/RESULTS.md)
+                        [--service NAME] [--tfvars VARS.json] [--task-cpu VCPU]
+                        [--task-memory GB] [--arch arm64|x86_64] [--spot-share 0..1]
+                        [--utilization 0..1] [--min-tasks N] [common options]
+      cost per million requests: tasks, ALB hour and LCUs
+common options:
+  --prices FILE          price table (default: tools/costmodel/prices/us-east-1.json, or $COSTMODEL_PRICES)
+  --usage FILE           usage assumptions (traffic, GB of logs, NAT data); see README
+  --format table|markdown|json
+  --hours-per-month N    hours in a month for always-on resources (default 730)
+  --weekly-hours N       hours a week the environment runs under the schedule (default 50: Mon-Fri 08:00-18:00)
+exit codes: 0 ok, 2 bad input (the message names it), 3 internal error
+)";
+}
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  try {
+    return dispatch(args, out);
+  } catch (const InputError& error) {
+    err << "costmodel: error: " << error.what() << '\n';
+    return 2;
+  } catch (const std::exception& error) {
+    err << "costmodel: internal error: " << error.what() << '\n';
+    return 3;
+  }
+}
+
+}  // namespace costmodel

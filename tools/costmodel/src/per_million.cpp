@@ -1,0 +1,78 @@
+#include "costmodel/per_million.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "costmodel/error.hpp"
+
+namespace costmodel {
+
+PerMillionResult cost_per_million(const PerMillionInput& input, const PriceTable& prices) {
+  if (!(input.throughput_rps_per_task > Decimal{})) {
+    throw InputError("throughput per task must be greater than 0 requests/s");
+  }
+  if (!(input.request_rate_rps > Decimal{})) {
+    throw InputError("--request-rate must be greater than 0 requests/s");
+  }
+  if (!(input.target_utilization > Decimal{}) || input.target_utilization > Decimal::from_int(1)) {
+    throw InputError("--utilization must be above 0 and at most 1");
+  }
+  if (input.spot_share.is_negative() || input.spot_share > Decimal::from_int(1)) {
+    throw InputError("--spot-share must be between 0 and 1");
+  }
+  PerMillionResult result;
+  const Decimal usable_per_task = input.throughput_rps_per_task * input.target_utilization;
+  result.tasks = std::max(input.min_tasks, (input.request_rate_rps / usable_per_task).ceil_whole());
+
+  const Decimal task_hour = fargate_task_hourly(input.task, prices);
+  const Decimal spot_factor = Decimal::from_int(1) - prices.price("fargate.spot_discount");
+  const Decimal tasks = Decimal::from_int(result.tasks);
+  const Decimal on_demand = Decimal::from_int(1) - input.spot_share;
+  result.compute_per_hour = task_hour * tasks * on_demand + task_hour * tasks * input.spot_share * spot_factor;
+
+  AlbTraffic traffic = input.traffic;
+  traffic.requests_per_second = input.request_rate_rps;
+  result.lcu = alb_lcu_per_hour(traffic);
+  result.lcu_per_hour = result.lcu.lcu() * prices.price("alb.lcu_hour");
+  result.alb_per_hour = prices.price("alb.hour");
+  result.total_per_hour = result.compute_per_hour + result.alb_per_hour + result.lcu_per_hour;
+
+  const Decimal requests_per_hour = input.request_rate_rps * Decimal::from_int(3600);
+  result.million_requests_per_hour = requests_per_hour / Decimal::from_int(1'000'000);
+  const Decimal million = Decimal::from_int(1'000'000);
+  result.per_million_all_in = result.total_per_hour * million / requests_per_hour;
+  result.per_million_variable = (result.compute_per_hour + result.lcu_per_hour) * million / requests_per_hour;
+  return result;
+}
+
+Decimal throughput_from_results(std::string_view text, const std::string& origin, const std::string& service) {
+  static constexpr std::string_view marker = "<!-- costmodel:";
+  const std::string key = service + ".rps_per_task";
+  bool seen_marker = false;
+  for (auto start = text.find(marker); start != std::string_view::npos; start = text.find(marker, start + 1)) {
+    seen_marker = true;
+    const auto end = text.find("-->", start);
+    if (end == std::string_view::npos) {
+      throw InputError(origin + ": a '<!-- costmodel:' line is not closed with '-->'");
+    }
+    std::istringstream fields(std::string(text.substr(start + marker.size(), end - start - marker.size())));
+    for (std::string field; fields >> field;) {
+      const auto equals = field.find('=');
+      if (equals == std::string::npos || field.substr(0, equals) != key) {
+        continue;
+      }
+      const auto value = Decimal::parse(field.substr(equals + 1));
+      if (!value || !(*value > Decimal{})) {
+        throw InputError(origin + ": " + key + " must be a positive number, got '" + field.substr(equals + 1) + "'");
+      }
+      return *value;
+    }
+  }
+  if (!seen_marker) {
+    throw InputError(origin + " has no '<!-- costmodel: " + key +
+                     "=N -->' line (see tools/costmodel/README.md); pass --throughput-rps instead");
+  }
+  throw InputError(origin + ": no " + key + " in its '<!-- costmodel: ... -->' lines");
+}
+
+}  // namespace costmodel

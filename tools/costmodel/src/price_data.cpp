@@ -1,0 +1,115 @@
+// Database, logs, storage, security and monitoring resources.
+
+#include "costmodel/json_util.hpp"
+#include "pricing_context.hpp"
+
+namespace costmodel::detail {
+namespace {
+
+void flat_monthly(const Resource& resource, const PricingContext& context, const std::string& component,
+                  const std::string& what, const std::string& key) {
+  const Decimal price = context.price(key);
+  context.add(resource, component, what + ": " + usd(price) + "/month", price);
+}
+
+}  // namespace
+
+void price_db_instance(const Resource& resource, const PricingContext& context) {
+  const auto engine = string_value(resource, "engine", "postgres");
+  const auto instance_class = string_value(resource, "instance_class", "");
+  const auto hourly = context.find_price("rds." + engine + "." + instance_class + ".hour");
+  if (!hourly) {
+    context.unpriced(resource, "RDS " + engine + " class '" + instance_class + "' is not in the price table");
+    return;
+  }
+  const bool multi_az = bool_value(resource, "multi_az", false);
+  const Decimal copies = multi_az ? context.price("rds.multi_az_factor") : Decimal::from_int(1);
+  const std::string deployment = multi_az ? "Multi-AZ x " + copies.to_plain_string() : "single-AZ";
+  const Decimal hours = context.teardown_hours();
+  context.add(resource, "database",
+              "RDS " + instance_class + " " + deployment + ": " + hours_text(hours) + " x " + usd(*hourly) + "/h",
+              hours * *hourly * copies);
+
+  const bool has_iops = number_value(resource, "iops", Decimal{}) > Decimal{};
+  const auto storage_type = string_value(resource, "storage_type", has_iops ? "io1" : "gp2");
+  const Decimal gb = number_value(resource, "allocated_storage", Decimal::from_int(20));
+  const auto gb_month = context.find_price("rds.storage." + storage_type + ".gb_month");
+  if (!gb_month) {
+    context.unpriced(resource, "RDS storage type '" + storage_type + "' is not in the price table");
+    return;
+  }
+  context.add(resource, "database",
+              "RDS storage " + storage_type + ": " + gb.to_plain_string() + " GB x " + usd(*gb_month) + "/GB-month" +
+                  (multi_az ? " x " + copies.to_plain_string() : ""),
+              gb * *gb_month * copies);
+}
+
+void price_log_group(const Resource& resource, const PricingContext& context) {
+  const auto name = string_value(resource, "name", resource.address);
+  const Decimal ingest_gb = context.usage().log_ingest_for(name);
+  const Decimal retention_days = number_value(resource, "retention_in_days", Decimal{});
+  const Decimal days_per_month = context.always_on_hours() / Decimal::from_int(24);
+  // Stored data in steady state: what was ingested during the retention period.
+  const Decimal stored_gb = retention_days.is_zero() ? ingest_gb * context.usage().never_expire_months
+                                                     : ingest_gb * retention_days / days_per_month;
+  const Decimal ingest_price = context.price("cloudwatch_logs.ingest_gb");
+  const Decimal storage_price = context.price("cloudwatch_logs.storage_gb_month");
+  const std::string retention = retention_days.is_zero()
+                                    ? "never expires: " + context.usage().never_expire_months.to_plain_string() +
+                                          " months kept"
+                                    : retention_days.to_plain_string() + " days retention";
+  context.add(resource, "logs",
+              "logs " + ingest_gb.to_plain_string() + " GB/month x " + usd(ingest_price) + "/GB + " +
+                  stored_gb.to_string(3) + " GB stored (" + retention + ") x " + usd(storage_price) + "/GB-month",
+              ingest_gb * ingest_price + stored_gb * storage_price);
+}
+
+void price_ecr_repository(const Resource& resource, const PricingContext& context) {
+  const Decimal gb = context.usage().ecr_gb_per_repository;
+  const Decimal price = context.price("ecr.storage_gb_month");
+  context.add(resource, "storage", "ECR images: " + gb.to_plain_string() + " GB x " + usd(price) + "/GB-month",
+              gb * price);
+}
+
+void price_s3_bucket(const Resource& resource, const PricingContext& context) {
+  const Decimal gb = context.usage().s3_gb_per_bucket;
+  const Decimal price = context.price("s3.standard.gb_month");
+  context.add(resource, "storage", "S3 Standard: " + gb.to_plain_string() + " GB x " + usd(price) + "/GB-month",
+              gb * price);
+}
+
+void price_secret(const Resource& resource, const PricingContext& context) {
+  flat_monthly(resource, context, "security", "secret", "secretsmanager.secret_month");
+}
+
+void price_kms_key(const Resource& resource, const PricingContext& context) {
+  flat_monthly(resource, context, "security", "customer managed KMS key", "kms.key_month");
+}
+
+void price_web_acl(const Resource& resource, const PricingContext& context) {
+  const auto rules = static_cast<std::int64_t>(array_field(resource.values, "rule").size());
+  const Decimal acl = context.price("wafv2.web_acl_month");
+  const Decimal rule = context.price("wafv2.rule_month");
+  const Decimal per_million = context.price("wafv2.million_requests");
+  const Decimal millions = context.usage().waf_million_requests;
+  context.add(resource, "security",
+              "WAF web ACL " + usd(acl) + " + " + std::to_string(rules) + " rules x " + usd(rule) + " + " +
+                  millions.to_plain_string() + "M requests x " + usd(per_million) + "/M",
+              acl + Decimal::from_int(rules) * rule + millions * per_million);
+}
+
+void price_metric_alarm(const Resource& resource, const PricingContext& context) {
+  const bool high_resolution = number_value(resource, "period", Decimal::from_int(60)) < Decimal::from_int(60);
+  flat_monthly(resource, context, "monitoring", high_resolution ? "high-resolution alarm" : "alarm",
+               high_resolution ? "cloudwatch.high_resolution_alarm_month" : "cloudwatch.alarm_month");
+}
+
+void price_dashboard(const Resource& resource, const PricingContext& context) {
+  flat_monthly(resource, context, "monitoring", "dashboard", "cloudwatch.dashboard_month");
+}
+
+void price_hosted_zone(const Resource& resource, const PricingContext& context) {
+  flat_monthly(resource, context, "network", "hosted zone", "route53.hosted_zone_month");
+}
+
+}  // namespace costmodel::detail
