@@ -26,7 +26,8 @@ AWS_RETRIES = BotoConfig(retries={"mode": "standard", "max_attempts": 5})
 
 
 def aws_clients() -> Clients:
-    return Clients(*(boto3.client(name, config=AWS_RETRIES) for name in ("ecs", "rds", "ssm", "ec2")))
+    names = ("ecs", "rds", "ssm", "ec2", "application-autoscaling")
+    return Clients(*(boto3.client(name, config=AWS_RETRIES) for name in names))
 
 
 def run_invocation(event: Any, env: Mapping[str, str], clients: Callable[[], Clients],

@@ -23,6 +23,8 @@ CLUSTER_ARN = f"arn:aws:ecs:us-east-1:123456789012:cluster/{CLUSTER}"
 DB_ID = "ecom-dev-postgres"
 NAT_ID = "i-0123456789abcdef0"
 PREFIX = "/ecommerce/dev/scheduler/desired-count"
+CLIENT_NAMES = ("ecs", "rds", "ssm", "ec2", "application-autoscaling")
+SUSPEND_FLAGS = ("DynamicScalingInSuspended", "DynamicScalingOutSuspended", "ScheduledScalingSuspended")
 
 
 def service_arn(name: str) -> str:
@@ -61,8 +63,9 @@ class Aws:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
-        self.clients = Clients(*(self._client(name) for name in ("ecs", "rds", "ssm", "ec2")))
-        self.stubs = {name: Stubber(getattr(self.clients, name)) for name in ("ecs", "rds", "ssm", "ec2")}
+        self.clients = Clients(*(self._client(name) for name in CLIENT_NAMES))
+        self.stubs = {field: Stubber(getattr(self.clients, field)) for field in ("ecs", "rds", "ssm", "ec2",
+                                                                                "autoscaling")}
         for stub in self.stubs.values():
             stub.activate()
 
@@ -97,6 +100,25 @@ class Aws:
     def update_service(self, name: str, count: int) -> None:
         self.stubs["ecs"].add_response("update_service", {"service": {"serviceName": name}},
                                        {"cluster": CLUSTER, "service": name, "desiredCount": count})
+
+    def scalable_targets(self, services: dict[str, bool], asked: list[str] | None = None) -> None:
+        """services: name -> suspended, for those with a scalable target; asked: every service looked up."""
+        targets = [{"ServiceNamespace": "ecs", "ResourceId": f"service/{CLUSTER}/{n}",
+                    "ScalableDimension": "ecs:service:DesiredCount", "MinCapacity": 1, "MaxCapacity": 4,
+                    "RoleARN": "arn:aws:iam::123456789012:role/aas", "CreationTime": "2026-01-01T00:00:00Z",
+                    "SuspendedState": {flag: suspended for flag in SUSPEND_FLAGS}}
+                   for n, suspended in services.items()]
+        ids = [f"service/{CLUSTER}/{n}" for n in (asked if asked is not None else list(services))]
+        self.stubs["autoscaling"].add_response(
+            "describe_scalable_targets", {"ScalableTargets": targets},
+            {"ServiceNamespace": "ecs", "ResourceIds": ids, "ScalableDimension": "ecs:service:DesiredCount"})
+
+    def suspend(self, name: str, suspended: bool = True) -> None:
+        self.stubs["autoscaling"].add_response(
+            "register_scalable_target", {},
+            {"ServiceNamespace": "ecs", "ResourceId": f"service/{CLUSTER}/{name}",
+             "ScalableDimension": "ecs:service:DesiredCount",
+             "SuspendedState": {flag: suspended for flag in SUSPEND_FLAGS}})
 
     def put_parameter(self, name: str, count: int) -> None:
         self.stubs["ssm"].add_response(

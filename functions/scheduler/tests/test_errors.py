@@ -4,6 +4,8 @@ except that services are never started without an available database."""
 import pytest
 
 from conftest import CLUSTER, DB_ID, PREFIX
+
+AAS = "application-autoscaling"
 from scheduler.errors import ActionFailedError
 
 STOP = {"action": "stop", "environment": "dev"}
@@ -14,10 +16,13 @@ def test_throttled_update_of_one_service_does_not_stop_the_others(aws, invoke):
     aws.cluster()
     aws.list_services(["frontend", "product-service"])
     aws.describe_services({"frontend": (1, 1), "product-service": (1, 1)})
+    aws.scalable_targets({"frontend": False, "product-service": False})
     aws.put_parameter("frontend", 1)
+    aws.suspend("frontend")
     aws.error("ecs", "update_service", "ThrottlingException", "Rate exceeded",
               {"cluster": CLUSTER, "service": "frontend", "desiredCount": 0})
     aws.put_parameter("product-service", 1)
+    aws.suspend("product-service")
     aws.update_service("product-service", 0)
     aws.db_status("available")
     aws.stop_db()
@@ -35,6 +40,7 @@ def test_a_count_that_cannot_be_remembered_keeps_the_service_running(aws, invoke
     aws.cluster()
     aws.list_services(["frontend"])
     aws.describe_services({"frontend": (1, 1)})
+    aws.scalable_targets({"frontend": False})
     aws.error("ssm", "put_parameter", "ThrottlingException", "Rate exceeded", None)
     aws.db_status("stopped")
 
@@ -42,6 +48,7 @@ def test_a_count_that_cannot_be_remembered_keeps_the_service_running(aws, invoke
         invoke(STOP)
 
     assert ("ecs", "UpdateService") not in aws.calls
+    assert (AAS, "RegisterScalableTarget") not in aws.calls
     aws.assert_all_used()
 
 
@@ -49,6 +56,7 @@ def test_invalid_db_state_on_stop_is_reported_after_services_are_stopped(aws, in
     aws.cluster()
     aws.list_services(["frontend"])
     aws.describe_services({"frontend": (1, 1)})
+    aws.scalable_targets({}, asked=["frontend"])
     aws.put_parameter("frontend", 1)
     aws.update_service("frontend", 0)
     aws.db_status("available")
@@ -106,6 +114,7 @@ def test_throttled_parameter_read_on_start_is_reported(aws, invoke):
     aws.db_status("available")
     aws.list_services(["frontend"])
     aws.describe_services({"frontend": (0, 0)})
+    aws.scalable_targets({"frontend": True})
     aws.error("ssm", "get_parameters_by_path", "ThrottlingException", "Rate exceeded",
               {"Path": PREFIX, "Recursive": False})
 
@@ -113,3 +122,19 @@ def test_throttled_parameter_read_on_start_is_reported(aws, invoke):
         invoke(START)
 
     assert ("ecs", "UpdateService") not in aws.calls
+
+
+def test_unknown_auto_scaling_state_leaves_services_alone_but_stops_the_database(aws, invoke):
+    aws.cluster()
+    aws.list_services(["frontend"])
+    aws.describe_services({"frontend": (1, 1)})
+    aws.error("autoscaling", "describe_scalable_targets", "ThrottlingException", "Rate exceeded", None)
+    aws.db_status("available")
+    aws.stop_db()
+
+    with pytest.raises(ActionFailedError, match="DescribeScalableTargets failed with ThrottlingException"):
+        invoke(STOP)
+
+    assert ("ecs", "UpdateService") not in aws.calls
+    assert aws.calls[-1] == ("rds", "StopDBInstance")
+    aws.assert_all_used()

@@ -6,6 +6,7 @@ from conftest import DB_ID, NAT_ID, base_env
 from scheduler.errors import ActionFailedError
 
 START = {"action": "start", "environment": "dev"}
+AAS = "application-autoscaling"
 
 
 def test_start_restores_database_first_then_services_and_waits_for_health(aws, invoke):
@@ -16,9 +17,12 @@ def test_start_restores_database_first_then_services_and_waits_for_health(aws, i
     aws.db_status("available")
     aws.list_services(["frontend", "product-service"])
     aws.describe_services({"frontend": (0, 0), "product-service": (0, 0)})
+    aws.scalable_targets({"frontend": True, "product-service": True})
     aws.parameters({"frontend": 1, "product-service": 2})
     aws.update_service("frontend", 1)
+    aws.suspend("frontend", False)
     aws.update_service("product-service", 2)
+    aws.suspend("product-service", False)
     aws.describe_services({"frontend": (1, 0), "product-service": (2, 1)}, pending=1)
     aws.describe_services({"frontend": (1, 1), "product-service": (2, 2)})
 
@@ -28,8 +32,10 @@ def test_start_restores_database_first_then_services_and_waits_for_health(aws, i
         ("ecs", "DescribeClusters"),
         ("rds", "DescribeDBInstances"), ("rds", "StartDBInstance"),
         ("rds", "DescribeDBInstances"), ("rds", "DescribeDBInstances"),
-        ("ecs", "ListServices"), ("ecs", "DescribeServices"), ("ssm", "GetParametersByPath"),
-        ("ecs", "UpdateService"), ("ecs", "UpdateService"),
+        ("ecs", "ListServices"), ("ecs", "DescribeServices"), (AAS, "DescribeScalableTargets"),
+        ("ssm", "GetParametersByPath"),
+        ("ecs", "UpdateService"), (AAS, "RegisterScalableTarget"),
+        ("ecs", "UpdateService"), (AAS, "RegisterScalableTarget"),
         ("ecs", "DescribeServices"), ("ecs", "DescribeServices"),
     ]
     aws.assert_all_used()
@@ -60,15 +66,34 @@ def test_start_when_already_running_changes_nothing(aws, invoke):
     aws.db_status("available")
     aws.list_services(["frontend"])
     aws.describe_services({"frontend": (1, 1)})
+    aws.scalable_targets({"frontend": False})
     aws.parameters({"frontend": 1})
     aws.describe_services({"frontend": (1, 1)})
 
     result = invoke(START)
 
     assert ("ecs", "UpdateService") not in aws.calls
+    assert (AAS, "RegisterScalableTarget") not in aws.calls
     assert ("rds", "StartDBInstance") not in aws.calls
     assert invoke.clock.sleeps == []
     assert [s["outcome"] for s in result["steps"]] == ["already-available", "already-running", "healthy"]
+    aws.assert_all_used()
+
+
+def test_start_resumes_scaling_left_suspended_by_an_interrupted_start(aws, invoke):
+    aws.cluster()
+    aws.db_status("available")
+    aws.list_services(["frontend"])
+    aws.describe_services({"frontend": (1, 1)})
+    aws.scalable_targets({"frontend": True})
+    aws.parameters({"frontend": 1})
+    aws.suspend("frontend", False)
+    aws.describe_services({"frontend": (1, 1)})
+
+    result = invoke(START)
+
+    assert ("ecs", "UpdateService") not in aws.calls
+    assert result["steps"][1]["scaling_resumed"] is True
     aws.assert_all_used()
 
 
@@ -92,8 +117,10 @@ def test_start_leaves_a_service_without_remembered_count_at_zero(aws, invoke):
     aws.db_status("available")
     aws.list_services(["frontend", "new-service"])
     aws.describe_services({"frontend": (0, 0), "new-service": (0, 0)})
+    aws.scalable_targets({"frontend": True, "new-service": True})
     aws.parameters({"frontend": 1})
     aws.update_service("frontend", 1)
+    aws.suspend("frontend", False)
     aws.describe_services({"frontend": (1, 1)})
 
     invoke(START)
@@ -108,6 +135,7 @@ def test_start_reports_services_not_healthy_in_time_without_failing(aws, invoke)
     aws.db_status("available")
     aws.list_services(["frontend"])
     aws.describe_services({"frontend": (0, 0)})
+    aws.scalable_targets({}, asked=["frontend"])
     aws.parameters({"frontend": 1})
     aws.update_service("frontend", 1)
     aws.describe_services({"frontend": (1, 0)}, pending=1)

@@ -1,30 +1,30 @@
-"""stop: services to zero (count remembered first), then RDS, then NAT instances."""
+"""stop: services to zero (count remembered, auto scaling suspended), then RDS, then NAT instances."""
 
 from conftest import DB_ID, NAT_ID, base_env
 
 STOP = {"action": "stop", "environment": "dev"}
+AAS = "application-autoscaling"
 
 
-def test_stop_remembers_counts_scales_to_zero_then_stops_database(aws, invoke):
+def test_stop_remembers_counts_suspends_scaling_scales_to_zero_then_stops_database(aws, invoke):
     aws.cluster()
     aws.list_services(["frontend", "product-service", "order-service"])
     aws.describe_services({"frontend": (1, 1), "product-service": (2, 2), "order-service": (1, 1)})
-    aws.put_parameter("frontend", 1)
-    aws.update_service("frontend", 0)
-    aws.put_parameter("product-service", 2)
-    aws.update_service("product-service", 0)
-    aws.put_parameter("order-service", 1)
-    aws.update_service("order-service", 0)
+    aws.scalable_targets({"frontend": False, "product-service": False, "order-service": False})
+    for name, count in (("frontend", 1), ("product-service", 2), ("order-service", 1)):
+        aws.put_parameter(name, count)
+        aws.suspend(name)
+        aws.update_service(name, 0)
     aws.db_status("available")
     aws.stop_db()
 
     result = invoke(STOP)
 
+    per_service = [("ssm", "PutParameter"), (AAS, "RegisterScalableTarget"), ("ecs", "UpdateService")]
     assert aws.calls == [
         ("ecs", "DescribeClusters"), ("ecs", "ListServices"), ("ecs", "DescribeServices"),
-        ("ssm", "PutParameter"), ("ecs", "UpdateService"),
-        ("ssm", "PutParameter"), ("ecs", "UpdateService"),
-        ("ssm", "PutParameter"), ("ecs", "UpdateService"),
+        (AAS, "DescribeScalableTargets"),
+        *per_service, *per_service, *per_service,
         ("rds", "DescribeDBInstances"), ("rds", "StopDBInstance"),
     ]
     aws.assert_all_used()
@@ -38,6 +38,7 @@ def test_stop_also_stops_nat_instances_last(aws, invoke):
     aws.cluster()
     aws.list_services(["frontend"])
     aws.describe_services({"frontend": (1, 1)})
+    aws.scalable_targets({}, asked=["frontend"])  # a service without auto scaling
     aws.put_parameter("frontend", 1)
     aws.update_service("frontend", 0)
     aws.db_status("available")
@@ -46,6 +47,7 @@ def test_stop_also_stops_nat_instances_last(aws, invoke):
 
     invoke(STOP, base_env(NAT_INSTANCE_IDS=NAT_ID))
 
+    assert (AAS, "RegisterScalableTarget") not in aws.calls
     assert aws.calls[-3:] == [("rds", "DescribeDBInstances"), ("rds", "StopDBInstance"), ("ec2", "StopInstances")]
     aws.assert_all_used()
 
@@ -54,14 +56,30 @@ def test_stop_when_already_stopped_changes_nothing(aws, invoke):
     aws.cluster()
     aws.list_services(["frontend", "product-service"])
     aws.describe_services({"frontend": (0, 0), "product-service": (0, 0)})
+    aws.scalable_targets({"frontend": True, "product-service": True})
     aws.db_status("stopped")
 
     result = invoke(STOP)
 
     assert aws.calls == [("ecs", "DescribeClusters"), ("ecs", "ListServices"), ("ecs", "DescribeServices"),
-                         ("rds", "DescribeDBInstances")]
+                         (AAS, "DescribeScalableTargets"), ("rds", "DescribeDBInstances")]
     aws.assert_all_used()
     assert [s["outcome"] for s in result["steps"]] == ["already-stopped", "already-stopped", "already-stopped"]
+
+
+def test_stop_suspends_scaling_of_a_service_already_at_zero(aws, invoke):
+    aws.cluster()
+    aws.list_services(["frontend"])
+    aws.describe_services({"frontend": (0, 0)})
+    aws.scalable_targets({"frontend": False})
+    aws.suspend("frontend")
+    aws.db_status("stopped")
+
+    result = invoke(STOP)
+
+    assert result["steps"][0] == {"target": "ecs-service", "name": "frontend", "outcome": "already-stopped",
+                                  "scaling_suspended": True}
+    aws.assert_all_used()
 
 
 def test_stop_restops_database_that_aws_restarted_after_seven_days(aws, invoke):
@@ -69,6 +87,7 @@ def test_stop_restops_database_that_aws_restarted_after_seven_days(aws, invoke):
     aws.cluster()
     aws.list_services(["frontend"])
     aws.describe_services({"frontend": (0, 0)})
+    aws.scalable_targets({"frontend": True})
     aws.db_status("available")
     aws.stop_db()
 
@@ -85,6 +104,7 @@ def test_stop_describes_services_in_batches_of_ten(aws, invoke):
     aws.list_services(names)
     aws.describe_services({n: (0, 0) for n in names[:10]})
     aws.describe_services({n: (0, 0) for n in names[10:]})
+    aws.scalable_targets({}, asked=names)
 
     invoke(STOP, base_env(DB_INSTANCE_ID=""))
 
@@ -96,7 +116,9 @@ def test_stop_logs_one_json_line_per_action(aws, invoke):
     aws.cluster()
     aws.list_services(["frontend"])
     aws.describe_services({"frontend": (1, 1)})
+    aws.scalable_targets({"frontend": False})
     aws.put_parameter("frontend", 1)
+    aws.suspend("frontend")
     aws.update_service("frontend", 0)
     aws.db_status("stopped")
 
@@ -109,4 +131,4 @@ def test_stop_logs_one_json_line_per_action(aws, invoke):
     assert ("rds-instance", "already-stopped") in by_target
     assert lines[-1]["outcome"] == "succeeded"
     scaled = next(line for line in lines if line.get("outcome") == "scaled-to-zero")
-    assert scaled["previous_desired_count"] == 1 and scaled["level"] == "INFO"
+    assert scaled["previous_desired_count"] == 1 and scaled["level"] == "INFO" and scaled["scaling_suspended"]

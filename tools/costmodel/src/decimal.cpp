@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <ostream>
 
 #include "costmodel/error.hpp"
 
@@ -178,6 +179,8 @@ Decimal& Decimal::operator+=(Decimal other) {
   *this = *this + other;
   return *this;
 }
+
+std::ostream& operator<<(std::ostream& out, Decimal value) { return out << value.to_plain_string(); }
 
 Decimal max(Decimal a, Decimal b) { return a < b ? b : a; }
 Decimal min(Decimal a, Decimal b) { return a < b ? a : b; }

@@ -1,1 +1,129 @@
+#include "costmodel/cli.hpp"
+
 #include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace costmodel {
+namespace {
+
+struct Run {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Run run(std::vector<std::string> args) {
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = run_cli(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+std::string temp_file(const std::string& name, const std::string& content) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path) << content;
+  return path;
+}
+
+std::string fixture(const std::string& name) { return std::string(COSTMODEL_SOURCE_DIR) + "/fixtures/" + name; }
+
+TEST(Cli, HelpExitsZero) {
+  const auto result = run({"--help"});
+  EXPECT_EQ(result.code, 0);
+  EXPECT_NE(result.out.find("costmodel estimate --plan"), std::string::npos);
+}
+
+TEST(Cli, MissingPlanFileIsExitTwoNamingTheFile) {
+  const auto result = run({"estimate", "--plan", "/no/such/plan.json"});
+  EXPECT_EQ(result.code, 2);
+  EXPECT_EQ(result.err, "costmodel: error: plan file '/no/such/plan.json' cannot be read (missing or not readable)\n");
+}
+
+TEST(Cli, MalformedJsonIsExitTwo) {
+  const auto result = run({"estimate", "--plan", temp_file("broken.json", "{\"planned_values\": [")});
+  EXPECT_EQ(result.code, 2);
+  EXPECT_NE(result.err.find("is not valid JSON"), std::string::npos);
+}
+
+TEST(Cli, NegativeRatesAreRefused) {
+  auto result = run({"per-million", "--request-rate", "-5", "--throughput-rps", "100"});
+  EXPECT_EQ(result.code, 2);
+  EXPECT_EQ(result.err, "costmodel: error: --request-rate must not be negative, got -5\n");
+  result = run({"per-million", "--request-rate", "5", "--throughput-rps", "0"});
+  EXPECT_EQ(result.code, 2);
+  EXPECT_NE(result.err.find("--throughput-rps must be greater than 0"), std::string::npos);
+  result = run({"estimate", "--plan", fixture("plan-dev.json"), "--hours-per-month", "-730"});
+  EXPECT_EQ(result.code, 2);
+}
+
+TEST(Cli, UnknownOptionsCommandsAndValuesAreNamed) {
+  EXPECT_NE(run({"estimate", "--plan", "x", "--colour", "red"}).err.find("unknown option '--colour'"),
+            std::string::npos);
+  EXPECT_NE(run({"forecast"}).err.find("unknown command 'forecast'"), std::string::npos);
+  EXPECT_NE(run({"estimate", "--plan", fixture("plan-dev.json"), "--format", "xml"}).err.find("--format must be"),
+            std::string::npos);
+  EXPECT_NE(run({"estimate", "--plan"}).err.find("option --plan needs a value"), std::string::npos);
+  EXPECT_NE(run({"estimate"}).err.find("option --plan is required"), std::string::npos);
+  EXPECT_NE(run({"estimate", "--plan", fixture("plan-dev.json"), "--schedule", "weekends"}).err.find("--schedule"),
+            std::string::npos);
+}
+
+TEST(Cli, UnknownResourceIsAWarningAndUnderStrictExitTwo) {
+  const std::string plan = temp_file("unknown.json", R"({"planned_values":{"root_module":{"resources":[
+      {"address":"aws_elasticache_cluster.cache","mode":"managed","type":"aws_elasticache_cluster","name":"cache",
+       "values":{}}]}}})");
+  const auto lenient = run({"estimate", "--plan", plan});
+  EXPECT_EQ(lenient.code, 0);
+  EXPECT_NE(lenient.out.find("warnings:"), std::string::npos);
+  EXPECT_NE(lenient.out.find("aws_elasticache_cluster.cache (aws_elasticache_cluster) is not priced"),
+            std::string::npos);
+  const auto strict = run({"estimate", "--plan", plan, "--strict"});
+  EXPECT_EQ(strict.code, 2);
+  EXPECT_NE(strict.err.find("unknown resource type"), std::string::npos);
+}
+
+TEST(Cli, JsonOutputParsesAndCarriesExactMicroDollars) {
+  const auto result = run({"estimate", "--plan", fixture("plan-dev.json"), "--tfvars", fixture("tfvars-dev.json"),
+                           "--format", "json", "--schedule", "24x7"});
+  ASSERT_EQ(result.code, 0) << result.err;
+  const auto document = boost::json::parse(result.out).as_object();
+  EXPECT_EQ(document.at("environment").as_string(), "dev");
+  EXPECT_EQ(document.at("schedule").as_string(), "24x7");
+  std::int64_t sum = 0;
+  for (const auto& line : document.at("lines").as_array()) {
+    sum += line.at("monthly").at("micro_usd").as_int64();
+  }
+  EXPECT_EQ(sum, document.at("total").at("micro_usd").as_int64());
+}
+
+TEST(Cli, MarkdownHasATableAndATotal) {
+  const auto result = run({"estimate", "--plan", fixture("plan-dev.json"), "--format", "markdown"});
+  ASSERT_EQ(result.code, 0) << result.err;
+  EXPECT_NE(result.out.find("| Component | Resource | Detail | USD/month |"), std::string::npos);
+  EXPECT_NE(result.out.find("| **Total** |"), std::string::npos);
+}
+
+TEST(Cli, PerMillionReadsTheResultsFile) {
+  const std::string results = temp_file("RESULTS.md", "<!-- costmodel: product-service.rps_per_task=1000 -->\n");
+  const auto result = run({"per-million", "--request-rate", "100", "--results", results, "--format", "json"});
+  ASSERT_EQ(result.code, 0) << result.err;
+  const auto document = boost::json::parse(result.out).as_object();
+  EXPECT_EQ(document.at("per_million_all_in_usd").as_string(), "0.2659");
+  const auto missing = run({"per-million", "--request-rate", "100"});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("--throughput-rps N or --results"), std::string::npos);
+}
+
+TEST(Cli, WhatIfNeedsTfvarsAndNamesBadScenarios) {
+  EXPECT_EQ(run({"what-if"}).code, 2);
+  const auto result = run({"what-if", "--tfvars", fixture("tfvars-dev.json"), "--scenario", "lean,teleport"});
+  EXPECT_EQ(result.code, 2);
+  EXPECT_NE(result.err.find("unknown scenario 'teleport'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace costmodel

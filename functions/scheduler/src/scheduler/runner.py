@@ -1,8 +1,9 @@
 """Stop and start of one environment, in the order that keeps it consistent.
 
-stop:  ECS services to zero (each count remembered first) -> RDS instance -> NAT instances
-start: NAT instances -> RDS instance, waited until available -> ECS services restored,
-       waited until their running count matches the desired count
+stop:  ECS services to zero (each count remembered first, auto scaling suspended)
+       -> RDS instance -> NAT instances
+start: NAT instances -> RDS instance, waited until available -> ECS services restored
+       (auto scaling resumed), waited until their running count matches the desired count
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import database, ecs_services, guard, nat_instances
+from . import autoscaling, database, ecs_services, guard, nat_instances
 from .config import Config
 from .desired_counts import DesiredCountStore
 from .errors import ActionFailedError, RequestError, SchedulerError
@@ -29,6 +30,7 @@ class Clients:
     rds: Any
     ssm: Any
     ec2: Any
+    autoscaling: Any
 
 
 def describe_error(error: Exception) -> str:
@@ -80,8 +82,11 @@ def handle(request: Request, config: Config, clients: Clients, log: JsonLog, dea
 
 def stop_environment(config: Config, clients: Clients, store: DesiredCountStore,
                      outcome: Outcome) -> dict[str, Any]:
-    for service in _current_services(config, clients, outcome):
-        _stop_service(config, clients, store, service, outcome)
+    services = _current_services(config, clients, outcome)
+    scaling = _scaling_states(config, clients, services, outcome)
+    if scaling is not None:
+        for service in services:
+            _stop_service(config, clients, store, service, scaling, outcome)
     if config.db_instance_id:
         _step(outcome, "rds-instance", config.db_instance_id,
               lambda: database.stop_database(clients.rds, config.db_instance_id))
@@ -98,8 +103,11 @@ def start_environment(config: Config, clients: Clients, store: DesiredCountStore
     if config.db_instance_id and not _database_ready(config, clients, outcome, deadline):
         return outcome.finish()
     services = _current_services(config, clients, outcome)
-    remembered = _remembered_counts(store, outcome) if services else {}
-    running = [s.arn for s in services if _start_service(config, clients, s, remembered, outcome)]
+    scaling = _scaling_states(config, clients, services, outcome)
+    remembered = _remembered_counts(store, outcome) if services and scaling is not None else None
+    running: list[str] = []
+    if scaling is not None and remembered is not None:
+        running = [s.arn for s in services if _start_service(config, clients, s, remembered, scaling, outcome)]
     healthy = _wait_for_services(config, clients, running, outcome, deadline)
     return outcome.finish(healthy=healthy)
 
@@ -132,15 +140,34 @@ def _current_services(config: Config, clients: Clients, outcome: Outcome) -> lis
         return []
 
 
-def _stop_service(config: Config, clients: Clients, store: DesiredCountStore,
-                  service: ecs_services.ServiceState, outcome: Outcome) -> None:
-    if service.desired == 0:
-        outcome.done("ecs-service", service.name, "already-stopped")
-        return
+def _scaling_states(config: Config, clients: Clients, services: list[ecs_services.ServiceState],
+                    outcome: Outcome) -> dict[str, bool] | None:
+    """Which services have auto scaling and whether it is suspended; None when unknown
+    (the services are then left alone: changing them could fight their auto scaling)."""
+    if not services:
+        return {}
     try:
+        return autoscaling.scaling_states(clients.autoscaling, config.cluster_name, [s.name for s in services])
+    except AWS_ERRORS as error:
+        outcome.failed("ecs-cluster", config.cluster_name, error)
+        return None
+
+
+def _stop_service(config: Config, clients: Clients, store: DesiredCountStore, service: ecs_services.ServiceState,
+                  scaling: dict[str, bool], outcome: Outcome) -> None:
+    must_suspend = service.name in scaling and not scaling[service.name]
+    try:
+        if service.desired == 0:
+            if must_suspend:
+                autoscaling.set_suspended(clients.autoscaling, config.cluster_name, service.name, True)
+            outcome.done("ecs-service", service.name, "already-stopped", scaling_suspended=must_suspend)
+            return
         store.remember(service.name, service.desired)  # first: a count never remembered is lost
+        if must_suspend:
+            autoscaling.set_suspended(clients.autoscaling, config.cluster_name, service.name, True)
         ecs_services.set_desired_count(clients.ecs, config.cluster_name, service.name, 0)
-        outcome.done("ecs-service", service.name, "scaled-to-zero", previous_desired_count=service.desired)
+        outcome.done("ecs-service", service.name, "scaled-to-zero", previous_desired_count=service.desired,
+                     scaling_suspended=must_suspend)
     except AWS_ERRORS as error:
         outcome.failed("ecs-service", service.name, error)
 
@@ -159,28 +186,33 @@ def _database_ready(config: Config, clients: Clients, outcome: Outcome, deadline
         return False
 
 
-def _remembered_counts(store: DesiredCountStore, outcome: Outcome) -> dict[str, int]:
+def _remembered_counts(store: DesiredCountStore, outcome: Outcome) -> dict[str, int] | None:
     try:
         return store.recall_all()
     except AWS_ERRORS as error:
         outcome.failed("ssm-parameters", store.parameter_name("*"), error)
-        return {}
+        return None
 
 
 def _start_service(config: Config, clients: Clients, service: ecs_services.ServiceState,
-                   remembered: dict[str, int], outcome: Outcome) -> bool:
-    """Restores one service; True when it is now meant to run tasks."""
-    if service.desired > 0:
-        outcome.done("ecs-service", service.name, "already-running", desired_count=service.desired)
-        return True
+                   remembered: dict[str, int], scaling: dict[str, bool], outcome: Outcome) -> bool:
+    """Restores one service (count first, then its auto scaling); True when it is now meant to run tasks."""
+    must_resume = scaling.get(service.name, False)
     count = remembered.get(service.name, 0)
-    if count == 0:
+    if service.desired == 0 and count == 0:
         outcome.log.warning(f"ecs-service {service.name}: no remembered desired count, left at 0",
                             target="ecs-service", name=service.name, outcome="no-remembered-count")
         return False
     try:
-        ecs_services.set_desired_count(clients.ecs, config.cluster_name, service.name, count)
-        outcome.done("ecs-service", service.name, "restored", desired_count=count)
+        if service.desired == 0:
+            ecs_services.set_desired_count(clients.ecs, config.cluster_name, service.name, count)
+        if must_resume:
+            autoscaling.set_suspended(clients.autoscaling, config.cluster_name, service.name, False)
+        if service.desired == 0:
+            outcome.done("ecs-service", service.name, "restored", desired_count=count, scaling_resumed=must_resume)
+        else:
+            outcome.done("ecs-service", service.name, "already-running", desired_count=service.desired,
+                         scaling_resumed=must_resume)
         return True
     except AWS_ERRORS as error:
         outcome.failed("ecs-service", service.name, error)

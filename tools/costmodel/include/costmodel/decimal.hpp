@@ -2,6 +2,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +55,7 @@ class Decimal {
 };
 
 Decimal max(Decimal a, Decimal b);
+std::ostream& operator<<(std::ostream& out, Decimal value);  // plain text, for test failures
 Decimal min(Decimal a, Decimal b);
 
 }  // namespace costmodel
