@@ -1,0 +1,77 @@
+# dev: the cheap choices. Monthly costs are us-east-1 list prices, 730 h
+# (docs/cost-optimization.md and the cost model have the full picture).
+# With the business-hours scale-in (and the FinOps scheduler stopping the
+# NAT instance and RDS) the running total is about $33/month, most of it the
+# always-on ALB ($16.43 + 2 public IPv4 x $3.65).
+
+environment = "dev"
+aws_region  = "us-east-1"
+
+# 2 AZs are enough for dev (the ALB and RDS subnet groups need two).
+availability_zone_count = 2
+vpc_cidr                = "10.40.0.0/16"
+
+# One t4g.nano NAT instance: ~$3.70/month + $3.65 public IPv4, instead of a
+# NAT gateway at $32.85 each. Interface endpoints would cost $7.30 each per AZ
+# ($73/month for 5 endpoints in 2 AZs), so dev does without.
+nat_strategy               = "instance"
+enable_interface_endpoints = false
+
+# No domain: plain HTTP on the ALB DNS name (no ACM/Route 53 needed).
+domain_name = ""
+
+# WAF off: it would add ~$8/month + $0.60 per million requests.
+enable_waf              = false
+alb_deletion_protection = false
+
+# Three 0.25 vCPU / 0.5 GB Graviton tasks, one each: $7.21/month on-demand
+# each, ~$2.2 on Spot.
+services = {
+  frontend          = { cpu = 256, memory = 512, desired_count = 1, min_count = 1, max_count = 2 }
+  "product-service" = { cpu = 256, memory = 512, desired_count = 1, min_count = 1, max_count = 2 }
+  "order-service"   = { cpu = 256, memory = 512, desired_count = 1, min_count = 1, max_count = 2 }
+}
+cpu_architecture = "ARM64"
+
+# Spot-heavy: everything on FARGATE_SPOT (~70% cheaper, ~$6.6/month for the
+# three tasks instead of $21.63); an interruption only restarts a task.
+capacity_provider_strategy = {
+  on_demand_base   = 0
+  on_demand_weight = 0
+  spot_weight      = 1
+}
+
+# Container Insights off (~$0.30 per metric-month); ADOT sidecar off (its
+# CPU/memory share and X-Ray traces cost money; turn on when debugging).
+enable_container_insights = false
+enable_adot               = false
+
+log_level          = "debug"
+log_sample_rate    = 0.1
+log_retention_days = 7 # $0.03/GB-month stored; 7 days keeps dev logs near $0
+
+blue_green_bake_minutes = 1
+
+# Services at zero 20:00-07:00 UTC and weekends: ~65% fewer task-hours.
+scheduled_scale_in = {
+  enabled    = true
+  stop_cron  = "cron(0 20 ? * MON-FRI *)"
+  start_cron = "cron(0 7 ? * MON-FRI *)"
+  timezone   = "UTC"
+}
+
+# Single-AZ db.t4g.micro: $11.68/month + 20 GB gp3 ($2.30).
+db_instance_class        = "db.t4g.micro"
+db_multi_az              = false
+db_backup_retention_days = 1
+db_deletion_protection   = false
+db_allocated_storage_gb  = 20
+
+alert_emails             = ["ops@example.com"]
+budget_alert_amounts_usd = [25, 35, 50] # AWS Budgets: free (one budget)
+
+github_repository      = "example-org/aws-devops-ecommerce"
+github_deploy_subjects = ["environment:dev", "ref:refs/heads/main"]
+
+# Empty buckets/repositories/secrets are deleted with the stack in dev.
+dev_force_destroy = true

@@ -1,0 +1,72 @@
+# prod: the safe choices. Monthly costs are us-east-1 list prices, 730 h.
+
+environment = "prod"
+aws_region  = "us-east-1"
+
+availability_zone_count = 3
+vpc_cidr                = "10.50.0.0/16"
+
+# One NAT gateway per AZ: 3 x $32.85 = $98.55/month + $0.045/GB, no single
+# AZ takes egress down. Interface endpoints for ECR/Logs/Secrets
+# Manager/SSM in 2 AZs: 5 x 2 x $7.30 = $73/month, justified by keeping
+# image pulls and secret reads off the NAT data charge and the internet.
+nat_strategy                = "per_az"
+enable_interface_endpoints  = true
+interface_endpoint_az_count = 2
+
+# HTTPS with an ACM certificate (free) and HTTP -> HTTPS redirect.
+domain_name     = "shop.example.com"
+route53_zone_id = "Z0123456789EXAMPLE"
+
+# WAF with AWS managed rules: ~$8/month + $0.60 per million requests.
+enable_waf              = true
+alb_deletion_protection = true
+
+# Two tasks per service, up to six: 6 x 0.5 vCPU / 1 GB Graviton tasks
+# = 6 x $14.42 = $86.52/month at the minimum.
+services = {
+  frontend          = { cpu = 512, memory = 1024, desired_count = 2, min_count = 2, max_count = 6 }
+  "product-service" = { cpu = 512, memory = 1024, desired_count = 2, min_count = 2, max_count = 6 }
+  "order-service"   = { cpu = 512, memory = 1024, desired_count = 2, min_count = 2, max_count = 6 }
+}
+cpu_architecture = "ARM64"
+
+# On-demand base of 2 tasks per service, extra capacity 1:1 on Spot.
+capacity_provider_strategy = {
+  on_demand_base   = 2
+  on_demand_weight = 1
+  spot_weight      = 1
+}
+
+# Container Insights ~$0.30 per metric-month (a few $/month); traces via ADOT.
+enable_container_insights = true
+enable_adot               = true
+
+log_level          = "info"
+log_sample_rate    = 0.01
+log_retention_days = 30
+
+blue_green_bake_minutes = 10
+
+scheduled_scale_in = {
+  enabled = false
+}
+
+# Multi-AZ db.t4g.micro: $23.36/month + 50 GB gp3 x2 ($11.50).
+db_instance_class        = "db.t4g.micro"
+db_multi_az              = true
+db_backup_retention_days = 14
+db_deletion_protection   = true
+db_allocated_storage_gb  = 50
+
+alert_emails             = ["ops@example.com"]
+budget_alert_amounts_usd = [25, 35, 50]
+
+# dev's stack already activated the account-wide cost-allocation tags and
+# created the OIDC provider when both live in one account.
+activate_cost_allocation_tags = true
+
+github_repository      = "example-org/aws-devops-ecommerce"
+github_deploy_subjects = ["environment:prod"]
+
+dev_force_destroy = false

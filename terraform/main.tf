@@ -1,0 +1,242 @@
+# aws-devops-ecommerce on AWS: VPC, ALB, ECS Fargate (three services),
+# RDS PostgreSQL, secrets/config, logs/assets buckets, monitoring, cost
+# guard rails and the GitHub OIDC deploy roles. See README.md for the
+# bootstrap (state bucket) and apply steps, and docs/architecture.md for the
+# diagram.
+
+data "aws_availability_zones" "available" {
+  state = "available"
+}
+
+locals {
+  name = "${var.project}-${var.environment}"
+
+  # The single routing table shared with the local nginx (config/routes.json).
+  routes        = jsondecode(file("${path.module}/../config/routes.json"))
+  service_names = sort(keys(local.routes.services))
+
+  azs = slice(data.aws_availability_zones.available.names, 0, var.availability_zone_count)
+
+  log_groups = merge(
+    { for s in local.service_names : s => "/ecs/${local.name}/${s}" },
+    { "db-init" = "/ecs/${local.name}/db-init" },
+  )
+
+  # Database role of each service that owns a schema (scripts/sql/bootstrap.sql).
+  db_roles = {
+    "product-service" = "catalog_svc"
+    "order-service"   = "orders_svc"
+  }
+
+  generated_secrets = { for s, role in local.db_roles : s => ["ADMIN_API_KEY", "PGPASSWORD"] }
+
+  parameters = {
+    for s in local.service_names : s => merge(
+      {
+        LOG_LEVEL       = var.log_level
+        LOG_SAMPLE_RATE = tostring(var.log_sample_rate)
+      },
+      contains(keys(local.db_roles), s) ? {
+        DATABASE_URL = "postgresql://${local.db_roles[s]}@${module.rds.address}:5432/${module.rds.db_name}?sslmode=require"
+      } : {},
+    )
+  }
+
+  product_service_url = "http://product-service:${local.routes.services["product-service"].container_port}"
+
+  tags = {
+    Project     = var.project
+    Environment = var.environment
+  }
+}
+
+module "storage" {
+  source = "./modules/storage"
+
+  name          = local.name
+  force_destroy = var.dev_force_destroy
+  tags          = local.tags
+}
+
+module "networking" {
+  source = "./modules/networking"
+
+  name                        = local.name
+  cidr_block                  = var.vpc_cidr
+  availability_zones          = local.azs
+  nat_strategy                = var.nat_strategy
+  enable_interface_endpoints  = var.enable_interface_endpoints
+  interface_endpoint_az_count = var.interface_endpoint_az_count
+  flow_logs_bucket_arn        = module.storage.logs_bucket_arn
+  tags                        = local.tags
+}
+
+module "ecr" {
+  source = "./modules/ecr"
+
+  repositories = local.service_names
+  force_delete = var.dev_force_destroy
+  tags         = local.tags
+}
+
+module "secrets" {
+  source = "./modules/secrets"
+
+  name                 = local.name
+  generated_secrets    = local.generated_secrets
+  parameters           = local.parameters
+  recovery_window_days = var.dev_force_destroy ? 0 : 7
+  tags                 = local.tags
+}
+
+module "alb" {
+  source = "./modules/alb"
+
+  name              = local.name
+  vpc_id            = module.networking.vpc_id
+  vpc_cidr_block    = module.networking.vpc_cidr_block
+  public_subnet_ids = module.networking.public_subnet_ids
+  routes = {
+    rules                 = local.routes.rules
+    default_service       = local.routes.default_service
+    services              = local.routes.services
+    never_routed_prefixes = local.routes.never_routed_prefixes
+  }
+  deregistration_delay_seconds = 20
+  domain_name                  = var.domain_name
+  route53_zone_id              = var.route53_zone_id
+  access_logs_bucket           = module.storage.logs_bucket_id
+  enable_deletion_protection   = var.alb_deletion_protection
+  enable_waf                   = var.enable_waf
+  tags                         = local.tags
+}
+
+module "rds" {
+  source = "./modules/rds"
+
+  identifier                 = local.name
+  vpc_id                     = module.networking.vpc_id
+  subnet_ids                 = module.networking.db_subnet_ids
+  allowed_security_group_ids = [module.ecs.task_security_group_id]
+  instance_class             = var.db_instance_class
+  allocated_storage_gb       = var.db_allocated_storage_gb
+  multi_az                   = var.db_multi_az
+  backup_retention_days      = var.db_backup_retention_days
+  deletion_protection        = var.db_deletion_protection
+  kms_key_arn                = module.secrets.kms_key_arn
+  log_retention_days         = var.log_retention_days
+  tags                       = local.tags
+}
+
+module "monitoring" {
+  source = "./modules/monitoring"
+
+  name               = local.name
+  log_retention_days = var.log_retention_days
+  log_groups         = local.log_groups
+  kms_key_arn        = module.secrets.kms_key_arn
+  alarm_emails       = var.alert_emails
+  cluster_name       = local.name
+  services = {
+    for s in local.service_names : s => {
+      service_name              = s
+      blue_target_group_suffix  = module.alb.target_groups[s].blue_arn_suffix
+      green_target_group_suffix = module.alb.target_groups[s].green_arn_suffix
+    }
+  }
+  alb_arn_suffix = module.alb.arn_suffix
+  db_instance_id = module.rds.instance_id
+  tags           = local.tags
+}
+
+module "ecs" {
+  source = "./modules/ecs"
+
+  name                  = local.name
+  environment           = var.environment
+  vpc_id                = module.networking.vpc_id
+  vpc_cidr_block        = module.networking.vpc_cidr_block
+  subnet_ids            = module.networking.app_subnet_ids
+  alb_security_group_id = module.alb.security_group_id
+  alb_listener_arns     = module.alb.listener_arns
+  kms_key_arn           = module.secrets.kms_key_arn
+  log_group_names       = module.monitoring.log_group_names
+
+  services = {
+    for s in local.service_names : s => {
+      image           = module.ecr.repository_urls[s]
+      image_tag       = var.image_tag
+      repository_arn  = module.ecr.repository_arns[s]
+      cpu             = var.services[s].cpu
+      memory          = var.services[s].memory
+      desired_count   = var.services[s].desired_count
+      min_count       = var.services[s].min_count
+      max_count       = var.services[s].max_count
+      container_port  = local.routes.services[s].container_port
+      admin_port      = local.routes.services[s].admin_port
+      service_connect = s == "product-service" ? "server" : "client"
+      environment     = s == "product-service" ? {} : { PRODUCT_SERVICE_URL = local.product_service_url }
+      secrets         = lookup(module.secrets.secret_arns, s, {})
+      parameters      = module.secrets.parameter_arns[s]
+      target_group = {
+        blue_arn         = module.alb.target_groups[s].blue_arn
+        green_arn        = module.alb.target_groups[s].green_arn
+        blue_arn_suffix  = module.alb.target_groups[s].blue_arn_suffix
+        listener_rule    = module.alb.listener_rule_arns[s]
+        alb_arn_suffix   = module.alb.arn_suffix
+        requests_per_min = var.services[s].requests_per_min
+      }
+    }
+  }
+
+  cpu_architecture           = var.cpu_architecture
+  capacity_provider_strategy = var.capacity_provider_strategy
+  enable_container_insights  = var.enable_container_insights
+  enable_adot                = var.enable_adot
+  drain_timeout_seconds      = 20
+  scheduled_scale_in         = var.scheduled_scale_in
+
+  blue_green = {
+    bake_time_minutes = var.blue_green_bake_minutes
+    alarm_names       = module.monitoring.rollback_alarm_names
+  }
+
+  db_init = {
+    db_host              = module.rds.address
+    db_name              = module.rds.db_name
+    master_secret_arn    = module.rds.master_user_secret_arn
+    catalog_password_arn = module.secrets.secret_arns["product-service"]["PGPASSWORD"]
+    orders_password_arn  = module.secrets.secret_arns["order-service"]["PGPASSWORD"]
+    bootstrap_sql        = file("${path.module}/../scripts/sql/bootstrap.sql")
+  }
+
+  tags = local.tags
+}
+
+module "finops" {
+  source = "./modules/finops"
+
+  name                          = local.name
+  environment                   = var.environment
+  budget_alert_amounts_usd      = var.budget_alert_amounts_usd
+  alert_emails                  = var.alert_emails
+  activate_cost_allocation_tags = var.activate_cost_allocation_tags
+  tags                          = local.tags
+}
+
+module "github_oidc" {
+  source = "./modules/github-oidc"
+
+  name                       = local.name
+  repository                 = var.github_repository
+  deploy_subjects            = var.github_deploy_subjects
+  create_oidc_provider       = var.create_github_oidc_provider
+  existing_oidc_provider_arn = var.existing_github_oidc_provider_arn
+  ecr_repository_arns        = values(module.ecr.repository_arns)
+  ecs_cluster_arn            = module.ecs.cluster_arn
+  ecs_service_arns           = values(module.ecs.service_arns)
+  task_definition_families   = concat(values(module.ecs.task_definition_families), ["${local.name}-db-init"])
+  passable_role_arns         = concat(values(module.ecs.execution_role_arns), values(module.ecs.task_role_arns))
+  state_bucket               = var.state_bucket
+  tags                       = local.tags
+}

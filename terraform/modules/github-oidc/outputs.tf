@@ -1,0 +1,14 @@
+output "oidc_provider_arn" {
+  description = "ARN of the GitHub OIDC provider."
+  value       = local.provider_arn
+}
+
+output "deploy_role_arn" {
+  description = "Role the build-deploy workflow assumes (AWS_DEPLOY_ROLE_ARN)."
+  value       = aws_iam_role.deploy.arn
+}
+
+output "plan_role_arn" {
+  description = "Read-only role the terraform workflow assumes for plans."
+  value       = aws_iam_role.plan.arn
+}

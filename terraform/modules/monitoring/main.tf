@@ -1,0 +1,213 @@
+# Log groups with retention, an encrypted SNS topic for alarms, and alarms on
+# the services (CPU, memory, 5xx), the load balancer (5xx, p95 latency) and
+# RDS (CPU, storage, connections). The per-service 5xx alarms also drive ECS
+# blue/green rollback. Standard alarms cost $0.10 each per month.
+
+resource "aws_cloudwatch_log_group" "this" {
+  for_each = var.log_groups
+
+  name              = each.value
+  retention_in_days = var.log_retention_days
+
+  tags = merge(var.tags, { Service = each.key })
+}
+
+resource "aws_sns_topic" "alarms" {
+  name              = "${var.name}-alarms"
+  kms_master_key_id = var.kms_key_arn
+
+  tags = var.tags
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  for_each = toset(var.alarm_emails)
+
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "email"
+  endpoint  = each.value
+}
+
+locals {
+  actions = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "service_cpu" {
+  for_each = var.services
+
+  alarm_name          = "${var.name}-${each.key}-cpu-high"
+  alarm_description   = "${each.key}: average CPU above ${var.thresholds.cpu_percent}% for 10 minutes"
+  namespace           = "AWS/ECS"
+  metric_name         = "CPUUtilization"
+  statistic           = "Average"
+  period              = 300
+  evaluation_periods  = 2
+  threshold           = var.thresholds.cpu_percent
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  dimensions          = { ClusterName = var.cluster_name, ServiceName = each.value.service_name }
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+
+  tags = merge(var.tags, { Service = each.key })
+}
+
+resource "aws_cloudwatch_metric_alarm" "service_memory" {
+  for_each = var.services
+
+  alarm_name          = "${var.name}-${each.key}-memory-high"
+  alarm_description   = "${each.key}: average memory above ${var.thresholds.memory_percent}% for 10 minutes"
+  namespace           = "AWS/ECS"
+  metric_name         = "MemoryUtilization"
+  statistic           = "Average"
+  period              = 300
+  evaluation_periods  = 2
+  threshold           = var.thresholds.memory_percent
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  dimensions          = { ClusterName = var.cluster_name, ServiceName = each.value.service_name }
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+
+  tags = merge(var.tags, { Service = each.key })
+}
+
+# 5xx from the service's tasks on either target group: the rollback alarm of
+# ECS blue/green deployments.
+resource "aws_cloudwatch_metric_alarm" "service_5xx" {
+  for_each = var.services
+
+  alarm_name          = "${var.name}-${each.key}-5xx"
+  alarm_description   = "${each.key}: more than ${var.thresholds.target_5xx_per_min} target 5xx responses per minute (rolls back a blue/green deployment)"
+  evaluation_periods  = 2
+  datapoints_to_alarm = 2
+  threshold           = var.thresholds.target_5xx_per_min
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+
+  metric_query {
+    id          = "total"
+    expression  = "FILL(blue, 0) + FILL(green, 0)"
+    label       = "target 5xx per minute"
+    return_data = true
+  }
+
+  metric_query {
+    id = "blue"
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "HTTPCode_Target_5XX_Count"
+      stat        = "Sum"
+      period      = 60
+      dimensions  = { LoadBalancer = var.alb_arn_suffix, TargetGroup = each.value.blue_target_group_suffix }
+    }
+  }
+
+  metric_query {
+    id = "green"
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "HTTPCode_Target_5XX_Count"
+      stat        = "Sum"
+      period      = 60
+      dimensions  = { LoadBalancer = var.alb_arn_suffix, TargetGroup = each.value.green_target_group_suffix }
+    }
+  }
+
+  tags = merge(var.tags, { Service = each.key })
+}
+
+resource "aws_cloudwatch_metric_alarm" "alb_5xx" {
+  alarm_name          = "${var.name}-alb-5xx"
+  alarm_description   = "The load balancer itself answered 5xx (no healthy target, timeouts)"
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "HTTPCode_ELB_5XX_Count"
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 3
+  datapoints_to_alarm = 2
+  threshold           = var.thresholds.target_5xx_per_min
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  dimensions          = { LoadBalancer = var.alb_arn_suffix }
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "alb_latency" {
+  alarm_name          = "${var.name}-alb-p95-latency"
+  alarm_description   = "p95 target response time above ${var.thresholds.p95_latency_seconds} s for 5 minutes"
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "TargetResponseTime"
+  extended_statistic  = "p95"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 4
+  threshold           = var.thresholds.p95_latency_seconds
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  dimensions          = { LoadBalancer = var.alb_arn_suffix }
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "db_cpu" {
+  alarm_name          = "${var.name}-db-cpu-high"
+  alarm_description   = "RDS CPU above ${var.thresholds.db_cpu_percent}% for 15 minutes"
+  namespace           = "AWS/RDS"
+  metric_name         = "CPUUtilization"
+  statistic           = "Average"
+  period              = 300
+  evaluation_periods  = 3
+  threshold           = var.thresholds.db_cpu_percent
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  dimensions          = { DBInstanceIdentifier = var.db_instance_id }
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "db_storage" {
+  alarm_name          = "${var.name}-db-free-storage-low"
+  alarm_description   = "RDS free storage below ${var.thresholds.db_free_storage_gb} GB"
+  namespace           = "AWS/RDS"
+  metric_name         = "FreeStorageSpace"
+  statistic           = "Minimum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = var.thresholds.db_free_storage_gb * 1073741824
+  comparison_operator = "LessThanThreshold"
+  treat_missing_data  = "notBreaching"
+  dimensions          = { DBInstanceIdentifier = var.db_instance_id }
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "db_connections" {
+  alarm_name          = "${var.name}-db-connections-high"
+  alarm_description   = "RDS connections above ${var.thresholds.db_connections} (db.t4g.micro allows about 80)"
+  namespace           = "AWS/RDS"
+  metric_name         = "DatabaseConnections"
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 2
+  threshold           = var.thresholds.db_connections
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  dimensions          = { DBInstanceIdentifier = var.db_instance_id }
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+
+  tags = var.tags
+}

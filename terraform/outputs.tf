@@ -1,0 +1,78 @@
+output "url" {
+  description = "Public URL of the shop."
+  value       = module.alb.url
+}
+
+output "alb_dns_name" {
+  description = "DNS name of the load balancer."
+  value       = module.alb.dns_name
+}
+
+output "ecr_repository_urls" {
+  description = "ECR repository URL per service."
+  value       = module.ecr.repository_urls
+}
+
+output "ecs_cluster_name" {
+  description = "Name of the ECS cluster."
+  value       = module.ecs.cluster_name
+}
+
+output "ecs_service_names" {
+  description = "ECS service name per service."
+  value       = module.ecs.service_names
+}
+
+output "ecs_task_definition_families" {
+  description = "Task definition family per service (the deploy pipeline registers new revisions in them)."
+  value       = module.ecs.task_definition_families
+}
+
+output "db_init_run_task_command" {
+  description = "Command that runs the db-init task (creates the service database roles and schemas)."
+  value       = module.ecs.db_init_run_task_command
+}
+
+output "rds_address" {
+  description = "Host name of the PostgreSQL instance."
+  value       = module.rds.address
+}
+
+output "rds_master_secret_arn" {
+  description = "Secrets Manager ARN of the RDS-managed master credentials."
+  value       = module.rds.master_user_secret_arn
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic that receives the alarms."
+  value       = module.monitoring.sns_topic_arn
+}
+
+output "logs_bucket" {
+  description = "Bucket of the ALB access logs and VPC flow logs."
+  value       = module.storage.logs_bucket_id
+}
+
+output "assets_bucket" {
+  description = "Bucket of the static assets (product images)."
+  value       = module.storage.assets_bucket_id
+}
+
+output "github_deploy_role_arn" {
+  description = "Role the build-deploy workflow assumes."
+  value       = module.github_oidc.deploy_role_arn
+}
+
+output "github_plan_role_arn" {
+  description = "Read-only role the terraform workflow assumes for plans."
+  value       = module.github_oidc.plan_role_arn
+}
+
+output "scheduler_targets" {
+  description = "What the FinOps scheduler stops and starts: cluster, RDS instance, NAT instances."
+  value = {
+    cluster_name     = module.ecs.cluster_name
+    db_instance_id   = module.rds.instance_id
+    nat_instance_ids = module.networking.nat_instance_ids
+  }
+}
