@@ -240,3 +240,30 @@ module "github_oidc" {
   state_bucket               = var.state_bucket
   tags                       = local.tags
 }
+
+# FinOps scheduler (modules/scheduler, owned by the FinOps work): stops the
+# ECS services, RDS and the NAT instance outside working hours. It replaces
+# the ECS-only scheduled_scale_in; the check below warns when both are on.
+module "scheduler" {
+  source = "./modules/scheduler"
+  count  = var.scheduler.enabled ? 1 : 0
+
+  name               = local.name
+  environment        = var.environment
+  cluster_name       = module.ecs.cluster_name
+  db_instance_id     = module.rds.instance_id
+  nat_instance_ids   = module.networking.nat_instance_ids
+  timezone           = var.scheduler.timezone
+  stop_schedule      = var.scheduler.stop_schedule
+  start_schedule     = var.scheduler.start_schedule
+  alarm_topic_arn    = module.monitoring.sns_topic_arn
+  log_retention_days = var.log_retention_days
+  tags               = local.tags
+}
+
+check "one_off_hours_mechanism" {
+  assert {
+    condition     = !(var.scheduler.enabled && var.scheduled_scale_in.enabled)
+    error_message = "Enable either the scheduler (services, RDS, NAT) or scheduled_scale_in (services only), not both."
+  }
+}

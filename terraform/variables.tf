@@ -227,6 +227,22 @@ variable "scheduled_scale_in" {
   default = { enabled = false }
 }
 
+variable "scheduler" {
+  description = "FinOps scheduler (modules/scheduler): a Lambda run by EventBridge Scheduler that stops the services, RDS and the NAT instance outside working hours and starts them again. Use it or scheduled_scale_in, not both."
+  type = object({
+    enabled        = bool
+    timezone       = optional(string, "UTC")
+    stop_schedule  = optional(string, "cron(0 20 ? * * *)")
+    start_schedule = optional(string, "cron(0 7 ? * MON-FRI *)")
+  })
+  default = { enabled = false }
+
+  validation {
+    condition     = can(regex("^(cron|rate)\\(.+\\)$", var.scheduler.stop_schedule)) && can(regex("^(cron|rate)\\(.+\\)$", var.scheduler.start_schedule))
+    error_message = "stop_schedule and start_schedule must be cron(...) or rate(...) expressions."
+  }
+}
+
 variable "db_instance_class" {
   description = "RDS instance class."
   type        = string

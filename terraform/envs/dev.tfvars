@@ -52,12 +52,18 @@ log_retention_days = 7 # $0.03/GB-month stored; 7 days keeps dev logs near $0
 
 blue_green_bake_minutes = 1
 
-# Services at zero 20:00-07:00 UTC and weekends: ~65% fewer task-hours.
+# Off-hours: the FinOps scheduler stops the services, RDS and the NAT
+# instance 20:00-07:00 UTC and at weekends (60 of 168 h running): tasks,
+# RDS instance-hours and NAT instance-hours fall by ~64%. The ECS-only
+# scheduled_scale_in is the alternative when the scheduler is not deployed.
+scheduler = {
+  enabled        = true
+  timezone       = "UTC"
+  stop_schedule  = "cron(0 20 ? * * *)"
+  start_schedule = "cron(0 7 ? * MON-FRI *)"
+}
 scheduled_scale_in = {
-  enabled    = true
-  stop_cron  = "cron(0 20 ? * MON-FRI *)"
-  start_cron = "cron(0 7 ? * MON-FRI *)"
-  timezone   = "UTC"
+  enabled = false
 }
 
 # Single-AZ db.t4g.micro: $11.68/month + 20 GB gp3 ($2.30).

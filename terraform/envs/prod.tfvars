@@ -48,6 +48,10 @@ log_retention_days = 30
 
 blue_green_bake_minutes = 10
 
+# Production is never stopped on a schedule.
+scheduler = {
+  enabled = false
+}
 scheduled_scale_in = {
   enabled = false
 }

@@ -68,7 +68,7 @@ run "dev" {
     db_multi_az              = false
     db_backup_retention_days = 1
     db_deletion_protection   = false
-    scheduled_scale_in = {
+    scheduler = {
       enabled = true
     }
   }
@@ -99,8 +99,8 @@ run "dev" {
   }
 
   assert {
-    condition     = module.ecs.scheduled_scale_in_enabled
-    error_message = "dev scales in outside working hours."
+    condition     = length(module.scheduler) == 1 && module.ecs.scheduled_scale_in_enabled == false
+    error_message = "dev is stopped outside working hours by the FinOps scheduler (and only by it)."
   }
 
   assert {
@@ -168,7 +168,7 @@ run "prod" {
   }
 
   assert {
-    condition     = module.ecs.scheduled_scale_in_enabled == false
+    condition     = module.ecs.scheduled_scale_in_enabled == false && length(module.scheduler) == 0
     error_message = "prod never scales to zero on a schedule."
   }
 }

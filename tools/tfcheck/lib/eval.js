@@ -140,6 +140,10 @@ const FUNCS = {
   title: (s) => { s = str(s); return s === UNKNOWN ? s : s.replace(/\b\w/g, (c) => c.toUpperCase()); },
   parseint: (s, b) => (s === UNKNOWN ? UNKNOWN : parseInt(s, b)),
   signum: (n) => (n === UNKNOWN ? n : Math.sign(n)),
+  // file() reads the file for real (the checker needs config/routes.json);
+  // paths are absolute here because path.module evaluates to an absolute path.
+  file: (p) => { if (p === UNKNOWN) return UNKNOWN; try { return require('fs').readFileSync(p, 'utf8'); } catch { throw new EvalError(`file: cannot read ${p}`); } },
+  fileexists: (p) => (p === UNKNOWN ? UNKNOWN : require('fs').existsSync(p)),
   pow: (a, b) => (a === UNKNOWN || b === UNKNOWN ? UNKNOWN : a ** b),
 };
 

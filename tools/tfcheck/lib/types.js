@@ -82,7 +82,10 @@ function mismatch(value, type, where = 'value') {
       if (typeof value !== 'object' || Array.isArray(value)) return `${where} must be an object`;
       for (const k of Object.keys(value)) if (!type.attrs[k]) return `${where} has no attribute "${k}" (allowed: ${Object.keys(type.attrs).join(', ')})`;
       for (const [k, a] of Object.entries(type.attrs)) {
-        if (!(k in value) && !a.optional) return `${where} is missing the required attribute "${k}"`;
+        if (!(k in value)) {
+          if (!a.optional) return `${where} is missing the required attribute "${k}"`;
+          continue;
+        }
         const m = mismatch(value[k], a.type, `${where}.${k}`);
         if (m) return m;
       }

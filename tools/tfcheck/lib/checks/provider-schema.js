@@ -78,6 +78,14 @@ function checkProviderSchema(project, schema) {
     for (const r of mod.resources) {
       if (r.mode === 'ephemeral') continue;
       const kind = r.mode === 'data' ? 'data' : 'resources';
+      const providerName = r.body?.provider ? String(r.body.provider).replace(/^\$\{|\}$/g, '').split('.')[0] : r.type.split('_')[0];
+      if (providerName !== 'aws') {
+        // Only the AWS provider's schema ships with the checker; other
+        // providers must at least be declared by the module.
+        const declared = mod.terraform.some((t) => asBlocks(t.body?.required_providers).some((rp) => rp && providerName in rp));
+        if (!declared) findings.push(new Finding('TFC-SCHEMA', r.file, r.line, `${r.type}.${r.name}: provider "${providerName}" is not in this module's required_providers`));
+        continue;
+      }
       const id = schema[kind][r.type];
       const add = (line, msg) => findings.push(new Finding('TFC-SCHEMA', r.file, line, msg));
       if (id === undefined) {

@@ -237,7 +237,7 @@ class RefChecker {
       } catch (err) { this.add('TFC-TFVARS', tv.rel, line, `cannot parse the value of "${k}": ${err.message}`); continue; }
       if (value === UNKNOWN) { this.add('TFC-TFVARS', tv.rel, line, `"${k}": a tfvars value must be a literal`); continue; }
       const m = mismatch(value, decl.typeInfo, k);
-      if (m) this.add('TFC-TFVARS', tv.rel, line, `${m} (variable "${k}" is ${decl.body.type})`);
+      if (m) this.add('TFC-TFVARS', tv.rel, line, `${m} (variable "${k}" is ${String(decl.body.type).replace(/^\$\{|\}$/g, '').replace(/\s+/g, ' ')})`);
       // evaluate the variable's validation blocks with this value
       const withDefaults = applyDefaults(value, decl.typeInfo);
       for (const val of asBlocks(decl.body?.validation)) {
@@ -308,7 +308,14 @@ class RefChecker {
         if (a.condition === undefined || !a.error_message) this.add('TFC-TEST', t.rel, lineOf(t.loc, ast), `run "${name}": assert needs condition and error_message`);
         this.checkExprs(a.condition, env, [...ast, 'condition']);
       });
-      if (body.expect_failures) this.checkExprs(body.expect_failures, env, [...st, 'expect_failures']);
+      if (body.expect_failures) {
+        this.checkExprs(body.expect_failures, env, [...st, 'expect_failures']);
+        for (const ef of asBlocks(body.expect_failures)) {
+          const m = /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(String(ef));
+          const v = m && target.variables[m[1]];
+          if (v && !asBlocks(v.body?.validation).length) this.add('TFC-TEST', t.rel, lineOf(t.loc, [...st, 'expect_failures']), `run "${name}" expects var.${m[1]} to fail, but that variable has no validation block`);
+        }
+      }
       for (const k of Object.keys(body)) {
         if (!['command', 'variables', 'assert', 'expect_failures', 'module', 'providers', 'plan_options', 'state_key', 'parallel'].includes(k)) {
           this.add('TFC-TEST', t.rel, lineOf(t.loc, [...st, k]), `run "${name}": unknown argument or block "${k}"`);
