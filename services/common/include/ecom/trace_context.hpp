@@ -1,0 +1,35 @@
+#pragma once
+
+// Trace context from W3C `traceparent` and the ALB's `X-Amzn-Trace-Id`.
+// Malformed values are ignored (a new trace starts); they never fail a request.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ecom::trace {
+
+struct Context {
+    std::string trace_id;        // 32 lowercase hex
+    std::string parent_span_id;  // 16 lowercase hex, empty for a new trace
+    bool sampled = false;
+};
+
+// version "00": 00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>; all-zero ids are invalid.
+// Higher versions are parsed by their first four fields, as the spec asks.
+std::optional<Context> parse_traceparent(std::string_view header) noexcept;
+
+// Root=1-<8 hex epoch>-<24 hex>[;Parent=<16 hex>][;Sampled=0|1][;...]
+std::optional<Context> parse_amzn_trace_id(std::string_view header) noexcept;
+
+// A new trace id whose first 8 hex digits are the current epoch seconds, so
+// X-Ray accepts it as 1-<8 hex>-<24 hex>.
+std::string new_trace_id();
+std::string new_span_id();
+
+std::string format_traceparent(std::string_view trace_id, std::string_view span_id, bool sampled);
+// Root=1-xxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx;Parent=...;Sampled=1
+std::string format_amzn_trace_id(std::string_view trace_id, std::string_view span_id, bool sampled);
+
+}  // namespace ecom::trace

@@ -1,0 +1,37 @@
+#include "ecom/http/admin_auth.hpp"
+
+#include "ecom/http/error.hpp"
+
+namespace ecom::http {
+
+bool constant_time_equals(std::string_view a, std::string_view b) noexcept {
+    const std::size_t n = a.size() > b.size() ? a.size() : b.size();
+    unsigned char diff = a.size() == b.size() ? 0 : 1;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+        const auto y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+        diff = static_cast<unsigned char>(diff | (x ^ y));
+    }
+    return diff == 0;
+}
+
+AdminAuth::AdminAuth(std::string key) : key_(std::move(key)) {}
+
+bool AdminAuth::allows(std::string_view presented) const noexcept {
+    return !key_.empty() && constant_time_equals(presented, key_);
+}
+
+void AdminAuth::require(const Request& request) const {
+    const auto header = request.header("Authorization");
+    constexpr std::string_view scheme = "Bearer ";
+    if (!header || header->size() <= scheme.size() ||
+        !(header->substr(0, 7) == "Bearer " || header->substr(0, 7) == "bearer ")) {
+        throw HttpError(401, "unauthorized", "this operation needs an admin key: Authorization: Bearer <key>")
+            .with_header("WWW-Authenticate", "Bearer realm=\"admin\"");
+    }
+    if (!allows(header->substr(scheme.size()))) {
+        throw HttpError(403, "forbidden", "the admin key is not valid");
+    }
+}
+
+}  // namespace ecom::http

@@ -1,0 +1,158 @@
+#include "ecom/json_writer.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+
+namespace ecom {
+namespace {
+
+// 0: copy as is; 1: needs an escape.
+constexpr std::array<std::uint8_t, 256> escape_table = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (std::size_t c = 0; c < 0x20; ++c) {
+        t[c] = 1;
+    }
+    t['"'] = 1;
+    t['\\'] = 1;
+    t[0x7f] = 1;
+    return t;
+}();
+
+constexpr char hex_digits[] = "0123456789abcdef";
+
+void append_escape(std::string& out, unsigned char c) {
+    switch (c) {
+        case '"': out += "\\\""; return;
+        case '\\': out += "\\\\"; return;
+        case '\n': out += "\\n"; return;
+        case '\r': out += "\\r"; return;
+        case '\t': out += "\\t"; return;
+        case '\b': out += "\\b"; return;
+        case '\f': out += "\\f"; return;
+        default: {
+            const char buf[6] = {'\\', 'u', '0', '0', hex_digits[c >> 4], hex_digits[c & 0xf]};
+            out.append(buf, 6);
+        }
+    }
+}
+
+}  // namespace
+
+void append_json_escaped(std::string& out, std::string_view text) {
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    const char* run = p;
+    for (; p != end; ++p) {
+        const auto c = static_cast<unsigned char>(*p);
+        if (escape_table[c] != 0) {
+            out.append(run, static_cast<std::size_t>(p - run));
+            append_escape(out, c);
+            run = p + 1;
+        }
+    }
+    out.append(run, static_cast<std::size_t>(end - run));
+}
+
+void JsonWriter::separate() {
+    if (need_comma_) {
+        out_ += ',';
+    }
+}
+
+JsonWriter& JsonWriter::begin_object() {
+    separate();
+    out_ += '{';
+    need_comma_ = false;
+    return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+    out_ += '}';
+    need_comma_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+    separate();
+    out_ += '[';
+    need_comma_ = false;
+    return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+    out_ += ']';
+    need_comma_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+    separate();
+    out_ += '"';
+    append_json_escaped(out_, name);
+    out_ += "\":";
+    need_comma_ = false;
+    return *this;
+}
+
+JsonWriter& JsonWriter::string(std::string_view value) {
+    separate();
+    out_ += '"';
+    append_json_escaped(out_, value);
+    out_ += '"';
+    need_comma_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::integer(std::int64_t value) {
+    separate();
+    char buf[24];
+    const auto result = std::to_chars(buf, buf + sizeof buf, value);
+    out_.append(buf, static_cast<std::size_t>(result.ptr - buf));
+    need_comma_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::unsigned_integer(std::uint64_t value) {
+    separate();
+    char buf[24];
+    const auto result = std::to_chars(buf, buf + sizeof buf, value);
+    out_.append(buf, static_cast<std::size_t>(result.ptr - buf));
+    need_comma_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::number(double value) {
+    if (!std::isfinite(value)) {
+        return null();
+    }
+    separate();
+    char buf[32];
+    const auto result = std::to_chars(buf, buf + sizeof buf, value);
+    out_.append(buf, static_cast<std::size_t>(result.ptr - buf));
+    need_comma_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::boolean(bool value) {
+    separate();
+    out_ += value ? "true" : "false";
+    need_comma_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+    separate();
+    out_ += "null";
+    need_comma_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::raw(std::string_view json) {
+    separate();
+    out_ += json;
+    need_comma_ = true;
+    return *this;
+}
+
+}  // namespace ecom

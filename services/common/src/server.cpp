@@ -1,0 +1,757 @@
+#include "ecom/http/server.hpp"
+
+#include "ecom/http/error.hpp"
+#include "ecom/ids.hpp"
+#include "ecom/log.hpp"
+#include "ecom/metrics.hpp"
+#include "ecom/trace_context.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <array>
+#include <atomic>
+#include <charconv>
+#include <ctime>
+#include <unordered_map>
+
+namespace ecom::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using boost::system::error_code;
+
+constexpr auto no_deadline = Clock::time_point::max();
+
+enum class Phase : std::uint8_t { idle, reading, handling, writing, closing };
+
+// One open connection, as the sweeper and the drain see it.
+struct SessionSlot {
+    tcp::socket* socket = nullptr;
+    Phase phase = Phase::idle;
+    Clock::time_point deadline = no_deadline;
+    bool timed_out = false;
+    SessionSlot* prev = nullptr;
+    SessionSlot* next = nullptr;
+};
+
+// The sessions of one worker. Shared with the session coroutines so a frame
+// destroyed late (a forced stop) still unlinks from live memory.
+struct SessionList {
+    SessionSlot* head = nullptr;
+    std::size_t size = 0;
+
+    void link(SessionSlot* s) noexcept {
+        s->next = head;
+        if (head != nullptr) {
+            head->prev = s;
+        }
+        head = s;
+        ++size;
+    }
+    void unlink(SessionSlot* s) noexcept {
+        if (s->prev != nullptr) {
+            s->prev->next = s->next;
+        } else {
+            head = s->next;
+        }
+        if (s->next != nullptr) {
+            s->next->prev = s->prev;
+        }
+        --size;
+    }
+};
+
+struct SharedState {
+    std::atomic<std::size_t> open{0};
+    std::atomic<bool> draining{false};
+};
+
+// The cached HTTP Date header value, refreshed once a second.
+class DateCache {
+public:
+    std::string_view get() {
+        const std::time_t now = std::time(nullptr);
+        if (now != second_) {
+            second_ = now;
+            std::tm tm{};
+            gmtime_r(&now, &tm);
+            char buf[40];
+            const auto n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+            value_.assign(buf, n);
+        }
+        return value_;
+    }
+
+private:
+    std::time_t second_ = 0;
+    std::string value_;
+};
+
+struct Listener {
+    ListenerSpec spec;
+    std::size_t index = 0;
+    std::uint16_t port = 0;
+};
+
+struct Worker {
+    explicit Worker(asio::io_context& context) : io(context), sweeper(context) {}
+
+    asio::io_context& io;
+    std::vector<std::pair<const Listener*, std::unique_ptr<tcp::acceptor>>> acceptors;
+    std::shared_ptr<SessionList> sessions = std::make_shared<SessionList>();
+    asio::steady_timer sweeper;
+    DateCache date;
+    std::unordered_map<std::uint64_t, metrics::Histogram*> histograms;  // this thread's cache
+};
+
+bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string_view trim(std::string_view s) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+bool is_json_media_type(std::string_view content_type) noexcept {
+    const auto semi = content_type.find(';');
+    const auto media = trim(content_type.substr(0, semi));
+    return iequals_ascii(media, "application/json");
+}
+
+bool safe_header_value(std::string_view v) noexcept {
+    for (const char c : v) {
+        if (c == '\r' || c == '\n' || c == '\0') {
+            return false;
+        }
+    }
+    return true;
+}
+
+void append_uint(std::string& out, std::uint64_t v) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+}
+
+// An error found before the request reached a handler.
+struct EarlyError {
+    unsigned status;
+    std::string_view code;
+    std::string_view message;
+};
+
+}  // namespace
+
+struct Server::Impl {
+    Impl(std::vector<asio::io_context*> contexts, ServerLimits l, RequestLogPolicy p, metrics::Registry& r)
+        : limits(l), policy(p), registry(r) {
+        for (auto* io : contexts) {
+            workers.push_back(std::make_unique<Worker>(*io));
+        }
+        rejected = &registry.counter("http_server_connections_rejected_total",
+                                     "Connections refused because the connection cap was reached");
+        timeouts_read = &registry.counter("http_server_timeouts_total",
+                                          "Connections closed by a deadline", {{"phase", "read"}});
+        timeouts_write = &registry.counter("http_server_timeouts_total",
+                                           "Connections closed by a deadline", {{"phase", "write"}});
+        timeouts_idle = &registry.counter("http_server_timeouts_total",
+                                          "Connections closed by a deadline", {{"phase", "idle"}});
+        accepted = &registry.counter("http_server_connections_accepted_total", "Connections accepted");
+        auto s = shared;
+        registry.callback_gauge("http_server_open_connections", "Connections open now", {},
+                                [s] { return static_cast<double>(s->open.load()); });
+    }
+
+    asio::awaitable<void> accept_loop(Worker& worker, const Listener& listener, tcp::acceptor& acceptor);
+    asio::awaitable<void> session(Worker& worker, const Listener& listener, tcp::socket socket);
+    asio::awaitable<void> sweep(Worker& worker);
+    void reject(tcp::socket& socket);
+
+    Response route(const Listener& listener, Request& request, const Router::Match& match, unsigned& status);
+    std::string serialize_head(Worker& worker, const Request& request, const Response& response,
+                               bool keep_alive, std::size_t content_length);
+    metrics::Histogram& histogram(Worker& worker, const Listener& listener, const Request& request,
+                                  std::size_t route_index, unsigned status);
+    void log_request(const Listener& listener, const Request& request, unsigned status,
+                     Clock::duration elapsed);
+
+    ServerLimits limits;
+    RequestLogPolicy policy;
+    metrics::Registry& registry;
+    std::vector<std::unique_ptr<Worker>> workers;
+    std::vector<std::unique_ptr<Listener>> listeners;
+    std::shared_ptr<SharedState> shared = std::make_shared<SharedState>();
+    bool started = false;
+
+    metrics::Counter* rejected = nullptr;
+    metrics::Counter* timeouts_read = nullptr;
+    metrics::Counter* timeouts_write = nullptr;
+    metrics::Counter* timeouts_idle = nullptr;
+    metrics::Counter* accepted = nullptr;
+};
+
+void Server::Impl::reject(tcp::socket& socket) {
+    static const std::string body = error_body("overloaded", "the server has too many open connections");
+    std::string response = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                           "Retry-After: 1\r\nConnection: close\r\nContent-Length: ";
+    append_uint(response, body.size());
+    response += "\r\n\r\n";
+    response += body;
+    error_code ec;
+    socket.non_blocking(true, ec);
+    socket.write_some(asio::buffer(response), ec);
+    socket.close(ec);
+    rejected->inc();
+}
+
+asio::awaitable<void> Server::Impl::accept_loop(Worker& worker, const Listener& listener,
+                                                tcp::acceptor& acceptor) {
+    asio::steady_timer backoff(worker.io);
+    while (acceptor.is_open()) {
+        error_code ec;
+        tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+            if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
+                co_return;
+            }
+            // Out of descriptors or a transient error: pause instead of spinning.
+            log::warn("accept failed", {{"error", ec.message()}, {"listener", listener.spec.name}});
+            backoff.expires_after(std::chrono::milliseconds(50));
+            co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            continue;
+        }
+        if (shared->open.load(std::memory_order_relaxed) >= limits.max_connections) {
+            reject(socket);
+            continue;
+        }
+        shared->open.fetch_add(1, std::memory_order_relaxed);
+        accepted->inc();
+        asio::co_spawn(worker.io, session(worker, listener, std::move(socket)), asio::detached);
+    }
+}
+
+asio::awaitable<void> Server::Impl::sweep(Worker& worker) {
+    const auto interval = std::chrono::milliseconds(100);
+    while (true) {
+        worker.sweeper.expires_after(interval);
+        error_code ec;
+        co_await worker.sweeper.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+            co_return;
+        }
+        const auto now = Clock::now();
+        const bool draining = shared->draining.load(std::memory_order_relaxed);
+        for (auto* s = worker.sessions->head; s != nullptr; s = s->next) {
+            if (s->deadline <= now) {
+                s->timed_out = true;
+                (s->phase == Phase::writing ? timeouts_write
+                 : s->phase == Phase::idle  ? timeouts_idle
+                                            : timeouts_read)
+                    ->inc();
+                s->deadline = no_deadline;
+                error_code ignored;
+                s->socket->cancel(ignored);
+            } else if (draining && s->phase == Phase::idle) {
+                error_code ignored;
+                s->socket->cancel(ignored);
+            }
+        }
+        if (draining && worker.acceptors.empty() && worker.sessions->size == 0) {
+            co_return;
+        }
+    }
+}
+
+metrics::Histogram& Server::Impl::histogram(Worker& worker, const Listener& listener, const Request& request,
+                                            std::size_t route_index, unsigned status) {
+    const std::uint64_t key = (static_cast<std::uint64_t>(listener.index) << 40) |
+                              (static_cast<std::uint64_t>(route_index & 0xFFFFF) << 20) |
+                              (static_cast<std::uint64_t>(request.method) << 12) | status;
+    auto it = worker.histograms.find(key);
+    if (it != worker.histograms.end()) {
+        return *it->second;
+    }
+    std::string status_text = std::to_string(status);
+    auto& h = registry.histogram(
+        "http_server_request_duration_seconds", "Time from a complete request header to the response written",
+        {{"listener", listener.spec.name},
+         {"method", std::string(to_string(request.method))},
+         {"route", request.route.empty() ? std::string("unmatched") : std::string(request.route)},
+         {"status", status_text}});
+    worker.histograms.emplace(key, &h);
+    return h;
+}
+
+void Server::Impl::log_request(const Listener& listener, const Request& request, unsigned status,
+                               Clock::duration elapsed) {
+    const bool server_error = status >= 500;
+    const bool client_error = status >= 400 && status < 500;
+    const bool slow = elapsed >= policy.slow_threshold;
+    const bool sampled = policy.sample_rate > 0 && fast_random_unit() < policy.sample_rate;
+    if (!server_error && !(client_error && policy.log_client_errors) && !slow && !sampled) {
+        return;
+    }
+    const auto level = server_error ? log::Level::error : (client_error || slow) ? log::Level::warn : log::Level::info;
+    if (!log::enabled(level)) {
+        return;
+    }
+    const double ms = std::chrono::duration<double, std::milli>(elapsed).count();
+    log::write(level, "request",
+               {{"request_id", request.context.request_id},
+                {"trace_id", request.context.trace_id},
+                {"listener", listener.spec.name},
+                {"method", to_string(request.method)},
+                {"route", request.route.empty() ? std::string_view("unmatched") : request.route},
+                {"status", status},
+                {"duration_ms", ms},
+                {"slow", slow}});
+}
+
+std::string Server::Impl::serialize_head(Worker& worker, const Request& request, const Response& response,
+                                         bool keep_alive, std::size_t content_length) {
+    std::string head;
+    head.reserve(256);
+    head += request.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    append_uint(head, response.status);
+    head += ' ';
+    head += reason_phrase(response.status);
+    head += "\r\nDate: ";
+    head += worker.date.get();
+    head += "\r\n";
+    for (const auto& [name, value] : response.headers) {
+        if (!safe_header_value(name) || !safe_header_value(value) || iequals_ascii(name, "Content-Length") ||
+            iequals_ascii(name, "Connection") || iequals_ascii(name, "Transfer-Encoding")) {
+            continue;
+        }
+        head += name;
+        head += ": ";
+        head += value;
+        head += "\r\n";
+    }
+    if (!request.context.request_id.empty()) {
+        head += "X-Request-Id: ";
+        head += request.context.request_id;
+        head += "\r\n";
+    }
+    head += "X-Content-Type-Options: nosniff\r\n";
+    if (response.status != 204 && response.status != 304 && !(response.status >= 100 && response.status < 200)) {
+        head += "Content-Length: ";
+        append_uint(head, content_length);
+        head += "\r\n";
+    }
+    if (!keep_alive) {
+        head += "Connection: close\r\n";
+    } else if (request.version == 10) {
+        head += "Connection: keep-alive\r\n";
+    }
+    head += "\r\n";
+    return head;
+}
+
+asio::awaitable<void> Server::Impl::session(Worker& worker, const Listener& listener, tcp::socket socket) {
+    SessionSlot slot;
+    slot.socket = &socket;
+    std::shared_ptr<SessionList> sessions = worker.sessions;
+    std::shared_ptr<SharedState> state = shared;
+    sessions->link(&slot);
+    struct Unlink {
+        std::shared_ptr<SessionList>& list;
+        std::shared_ptr<SharedState>& state;
+        SessionSlot& slot;
+        ~Unlink() {
+            list->unlink(&slot);
+            state->open.fetch_sub(1, std::memory_order_relaxed);
+        }
+    } unlink{sessions, state, slot};
+
+    error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
+    beast::flat_buffer buffer;
+    bool fully_read = true;  // false when a request body was left unread
+
+    while (true) {
+        // Wait for the next request without holding a read in progress, so
+        // an idle connection can be told apart and closed by the drain.
+        if (buffer.size() == 0) {
+            if (state->draining.load(std::memory_order_relaxed)) {
+                break;
+            }
+            if (buffer.capacity() > 16 * 1024) {
+                buffer.shrink_to_fit();  // idle connections keep little memory
+            }
+            slot.phase = Phase::idle;
+            slot.deadline = Clock::now() + limits.idle_timeout;
+            co_await socket.async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+            if (ec || slot.timed_out) {
+                break;
+            }
+            if (state->draining.load(std::memory_order_relaxed) && socket.available(ec) == 0) {
+                break;
+            }
+        }
+
+        slot.phase = Phase::reading;
+        slot.deadline = Clock::now() + limits.read_timeout;
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+        parser.body_limit(limits.max_body_bytes);
+        co_await bhttp::async_read_header(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+
+        Request request;
+        Response response;
+        std::size_t route_index = 0xFFFFF;
+        bool close_after = false;
+        std::optional<EarlyError> early;
+
+        if (ec) {
+            if (slot.timed_out || ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+                ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+                ec == bhttp::error::partial_message) {
+                break;  // the client left or was too slow: nothing to answer
+            }
+            if (ec == bhttp::error::header_limit) {
+                early = EarlyError{431, "header_too_large", "the request header exceeds 8 KiB"};
+            } else if (ec == bhttp::error::body_limit) {
+                early = EarlyError{413, "payload_too_large", "the request body exceeds 64 KiB"};
+            } else if (ec == bhttp::error::bad_version) {
+                early = EarlyError{505, "http_version_not_supported", "only HTTP/1.0 and HTTP/1.1 are supported"};
+            } else {
+                early = EarlyError{400, "bad_request", "the request is not valid HTTP/1.1"};
+            }
+            fully_read = false;
+            close_after = true;
+            request.version = 11;
+        }
+
+        auto& message = parser.get();
+        request.context.start = Clock::now();
+        if (!early) {
+            request.version = message.version() == 10 ? 10u : 11u;
+            request.method = method_from_string(std::string_view(message.method_string().data(),
+                                                                 message.method_string().size()));
+            const auto target = message.target();
+            request.target.assign(target.data(), target.size());
+            for (const auto& field : message) {
+                request.headers.add(std::string(field.name_string()), std::string(field.value()));
+            }
+        }
+
+        // Request id and trace context, before anything can fail.
+        if (auto id = request.headers.get("X-Request-Id"); id && is_valid_request_id(*id)) {
+            request.context.request_id = std::string(*id);
+        } else {
+            request.context.request_id = new_request_id();
+        }
+        std::optional<trace::Context> trace_context;
+        if (auto tp = request.headers.get("traceparent")) {
+            trace_context = trace::parse_traceparent(*tp);
+        }
+        if (!trace_context) {
+            if (auto amzn = request.headers.get("X-Amzn-Trace-Id")) {
+                trace_context = trace::parse_amzn_trace_id(*amzn);
+            }
+        }
+        if (trace_context) {
+            request.context.trace_id = std::move(trace_context->trace_id);
+            request.context.parent_span_id = std::move(trace_context->parent_span_id);
+            request.context.sampled = trace_context->sampled;
+        } else {
+            request.context.trace_id = trace::new_trace_id();
+        }
+
+        // Framing and target checks that must pass before a body is read.
+        Router::Match match;
+        if (!early) {
+            const auto transfer_encoding = request.headers.get("Transfer-Encoding");
+            const bool has_te = transfer_encoding.has_value();
+            const bool has_cl = message.count(bhttp::field::content_length) > 0;
+            std::string_view target = request.target;
+            if (has_te && has_cl) {
+                early = EarlyError{400, "bad_request", "Content-Length and Transfer-Encoding must not both be sent"};
+            } else if (has_te && (request.version == 10 || message.count(bhttp::field::transfer_encoding) > 1 ||
+                                  !iequals_ascii(trim(*transfer_encoding), "chunked"))) {
+                early = EarlyError{501, "not_implemented", "only the chunked transfer coding is supported"};
+            } else if (request.version == 11 && message.count(bhttp::field::host) != 1) {
+                early = EarlyError{400, "bad_request", "HTTP/1.1 requests need exactly one Host header"};
+            } else if (target.size() > 4096) {
+                early = EarlyError{414, "uri_too_long", "the request target exceeds 4096 bytes"};
+            } else if (target.empty() || target.front() != '/') {
+                // Absolute-form targets are accepted; their path is routed.
+                const bool absolute = target.starts_with("http://") || target.starts_with("https://");
+                const auto path_start = absolute ? target.find('/', target.find("//") + 2) : std::string_view::npos;
+                if (!absolute) {
+                    early = EarlyError{400, "bad_request", "the request target must be an absolute path"};
+                } else {
+                    target = path_start == std::string_view::npos ? std::string_view("/") : target.substr(path_start);
+                }
+            }
+            if (!early) {
+                const auto q = target.find('?');
+                request.path = std::string(target.substr(0, q));
+                if (q != std::string_view::npos) {
+                    request.query = std::string(target.substr(q + 1));
+                }
+                if (const auto hash = request.path.find('#'); hash != std::string::npos) {
+                    request.path.resize(hash);
+                }
+                if (request.method == Method::unknown) {
+                    early = EarlyError{501, "not_implemented", "the request method is not supported"};
+                }
+            }
+            if (!early) {
+                match = listener.spec.router->match(request.method, request.path, request.path_params);
+                if (match.route != nullptr) {
+                    request.route = match.route->pattern;
+                    route_index = match.route->index;
+                }
+                const bool has_body = has_te || parser.content_length().value_or(0) > 0;
+                if (match.kind == Router::Match::Kind::found && match.route->options.json_body && has_body) {
+                    const auto content_type = request.headers.get("Content-Type");
+                    if (!content_type || !is_json_media_type(*content_type)) {
+                        early = EarlyError{415, "unsupported_media_type", "the request body must be application/json"};
+                    }
+                }
+                if (!early && !parser.is_done()) {
+                    if (auto expect = request.headers.get("Expect")) {
+                        if (!iequals_ascii(trim(*expect), "100-continue")) {
+                            early = EarlyError{417, "expectation_failed", "only Expect: 100-continue is supported"};
+                        } else if (match.kind == Router::Match::Kind::found) {
+                            static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+                            co_await asio::async_write(socket, asio::buffer(go_on.data(), go_on.size()),
+                                                       asio::redirect_error(asio::use_awaitable, ec));
+                            if (ec) {
+                                break;
+                            }
+                        }
+                    }
+                }
+                if (!early && !parser.is_done()) {
+                    if (match.kind != Router::Match::Kind::found) {
+                        // No handler will read it: answer now and close.
+                        fully_read = false;
+                        close_after = true;
+                    } else {
+                        co_await bhttp::async_read(socket, buffer, parser,
+                                                   asio::redirect_error(asio::use_awaitable, ec));
+                        if (ec) {
+                            if (slot.timed_out || ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+                                ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+                                ec == bhttp::error::partial_message) {
+                                break;
+                            }
+                            early = ec == bhttp::error::body_limit
+                                        ? EarlyError{413, "payload_too_large", "the request body exceeds 64 KiB"}
+                                        : EarlyError{400, "bad_request", "the request body is not valid HTTP/1.1 framing"};
+                        }
+                    }
+                }
+            }
+            if (early) {
+                fully_read = false;
+                close_after = true;
+            }
+        }
+
+        unsigned status = 0;
+        if (early) {
+            response = error_response(early->status, early->code, early->message);
+            status = early->status;
+        } else {
+            request.body = std::move(message.body());
+            slot.phase = Phase::handling;
+            slot.deadline = no_deadline;
+            if (match.kind == Router::Match::Kind::not_found) {
+                response = error_response(404, "not_found", "no resource at this path");
+            } else if (match.kind == Router::Match::Kind::method_not_allowed) {
+                response = error_response(405, "method_not_allowed", "the method is not allowed on this resource");
+                response.headers.add("Allow", match.route->allow_header());
+            } else {
+                std::exception_ptr failure;
+                try {
+                    response = co_await (*match.handler)(request);
+                } catch (const HttpError& e) {
+                    response = error_response(e);
+                } catch (...) {
+                    failure = std::current_exception();
+                }
+                if (failure) {
+                    std::string what = "unknown exception";
+                    try {
+                        std::rethrow_exception(failure);
+                    } catch (const std::exception& e) {
+                        what = e.what();
+                    } catch (...) {
+                    }
+                    log::error("handler failed", {{"request_id", request.context.request_id},
+                                                  {"trace_id", request.context.trace_id},
+                                                  {"route", request.route},
+                                                  {"error", what}});
+                    response = error_response(500, "internal", "the server failed to handle the request");
+                }
+            }
+            status = response.status;
+        }
+
+        const bool draining = state->draining.load(std::memory_order_relaxed);
+        const bool keep_alive = !close_after && !draining && message.keep_alive();
+        const bool head_only = request.method == Method::head;
+        const std::string head = serialize_head(worker, request, response, keep_alive, response.body.size());
+        slot.phase = Phase::writing;
+        slot.deadline = Clock::now() + limits.write_timeout;
+        std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
+                                                  head_only || status == 304 || status == 204
+                                                      ? asio::const_buffer()
+                                                      : asio::buffer(response.body)};
+        co_await asio::async_write(socket, buffers, asio::redirect_error(asio::use_awaitable, ec));
+        const auto elapsed = Clock::now() - request.context.start;
+        histogram(worker, listener, request, route_index, status).observe(elapsed);
+        log_request(listener, request, status, elapsed);
+        if (ec || slot.timed_out || !keep_alive) {
+            break;
+        }
+    }
+
+    // A lingering close: when the client may still be sending, read and
+    // discard for a moment so the response is not destroyed by a reset.
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    if (!fully_read && !slot.timed_out) {
+        slot.phase = Phase::closing;
+        slot.deadline = Clock::now() + std::chrono::seconds(2);
+        std::array<char, 4096> sink;
+        std::size_t discarded = 0;
+        while (discarded < 1024 * 1024) {
+            const auto n = co_await socket.async_read_some(asio::buffer(sink),
+                                                           asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) {
+                break;
+            }
+            discarded += n;
+        }
+    }
+    socket.close(ec);
+}
+
+Server::Server(std::vector<asio::io_context*> workers, ServerLimits limits, RequestLogPolicy log_policy,
+               metrics::Registry& registry)
+    : impl_(std::make_unique<Impl>(std::move(workers), limits, log_policy, registry)) {}
+
+Server::~Server() = default;
+
+std::uint16_t Server::listen(const ListenerSpec& spec) {
+    auto listener = std::make_unique<Listener>();
+    listener->spec = spec;
+    listener->index = impl_->listeners.size();
+    const auto address = asio::ip::make_address(spec.address);
+    std::uint16_t port = spec.port;
+    const std::size_t count = spec.all_workers ? impl_->workers.size() : 1;
+    for (std::size_t i = 0; i < count; ++i) {
+        auto& worker = *impl_->workers[i];
+        auto acceptor = std::make_unique<tcp::acceptor>(worker.io);
+        const tcp::endpoint endpoint(address, port);
+        acceptor->open(endpoint.protocol());
+        acceptor->set_option(tcp::acceptor::reuse_address(true));
+        if (count > 1) {
+            using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+            acceptor->set_option(reuse_port(true));
+        }
+        acceptor->bind(endpoint);
+        acceptor->listen(asio::socket_base::max_listen_connections);
+        port = acceptor->local_endpoint().port();
+        worker.acceptors.emplace_back(listener.get(), std::move(acceptor));
+    }
+    listener->port = port;
+    impl_->listeners.push_back(std::move(listener));
+    return port;
+}
+
+void Server::start() {
+    if (impl_->started) {
+        return;
+    }
+    impl_->started = true;
+    for (auto& worker : impl_->workers) {
+        for (auto& [listener, acceptor] : worker->acceptors) {
+            asio::co_spawn(worker->io, impl_->accept_loop(*worker, *listener, *acceptor), asio::detached);
+        }
+        asio::co_spawn(worker->io, impl_->sweep(*worker), asio::detached);
+    }
+}
+
+void Server::drain() {
+    if (impl_->shared->draining.exchange(true)) {
+        return;
+    }
+    for (auto& worker : impl_->workers) {
+        Worker* w = worker.get();
+        asio::post(w->io, [w] {
+            for (auto& [listener, acceptor] : w->acceptors) {
+                error_code ignored;
+                acceptor->close(ignored);
+            }
+            w->acceptors.clear();
+            // Idle connections close now; the sweeper closes the rest as
+            // they become idle and ends once none is left.
+            for (auto* s = w->sessions->head; s != nullptr; s = s->next) {
+                if (s->phase == Phase::idle) {
+                    error_code ignored;
+                    s->socket->cancel(ignored);
+                }
+            }
+        });
+    }
+}
+
+void Server::close_all() {
+    for (auto& worker : impl_->workers) {
+        Worker* w = worker.get();
+        asio::post(w->io, [w] {
+            for (auto& [listener, acceptor] : w->acceptors) {
+                error_code ignored;
+                acceptor->close(ignored);
+            }
+            w->acceptors.clear();
+            for (auto* s = w->sessions->head; s != nullptr; s = s->next) {
+                error_code ignored;
+                s->socket->shutdown(tcp::socket::shutdown_both, ignored);
+                s->socket->close(ignored);
+            }
+            w->sweeper.cancel();
+        });
+    }
+}
+
+bool Server::draining() const noexcept { return impl_->shared->draining.load(); }
+
+std::size_t Server::open_connections() const noexcept { return impl_->shared->open.load(); }
+
+}  // namespace ecom::http

@@ -1,0 +1,71 @@
+// product-service: the catalog. Wires configuration, migrations, the
+// database pools, the cache and its invalidation listener, and the routes.
+
+#include "catalog_sql.hpp"
+#include "catalog_store.hpp"
+#include "config.hpp"
+#include "ecom/http/admin_auth.hpp"
+#include "ecom/log.hpp"
+#include "ecom/pg/listener.hpp"
+#include "ecom/pg/migrations.hpp"
+#include "ecom/service.hpp"
+#include "product_cache.hpp"
+#include "product_routes.hpp"
+
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace catalog {
+const std::vector<std::pair<std::string_view, std::string_view>>& embedded_files();
+}
+
+namespace {
+
+int run() {
+    ecom::Env env;
+    const catalog::Config config = catalog::Config::from_env(env);
+    ecom::log::set_level(config.service.log_level);
+
+    if (config.migrate_on_start) {
+        std::vector<ecom::pg::MigrationFile> files;
+        for (const auto& [name, sql] : catalog::embedded_files()) {
+            files.push_back({name, sql});
+        }
+        ecom::pg::migrate({config.database.conninfo, "catalog", std::chrono::seconds(60)}, files);
+    }
+
+    ecom::Service service(config.service);
+    ecom::pg::Database db(service.workers(), config.database, catalog::sql::all(), service.metrics());
+    catalog::ProductCache cache(config.cache_max_entries, service.metrics());
+    ecom::pg::Listener listener(
+        *service.workers().front(), config.database, {"catalog_changes"},
+        [&cache](std::string_view, std::string_view payload) { cache.apply_notification(payload); },
+        [&cache](bool listening) {
+            cache.set_active(listening);
+            ecom::log::info(listening ? "cache enabled: listening for catalog changes"
+                                      : "cache bypassed: catalog change notifications unavailable");
+        });
+    catalog::CatalogStore store(db);
+    ecom::http::AdminAuth admin(config.admin_api_key);
+    catalog::ProductRoutes routes(store, cache, admin);
+    routes.register_on(service.api());
+
+    service.add_readiness_check([&db] { return db.ping(std::chrono::milliseconds(1000)); });
+    service.on_stop([&] {
+        listener.close();
+        db.close();
+    });
+
+    db.start();
+    if (config.cache_enabled) {
+        listener.start();
+    }
+    ecom::log::info("starting", {{"database", ecom::pg::redact_conninfo(config.database.conninfo)},
+                                 {"cache", config.cache_enabled}});
+    return service.run();
+}
+
+}  // namespace
+
+int main() { return ecom::run_main("product-service", run); }
