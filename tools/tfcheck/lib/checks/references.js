@@ -71,11 +71,21 @@ class RefChecker {
     if (env.bound.has(t.root)) return;
     const s0 = t.steps[0]?.name;
     switch (t.root) {
-      case 'var':
-        if (env.test) {
-          if (!(s0 in env.test.varNames)) where(`reference to undeclared variable var.${s0}`);
-        } else if (!mod.variables[s0]) where(`reference to undeclared variable var.${s0}`);
+      case 'var': {
+        const decl = env.test ? env.test.varNames[s0] : mod.variables[s0];
+        if (!decl) { where(`reference to undeclared variable var.${s0}`); return; }
+        // var.x.attr on an object-typed variable: the attribute must exist.
+        let ty = decl.typeInfo;
+        for (let k = 1; k < t.steps.length && ty; k++) {
+          const st = t.steps[k];
+          if (ty.kind === 'object' && st.name) {
+            if (!ty.attrs[st.name]) { where(`variable "${s0}" has no attribute "${st.name}" (its type has ${Object.keys(ty.attrs).join(', ')})`); return; }
+            ty = ty.attrs[st.name].type;
+          } else if ((ty.kind === 'map' || ty.kind === 'list' || ty.kind === 'set') && ('index' in st || st.splat)) ty = ty.of;
+          else break;
+        }
         return;
+      }
       case 'local':
         if (!mod.locals[s0]) where(`reference to undeclared local value local.${s0}`);
         return;
@@ -203,6 +213,11 @@ class RefChecker {
       if (r.body?.for_each !== undefined) bound.add('each');
       const what = `${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}`;
       this.checkBody(r.body, { mod, ...fileOf(r), bound, what }, r.steps);
+    }
+    for (const c of mod.checks.filter((x) => x.type === 'check')) {
+      for (const [cname, bodies] of Object.entries(c.val)) {
+        asBlocks(bodies).forEach((b, idx) => this.checkBody(b, { mod, file: c.file, loc: c.pf.loc, bound: new Set(), what: `check "${cname}"` }, [{ type: 'check', labels: [cname], index: idx }]));
+      }
     }
     for (const p of mod.providers) this.checkBody(p.body, { mod, ...fileOf(p), bound: new Set(), what: `provider "${p.name}"` }, p.steps);
     for (const c of Object.values(mod.modules)) {
