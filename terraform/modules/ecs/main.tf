@@ -213,7 +213,7 @@ data "aws_iam_policy_document" "tasks_assume" {
 # Execution role: what ECS needs to start the task (pull the image, write
 # logs, read this service's own secrets and parameters). Nothing else.
 resource "aws_iam_role" "execution" {
-  for_each = merge(var.services, { "db-init" = null })
+  for_each = toset(concat(keys(var.services), ["db-init"]))
 
   name               = "${var.name}-${each.key}-execution"
   assume_role_policy = data.aws_iam_policy_document.tasks_assume.json
@@ -316,7 +316,7 @@ resource "aws_iam_role_policy" "db_init_execution" {
 # Task role: what the application itself may call. The services need no AWS
 # API; the ADOT sidecar sends traces to X-Ray when it is enabled.
 resource "aws_iam_role" "task" {
-  for_each = merge(var.services, { "db-init" = null })
+  for_each = toset(concat(keys(var.services), ["db-init"]))
 
   name               = "${var.name}-${each.key}-task"
   assume_role_policy = data.aws_iam_policy_document.tasks_assume.json

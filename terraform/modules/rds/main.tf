@@ -23,12 +23,13 @@ resource "aws_security_group" "this" {
   tags = merge(var.tags, { Name = "${var.identifier}-db" })
 }
 
+# count, not for_each: the group IDs are only known after apply.
 resource "aws_vpc_security_group_ingress_rule" "postgres" {
-  for_each = toset(var.allowed_security_group_ids)
+  count = length(var.allowed_security_group_ids)
 
   security_group_id            = aws_security_group.this.id
   description                  = "PostgreSQL from the services"
-  referenced_security_group_id = each.value
+  referenced_security_group_id = var.allowed_security_group_ids[count.index]
   ip_protocol                  = "tcp"
   from_port                    = 5432
   to_port                      = 5432

@@ -35,6 +35,34 @@ function runRules(project, rules = RULES) {
   return [...out.values()];
 }
 
+// Terraform refuses a for_each whose keys are unknown at plan time (a set
+// built from IDs that only exist after apply). Evaluated per scenario.
+function checkForEachKeys(project) {
+  const { fromJson } = require('./expr');
+  const { tryEvaluate, UNKNOWN } = require('./eval');
+  const out = new Map();
+  for (const sc of scenarios(project)) {
+    for (const inst of sc.instances) {
+      const items = [
+        ...inst.mod.resources.map((r) => ({ body: r.body, file: r.file, loc: r.pf.loc, steps: r.steps, what: `${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}` })),
+        ...Object.values(inst.mod.modules).map((c) => ({ body: c.body, file: c.file, loc: c.pf.loc, steps: c.steps, what: `module "${c.name}"` })),
+      ];
+      for (const it of items) {
+        if (it.body?.for_each === undefined) continue;
+        let v;
+        try { v = tryEvaluate(fromJson(it.body.for_each), inst.scope); } catch { continue; }
+        if (Array.isArray(v) && v.some((x) => x === UNKNOWN)) {
+          const { lineOf } = require('./locate');
+          const line = lineOf(it.loc, [...it.steps, 'for_each']);
+          const key = `${it.file}:${line}`;
+          if (!out.has(key)) out.set(key, new Finding('TFC-FOREACH', it.file, line, `${it.what}: for_each is a set whose elements are only known after apply; use count or a map with static keys`, { scenarios: [sc.name] }));
+        }
+      }
+    }
+  }
+  return [...out.values()];
+}
+
 async function check(dir, { docsMode = 'check', log = () => {}, tfvarsFiles } = {}) {
   const project = await loadProject(dir, { tfvarsFiles });
   const schema = loadSchema({ log });
@@ -42,7 +70,10 @@ async function check(dir, { docsMode = 'check', log = () => {}, tfvarsFiles } = 
   const syntaxBroken = findings.some((f) => f.rule === 'TFC-SYNTAX');
   findings.push(...checkReferences(project, schema));
   findings.push(...checkProviderSchema(project, schema));
-  if (!syntaxBroken) findings.push(...runRules(project));
+  if (!syntaxBroken) {
+    findings.push(...checkForEachKeys(project));
+    findings.push(...runRules(project));
+  }
   let written = [];
   if (docsMode === 'check' || docsMode === 'write') {
     const d = docs(project, docsMode);

@@ -89,7 +89,7 @@ const FUNCS = {
   coalesce: (...vs) => { for (const v of vs) { if (v === UNKNOWN) return UNKNOWN; if (v !== null && v !== '') return v; } throw new EvalError('coalesce: no non-null argument'); },
   coalescelist: (...vs) => { for (const v of vs) { if (v === UNKNOWN) return UNKNOWN; if (Array.isArray(v) && v.length) return v; } return []; },
   compact: (l) => (l === UNKNOWN ? UNKNOWN : l.filter((x) => x !== null && x !== '')),
-  distinct: (l) => (l === UNKNOWN ? UNKNOWN : l.filter((x, i) => l.findIndex((y) => tfEqual(x, y) === true) === i)),
+  distinct: (l) => (l === UNKNOWN ? UNKNOWN : l.filter((x, i) => containsUnknown(x) || l.findIndex((y) => tfEqual(x, y) === true) === i)),
   flatten: (l) => { if (l === UNKNOWN) return UNKNOWN; const out = []; const f = (x) => { if (x === UNKNOWN) throw UNKNOWN; if (Array.isArray(x)) x.forEach(f); else out.push(x); }; try { f(l); } catch (e) { if (e === UNKNOWN) return UNKNOWN; throw e; } return out; },
   keys: (m) => { m = coll(m); return m === UNKNOWN ? UNKNOWN : Object.keys(m).sort(); },
   values: (m) => { m = coll(m); return m === UNKNOWN ? UNKNOWN : Object.keys(m).sort().map((k) => m[k]); },

@@ -42,3 +42,8 @@ for (const rule of RULES) {
     assert.equal(own.reason, rule.reason);
   });
 }
+
+test('README.md lists every rule', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  for (const r of RULES) assert.ok(readme.includes(`\`${r.id}\``), `README.md does not mention ${r.id}`);
+});
