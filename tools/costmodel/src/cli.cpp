@@ -1,5 +1,6 @@
 #include "costmodel/cli.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -119,15 +120,41 @@ Common read_common(const Arguments& args) {
     if (*weekly > Decimal::from_int(168)) {
       throw InputError("--weekly-hours must be at most 168, got " + weekly->to_plain_string());
     }
-    common.schedule.weekly_hours = *weekly;
+    common.schedule.weekly_hours = weekly;
   }
   return common;
 }
 
-ReportContext report_context(const Common& common, const std::string& environment, const std::string& schedule,
+ReportContext report_context(const Common& common, const EnvironmentSpec& spec, const std::string& schedule,
                              const Hours& hours) {
-  return ReportContext{environment, common.prices.region(), common.prices.as_of(), schedule, hours,
-                       common.schedule.weekly_hours};
+  return ReportContext{spec.name, common.prices.region(), common.prices.as_of(), schedule, hours,
+                       business_weekly_hours(spec, common.schedule)};
+}
+
+ScheduleMode schedule_mode(const std::string& name) {
+  if (name == "auto") {
+    return ScheduleMode::AsConfigured;
+  }
+  if (name == "business-hours") {
+    return ScheduleMode::BusinessHours;
+  }
+  if (name == "24x7") {
+    return ScheduleMode::AlwaysOn;
+  }
+  throw InputError("--schedule must be auto, business-hours or 24x7, got '" + name + "'");
+}
+
+std::string schedule_label(ScheduleMode mode, const EnvironmentSpec& spec) {
+  switch (mode) {
+    case ScheduleMode::BusinessHours:
+    case ScheduleMode::BusinessHoursWithAlb:
+      return "business-hours";
+    case ScheduleMode::AlwaysOn:
+      return "24x7";
+    case ScheduleMode::AsConfigured:
+      break;
+  }
+  return spec.schedule_on() ? "as scheduled in the tfvars" : "24x7";
 }
 
 std::string environment_from_tags(const std::vector<Resource>& resources) {
@@ -144,22 +171,21 @@ std::string environment_from_tags(const std::vector<Resource>& resources) {
 int estimate(const Arguments& args, std::ostream& out) {
   const Common common = read_common(args);
   const auto resources = load_plan_file(args.required("--plan"));
-  std::optional<EnvironmentSpec> spec;
+  EnvironmentSpec spec;
   if (args.has("--tfvars")) {
     spec = load_spec_file(args.get("--tfvars"));
+  } else {
+    spec.name = environment_from_tags(resources);
   }
-  const bool scheduler_on = spec && spec->scheduler;
-  const std::string schedule = args.get("--schedule", scheduler_on ? "business-hours" : "24x7");
-  if (schedule != "24x7" && schedule != "business-hours") {
-    throw InputError("--schedule must be business-hours or 24x7, got '" + schedule + "'");
-  }
+  const ScheduleMode mode = schedule_mode(args.get("--schedule", "auto"));
   PricingOptions options;
-  options.hours = hours_for(schedule == "business-hours", false, common.schedule);
-  options.default_az_count = spec ? spec->az_count : 2;
+  options.hours = hours_for(spec, mode, common.schedule);
+  options.default_az_count = spec.az_count;
+  options.endpoint_az_count = std::min(spec.interface_endpoint_az_count, spec.az_count);
   options.strict = args.has("--strict");
   const Estimate result = price_resources(resources, common.prices, common.usage, options);
-  const std::string environment = spec ? spec->name : environment_from_tags(resources);
-  out << render_estimate(result, report_context(common, environment, schedule, options.hours), common.format);
+  out << render_estimate(result, report_context(common, spec, schedule_label(mode, spec), options.hours),
+                         common.format);
   return 0;
 }
 
@@ -179,9 +205,11 @@ std::vector<std::string> split_commas(const std::vector<std::string>& values) {
 int what_if_command(const Arguments& args, std::ostream& out) {
   const Common common = read_common(args);
   const EnvironmentSpec spec = load_spec_file(args.required("--tfvars"));
-  const auto scenarios = what_if(spec, common.prices, common.usage, common.schedule, split_commas(args.all("--scenario")));
-  const Hours hours = hours_for(spec.scheduler, false, common.schedule);
-  out << render_what_if(scenarios, report_context(common, spec.name, spec.scheduler ? "business-hours" : "24x7", hours),
+  const auto scenarios =
+      what_if(spec, common.prices, common.usage, common.schedule, split_commas(args.all("--scenario")));
+  const Hours hours = hours_for(spec, ScheduleMode::AsConfigured, common.schedule);
+  out << render_what_if(scenarios,
+                        report_context(common, spec, schedule_label(ScheduleMode::AsConfigured, spec), hours),
                         common.format);
   return 0;
 }
@@ -233,12 +261,13 @@ int per_million(const Arguments& args, std::ostream& out) {
   }
   input.request_rate_rps = *rate;
   input.throughput_rps_per_task = throughput(args, service);
-  std::string environment = "(none)";
+  EnvironmentSpec spec;
+  spec.name = "(none)";
   if (args.has("--tfvars")) {
-    const EnvironmentSpec spec = load_spec_file(args.get("--tfvars"));
-    environment = spec.name;
+    spec = load_spec_file(args.get("--tfvars"));
     input.task.arm64 = spec.arm64;
-    input.spot_share = spec.spot_share;
+    // Tasks beyond the on-demand base split by weight (the base is ignored here).
+    input.spot_share = spec.capacity.spot_weight / (spec.capacity.on_demand_weight + spec.capacity.spot_weight);
     for (const auto& s : spec.services) {
       if (s.name == service) {
         input.task.vcpu = s.cpu_units / Decimal::from_int(1024);
@@ -249,7 +278,7 @@ int per_million(const Arguments& args, std::ostream& out) {
   apply_task_options(args, input);
   const PerMillionResult result = cost_per_million(input, common.prices);
   out << render_per_million(input, result,
-                            report_context(common, environment, "24x7", Hours::always_on(common.schedule.month_hours)),
+                            report_context(common, spec, "24x7", Hours::always_on(common.schedule.month_hours)),
                             common.format);
   return 0;
 }
@@ -277,10 +306,10 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out) {
 
 std::string usage_text() {
   return R"(usage:
-  costmodel estimate --plan PLAN.json [--tfvars VARS.json] [--schedule business-hours|24x7]
+  costmodel estimate --plan PLAN.json [--tfvars VARS.json] [--schedule auto|business-hours|24x7]
                      [--strict] [common options]
       monthly cost per component from `terraform show -json` output; the tfvars (from
-      `tfcheck tfvars-json`) give the AZ count and whether the scheduler is on
+      `tfcheck tfvars-json`) give the AZ count and the schedules (auto: as they say)
   costmodel what-if --tfvars VARS.json [--scenario NAME[,NAME...]] [common options]
       the baseline and one scenario per lever: schedule, Spot share, NAT strategy,
       RDS Multi-AZ, ARM vs x86, log retention
@@ -294,7 +323,8 @@ common options:
   --usage FILE           usage assumptions (traffic, GB of logs, NAT data); see README
   --format table|markdown|json
   --hours-per-month N    hours in a month for always-on resources (default 730)
-  --weekly-hours N       hours a week the environment runs under the schedule (default 50: Mon-Fri 08:00-18:00)
+  --weekly-hours N       hours a week the environment runs under business hours (default: from the
+                         tfvars' schedules, else 50 = Mon-Fri 08:00-18:00)
 exit codes: 0 ok, 2 bad input (the message names it), 3 internal error
 )";
 }

@@ -5,6 +5,7 @@
 
 #include "costmodel/error.hpp"
 #include "costmodel/json_util.hpp"
+#include "costmodel/schedule.hpp"
 
 namespace costmodel {
 namespace {
@@ -80,6 +81,22 @@ void read_nat(EnvironmentSpec& spec, const boost::json::object& tfvars, const st
       small_count(tfvars, "interface_endpoint_az_count", spec.interface_endpoint_az_count, 1, 6, origin);
 }
 
+CapacityStrategy read_capacity(const boost::json::value& value, const std::string& origin) {
+  const std::string context = origin + ": capacity_provider_strategy";
+  if (!value.is_object()) {
+    throw InputError(context + " must be {on_demand_base, on_demand_weight, spot_weight}");
+  }
+  const auto& object = value.get_object();
+  CapacityStrategy strategy;
+  strategy.on_demand_base = service_number(object, "on_demand_base", strategy.on_demand_base, context);
+  strategy.on_demand_weight = service_number(object, "on_demand_weight", strategy.on_demand_weight, context);
+  strategy.spot_weight = service_number(object, "spot_weight", strategy.spot_weight, context);
+  if ((strategy.on_demand_weight + strategy.spot_weight).is_zero()) {
+    throw InputError(context + ": on_demand_weight and spot_weight cannot both be 0");
+  }
+  return strategy;
+}
+
 void read_compute(EnvironmentSpec& spec, const boost::json::object& tfvars, const std::string& origin) {
   if (const auto* services = tfvars.if_contains("services")) {
     spec.services = read_services(*services, origin);
@@ -89,17 +106,40 @@ void read_compute(EnvironmentSpec& spec, const boost::json::object& tfvars, cons
     throw InputError(origin + ": 'cpu_architecture' must be ARM64 or X86_64, got '" + architecture + "'");
   }
   spec.arm64 = architecture == "ARM64";
-  spec.spot_share = number_field(tfvars, "fargate_spot_share", origin).value_or(spec.spot_share);
-  if (spec.spot_share.is_negative() || spec.spot_share > Decimal::from_int(1)) {
-    throw InputError(origin + ": 'fargate_spot_share' must be between 0 and 1, got " +
-                     spec.spot_share.to_plain_string());
+  if (const auto* strategy = tfvars.if_contains("capacity_provider_strategy")) {
+    spec.capacity = read_capacity(*strategy, origin);
+  }
+  spec.container_insights = bool_field(tfvars, "enable_container_insights", origin).value_or(false);
+}
+
+// scheduled_scale_in = {enabled, stop_cron, start_cron}: tasks only (App Auto Scaling).
+// scheduler = {enabled, start_schedule, stop_schedule} or enable_scheduler = true: the
+// scheduler module, which also stops RDS and the NAT instance (default Mon-Fri 08-18).
+void read_schedules(EnvironmentSpec& spec, const boost::json::object& tfvars, const std::string& origin) {
+  if (const auto* scale_in = first_block(tfvars, "scheduled_scale_in")) {
+    const std::string context = origin + ": scheduled_scale_in";
+    if (bool_field(*scale_in, "enabled", context).value_or(false)) {
+      spec.scale_in_weekly_hours =
+          weekly_on_hours(string_field(*scale_in, "start_cron", context).value_or("cron(0 7 ? * MON-FRI *)"),
+                          string_field(*scale_in, "stop_cron", context).value_or("cron(0 20 ? * MON-FRI *)"));
+    }
+  }
+  const auto* scheduler = first_block(tfvars, "scheduler");
+  const std::string context = origin + ": scheduler";
+  const bool enabled = scheduler != nullptr ? bool_field(*scheduler, "enabled", context).value_or(true)
+                                            : bool_field(tfvars, "enable_scheduler", origin).value_or(false);
+  if (enabled) {
+    const auto start = scheduler != nullptr ? string_field(*scheduler, "start_schedule", context) : std::nullopt;
+    const auto stop = scheduler != nullptr ? string_field(*scheduler, "stop_schedule", context) : std::nullopt;
+    spec.scheduler_weekly_hours = weekly_on_hours(start.value_or("cron(0 8 ? * MON-FRI *)"),
+                                                  stop.value_or("cron(0 18 ? * * *)"));
   }
 }
 
 void read_database(EnvironmentSpec& spec, const boost::json::object& tfvars, const std::string& origin) {
   spec.db_instance_class = string_field(tfvars, "db_instance_class", origin).value_or(spec.db_instance_class);
   spec.db_multi_az = bool_field(tfvars, "db_multi_az", origin).value_or(spec.db_multi_az);
-  spec.db_storage_gb = Decimal::from_int(small_count(tfvars, "db_allocated_storage", 20, 20, 65536, origin));
+  spec.db_storage_gb = Decimal::from_int(small_count(tfvars, "db_allocated_storage_gb", 20, 20, 65536, origin));
   spec.db_storage_type = string_field(tfvars, "db_storage_type", origin).value_or(spec.db_storage_type);
 }
 
@@ -124,8 +164,11 @@ boost::json::array subnet_ids(int count) {
 }
 
 void add_services(const EnvironmentSpec& spec, std::vector<Resource>& out) {
-  const Decimal hundred = Decimal::from_int(100);
-  const Decimal spot_weight = (spec.spot_share * hundred).rounded(0);
+  out.push_back(make("aws_ecs_cluster", "this",
+                     {{"name", spec.name},
+                      {"setting", boost::json::array{boost::json::object{
+                                      {"name", "containerInsights"},
+                                      {"value", spec.container_insights ? "enabled" : "disabled"}}}}}));
   for (const auto& service : spec.services) {
     out.push_back(make("aws_ecs_task_definition", "service",
                        {{"family", spec.name + "-" + service.name},
@@ -137,10 +180,10 @@ void add_services(const EnvironmentSpec& spec, std::vector<Resource>& out) {
                        service.name));
     boost::json::array strategy;
     strategy.push_back(boost::json::object{{"capacity_provider", "FARGATE"},
-                                           {"weight", decimal_json(hundred - spot_weight)},
-                                           {"base", 0}});
+                                           {"weight", decimal_json(spec.capacity.on_demand_weight)},
+                                           {"base", decimal_json(spec.capacity.on_demand_base)}});
     strategy.push_back(boost::json::object{{"capacity_provider", "FARGATE_SPOT"},
-                                           {"weight", decimal_json(spot_weight)},
+                                           {"weight", decimal_json(spec.capacity.spot_weight)},
                                            {"base", 0}});
     out.push_back(make("aws_ecs_service", "service",
                        {{"name", service.name},
@@ -180,29 +223,47 @@ void add_network(const EnvironmentSpec& spec, std::vector<Resource>& out) {
   }
 }
 
+void add_numbered(std::vector<Resource>& out, const std::string& type, const std::string& name, int count,
+                  const boost::json::object& values = {}) {
+  for (int i = 0; i < count; ++i) {
+    out.push_back(make(type, name, values, std::to_string(i)));
+  }
+}
+
 void add_data(const EnvironmentSpec& spec, std::vector<Resource>& out) {
   out.push_back(make("aws_db_instance", "this",
                      {{"engine", "postgres"},
                       {"instance_class", spec.db_instance_class},
                       {"multi_az", spec.db_multi_az},
                       {"allocated_storage", decimal_json(spec.db_storage_gb)},
-                      {"storage_type", spec.db_storage_type}}));
+                      {"storage_type", spec.db_storage_type},
+                      {"manage_master_user_password", true}}));
   for (const auto& service : spec.services) {
     out.push_back(make("aws_cloudwatch_log_group", "service",
-                       {{"name", "/ecs/" + spec.name + "/" + service.name},
+                       {{"name", "/ecs/" + spec.prefix() + "/" + service.name},
                         {"retention_in_days", spec.log_retention_days}},
                        service.name));
     out.push_back(make("aws_ecr_repository", "service", {{"name", service.name}}, service.name));
   }
-  for (int i = 0; i < spec.secrets; ++i) {
-    out.push_back(make("aws_secretsmanager_secret", "this", {}, std::to_string(i)));
+  for (const auto& name : {"/ecs/" + spec.prefix() + "/db-init", "/aws/rds/instance/" + spec.prefix() + "/postgresql"}) {
+    out.push_back(make("aws_cloudwatch_log_group", "other",
+                       {{"name", name}, {"retention_in_days", spec.log_retention_days}}, name));
   }
-  for (int i = 0; i < spec.alb_log_buckets; ++i) {
-    out.push_back(make("aws_s3_bucket", "alb_logs", {}, std::to_string(i)));
+  add_numbered(out, "aws_secretsmanager_secret", "this", spec.secrets);
+  add_numbered(out, "aws_kms_key", "this", spec.kms_keys);
+  add_numbered(out, "aws_s3_bucket", "this", spec.s3_buckets);
+  const int alarms = spec.alarm_metrics_per_service * static_cast<int>(spec.services.size()) + spec.environment_alarms;
+  add_numbered(out, "aws_cloudwatch_metric_alarm", "this", alarms, {{"period", 300}});
+  if (spec.scheduler_weekly_hours) {  // modules/scheduler: its log group and two alarms
+    out.push_back(make("aws_cloudwatch_log_group", "scheduler",
+                       {{"name", "/aws/lambda/" + spec.prefix() + "-scheduler"},
+                        {"retention_in_days", spec.log_retention_days}}));
+    add_numbered(out, "aws_cloudwatch_metric_alarm", "scheduler", 2, {{"period", 300}});
   }
   if (spec.waf) {
     boost::json::array rules;
-    for (const char* rule : {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "rate-limit"}) {
+    for (const char* rule : {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
+                             "AWSManagedRulesAmazonIpReputationList", "rate-limit"}) {
       rules.push_back(boost::json::object{{"name", rule}});
     }
     out.push_back(make("aws_wafv2_web_acl", "this", {{"rule", rules}}));
@@ -219,16 +280,17 @@ const std::vector<std::string>& default_interface_endpoints() {
 EnvironmentSpec spec_from_tfvars(const boost::json::object& tfvars, const std::string& origin) {
   EnvironmentSpec spec;
   spec.name = string_field(tfvars, "environment", origin).value_or(spec.name);
+  spec.project = string_field(tfvars, "project", origin).value_or(spec.project);
   if (const auto* zones = tfvars.if_contains("availability_zones"); zones != nullptr && zones->is_array()) {
     spec.az_count = static_cast<int>(std::clamp<std::size_t>(zones->get_array().size(), 1, 6));
   }
-  spec.az_count = small_count(tfvars, "az_count", spec.az_count, 1, 6, origin);
+  spec.az_count = small_count(tfvars, "availability_zone_count", spec.az_count, 1, 6, origin);
   read_nat(spec, tfvars, origin);
   read_compute(spec, tfvars, origin);
   read_database(spec, tfvars, origin);
   spec.log_retention_days = small_count(tfvars, "log_retention_days", spec.log_retention_days, 0, 3653, origin);
   spec.waf = bool_field(tfvars, "enable_waf", origin).value_or(spec.waf);
-  spec.scheduler = bool_field(tfvars, "enable_scheduler", origin).value_or(spec.scheduler);
+  read_schedules(spec, tfvars, origin);
   return spec;
 }
 

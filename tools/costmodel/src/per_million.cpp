@@ -24,7 +24,7 @@ PerMillionResult cost_per_million(const PerMillionInput& input, const PriceTable
   const Decimal usable_per_task = input.throughput_rps_per_task * input.target_utilization;
   result.tasks = std::max(input.min_tasks, (input.request_rate_rps / usable_per_task).ceil_whole());
 
-  const Decimal task_hour = fargate_task_hourly(input.task, prices);
+  const Decimal task_hour = fargate_task_cost(input.task, Decimal::from_int(1), prices);
   const Decimal spot_factor = Decimal::from_int(1) - prices.price("fargate.spot_discount");
   const Decimal tasks = Decimal::from_int(result.tasks);
   const Decimal on_demand = Decimal::from_int(1) - input.spot_share;

@@ -130,10 +130,10 @@ std::string capacity_text(const CapacityShare& share, Decimal discount) {
 
 }  // namespace
 
-Decimal fargate_task_hourly(const FargateTask& task, const PriceTable& prices) {
+Decimal fargate_task_cost(const FargateTask& task, Decimal hours, const PriceTable& prices) {
   const std::string arch = task.arm64 ? "arm64" : "x86_64";
-  return task.vcpu * prices.price("fargate." + arch + ".vcpu_hour") +
-         task.memory_gb * prices.price("fargate." + arch + ".gb_hour");
+  return task.vcpu * hours * prices.price("fargate." + arch + ".vcpu_hour") +
+         task.memory_gb * hours * prices.price("fargate." + arch + ".gb_hour");
 }
 
 CapacityShare capacity_share(Decimal desired_count, const boost::json::array& strategy) {
@@ -195,8 +195,8 @@ void price_ecs_service(const Resource& service, const PricingContext& context) {
   const Decimal desired = number_value(service, "desired_count", Decimal{});
   const CapacityShare share = capacity_share(desired, strategy);
   const Decimal discount = context.price("fargate.spot_discount");
-  const Decimal hours = context.teardown_hours();
-  const Decimal per_task_month = fargate_task_hourly(shape->task, context.prices()) * hours;
+  const Decimal hours = context.task_hours();
+  const Decimal per_task_month = fargate_task_cost(shape->task, hours, context.prices());
   Decimal monthly = per_task_month * share.on_demand_tasks +
                     per_task_month * share.spot_tasks * (Decimal::from_int(1) - discount);
   const std::string arch = shape->task.arm64 ? "arm64" : "x86_64";

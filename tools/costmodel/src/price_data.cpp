@@ -1,5 +1,7 @@
 // Database, logs, storage, security and monitoring resources.
 
+#include <algorithm>
+
 #include "costmodel/json_util.hpp"
 #include "pricing_context.hpp"
 
@@ -25,7 +27,7 @@ void price_db_instance(const Resource& resource, const PricingContext& context) 
   const bool multi_az = bool_value(resource, "multi_az", false);
   const Decimal copies = multi_az ? context.price("rds.multi_az_factor") : Decimal::from_int(1);
   const std::string deployment = multi_az ? "Multi-AZ x " + copies.to_plain_string() : "single-AZ";
-  const Decimal hours = context.teardown_hours();
+  const Decimal hours = context.instance_hours();
   context.add(resource, "database",
               "RDS " + instance_class + " " + deployment + ": " + hours_text(hours) + " x " + usd(*hourly) + "/h",
               hours * *hourly * copies);
@@ -42,6 +44,9 @@ void price_db_instance(const Resource& resource, const PricingContext& context) 
               "RDS storage " + storage_type + ": " + gb.to_plain_string() + " GB x " + usd(*gb_month) + "/GB-month" +
                   (multi_az ? " x " + copies.to_plain_string() : ""),
               gb * *gb_month * copies);
+  if (bool_value(resource, "manage_master_user_password", false)) {
+    flat_monthly(resource, context, "security", "RDS-managed master user secret", "secretsmanager.secret_month");
+  }
 }
 
 void price_log_group(const Resource& resource, const PricingContext& context) {
@@ -98,10 +103,36 @@ void price_web_acl(const Resource& resource, const PricingContext& context) {
               acl + Decimal::from_int(rules) * rule + millions * per_million);
 }
 
+// An alarm is billed per metric it evaluates: one, or each metric of its metric math.
 void price_metric_alarm(const Resource& resource, const PricingContext& context) {
+  std::int64_t metrics = 0;
+  for (const auto& query : array_field(resource.values, "metric_query")) {
+    if (query.is_object() && first_block(query.get_object(), "metric") != nullptr) {
+      ++metrics;
+    }
+  }
+  metrics = std::max<std::int64_t>(metrics, 1);
   const bool high_resolution = number_value(resource, "period", Decimal::from_int(60)) < Decimal::from_int(60);
-  flat_monthly(resource, context, "monitoring", high_resolution ? "high-resolution alarm" : "alarm",
-               high_resolution ? "cloudwatch.high_resolution_alarm_month" : "cloudwatch.alarm_month");
+  const Decimal price =
+      context.price(high_resolution ? "cloudwatch.high_resolution_alarm_month" : "cloudwatch.alarm_month");
+  context.add(resource, "monitoring",
+              std::string(high_resolution ? "high-resolution alarm: " : "alarm: ") + std::to_string(metrics) +
+                  (metrics == 1 ? " metric x " : " metrics x ") + usd(price) + "/month",
+              Decimal::from_int(metrics) * price);
+}
+
+// The cluster costs nothing; Container Insights, when on, is billed by metrics and
+// performance-log volume, which the model does not estimate: say so.
+void price_ecs_cluster(const Resource& resource, const PricingContext& context) {
+  for (const auto& setting : array_field(resource.values, "setting")) {
+    const auto* object = setting.if_object();
+    if (object != nullptr && string_field(*object, "name", resource.address).value_or("") == "containerInsights" &&
+        string_field(*object, "value", resource.address).value_or("disabled") != "disabled") {
+      context.warn(resource.address + ": Container Insights is on; its metrics ($0.30 per metric-month) and "
+                                      "performance logs are billed by volume and are not in this estimate");
+    }
+  }
+  context.free(resource);
 }
 
 void price_dashboard(const Resource& resource, const PricingContext& context) {

@@ -10,11 +10,11 @@ Decimal count(std::size_t n) { return Decimal::from_int(static_cast<std::int64_t
 
 // Subnets named by a list attribute, or the environment's AZ count when the plan does
 // not know them yet (subnet ids created by the same apply are unknown at plan time).
-std::size_t az_span(const Resource& resource, std::string_view key, const PricingContext& context) {
+std::size_t az_span(const Resource& resource, std::string_view key, int fallback) {
   if (const auto size = list_size(resource, key); size && *size > 0) {
     return *size;
   }
-  return static_cast<std::size_t>(context.default_az_count());
+  return static_cast<std::size_t>(fallback);
 }
 
 std::string dominant_dimension(const LcuBreakdown& lcu) {
@@ -61,7 +61,8 @@ void price_load_balancer(const Resource& resource, const PricingContext& context
               lcu.lcu() * hours * lcu_rate);
 
   if (!bool_value(resource, "internal", false)) {
-    const std::size_t subnets = std::max(az_span(resource, "subnets", context), az_span(resource, "subnet_mapping", context));
+    const std::size_t subnets = std::max(az_span(resource, "subnets", context.default_az_count()),
+                                         az_span(resource, "subnet_mapping", context.default_az_count()));
     price_public_ipv4(resource, context, subnets, hours, "load balancing", " (one per AZ of an internet-facing ALB)");
   }
 }
@@ -93,7 +94,7 @@ void price_ec2_instance(const Resource& resource, const PricingContext& context)
   // An instance that forwards traffic (source_dest_check off) is the NAT instance,
   // which the scheduler stops out of hours; any other instance runs all month.
   const bool nat = !bool_value(resource, "source_dest_check", true);
-  const Decimal hours = nat ? context.teardown_hours() : context.always_on_hours();
+  const Decimal hours = nat ? context.instance_hours() : context.always_on_hours();
   const std::string component = nat ? "network" : "compute";
   context.add(resource, component,
               std::string(nat ? "NAT instance " : "EC2 ") + type + ": " + hours_text(hours) + " x " + usd(*hourly) +
@@ -130,7 +131,7 @@ void price_vpc_endpoint(const Resource& resource, const PricingContext& context)
     context.unpriced(resource, "vpc_endpoint_type '" + type + "' is not in the price table");
     return;
   }
-  const std::size_t azs = az_span(resource, "subnet_ids", context);
+  const std::size_t azs = az_span(resource, "subnet_ids", context.endpoint_az_count());
   const Decimal hours = context.always_on_hours();
   const Decimal hourly = context.price("vpc_endpoint.interface.az_hour");
   const Decimal per_gb = context.price("vpc_endpoint.interface.gb");

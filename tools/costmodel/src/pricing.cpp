@@ -87,6 +87,7 @@ const std::map<std::string, Pricer, std::less<>>& pricers() {
       {"aws_kms_key", detail::price_kms_key},
       {"aws_wafv2_web_acl", detail::price_web_acl},
       {"aws_cloudwatch_metric_alarm", detail::price_metric_alarm},
+      {"aws_ecs_cluster", detail::price_ecs_cluster},
       {"aws_cloudwatch_dashboard", detail::price_dashboard},
       {"aws_route53_zone", detail::price_hosted_zone},
   };
@@ -108,7 +109,7 @@ const std::set<std::string, std::less<>>& free_types() {
       "aws_iam_role", "aws_iam_policy", "aws_iam_role_policy", "aws_iam_role_policy_attachment",
       "aws_iam_openid_connect_provider", "aws_iam_service_linked_role", "aws_iam_instance_profile",
       // ECS and load balancer configuration (priced through the service and the ALB)
-      "aws_ecs_cluster", "aws_ecs_cluster_capacity_providers", "aws_ecs_task_definition",
+      "aws_ecs_cluster_capacity_providers", "aws_service_discovery_http_namespace", "aws_ecs_task_definition",
       "aws_ecs_account_setting_default", "aws_lb_target_group", "aws_lb_listener", "aws_lb_listener_rule",
       "aws_lb_listener_certificate", "aws_alb_target_group", "aws_alb_listener", "aws_alb_listener_rule",
       "aws_appautoscaling_target", "aws_appautoscaling_policy", "aws_appautoscaling_scheduled_action",
@@ -124,7 +125,7 @@ const std::set<std::string, std::less<>>& free_types() {
       // monitoring and events: usage-priced, cents at this project's volumes
       "aws_cloudwatch_log_resource_policy", "aws_cloudwatch_log_metric_filter", "aws_sns_topic",
       "aws_sns_topic_subscription", "aws_sns_topic_policy", "aws_budgets_budget", "aws_ce_anomaly_monitor",
-      "aws_ce_anomaly_subscription", "aws_cloudwatch_event_rule", "aws_cloudwatch_event_target",
+      "aws_ce_anomaly_subscription", "aws_ce_cost_allocation_tag", "aws_cloudwatch_event_rule", "aws_cloudwatch_event_target",
       "aws_lambda_function", "aws_lambda_permission", "aws_lambda_function_event_invoke_config",
       "aws_scheduler_schedule", "aws_scheduler_schedule_group", "aws_sqs_queue", "aws_sqs_queue_policy",
       "aws_wafv2_web_acl_association", "aws_wafv2_web_acl_logging_configuration",
@@ -155,10 +156,15 @@ bool is_free(std::string_view type) {
 
 }  // namespace
 
-Hours Hours::always_on(Decimal month) { return Hours{month, month, false}; }
+Hours Hours::always_on(Decimal month) { return Hours{month, month, month, false}; }
+
+Decimal Hours::share_of_month(Decimal month, Decimal weekly_hours) {
+  return month * weekly_hours / Decimal::from_int(168);
+}
 
 Hours Hours::business_hours(Decimal month, Decimal weekly_hours) {
-  return Hours{month, month * weekly_hours / Decimal::from_int(168), false};
+  const Decimal hours = share_of_month(month, weekly_hours);
+  return Hours{month, hours, hours, false};
 }
 
 Decimal Estimate::total() const {

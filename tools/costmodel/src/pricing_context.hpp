@@ -33,11 +33,13 @@ class PricingContext {
   [[nodiscard]] const Usage& usage() const { return usage_; }
   [[nodiscard]] const PriceTable& prices() const { return prices_; }
   [[nodiscard]] Decimal always_on_hours() const { return options_.hours.month; }
-  [[nodiscard]] Decimal teardown_hours() const { return options_.hours.teardown; }
+  [[nodiscard]] Decimal task_hours() const { return options_.hours.tasks; }
+  [[nodiscard]] Decimal instance_hours() const { return options_.hours.instances; }
   [[nodiscard]] Decimal alb_hours() const {
-    return options_.hours.alb_torn_down ? options_.hours.teardown : options_.hours.month;
+    return options_.hours.alb_torn_down ? options_.hours.instances : options_.hours.month;
   }
   [[nodiscard]] int default_az_count() const { return options_.default_az_count; }
+  [[nodiscard]] int endpoint_az_count() const { return options_.endpoint_az_count; }
   [[nodiscard]] std::size_t count_of_type(std::string_view type) const;
 
  private:
@@ -72,6 +74,7 @@ void price_secret(const Resource& resource, const PricingContext& context);
 void price_kms_key(const Resource& resource, const PricingContext& context);
 void price_web_acl(const Resource& resource, const PricingContext& context);
 void price_metric_alarm(const Resource& resource, const PricingContext& context);
+void price_ecs_cluster(const Resource& resource, const PricingContext& context);
 void price_dashboard(const Resource& resource, const PricingContext& context);
 void price_hosted_zone(const Resource& resource, const PricingContext& context);
 

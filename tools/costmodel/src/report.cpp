@@ -10,12 +10,13 @@ namespace {
 std::string cents(Decimal amount) { return amount.to_string(2); }
 
 std::string schedule_text(const ReportContext& context) {
-  if (context.schedule == "business-hours") {
-    return "business-hours teardown (" + context.weekly_hours.to_plain_string() + " h/week: tasks, RDS and NAT " +
-           "instance run " + context.hours.teardown.to_string(2) + " h of " + context.hours.month.to_plain_string() +
-           " h a month" + (context.hours.alb_torn_down ? ", ALB too" : "") + ")";
+  const Hours& h = context.hours;
+  if (h.tasks == h.month && h.instances == h.month && !h.alb_torn_down) {
+    return context.schedule + ": everything runs " + h.month.to_plain_string() + " h a month";
   }
-  return "24x7 (" + context.hours.month.to_plain_string() + " h a month)";
+  return context.schedule + ": tasks run " + h.tasks.to_string(2) + " h, RDS and NAT instance " +
+         h.instances.to_string(2) + " h" + (h.alb_torn_down ? ", ALB " + h.instances.to_string(2) + " h" : "") +
+         " of " + h.month.to_plain_string() + " h a month";
 }
 
 std::string title(const ReportContext& context) {
@@ -77,7 +78,8 @@ boost::json::object context_json(const ReportContext& context) {
           {"prices_as_of", context.prices_as_of},
           {"schedule", context.schedule},
           {"hours_per_month", context.hours.month.to_plain_string()},
-          {"teardown_hours_per_month", context.hours.teardown.to_plain_string()},
+          {"task_hours_per_month", context.hours.tasks.to_plain_string()},
+          {"instance_hours_per_month", context.hours.instances.to_plain_string()},
           {"alb_torn_down", context.hours.alb_torn_down}};
 }
 
@@ -209,7 +211,7 @@ std::string render_what_if(const std::vector<Scenario>& scenarios, const ReportC
   if (format == Format::Markdown) {
     out << "### What-if scenarios: " << context.environment << "\n\n"
         << context.region << " list prices of " << context.prices_as_of << "; business hours = "
-        << context.weekly_hours.to_plain_string() << " h/week\n\n"
+        << context.weekly_hours.to_plain_string() << " h/week; baseline " << schedule_text(context) << "\n\n"
         << "| Scenario | Change | USD/month | vs baseline |\n|---|---|---:|---:|\n";
     for (const auto& scenario : scenarios) {
       out << "| " << scenario.name << " | " << md_cell(scenario.change) << " | " << cents(scenario.estimate.total())
@@ -218,7 +220,7 @@ std::string render_what_if(const std::vector<Scenario>& scenarios, const ReportC
     return out.str();
   }
   out << "What-if scenarios: " << title(context) << "\nbusiness hours = " << context.weekly_hours.to_plain_string()
-      << " h/week\n\n";
+      << " h/week; baseline " << schedule_text(context) << "\n\n";
   TextTable table({false, true, true, false});
   table.row({"SCENARIO", "USD/MONTH", "VS BASELINE", "CHANGE"});
   for (const auto& scenario : scenarios) {

@@ -13,14 +13,11 @@ struct Lever {
   std::string name;
   std::string change;
   std::function<void(EnvironmentSpec&)> apply;
-  // Whether the scenario runs on the business-hours schedule (nullopt: as the spec says)
-  // and whether the ALB is torn down too.
-  std::optional<bool> teardown;
-  bool alb_too = false;
+  ScheduleMode mode = ScheduleMode::AsConfigured;
 };
 
 void set_spot(EnvironmentSpec& spec, std::int64_t percent) {
-  spec.spot_share = Decimal::from_int(percent) / Decimal::from_int(100);
+  spec.capacity = CapacityStrategy{Decimal{}, Decimal::from_int(100 - percent), Decimal::from_int(percent)};
 }
 
 void set_nat(EnvironmentSpec& spec, const std::string& strategy, bool endpoints) {
@@ -31,53 +28,77 @@ void set_nat(EnvironmentSpec& spec, const std::string& strategy, bool endpoints)
 std::vector<Lever> levers() {
   const auto nothing = [](EnvironmentSpec&) {};
   return {
-      {"24x7", "no teardown: everything runs 730 h", nothing, false},
-      {"business-hours", "scheduler stops tasks, RDS and the NAT instance outside Mon-Fri business hours",
-       nothing, true},
-      {"business-hours+alb", "as business-hours, and the ALB is destroyed and re-created too", nothing, true,
-       true},
-      {"spot-0", "all tasks on FARGATE (on-demand)", [](EnvironmentSpec& s) { set_spot(s, 0); }, std::nullopt},
-      {"spot-50", "half the tasks on FARGATE_SPOT", [](EnvironmentSpec& s) { set_spot(s, 50); }, std::nullopt},
-      {"spot-100", "all tasks on FARGATE_SPOT", [](EnvironmentSpec& s) { set_spot(s, 100); }, std::nullopt},
+      {"24x7", "no teardown: everything runs all month", nothing, ScheduleMode::AlwaysOn},
+      {"business-hours", "the scheduler stops tasks, RDS and the NAT instance outside business hours", nothing,
+       ScheduleMode::BusinessHours},
+      {"business-hours+alb", "as business-hours, and the ALB is destroyed and re-created too", nothing,
+       ScheduleMode::BusinessHoursWithAlb},
+      {"spot-0", "all tasks on FARGATE (on-demand)", [](EnvironmentSpec& s) { set_spot(s, 0); }},
+      {"spot-50", "half the tasks on FARGATE_SPOT", [](EnvironmentSpec& s) { set_spot(s, 50); }},
+      {"spot-100", "all tasks on FARGATE_SPOT", [](EnvironmentSpec& s) { set_spot(s, 100); }},
       {"nat-none", "no NAT: interface endpoints only (ECR api+dkr, Logs, Secrets Manager, SSM)",
-       [](EnvironmentSpec& s) { set_nat(s, "none", true); }, std::nullopt},
-      {"nat-single", "one NAT gateway, no interface endpoints", [](EnvironmentSpec& s) { set_nat(s, "single", false); },
-       std::nullopt},
+       [](EnvironmentSpec& s) { set_nat(s, "none", true); }},
+      {"nat-single", "one NAT gateway, no interface endpoints", [](EnvironmentSpec& s) { set_nat(s, "single", false); }},
       {"nat-per_az", "one NAT gateway per AZ, no interface endpoints",
-       [](EnvironmentSpec& s) { set_nat(s, "per_az", false); }, std::nullopt},
+       [](EnvironmentSpec& s) { set_nat(s, "per_az", false); }},
       {"nat-instance", "one t4g.nano NAT instance, no interface endpoints",
-       [](EnvironmentSpec& s) { set_nat(s, "instance", false); }, std::nullopt},
+       [](EnvironmentSpec& s) { set_nat(s, "instance", false); }},
       {"nat-single+endpoints", "one NAT gateway and the interface endpoints",
-       [](EnvironmentSpec& s) { set_nat(s, "single", true); }, std::nullopt},
-      {"rds-single-az", "RDS single-AZ", [](EnvironmentSpec& s) { s.db_multi_az = false; }, std::nullopt},
-      {"rds-multi-az", "RDS Multi-AZ (a standby in a second AZ)", [](EnvironmentSpec& s) { s.db_multi_az = true; },
-       std::nullopt},
-      {"arm64", "Fargate on Graviton (ARM64)", [](EnvironmentSpec& s) { s.arm64 = true; }, std::nullopt},
-      {"x86_64", "Fargate on x86_64", [](EnvironmentSpec& s) { s.arm64 = false; }, std::nullopt},
-      {"logs-7d", "log retention 7 days", [](EnvironmentSpec& s) { s.log_retention_days = 7; }, std::nullopt},
-      {"logs-30d", "log retention 30 days", [](EnvironmentSpec& s) { s.log_retention_days = 30; }, std::nullopt},
-      {"logs-365d", "log retention 365 days", [](EnvironmentSpec& s) { s.log_retention_days = 365; },
-       std::nullopt},
-      {"logs-never", "logs never expire (12 months kept)", [](EnvironmentSpec& s) { s.log_retention_days = 0; },
-       std::nullopt},
+       [](EnvironmentSpec& s) { set_nat(s, "single", true); }},
+      {"rds-single-az", "RDS single-AZ", [](EnvironmentSpec& s) { s.db_multi_az = false; }},
+      {"rds-multi-az", "RDS Multi-AZ (a standby in a second AZ)", [](EnvironmentSpec& s) { s.db_multi_az = true; }},
+      {"arm64", "Fargate on Graviton (ARM64)", [](EnvironmentSpec& s) { s.arm64 = true; }},
+      {"x86_64", "Fargate on x86_64", [](EnvironmentSpec& s) { s.arm64 = false; }},
+      {"logs-7d", "log retention 7 days", [](EnvironmentSpec& s) { s.log_retention_days = 7; }},
+      {"logs-30d", "log retention 30 days", [](EnvironmentSpec& s) { s.log_retention_days = 30; }},
+      {"logs-365d", "log retention 365 days", [](EnvironmentSpec& s) { s.log_retention_days = 365; }},
+      {"logs-never", "logs never expire (12 months kept)", [](EnvironmentSpec& s) { s.log_retention_days = 0; }},
+      {"naive", "the starting point: one NAT gateway, on-demand tasks, 24/7",
+       [](EnvironmentSpec& s) {
+         set_nat(s, "single", s.interface_endpoints);
+         set_spot(s, 0);
+       },
+       ScheduleMode::AlwaysOn},
       {"lean", "NAT instance + all Spot + ARM64 + business-hours teardown",
        [](EnvironmentSpec& s) {
          set_nat(s, "instance", s.interface_endpoints);
          set_spot(s, 100);
          s.arm64 = true;
        },
-       true},
+       ScheduleMode::BusinessHours},
   };
 }
 
 }  // namespace
 
-Hours hours_for(bool teardown, bool alb_too, const ScheduleSettings& schedule) {
-  if (!teardown) {
-    return Hours::always_on(schedule.month_hours);
+Decimal business_weekly_hours(const EnvironmentSpec& spec, const ScheduleSettings& schedule) {
+  if (schedule.weekly_hours) {
+    return *schedule.weekly_hours;
   }
-  Hours hours = Hours::business_hours(schedule.month_hours, schedule.weekly_hours);
-  hours.alb_torn_down = alb_too;
+  return spec.scheduler_weekly_hours.value_or(spec.scale_in_weekly_hours.value_or(Decimal::from_int(50)));
+}
+
+Hours hours_for(const EnvironmentSpec& spec, ScheduleMode mode, const ScheduleSettings& schedule) {
+  const Decimal month = schedule.month_hours;
+  switch (mode) {
+    case ScheduleMode::AlwaysOn:
+      return Hours::always_on(month);
+    case ScheduleMode::BusinessHours:
+    case ScheduleMode::BusinessHoursWithAlb: {
+      Hours hours = Hours::business_hours(month, business_weekly_hours(spec, schedule));
+      hours.alb_torn_down = mode == ScheduleMode::BusinessHoursWithAlb;
+      return hours;
+    }
+    case ScheduleMode::AsConfigured:
+      break;
+  }
+  Hours hours = Hours::always_on(month);
+  if (spec.scheduler_weekly_hours) {
+    hours.instances = Hours::share_of_month(month, business_weekly_hours(spec, schedule));
+    hours.tasks = hours.instances;
+  } else if (spec.scale_in_weekly_hours) {
+    hours.tasks = Hours::share_of_month(month, schedule.weekly_hours.value_or(*spec.scale_in_weekly_hours));
+  }
   return hours;
 }
 
@@ -86,6 +107,7 @@ Estimate estimate_spec(const EnvironmentSpec& spec, const Hours& hours, const Pr
   PricingOptions options;
   options.hours = hours;
   options.default_az_count = spec.az_count;
+  options.endpoint_az_count = std::min(spec.interface_endpoint_az_count, spec.az_count);
   options.strict = true;  // synthesized resources are all known: anything unpriced is a bug
   return price_resources(synthesize_resources(spec), prices, usage, options);
 }
@@ -111,18 +133,15 @@ std::vector<Scenario> what_if(const EnvironmentSpec& base, const PriceTable& pri
     }
   }
   std::vector<Scenario> results;
-  results.push_back({"baseline",
-                     std::string("as the tfvars say") + (base.scheduler ? " (scheduler on: business hours)" : " (24/7)"),
-                     estimate_spec(base, hours_for(base.scheduler, false, schedule), prices, usage)});
+  results.push_back({"baseline", std::string("as the tfvars say") + (base.schedule_on() ? " (with its schedule)" : " (24/7)"),
+                     estimate_spec(base, hours_for(base, ScheduleMode::AsConfigured, schedule), prices, usage)});
   for (const auto& lever : all) {
     if (!only.empty() && std::find(only.begin(), only.end(), lever.name) == only.end()) {
       continue;
     }
     EnvironmentSpec spec = base;
     lever.apply(spec);
-    const bool teardown = lever.teardown.value_or(base.scheduler);
-    results.push_back({lever.name, lever.change,
-                       estimate_spec(spec, hours_for(teardown, lever.alb_too, schedule), prices, usage)});
+    results.push_back({lever.name, lever.change, estimate_spec(spec, hours_for(spec, lever.mode, schedule), prices, usage)});
   }
   return results;
 }

@@ -88,11 +88,12 @@ TEST(Cli, UnknownResourceIsAWarningAndUnderStrictExitTwo) {
 
 TEST(Cli, JsonOutputParsesAndCarriesExactMicroDollars) {
   const auto result = run({"estimate", "--plan", fixture("plan-dev.json"), "--tfvars", fixture("tfvars-dev.json"),
-                           "--format", "json", "--schedule", "24x7"});
+                           "--usage", fixture("usage-dev.json"), "--format", "json", "--schedule", "24x7"});
   ASSERT_EQ(result.code, 0) << result.err;
   const auto document = boost::json::parse(result.out).as_object();
   EXPECT_EQ(document.at("environment").as_string(), "dev");
   EXPECT_EQ(document.at("schedule").as_string(), "24x7");
+  EXPECT_EQ(document.at("total").at("usd").as_string(), "57.23");
   std::int64_t sum = 0;
   for (const auto& line : document.at("lines").as_array()) {
     sum += line.at("monthly").at("micro_usd").as_int64();
@@ -105,6 +106,22 @@ TEST(Cli, MarkdownHasATableAndATotal) {
   ASSERT_EQ(result.code, 0) << result.err;
   EXPECT_NE(result.out.find("| Component | Resource | Detail | USD/month |"), std::string::npos);
   EXPECT_NE(result.out.find("| **Total** |"), std::string::npos);
+}
+
+TEST(Cli, TableShowsTheScheduleAndTheTotal) {
+  const auto result = run({"estimate", "--plan", fixture("plan-dev.json"), "--tfvars", fixture("tfvars-dev.json"),
+                           "--usage", fixture("usage-dev.json")});
+  ASSERT_EQ(result.code, 0) << result.err;
+  EXPECT_NE(result.out.find("as scheduled in the tfvars: tasks run 282.44 h"), std::string::npos);
+  EXPECT_NE(result.out.find("TOTAL"), std::string::npos);
+  EXPECT_NE(result.out.find("41.98"), std::string::npos);
+}
+
+TEST(Cli, BadUsageFileIsNamed) {
+  const auto result = run({"estimate", "--plan", fixture("plan-dev.json"), "--usage",
+                           temp_file("usage.json", R"({"alb":{"requests_per_second":-1}})")});
+  EXPECT_EQ(result.code, 2);
+  EXPECT_NE(result.err.find("alb.requests_per_second must not be negative"), std::string::npos);
 }
 
 TEST(Cli, PerMillionReadsTheResultsFile) {

@@ -82,7 +82,8 @@ TEST(Formula, CapacityShareHonoursBaseThenWeights) {
 
 TEST(Formula, BusinessHoursAre50Of168HoursOfTheMonth) {
   const Hours hours = Hours::business_hours(Decimal::from_int(730), Decimal::from_int(50));
-  EXPECT_EQ(hours.teardown, usd("217.261905"));  // 730 x 50 / 168
+  EXPECT_EQ(hours.tasks, usd("217.261905"));
+  EXPECT_EQ(hours.instances, usd("217.261905"));  // 730 x 50 / 168
   const auto estimate = price_service(kArmTask, R"({"name":"frontend","desired_count":1})", hours);
   EXPECT_EQ(estimate.lines[0].monthly, usd("2.145461"));  // $0.009875 x 217.261905
 }

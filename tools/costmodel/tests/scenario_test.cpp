@@ -11,9 +11,11 @@ namespace {
 using testing::prices;
 using testing::usd;
 
+// A dev environment with a NAT gateway and on-demand tasks, 24/7: the design's first figure.
 EnvironmentSpec dev_spec() {
-  return spec_from_tfvars(boost::json::parse(R"({"environment":"dev","availability_zones":["us-east-1a","us-east-1b"],
-      "nat_strategy":"single","db_instance_class":"db.t4g.micro","log_retention_days":14})").as_object(),
+  return spec_from_tfvars(boost::json::parse(R"({"environment":"dev","availability_zone_count":2,
+      "nat_strategy":"single","db_instance_class":"db.t4g.micro","log_retention_days":14,
+      "capacity_provider_strategy":{"on_demand_base":0,"on_demand_weight":1,"spot_weight":0}})").as_object(),
                           "dev.json");
 }
 
@@ -32,12 +34,14 @@ TEST(Scenarios, BaselineFirstThenEveryLever) {
   EXPECT_EQ(scenarios.front().name, "baseline");
 }
 
-TEST(Scenarios, DevBaselineWithNatGatewayIsAbout98) {
-  // 3 tasks 21.63 + ALB 16.43 + LCU 0.23 + 2 IPv4 7.30 + NAT 33.08 + its EIP 3.65
-  // + RDS 11.68 + 2.30 + logs 0.31 + ECR 0.09 + S3 0.02 + 3 secrets 1.20
-  const auto scenarios = what_if(dev_spec(), prices(), Usage{}, ScheduleSettings{}, {"24x7"});
-  EXPECT_EQ(scenarios[0].estimate.total().to_string(2), "97.91");
+TEST(Scenarios, DevWithNatGatewayOnDemand24x7IsAbout102) {
+  // 3 tasks 21.62625 + ALB 16.425 + LCUs 0.231264 + 2 ALB IPv4 7.30 + NAT gateway
+  // 33.075 + its EIP 3.65 + RDS 11.68 + 2.30 + 5 log groups 5 x 0.102762 + ECR 0.09
+  // + S3 0.046 + 5 secrets 2.00 + KMS 1.00 + 17 alarm metrics 1.70 = 101.637324
+  const auto scenarios = what_if(dev_spec(), prices(), Usage{}, ScheduleSettings{}, {"24x7", "naive"});
+  EXPECT_EQ(scenarios[0].estimate.total(), usd("101.637324"));
   EXPECT_EQ(scenarios[1].estimate.total(), scenarios[0].estimate.total());
+  EXPECT_EQ(scenarios[2].estimate.total(), scenarios[0].estimate.total());
 }
 
 TEST(Scenarios, EachLeverMovesTheTotalByItsHandComputedAmount) {
@@ -57,15 +61,25 @@ TEST(Scenarios, EachLeverMovesTheTotalByItsHandComputedAmount) {
   EXPECT_EQ(find(scenarios, "nat-none").estimate.total() - base, usd("36.325"));
 }
 
-TEST(Scenarios, LeanDevIsAbout36) {
+TEST(Scenarios, LeanDevIsAbout40) {
+  // Scenarios come in lever order: baseline, business-hours+alb, lean.
   const auto scenarios = what_if(dev_spec(), prices(), Usage{}, ScheduleSettings{}, {"lean", "business-hours+alb"});
-  EXPECT_EQ(scenarios[1].estimate.total().to_string(2), "35.92");
-  EXPECT_LT(scenarios[2].estimate.total(), scenarios[0].estimate.total());
+  ASSERT_EQ(scenarios[2].name, "lean");
+  EXPECT_EQ(scenarios[2].estimate.total().to_string(2), "39.65");
+  EXPECT_LT(scenarios[1].estimate.total(), scenarios[0].estimate.total());
+}
+
+TEST(Scenarios, AlbTeardownSavesItsHoursAndAddresses) {
+  // business-hours+alb - business-hours = (730 - 217.261905) h x ($0.0225 + $0.008 x 0.0396 + 2 x $0.005)
+  const auto scenarios =
+      what_if(dev_spec(), prices(), Usage{}, ScheduleSettings{}, {"business-hours", "business-hours+alb"});
+  const Decimal saved = scenarios[1].estimate.total() - scenarios[2].estimate.total();
+  EXPECT_EQ(saved.to_string(2), "16.83");
 }
 
 TEST(Scenarios, SchedulerOnInTfvarsMakesBusinessHoursTheBaseline) {
   EnvironmentSpec spec = dev_spec();
-  spec.scheduler = true;
+  spec.scheduler_weekly_hours = Decimal::from_int(50);
   // Scenarios come in lever order: baseline, 24x7, business-hours.
   const auto scenarios = what_if(spec, prices(), Usage{}, ScheduleSettings{}, {"business-hours", "24x7"});
   ASSERT_EQ(scenarios[2].name, "business-hours");
@@ -87,7 +101,10 @@ TEST(Tfvars, BadValuesAreNamed) {
     return [json] { (void)spec_from_tfvars(boost::json::parse(json).as_object(), "vars.json"); };
   };
   EXPECT_THROW(bad(R"({"nat_strategy":"double"})")(), InputError);
-  EXPECT_THROW(bad(R"({"fargate_spot_share":1.5})")(), InputError);
+  EXPECT_THROW(bad(R"({"capacity_provider_strategy":{"on_demand_weight":0,"spot_weight":0}})")(), InputError);
+  EXPECT_THROW(bad(R"({"capacity_provider_strategy":{"on_demand_base":-1}})")(), InputError);
+  EXPECT_THROW(bad(R"({"scheduler":{"enabled":true,"start_schedule":"every morning"}})")(), InputError);
+  EXPECT_THROW(bad(R"({"availability_zone_count":9})")(), InputError);
   EXPECT_THROW(bad(R"({"log_retention_days":-1})")(), InputError);
   EXPECT_THROW(bad(R"({"db_multi_az":"maybe"})")(), InputError);
   EXPECT_THROW(bad(R"({"services":{"a":{"desired_count":-2}}})")(), InputError);

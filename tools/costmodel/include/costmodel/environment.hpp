@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,10 +20,18 @@ struct ServiceSpec {
   Decimal desired_count = Decimal::from_int(1);
 };
 
-// An environment as its tfvars describe it: what the root module would create. The
+// FARGATE base and weight, FARGATE_SPOT weight (the root variable capacity_provider_strategy).
+struct CapacityStrategy {
+  Decimal on_demand_base;
+  Decimal on_demand_weight = Decimal::from_int(1);
+  Decimal spot_weight;
+};
+
+// An environment as its tfvars describe it: what terraform/main.tf would create. The
 // what-if scenarios change one field at a time and price the resources it implies.
 struct EnvironmentSpec {
-  std::string name = "dev";
+  std::string project = "ecommerce";
+  std::string name = "dev";  // the environment
   int az_count = 2;
   std::string nat_strategy = "single";  // none | single | per_az | instance
   std::string nat_instance_type = "t4g.nano";
@@ -31,17 +40,28 @@ struct EnvironmentSpec {
   int interface_endpoint_az_count = 2;
   std::vector<ServiceSpec> services = {{"frontend"}, {"product-service"}, {"order-service"}};
   bool arm64 = true;
-  Decimal spot_share;  // fraction of tasks on FARGATE_SPOT, 0..1
+  CapacityStrategy capacity;
   std::string db_instance_class = "db.t4g.micro";
   bool db_multi_az = false;
   Decimal db_storage_gb = Decimal::from_int(20);
   std::string db_storage_type = "gp3";
   int log_retention_days = 14;
   bool waf = false;
-  bool scheduler = false;  // business-hours teardown by the scheduler Lambda
-  int secrets = 3;         // database credentials, admin API key, per-service settings
-  int ecr_repositories = 3;
-  int alb_log_buckets = 1;
+  bool container_insights = false;
+  // Hours a week the tasks run when scheduled_scale_in is on (App Auto Scaling).
+  std::optional<Decimal> scale_in_weekly_hours;
+  // Hours a week tasks, RDS and the NAT instance run when the scheduler module is on.
+  std::optional<Decimal> scheduler_weekly_hours;
+  // What the root module adds around the services (terraform/main.tf).
+  int secrets = 4;               // ADMIN_API_KEY and PGPASSWORD of product- and order-service
+  int kms_keys = 1;              // the secrets/logs key
+  int s3_buckets = 2;            // logs and assets
+  // Log groups besides the services': db-init and the RDS postgresql export.
+  int alarm_metrics_per_service = 4;  // cpu, memory, 5xx (blue + green)
+  int environment_alarms = 5;    // ALB 5xx and latency, DB cpu, storage and connections
+
+  [[nodiscard]] bool schedule_on() const { return scale_in_weekly_hours || scheduler_weekly_hours; }
+  [[nodiscard]] std::string prefix() const { return project + "-" + name; }  // local.name of the root module
 };
 
 // Reads the tfvars (as JSON from `tfcheck tfvars-json`); keys it does not know are

@@ -13,12 +13,14 @@ namespace costmodel {
 // How many hours a month each kind of resource runs.
 struct Hours {
   Decimal month = Decimal::from_int(730);      // always-on resources (AWS bills 730 h a month)
-  Decimal teardown = Decimal::from_int(730);   // tasks, RDS instance, NAT instance under the schedule
-  bool alb_torn_down = false;                  // the ALB and its addresses follow `teardown` too
+  Decimal tasks = Decimal::from_int(730);      // ECS tasks (scaled in by a schedule, or stopped by the scheduler)
+  Decimal instances = Decimal::from_int(730);  // RDS instance and NAT instance (stopped by the scheduler)
+  bool alb_torn_down = false;                  // the ALB and its addresses follow `instances` too
 
   // 24/7, or business hours: `weekly_hours` of the 168 in a week (50 = Mon-Fri 08:00-18:00).
   static Hours always_on(Decimal month);
   static Hours business_hours(Decimal month, Decimal weekly_hours);
+  static Decimal share_of_month(Decimal month, Decimal weekly_hours);
 };
 
 struct Line {
@@ -41,6 +43,7 @@ struct Estimate {
 struct PricingOptions {
   Hours hours;
   int default_az_count = 2;  // when a plan does not know a resource's subnets yet
+  int endpoint_az_count = 2; // the same for interface endpoints (interface_endpoint_az_count)
   bool strict = false;       // unknown resource types and unpriced values are errors
 };
 
@@ -49,13 +52,14 @@ struct PricingOptions {
 Estimate price_resources(const std::vector<Resource>& resources, const PriceTable& prices, const Usage& usage,
                          const PricingOptions& options);
 
-// Hourly price of one Fargate task; exposed for per-million and the tests.
+// Price of one Fargate task running `hours`: (vCPU x hours) x vCPU-hour price +
+// (GB x hours) x GB-hour price, in that order so that no partial product is rounded.
 struct FargateTask {
   Decimal vcpu;
   Decimal memory_gb;
   bool arm64 = true;
 };
-Decimal fargate_task_hourly(const FargateTask& task, const PriceTable& prices);
+Decimal fargate_task_cost(const FargateTask& task, Decimal hours, const PriceTable& prices);
 // The share of a service's tasks on FARGATE_SPOT from its capacity provider strategy.
 struct CapacityShare {
   Decimal on_demand_tasks;

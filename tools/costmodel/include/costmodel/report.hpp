@@ -18,9 +18,9 @@ struct ReportContext {
   std::string environment;
   std::string region;
   std::string prices_as_of;
-  std::string schedule;  // "24x7" or "business-hours"
+  std::string schedule;  // how the hours were chosen: "24x7", "business-hours", "as configured in the tfvars"
   Hours hours;
-  Decimal weekly_hours;
+  Decimal weekly_hours;  // the business-hours week used by scenarios
 };
 
 std::string render_estimate(const Estimate& estimate, const ReportContext& context, Format format);

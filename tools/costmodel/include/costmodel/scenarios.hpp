@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,8 +11,22 @@ namespace costmodel {
 
 struct ScheduleSettings {
   Decimal month_hours = Decimal::from_int(730);
-  Decimal weekly_hours = Decimal::from_int(50);  // Mon-Fri 08:00-18:00, the scheduler module's default
+  // Hours a week under business hours when given on the command line; otherwise the
+  // tfvars' schedules decide, and without any the scheduler module's default of 50
+  // (Mon-Fri 08:00-18:00).
+  std::optional<Decimal> weekly_hours;
 };
+
+enum class ScheduleMode {
+  AsConfigured,          // what the tfvars' schedules do (24/7 when there are none)
+  AlwaysOn,              // 24/7
+  BusinessHours,         // tasks, RDS and NAT instance stopped outside business hours
+  BusinessHoursWithAlb,  // and the ALB destroyed and re-created as well
+};
+
+// The business-hours week a spec uses: --weekly-hours, else its scheduler's crons,
+// else its scale-in crons, else 50.
+Decimal business_weekly_hours(const EnvironmentSpec& spec, const ScheduleSettings& schedule);
 
 struct Scenario {
   std::string name;    // "nat-instance"
@@ -19,8 +34,7 @@ struct Scenario {
   Estimate estimate;
 };
 
-// The hours for a spec: business hours when its scheduler is on (or forced), else 24/7.
-Hours hours_for(bool teardown, bool alb_too, const ScheduleSettings& schedule);
+Hours hours_for(const EnvironmentSpec& spec, ScheduleMode mode, const ScheduleSettings& schedule);
 
 // Prices a spec as the root module would build it.
 Estimate estimate_spec(const EnvironmentSpec& spec, const Hours& hours, const PriceTable& prices,
