@@ -20,17 +20,35 @@ function evalJson(v, scope) {
   }
 }
 
+const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
+
 class ModuleInstance {
-  constructor(mod, address, varValues, project) {
+  // args(name) returns { value } for a variable the caller sets, or null.
+  // Everything is evaluated lazily, so modules may use each other's outputs
+  // in any declaration order.
+  constructor(mod, address, args, project, registry) {
     this.mod = mod;
     this.address = address; // '' for the root, 'module.alb' for a child
     this.project = project;
+    this.registry = registry;
     this.vars = {};
     for (const v of Object.values(mod.variables)) {
-      const ty = v.typeInfo || parseType(v.body?.type);
-      let val = v.name in varValues ? varValues[v.name] : ('default' in (v.body || {}) ? evalJson(v.body.default, EMPTY) : UNKNOWN);
-      if (val === null && 'default' in (v.body || {}) && v.body.nullable === false) val = evalJson(v.body.default, EMPTY);
-      this.vars[v.name] = applyDefaults(val, ty);
+      let memo;
+      let done = false;
+      Object.defineProperty(this.vars, v.name, {
+        enumerable: true,
+        get: () => {
+          if (done) return memo;
+          done = true;
+          memo = UNKNOWN; // cycle guard
+          const ty = v.typeInfo || parseType(v.body?.type);
+          const given = args(v.name);
+          let val = given ? given.value : ('default' in (v.body || {}) ? evalJson(v.body.default, EMPTY) : UNKNOWN);
+          if (val === null && 'default' in (v.body || {}) && v.body.nullable === false) val = evalJson(v.body.default, EMPTY);
+          memo = applyDefaults(val, ty);
+          return memo;
+        },
+      });
     }
     this.localCache = new Map();
     this.children = {};
@@ -44,6 +62,32 @@ class ModuleInstance {
       has(_, name) { return name in mod.modules; },
     });
     this.scope = this.makeScope({});
+    registry.push(this);
+  }
+
+  // The instance of a module call (built on first use); null when the call
+  // is not a local module or its count/for_each is empty.
+  child(name) {
+    if (name in this.children) return this.children[name];
+    this.children[name] = null; // cycle guard
+    const call = this.mod.modules[name];
+    if (!call || !call.child) return null;
+    const body = call.body || {};
+    if (body.count !== undefined) {
+      const n = evalJson(body.count, this.scope);
+      if (n !== UNKNOWN && Number(n) === 0) return null;
+    }
+    if (body.for_each !== undefined) {
+      const fe = evalJson(body.for_each, this.scope);
+      if (fe !== UNKNOWN && fe && typeof fe === 'object' && Object.keys(fe).length === 0) return null;
+    }
+    const bind = body.count !== undefined ? { count: { index: 0 } } : body.for_each !== undefined ? { each: UNKNOWN } : {};
+    const scope = this.makeScope(bind);
+    const args = (k) => (k in body && !MODULE_META.has(k) ? { value: evalJson(body[k], scope) } : null);
+    const inst = new ModuleInstance(call.child, `${this.address ? `${this.address}.` : ''}module.${name}`, args, this.project, this.registry);
+    inst.multi = body.count !== undefined || body.for_each !== undefined;
+    this.children[name] = inst;
+    return inst;
   }
 
   makeScope(bind) {
@@ -72,13 +116,13 @@ class ModuleInstance {
   }
 
   moduleOutputs(name) {
-    const child = this.children[name];
-    if (!child) return UNKNOWN;
+    const child = this.child(name);
+    if (!child) return name in this.mod.modules && this.mod.modules[name].body?.count !== undefined ? [] : UNKNOWN;
     const outs = {};
     for (const [k, o] of Object.entries(child.mod.outputs)) {
       Object.defineProperty(outs, k, { enumerable: true, get: () => evalJson(o.body?.value, child.scope) });
     }
-    return outs;
+    return child.multi ? UNKNOWN : outs;
   }
 }
 
@@ -178,39 +222,21 @@ function expandResources(res, inst) {
 // Builds every module instance and resource instance for one scenario.
 function instantiate(project, rootValues, scenarioName) {
   const instances = [];
-  const resources = [];
-  function build(mod, address, values) {
-    const inst = new ModuleInstance(mod, address, values, project);
-    instances.push(inst);
-    for (const call of Object.values(mod.modules)) {
-      if (!call.child) continue;
-      const body = call.body || {};
-      let active = true;
-      if (body.count !== undefined) {
-        const n = evalJson(body.count, inst.scope);
-        if (n !== UNKNOWN && Number(n) === 0) active = false;
-      }
-      if (body.for_each !== undefined) {
-        const fe = evalJson(body.for_each, inst.scope);
-        if (fe !== UNKNOWN && fe && Object.keys(fe).length === 0) active = false;
-      }
-      if (!active) continue;
-      const bind = body.count !== undefined ? { count: { index: 0 } } : body.for_each !== undefined ? { each: UNKNOWN } : {};
-      const scope = inst.makeScope(bind);
-      const vals = {};
-      for (const [k, v] of Object.entries(body)) {
-        if (['source', 'version', 'count', 'for_each', 'providers', 'depends_on'].includes(k)) continue;
-        vals[k] = evalJson(v, scope);
-      }
-      inst.children[call.name] = build(call.child, `${address ? `${address}.` : ''}module.${call.name}`, vals);
+  const root = new ModuleInstance(project.root, '', (k) => (k in rootValues ? { value: rootValues[k] } : null), project, instances);
+  const force = (inst) => {
+    for (const name of Object.keys(inst.mod.modules)) {
+      const c = inst.child(name);
+      if (c) force(c);
     }
-    for (const r of mod.resources) {
+  };
+  force(root);
+  const resources = [];
+  for (const inst of instances) {
+    for (const r of inst.mod.resources) {
       if (r.mode === 'ephemeral') continue;
       resources.push(...expandResources(r, inst));
     }
-    return inst;
   }
-  const root = build(project.root, '', rootValues);
   return {
     name: scenarioName,
     root,

@@ -39,3 +39,15 @@ test('the scenarios evaluate the environment choices', async () => {
   const paths = prod.byType('aws_lb_listener_rule').flatMap((r) => r.blocks('condition').flatMap((c) => c.blocks('path_pattern').flatMap((p) => p.get('values'))));
   for (const p of ['/api/products*', '/api/orders*', '/*', '/internal/*']) assert.ok(paths.includes(p), `listener rule for ${p}`);
 });
+
+test('values flow through module outputs into the task definitions', async () => {
+  const { decodeJson } = require('../lib/rules');
+  const project = await loadProject(TF);
+  const prod = scenarios(project).find((s) => s.name.endsWith('prod.tfvars'));
+  const td = prod.byType('aws_ecs_task_definition').find((t) => t.key === 'product-service');
+  const [app] = decodeJson(td.get('container_definitions'));
+  assert.deepEqual(app.secrets.map((s) => s.name), ['ADMIN_API_KEY', 'DATABASE_URL', 'LOG_LEVEL', 'LOG_SAMPLE_RATE', 'PGPASSWORD']);
+  assert.ok(!app.environment.some((e) => /PASSWORD|API_KEY/.test(e.name)));
+  assert.equal(app.user, '65532');
+  assert.equal(app.stopTimeout, 30);
+});
