@@ -53,8 +53,8 @@ log_retention_days = 7 # $0.03/GB-month stored; 7 days keeps dev logs near $0
 blue_green_bake_minutes = 1
 
 # Off-hours: the FinOps scheduler stops the services, RDS and the NAT
-# instance 20:00-07:00 UTC and at weekends (60 of 168 h running): tasks,
-# RDS instance-hours and NAT instance-hours fall by ~64%. The ECS-only
+# instance 20:00-07:00 UTC and at weekends (65 of 168 h running): tasks,
+# RDS instance-hours and NAT instance-hours fall by ~61%. The ECS-only
 # scheduled_scale_in is the alternative when the scheduler is not deployed.
 scheduler = {
   enabled        = true
