@@ -240,7 +240,10 @@ void apply_task_options(const Arguments& args, PerMillionInput& input) {
     input.task.arm64 = arch == "arm64";
   }
   if (const auto spot = args.number("--spot-share")) {
-    input.spot_share = *spot;
+    if (*spot > Decimal::from_int(1)) {
+      throw InputError("--spot-share must be between 0 and 1, got " + spot->to_plain_string());
+    }
+    input.capacity = CapacityStrategy{Decimal{}, Decimal::from_int(1) - *spot, *spot};
   }
   if (const auto utilization = args.number("--utilization", true)) {
     input.target_utilization = *utilization;
@@ -266,12 +269,12 @@ int per_million(const Arguments& args, std::ostream& out) {
   if (args.has("--tfvars")) {
     spec = load_spec_file(args.get("--tfvars"));
     input.task.arm64 = spec.arm64;
-    // Tasks beyond the on-demand base split by weight (the base is ignored here).
-    input.spot_share = spec.capacity.spot_weight / (spec.capacity.on_demand_weight + spec.capacity.spot_weight);
+    input.capacity = spec.capacity;
     for (const auto& s : spec.services) {
       if (s.name == service) {
         input.task.vcpu = s.cpu_units / Decimal::from_int(1024);
         input.task.memory_gb = s.memory_mib / Decimal::from_int(1024);
+        input.min_tasks = std::max<std::int64_t>(1, s.desired_count.ceil_whole());
       }
     }
   }

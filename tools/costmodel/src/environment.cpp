@@ -178,13 +178,7 @@ void add_services(const EnvironmentSpec& spec, std::vector<Resource>& out) {
                                                  {"cpu_architecture", spec.arm64 ? "ARM64" : "X86_64"},
                                                  {"operating_system_family", "LINUX"}}}}},
                        service.name));
-    boost::json::array strategy;
-    strategy.push_back(boost::json::object{{"capacity_provider", "FARGATE"},
-                                           {"weight", decimal_json(spec.capacity.on_demand_weight)},
-                                           {"base", decimal_json(spec.capacity.on_demand_base)}});
-    strategy.push_back(boost::json::object{{"capacity_provider", "FARGATE_SPOT"},
-                                           {"weight", decimal_json(spec.capacity.spot_weight)},
-                                           {"base", 0}});
+    const boost::json::array strategy = strategy_json(spec.capacity);
     out.push_back(make("aws_ecs_service", "service",
                        {{"name", service.name},
                         {"desired_count", decimal_json(service.desired_count)},
@@ -271,6 +265,17 @@ void add_data(const EnvironmentSpec& spec, std::vector<Resource>& out) {
 }
 
 }  // namespace
+
+boost::json::array strategy_json(const CapacityStrategy& strategy) {
+  boost::json::array items;
+  items.push_back(boost::json::object{{"capacity_provider", "FARGATE"},
+                                      {"weight", decimal_json(strategy.on_demand_weight)},
+                                      {"base", decimal_json(strategy.on_demand_base)}});
+  items.push_back(boost::json::object{{"capacity_provider", "FARGATE_SPOT"},
+                                      {"weight", decimal_json(strategy.spot_weight)},
+                                      {"base", 0}});
+  return items;
+}
 
 const std::vector<std::string>& default_interface_endpoints() {
   static const std::vector<std::string> endpoints = {"ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm"};

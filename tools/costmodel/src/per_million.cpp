@@ -17,18 +17,18 @@ PerMillionResult cost_per_million(const PerMillionInput& input, const PriceTable
   if (!(input.target_utilization > Decimal{}) || input.target_utilization > Decimal::from_int(1)) {
     throw InputError("--utilization must be above 0 and at most 1");
   }
-  if (input.spot_share.is_negative() || input.spot_share > Decimal::from_int(1)) {
-    throw InputError("--spot-share must be between 0 and 1");
+  if ((input.capacity.on_demand_weight + input.capacity.spot_weight).is_zero()) {
+    throw InputError("the capacity provider strategy needs a weight above 0");
   }
   PerMillionResult result;
   const Decimal usable_per_task = input.throughput_rps_per_task * input.target_utilization;
   result.tasks = std::max(input.min_tasks, (input.request_rate_rps / usable_per_task).ceil_whole());
 
-  const Decimal task_hour = fargate_task_cost(input.task, Decimal::from_int(1), prices);
   const Decimal spot_factor = Decimal::from_int(1) - prices.price("fargate.spot_discount");
-  const Decimal tasks = Decimal::from_int(result.tasks);
-  const Decimal on_demand = Decimal::from_int(1) - input.spot_share;
-  result.compute_per_hour = task_hour * tasks * on_demand + task_hour * tasks * input.spot_share * spot_factor;
+  result.share = capacity_share(Decimal::from_int(result.tasks), strategy_json(input.capacity));
+  const Decimal on_demand_hour = fargate_task_cost(input.task, result.share.on_demand_tasks, prices);
+  const Decimal spot_hour = fargate_task_cost(input.task, result.share.spot_tasks, prices);
+  result.compute_per_hour = on_demand_hour + spot_hour * spot_factor;
 
   AlbTraffic traffic = input.traffic;
   traffic.requests_per_second = input.request_rate_rps;

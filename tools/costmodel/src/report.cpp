@@ -239,9 +239,10 @@ std::string render_per_million(const PerMillionInput& input, const PerMillionRes
                                   (input.target_utilization * Decimal::from_int(100)).to_plain_string() +
                                   "% target utilisation"},
       {"task size", input.task.vcpu.to_plain_string() + " vCPU / " + input.task.memory_gb.to_plain_string() +
-                        " GB " + (input.task.arm64 ? "ARM64" : "X86_64") + ", " +
-                        (input.spot_share * Decimal::from_int(100)).to_plain_string() + "% Spot"},
-      {"tasks needed", std::to_string(result.tasks)},
+                        " GB " + (input.task.arm64 ? "ARM64" : "X86_64")},
+      {"tasks needed", std::to_string(result.tasks) + " (at least " + std::to_string(input.min_tasks) + "; " +
+                           result.share.on_demand_tasks.to_plain_string() + " on-demand, " +
+                           result.share.spot_tasks.to_plain_string() + " Spot)"},
       {"tasks per hour", "$" + result.compute_per_hour.to_string(6)},
       {"ALB per hour", "$" + result.alb_per_hour.to_string(6)},
       {"ALB LCUs", result.lcu.lcu().to_plain_string() + " LCU = $" + result.lcu_per_hour.to_string(6) + "/h"},

@@ -33,10 +33,11 @@ TEST(PerMillion, TasksScaleWithTheRequestRate) {
   PerMillionInput input;
   input.throughput_rps_per_task = Decimal::from_int(1000);
   input.request_rate_rps = Decimal::from_int(1500);  // 1,500 / 700 = 2.14 -> 3 tasks
-  input.spot_share = Decimal::from_int(1);
+  input.capacity = CapacityStrategy{Decimal{}, Decimal{}, Decimal::from_int(1)};
   const PerMillionResult result = cost_per_million(input, prices());
   EXPECT_EQ(result.tasks, 3);
   EXPECT_EQ(result.compute_per_hour, usd("0.008888"));  // 3 x $0.009875 x 0.3 = 0.0088875, to the micro-dollar
+  EXPECT_EQ(result.share.spot_tasks, Decimal::from_int(3));
 }
 
 TEST(PerMillion, RefusesZeroOrOutOfRangeInputs) {
@@ -44,7 +45,7 @@ TEST(PerMillion, RefusesZeroOrOutOfRangeInputs) {
   input.throughput_rps_per_task = Decimal::from_int(1000);
   EXPECT_THROW(cost_per_million(input, prices()), InputError);  // request rate 0
   input.request_rate_rps = Decimal::from_int(10);
-  input.spot_share = Decimal::from_int(2);
+  input.capacity = CapacityStrategy{Decimal{}, Decimal{}, Decimal{}};
   EXPECT_THROW(cost_per_million(input, prices()), InputError);
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "costmodel/error.hpp"
+#include "costmodel/schedule.hpp"
 #include "test_support.hpp"
 
 namespace costmodel {
@@ -108,6 +109,28 @@ TEST(Tfvars, BadValuesAreNamed) {
   EXPECT_THROW(bad(R"({"log_retention_days":-1})")(), InputError);
   EXPECT_THROW(bad(R"({"db_multi_az":"maybe"})")(), InputError);
   EXPECT_THROW(bad(R"({"services":{"a":{"desired_count":-2}}})")(), InputError);
+}
+
+}  // namespace
+}  // namespace costmodel
+
+namespace costmodel {
+namespace {
+
+TEST(Cron, WeeklyHoursOfBusinessHourSchedules) {
+  EXPECT_EQ(weekly_on_hours("cron(0 8 ? * MON-FRI *)", "cron(0 18 ? * * *)"), Decimal::from_int(50));
+  EXPECT_EQ(weekly_on_hours("cron(0 7 ? * MON-FRI *)", "cron(0 20 ? * MON-FRI *)"), Decimal::from_int(65));
+  EXPECT_EQ(weekly_on_hours("cron(30 8 ? * 2-6 *)", "cron(0 17 ? * 2-6 *)"), *Decimal::parse("42.5"));
+  EXPECT_EQ(weekly_on_hours("cron(0 10 ? * SAT,SUN *)", "cron(0 12 ? * * *)"), Decimal::from_int(4));
+  // Started on Friday night, stopped on Monday morning: the state carries over the week end.
+  EXPECT_EQ(weekly_on_hours("cron(0 22 ? * FRI *)", "cron(0 6 ? * MON *)"), Decimal::from_int(56));
+}
+
+TEST(Cron, UnsupportedExpressionsAreNamed) {
+  EXPECT_THROW((void)weekly_on_hours("rate(1 hour)", "cron(0 18 ? * * *)"), InputError);
+  EXPECT_THROW((void)weekly_on_hours("cron(0 25 ? * * *)", "cron(0 18 ? * * *)"), InputError);
+  EXPECT_THROW((void)weekly_on_hours("cron(0 8 1 * ? *)", "cron(0 18 ? * * *)"), InputError);
+  EXPECT_THROW((void)weekly_on_hours("cron(0 8 ? * FUNDAY *)", "cron(0 18 ? * * *)"), InputError);
 }
 
 }  // namespace

@@ -27,6 +27,9 @@ struct CapacityStrategy {
   Decimal spot_weight;
 };
 
+// The strategy as an aws_ecs_service capacity_provider_strategy value.
+boost::json::array strategy_json(const CapacityStrategy& strategy);
+
 // An environment as its tfvars describe it: what terraform/main.tf would create. The
 // what-if scenarios change one field at a time and price the resources it implies.
 struct EnvironmentSpec {

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "costmodel/environment.hpp"
 #include "costmodel/pricing.hpp"
 
 namespace costmodel {
@@ -13,13 +14,14 @@ struct PerMillionInput {
   Decimal request_rate_rps;                               // average requests per second to serve
   Decimal target_utilization = Decimal::from_micro(700'000);  // run each task at most at 70% of its measured rate
   FargateTask task{Decimal::from_micro(250'000), Decimal::from_micro(500'000), true};
-  Decimal spot_share;
+  CapacityStrategy capacity;  // on-demand only unless set (--spot-share or the tfvars)
   std::int64_t min_tasks = 1;
   AlbTraffic traffic;  // request and response sizes; its rate is replaced by request_rate_rps
 };
 
 struct PerMillionResult {
   std::int64_t tasks = 0;
+  CapacityShare share;
   Decimal compute_per_hour;
   Decimal alb_per_hour;
   LcuBreakdown lcu;
