@@ -270,13 +270,15 @@ int per_million(const Arguments& args, std::ostream& out) {
     spec = load_spec_file(args.get("--tfvars"));
     input.task.arm64 = spec.arm64;
     input.capacity = spec.capacity;
-    for (const auto& s : spec.services) {
-      if (s.name == service) {
-        input.task.vcpu = s.cpu_units / Decimal::from_int(1024);
-        input.task.memory_gb = s.memory_mib / Decimal::from_int(1024);
-        input.min_tasks = std::max<std::int64_t>(1, s.desired_count.ceil_whole());
-      }
+    const auto found = std::find_if(spec.services.begin(), spec.services.end(),
+                                    [&](const ServiceSpec& s) { return s.name == service; });
+    if (found == spec.services.end()) {
+      throw InputError("service '" + service + "' is not in the services of " + args.get("--tfvars") +
+                       " (choose one with --service)");
     }
+    input.task.vcpu = found->cpu_units / Decimal::from_int(1024);
+    input.task.memory_gb = found->memory_mib / Decimal::from_int(1024);
+    input.min_tasks = std::max<std::int64_t>(1, found->desired_count.ceil_whole());
   }
   apply_task_options(args, input);
   const PerMillionResult result = cost_per_million(input, common.prices);

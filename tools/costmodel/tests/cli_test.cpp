@@ -135,6 +135,19 @@ TEST(Cli, PerMillionReadsTheResultsFile) {
   EXPECT_NE(missing.err.find("--throughput-rps N or --results"), std::string::npos);
 }
 
+TEST(Cli, PerMillionTakesTheTaskFromTheTfvars) {
+  const auto result = run({"per-million", "--request-rate", "100", "--throughput-rps", "1000", "--tfvars",
+                           fixture("tfvars-prod.json"), "--format", "json"});
+  ASSERT_EQ(result.code, 0) << result.err;
+  const auto document = boost::json::parse(result.out).as_object();
+  EXPECT_EQ(document.at("tasks").as_int64(), 2);  // prod runs at least 2 tasks per service
+  EXPECT_EQ(document.at("compute_per_hour_usd").as_string(), "0.0395");  // 2 x (0.5 x $0.03238 + 1 x $0.00356)
+  const auto unknown = run({"per-million", "--request-rate", "100", "--throughput-rps", "1000", "--tfvars",
+                            fixture("tfvars-prod.json"), "--service", "cart-service"});
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.err.find("service 'cart-service' is not in the services"), std::string::npos);
+}
+
 TEST(Cli, WhatIfNeedsTfvarsAndNamesBadScenarios) {
   EXPECT_EQ(run({"what-if"}).code, 2);
   const auto result = run({"what-if", "--tfvars", fixture("tfvars-dev.json"), "--scenario", "lean,teleport"});
