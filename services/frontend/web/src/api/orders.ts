@@ -1,0 +1,110 @@
+// order-service: placing an order under an Idempotency-Key, and reading one.
+import { isRecord } from './decode';
+import { ApiError, browserFetch, decodeBody, errorFromResponse, requestJson, sendRequest, type FetchLike, type FieldError } from './http';
+import { decodeOrder, decodeShortage, type Order, type OrderRequest, type Shortage } from './types';
+
+/** What became of one POST /api/orders, as the checkout page needs to know it. */
+export type OrderOutcome =
+  | { kind: 'created'; order: Order }
+  | { kind: 'declined'; code: string; message: string; order: Order | null }
+  | { kind: 'insufficient_stock'; message: string; shortages: Shortage[] }
+  | { kind: 'in_progress'; message: string; retryAfterSeconds: number | null }
+  | { kind: 'invalid'; code: string; message: string; details: readonly FieldError[] }
+  | { kind: 'unavailable'; code: string; message: string; retryAfterSeconds: number | null }
+  | { kind: 'network'; message: string }
+  | { kind: 'failed'; status: number; code: string; message: string };
+
+/** Outcomes after which the same attempt may be sent again with the same key. */
+export function isRetryable(outcome: OrderOutcome): boolean {
+  return outcome.kind === 'in_progress' || outcome.kind === 'unavailable' || outcome.kind === 'network';
+}
+
+function shortagesOf(body: unknown): Shortage[] {
+  const error = isRecord(body) ? body['error'] : undefined;
+  const list = isRecord(error) ? error['shortages'] : undefined;
+  if (!Array.isArray(list)) {
+    return [];
+  }
+  const items: unknown[] = list;
+  const shortages: Shortage[] = [];
+  items.forEach((item, i) => {
+    try {
+      shortages.push(decodeShortage(item, `shortages[${String(i)}]`));
+    } catch {
+      // A malformed entry is left out; the message still says what happened.
+    }
+  });
+  return shortages;
+}
+
+function declinedOrder(body: unknown): Order | null {
+  if (!isRecord(body) || body['order'] === undefined) {
+    return null;
+  }
+  try {
+    return decodeOrder(body['order']);
+  } catch {
+    return null;
+  }
+}
+
+/** Maps an error answer of POST /api/orders to an outcome. */
+export function outcomeOfError(error: ApiError): OrderOutcome {
+  if (error.code === 'network_error') {
+    return { kind: 'network', message: error.message };
+  }
+  switch (error.status) {
+    case 402:
+      return { kind: 'declined', code: error.code, message: error.message, order: declinedOrder(error.body) };
+    case 409:
+      if (error.code === 'request_in_progress') {
+        return { kind: 'in_progress', message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+      }
+      if (error.code === 'insufficient_stock') {
+        return { kind: 'insufficient_stock', message: error.message, shortages: shortagesOf(error.body) };
+      }
+      break;
+    case 422:
+      return { kind: 'invalid', code: error.code, message: error.message, details: error.details };
+    case 502:
+    case 503:
+    case 504:
+      return { kind: 'unavailable', code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+    default:
+      break;
+  }
+  return { kind: 'failed', status: error.status, code: error.code, message: error.message };
+}
+
+export type OrderSender = (idempotencyKey: string, request: OrderRequest) => Promise<OrderOutcome>;
+
+/** POST /api/orders. Never throws for an HTTP answer: every answer is an outcome. */
+export function createOrderSender(fetchFn: FetchLike = browserFetch): OrderSender {
+  return async (idempotencyKey, request) => {
+    try {
+      const response = await sendRequest(fetchFn, '/api/orders', {
+        method: 'POST',
+        headers: { 'Idempotency-Key': idempotencyKey },
+        body: JSON.stringify(request),
+      });
+      if (response.status === 201 || response.status === 200) {
+        return { kind: 'created', order: decodeBody(response, (b) => decodeOrder(b)) };
+      }
+      return outcomeOfError(errorFromResponse(response));
+    } catch (error) {
+      if (error instanceof ApiError) {
+        return outcomeOfError(error);
+      }
+      throw error;
+    }
+  };
+}
+
+export async function getOrder(id: string, signal?: AbortSignal, fetchFn: FetchLike = browserFetch): Promise<Order> {
+  const init: RequestInit = { cache: 'no-store' };
+  if (signal) {
+    init.signal = signal;
+  }
+  const result = await requestJson(fetchFn, `/api/orders/${encodeURIComponent(id)}`, init, (b) => decodeOrder(b));
+  return result.data;
+}
