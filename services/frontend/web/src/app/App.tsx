@@ -1,0 +1,72 @@
+import { lazy, Suspense, useEffect, useRef } from 'react';
+import { Layout } from '../components/Layout';
+import { Loading } from '../components/Status';
+import { ErrorBoundary } from '../components/ErrorBoundary';
+import { useLocation } from '../hooks/useStores';
+import { matchRoute, type RouteParams } from '../lib/router';
+import { CartPage } from '../pages/CartPage';
+import { CatalogPage } from '../pages/CatalogPage';
+import { HomePage } from '../pages/HomePage';
+import { NotFoundPage } from '../pages/NotFoundPage';
+import { ProductPage } from '../pages/ProductPage';
+import { ROUTES, type PageName } from './routes';
+
+const CheckoutPage = lazy(() => import('../pages/CheckoutPage'));
+const ConfirmationPage = lazy(() => import('../pages/ConfirmationPage'));
+const OrderPage = lazy(() => import('../pages/OrderPage'));
+const AdminPage = lazy(() => import('../pages/AdminPage'));
+
+function Page({ name, params, search }: { name: PageName; params: RouteParams; search: string }) {
+  switch (name) {
+    case 'home':
+      return <HomePage />;
+    case 'catalog':
+      return <CatalogPage search={search} />;
+    case 'product':
+      return <ProductPage id={params['id'] ?? ''} />;
+    case 'cart':
+      return <CartPage />;
+    case 'checkout':
+      return <CheckoutPage />;
+    case 'confirmation':
+      return <ConfirmationPage id={params['id'] ?? ''} />;
+    case 'order':
+      return <OrderPage id={params['id'] ?? ''} />;
+    case 'admin':
+      return <AdminPage />;
+  }
+}
+
+/** After a client-side navigation, focus goes to the new page's heading. */
+function useFocusOnNavigation(key: string): void {
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const heading = document.querySelector<HTMLElement>('main h1');
+    const target = heading ?? document.getElementById('main');
+    if (target) {
+      if (!target.hasAttribute('tabindex')) {
+        target.setAttribute('tabindex', '-1');
+      }
+      target.focus({ preventScroll: true });
+    }
+  }, [key]);
+}
+
+export function App() {
+  const location = useLocation();
+  const match = matchRoute(ROUTES, location.pathname);
+  useFocusOnNavigation(location.pathname);
+  return (
+    <Layout>
+      <ErrorBoundary key={location.pathname}>
+        <Suspense fallback={<Loading label="Loading the page…" />}>
+          {match ? <Page name={match.value} params={match.params} search={location.search} /> : <NotFoundPage />}
+        </Suspense>
+      </ErrorBoundary>
+    </Layout>
+  );
+}

@@ -1,0 +1,52 @@
+import { useEffect } from 'react';
+import { ApiError } from '../api/http';
+import { getOrder } from '../api/orders';
+import { Link } from '../components/Link';
+import { OrderDetails, statusText } from '../components/OrderDetails';
+import { ErrorNotice, Loading } from '../components/Status';
+import { useAsync } from '../hooks/useAsync';
+import { useDocumentTitle } from '../hooks/useDocumentTitle';
+
+const POLL_MS = 2000;
+
+export default function OrderPage({ id }: { id: string }) {
+  const loaded = useAsync((signal) => getOrder(id, signal), [id]);
+  const order = loaded.state.status === 'ready' ? loaded.state.data : null;
+  useDocumentTitle(order ? `Order ${statusText(order.status).toLowerCase()}` : 'Order status');
+
+  // A PENDING order is being finished by the server: look again shortly.
+  const pending = order?.status === 'PENDING';
+  useEffect(() => {
+    if (!pending) {
+      return undefined;
+    }
+    const timer = setTimeout(loaded.reload, POLL_MS);
+    return () => clearTimeout(timer);
+  }, [pending, order, loaded.reload]);
+
+  const missing = loaded.state.status === 'error' && loaded.state.error instanceof ApiError && loaded.state.error.status === 404;
+  return (
+    <section className="page" aria-labelledby="order-title">
+      <h1 id="order-title">Order status</h1>
+      {loaded.state.status === 'loading' && <Loading label="Loading the order…" />}
+      {missing && <p>There is no order with this number. Check the link you followed.</p>}
+      {loaded.state.status === 'error' && !missing && <ErrorNotice title="The order could not be loaded" error={loaded.state.error} onRetry={loaded.reload} />}
+      {order && (
+        <>
+          <p className="order-status-line" role="status">
+            This order is <strong>{statusText(order.status).toLowerCase()}</strong>
+            {order.status === 'PAYMENT_DECLINED' && order.payment.outcome === 'insufficient_funds' && ': the card had insufficient funds'}
+            {order.status === 'PAYMENT_DECLINED' && order.payment.outcome === 'card_declined' && ': the card was declined'}.
+          </p>
+          <OrderDetails order={order} />
+          <p className="actions">
+            <button type="button" className="button button-secondary" onClick={loaded.reload}>
+              Refresh status
+            </button>
+            <Link to="/products">Continue shopping</Link>
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
