@@ -37,22 +37,51 @@ function Page({ name, params, search }: { name: PageName; params: RouteParams; s
   }
 }
 
-/** After a client-side navigation, focus goes to the new page's heading. */
+function focusMainHeading(): void {
+  const target = document.querySelector<HTMLElement>('main h1') ?? document.getElementById('main');
+  if (target) {
+    if (!target.hasAttribute('tabindex')) {
+      target.setAttribute('tabindex', '-1');
+    }
+    target.focus({ preventScroll: true });
+  }
+}
+
+/**
+ * After a client-side navigation, focus goes to the new page's heading, so
+ * screen readers announce the page and keyboard users start from its top.
+ * Pages that load render their heading again when the data arrives: until
+ * the person does something, a heading that replaced the focused one gets
+ * the focus back.
+ */
 function useFocusOnNavigation(key: string): void {
   const first = useRef(true);
   useEffect(() => {
     if (first.current) {
       first.current = false;
-      return;
+      return undefined;
     }
-    const heading = document.querySelector<HTMLElement>('main h1');
-    const target = heading ?? document.getElementById('main');
-    if (target) {
-      if (!target.hasAttribute('tabindex')) {
-        target.setAttribute('tabindex', '-1');
+    focusMainHeading();
+    const main = document.getElementById('main');
+    if (!main) {
+      return undefined;
+    }
+    const observer = new MutationObserver(() => {
+      if (document.activeElement === null || document.activeElement === document.body) {
+        focusMainHeading();
       }
-      target.focus({ preventScroll: true });
-    }
+    });
+    observer.observe(main, { childList: true, subtree: true });
+    const stop = (): void => observer.disconnect();
+    const timer = setTimeout(stop, 10_000);
+    window.addEventListener('pointerdown', stop, { once: true });
+    window.addEventListener('keydown', stop, { once: true });
+    return () => {
+      stop();
+      clearTimeout(timer);
+      window.removeEventListener('pointerdown', stop);
+      window.removeEventListener('keydown', stop);
+    };
   }, [key]);
 }
 

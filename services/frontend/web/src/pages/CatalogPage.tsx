@@ -89,7 +89,7 @@ export function CatalogPage({ search }: { search: string }) {
               ? 'No products match. Try another search or category.'
               : `Showing ${String(listing.items.length)} ${listing.items.length === 1 ? 'product' : 'products'}${listing.cursor === null ? '' : ' (more available)'}.`}
           </p>
-          {listing.items.length > 0 && <ProductGrid products={listing.items} label="Products" eagerCount={Math.min(PAGE_SIZE, 4)} />}
+          {listing.items.length > 0 && <ProductGrid products={listing.items} label="Products" eagerCount={Math.min(PAGE_SIZE, 4)} headingLevel={2} />}
           {more.error !== null && <ErrorNotice title="More products could not be loaded" error={more.error} onRetry={() => void loadMore()} />}
           {listing.cursor !== null && more.error === null && (
             <p className="load-more">
