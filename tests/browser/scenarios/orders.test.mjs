@@ -1,0 +1,182 @@
+// Checkout scenarios: they need the whole stack behind the local ALB
+// (storefront, product-service and order-service). Each creates its own
+// products through the admin API, so the demo catalog's stock is untouched.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { createProduct, deleteProduct, getProduct, placeOrder, setStock } from '../lib/api.mjs';
+import { withBrowser } from '../lib/browser.mjs';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const created = [];
+
+async function testProduct(overrides) {
+  const product = await createProduct(overrides);
+  created.push(product.id);
+  return product;
+}
+
+after(async () => {
+  for (const id of created) {
+    await deleteProduct(id).catch(() => undefined);
+  }
+});
+
+/** Records every POST /api/orders the page sends, with its Idempotency-Key. */
+function recordOrderPosts(page) {
+  const posts = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/orders') {
+      posts.push({ key: request.headers()['idempotency-key'] ?? null, body: request.postDataJSON() });
+    }
+  });
+  return posts;
+}
+
+async function addToCart(s, product, quantity) {
+  const { page } = s;
+  await s.goto(`/products/${String(product.id)}`);
+  await page.getByRole('heading', { level: 1, name: product.name }).waitFor();
+  await page.getByLabel('Quantity', { exact: true }).selectOption(String(quantity));
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await page.getByText(`Added ${String(quantity)} to your cart.`).waitFor();
+}
+
+async function fillCheckout(page, cardNumber) {
+  await page.getByLabel('Full name').fill('Ada Lovelace');
+  await page.getByLabel('Email').fill('ada@example.com');
+  await page.getByLabel('Card number').fill(cardNumber);
+  await page.getByLabel('Expiry month').fill('12');
+  await page.getByLabel('Expiry year').fill(String(new Date().getFullYear() + 3));
+  await page.getByLabel('Security code (CVC)').fill('123');
+}
+
+async function cartCount(page) {
+  return page.locator('.cart-count').innerText();
+}
+
+test('orders: add to cart and check out with the approving card', async () => {
+  const product = await testProduct({ price_cents: 1234, stock: 10 });
+  await withBrowser('checkout-approved', async (s) => {
+    const { page } = s;
+    const posts = recordOrderPosts(page);
+    await addToCart(s, product, 2);
+    assert.equal(await cartCount(page), '2 items');
+    await s.checkpoint('product-added');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Cart/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Your cart' }).waitFor();
+    await page.getByLabel(`Quantity of ${product.name}`).selectOption('3');
+    await page.locator('.cart-subtotal').getByText('$37.02').waitFor();
+    await s.checkpoint('cart');
+
+    await page.reload();
+    await page.locator('.cart-subtotal').getByText('$37.02').waitFor();
+
+    await page.getByRole('link', { name: 'Go to checkout' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Checkout' }).waitFor();
+    for (const card of ['4242424242424242', '4000000000000002', '4000000000009995']) {
+      await page.getByRole('button', { name: `Use card ${card}` }).waitFor();
+    }
+    await fillCheckout(page, '4242 4242 4242 4242');
+    await s.checkpoint('checkout');
+
+    // A double click must not place two orders.
+    await page.getByRole('button', { name: 'Place order' }).dblclick();
+    await page.getByRole('heading', { level: 1, name: 'Thank you for your order' }).waitFor();
+    await page.locator('.order-lines').getByText('$37.02').first().waitFor();
+    assert.equal(await cartCount(page), '0 items');
+    await s.checkpoint('confirmation');
+
+    assert.equal(posts.length, 1, 'exactly one order request');
+    assert.match(posts[0].key ?? '', UUID);
+    assert.deepEqual(posts[0].body.items, [{ product_id: product.id, quantity: 3 }]);
+    assert.ok(!JSON.stringify(posts[0].body).includes('price'), 'no price is sent');
+
+    await page.getByRole('link', { name: 'View order status' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Order status' }).waitFor();
+    await page.getByText(/This order is confirmed/).waitFor();
+    await s.checkpoint('order-status');
+
+    assert.equal((await getProduct(product.id)).stock, 7, 'the stock went down by 3');
+    s.assertClean();
+  });
+});
+
+test('orders: a declined card keeps the form and places nothing', async () => {
+  const product = await testProduct({ stock: 5 });
+  await withBrowser('checkout-declined', async (s) => {
+    const { page } = s;
+    const posts = recordOrderPosts(page);
+    await addToCart(s, product, 1);
+    await s.goto('/checkout');
+    await fillCheckout(page, '4000000000000002');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('alert').getByText('Your card was declined').waitFor();
+    assert.equal(await page.getByLabel('Card number').inputValue(), '4000000000000002', 'the form is kept');
+    assert.equal(await page.getByLabel('Full name').inputValue(), 'Ada Lovelace');
+    assert.ok(await page.getByRole('button', { name: 'Place order' }).isEnabled());
+    await s.checkpoint('card-declined');
+
+    await page.getByLabel('Card number').fill('4000000000009995');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('alert').getByText('Your card has insufficient funds').waitFor();
+    await s.checkpoint('insufficient-funds');
+
+    assert.equal(posts.length, 2);
+    assert.notEqual(posts[0].key, posts[1].key, 'a changed form is a new attempt with a new key');
+    assert.equal(await cartCount(page), '1 item', 'the cart is kept');
+    assert.equal((await getProduct(product.id)).stock, 5, 'no stock was taken');
+    s.assertClean([/status of 402/]);
+  });
+});
+
+test('orders: an item that sells out between cart and checkout', async () => {
+  const product = await testProduct({ stock: 2 });
+  await withBrowser('checkout-sold-out', async (s) => {
+    const { page } = s;
+    await addToCart(s, product, 2);
+    await s.goto('/checkout');
+    await fillCheckout(page, '4242424242424242');
+    await setStock(product.id, 0);
+    await page.getByRole('button', { name: 'Place order' }).click();
+    const alert = page.getByRole('alert');
+    await alert.getByText('Some items are no longer available').waitFor();
+    await alert.getByText(product.name).waitFor();
+    await alert.getByText(/you asked for 2, it is sold out/).waitFor();
+    await s.checkpoint('insufficient-stock');
+
+    await page.getByRole('button', { name: 'Update my cart to what is available' }).click();
+    await page.getByText('Your cart was updated to what is available').waitFor();
+    await page.getByText('Your cart is empty').waitFor();
+    assert.equal(await cartCount(page), '0 items');
+    await s.checkpoint('cart-fixed');
+    assert.equal((await getProduct(product.id)).stock, 0);
+    s.assertClean([/status of 409/]);
+  });
+});
+
+test('orders: the order status page', async () => {
+  const product = await testProduct({ price_cents: 2500, stock: 5 });
+  const result = await placeOrder([{ product_id: product.id, quantity: 2 }]);
+  assert.equal(result.status, 201, `the order was placed: ${JSON.stringify(result.data)}`);
+  const order = result.data;
+  await withBrowser('order-status', async (s) => {
+    const { page } = s;
+    await s.goto(`/orders/${order.id}`);
+    await page.getByText(/This order is confirmed/).waitFor();
+    await page.getByText(order.id).waitFor();
+    const table = page.getByRole('table', { name: 'Items in this order' });
+    await table.getByRole('rowheader', { name: product.name }).waitFor();
+    await table.getByText('$50.00').first().waitFor();
+    await page.getByText('ending in 4242').waitFor();
+    await s.checkpoint('confirmed');
+
+    await page.getByRole('button', { name: 'Refresh status' }).click();
+    await page.getByText(/This order is confirmed/).waitFor();
+
+    await s.goto('/orders/00000000-0000-4000-8000-000000000000');
+    await page.getByText('There is no order with this number').waitFor();
+    await s.checkpoint('unknown-order');
+    s.assertClean([/status of 404/]);
+  });
+});
