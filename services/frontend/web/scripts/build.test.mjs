@@ -1,7 +1,24 @@
 import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
-import { compress, isCompressible } from './compress.mjs';
-import { inspectIndexHtml, kb } from './check-build.mjs';
+import { compress, compressTree, isCompressible } from './compress.mjs';
+import { BUDGET_BYTES, checkBuild, inspectIndexHtml, kb } from './check-build.mjs';
+
+/**
+ * Writes a tiny build with an entry script of `entryBytes` random (incompressible) bytes.
+ * @param {number} entryBytes
+ */
+async function fakeBuild(entryBytes) {
+  const root = await mkdtemp(join(tmpdir(), 'web-build-'));
+  await mkdir(join(root, 'assets'));
+  await writeFile(join(root, 'index.html'), '<script type="module" src="/assets/index-AbCdEfGh.js"></script>');
+  await writeFile(join(root, 'assets', 'index-AbCdEfGh.js'), randomBytes(entryBytes).toString('base64'));
+  await writeFile(join(root, 'assets', 'Lazy-AbCdEfGh.js'), 'export const x = 1;');
+  return root;
+}
 
 describe('compress', () => {
   it('produces gzip and brotli that decompress to the input', () => {
@@ -48,5 +65,33 @@ describe('inspectIndexHtml', () => {
   it('formats sizes', () => {
     expect(kb(90_000)).toBe('90.0 KB');
     expect(kb(61_234)).toBe('61.2 KB');
+  });
+});
+
+describe('checkBuild', () => {
+  it('passes a small build once it is compressed', async () => {
+    const root = await fakeBuild(1000);
+    try {
+      expect((await checkBuild(root)).problems).toEqual(expect.arrayContaining([expect.stringMatching(/no \.gz\/\.br/)]));
+      const compressed = await compressTree(root);
+      expect(compressed.map((c) => c.file).sort()).toEqual(['assets/Lazy-AbCdEfGh.js', 'assets/index-AbCdEfGh.js', 'index.html']);
+      const result = await checkBuild(root);
+      expect(result.problems).toEqual([]);
+      expect(result.initialJsGzip).toBeLessThan(BUDGET_BYTES);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('fails when the initial JS is over the budget', async () => {
+    const root = await fakeBuild(BUDGET_BYTES);
+    try {
+      await compressTree(root);
+      const result = await checkBuild(root);
+      expect(result.initialJsGzip).toBeGreaterThan(BUDGET_BYTES);
+      expect(result.problems).toEqual([expect.stringMatching(/over the budget/)]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
