@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { ApiError } from '../api/http';
 import { getOrder } from '../api/orders';
 import { Link } from '../components/Link';
@@ -8,6 +8,8 @@ import { useAsync } from '../hooks/useAsync';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 
 const POLL_MS = 2000;
+/** About two minutes of polling; the reconciler finishes a PENDING order well within it. */
+const MAX_POLLS = 60;
 
 export default function OrderPage({ id }: { id: string }) {
   const loaded = useAsync((signal) => getOrder(id, signal), [id]);
@@ -16,11 +18,18 @@ export default function OrderPage({ id }: { id: string }) {
 
   // A PENDING order is being finished by the server: look again shortly.
   const pending = order?.status === 'PENDING';
+  const polls = useRef(0);
   useEffect(() => {
-    if (!pending) {
+    polls.current = 0;
+  }, [id]);
+  useEffect(() => {
+    if (!pending || polls.current >= MAX_POLLS) {
       return undefined;
     }
-    const timer = setTimeout(loaded.reload, POLL_MS);
+    const timer = setTimeout(() => {
+      polls.current += 1;
+      loaded.reload();
+    }, POLL_MS);
     return () => clearTimeout(timer);
   }, [pending, order, loaded.reload]);
 
