@@ -2,6 +2,9 @@
 
 #include "ecom/http/error.hpp"
 
+#include <cctype>
+#include <string>
+
 namespace ecom::http {
 
 bool constant_time_equals(std::string_view a, std::string_view b) noexcept {
@@ -22,14 +25,33 @@ bool AdminAuth::allows(std::string_view presented) const noexcept {
 }
 
 void AdminAuth::require(const Request& request) const {
+    // credentials = auth-scheme 1*SP token68; the scheme is case-insensitive.
     const auto header = request.header("Authorization");
-    constexpr std::string_view scheme = "Bearer ";
-    if (!header || header->size() <= scheme.size() ||
-        !(header->substr(0, 7) == "Bearer " || header->substr(0, 7) == "bearer ")) {
+    std::string_view presented;
+    if (header) {
+        std::string_view value = *header;
+        const auto space = value.find(' ');
+        if (space != std::string_view::npos) {
+            std::string scheme(value.substr(0, space));
+            for (auto& c : scheme) {
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            }
+            if (scheme == "bearer") {
+                presented = value.substr(space);
+                while (!presented.empty() && presented.front() == ' ') {
+                    presented.remove_prefix(1);
+                }
+                while (!presented.empty() && (presented.back() == ' ' || presented.back() == '\t')) {
+                    presented.remove_suffix(1);
+                }
+            }
+        }
+    }
+    if (presented.empty()) {
         throw HttpError(401, "unauthorized", "this operation needs an admin key: Authorization: Bearer <key>")
             .with_header("WWW-Authenticate", "Bearer realm=\"admin\"");
     }
-    if (!allows(header->substr(scheme.size()))) {
+    if (!allows(presented)) {
         throw HttpError(403, "forbidden", "the admin key is not valid");
     }
 }

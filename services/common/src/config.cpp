@@ -159,6 +159,8 @@ std::string Env::http_url(const char* name, std::string_view fallback) {
     return url;
 }
 
+void Env::reject(const char* name, std::string_view expectation) { problem(name, {}, expectation); }
+
 void Env::check() const {
     if (problems_.empty()) {
         return;

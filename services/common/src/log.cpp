@@ -1,6 +1,7 @@
 #include "ecom/log.hpp"
 
 #include "ecom/json_writer.hpp"
+#include "ecom/time_format.hpp"
 
 #include <unistd.h>
 
@@ -146,21 +147,7 @@ bool enabled(Level level) noexcept {
     return level >= sink().level.load(std::memory_order_relaxed);
 }
 
-std::string utc_timestamp() {
-    const auto now = std::chrono::system_clock::now();
-    const auto secs = std::chrono::time_point_cast<std::chrono::seconds>(now);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - secs).count();
-    const std::time_t t = std::chrono::system_clock::to_time_t(secs);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    const auto n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    std::string out(buf, n);
-    char frac[8];
-    std::snprintf(frac, sizeof frac, ".%03dZ", static_cast<int>(ms));
-    out += frac;
-    return out;
-}
+std::string utc_timestamp() { return rfc3339_now(); }
 
 std::string format_line(std::string_view time, Level level, std::string_view service, std::string_view msg,
                         std::initializer_list<Field> fields) {

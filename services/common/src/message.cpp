@@ -89,14 +89,14 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
         const std::string_view raw_key = pair.substr(0, eq);
         key.clear();
         if (!percent_decode(raw_key, key, true)) {
-            throw HttpError(400, "invalid_query", "the query string has a malformed percent escape");
+            throw HttpError(400, "invalid_parameter", "the query string has a malformed percent escape");
         }
         if (key != name) {
             continue;
         }
         std::string value;
         if (eq != std::string_view::npos && !percent_decode(pair.substr(eq + 1), value, true)) {
-            throw HttpError(400, "invalid_query", "the query string has a malformed percent escape");
+            throw HttpError(400, "invalid_parameter", "the query string has a malformed percent escape");
         }
         return value;
     }

@@ -254,6 +254,16 @@ asio::awaitable<bool> Connection::establish() {
     values.push_back(nullptr);
 
     conn_ = PQconnectStartParams(keys.data(), values.data(), 0);
+    if (conn_ != nullptr) {
+        // Server notices go to the JSON log, not to stderr.
+        PQsetNoticeProcessor(
+            conn_,
+            [](void* name, const char* message) {
+                log::debug("database notice",
+                           {{"connection", *static_cast<const std::string*>(name)}, {"notice", one_line(message)}});
+            },
+            &name_);
+    }
     if (conn_ == nullptr || PQstatus(conn_) == CONNECTION_BAD || PQsetnonblocking(conn_, 1) != 0) {
         if (failures_logged_++ % 30 == 0) {
             log::warn("database connection failed",

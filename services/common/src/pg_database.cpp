@@ -37,13 +37,13 @@ Settings Settings::from_env(Env& env, std::string_view application_name, std::st
     s.statement_timeout = env.millis("DB_STATEMENT_TIMEOUT_MS", ms(5'000), ms(10), ms(600'000));
     s.acquire_timeout = env.millis("DB_ACQUIRE_TIMEOUT_MS", ms(2'000), ms(10), ms(600'000));
     s.connect_timeout = env.millis("DB_CONNECT_TIMEOUT_MS", ms(5'000), ms(100), ms(600'000));
+    s.startup_timeout = env.millis("DB_STARTUP_TIMEOUT_MS", ms(60'000), ms(0), ms(3'600'000));
     s.application_name = std::string(application_name);
     char* error = nullptr;
     PQconninfoOption* options = PQconninfoParse(s.conninfo.c_str(), &error);
     if (options == nullptr) {
         PQfreemem(error);
-        // Name the variable, not the value: it may hold a password.
-        env.required_string("DATABASE_URL__VALID_LIBPQ_CONNECTION_STRING");
+        env.reject("DATABASE_URL", "is not a valid libpq connection string or postgresql:// URI");
     } else {
         PQconninfoFree(options);
     }

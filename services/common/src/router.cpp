@@ -125,21 +125,18 @@ Router& Router::add(std::initializer_list<Method> methods, std::string_view patt
     if (node->route == nullptr) {
         auto route = std::make_unique<Route>();
         route->pattern = std::string(pattern);
-        route->options = options;
         route->index = routes_.size();
         node->route = route.get();
         routes_.push_back(std::move(route));
     }
     Route& route = *node->route;
-    if (options.json_body) {
-        route.options.json_body = true;
-    }
     for (const auto method : methods) {
         auto& slot = route.handlers[static_cast<std::size_t>(method)];
         if (slot) {
             throw std::invalid_argument("method registered twice on route " + std::string(pattern));
         }
         slot = handler;
+        route.options[static_cast<std::size_t>(method)] = options;
     }
     return *this;
 }

@@ -5,6 +5,7 @@
 #include "ecom/log.hpp"
 #include "ecom/metrics.hpp"
 #include "ecom/trace_context.hpp"
+#include "request_head.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -113,40 +114,14 @@ struct Worker {
     explicit Worker(asio::io_context& context) : io(context), sweeper(context) {}
 
     asio::io_context& io;
+    // Closed by the drain but kept until the server is destroyed: an accept
+    // that completed just before the close still resumes its loop.
     std::vector<std::pair<const Listener*, std::unique_ptr<tcp::acceptor>>> acceptors;
     std::shared_ptr<SessionList> sessions = std::make_shared<SessionList>();
     asio::steady_timer sweeper;
     DateCache date;
     std::unordered_map<std::uint64_t, metrics::Histogram*> histograms;  // this thread's cache
 };
-
-bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
-}
-
-std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
-bool is_json_media_type(std::string_view content_type) noexcept {
-    const auto semi = content_type.find(';');
-    const auto media = trim(content_type.substr(0, semi));
-    return iequals_ascii(media, "application/json");
-}
 
 bool safe_header_value(std::string_view v) noexcept {
     for (const char c : v) {
@@ -162,13 +137,6 @@ void append_uint(std::string& out, std::uint64_t v) {
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
     out.append(buf, static_cast<std::size_t>(r.ptr - buf));
 }
-
-// An error found before the request reached a handler.
-struct EarlyError {
-    unsigned status;
-    std::string_view code;
-    std::string_view message;
-};
 
 }  // namespace
 
@@ -203,7 +171,7 @@ struct Server::Impl {
     metrics::Histogram& histogram(Worker& worker, const Listener& listener, const Request& request,
                                   std::size_t route_index, unsigned status);
     void log_request(const Listener& listener, const Request& request, unsigned status,
-                     Clock::duration elapsed);
+                     Clock::duration elapsed, bool expected_unavailable);
 
     ServerLimits limits;
     RequestLogPolicy policy;
@@ -286,7 +254,7 @@ asio::awaitable<void> Server::Impl::sweep(Worker& worker) {
                 s->socket->cancel(ignored);
             }
         }
-        if (draining && worker.acceptors.empty() && worker.sessions->size == 0) {
+        if (draining && worker.sessions->size == 0) {
             co_return;
         }
     }
@@ -313,12 +281,16 @@ metrics::Histogram& Server::Impl::histogram(Worker& worker, const Listener& list
 }
 
 void Server::Impl::log_request(const Listener& listener, const Request& request, unsigned status,
-                               Clock::duration elapsed) {
-    const bool server_error = status >= 500;
-    const bool client_error = status >= 400 && status < 500;
+                               Clock::duration elapsed, bool expected_unavailable) {
+    // 501 and 505 answer what a client sent (an unknown method or version),
+    // and a readiness probe's 503 is a state, not a failure: logged as
+    // warnings, but always, as they may reveal a probe or an outage.
+    const bool not_a_failure = status == 501 || status == 505 || expected_unavailable;
+    const bool server_error = status >= 500 && !not_a_failure;
+    const bool client_error = (status >= 400 && status < 500) || not_a_failure;
     const bool slow = elapsed >= policy.slow_threshold;
     const bool sampled = policy.sample_rate > 0 && fast_random_unit() < policy.sample_rate;
-    if (!server_error && !(client_error && policy.log_client_errors) && !slow && !sampled) {
+    if (!server_error && !not_a_failure && !(client_error && policy.log_client_errors) && !slow && !sampled) {
         return;
     }
     const auto level = server_error ? log::Level::error : (client_error || slow) ? log::Level::warn : log::Level::info;
@@ -399,30 +371,34 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, const Listener& list
     beast::flat_buffer buffer;
     bool fully_read = true;  // false when a request body was left unread
 
+    bool first = true;
     while (true) {
         // Wait for the next request without holding a read in progress, so
-        // an idle connection can be told apart and closed by the drain.
+        // an idle connection can be told apart and closed by the drain. A
+        // new connection always gets its first request served (the drain
+        // accepts what is queued in the backlog), within the read deadline.
         if (buffer.size() == 0) {
-            if (state->draining.load(std::memory_order_relaxed)) {
+            if (!first && state->draining.load(std::memory_order_relaxed)) {
                 break;
             }
             if (buffer.capacity() > 16 * 1024) {
                 buffer.shrink_to_fit();  // idle connections keep little memory
             }
-            slot.phase = Phase::idle;
-            slot.deadline = Clock::now() + limits.idle_timeout;
+            slot.phase = first ? Phase::reading : Phase::idle;
+            slot.deadline = Clock::now() + (first ? limits.read_timeout : limits.idle_timeout);
             co_await socket.async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
             if (ec || slot.timed_out) {
                 break;
             }
-            if (state->draining.load(std::memory_order_relaxed) && socket.available(ec) == 0) {
+            if (!first && state->draining.load(std::memory_order_relaxed) && socket.available(ec) == 0) {
                 break;
             }
         }
+        first = false;
 
         slot.phase = Phase::reading;
         slot.deadline = Clock::now() + limits.read_timeout;
-        bhttp::request_parser<bhttp::string_body> parser;
+        RequestParser parser;
         parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
         parser.body_limit(limits.max_body_bytes);
         co_await bhttp::async_read_header(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
@@ -432,155 +408,65 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, const Listener& list
         std::size_t route_index = 0xFFFFF;
         bool close_after = false;
         std::optional<EarlyError> early;
+        Router::Match match;
+        request.context.start = Clock::now();
 
         if (ec) {
-            if (slot.timed_out || ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
-                ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
-                ec == bhttp::error::partial_message) {
-                break;  // the client left or was too slow: nothing to answer
+            if (slot.timed_out) {
+                break;
             }
-            if (ec == bhttp::error::header_limit) {
-                early = EarlyError{431, "header_too_large", "the request header exceeds 8 KiB"};
-            } else if (ec == bhttp::error::body_limit) {
-                early = EarlyError{413, "payload_too_large", "the request body exceeds 64 KiB"};
-            } else if (ec == bhttp::error::bad_version) {
-                early = EarlyError{505, "http_version_not_supported", "only HTTP/1.0 and HTTP/1.1 are supported"};
-            } else {
-                early = EarlyError{400, "bad_request", "the request is not valid HTTP/1.1"};
-            }
-            fully_read = false;
-            close_after = true;
-            request.version = 11;
-        }
-
-        auto& message = parser.get();
-        request.context.start = Clock::now();
-        if (!early) {
-            request.version = message.version() == 10 ? 10u : 11u;
-            request.method = method_from_string(std::string_view(message.method_string().data(),
-                                                                 message.method_string().size()));
-            const auto target = message.target();
-            request.target.assign(target.data(), target.size());
-            for (const auto& field : message) {
-                request.headers.add(std::string(field.name_string()), std::string(field.value()));
-            }
-        }
-
-        // Request id and trace context, before anything can fail.
-        if (auto id = request.headers.get("X-Request-Id"); id && is_valid_request_id(*id)) {
-            request.context.request_id = std::string(*id);
-        } else {
-            request.context.request_id = new_request_id();
-        }
-        std::optional<trace::Context> trace_context;
-        if (auto tp = request.headers.get("traceparent")) {
-            trace_context = trace::parse_traceparent(*tp);
-        }
-        if (!trace_context) {
-            if (auto amzn = request.headers.get("X-Amzn-Trace-Id")) {
-                trace_context = trace::parse_amzn_trace_id(*amzn);
-            }
-        }
-        if (trace_context) {
-            request.context.trace_id = std::move(trace_context->trace_id);
-            request.context.parent_span_id = std::move(trace_context->parent_span_id);
-            request.context.sampled = trace_context->sampled;
-        } else {
-            request.context.trace_id = trace::new_trace_id();
-        }
-
-        // Framing and target checks that must pass before a body is read.
-        Router::Match match;
-        if (!early) {
-            const auto transfer_encoding = request.headers.get("Transfer-Encoding");
-            const bool has_te = transfer_encoding.has_value();
-            const bool has_cl = message.count(bhttp::field::content_length) > 0;
-            std::string_view target = request.target;
-            if (has_te && has_cl) {
-                early = EarlyError{400, "bad_request", "Content-Length and Transfer-Encoding must not both be sent"};
-            } else if (has_te && (request.version == 10 || message.count(bhttp::field::transfer_encoding) > 1 ||
-                                  !iequals_ascii(trim(*transfer_encoding), "chunked"))) {
-                early = EarlyError{501, "not_implemented", "only the chunked transfer coding is supported"};
-            } else if (request.version == 11 && message.count(bhttp::field::host) != 1) {
-                early = EarlyError{400, "bad_request", "HTTP/1.1 requests need exactly one Host header"};
-            } else if (target.size() > 4096) {
-                early = EarlyError{414, "uri_too_long", "the request target exceeds 4096 bytes"};
-            } else if (target.empty() || target.front() != '/') {
-                // Absolute-form targets are accepted; their path is routed.
-                const bool absolute = target.starts_with("http://") || target.starts_with("https://");
-                const auto path_start = absolute ? target.find('/', target.find("//") + 2) : std::string_view::npos;
-                if (!absolute) {
-                    early = EarlyError{400, "bad_request", "the request target must be an absolute path"};
-                } else {
-                    target = path_start == std::string_view::npos ? std::string_view("/") : target.substr(path_start);
-                }
-            }
+            early = parse_failure(ec);
             if (!early) {
-                const auto q = target.find('?');
-                request.path = std::string(target.substr(0, q));
-                if (q != std::string_view::npos) {
-                    request.query = std::string(target.substr(q + 1));
-                }
-                if (const auto hash = request.path.find('#'); hash != std::string::npos) {
-                    request.path.resize(hash);
-                }
-                if (request.method == Method::unknown) {
-                    early = EarlyError{501, "not_implemented", "the request method is not supported"};
-                }
+                break;  // the client left: nothing to answer
             }
-            if (!early) {
-                match = listener.spec.router->match(request.method, request.path, request.path_params);
-                if (match.route != nullptr) {
-                    request.route = match.route->pattern;
-                    route_index = match.route->index;
-                }
-                const bool has_body = has_te || parser.content_length().value_or(0) > 0;
-                if (match.kind == Router::Match::Kind::found && match.route->options.json_body && has_body) {
-                    const auto content_type = request.headers.get("Content-Type");
-                    if (!content_type || !is_json_media_type(*content_type)) {
-                        early = EarlyError{415, "unsupported_media_type", "the request body must be application/json"};
-                    }
-                }
-                if (!early && !parser.is_done()) {
-                    if (auto expect = request.headers.get("Expect")) {
-                        if (!iequals_ascii(trim(*expect), "100-continue")) {
-                            early = EarlyError{417, "expectation_failed", "only Expect: 100-continue is supported"};
-                        } else if (match.kind == Router::Match::Kind::found) {
-                            static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
-                            co_await asio::async_write(socket, asio::buffer(go_on.data(), go_on.size()),
-                                                       asio::redirect_error(asio::use_awaitable, ec));
-                            if (ec) {
-                                break;
-                            }
-                        }
-                    }
-                }
-                if (!early && !parser.is_done()) {
-                    if (match.kind != Router::Match::Kind::found) {
-                        // No handler will read it: answer now and close.
-                        fully_read = false;
-                        close_after = true;
-                    } else {
-                        co_await bhttp::async_read(socket, buffer, parser,
-                                                   asio::redirect_error(asio::use_awaitable, ec));
-                        if (ec) {
-                            if (slot.timed_out || ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
-                                ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
-                                ec == bhttp::error::partial_message) {
-                                break;
-                            }
-                            early = ec == bhttp::error::body_limit
-                                        ? EarlyError{413, "payload_too_large", "the request body exceeds 64 KiB"}
-                                        : EarlyError{400, "bad_request", "the request body is not valid HTTP/1.1 framing"};
-                        }
-                    }
-                }
+        } else {
+            copy_head(parser, request);
+        }
+        assign_ids(request);
+        if (!early) {
+            early = check_head(parser, request);
+        }
+        if (!early) {
+            match = listener.spec.router->match(request.method, request.path, request.path_params);
+            if (match.route != nullptr) {
+                request.route = match.route->pattern;
+                route_index = match.route->index;
             }
-            if (early) {
+            early = check_route(parser, request, match);
+        }
+        if (!early && !parser.is_done()) {
+            bool wants_continue = false;
+            early = check_expect(request, wants_continue);
+            if (!early && match.kind != Router::Match::Kind::found) {
+                // No handler will read the body: answer now and close.
                 fully_read = false;
                 close_after = true;
+            } else if (!early) {
+                if (wants_continue) {
+                    static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+                    co_await asio::async_write(socket, asio::buffer(go_on.data(), go_on.size()),
+                                               asio::redirect_error(asio::use_awaitable, ec));
+                    if (ec) {
+                        break;
+                    }
+                }
+                co_await bhttp::async_read(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+                if (ec) {
+                    if (slot.timed_out) {
+                        break;
+                    }
+                    early = parse_failure(ec);
+                    if (!early) {
+                        break;
+                    }
+                }
             }
         }
+        if (early) {
+            fully_read = false;
+            close_after = true;
+        }
+        auto& message = parser.get();
 
         unsigned status = 0;
         if (early) {
@@ -635,7 +521,7 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, const Listener& list
         co_await asio::async_write(socket, buffers, asio::redirect_error(asio::use_awaitable, ec));
         const auto elapsed = Clock::now() - request.context.start;
         histogram(worker, listener, request, route_index, status).observe(elapsed);
-        log_request(listener, request, status, elapsed);
+        log_request(listener, request, status, elapsed, response.expected_unavailable);
         if (ec || slot.timed_out || !keep_alive) {
             break;
         }
@@ -713,12 +599,25 @@ void Server::drain() {
     }
     for (auto& worker : impl_->workers) {
         Worker* w = worker.get();
-        asio::post(w->io, [w] {
+        Impl* impl = impl_.get();
+        asio::post(w->io, [w, impl] {
             for (auto& [listener, acceptor] : w->acceptors) {
-                error_code ignored;
-                acceptor->close(ignored);
+                // Connections the kernel already completed are in the
+                // backlog: serve them rather than reset them on close.
+                error_code ec;
+                acceptor->non_blocking(true, ec);
+                for (int i = 0; i < 100'000; ++i) {
+                    tcp::socket socket(w->io);
+                    acceptor->accept(socket, ec);
+                    if (ec) {
+                        break;
+                    }
+                    impl->shared->open.fetch_add(1, std::memory_order_relaxed);
+                    impl->accepted->inc();
+                    asio::co_spawn(w->io, impl->session(*w, *listener, std::move(socket)), asio::detached);
+                }
+                acceptor->close(ec);
             }
-            w->acceptors.clear();
             // Idle connections close now; the sweeper closes the rest as
             // they become idle and ends once none is left.
             for (auto* s = w->sessions->head; s != nullptr; s = s->next) {
@@ -739,7 +638,6 @@ void Server::close_all() {
                 error_code ignored;
                 acceptor->close(ignored);
             }
-            w->acceptors.clear();
             for (auto* s = w->sessions->head; s != nullptr; s = s->next) {
                 error_code ignored;
                 s->socket->shutdown(tcp::socket::shutdown_both, ignored);

@@ -159,6 +159,7 @@ asio::awaitable<http::Response> Service::ready(http::Request&) {
     }
     auto response = http::Response::json(status == "ready" ? 200 : 503, status_body(status));
     response.headers.add("Cache-Control", "no-store");
+    response.expected_unavailable = true;
     co_return response;
 }
 

@@ -10,10 +10,12 @@
 namespace catalog::sql {
 
 // Column order read by write_product_json(): keep them in step.
+// Timestamps travel as milliseconds since the epoch and are formatted by
+// the service: cheaper for the database than to_char.
 #define CATALOG_PRODUCT_COLUMNS                                                                  \
     "id, sku, name, description, category, price_cents, currency, stock, image_url, "           \
-    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "              \
-    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), version"
+    "floor(extract(epoch FROM created_at) * 1000)::bigint, "                                   \
+    "floor(extract(epoch FROM updated_at) * 1000)::bigint, version"
 
 inline constexpr int col_id = 0;
 inline constexpr int col_version = 11;

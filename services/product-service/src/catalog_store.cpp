@@ -112,7 +112,10 @@ asio::awaitable<WriteResult> CatalogStore::update(const ecom::pg::Statement& sta
         throw_sku_taken();
     }
     if (r.empty()) {
-        co_return WriteResult{co_await missing_or_mismatch(id), {}};
+        // GCC 12 mishandles temporaries around a co_await inside an
+        // initializer or argument list: await into a named variable first.
+        const WriteStatus status = co_await missing_or_mismatch(id);
+        co_return WriteResult{status, {}};
     }
     co_return WriteResult{WriteStatus::ok, stored(r, 0)};
 }

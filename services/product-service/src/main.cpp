@@ -5,6 +5,7 @@
 #include "catalog_store.hpp"
 #include "config.hpp"
 #include "ecom/http/admin_auth.hpp"
+#include "ecom/json_writer.hpp"
 #include "ecom/log.hpp"
 #include "ecom/pg/listener.hpp"
 #include "ecom/pg/migrations.hpp"
@@ -12,6 +13,7 @@
 #include "product_cache.hpp"
 #include "product_routes.hpp"
 
+#include <cstdio>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -32,7 +34,7 @@ int run() {
         for (const auto& [name, sql] : catalog::embedded_files()) {
             files.push_back({name, sql});
         }
-        ecom::pg::migrate({config.database.conninfo, "catalog", std::chrono::seconds(60)}, files);
+        ecom::pg::migrate({config.database.conninfo, "catalog", config.database.startup_timeout}, files);
     }
 
     ecom::Service service(config.service);
@@ -66,6 +68,29 @@ int run() {
     return service.run();
 }
 
+// `product-service --print-statements` prints every SQL statement as JSON
+// ({"name": "sql", ...}), so benchmarks can run exactly the same SQL.
+int print_statements() {
+    std::string out;
+    ecom::JsonWriter w(out);
+    w.begin_object();
+    for (const auto& statement : catalog::sql::all()) {
+        w.field(statement.name, statement.sql);
+    }
+    w.end_object();
+    std::puts(out.c_str());
+    return 0;
+}
+
 }  // namespace
 
-int main() { return ecom::run_main("product-service", run); }
+int main(int argc, char** argv) {
+    if (argc == 2 && std::string_view(argv[1]) == "--print-statements") {
+        return print_statements();
+    }
+    if (argc > 1) {
+        std::fprintf(stderr, "usage: product-service [--print-statements]\n(settings come from the environment; see README)\n");
+        return 2;
+    }
+    return ecom::run_main("product-service", run);
+}

@@ -1,5 +1,7 @@
 #include "product_json.hpp"
 
+#include "ecom/time_format.hpp"
+
 namespace catalog {
 
 void write_product_json(ecom::JsonWriter& w, const ecom::pg::Result& r, int row) {
@@ -13,8 +15,8 @@ void write_product_json(ecom::JsonWriter& w, const ecom::pg::Result& r, int row)
     w.field("currency", r.text(row, 6));
     w.key("stock").raw(r.text(row, 7));
     w.field("image_url", r.text(row, 8));
-    w.field("created_at", r.text(row, 9));
-    w.field("updated_at", r.text(row, 10));
+    w.key("created_at").string(ecom::rfc3339_millis(r.int64(row, 9)));
+    w.key("updated_at").string(ecom::rfc3339_millis(r.int64(row, 10)));
     w.key("version").raw(r.text(row, 11));
     w.end_object();
 }

@@ -85,6 +85,9 @@ ListRequest parse_list_request(const Request& request) {
     }
     if (auto q = request.query_param("q")) {
         const auto text = trim(*q);
+        if (!ecom::json::valid_utf8(text)) {
+            throw HttpError(400, "invalid_parameter", "q must be valid UTF-8");
+        }
         if (!text.empty()) {
             if (ecom::json::utf8_length(text) > 100) {
                 throw HttpError(400, "invalid_parameter", "q must be at most 100 characters");
@@ -215,7 +218,8 @@ asio::awaitable<Response> ProductRoutes::replace(Request& request) {
     const std::int64_t id = parse_product_id(request.param("id"));
     const AcceptedVersions versions = parse_if_match(request);
     const ProductFields fields = parse_full_product(request.body);
-    co_return written(200, co_await store_.replace(id, fields, versions));
+    const WriteResult result = co_await store_.replace(id, fields, versions);
+    co_return written(200, result);
 }
 
 asio::awaitable<Response> ProductRoutes::patch(Request& request) {
@@ -223,7 +227,8 @@ asio::awaitable<Response> ProductRoutes::patch(Request& request) {
     const std::int64_t id = parse_product_id(request.param("id"));
     const AcceptedVersions versions = parse_if_match(request);
     const ProductFields fields = parse_product_patch(request.body);
-    co_return written(200, co_await store_.patch(id, fields, versions));
+    const WriteResult result = co_await store_.patch(id, fields, versions);
+    co_return written(200, result);
 }
 
 asio::awaitable<Response> ProductRoutes::remove(Request& request) {

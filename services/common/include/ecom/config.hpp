@@ -42,6 +42,10 @@ public:
     // An absolute http:// URL (scheme, host and optional port; no path).
     std::string http_url(const char* name, std::string_view fallback);
 
+    // Records a problem found by the caller's own check of a variable; the
+    // value is not repeated (it may be a secret).
+    void reject(const char* name, std::string_view expectation);
+
     // Throws ConfigError naming every invalid variable.
     void check() const;
     [[nodiscard]] const std::vector<std::string>& problems() const noexcept { return problems_; }

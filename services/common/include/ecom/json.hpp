@@ -88,6 +88,9 @@ private:
     std::vector<std::string_view> seen_;
 };
 
+// True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
+bool valid_utf8(std::string_view text) noexcept;
+
 // Number of Unicode code points in valid UTF-8 text.
 std::size_t utf8_length(std::string_view text) noexcept;
 

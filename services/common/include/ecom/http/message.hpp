@@ -73,6 +73,9 @@ struct Response {
     unsigned status = 200;
     Headers headers;
     std::string body;
+    // A 5xx that is an expected state, not a failure (a readiness probe
+    // answering 503 while starting or draining): logged as a warning.
+    bool expected_unavailable = false;
 
     static Response json(unsigned status, std::string body);
     static Response no_content();

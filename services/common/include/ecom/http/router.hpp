@@ -29,11 +29,14 @@ struct RouteOptions {
 
 struct Route {
     std::string pattern;
-    std::array<Handler, method_count> handlers{};  // indexed by Method
-    RouteOptions options;
+    std::array<Handler, method_count> handlers{};      // indexed by Method
+    std::array<RouteOptions, method_count> options{};  // per method
     std::size_t index = 0;  // stable, for per-route metrics
 
     [[nodiscard]] const Handler* handler(Method method) const;
+    [[nodiscard]] const RouteOptions& options_for(Method method) const {
+        return options[static_cast<std::size_t>(method)];
+    }
     // "GET, HEAD, POST": the Allow header for this route. GET implies HEAD.
     [[nodiscard]] std::string allow_header() const;
 };

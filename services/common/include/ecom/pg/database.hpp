@@ -30,10 +30,12 @@ struct Settings {
     std::chrono::milliseconds statement_timeout{5'000};
     std::chrono::milliseconds acquire_timeout{2'000};
     std::chrono::milliseconds connect_timeout{5'000};
+    // How long start-up (migrations) waits for the database to accept connections.
+    std::chrono::milliseconds startup_timeout{60'000};
     std::string application_name;
 
     // DATABASE_URL, DB_POOL_SIZE, DB_STATEMENT_TIMEOUT_MS,
-    // DB_ACQUIRE_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS. The password may come
+    // DB_ACQUIRE_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS, DB_STARTUP_TIMEOUT_MS. The password may come
     // from PGPASSWORD (libpq reads it), so secrets stay out of the URL.
     static Settings from_env(Env& env, std::string_view application_name, std::string_view default_url);
 };

@@ -1,0 +1,72 @@
+#include "ecom/time_format.hpp"
+
+#include <chrono>
+
+namespace ecom {
+namespace {
+
+// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+    z += 719468;
+    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const auto doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    y = static_cast<std::int64_t>(yoe) + era * 400;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2 ? 1 : 0;
+}
+
+void append_digits(std::string& out, std::int64_t value, int width) {
+    char buf[8];
+    for (int i = width - 1; i >= 0; --i) {
+        buf[i] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+    out.append(buf, static_cast<std::size_t>(width));
+}
+
+}  // namespace
+
+void append_rfc3339_millis(std::string& out, std::int64_t epoch_millis) {
+    std::int64_t days = epoch_millis / 86'400'000;
+    std::int64_t rest = epoch_millis % 86'400'000;
+    if (rest < 0) {
+        rest += 86'400'000;
+        --days;
+    }
+    std::int64_t y = 0;
+    unsigned m = 0;
+    unsigned d = 0;
+    civil_from_days(days, y, m, d);
+    append_digits(out, y, 4);
+    out += '-';
+    append_digits(out, m, 2);
+    out += '-';
+    append_digits(out, d, 2);
+    out += 'T';
+    append_digits(out, rest / 3'600'000, 2);
+    out += ':';
+    append_digits(out, rest / 60'000 % 60, 2);
+    out += ':';
+    append_digits(out, rest / 1000 % 60, 2);
+    out += '.';
+    append_digits(out, rest % 1000, 3);
+    out += 'Z';
+}
+
+std::string rfc3339_millis(std::int64_t epoch_millis) {
+    std::string out;
+    out.reserve(24);
+    append_rfc3339_millis(out, epoch_millis);
+    return out;
+}
+
+std::string rfc3339_now() {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    return rfc3339_millis(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+}
+
+}  // namespace ecom

@@ -1,0 +1,179 @@
+#include "ecom/json.hpp"
+#include "ecom/json_writer.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
+
+namespace ecom::json {
+namespace {
+
+int status_of(std::string_view text) {
+    try {
+        (void)parse_strict(text);
+        return 0;
+    } catch (const http::HttpError& e) {
+        return static_cast<int>(e.status());
+    }
+}
+
+TEST(ParseStrict, AcceptsValidDocuments) {
+    const auto v = parse_strict(R"({"a":1,"b":[true,null,"x"],"c":{"d":-2}})");
+    EXPECT_EQ(boost::json::serialize(v), R"({"a":1,"b":[true,null,"x"],"c":{"d":-2}})");
+}
+
+TEST(ParseStrict, RefusesDuplicateKeys) {
+    EXPECT_EQ(status_of(R"({"a":1,"a":2})"), 400);
+    EXPECT_EQ(status_of(R"({"x":{"a":1,"b":2,"a":3}})"), 400);
+    // The same key in different objects is fine.
+    EXPECT_EQ(status_of(R"({"a":{"a":1},"b":{"a":2}})"), 0);
+}
+
+TEST(ParseStrict, RefusesDuplicatesInLargeObjects) {
+    std::string text = "{";
+    for (int i = 0; i < 200; ++i) {
+        text += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+    }
+    text += "\"k150\":0}";
+    EXPECT_EQ(status_of(text), 400);
+}
+
+TEST(ParseStrict, RefusesDeepNesting) {
+    std::string deep(40, '[');
+    deep += std::string(40, ']');
+    EXPECT_EQ(status_of(deep), 400);
+    std::string ok(30, '[');
+    ok += std::string(30, ']');
+    EXPECT_EQ(status_of(ok), 0);
+}
+
+TEST(ParseStrict, RefusesMalformedInput) {
+    for (const auto* text : {"", "{", "{\"a\":}", "[1,]", "{\"a\":1} x", "nul", "'a'", "{\"a\":1,}",
+                             "/* c */ {}", "\"\xff\"", "{\"a\":01}", "NaN"}) {
+        EXPECT_EQ(status_of(text), 400) << text;
+    }
+}
+
+TEST(ParseStrict, NeverEchoesInput) {
+    try {
+        (void)parse_strict(R"({"<script>":1,"<script>":2})");
+        FAIL();
+    } catch (const http::HttpError& e) {
+        EXPECT_EQ(std::string(e.what()).find("script"), std::string::npos);
+        EXPECT_EQ(e.code(), "invalid_json");
+    }
+}
+
+TEST(ParseStrict, RefusesOversizedDocuments) {
+    ParseLimits limits;
+    limits.max_bytes = 10;
+    EXPECT_THROW((void)parse_strict("[1,2,3,4,5,6]", limits), http::HttpError);
+}
+
+TEST(ObjectReader, ReadsAndValidatesFields) {
+    const auto v = parse_strict(R"({"name":"Mug","price":1299,"tags":["a"],"on":true})");
+    FieldErrors errors;
+    ObjectReader in(v, "", errors);
+    EXPECT_EQ(in.string("name", true, {1, 10}), "Mug");
+    EXPECT_EQ(in.integer("price", true, 0, 10000), 1299);
+    EXPECT_NE(in.array("tags", true, 1, 5), nullptr);
+    EXPECT_EQ(in.boolean("on", true), true);
+    in.finish();
+    EXPECT_TRUE(errors.empty());
+}
+
+TEST(ObjectReader, CollectsEveryProblem) {
+    const auto v = parse_strict(R"({"name":"","price":12.5,"extra":1,"bad key!":2,"n":null})");
+    FieldErrors errors;
+    ObjectReader in(v, "item", errors);
+    EXPECT_FALSE(in.string("name", true, {1, 10}));
+    EXPECT_FALSE(in.integer("price", true, 0, 100));
+    EXPECT_FALSE(in.integer("qty", true, 0, 100));
+    EXPECT_FALSE(in.string("n", false));
+    in.finish();
+    ASSERT_EQ(errors.details().size(), 5u);
+    EXPECT_EQ(errors.details()[0].field, "item.name");
+    EXPECT_EQ(errors.details()[1].field, "item.price");
+    EXPECT_EQ(errors.details()[2].field, "item.qty");
+    EXPECT_EQ(errors.details()[2].message, "is required");
+    EXPECT_EQ(errors.details()[3].field, "item.extra");
+    EXPECT_EQ(errors.details()[4].field, "item.(field)");  // never echo odd input
+    try {
+        errors.throw_if_any();
+        FAIL();
+    } catch (const http::HttpError& e) {
+        EXPECT_EQ(e.status(), 422u);
+        EXPECT_EQ(e.details().size(), 5u);
+    }
+}
+
+TEST(ObjectReader, IntegersMustBeIntegers) {
+    const auto v = parse_strict(R"({"a":1e3,"b":"5","c":18446744073709551615,"d":-1,"e":true})");
+    FieldErrors errors;
+    ObjectReader in(v, "", errors);
+    EXPECT_FALSE(in.integer("a", true, 0, 100000));
+    EXPECT_FALSE(in.integer("b", true, 0, 100));
+    EXPECT_FALSE(in.integer("c", true, 0, INT64_MAX));
+    EXPECT_FALSE(in.integer("d", true, 0, 100));
+    EXPECT_FALSE(in.integer("e", true, 0, 100));
+    EXPECT_EQ(errors.details().size(), 5u);
+}
+
+TEST(ObjectReader, CountsCodePointsAndRefusesControlCharacters) {
+    const auto v = parse_strict("{\"a\":\"\xc3\xa9t\xc3\xa9\",\"b\":\"x\\ny\"}");
+    FieldErrors errors;
+    ObjectReader in(v, "", errors);
+    EXPECT_EQ(in.string("a", true, {3, 3}), "\xc3\xa9t\xc3\xa9");
+    EXPECT_FALSE(in.string("b", true, {1, 10}));
+    EXPECT_EQ(errors.details().size(), 1u);
+}
+
+TEST(ObjectReader, NonObjectIsOneError) {
+    const auto v = parse_strict("[1]");
+    FieldErrors errors;
+    ObjectReader in(v, "", errors);
+    EXPECT_FALSE(in.valid());
+    EXPECT_FALSE(in.string("a", true));
+    in.finish();
+    EXPECT_EQ(errors.details().size(), 1u);
+}
+
+TEST(ObjectReader, ForbiddenFieldsAreReported) {
+    const auto v = parse_strict(R"({"id":5,"name":"x"})");
+    FieldErrors errors;
+    ObjectReader in(v, "", errors);
+    in.forbid({"id", "created_at"}, "is read-only");
+    (void)in.string("name", true);
+    in.finish();
+    ASSERT_EQ(errors.details().size(), 1u);
+    EXPECT_EQ(errors.details()[0].field, "id");
+}
+
+TEST(JsonWriter, EscapesAndFormats) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object()
+        .field("s", std::string_view("a\"b\\c\n\x01\x7f"))
+        .field("i", std::int64_t{-5})
+        .key("arr").begin_array().integer(1).boolean(false).null().number(0.5).end_array()
+        .key("raw").raw("{\"x\":1}")
+        .end_object();
+    EXPECT_EQ(out, R"({"s":"a\"b\\c\n\u0001\u007f","i":-5,"arr":[1,false,null,0.5],"raw":{"x":1}})");
+    // The output is valid JSON.
+    EXPECT_NO_THROW((void)parse_strict(out));
+}
+
+TEST(JsonWriter, NonFiniteNumbersBecomeNull) {
+    std::string out;
+    JsonWriter(out).begin_array().number(1.0 / 0.0).end_array();
+    EXPECT_EQ(out, "[null]");
+}
+
+TEST(ErrorBody, HasTheEnvelope) {
+    EXPECT_EQ(http::error_body("not_found", "no such thing"),
+              R"({"error":{"code":"not_found","message":"no such thing"}})");
+    EXPECT_EQ(http::error_body("validation_failed", "1 field", {{"a", "is required"}}),
+              R"({"error":{"code":"validation_failed","message":"1 field","details":[{"field":"a","message":"is required"}]}})");
+}
+
+}  // namespace
+}  // namespace ecom::json
