@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# Runs every test of the project, on a fresh Debian or Ubuntu machine too:
+#   1. installs what is missing (apt packages, pinned npm packages),
+#   2. builds the release, asan+ubsan and fuzz presets,
+#   3. starts a private PostgreSQL on a free port,
+#   4. runs ctest: everything on the release build, unit and integration
+#      tests on the sanitizer build, the fuzzers for a bounded time,
+#   5. stops what it started and prints "N passed, M failed".
+#
+# Options:
+#   --quick        release build only (no sanitizers, no fuzzing)
+#   --no-install   do not install packages
+#   -L REGEX       only ctest labels matching REGEX (release build)
+set -euo pipefail
+
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source=lib/postgres.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/postgres.sh"
+
+QUICK=0
+INSTALL=1
+LABELS=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --no-install) INSTALL=0 ;;
+    -L) LABELS="$2"; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) die "unknown option: $1 (see --help)" ;;
+  esac
+  shift
+done
+
+START_TIME=$(date +%s)
+REPORT_DIR="${ROOT_DIR}/build/test-reports"
+mkdir -p "$REPORT_DIR"
+
+install_dependencies() {
+  # shellcheck disable=SC2046
+  ensure_packages $(build_packages) $(runtime_packages) \
+    python3 python3-pytest python3-yaml python3-jsonschema python3-boto3 python3-botocore \
+    clang libclang-rt-14-dev shellcheck nodejs
+  command -v npm >/dev/null 2>&1 || ensure_packages npm
+}
+
+PG_DIR=""
+cleanup() {
+  if [ -n "$PG_DIR" ]; then
+    pg_stop "$PG_DIR"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+TOTAL_PASSED=0
+TOTAL_FAILED=0
+SUITES=()
+
+# run_ctest NAME BUILD_DIR [ctest args...]: runs and tallies one ctest pass.
+run_ctest() {
+  local name="$1" dir="$2" log passed failed total
+  shift 2
+  log="${REPORT_DIR}/ctest-${name}.log"
+  say "tests: ${name}"
+  set +e
+  (cd "$dir" && ctest --output-on-failure --no-tests=error -j "$(jobs_count)" "$@") 2>&1 | tee "$log"
+  set -e
+  total=$(grep -Eo 'tests failed out of [0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
+  failed=$(grep -Eo '[0-9]+ tests failed out of' "$log" | grep -Eo '^[0-9]+' | tail -1)
+  total=${total:-0}
+  failed=${failed:-0}
+  if [ "$total" -eq 0 ]; then
+    failed=1
+  fi
+  passed=$((total - failed))
+  TOTAL_PASSED=$((TOTAL_PASSED + passed))
+  TOTAL_FAILED=$((TOTAL_FAILED + failed))
+  SUITES+=("${name}: ${passed} passed, ${failed} failed")
+}
+
+main() {
+  cd "$ROOT_DIR"
+  [ "$INSTALL" -eq 1 ] && install_dependencies
+
+  build_preset release
+  if [ "$QUICK" -eq 0 ]; then
+    build_preset asan
+    build_preset fuzz
+  fi
+
+  local port
+  port="$(free_port)"
+  say "starting PostgreSQL for the tests on 127.0.0.1:${port}"
+  PG_DIR="$(pg_start test-postgres "$port" "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300")"
+  export ECOM_TEST_PG="host=127.0.0.1 port=${port} user=postgres"
+  # Sanitizer reports fail the tests; leaks are reported at exit.
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+  if [ -n "$LABELS" ]; then
+    run_ctest release "${ROOT_DIR}/build/release" -L "$LABELS"
+  else
+    run_ctest release "${ROOT_DIR}/build/release"
+  fi
+  if [ "$QUICK" -eq 0 ] && [ -z "$LABELS" ]; then
+    # The sanitizer pass is for C++: skip the suites of other languages.
+    run_ctest asan "${ROOT_DIR}/build/asan" -L 'unit|integration' -LE 'python|static|web'
+    run_ctest fuzz "${ROOT_DIR}/build/fuzz" -L fuzz
+  fi
+
+  local elapsed=$(( $(date +%s) - START_TIME ))
+  echo
+  for s in "${SUITES[@]}"; do
+    echo "  ${s}"
+  done
+  echo "test command took $((elapsed / 60))m$((elapsed % 60))s"
+  echo "${TOTAL_PASSED} passed, ${TOTAL_FAILED} failed"
+  [ "$TOTAL_FAILED" -eq 0 ]
+}
+
+main

@@ -1,0 +1,143 @@
+"""PostgreSQL for tests: the shared cluster that scripts/test.sh starts
+(ECOM_TEST_PG), fresh databases on it, and private clusters a test may stop
+and restart without disturbing the others."""
+
+import os
+import pwd
+import secrets
+import shutil
+import subprocess
+import tempfile
+import time
+
+from . import ports
+
+PG_BIN = os.environ.get("ECOM_PG_BIN", "/usr/lib/postgresql/15/bin")
+SOURCE_DIR = os.environ.get(
+    "ECOM_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")))
+BOOTSTRAP_SQL = os.path.join(SOURCE_DIR, "scripts", "sql", "bootstrap.sql")
+
+
+def _as_postgres():
+    """Commands that must not run as root run as the postgres user."""
+    if os.geteuid() != 0:
+        return []
+    return ["runuser", "-u", "postgres", "--"]
+
+
+def _conninfo_dict(conninfo):
+    out = {}
+    for part in conninfo.split():
+        key, _, value = part.partition("=")
+        out[key] = value
+    return out
+
+
+class Cluster:
+    """A PostgreSQL server the tests talk to as a superuser."""
+
+    def __init__(self, host, port, user="postgres"):
+        self.host = host
+        self.port = port
+        self.user = user
+
+    @classmethod
+    def shared(cls):
+        conninfo = os.environ.get("ECOM_TEST_PG")
+        if not conninfo:
+            raise RuntimeError("ECOM_TEST_PG is not set: run the tests through scripts/test.sh")
+        d = _conninfo_dict(conninfo)
+        return cls(d.get("host", "127.0.0.1"), int(d.get("port", "5432")), d.get("user", "postgres"))
+
+    def conninfo(self, dbname="postgres", user=None, password=None):
+        s = f"host={self.host} port={self.port} dbname={dbname} user={user or self.user}"
+        if password:
+            s += f" password={password}"
+        return s
+
+    def url(self, dbname, user, password):
+        return f"postgresql://{user}:{password}@{self.host}:{self.port}/{dbname}"
+
+    def psql(self, sql, dbname="postgres", variables=None, file=None, check=True):
+        cmd = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", self.conninfo(dbname)]
+        for key, value in (variables or {}).items():
+            cmd += ["-v", f"{key}={value}"]
+        cmd += ["-f", file] if file else ["-c", sql]
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"psql failed: {result.stderr.strip()}")
+        return result.stdout.strip()
+
+    def create_shop(self):
+        """A fresh database with the per-service roles and schemas, as
+        scripts/run.sh makes it. Returns a ShopDatabase."""
+        name = "shop_" + secrets.token_hex(6)
+        self.psql(f"CREATE DATABASE {name}")
+        passwords = {"catalog": secrets.token_hex(12), "orders": secrets.token_hex(12)}
+        self.psql(None, dbname=name, file=BOOTSTRAP_SQL, variables={
+            "dbname": name,
+            "catalog_password": passwords["catalog"],
+            "orders_password": passwords["orders"],
+        })
+        return ShopDatabase(self, name, passwords)
+
+
+class ShopDatabase:
+    def __init__(self, cluster, name, passwords):
+        self.cluster = cluster
+        self.name = name
+        self.passwords = passwords
+
+    def catalog_url(self):
+        return self.cluster.url(self.name, "catalog_svc", self.passwords["catalog"])
+
+    def orders_url(self):
+        return self.cluster.url(self.name, "orders_svc", self.passwords["orders"])
+
+    def sql(self, statement):
+        return self.cluster.psql(statement, dbname=self.name)
+
+    def drop(self):
+        self.cluster.psql(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)", check=False)
+
+
+class PrivateCluster(Cluster):
+    """A cluster of the test's own, in a temporary folder; it may be
+    stopped and restarted (fault tests)."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="ecom-pg-")
+        os.chmod(self.dir, 0o755)
+        self.data = os.path.join(self.dir, "data")
+        if os.geteuid() == 0:
+            pg = pwd.getpwnam("postgres")
+            os.chown(self.dir, pg.pw_uid, pg.pw_gid)
+        super().__init__("127.0.0.1", ports.free_port())
+        subprocess.run(_as_postgres() + [f"{PG_BIN}/initdb", "-D", self.data, "-U", "postgres", "-A", "trust",
+                                          "-E", "UTF8", "--no-locale", "--no-sync"],
+                       check=True, capture_output=True, timeout=120)
+        self.start()
+
+    def start(self):
+        subprocess.run(_as_postgres() + [f"{PG_BIN}/pg_ctl", "-D", self.data, "-l",
+                                          os.path.join(self.data, "server.log"), "-w", "-t", "60", "-o",
+                                          f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
+                                          "-c fsync=off -c full_page_writes=off", "start"],
+                       check=True, capture_output=True, timeout=90)
+
+    def stop(self, mode="fast"):
+        subprocess.run(_as_postgres() + [f"{PG_BIN}/pg_ctl", "-D", self.data, "-m", mode, "-w", "stop"],
+                       check=False, capture_output=True, timeout=90)
+
+    def destroy(self):
+        self.stop("immediate")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def wait_until(predicate, timeout, interval=0.05, message="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")

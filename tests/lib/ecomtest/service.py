@@ -1,0 +1,134 @@
+"""Service binaries as processes: started on free ports with their
+environment, waited for, signalled, and their JSON logs kept."""
+
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+from . import ports
+
+BUILD_DIR = os.environ.get("ECOM_BUILD_DIR", "")
+TEST_ADMIN_KEY = "test-admin-key-0123456789"
+
+
+def binary(name):
+    path = os.path.join(BUILD_DIR, "services", name, name)
+    if not os.access(path, os.X_OK):
+        raise RuntimeError(f"{path} is not built (ECOM_BUILD_DIR={BUILD_DIR!r})")
+    return path
+
+
+class ServiceProcess:
+    def __init__(self, name, env, wait=True, ready_timeout=30):
+        self.name = name
+        self.port = ports.free_port()
+        self.admin_port = ports.free_port()
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "PORT": str(self.port),
+            "ADMIN_PORT": str(self.admin_port),
+            "BIND_ADDRESS": "127.0.0.1",
+            "LOG_SAMPLE_RATE": "0",
+            "DRAIN_TIMEOUT_SECONDS": "10",
+        }
+        for key in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+            if key in os.environ:
+                self.env[key] = os.environ[key]
+        self.env.update(env)
+        self.log = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".log", delete=False)
+        self.process = subprocess.Popen([binary(name)], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.started_at = time.monotonic()
+        if wait:
+            self.wait_ready(ready_timeout)
+
+    @property
+    def base_url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def admin_url(self):
+        return f"http://127.0.0.1:{self.admin_port}"
+
+    def status(self, path, timeout=2):
+        try:
+            with urllib.request.urlopen(self.base_url + path, timeout=timeout) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+        except OSError:
+            return None
+
+    def wait_ready(self, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.output()}")
+            if self.status("/ready", timeout=1) == 200:
+                return
+            time.sleep(0.02)
+        raise RuntimeError(f"{self.name} not ready after {timeout}s:\n{self.output()}")
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def metrics(self):
+        with urllib.request.urlopen(self.admin_url + "/metrics", timeout=5) as r:
+            return r.read().decode()
+
+    def rss_kib(self):
+        with open(f"/proc/{self.process.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
+
+    def signal(self, sig):
+        if self.alive():
+            self.process.send_signal(sig)
+
+    def stop(self, timeout=30):
+        """SIGTERM and wait; returns the exit code."""
+        self.signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise AssertionError(f"{self.name} did not stop within {timeout}s after SIGTERM")
+
+    def kill(self):
+        if self.alive():
+            self.process.kill()
+        self.process.wait()
+
+    def output(self):
+        self.log.flush()
+        with open(self.log.name, errors="replace") as f:
+            return f.read()
+
+    def log_lines(self):
+        lines = []
+        for line in self.output().splitlines():
+            try:
+                lines.append(json.loads(line))
+            except json.JSONDecodeError:
+                lines.append({"raw": line})
+        return lines
+
+    def close(self):
+        if self.alive():
+            try:
+                self.stop(timeout=15)
+            except AssertionError:
+                pass
+        os.unlink(self.log.name)
+
+
+def product_service(database, **extra_env):
+    env = {"DATABASE_URL": database.catalog_url(), "ADMIN_API_KEY": TEST_ADMIN_KEY}
+    env.update({k: str(v) for k, v in extra_env.items()})
+    return ServiceProcess("product-service", env)

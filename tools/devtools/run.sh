@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Offline linters used by the test command:
+#   run.sh openapi-lint   every docs/api/*.yaml with Redocly (no warnings allowed)
+#   run.sh shellcheck     every shell script of the project
+# Installs the pinned npm packages of this folder when they are missing.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "${here}/../.." && pwd)"
+
+ensure_node_modules() {
+  if [ ! -d "${here}/node_modules" ] || [ "${here}/package-lock.json" -nt "${here}/node_modules/.package-lock.json" ]; then
+    (cd "${here}" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
+  fi
+}
+
+openapi_lint() {
+  ensure_node_modules
+  export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+  local spec status=0
+  for spec in "${repo}"/docs/api/*.yaml; do
+    [ "$(basename "$spec")" = "redocly.yaml" ] && continue
+    echo "linting ${spec#"${repo}"/}"
+    if ! "${here}/node_modules/.bin/redocly" lint --max-problems 50 "$spec"; then
+      status=1
+    fi
+    # Warnings fail the check too.
+    if "${here}/node_modules/.bin/redocly" lint --format=summary "$spec" 2>&1 | grep -qi "warning"; then
+      echo "warnings in ${spec}" >&2
+      status=1
+    fi
+  done
+  return "$status"
+}
+
+run_shellcheck() {
+  command -v shellcheck >/dev/null || { echo "shellcheck is not installed (apt-get install shellcheck)" >&2; return 1; }
+  local files=()
+  while IFS= read -r -d '' f; do
+    files+=("$f")
+  done < <(find "${repo}/scripts" "${repo}/tools" "${repo}/functions" "${repo}/.ci" "${repo}/bench" \
+             \( -name node_modules -o -name .cache \) -prune -o \( -name '*.sh' -o -path '*/.ci/run' \) -type f -print0 2>/dev/null)
+  echo "shellcheck: ${#files[@]} scripts"
+  shellcheck -x -S warning "${files[@]}"
+}
+
+case "${1:-}" in
+  openapi-lint) openapi_lint ;;
+  shellcheck) run_shellcheck ;;
+  *) echo "usage: $0 openapi-lint|shellcheck" >&2; exit 2 ;;
+esac
