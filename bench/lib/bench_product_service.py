@@ -1,0 +1,166 @@
+"""product-service benchmarks (issue targets in brackets):
+  1. GET /api/products/{id} from the cache: peak req/s with wrk -t1 -c64
+     [>= 50,000], and p99 at 70% of that rate with rate_load [<= 5 ms];
+  2. GET /api/products?limit=20 with the cache off, against pgbench running
+     the same SQL with the same client count in the same run [>= 65%];
+  3. RSS idle [<= 16 MB] and peak under load [<= 48 MB];
+  4. start to /ready with migrations already applied [<= 100 ms];
+  5. HTTP_THREADS 1 versus 2 for both endpoints (the threading choice).
+Writes the results as JSON to the path given as the only argument."""
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import benchlib
+from ecomtest import cluster as pg
+from ecomtest import service
+
+
+
+def pgbench_script(statement, params):
+    """A pgbench script running `statement` of product-service (as printed by
+    `product-service --print-statements`) with its $n replaced by literals:
+    exactly the SQL the service runs."""
+    out = subprocess.run([service.binary("product-service"), "--print-statements"], capture_output=True, text=True,
+                         check=True).stdout
+    sql = json.loads(out)[statement]
+    for i, value in sorted(enumerate(params, start=1), reverse=True):
+        sql = sql.replace(f"${i}", str(value))
+    f = tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False)
+    f.write(sql + ";\n")
+    f.close()
+    return f.name, sql
+
+
+def ready_time_ms(db):
+    """Milliseconds from exec to the first 200 on /ready (migrations already applied)."""
+    port = benchlib_free_port()
+    env = {"PATH": os.environ["PATH"], "PORT": str(port), "ADMIN_PORT": str(benchlib_free_port()),
+           "BIND_ADDRESS": "127.0.0.1", "DATABASE_URL": db.catalog_url(), "ADMIN_API_KEY": service.TEST_ADMIN_KEY}
+    request = b"GET /ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    start = time.perf_counter()
+    proc = subprocess.Popen([service.binary("product-service")], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        while time.perf_counter() - start < 10:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                    s.sendall(request)
+                    if s.recv(64).startswith(b"HTTP/1.1 200"):
+                        return (time.perf_counter() - start) * 1000
+            except OSError:
+                pass
+            time.sleep(0.0005)
+        raise RuntimeError("product-service did not become ready")
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def benchlib_free_port():
+    from ecomtest import ports
+    return ports.free_port()
+
+
+def load_demo(proc):
+    subprocess.run(["/usr/bin/python3", os.path.join(pg.SOURCE_DIR, "scripts", "lib", "load_demo.py"), proc.base_url,
+                    service.TEST_ADMIN_KEY, os.path.join(pg.SOURCE_DIR, "services", "product-service", "demo",
+                                                         "catalog.json")], check=True, capture_output=True)
+
+
+def measure_peak(proc, path, runs):
+    """wrk runs; the service's CPU per request and peak RSS over them."""
+    results = []
+    cpu_before = benchlib.cpu_seconds(proc.process.pid)
+    requests = 0
+    for _ in range(runs):
+        r = benchlib.wrk(proc.base_url + path)
+        assert r["non_2xx"] == 0 and not r["socket_errors"], r
+        results.append(r)
+        requests += r["rps"] * benchlib.SECONDS
+    cpu = benchlib.cpu_seconds(proc.process.pid) - cpu_before
+    return {
+        "runs": results,
+        "median_rps": benchlib.median_of(results, "rps"),
+        "cpu_ms_per_1000_requests": round(cpu / requests * 1000 * 1000, 3),
+        "peak_rss_kib": benchlib.memory_kib(proc.process.pid)["VmHWM"],
+    }
+
+
+def main(out_path):
+    cluster = pg.Cluster(*_pg_host_port())
+    db = cluster.create_shop()
+    results = {"suite": "product-service", "machine": benchlib.machine(),
+               "command": "bench/run.sh product-service", "seconds_per_run": benchlib.SECONDS,
+               "runs": benchlib.RUNS}
+    try:
+        # --- cached reads --------------------------------------------------
+        proc = service.product_service(db, LOG_SAMPLE_RATE=0)
+        load_demo(proc)
+        time.sleep(0.5)
+        results["rss_idle_kib"] = benchlib.memory_kib(proc.process.pid)["VmRSS"]
+        cached = measure_peak(proc, "/api/products/1", benchlib.RUNS)
+        rate70 = 0.7 * cached["median_rps"]
+        latency = [benchlib.rate_load("127.0.0.1", proc.port, "/api/products/1", rate70) for _ in range(benchlib.RUNS)]
+        cached["at_70_percent"] = {"rate": round(rate70), "runs": latency,
+                                   "median_p99_ms": statistics.median(r["p99_ms"] for r in latency),
+                                   "median_p50_ms": statistics.median(r["p50_ms"] for r in latency)}
+        cached["peak_rss_kib"] = benchlib.memory_kib(proc.process.pid)["VmHWM"]
+        results["cached_get_by_id"] = cached
+        proc.stop()
+        proc.close()
+
+        # --- uncached list versus pgbench ---------------------------------
+        proc = service.product_service(db, LOG_SAMPLE_RATE=0, CATALOG_CACHE="false")
+        listing = measure_peak(proc, "/api/products?limit=20", benchlib.RUNS)
+        proc.stop()
+        proc.close()
+        script, sql = pgbench_script("list_products", [0, 21])  # limit 20 + 1 to see if more follow
+        listing["pgbench_sql"] = sql
+        env = dict(os.environ, PGPASSWORD=db.passwords["catalog"])
+        conn_args = ["-h", cluster.host, "-p", str(cluster.port), "-U", "catalog_svc", db.name]
+        pgbench_runs = [benchlib.pgbench(conn_args, script, clients=64, env=env) for _ in range(benchlib.RUNS)]
+        listing["pgbench_same_sql_c64_tps"] = pgbench_runs
+        listing["pgbench_median_tps"] = statistics.median(pgbench_runs)
+        listing["ratio_to_pgbench"] = round(listing["median_rps"] / listing["pgbench_median_tps"], 3)
+        results["uncached_list_20"] = listing
+
+        # --- threads: 1 versus 2 -------------------------------------------
+        threads = {}
+        for n in (1, 2):
+            for cache, path in (("true", "/api/products/1"), ("false", "/api/products?limit=20")):
+                proc = service.product_service(db, LOG_SAMPLE_RATE=0, HTTP_THREADS=n, CATALOG_CACHE=cache)
+                runs = [benchlib.wrk(proc.base_url + path) for _ in range(benchlib.RUNS)]
+                threads[f"threads_{n}_{'cached_get' if cache == 'true' else 'uncached_list'}"] = \
+                    benchlib.median_of(runs, "rps")
+                proc.stop()
+                proc.close()
+        results["threads"] = threads
+
+        # --- start-up ------------------------------------------------------
+        startup = [ready_time_ms(db) for _ in range(7)]
+        results["startup_to_ready_ms"] = {"runs": [round(s, 1) for s in startup],
+                                          "median": round(statistics.median(startup), 1)}
+    finally:
+        db.drop()
+    benchlib.write(out_path, results)
+    print(f"cached GET: {cached['median_rps']:.0f} req/s, p99 {cached['at_70_percent']['median_p99_ms']:.2f} ms at 70%")
+    print(f"uncached list: {listing['median_rps']:.0f} req/s vs pgbench {listing['pgbench_median_tps']:.0f} tps "
+          f"= {listing['ratio_to_pgbench']:.2f}")
+    print(f"RSS idle {results['rss_idle_kib'] / 1024:.1f} MiB, peak {max(cached['peak_rss_kib'], listing['peak_rss_kib']) / 1024:.1f} MiB; "
+          f"ready in {results['startup_to_ready_ms']['median']} ms")
+
+
+def _pg_host_port():
+    parts = dict(p.split("=", 1) for p in os.environ["ECOM_BENCH_PG"].split())
+    return parts["host"], int(parts["port"])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

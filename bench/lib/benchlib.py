@@ -1,0 +1,119 @@
+"""Shared pieces of the benchmark suites: the machine description, wrk and
+pgbench runs parsed into numbers, process CPU and memory readings."""
+
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "lib"))
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+BUILD_DIR = os.environ["ECOM_BUILD_DIR"]
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_kib = 0
+    for line in open("/proc/meminfo"):
+        if line.startswith("MemTotal:"):
+            mem_kib = int(line.split()[1])
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=os.environ.get("ECOM_SOURCE_DIR", ".")).stdout.strip()
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_kib / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "os": _os_name(),
+        "commit": commit,
+    }
+
+
+def _os_name():
+    try:
+        for line in open("/etc/os-release"):
+            if line.startswith("PRETTY_NAME="):
+                return line.split("=", 1)[1].strip().strip('"')
+    except OSError:
+        pass
+    return platform.system()
+
+
+def wrk(url, connections=64, seconds=None, threads=1):
+    """Peak throughput with wrk; returns {rps, p50_ms, p99_ms}."""
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{int(seconds or SECONDS)}s", "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rps": rps,
+        "p50_ms": _wrk_latency(out, "50%"),
+        "p99_ms": _wrk_latency(out, "99%"),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
+
+
+def _wrk_latency(out, label):
+    m = re.search(rf"^\s+{re.escape(label)}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+    if not m:
+        return None
+    value, unit = float(m.group(1)), m.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def rate_load(host, port, path, rate, connections=64, seconds=None):
+    tool = os.path.join(BUILD_DIR, "bench", "rate_load")
+    out = subprocess.run([tool, "--host", host, "--port", str(port), "--path", path, "--rate", str(int(rate)),
+                          "--connections", str(connections), "--seconds", str(int(seconds or SECONDS))],
+                         capture_output=True, text=True)
+    if out.stderr:
+        print(out.stderr.strip(), file=sys.stderr)
+    return json.loads(out.stdout)
+
+
+def pgbench(conninfo_args, script_path, clients, seconds=None, jobs=1, env=None):
+    out = subprocess.run(["pgbench", "-n", "-M", "prepared", "-f", script_path, "-c", str(clients), "-j", str(jobs),
+                          "-T", str(int(seconds or SECONDS))] + conninfo_args,
+                         capture_output=True, text=True, check=True, env=env).stdout
+    return float(re.search(r"tps = ([\d.]+)", out).group(1))
+
+
+def median_of(runs, key):
+    return statistics.median(r[key] for r in runs)
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+
+
+def memory_kib(pid):
+    values = {}
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            key, value = line.split(":")
+            values[key] = int(value.split()[0])
+    return values
+
+
+def write(path, data):
+    with open(path, "w") as f:
+        json.dump(data, f, indent=2)
+        f.write("\n")

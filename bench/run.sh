@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# Runs the benchmarks and records them in bench/RESULTS.md:
+#   builds the release preset, starts a private PostgreSQL (durable default
+#   settings), runs each suite with its baselines measured in the same run,
+#   writes bench/results/<suite>.json and regenerates bench/RESULTS.md.
+#
+#   bench/run.sh                 every suite
+#   bench/run.sh product-service one suite
+# Environment: BENCH_SECONDS (per measurement, default 10), BENCH_RUNS (default 3).
+set -euo pipefail
+
+# shellcheck source=../scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
+# shellcheck source=../scripts/lib/postgres.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/postgres.sh"
+
+SUITES=("${@:-product-service}")
+
+ensure_packages wrk postgresql-contrib curl
+# shellcheck disable=SC2046
+ensure_packages $(build_packages) $(runtime_packages) python3
+build_preset release --target product-service rate_load
+
+PG_DIR=""
+trap '[ -n "$PG_DIR" ] && pg_stop "$PG_DIR"' EXIT
+port="$(free_port)"
+say "starting PostgreSQL for the benchmarks on 127.0.0.1:${port}"
+PG_DIR="$(pg_start bench-postgres "$port" "-c max_connections=200")"
+export ECOM_BENCH_PG="host=127.0.0.1 port=${port} user=postgres"
+export ECOM_BUILD_DIR="${ROOT_DIR}/build/release"
+export ECOM_SOURCE_DIR="${ROOT_DIR}"
+
+for suite in "${SUITES[@]}"; do
+  script="${ROOT_DIR}/bench/lib/bench_${suite//-/_}.py"
+  [ -f "$script" ] || die "unknown suite: ${suite}"
+  say "benchmark: ${suite}"
+  /usr/bin/python3 "$script" "${ROOT_DIR}/bench/results/${suite}.json"
+done
+/usr/bin/python3 "${ROOT_DIR}/bench/lib/render_results.py" "${ROOT_DIR}/bench/results" "${ROOT_DIR}/bench/RESULTS.md"
+say "results: bench/RESULTS.md"
