@@ -142,7 +142,9 @@ function runScriptAsync(script, args, opts = {}) {
         : [];
       resolve({ code, stdout, stderr, calls, dir });
     });
-    child.stdin.end(stdin);
+    child.stdin.on("error", () => {}); // the script may exit before reading its input
+    if (stdin) child.stdin.end(stdin);
+    else child.stdin.end();
   });
 }
 module.exports.runScriptAsync = runScriptAsync;
