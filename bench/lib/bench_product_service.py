@@ -107,7 +107,9 @@ def main(out_path):
         results["rss_idle_kib"] = benchlib.memory_kib(proc.process.pid)["VmRSS"]
         cached = measure_peak(proc, "/api/products/1", benchlib.RUNS)
         rate70 = 0.7 * cached["median_rps"]
-        latency = [benchlib.rate_load("127.0.0.1", proc.port, "/api/products/1", rate70) for _ in range(benchlib.RUNS)]
+        # Tail latency on a shared 2-core VM is noisy: five runs, the median p99.
+        latency = [benchlib.rate_load("127.0.0.1", proc.port, "/api/products/1", rate70)
+                   for _ in range(max(5, benchlib.RUNS))]
         cached["at_70_percent"] = {"rate": round(rate70), "runs": latency,
                                    "median_p99_ms": statistics.median(r["p99_ms"] for r in latency),
                                    "median_p50_ms": statistics.median(r["p50_ms"] for r in latency)}
