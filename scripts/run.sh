@@ -111,9 +111,9 @@ main() {
   mkdir -p "$LOCAL_DIR" "$LOG_DIR"
   if [ "$INSTALL" -eq 1 ]; then
     # shellcheck disable=SC2046
-    ensure_packages $(build_packages) $(runtime_packages) python3 curl
+    ensure_packages $(build_packages) $(runtime_packages) python3 curl nginx
   fi
-  [ "$BUILD" -eq 1 ] && build_preset release --target product-service
+  [ "$BUILD" -eq 1 ] && build_preset release --target product-service order-service
 
   port_in_use "$PUBLIC_PORT" && die "port ${PUBLIC_PORT} is in use: stop what uses it or pass --port N"
 
@@ -135,13 +135,33 @@ main() {
     generated=1
   fi
 
+  local product_port=$((PUBLIC_PORT + 1)) order_port=$((PUBLIC_PORT + 2))
+  local internal_key
+  internal_key="$(local_secret internal_api_key)"
+  local common=(BIND_ADDRESS=127.0.0.1 LOG_LEVEL="${LOG_LEVEL:-info}" LOG_SAMPLE_RATE="${LOG_SAMPLE_RATE:-0.01}"
+                DEPLOYMENT_ENVIRONMENT=local ADMIN_API_KEY="$admin_key" INTERNAL_API_KEY="$internal_key")
+
   say "starting product-service"
-  start_service product-service \
-    PORT="$PUBLIC_PORT" ADMIN_PORT="$((PUBLIC_PORT + 1010))" BIND_ADDRESS=127.0.0.1 \
-    DATABASE_URL="postgresql://catalog_svc@127.0.0.1:${pg_port}/shop" PGPASSWORD="$catalog_password" \
-    ADMIN_API_KEY="$admin_key" LOG_LEVEL="${LOG_LEVEL:-info}" LOG_SAMPLE_RATE="${LOG_SAMPLE_RATE:-0.01}" \
-    DEPLOYMENT_ENVIRONMENT=local
-  wait_ready product-service "http://127.0.0.1:${PUBLIC_PORT}/ready"
+  start_service product-service "${common[@]}" PORT="$product_port" ADMIN_PORT="$((product_port + 1000))" \
+    DATABASE_URL="postgresql://catalog_svc@127.0.0.1:${pg_port}/shop" PGPASSWORD="$catalog_password"
+  wait_ready product-service "http://127.0.0.1:${product_port}/ready"
+
+  say "starting order-service"
+  start_service order-service "${common[@]}" PORT="$order_port" ADMIN_PORT="$((order_port + 1000))" \
+    DATABASE_URL="postgresql://orders_svc@127.0.0.1:${pg_port}/shop" PGPASSWORD="$orders_password" \
+    PRODUCT_SERVICE_URL="http://127.0.0.1:${product_port}" \
+    PAYMENT_LATENCY_MS="${PAYMENT_LATENCY_MS:-0}" PAYMENT_FAILURE_RATE="${PAYMENT_FAILURE_RATE:-0}"
+  wait_ready order-service "http://127.0.0.1:${order_port}/ready"
+
+  say "starting the local load balancer (nginx, routes from config/routes.json)"
+  local alb_dir="${LOCAL_DIR}/alb"
+  mkdir -p "$alb_dir"
+  /usr/bin/python3 "${ROOT_DIR}/scripts/lib/render_nginx.py" "$alb_dir" "$PUBLIC_PORT" \
+    product-service="$product_port" order-service="$order_port" >"${alb_dir}/nginx.conf"
+  nginx -p "$alb_dir" -c "${alb_dir}/nginx.conf" -e "${alb_dir}/error.log" > >(tee -a "${LOG_DIR}/alb.log") 2>&1 &
+  PIDS+=("$!")
+  NAMES+=("local ALB (nginx)")
+  wait_ready "local ALB" "http://127.0.0.1:${PUBLIC_PORT}/api/products?limit=1"
 
   /usr/bin/python3 "${ROOT_DIR}/scripts/lib/load_demo.py" "http://127.0.0.1:${PUBLIC_PORT}" "$admin_key" \
     "${ROOT_DIR}/services/product-service/demo/catalog.json"
@@ -149,7 +169,8 @@ main() {
   echo
   say "the platform is up: http://localhost:${PUBLIC_PORT}"
   echo "    catalog API   http://localhost:${PUBLIC_PORT}/api/products"
-  echo "    metrics       http://127.0.0.1:$((PUBLIC_PORT + 1010))/metrics (product-service admin port)"
+  echo "    orders API    http://localhost:${PUBLIC_PORT}/api/orders (test card 4242424242424242)"
+  echo "    metrics       http://127.0.0.1:$((product_port + 1000))/metrics (product-service), :$((order_port + 1000)) (order-service)"
   if [ "$generated" -eq 1 ]; then
     echo "    admin key     ${admin_key}  (generated; also in .local/admin_api_key)"
   else

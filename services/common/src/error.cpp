@@ -16,8 +16,14 @@ HttpError& HttpError::with_header(std::string name, std::string value) {
     return *this;
 }
 
+HttpError& HttpError::with_member(std::string name, std::string json) {
+    members_.emplace_back(std::move(name), std::move(json));
+    return *this;
+}
+
 std::string error_body(std::string_view code, std::string_view message,
-                       const std::vector<ErrorDetail>& details) {
+                       const std::vector<ErrorDetail>& details,
+                       const std::vector<std::pair<std::string, std::string>>& members) {
     std::string out;
     out.reserve(96 + message.size());
     JsonWriter w(out);
@@ -30,6 +36,9 @@ std::string error_body(std::string_view code, std::string_view message,
         }
         w.end_array();
     }
+    for (const auto& [name, json] : members) {
+        w.key(name).raw(json);
+    }
     w.end_object().end_object();
     return out;
 }
@@ -41,7 +50,8 @@ Response error_response(unsigned status, std::string_view code, std::string_view
 }
 
 Response error_response(const HttpError& error) {
-    auto response = Response::json(error.status(), error_body(error.code(), error.what(), error.details()));
+    auto response =
+        Response::json(error.status(), error_body(error.code(), error.what(), error.details(), error.members()));
     response.headers.add("Cache-Control", "no-store");
     for (const auto& [name, value] : error.headers()) {
         response.headers.add(name, value);

@@ -2,7 +2,9 @@
 #include "ecom/http/error.hpp"
 #include "ecom/http/etag.hpp"
 #include "ecom/ids.hpp"
+#include "ecom/http/client.hpp"
 #include "ecom/log.hpp"
+#include "ecom/sha256.hpp"
 #include "ecom/time_format.hpp"
 #include "ecom/trace_context.hpp"
 
@@ -126,6 +128,26 @@ TEST(Trace, NewIdsAreXrayCompatible) {
     EXPECT_EQ(trace::format_amzn_trace_id(id, "53995c3f42cd8ad8", true),
               "Root=1-" + id.substr(0, 8) + "-" + id.substr(8) + ";Parent=53995c3f42cd8ad8;Sampled=1");
     EXPECT_TRUE(trace::parse_traceparent(trace::format_traceparent(id, trace::new_span_id(), true)));
+}
+
+TEST(Sha256, KnownVectors) {
+    EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(sha256_hex(std::string(1'000'000, 'a')),
+              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    Sha256 incremental;
+    incremental.update("ab").update("c");
+    EXPECT_EQ(incremental.hex_digest(), sha256_hex("abc"));
+}
+
+TEST(Backoff, FullJitterIsBoundedAndGrows) {
+    using std::chrono::milliseconds;
+    EXPECT_EQ(http::backoff_delay(0, milliseconds(50), milliseconds(1000), 0.0), milliseconds(0));
+    EXPECT_EQ(http::backoff_delay(0, milliseconds(50), milliseconds(1000), 0.999), milliseconds(49));
+    EXPECT_EQ(http::backoff_delay(3, milliseconds(50), milliseconds(1000), 0.999), milliseconds(399));
+    EXPECT_EQ(http::backoff_delay(10, milliseconds(50), milliseconds(1000), 0.999), milliseconds(999));
 }
 
 TEST(TimeFormat, FormatsRfc3339Millis) {

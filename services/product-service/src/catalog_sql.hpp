@@ -80,7 +80,7 @@ inline constexpr ecom::pg::Statement archive_product{
 inline constexpr ecom::pg::Statement product_exists{
     "product_exists", "SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL", true};
 
-inline std::vector<ecom::pg::Statement> all() {
+inline std::vector<ecom::pg::Statement> catalog_statements() {
     return {get_product,     list_products,   list_products_in_category, search_products, insert_product,
             replace_product, patch_product, archive_product,           product_exists};
 }

@@ -1,7 +1,7 @@
 // product-service: the catalog. Wires configuration, migrations, the
 // database pools, the cache and its invalidation listener, and the routes.
 
-#include "catalog_sql.hpp"
+#include "statements.hpp"
 #include "catalog_store.hpp"
 #include "config.hpp"
 #include "ecom/http/admin_auth.hpp"
@@ -10,6 +10,8 @@
 #include "ecom/pg/listener.hpp"
 #include "ecom/pg/migrations.hpp"
 #include "ecom/service.hpp"
+#include "inventory_routes.hpp"
+#include "inventory_sql.hpp"
 #include "product_cache.hpp"
 #include "product_routes.hpp"
 
@@ -38,7 +40,7 @@ int run() {
     }
 
     ecom::Service service(config.service);
-    ecom::pg::Database db(service.workers(), config.database, catalog::sql::all(), service.metrics());
+    ecom::pg::Database db(service.workers(), config.database, catalog::sql::statements(), service.metrics());
     catalog::ProductCache cache(config.cache_max_entries, service.metrics());
     ecom::pg::Listener listener(
         *service.workers().front(), config.database, {"catalog_changes"},
@@ -52,6 +54,8 @@ int run() {
     ecom::http::AdminAuth admin(config.admin_api_key);
     catalog::ProductRoutes routes(store, cache, admin);
     routes.register_on(service.api());
+    catalog::InventoryRoutes inventory(db, cache, config.internal_api_key);
+    inventory.register_on(service.api());
 
     service.add_readiness_check([&db] { return db.ping(std::chrono::milliseconds(1000)); });
     service.on_stop([&] {
@@ -74,7 +78,7 @@ int print_statements() {
     std::string out;
     ecom::JsonWriter w(out);
     w.begin_object();
-    for (const auto& statement : catalog::sql::all()) {
+    for (const auto& statement : catalog::sql::statements()) {
         w.field(statement.name, statement.sql);
     }
     w.end_object();

@@ -13,6 +13,7 @@ from . import ports
 
 BUILD_DIR = os.environ.get("ECOM_BUILD_DIR", "")
 TEST_ADMIN_KEY = "test-admin-key-0123456789"
+TEST_INTERNAL_KEY = "test-internal-key-0123456789"
 
 
 def binary(name):
@@ -23,10 +24,10 @@ def binary(name):
 
 
 class ServiceProcess:
-    def __init__(self, name, env, wait=True, ready_timeout=30):
+    def __init__(self, name, env, wait=True, ready_timeout=30, port=None, admin_port=None):
         self.name = name
-        self.port = ports.free_port()
-        self.admin_port = ports.free_port()
+        self.port = port or ports.free_port()
+        self.admin_port = admin_port or ports.free_port()
         self.env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "PORT": str(self.port),
@@ -119,6 +120,14 @@ class ServiceProcess:
                 lines.append({"raw": line})
         return lines
 
+    def restart(self, wait=True):
+        """Starts the same binary again on the same ports (after kill or stop)."""
+        if self.alive():
+            raise RuntimeError(f"{self.name} is still running")
+        self.process = subprocess.Popen([binary(self.name)], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        if wait:
+            self.wait_ready()
+
     def close(self):
         if self.alive():
             try:
@@ -129,6 +138,14 @@ class ServiceProcess:
 
 
 def product_service(database, **extra_env):
-    env = {"DATABASE_URL": database.catalog_url(), "ADMIN_API_KEY": TEST_ADMIN_KEY}
+    env = {"DATABASE_URL": database.catalog_url(), "ADMIN_API_KEY": TEST_ADMIN_KEY,
+           "INTERNAL_API_KEY": TEST_INTERNAL_KEY}
     env.update({k: str(v) for k, v in extra_env.items()})
     return ServiceProcess("product-service", env)
+
+
+def order_service(database, product_service_url, **extra_env):
+    env = {"DATABASE_URL": database.orders_url(), "ADMIN_API_KEY": TEST_ADMIN_KEY,
+           "PRODUCT_SERVICE_URL": product_service_url, "INTERNAL_API_KEY": TEST_INTERNAL_KEY}
+    env.update({k: str(v) for k, v in extra_env.items()})
+    return ServiceProcess("order-service", env)

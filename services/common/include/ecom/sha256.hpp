@@ -1,0 +1,31 @@
+#pragma once
+
+// SHA-256 (FIPS 180-4), for request fingerprints.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ecom {
+
+class Sha256 {
+public:
+    Sha256();
+    Sha256& update(std::string_view data);
+    std::array<std::uint8_t, 32> digest();
+    // Lowercase hex of the digest of everything updated so far.
+    std::string hex_digest();
+
+private:
+    void block(const std::uint8_t* p);
+
+    std::array<std::uint32_t, 8> h_;
+    std::array<std::uint8_t, 64> buffer_{};
+    std::size_t buffered_ = 0;
+    std::uint64_t length_ = 0;
+};
+
+std::string sha256_hex(std::string_view data);
+
+}  // namespace ecom

@@ -1,0 +1,356 @@
+#include "checkout_saga.hpp"
+
+#include "ecom/http/error.hpp"
+#include "ecom/log.hpp"
+#include "ecom/pg/result.hpp"
+#include "order_json.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+
+#include <chrono>
+
+namespace orders {
+namespace {
+
+namespace asio = boost::asio;
+namespace bj = boost::json;
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::vector<OrderLine> requested_lines(const OrderRecord& order) {
+    std::vector<OrderLine> lines;
+    const bj::value requested = bj::parse(order.requested_items);
+    for (const auto& line : requested.as_array()) {
+        lines.push_back({line.at("product_id").to_number<std::int64_t>(), line.at("quantity").to_number<std::int64_t>()});
+    }
+    return lines;
+}
+
+std::string priced_items_json(const std::vector<PricedLine>& lines) {
+    std::string out;
+    ecom::JsonWriter w(out);
+    w.begin_array();
+    for (const auto& l : lines) {
+        w.begin_object()
+            .field("product_id", l.product_id)
+            .field("sku", l.sku)
+            .field("name", l.name)
+            .field("quantity", l.quantity)
+            .field("unit_price_cents", l.unit_price_cents)
+            .end_object();
+    }
+    w.end_array();
+    return out;
+}
+
+// {"error":{...},"order":{...}}
+std::string error_with_order(std::string_view code, std::string_view message, const OrderRecord& order,
+                             const std::vector<std::pair<std::string, std::string>>& members = {}) {
+    std::string out = R"({"error":)";
+    const std::string envelope = ecom::http::error_body(code, message, {}, members);
+    // error_body is {"error":{...}}: keep its inner object.
+    out += envelope.substr(9, envelope.size() - 10);
+    out += R"(,"order":)";
+    out += order_json(order);
+    out += '}';
+    return out;
+}
+
+}  // namespace
+
+SagaStep next_step(const SagaState& s, bool have_card) noexcept {
+    if (s.status != "PENDING") {
+        return SagaStep::done;
+    }
+    if (s.reservation == "none") {
+        // Nothing is held yet. Without a card there is no point reserving.
+        return have_card ? SagaStep::reserve : SagaStep::cancel;
+    }
+    if (s.reservation == "held") {
+        if (!s.payment) {
+            if (have_card) {
+                return SagaStep::charge;
+            }
+            return s.payment_looked_up ? SagaStep::release : SagaStep::find_payment;
+        }
+        return *s.payment == PaymentOutcome::approved ? SagaStep::commit : SagaStep::release;
+    }
+    if (s.reservation == "committed") {
+        return SagaStep::confirm;
+    }
+    // released
+    if (!s.payment) {
+        return SagaStep::cancel;
+    }
+    if (*s.payment == PaymentOutcome::approved) {
+        return s.refunded ? SagaStep::cancel : SagaStep::refund;
+    }
+    return SagaStep::decline;
+}
+
+std::string_view to_string(SagaStep step) noexcept {
+    switch (step) {
+        case SagaStep::reserve: return "reserve";
+        case SagaStep::charge: return "charge";
+        case SagaStep::find_payment: return "find_payment";
+        case SagaStep::commit: return "commit";
+        case SagaStep::release: return "release";
+        case SagaStep::refund: return "refund";
+        case SagaStep::confirm: return "confirm";
+        case SagaStep::decline: return "decline";
+        case SagaStep::cancel: return "cancel";
+        case SagaStep::done: return "done";
+    }
+    return "done";
+}
+
+std::string declined_body(const OrderRecord& order, PaymentOutcome outcome) {
+    return error_with_order(to_string(outcome),
+                            outcome == PaymentOutcome::insufficient_funds
+                                ? "the card was declined for insufficient funds; nothing was charged"
+                                : "the card was declined; nothing was charged",
+                            order);
+}
+
+std::string insufficient_stock_body(const OrderRecord& order, const std::vector<Shortage>& shortages,
+                                    const std::vector<OrderLine>& requested) {
+    (void)requested;
+    std::string list;
+    ecom::JsonWriter w(list);
+    w.begin_array();
+    for (const auto& s : shortages) {
+        w.begin_object()
+            .field("product_id", s.product_id)
+            .field("requested", s.requested)
+            .field("available", s.available)
+            .end_object();
+    }
+    w.end_array();
+    return error_with_order("insufficient_stock", "some items are not in stock in the quantity asked for", order,
+                            {{"shortages", list}});
+}
+
+std::string cancelled_body(const OrderRecord& order) {
+    return error_with_order("order_cancelled",
+                            "the order could not be completed and was cancelled; nothing was charged. "
+                            "Start a new checkout (with a new Idempotency-Key)",
+                            order);
+}
+
+asio::awaitable<SagaOutcome> CheckoutSaga::finish(OrderRecord& order, const std::string& owner, FinalOutcome outcome) {
+    SagaOutcome result;
+    if (!co_await store_.finish(order.id, owner, outcome)) {
+        result.kind = SagaOutcome::Kind::lease_lost;
+        co_return result;
+    }
+    ecom::log::info("order finished", {{"order_id", order.id},
+                                      {"status", outcome.status},
+                                      {"response_status", outcome.response_status}});
+    result.kind = SagaOutcome::Kind::finished;
+    result.order = order;
+    result.response_status = outcome.response_status;
+    result.response_body = std::move(outcome.response_body);
+    co_return result;
+}
+
+asio::awaitable<PaymentOutcome> CheckoutSaga::charge_with_retries(const OrderRecord& order, const Card& card) {
+    // Charges are idempotent per order: retrying after an unknown outcome
+    // returns the first charge instead of making a second one.
+    for (int attempt = 0;; ++attempt) {
+        try {
+            co_return co_await payments_.charge(order.id, *order.total_cents, card);
+        } catch (const PaymentUnavailable&) {
+            if (attempt >= 2) {
+                throw;
+            }
+        }
+        asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(20 * (attempt + 1)));
+        co_await pause.async_wait(asio::use_awaitable);
+    }
+}
+
+asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::string& owner, const Card* card,
+                                               const ecom::http::RequestContext* context) {
+    SagaState state;
+    state.status = order.status;
+    state.reservation = order.reservation_state;
+    if (order.payment_outcome) {
+        state.payment = payment_outcome_from_string(*order.payment_outcome);
+    }
+    SagaOutcome transient;
+    transient.kind = SagaOutcome::Kind::transient;
+    SagaOutcome lost;
+    lost.kind = SagaOutcome::Kind::lease_lost;
+
+    try {
+        for (int guard = 0; guard < 16; ++guard) {
+            const SagaStep step = next_step(state, card != nullptr);
+            switch (step) {
+                case SagaStep::reserve: {
+                    const auto requested = requested_lines(order);
+                    const ReserveResult r = co_await inventory_.reserve(order.id, requested, context);
+                    if (r.kind == ReserveResult::Kind::insufficient_stock) {
+                        order.status = "REJECTED";
+                        order.updated_ms = now_ms();
+                        std::string detail;
+                        ecom::JsonWriter w(detail);
+                        w.begin_array();
+                        for (const auto& s : r.shortages) {
+                            w.begin_object()
+                                .field("product_id", s.product_id)
+                                .field("requested", s.requested)
+                                .field("available", s.available)
+                                .end_object();
+                        }
+                        w.end_array();
+                        // Arguments of a co_await are named first: GCC 12 mishandles
+                        // temporaries that must outlive a suspension.
+                        FinalOutcome final{"REJECTED", "none", std::nullopt, "insufficient_stock", detail, 409,
+                                           insufficient_stock_body(order, r.shortages, requested), order.updated_ms};
+                        co_return co_await finish(order, owner, std::move(final));
+                    }
+                    if (r.kind == ReserveResult::Kind::unknown_products) {
+                        order.status = "REJECTED";
+                        order.updated_ms = now_ms();
+                        std::vector<ecom::http::ErrorDetail> details;
+                        for (const auto id : r.unknown_product_ids) {
+                            for (std::size_t i = 0; i < requested.size(); ++i) {
+                                if (requested[i].product_id == id) {
+                                    details.push_back({"items[" + std::to_string(i) + "].product_id", "no such product"});
+                                }
+                            }
+                        }
+                        FinalOutcome final{"REJECTED", "none", std::nullopt, "unknown_product", std::nullopt, 422,
+                                           ecom::http::error_body("unknown_product", "some products do not exist", details),
+                                           order.updated_ms};
+                        co_return co_await finish(order, owner, std::move(final));
+                    }
+                    if (r.kind == ReserveResult::Kind::released) {
+                        state.reservation = "released";
+                        break;
+                    }
+                    std::int64_t total = 0;
+                    for (const auto& line : r.lines) {
+                        total += line.quantity * line.unit_price_cents;
+                    }
+                    order.items = priced_items_json(r.lines);
+                    order.total_cents = total;
+                    if (!co_await store_.record_reservation(order.id, owner, *order.items, total)) {
+                        co_return lost;
+                    }
+                    state.reservation = r.state == "committed" ? "committed" : "held";
+                    order.reservation_state = "held";
+                    break;
+                }
+                case SagaStep::charge: {
+                    // Not recorded here: the provider's ledger is the record, and the
+                    // final update stores the outcome. A crash before it is resumed
+                    // by charging again (idempotent) or by find_payment.
+                    state.payment = co_await charge_with_retries(order, *card);
+                    order.payment_outcome = std::string(to_string(*state.payment));
+                    break;
+                }
+                case SagaStep::find_payment: {
+                    const auto found = co_await payments_.find_charge(order.id);
+                    if (found) {
+                        state.payment = found;
+                        order.payment_outcome = std::string(to_string(*found));
+                    } else {
+                        state.payment_looked_up = true;
+                    }
+                    break;
+                }
+                case SagaStep::commit: {
+                    // Committing and releasing are idempotent at product-service, so
+                    // their result is recorded only with the final status.
+                    const ReservationState after = co_await inventory_.commit(order.id, context);
+                    if (after != ReservationState::committed) {
+                        ecom::log::error("a paid order's reservation could not be committed; refunding",
+                                         {{"order_id", order.id}});
+                    }
+                    state.reservation = after == ReservationState::committed ? "committed" : "released";
+                    order.reservation_state = state.reservation;
+                    break;
+                }
+                case SagaStep::release: {
+                    const ReservationState after = co_await inventory_.release(order.id, context);
+                    state.reservation = after == ReservationState::committed ? "committed" : "released";
+                    order.reservation_state = state.reservation;
+                    break;
+                }
+                case SagaStep::refund: {
+                    co_await payments_.refund(order.id);
+                    state.refunded = true;
+                    break;
+                }
+                case SagaStep::confirm: {
+                    order.status = "CONFIRMED";
+                    order.reservation_state = "committed";
+                    order.updated_ms = now_ms();
+                    FinalOutcome final{"CONFIRMED", "committed", order.payment_outcome, std::nullopt, std::nullopt, 201, order_json(order),
+                                       order.updated_ms};
+                    co_return co_await finish(order, owner, std::move(final));
+                }
+                case SagaStep::decline: {
+                    order.status = "PAYMENT_DECLINED";
+                    order.reservation_state = "released";
+                    order.updated_ms = now_ms();
+                    FinalOutcome final{"PAYMENT_DECLINED", "released", order.payment_outcome,
+                                       std::string(to_string(*state.payment)), std::nullopt, 402, declined_body(order, *state.payment), order.updated_ms};
+                    co_return co_await finish(order, owner, std::move(final));
+                }
+                case SagaStep::cancel: {
+                    if (state.reservation == "none") {
+                        // Leave a tombstone so a reserve still in flight holds nothing.
+                        const auto after = co_await inventory_.release(order.id, context);
+                        if (after == ReservationState::committed) {
+                            state.reservation = "committed";
+                            break;
+                        }
+                    }
+                    order.status = "CANCELLED";
+                    order.reservation_state = "released";
+                    order.updated_ms = now_ms();
+                    FinalOutcome final{"CANCELLED", "released", order.payment_outcome, "order_cancelled", std::nullopt, 409,
+                                       cancelled_body(order), order.updated_ms};
+                    co_return co_await finish(order, owner, std::move(final));
+                }
+                case SagaStep::done: {
+                    SagaOutcome result;
+                    result.kind = SagaOutcome::Kind::finished;
+                    result.order = order;
+                    result.response_status = order.response_status.value_or(200);
+                    result.response_body = order.response_body.value_or(order_json(order));
+                    co_return result;
+                }
+            }
+        }
+        transient.reason = "the saga did not converge";
+        ecom::log::error("checkout saga did not converge", {{"order_id", order.id}});
+    } catch (const InventoryUnavailable& e) {
+        transient.reason = e.what();
+        transient.circuit_open = e.circuit_open();
+    } catch (const PaymentUnavailable& e) {
+        transient.reason = e.what();
+    } catch (const ecom::pg::Error& e) {
+        if (!e.transient()) {
+            throw;
+        }
+        transient.reason = e.what();
+    }
+    // Give the lease back so a retry can resume at once.
+    try {
+        co_await store_.release_lease(order.id, owner);
+    } catch (const ecom::pg::Error&) {
+    }
+    transient.order = order;
+    co_return transient;
+}
+
+}  // namespace orders

@@ -1,0 +1,168 @@
+#include "inventory_client.hpp"
+
+#include "ecom/json_writer.hpp"
+
+#include <boost/json/parse.hpp>
+
+namespace orders {
+namespace {
+
+namespace asio = boost::asio;
+namespace bj = boost::json;
+using ecom::http::IncomingResponse;
+using ecom::http::Method;
+using ecom::http::OutgoingRequest;
+
+[[noreturn]] void unexpected(unsigned status, std::string_view what) {
+    throw InventoryUnavailable("product-service answered " + std::to_string(status) + " to " + std::string(what), false);
+}
+
+std::string error_code_of(std::string_view body) {
+    try {
+        const auto v = bj::parse(body);
+        return std::string(v.at("error").at("code").as_string());
+    } catch (...) {
+        return {};
+    }
+}
+
+}  // namespace
+
+ReserveResult parse_reserve_response(unsigned status, std::string_view body) {
+    ReserveResult out;
+    try {
+        const auto v = bj::parse(body);
+        if (status == 200) {
+            out.kind = ReserveResult::Kind::held;
+            out.state = std::string(v.at("state").as_string());
+            for (const auto& item : v.at("items").as_array()) {
+                PricedLine line;
+                line.product_id = item.at("product_id").to_number<std::int64_t>();
+                line.quantity = item.at("quantity").to_number<std::int64_t>();
+                line.unit_price_cents = item.at("unit_price_cents").to_number<std::int64_t>();
+                line.sku = std::string(item.at("sku").as_string());
+                line.name = std::string(item.at("name").as_string());
+                out.lines.push_back(std::move(line));
+            }
+            return out;
+        }
+        const std::string code(v.at("error").at("code").as_string());
+        if (status == 409 && code == "insufficient_stock") {
+            out.kind = ReserveResult::Kind::insufficient_stock;
+            for (const auto& s : v.at("error").at("shortages").as_array()) {
+                out.shortages.push_back({s.at("product_id").to_number<std::int64_t>(),
+                                         s.at("requested").to_number<std::int64_t>(),
+                                         s.at("available").to_number<std::int64_t>()});
+            }
+            return out;
+        }
+        if (status == 409 && code == "reservation_released") {
+            out.kind = ReserveResult::Kind::released;
+            return out;
+        }
+        if (status == 422 && code == "unknown_product") {
+            out.kind = ReserveResult::Kind::unknown_products;
+            for (const auto& d : v.at("error").at("details").as_array()) {
+                // "items[3].product_id" -> index 3
+                const std::string field(d.at("field").as_string());
+                const auto open = field.find('[');
+                const auto close = field.find(']');
+                if (open != std::string::npos && close != std::string::npos) {
+                    out.unknown_product_ids.push_back(std::stoll(field.substr(open + 1, close - open - 1)));
+                }
+            }
+            return out;
+        }
+    } catch (const std::exception& e) {
+        throw InventoryUnavailable(std::string("unreadable reservation answer: ") + e.what(), false);
+    }
+    unexpected(status, "a reservation");
+}
+
+asio::awaitable<IncomingResponse> InventoryClient::call(OutgoingRequest request) {
+    request.idempotent = true;  // every inventory call is idempotent per order id
+    try {
+        co_return co_await http_.send(std::move(request));
+    } catch (const ecom::http::UpstreamError& e) {
+        throw InventoryUnavailable(e.what(), e.kind() == ecom::http::UpstreamError::Kind::circuit_open);
+    }
+}
+
+asio::awaitable<ReserveResult> InventoryClient::reserve(const std::string& order_id, const std::vector<OrderLine>& lines,
+                                                        const ecom::http::RequestContext* context) {
+    OutgoingRequest request;
+    request.method = Method::post;
+    request.target = "/internal/reservations";
+    request.context = context;
+    ecom::JsonWriter w(request.body);
+    w.begin_object().field("order_id", order_id).key("items").begin_array();
+    for (const auto& line : lines) {
+        w.begin_object().field("product_id", line.product_id).field("quantity", line.quantity).end_object();
+    }
+    w.end_array().end_object();
+    const IncomingResponse response = co_await call(std::move(request));
+    if (response.status >= 500) {
+        unexpected(response.status, "a reservation");
+    }
+    ReserveResult result = parse_reserve_response(response.status, response.body);
+    // Indices in the 422 details point into our lines: turn them into ids.
+    for (auto& index : result.unknown_product_ids) {
+        if (index >= 0 && static_cast<std::size_t>(index) < lines.size()) {
+            index = lines[static_cast<std::size_t>(index)].product_id;
+        }
+    }
+    co_return result;
+}
+
+asio::awaitable<ReservationState> InventoryClient::commit(const std::string& order_id,
+                                                          const ecom::http::RequestContext* context) {
+    OutgoingRequest request;
+    request.method = Method::post;
+    request.target = "/internal/reservations/" + order_id + "/commit";
+    request.context = context;
+    const IncomingResponse response = co_await call(std::move(request));
+    if (response.status == 200) {
+        co_return ReservationState::committed;
+    }
+    if (response.status == 404) {
+        co_return ReservationState::missing;
+    }
+    if (response.status == 409 && error_code_of(response.body) == "reservation_released") {
+        co_return ReservationState::released;
+    }
+    unexpected(response.status, "a commit");
+}
+
+asio::awaitable<ReservationState> InventoryClient::release(const std::string& order_id,
+                                                           const ecom::http::RequestContext* context) {
+    OutgoingRequest request;
+    request.method = Method::delete_;
+    request.target = "/internal/reservations/" + order_id;
+    request.context = context;
+    const IncomingResponse response = co_await call(std::move(request));
+    if (response.status == 200) {
+        co_return ReservationState::released;
+    }
+    if (response.status == 409 && error_code_of(response.body) == "reservation_committed") {
+        co_return ReservationState::committed;
+    }
+    unexpected(response.status, "a release");
+}
+
+asio::awaitable<std::vector<HeldReservation>> InventoryClient::held_older_than(std::chrono::seconds age, int limit) {
+    OutgoingRequest request;
+    request.target = "/internal/reservations?state=held&older_than_seconds=" + std::to_string(age.count()) +
+                     "&limit=" + std::to_string(limit);
+    const IncomingResponse response = co_await call(std::move(request));
+    if (response.status != 200) {
+        unexpected(response.status, "a reservation listing");
+    }
+    std::vector<HeldReservation> out;
+    const bj::value listing = bj::parse(response.body);
+    for (const auto& item : listing.at("items").as_array()) {
+        out.push_back({std::string(item.at("order_id").as_string()), std::string(item.at("state").as_string())});
+    }
+    co_return out;
+}
+
+}  // namespace orders

@@ -1,0 +1,96 @@
+// order-service: checkout. Wires configuration, migrations, the database
+// pools, the product-service client, the payment simulator, the saga, the
+// routes and the reconciler.
+
+#include "checkout_saga.hpp"
+#include "config.hpp"
+#include "ecom/http/admin_auth.hpp"
+#include "ecom/http/client.hpp"
+#include "ecom/json_writer.hpp"
+#include "ecom/log.hpp"
+#include "ecom/pg/migrations.hpp"
+#include "ecom/service.hpp"
+#include "inventory_client.hpp"
+#include "order_routes.hpp"
+#include "order_sql.hpp"
+#include "order_store.hpp"
+#include "payment.hpp"
+#include "reconciler.hpp"
+
+#include <cstdio>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace orders {
+const std::vector<std::pair<std::string_view, std::string_view>>& embedded_files();
+}
+
+namespace {
+
+int run() {
+    ecom::Env env;
+    const orders::Config config = orders::Config::from_env(env);
+    ecom::log::set_level(config.service.log_level);
+
+    if (config.migrate_on_start) {
+        std::vector<ecom::pg::MigrationFile> files;
+        for (const auto& [name, sql] : orders::embedded_files()) {
+            files.push_back({name, sql});
+        }
+        ecom::pg::migrate({config.database.conninfo, "orders", config.database.startup_timeout}, files);
+    }
+
+    ecom::Service service(config.service);
+    ecom::pg::Database db(service.workers(), config.database, orders::sql::statements(), service.metrics());
+    ecom::http::Client product_service(service.workers(), config.product_service, service.metrics());
+    orders::InventoryClient inventory(product_service);
+    orders::SimulatedPaymentGateway payments(db, config.payment);
+    orders::OrderStore store(db, config.lease);
+    orders::CheckoutSaga saga(store, inventory, payments);
+    ecom::http::AdminAuth admin(config.admin_api_key);
+    orders::OrderRoutes routes(store, saga, inventory, admin, service.metrics(),
+                               std::chrono::duration_cast<std::chrono::seconds>(config.product_service.breaker_open));
+    routes.register_on(service.api());
+    orders::Reconciler reconciler(*service.workers().front(), store, saga, inventory, config.reconciler,
+                                  service.metrics());
+
+    service.add_readiness_check([&db] { return db.ping(std::chrono::milliseconds(1000)); });
+    service.on_drain([&] { reconciler.stop(); });
+    service.on_stop([&] {
+        product_service.close();
+        db.close();
+    });
+
+    db.start();
+    reconciler.start();
+    ecom::log::info("starting", {{"database", ecom::pg::redact_conninfo(config.database.conninfo)},
+                                 {"product_service", config.product_service.base_url},
+                                 {"reconcile_window_s", static_cast<std::int64_t>(config.reconciler.window.count())}});
+    return service.run();
+}
+
+int print_statements() {
+    std::string out;
+    ecom::JsonWriter w(out);
+    w.begin_object();
+    for (const auto& statement : orders::sql::statements()) {
+        w.field(statement.name, statement.sql);
+    }
+    w.end_object();
+    std::puts(out.c_str());
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc == 2 && std::string_view(argv[1]) == "--print-statements") {
+        return print_statements();
+    }
+    if (argc > 1) {
+        std::fprintf(stderr, "usage: order-service [--print-statements]\n(settings come from the environment; see README)\n");
+        return 2;
+    }
+    return ecom::run_main("order-service", run);
+}

@@ -1,0 +1,71 @@
+#include "order_json.hpp"
+
+#include "ecom/time_format.hpp"
+
+#include <boost/json/parse.hpp>
+
+namespace orders {
+
+void write_order_json(ecom::JsonWriter& w, const OrderRecord& o) {
+    namespace bj = boost::json;
+    w.begin_object();
+    w.field("id", o.id).field("status", o.status);
+    w.key("customer").begin_object().field("email", o.email).field("name", o.name).end_object();
+    w.key("items").begin_array();
+    if (o.items) {
+        const bj::value items = bj::parse(*o.items);
+        for (const auto& line : items.as_array()) {
+            const auto quantity = line.at("quantity").to_number<std::int64_t>();
+            const auto price = line.at("unit_price_cents").to_number<std::int64_t>();
+            w.begin_object()
+                .field("product_id", line.at("product_id").to_number<std::int64_t>())
+                .field("sku", std::string_view(line.at("sku").as_string()))
+                .field("name", std::string_view(line.at("name").as_string()))
+                .field("quantity", quantity)
+                .field("unit_price_cents", price)
+                .field("line_total_cents", quantity * price)
+                .end_object();
+        }
+    } else {
+        // Not priced yet (or rejected before pricing): what was asked for.
+        const bj::value requested = bj::parse(o.requested_items);
+        for (const auto& line : requested.as_array()) {
+            w.begin_object()
+                .field("product_id", line.at("product_id").to_number<std::int64_t>())
+                .key("sku").null()
+                .key("name").null()
+                .field("quantity", line.at("quantity").to_number<std::int64_t>())
+                .key("unit_price_cents").null()
+                .key("line_total_cents").null()
+                .end_object();
+        }
+    }
+    w.end_array();
+    w.key("total_cents");
+    if (o.total_cents) {
+        w.integer(*o.total_cents);
+    } else {
+        w.null();
+    }
+    w.field("currency", o.currency);
+    w.key("payment").begin_object().field("card_last4", o.card_last4).key("outcome");
+    if (o.payment_outcome) {
+        w.string(*o.payment_outcome);
+    } else {
+        w.null();
+    }
+    w.end_object();
+    w.key("created_at").string(ecom::rfc3339_millis(o.created_ms));
+    w.key("updated_at").string(ecom::rfc3339_millis(o.updated_ms));
+    w.end_object();
+}
+
+std::string order_json(const OrderRecord& order) {
+    std::string out;
+    out.reserve(512);
+    ecom::JsonWriter w(out);
+    write_order_json(w, order);
+    return out;
+}
+
+}  // namespace orders

@@ -1,0 +1,18 @@
+#pragma once
+
+// The order as the API shows it:
+// {"id","status","customer":{"email","name"},"items":[{"product_id","sku","name","quantity",
+//  "unit_price_cents","line_total_cents"}],"total_cents","currency",
+//  "payment":{"card_last4","outcome"},"created_at","updated_at"}
+
+#include "ecom/json_writer.hpp"
+#include "order_store.hpp"
+
+#include <string>
+
+namespace orders {
+
+void write_order_json(ecom::JsonWriter& out, const OrderRecord& order);
+std::string order_json(const OrderRecord& order);
+
+}  // namespace orders

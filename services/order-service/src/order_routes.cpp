@@ -1,0 +1,212 @@
+#include "order_routes.hpp"
+
+#include "checkout_request.hpp"
+#include "ecom/http/error.hpp"
+#include "ecom/ids.hpp"
+#include "ecom/json_writer.hpp"
+#include "ecom/log.hpp"
+#include "ecom/pg/http_errors.hpp"
+#include "order_json.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace orders {
+namespace {
+
+namespace asio = boost::asio;
+using ecom::http::HttpError;
+using ecom::http::Method;
+using ecom::http::Request;
+using ecom::http::Response;
+
+std::string requested_items_json(const CheckoutRequest& r) {
+    std::string out;
+    ecom::JsonWriter w(out);
+    w.begin_array();
+    for (const auto& line : r.items) {
+        w.begin_object().field("product_id", line.product_id).field("quantity", line.quantity).end_object();
+    }
+    w.end_array();
+    return out;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+Response in_progress() {
+    auto r = ecom::http::error_response(409, "request_in_progress",
+                                        "a request with this Idempotency-Key is still being processed; retry shortly");
+    r.headers.add("Retry-After", "1");
+    return r;
+}
+
+}  // namespace
+
+OrderRoutes::OrderRoutes(OrderStore& store, CheckoutSaga& saga, InventoryClient& inventory,
+                         const ecom::http::AdminAuth& admin, ecom::metrics::Registry& registry,
+                         std::chrono::seconds circuit_retry_after)
+    : store_(store),
+      saga_(saga),
+      inventory_(inventory),
+      admin_(admin),
+      registry_(registry),
+      circuit_retry_after_(circuit_retry_after) {
+    for (const auto* outcome : {"confirmed", "payment_declined", "rejected", "cancelled", "replayed", "in_progress",
+                                "unavailable", "key_reused"}) {
+        (void)registry_.counter("orders_total", "Checkout requests by outcome", {{"outcome", outcome}});
+    }
+}
+
+void OrderRoutes::count(std::string_view outcome) {
+    registry_.counter("orders_total", "Checkout requests by outcome", {{"outcome", std::string(outcome)}}).inc();
+}
+
+void OrderRoutes::register_on(ecom::http::Router& router) {
+    using ecom::pg::with_database_errors;
+    router.add({Method::post}, "/api/orders", with_database_errors([this](Request& r) { return create(r); }),
+               {.json_body = true});
+    router.add({Method::get}, "/api/orders", with_database_errors([this](Request& r) { return list(r); }));
+    router.add({Method::get}, "/api/orders/{id}", with_database_errors([this](Request& r) { return get(r); }));
+}
+
+Response OrderRoutes::answer(const SagaOutcome& outcome, bool replayed) {
+    Response response;
+    if (outcome.kind == SagaOutcome::Kind::lease_lost) {
+        count("in_progress");
+        return in_progress();
+    }
+    if (outcome.kind == SagaOutcome::Kind::transient) {
+        count("unavailable");
+        ecom::log::warn("checkout paused: a dependency failed", {{"order_id", outcome.order.id}, {"reason", outcome.reason}});
+        auto r = ecom::http::error_response(
+            503, "service_unavailable",
+            "the order could not be completed right now; retry with the same Idempotency-Key");
+        r.headers.add("Retry-After", outcome.circuit_open ? std::to_string(circuit_retry_after_.count()) : "1");
+        return r;
+    }
+    response = Response::json(static_cast<unsigned>(outcome.response_status), outcome.response_body);
+    response.headers.add("Cache-Control", "no-store");
+    if (outcome.response_status == 201) {
+        response.headers.add("Location", "/api/orders/" + outcome.order.id);
+    }
+    if (replayed) {
+        response.headers.add("Idempotent-Replayed", "true");
+        count("replayed");
+    } else {
+        const auto& status = outcome.order.status;
+        count(status == "CONFIRMED" ? "confirmed"
+              : status == "PAYMENT_DECLINED" ? "payment_declined"
+              : status == "REJECTED" ? "rejected"
+                                     : "cancelled");
+    }
+    return response;
+}
+
+asio::awaitable<Response> OrderRoutes::create(Request& request) {
+    const auto key_header = request.header("Idempotency-Key");
+    if (!key_header) {
+        throw HttpError(400, "idempotency_key_required",
+                        "send an Idempotency-Key header (1 to 255 characters), the same one when retrying");
+    }
+    if (!valid_idempotency_key(*key_header)) {
+        throw HttpError(400, "invalid_idempotency_key", "the Idempotency-Key must be 1 to 255 printable ASCII characters");
+    }
+    const std::string key(*key_header);
+    const CheckoutRequest checkout = parse_checkout_request(request.body);
+    const std::string fingerprint = checkout.fingerprint();
+    const std::string owner = ecom::new_uuid();
+
+    NewOrder fresh{ecom::new_uuid(), key, fingerprint, checkout.email, checkout.name, requested_items_json(checkout),
+                   checkout.card.last4(), owner};
+    std::optional<OrderRecord> order;
+    if (inventory_.circuit_open()) {
+        // Fail fast while product-service is known to be down; nothing is stored.
+        const auto existing = co_await store_.find_by_key(key);
+        if (!existing || !existing->response_status) {
+            count("unavailable");
+            auto r = ecom::http::error_response(503, "service_unavailable",
+                                                "the inventory is unavailable; retry with the same Idempotency-Key");
+            r.headers.add("Retry-After", std::to_string(circuit_retry_after_.count()));
+            co_return r;
+        }
+    } else {
+        order = co_await store_.insert(fresh);
+    }
+    if (!order) {
+        const auto existing = co_await store_.find_by_key(key);
+        if (!existing) {
+            co_return in_progress();  // the key's first request has not committed yet
+        }
+        if (existing->fingerprint != fingerprint) {
+            count("key_reused");
+            throw HttpError(422, "idempotency_key_reused",
+                            "this Idempotency-Key was used with a different request; use a new key for a new order");
+        }
+        if (existing->response_status) {
+            SagaOutcome replay;
+            replay.order = *existing;
+            replay.response_status = *existing->response_status;
+            replay.response_body = existing->response_body.value_or("");
+            co_return answer(replay, true);
+        }
+        if (existing->leased) {
+            count("in_progress");
+            co_return in_progress();
+        }
+        // The first attempt stopped half-way (a dependency failed or its
+        // process died): this retry takes over and carries on.
+        order = co_await store_.take_lease(existing->id, owner);
+        if (!order) {
+            count("in_progress");
+            co_return in_progress();
+        }
+    }
+    const SagaOutcome outcome = co_await saga_.run(*order, owner, &checkout.card, &request.context);
+    co_return answer(outcome, false);
+}
+
+asio::awaitable<Response> OrderRoutes::get(Request& request) {
+    const auto id = request.param("id");
+    if (!ecom::is_uuid(id)) {
+        throw HttpError(404, "not_found", "no order with this id");
+    }
+    const auto order = co_await store_.find(lower(id));
+    if (!order) {
+        throw HttpError(404, "not_found", "no order with this id");
+    }
+    auto response = Response::json(200, order_json(*order));
+    response.headers.add("Cache-Control", "no-store");
+    co_return response;
+}
+
+asio::awaitable<Response> OrderRoutes::list(Request& request) {
+    admin_.require(request);
+    const auto email = request.query_param("email");
+    if (!email || !plausible_email(*email)) {
+        throw HttpError(400, "invalid_parameter", "email must be an email address");
+    }
+    std::int64_t limit = 20;
+    if (const auto text = request.query_param("limit")) {
+        const auto r = std::from_chars(text->data(), text->data() + text->size(), limit);
+        if (text->empty() || r.ec != std::errc{} || r.ptr != text->data() + text->size() || limit < 1 || limit > 100) {
+            throw HttpError(400, "invalid_parameter", "limit must be an integer from 1 to 100");
+        }
+    }
+    const auto found = co_await store_.by_email(lower(*email), static_cast<int>(limit));
+    std::string body;
+    ecom::JsonWriter w(body);
+    w.begin_object().key("items").begin_array();
+    for (const auto& order : found) {
+        write_order_json(w, order);
+    }
+    w.end_array().end_object();
+    auto response = Response::json(200, std::move(body));
+    response.headers.add("Cache-Control", "no-store");
+    co_return response;
+}
+
+}  // namespace orders

@@ -1,0 +1,38 @@
+#pragma once
+
+// The public order API:
+//   POST /api/orders          Idempotency-Key required; runs the checkout saga
+//   GET  /api/orders/{id}     the order (ids are random UUIDs)
+//   GET  /api/orders?email=   admin only: a customer's orders, newest first
+
+#include "checkout_saga.hpp"
+#include "ecom/http/admin_auth.hpp"
+#include "ecom/http/router.hpp"
+#include "ecom/metrics.hpp"
+#include "order_store.hpp"
+
+namespace orders {
+
+class OrderRoutes {
+public:
+    OrderRoutes(OrderStore& store, CheckoutSaga& saga, InventoryClient& inventory, const ecom::http::AdminAuth& admin,
+                ecom::metrics::Registry& registry, std::chrono::seconds circuit_retry_after);
+
+    void register_on(ecom::http::Router& router);
+
+private:
+    boost::asio::awaitable<ecom::http::Response> create(ecom::http::Request& request);
+    boost::asio::awaitable<ecom::http::Response> get(ecom::http::Request& request);
+    boost::asio::awaitable<ecom::http::Response> list(ecom::http::Request& request);
+    ecom::http::Response answer(const SagaOutcome& outcome, bool replayed);
+    void count(std::string_view outcome);
+
+    OrderStore& store_;
+    CheckoutSaga& saga_;
+    InventoryClient& inventory_;
+    const ecom::http::AdminAuth& admin_;
+    ecom::metrics::Registry& registry_;
+    std::chrono::seconds circuit_retry_after_;
+};
+
+}  // namespace orders

@@ -1,0 +1,105 @@
+#pragma once
+
+// Every SQL statement of order-service, in one place.
+
+#include "ecom/pg/result.hpp"
+
+#include <vector>
+
+namespace orders::sql {
+
+// Column order read by read_order(): keep them in step.
+#define ORDERS_ORDER_COLUMNS                                                                              \
+    "id, status, customer_email, customer_name, requested_items::text, items::text, total_cents, currency, " \
+    "card_last4, reservation_state, payment_outcome, failure_code, failure_detail::text, response_status, "  \
+    "response_body, request_fingerprint, floor(extract(epoch FROM created_at) * 1000)::bigint, "            \
+    "floor(extract(epoch FROM updated_at) * 1000)::bigint, COALESCE(lease_until > now(), false)"
+
+// $1 id, $2 key, $3 fingerprint, $4 email, $5 name, $6 requested items, $7 card last4, $8 lease owner, $9 lease seconds
+inline constexpr ecom::pg::Statement insert_order{
+    "insert_order",
+    "INSERT INTO orders (id, idempotency_key, request_fingerprint, customer_email, customer_name, requested_items, "
+    "card_last4, lease_owner, lease_until) "
+    "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, now() + make_interval(secs => $9::float8)) "
+    "ON CONFLICT (idempotency_key) DO NOTHING RETURNING " ORDERS_ORDER_COLUMNS};
+
+inline constexpr ecom::pg::Statement order_by_key{
+    "order_by_key", "SELECT " ORDERS_ORDER_COLUMNS " FROM orders WHERE idempotency_key = $1", true};
+
+inline constexpr ecom::pg::Statement order_by_id{
+    "order_by_id", "SELECT " ORDERS_ORDER_COLUMNS " FROM orders WHERE id = $1", true};
+
+// $1 id, $2 new owner, $3 lease seconds: only a PENDING order whose lease expired.
+inline constexpr ecom::pg::Statement take_lease{
+    "take_lease",
+    "UPDATE orders SET lease_owner = $2, lease_until = now() + make_interval(secs => $3::float8) "
+    "WHERE id = $1 AND status = 'PENDING' AND (lease_until IS NULL OR lease_until < now()) "
+    "RETURNING " ORDERS_ORDER_COLUMNS};
+
+// Saga steps: each checks the lease is still ours and renews it.
+// $1 id, $2 owner, $3 lease seconds, $4 priced items, $5 total
+inline constexpr ecom::pg::Statement record_reservation{
+    "record_reservation",
+    "UPDATE orders SET reservation_state = 'held', items = $4::jsonb, total_cents = $5, "
+    "lease_until = now() + make_interval(secs => $3::float8), updated_at = now() "
+    "WHERE id = $1 AND lease_owner = $2 AND status = 'PENDING' RETURNING id"};
+
+// $1 id, $2 owner, $3 status, $4 reservation state, $5 failure code, $6 failure detail,
+// $7 response status, $8 response body, $9 updated_at (epoch ms, the one the body shows),
+// $10 payment outcome
+inline constexpr ecom::pg::Statement finish_order{
+    "finish_order",
+    "UPDATE orders SET status = $3, reservation_state = $4, failure_code = $5, failure_detail = $6::jsonb, "
+    "response_status = $7, response_body = $8, lease_owner = NULL, lease_until = NULL, "
+    "updated_at = to_timestamp($9::float8 / 1000), payment_outcome = $10 "
+    "WHERE id = $1 AND lease_owner = $2 AND status = 'PENDING' RETURNING id"};
+
+// $1 id, $2 owner: give the lease back early after a transient failure.
+inline constexpr ecom::pg::Statement release_lease{
+    "release_lease",
+    "UPDATE orders SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND status = 'PENDING'"};
+
+// The reconciler claims PENDING orders older than $1 seconds whose lease
+// expired, at most $2, for owner $3 with a lease of $4 seconds. SKIP LOCKED
+// lets several replicas claim disjoint sets.
+inline constexpr ecom::pg::Statement claim_stale_orders{
+    "claim_stale_orders",
+    "UPDATE orders SET lease_owner = $3, lease_until = now() + make_interval(secs => $4::float8) "
+    "WHERE id IN (SELECT id FROM orders WHERE status = 'PENDING' "
+    "AND created_at < now() - make_interval(secs => $1::float8) "
+    "AND (lease_until IS NULL OR lease_until < now()) ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
+    "RETURNING " ORDERS_ORDER_COLUMNS};
+
+// $1 email, $2 limit
+inline constexpr ecom::pg::Statement orders_by_email{
+    "orders_by_email",
+    "SELECT " ORDERS_ORDER_COLUMNS " FROM orders WHERE customer_email = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+    true};
+
+// $1 ids (uuid[])
+inline constexpr ecom::pg::Statement order_statuses{
+    "order_statuses", "SELECT id, status FROM orders WHERE id = ANY($1::uuid[])", true};
+
+// The simulated provider's ledger. Charging twice for one order returns
+// the first charge: $1 order, $2 amount, $3 last4, $4 outcome.
+inline constexpr ecom::pg::Statement record_charge{
+    "record_charge",
+    "WITH created AS (INSERT INTO payment_charges (order_id, amount_cents, card_last4, outcome) "
+    "VALUES ($1, $2, $3, $4) ON CONFLICT (order_id) DO NOTHING RETURNING outcome, amount_cents) "
+    "SELECT outcome, amount_cents FROM created UNION ALL "
+    "SELECT outcome, amount_cents FROM payment_charges WHERE order_id = $1 AND NOT EXISTS (SELECT 1 FROM created)"};
+
+inline constexpr ecom::pg::Statement find_charge{
+    "find_charge", "SELECT outcome, amount_cents FROM payment_charges WHERE order_id = $1", true};
+
+inline constexpr ecom::pg::Statement refund_charge{
+    "refund_charge",
+    "UPDATE payment_charges SET refunded_at = now() WHERE order_id = $1 AND refunded_at IS NULL RETURNING order_id"};
+
+inline std::vector<ecom::pg::Statement> statements() {
+    return {insert_order,    order_by_key,  order_by_id,        take_lease,      record_reservation,
+            finish_order,    release_lease, claim_stale_orders, orders_by_email, order_statuses,
+            record_charge,   find_charge,   refund_charge};
+}
+
+}  // namespace orders::sql

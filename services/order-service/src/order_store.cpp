@@ -1,0 +1,142 @@
+#include "order_store.hpp"
+
+#include "order_sql.hpp"
+
+namespace orders {
+namespace {
+
+namespace asio = boost::asio;
+using ecom::pg::Result;
+
+std::optional<std::string> optional_string(const Result& r, int row, int col) {
+    if (r.is_null(row, col)) {
+        return std::nullopt;
+    }
+    return std::string(r.text(row, col));
+}
+
+std::string uuid_array(const std::vector<std::string>& ids) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (i > 0) {
+            out += ',';
+        }
+        out += ids[i];
+    }
+    out += '}';
+    return out;
+}
+
+}  // namespace
+
+OrderRecord read_order(const Result& r, int row) {
+    OrderRecord o;
+    o.id = std::string(r.text(row, 0));
+    o.status = std::string(r.text(row, 1));
+    o.email = std::string(r.text(row, 2));
+    o.name = std::string(r.text(row, 3));
+    o.requested_items = std::string(r.text(row, 4));
+    o.items = optional_string(r, row, 5);
+    if (!r.is_null(row, 6)) {
+        o.total_cents = r.int64(row, 6);
+    }
+    o.currency = std::string(r.text(row, 7));
+    o.card_last4 = std::string(r.text(row, 8));
+    o.reservation_state = std::string(r.text(row, 9));
+    o.payment_outcome = optional_string(r, row, 10);
+    o.failure_code = optional_string(r, row, 11);
+    o.failure_detail = optional_string(r, row, 12);
+    if (!r.is_null(row, 13)) {
+        o.response_status = static_cast<int>(r.int64(row, 13));
+    }
+    o.response_body = optional_string(r, row, 14);
+    o.fingerprint = std::string(r.text(row, 15));
+    o.created_ms = r.int64(row, 16);
+    o.updated_ms = r.int64(row, 17);
+    o.leased = r.boolean(row, 18);
+    return o;
+}
+
+asio::awaitable<std::optional<OrderRecord>> OrderStore::insert(const NewOrder& o) {
+    const Result r = co_await db_.run(sql::insert_order, o.id, o.idempotency_key, o.fingerprint, o.email, o.name,
+                                      o.requested_items, o.card_last4, o.lease_owner,
+                                      static_cast<std::int64_t>(lease_.count()));
+    if (r.empty()) {
+        co_return std::nullopt;
+    }
+    co_return read_order(r, 0);
+}
+
+asio::awaitable<std::optional<OrderRecord>> OrderStore::find_by_key(const std::string& key) {
+    const Result r = co_await db_.run(sql::order_by_key, key);
+    if (r.empty()) {
+        co_return std::nullopt;
+    }
+    co_return read_order(r, 0);
+}
+
+asio::awaitable<std::optional<OrderRecord>> OrderStore::find(const std::string& id) {
+    const Result r = co_await db_.run(sql::order_by_id, id);
+    if (r.empty()) {
+        co_return std::nullopt;
+    }
+    co_return read_order(r, 0);
+}
+
+asio::awaitable<std::optional<OrderRecord>> OrderStore::take_lease(const std::string& id, const std::string& owner) {
+    const Result r = co_await db_.run(sql::take_lease, id, owner, static_cast<std::int64_t>(lease_.count()));
+    if (r.empty()) {
+        co_return std::nullopt;
+    }
+    co_return read_order(r, 0);
+}
+
+asio::awaitable<bool> OrderStore::record_reservation(const std::string& id, const std::string& owner,
+                                                     const std::string& items, std::int64_t total_cents) {
+    const Result r = co_await db_.run(sql::record_reservation, id, owner, static_cast<std::int64_t>(lease_.count()),
+                                      items, total_cents);
+    co_return !r.empty();
+}
+
+asio::awaitable<bool> OrderStore::finish(const std::string& id, const std::string& owner, const FinalOutcome& f) {
+    const Result r = co_await db_.run(sql::finish_order, id, owner, f.status, f.reservation_state, f.failure_code,
+                                      f.failure_detail, static_cast<std::int64_t>(f.response_status), f.response_body,
+                                      f.updated_ms, f.payment_outcome);
+    co_return !r.empty();
+}
+
+asio::awaitable<void> OrderStore::release_lease(const std::string& id, const std::string& owner) {
+    co_await db_.run(sql::release_lease, id, owner);
+}
+
+asio::awaitable<std::vector<OrderRecord>> OrderStore::claim_stale(std::chrono::seconds older_than, int limit,
+                                                                  const std::string& owner) {
+    const Result r = co_await db_.run(sql::claim_stale_orders, static_cast<std::int64_t>(older_than.count()), limit,
+                                      owner, static_cast<std::int64_t>(lease_.count()));
+    std::vector<OrderRecord> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        out.push_back(read_order(r, i));
+    }
+    co_return out;
+}
+
+asio::awaitable<std::vector<OrderRecord>> OrderStore::by_email(const std::string& email, int limit) {
+    const Result r = co_await db_.run(sql::orders_by_email, email, limit);
+    std::vector<OrderRecord> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        out.push_back(read_order(r, i));
+    }
+    co_return out;
+}
+
+asio::awaitable<std::vector<std::pair<std::string, std::string>>> OrderStore::statuses(
+    const std::vector<std::string>& ids) {
+    const Result r = co_await db_.run(sql::order_statuses, uuid_array(ids));
+    std::vector<std::pair<std::string, std::string>> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        out.emplace_back(std::string(r.text(i, 0)), std::string(r.text(i, 1)));
+    }
+    co_return out;
+}
+
+}  // namespace orders

@@ -1,0 +1,94 @@
+#pragma once
+
+// Orders in PostgreSQL: recording a checkout with its Idempotency-Key, each
+// saga step (guarded by the lease), the final status with the response to
+// replay, and the reconciler's claims.
+
+#include "ecom/pg/database.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace orders {
+
+struct OrderRecord {
+    std::string id;
+    std::string status;
+    std::string email;
+    std::string name;
+    std::string requested_items;       // JSON
+    std::optional<std::string> items;  // JSON, once reserved
+    std::optional<std::int64_t> total_cents;
+    std::string currency;
+    std::string card_last4;
+    std::string reservation_state;  // none, held, committed, released
+    std::optional<std::string> payment_outcome;
+    std::optional<std::string> failure_code;
+    std::optional<std::string> failure_detail;  // JSON
+    std::optional<int> response_status;
+    std::optional<std::string> response_body;
+    std::string fingerprint;
+    std::int64_t created_ms = 0;
+    std::int64_t updated_ms = 0;
+    bool leased = false;  // someone holds an unexpired lease
+};
+
+struct NewOrder {
+    std::string id;
+    std::string idempotency_key;
+    std::string fingerprint;
+    std::string email;
+    std::string name;
+    std::string requested_items;  // JSON
+    std::string card_last4;
+    std::string lease_owner;
+};
+
+struct FinalOutcome {
+    std::string status;
+    std::string reservation_state;
+    std::optional<std::string> payment_outcome;
+    std::optional<std::string> failure_code;
+    std::optional<std::string> failure_detail;  // JSON
+    int response_status = 0;
+    std::string response_body;
+    std::int64_t updated_ms = 0;
+};
+
+class OrderStore {
+public:
+    OrderStore(ecom::pg::Database& db, std::chrono::seconds lease) : db_(db), lease_(lease) {}
+
+    // The new order, or nothing when the key is taken (the caller reads what it belongs to).
+    boost::asio::awaitable<std::optional<OrderRecord>> insert(const NewOrder& order);
+    boost::asio::awaitable<std::optional<OrderRecord>> find_by_key(const std::string& key);
+    boost::asio::awaitable<std::optional<OrderRecord>> find(const std::string& id);
+    boost::asio::awaitable<std::optional<OrderRecord>> take_lease(const std::string& id, const std::string& owner);
+
+    // Each returns false when the lease was lost (someone else took over).
+    boost::asio::awaitable<bool> record_reservation(const std::string& id, const std::string& owner,
+                                                    const std::string& items, std::int64_t total_cents);
+    boost::asio::awaitable<bool> finish(const std::string& id, const std::string& owner, const FinalOutcome& outcome);
+    boost::asio::awaitable<void> release_lease(const std::string& id, const std::string& owner);
+
+    boost::asio::awaitable<std::vector<OrderRecord>> claim_stale(std::chrono::seconds older_than, int limit,
+                                                                 const std::string& owner);
+    boost::asio::awaitable<std::vector<OrderRecord>> by_email(const std::string& email, int limit);
+    // id -> status for those of `ids` that exist.
+    boost::asio::awaitable<std::vector<std::pair<std::string, std::string>>> statuses(const std::vector<std::string>& ids);
+
+    [[nodiscard]] std::chrono::seconds lease() const noexcept { return lease_; }
+
+private:
+    ecom::pg::Database& db_;
+    std::chrono::seconds lease_;
+};
+
+OrderRecord read_order(const ecom::pg::Result& result, int row);
+
+}  // namespace orders

@@ -1,0 +1,77 @@
+#include "payment.hpp"
+
+#include "ecom/ids.hpp"
+#include "order_sql.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace orders {
+namespace {
+namespace asio = boost::asio;
+}
+
+std::string_view to_string(PaymentOutcome outcome) noexcept {
+    switch (outcome) {
+        case PaymentOutcome::approved: return "approved";
+        case PaymentOutcome::card_declined: return "card_declined";
+        case PaymentOutcome::insufficient_funds: return "insufficient_funds";
+    }
+    return "approved";
+}
+
+std::optional<PaymentOutcome> payment_outcome_from_string(std::string_view text) noexcept {
+    if (text == "approved") return PaymentOutcome::approved;
+    if (text == "card_declined") return PaymentOutcome::card_declined;
+    if (text == "insufficient_funds") return PaymentOutcome::insufficient_funds;
+    return std::nullopt;
+}
+
+PaymentOutcome SimulatedPaymentGateway::decide(const Card& card) noexcept {
+    if (card.number == "4000000000000002") {
+        return PaymentOutcome::card_declined;
+    }
+    if (card.number == "4000000000009995") {
+        return PaymentOutcome::insufficient_funds;
+    }
+    return PaymentOutcome::approved;
+}
+
+asio::awaitable<void> SimulatedPaymentGateway::delay() {
+    if (settings_.latency.count() > 0) {
+        asio::steady_timer timer(co_await asio::this_coro::executor, settings_.latency);
+        co_await timer.async_wait(asio::use_awaitable);
+    }
+}
+
+asio::awaitable<PaymentOutcome> SimulatedPaymentGateway::charge(const std::string& order_id,
+                                                               std::int64_t amount_cents, const Card& card) {
+    co_await delay();
+    const double roll = ecom::fast_random_unit();
+    if (roll < settings_.failure_rate / 2) {
+        throw PaymentUnavailable("payment provider unavailable (simulated, before charging)");
+    }
+    const std::string last4 = card.last4();
+    const std::string decided(to_string(decide(card)));
+    const auto r = co_await db_.run(sql::record_charge, order_id, amount_cents, last4, decided);
+    const auto outcome = payment_outcome_from_string(r.text(0, 0)).value_or(PaymentOutcome::card_declined);
+    if (roll < settings_.failure_rate) {
+        throw PaymentUnavailable("payment provider unavailable (simulated, after charging)");
+    }
+    co_return outcome;
+}
+
+asio::awaitable<std::optional<PaymentOutcome>> SimulatedPaymentGateway::find_charge(const std::string& order_id) {
+    const auto r = co_await db_.run(sql::find_charge, order_id);
+    if (r.empty()) {
+        co_return std::nullopt;
+    }
+    co_return payment_outcome_from_string(r.text(0, 0));
+}
+
+asio::awaitable<void> SimulatedPaymentGateway::refund(const std::string& order_id) {
+    co_await db_.run(sql::refund_charge, order_id);
+}
+
+}  // namespace orders

@@ -1,0 +1,70 @@
+#pragma once
+
+// Payment behind an interface, so the checkout saga does not care whether
+// a real provider or the simulator answers. Charges are idempotent per
+// order: charging an order twice returns the first outcome and never
+// charges again. Only the last four digits of a card are ever stored.
+
+#include "checkout_request.hpp"
+#include "ecom/pg/database.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace orders {
+
+enum class PaymentOutcome { approved, card_declined, insufficient_funds };
+
+std::string_view to_string(PaymentOutcome outcome) noexcept;
+std::optional<PaymentOutcome> payment_outcome_from_string(std::string_view text) noexcept;
+
+// The provider could not be reached or failed: the charge may or may not
+// have happened (ask find_charge()).
+class PaymentUnavailable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class PaymentGateway {
+public:
+    virtual ~PaymentGateway() = default;
+    virtual boost::asio::awaitable<PaymentOutcome> charge(const std::string& order_id, std::int64_t amount_cents,
+                                                          const Card& card) = 0;
+    // The outcome of an earlier charge for the order, if there was one.
+    virtual boost::asio::awaitable<std::optional<PaymentOutcome>> find_charge(const std::string& order_id) = 0;
+    virtual boost::asio::awaitable<void> refund(const std::string& order_id) = 0;
+};
+
+struct SimulatorSettings {
+    std::chrono::milliseconds latency{0};  // PAYMENT_LATENCY_MS
+    double failure_rate = 0.0;             // PAYMENT_FAILURE_RATE: share of calls that fail
+};
+
+// Test cards decide the outcome: 4000000000000002 is declined,
+// 4000000000009995 is declined for insufficient funds, any other valid
+// card (4242424242424242) is approved. Failures are injected at the
+// configured rate, half before the charge is recorded and half after (the
+// charge happened but the answer was lost), to exercise retries.
+class SimulatedPaymentGateway final : public PaymentGateway {
+public:
+    SimulatedPaymentGateway(ecom::pg::Database& db, SimulatorSettings settings) : db_(db), settings_(settings) {}
+
+    boost::asio::awaitable<PaymentOutcome> charge(const std::string& order_id, std::int64_t amount_cents,
+                                                  const Card& card) override;
+    boost::asio::awaitable<std::optional<PaymentOutcome>> find_charge(const std::string& order_id) override;
+    boost::asio::awaitable<void> refund(const std::string& order_id) override;
+
+    static PaymentOutcome decide(const Card& card) noexcept;
+
+private:
+    boost::asio::awaitable<void> delay();
+
+    ecom::pg::Database& db_;
+    SimulatorSettings settings_;
+};
+
+}  // namespace orders

@@ -1,0 +1,180 @@
+"""The checkout saga through order-service and product-service on a real
+PostgreSQL: each outcome, idempotency, validation and the admin listing."""
+
+import time
+import uuid
+
+from ecomtest import checkout
+from ecomtest import http
+
+
+def product(stack, stock=10, price=1250):
+    return checkout.make_products(stack.catalog_client, 1, stock, price=price)[0]
+
+
+def stock_of(stack, pid):
+    return stack.catalog_client.get(f"/api/products/{pid}").json()["stock"]
+
+
+def test_happy_path_confirms_and_sells_stock(stack, shop):
+    a, b = product(stack, stock=5, price=1000), product(stack, stock=3, price=250)
+    r, key = checkout.place(stack.order_client, [(a, 2), (b, 3)])
+    assert r.status == 201, r
+    order = r.json()
+    assert order["status"] == "CONFIRMED"
+    assert order["total_cents"] == 2 * 1000 + 3 * 250
+    assert [(i["product_id"], i["quantity"], i["unit_price_cents"], i["line_total_cents"]) for i in order["items"]] == \
+        [(a, 2, 1000, 2000), (b, 3, 250, 750)]
+    assert order["payment"] == {"card_last4": "4242", "outcome": "approved"}
+    assert r.headers["location"] == f"/api/orders/{order['id']}"
+    assert stock_of(stack, a) == 3 and stock_of(stack, b) == 0
+    got = stack.order_client.get(f"/api/orders/{order['id']}")
+    assert got.status == 200 and got.json() == order
+    assert shop.sql(f"SELECT count(*) FROM orders.payment_charges WHERE order_id = '{order['id']}'") == "1"
+    assert shop.sql(f"SELECT state FROM catalog.reservations WHERE order_id = '{order['id']}'") == "committed"
+
+
+def test_declined_card_releases_the_stock(stack):
+    pid = product(stack, stock=4)
+    for card, code in ((checkout.DECLINE, "card_declined"), (checkout.NO_FUNDS, "insufficient_funds")):
+        r, _ = checkout.place(stack.order_client, [(pid, 2)], card=card)
+        assert r.status == 402, r
+        body = r.json()
+        assert body["error"]["code"] == code
+        assert body["order"]["status"] == "PAYMENT_DECLINED"
+        assert body["order"]["payment"]["outcome"] == code
+        assert stock_of(stack, pid) == 4
+
+
+def test_insufficient_stock_holds_nothing(stack, shop):
+    a, b = product(stack, stock=5), product(stack, stock=1)
+    r, _ = checkout.place(stack.order_client, [(a, 2), (b, 3)])
+    assert r.status == 409, r
+    err = r.json()["error"]
+    assert err["code"] == "insufficient_stock"
+    assert err["shortages"] == [{"product_id": b, "requested": 3, "available": 1}]
+    assert r.json()["order"]["status"] == "REJECTED"
+    assert stock_of(stack, a) == 5 and stock_of(stack, b) == 1
+    order_id = r.json()["order"]["id"]
+    assert shop.sql(f"SELECT count(*) FROM catalog.reservations WHERE order_id = '{order_id}' AND state = 'held'") == "0"
+    assert shop.sql(f"SELECT count(*) FROM orders.payment_charges WHERE order_id = '{order_id}'") == "0"
+
+
+def test_unknown_product_is_422(stack):
+    r, _ = checkout.place(stack.order_client, [(987654321, 1)])
+    assert r.status == 422, r
+    assert r.json()["error"]["code"] == "unknown_product"
+    assert r.json()["error"]["details"][0]["field"] == "items[0].product_id"
+
+
+def test_same_key_same_body_replays_the_first_answer(stack, shop):
+    pid = product(stack, stock=10)
+    first, key = checkout.place(stack.order_client, [(pid, 1)])
+    assert first.status == 201
+    for _ in range(3):
+        again, _ = checkout.place(stack.order_client, [(pid, 1)], key=key)
+        assert again.status == 201
+        assert again.body == first.body
+        assert again.headers["idempotent-replayed"] == "true"
+    assert stock_of(stack, pid) == 9
+    assert shop.sql(f"SELECT count(*) FROM orders.orders WHERE idempotency_key = '{key}'") == "1"
+    declined, dkey = checkout.place(stack.order_client, [(pid, 1)], card=checkout.DECLINE)
+    replay, _ = checkout.place(stack.order_client, [(pid, 1)], card=checkout.DECLINE, key=dkey)
+    assert replay.status == 402 and replay.body == declined.body
+
+
+def test_same_key_other_body_is_refused(stack, shop):
+    pid = product(stack, stock=10)
+    first, key = checkout.place(stack.order_client, [(pid, 1)])
+    assert first.status == 201
+    other, _ = checkout.place(stack.order_client, [(pid, 2)], key=key)
+    assert other.status == 422
+    assert other.error_code == "idempotency_key_reused"
+    assert stock_of(stack, pid) == 9
+
+
+def test_validation_stores_nothing(stack, shop):
+    before = shop.sql("SELECT count(*) FROM orders.orders")
+    client = stack.order_client
+    r = client.post("/api/orders", checkout.order_body([(1, 1)]))
+    assert r.status == 400 and r.error_code == "idempotency_key_required"
+    r = client.post("/api/orders", checkout.order_body([(1, 1)]), headers={"Idempotency-Key": "x" * 256})
+    assert r.status == 400
+    bad = checkout.order_body([(1, 0), (2, 1), (2, 1)], card="4242424242424241", email="nope")
+    bad["total_cents"] = 1
+    bad["items"][1]["price_cents"] = 5
+    r = client.post("/api/orders", bad, headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert r.status == 422
+    fields = {d["field"] for d in r.json()["error"]["details"]}
+    assert {"total_cents", "customer.email", "items[0].quantity", "items[1].price_cents", "items[2].product_id",
+            "payment.card_number"} <= fields
+    expired = checkout.order_body([(1, 1)])
+    expired["payment"]["exp_year"] = 2020
+    r = client.post("/api/orders", expired, headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert r.status == 422 and r.json()["error"]["details"][0]["field"] == "payment.exp_year"
+    r = client.request("POST", "/api/orders", raw_body=b"{nope", headers={"Idempotency-Key": str(uuid.uuid4()),
+                                                                       "Content-Type": "application/json"})
+    assert r.status == 400 and r.error_code == "invalid_json"
+    assert shop.sql("SELECT count(*) FROM orders.orders") == before
+
+
+def test_card_data_is_never_stored_or_logged(stack, shop):
+    pid = product(stack, stock=5)
+    r, _ = checkout.place(stack.order_client, [(pid, 1)], card="5555555555554444")
+    assert r.status == 201
+    dump = shop.sql("SELECT row_to_json(o)::text FROM orders.orders o") + \
+        shop.sql("SELECT row_to_json(c)::text FROM orders.payment_charges c")
+    assert "5555555555554444" not in dump and "555555555555" not in dump
+    assert '"cvc"' not in dump
+    for proc in (stack.orders, stack.products):
+        assert "5555555555554444" not in proc.output()
+
+
+def test_get_and_list_orders(stack):
+    pid = product(stack, stock=5)
+    email = f"list-{uuid.uuid4().hex[:6]}@example.com"
+    ids = [checkout.place(stack.order_client, [(pid, 1)], email=email)[0].json()["id"] for _ in range(2)]
+    assert stack.order_client.get("/api/orders/not-a-uuid").status == 404
+    assert stack.order_client.get(f"/api/orders/{uuid.uuid4()}").status == 404
+    anon = http.Client(stack.orders.base_url)
+    assert anon.get(f"/api/orders?email={email}").status == 401
+    assert anon.get(f"/api/orders?email={email}", headers={"Authorization": "Bearer wrong-wrong-wrong"}).status == 403
+    anon.close()
+    r = stack.order_client.get(f"/api/orders?email={email.upper()}", admin=True)
+    assert r.status == 200
+    assert [o["id"] for o in r.json()["items"]] == list(reversed(ids))
+    assert stack.order_client.get("/api/orders?email=bad", admin=True).status == 400
+
+
+def test_product_service_down_is_a_clean_503_then_recovers(shop):
+    # A reconcile window longer than the outage: the retry, not the
+    # reconciler, finishes the order.
+    stack = checkout.Stack(shop, order_env={"RECONCILE_WINDOW_SECONDS": 120, "CIRCUIT_BREAKER_OPEN_MS": 2000})
+    try:
+        _product_service_down(stack)
+    finally:
+        stack.close()
+
+
+def _product_service_down(stack):
+    pid = product(stack, stock=5)
+    stack.products.stop()
+    try:
+        r, key = checkout.place(stack.order_client, [(pid, 1)])
+        assert r.status == 503, r
+        assert r.error_code == "service_unavailable" and "retry-after" in r.headers
+        # The circuit opens: later requests fail fast.
+        for _ in range(6):
+            checkout.place(stack.order_client, [(pid, 1)])
+        assert "http_client_circuit_open{upstream=\"product-service\"} 1" in stack.orders.metrics()
+    finally:
+        stack.products.restart()
+    # The same key carries on once product-service is back and the circuit closes.
+    deadline = time.monotonic() + 15
+    while True:
+        r2, _ = checkout.place(stack.order_client, [(pid, 1)], key=key)
+        if r2.status != 503 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert r2.status == 201, r2
+    assert stock_of(stack, pid) == 4

@@ -1,0 +1,243 @@
+#include "checkout_request.hpp"
+#include "checkout_saga.hpp"
+#include "ecom/http/error.hpp"
+#include "inventory_client.hpp"
+#include "payment.hpp"
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+namespace orders {
+namespace {
+
+using ecom::http::HttpError;
+
+constexpr YearMonth today{2026, 11};
+
+std::string body(std::string card = "4242424242424242", int month = 12, int year = 2030) {
+    return R"({"customer":{"email":"Ada@Example.com","name":"Ada Lovelace"},"items":[{"product_id":3,"quantity":2},{"product_id":7,"quantity":1}],"payment":{"card_number":")" +
+           card + R"(","exp_month":)" + std::to_string(month) + R"(,"exp_year":)" + std::to_string(year) +
+           R"(,"cvc":"123"}})";
+}
+
+std::vector<std::string> failing_fields(const std::string& text) {
+    try {
+        (void)parse_checkout_request(text, today);
+    } catch (const HttpError& e) {
+        std::vector<std::string> fields;
+        for (const auto& d : e.details()) {
+            fields.push_back(d.field);
+        }
+        if (fields.empty()) {
+            fields.push_back(e.code());
+        }
+        return fields;
+    }
+    return {};
+}
+
+TEST(Luhn, KnownNumbers) {
+    EXPECT_TRUE(luhn_valid("4242424242424242"));
+    EXPECT_TRUE(luhn_valid("4000000000000002"));
+    EXPECT_TRUE(luhn_valid("4000000000009995"));
+    EXPECT_TRUE(luhn_valid("5555555555554444"));
+    EXPECT_TRUE(luhn_valid("378282246310005"));
+    EXPECT_FALSE(luhn_valid("4242424242424241"));
+    EXPECT_FALSE(luhn_valid("1234"));
+    EXPECT_FALSE(luhn_valid("42424242424242424242"));
+    EXPECT_FALSE(luhn_valid("4242x24242424242"));
+}
+
+TEST(Email, ShapeCheck) {
+    for (const auto* ok : {"a@b.co", "first.last+tag@example.co.uk", "x_y@sub-domain.example"}) {
+        EXPECT_TRUE(plausible_email(ok)) << ok;
+    }
+    for (const auto* bad : {"", "a", "a@b", "@b.co", "a@.co", "a@b.", "a b@c.co", "a@@b.co", "a@b..co",
+                            "<a>@b.co", "a@b.c"}) {
+        EXPECT_FALSE(plausible_email(bad)) << bad;
+    }
+}
+
+TEST(IdempotencyKey, Shape) {
+    EXPECT_TRUE(valid_idempotency_key("3f2b8c1e-9d7a-4c2b-8e1f-0a9b8c7d6e5f"));
+    EXPECT_FALSE(valid_idempotency_key(""));
+    EXPECT_FALSE(valid_idempotency_key(std::string(256, 'k')));
+    EXPECT_FALSE(valid_idempotency_key("has space"));
+    EXPECT_FALSE(valid_idempotency_key("caf\xc3\xa9"));
+}
+
+TEST(CheckoutRequest, ParsesAValidOrder) {
+    const auto r = parse_checkout_request(body("4242 4242 4242 4242"), today);
+    EXPECT_EQ(r.email, "ada@example.com");
+    EXPECT_EQ(r.name, "Ada Lovelace");
+    ASSERT_EQ(r.items.size(), 2u);
+    EXPECT_EQ(r.items[0].product_id, 3);
+    EXPECT_EQ(r.items[0].quantity, 2);
+    EXPECT_EQ(r.card.number, "4242424242424242");
+    EXPECT_EQ(r.card.last4(), "4242");
+}
+
+TEST(CheckoutRequest, RefusesBadCardsAndExpiry) {
+    EXPECT_EQ(failing_fields(body("4242424242424241")), (std::vector<std::string>{"payment.card_number"}));
+    EXPECT_EQ(failing_fields(body("4242424242424242", 10, 2026)), (std::vector<std::string>{"payment.exp_year"}));
+    EXPECT_TRUE(failing_fields(body("4242424242424242", 11, 2026)).empty());  // valid through November
+    EXPECT_EQ(failing_fields(body("4242424242424242", 13, 2030)), (std::vector<std::string>{"payment.exp_month"}));
+}
+
+TEST(CheckoutRequest, RefusesClientPricesAndStatus) {
+    auto with = [](std::string extra) {
+        auto b = body();
+        b.insert(1, extra + ",");
+        return b;
+    };
+    EXPECT_EQ(failing_fields(with(R"("total_cents":1)")), (std::vector<std::string>{"total_cents"}));
+    EXPECT_EQ(failing_fields(with(R"("status":"CONFIRMED")")), (std::vector<std::string>{"status"}));
+    const std::string priced_line =
+        R"({"customer":{"email":"a@b.co","name":"A"},"items":[{"product_id":1,"quantity":1,"unit_price_cents":1}],"payment":{"card_number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"}})";
+    EXPECT_EQ(failing_fields(priced_line), (std::vector<std::string>{"items[0].unit_price_cents"}));
+}
+
+TEST(CheckoutRequest, LineRules) {
+    auto order = [](std::string items) {
+        return R"({"customer":{"email":"a@b.co","name":"A"},"items":)" + items +
+               R"(,"payment":{"card_number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"}})";
+    };
+    EXPECT_EQ(failing_fields(order("[]")), (std::vector<std::string>{"items"}));
+    EXPECT_EQ(failing_fields(order(R"([{"product_id":1,"quantity":0}])")), (std::vector<std::string>{"items[0].quantity"}));
+    EXPECT_EQ(failing_fields(order(R"([{"product_id":1,"quantity":101}])")), (std::vector<std::string>{"items[0].quantity"}));
+    EXPECT_EQ(failing_fields(order(R"([{"product_id":1,"quantity":1.5}])")), (std::vector<std::string>{"items[0].quantity"}));
+    EXPECT_EQ(failing_fields(order(R"([{"product_id":1,"quantity":1},{"product_id":1,"quantity":2}])")),
+              (std::vector<std::string>{"items[1].product_id"}));
+    std::string many = "[";
+    for (int i = 1; i <= 51; ++i) {
+        many += (i > 1 ? "," : "") + std::string(R"({"product_id":)") + std::to_string(i) + R"(,"quantity":1})";
+    }
+    many += "]";
+    EXPECT_EQ(failing_fields(order(many)), (std::vector<std::string>{"items"}));
+}
+
+TEST(CheckoutRequest, ReportsEveryMissingField) {
+    const auto fields = failing_fields(R"({"customer":{},"items":[{}],"payment":{}})");
+    EXPECT_EQ(fields.size(), 8u);  // email, name, product_id, quantity, card_number, exp_month, exp_year, cvc
+    EXPECT_EQ(failing_fields("{"), (std::vector<std::string>{"invalid_json"}));
+}
+
+TEST(Fingerprint, StableAndSensitive) {
+    const auto a = parse_checkout_request(body(), today).fingerprint();
+    EXPECT_EQ(a.size(), 64u);
+    EXPECT_EQ(a, parse_checkout_request(body("4242-4242-4242-4242"), today).fingerprint());
+    EXPECT_NE(a, parse_checkout_request(body("4000000000000002"), today).fingerprint());
+    auto other_quantity = body();
+    other_quantity.replace(other_quantity.find(R"("quantity":2)"), 12, R"("quantity":3)");
+    EXPECT_NE(a, parse_checkout_request(other_quantity, today).fingerprint());
+    // The full card number and the CVC never enter the fingerprint.
+    auto other_cvc = body();
+    other_cvc.replace(other_cvc.find(R"("cvc":"123")"), 11, R"("cvc":"999")");
+    EXPECT_EQ(a, parse_checkout_request(other_cvc, today).fingerprint());
+}
+
+TEST(Payment, TestCardsDecide) {
+    Card card;
+    card.number = "4242424242424242";
+    EXPECT_EQ(SimulatedPaymentGateway::decide(card), PaymentOutcome::approved);
+    card.number = "4000000000000002";
+    EXPECT_EQ(SimulatedPaymentGateway::decide(card), PaymentOutcome::card_declined);
+    card.number = "4000000000009995";
+    EXPECT_EQ(SimulatedPaymentGateway::decide(card), PaymentOutcome::insufficient_funds);
+    card.number = "5555555555554444";
+    EXPECT_EQ(SimulatedPaymentGateway::decide(card), PaymentOutcome::approved);
+    EXPECT_EQ(payment_outcome_from_string("card_declined"), PaymentOutcome::card_declined);
+    EXPECT_FALSE(payment_outcome_from_string("maybe"));
+}
+
+// The saga's state machine: every recorded state leads to exactly one step.
+TEST(SagaStateMachine, HappyPathWithCard) {
+    SagaState s;
+    EXPECT_EQ(next_step(s, true), SagaStep::reserve);
+    s.reservation = "held";
+    EXPECT_EQ(next_step(s, true), SagaStep::charge);
+    s.payment = PaymentOutcome::approved;
+    EXPECT_EQ(next_step(s, true), SagaStep::commit);
+    s.reservation = "committed";
+    EXPECT_EQ(next_step(s, true), SagaStep::confirm);
+    s.status = "CONFIRMED";
+    EXPECT_EQ(next_step(s, true), SagaStep::done);
+}
+
+TEST(SagaStateMachine, DeclinedPaymentReleasesThenDeclines) {
+    SagaState s;
+    s.reservation = "held";
+    s.payment = PaymentOutcome::card_declined;
+    EXPECT_EQ(next_step(s, true), SagaStep::release);
+    s.reservation = "released";
+    EXPECT_EQ(next_step(s, true), SagaStep::decline);
+    s.payment = PaymentOutcome::insufficient_funds;
+    EXPECT_EQ(next_step(s, false), SagaStep::decline);
+}
+
+TEST(SagaStateMachine, WithoutACardNothingNewIsCharged) {
+    SagaState s;
+    EXPECT_EQ(next_step(s, false), SagaStep::cancel);  // never reserved: cancel (leaves a tombstone)
+    s.reservation = "held";
+    EXPECT_EQ(next_step(s, false), SagaStep::find_payment);  // maybe charged before the crash
+    s.payment_looked_up = true;
+    EXPECT_EQ(next_step(s, false), SagaStep::release);
+    s.reservation = "released";
+    EXPECT_EQ(next_step(s, false), SagaStep::cancel);
+}
+
+TEST(SagaStateMachine, ACrashAfterChargingStillConfirms) {
+    SagaState s;
+    s.reservation = "held";
+    s.payment = PaymentOutcome::approved;  // found by find_payment
+    EXPECT_EQ(next_step(s, false), SagaStep::commit);
+}
+
+TEST(SagaStateMachine, PaidButReleasedIsRefunded) {
+    SagaState s;
+    s.reservation = "released";
+    s.payment = PaymentOutcome::approved;
+    EXPECT_EQ(next_step(s, true), SagaStep::refund);
+    s.refunded = true;
+    EXPECT_EQ(next_step(s, true), SagaStep::cancel);
+}
+
+TEST(InventoryAnswers, Parsed) {
+    auto held = parse_reserve_response(
+        200, R"({"order_id":"x","state":"held","items":[{"product_id":3,"quantity":2,"unit_price_cents":1299,"sku":"A","name":"Mug"}]})");
+    EXPECT_EQ(held.kind, ReserveResult::Kind::held);
+    ASSERT_EQ(held.lines.size(), 1u);
+    EXPECT_EQ(held.lines[0].unit_price_cents, 1299);
+    auto short_ = parse_reserve_response(
+        409, R"({"error":{"code":"insufficient_stock","message":"m","shortages":[{"product_id":3,"name":"Mug","requested":5,"available":1}]}})");
+    EXPECT_EQ(short_.kind, ReserveResult::Kind::insufficient_stock);
+    EXPECT_EQ(short_.shortages[0].available, 1);
+    auto unknown = parse_reserve_response(
+        422, R"({"error":{"code":"unknown_product","message":"m","details":[{"field":"items[1].product_id","message":"x"}]}})");
+    EXPECT_EQ(unknown.kind, ReserveResult::Kind::unknown_products);
+    EXPECT_EQ(unknown.unknown_product_ids, (std::vector<std::int64_t>{1}));
+    EXPECT_THROW(parse_reserve_response(418, R"({"error":{"code":"teapot"}})"), InventoryUnavailable);
+    EXPECT_THROW(parse_reserve_response(200, "not json"), InventoryUnavailable);
+}
+
+TEST(ResponseBodies, CarryErrorAndOrder) {
+    OrderRecord o;
+    o.id = "11111111-1111-4111-8111-111111111111";
+    o.status = "PAYMENT_DECLINED";
+    o.email = "a@b.co";
+    o.name = "A";
+    o.requested_items = R"([{"product_id":1,"quantity":1}])";
+    o.currency = "USD";
+    o.card_last4 = "0002";
+    o.payment_outcome = "card_declined";
+    const auto v = boost::json::parse(declined_body(o, PaymentOutcome::card_declined));
+    EXPECT_EQ(v.at("error").at("code").as_string(), "card_declined");
+    EXPECT_EQ(v.at("order").at("id").as_string(), o.id);
+    EXPECT_EQ(v.at("order").at("payment").at("card_last4").as_string(), "0002");
+    const auto s = boost::json::parse(insufficient_stock_body(o, {{1, 5, 2}}, {}));
+    EXPECT_EQ(s.at("error").at("shortages").at(0).at("available").as_int64(), 2);
+    EXPECT_EQ(boost::json::parse(cancelled_body(o)).at("error").at("code").as_string(), "order_cancelled");
+}
+
+}  // namespace
+}  // namespace orders
