@@ -15,12 +15,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
 # shellcheck source=../scripts/lib/postgres.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/postgres.sh"
 
-SUITES=("${@:-product-service}")
+if [ $# -gt 0 ]; then
+  SUITES=("$@")
+else
+  SUITES=(product-service order-service)
+fi
 
 ensure_packages wrk postgresql-contrib curl
 # shellcheck disable=SC2046
 ensure_packages $(build_packages) $(runtime_packages) python3
-build_preset release --target product-service rate_load
+build_preset release --target product-service order-service rate_load
 
 PG_DIR=""
 trap '[ -n "$PG_DIR" ] && pg_stop "$PG_DIR"' EXIT

@@ -57,6 +57,10 @@ def wrk(url, connections=64, seconds=None, threads=1):
     """Peak throughput with wrk; returns {rps, p50_ms, p99_ms}."""
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{int(seconds or SECONDS)}s", "--latency", url],
                          capture_output=True, text=True, check=True).stdout
+    return parse_wrk(out)
+
+
+def parse_wrk(out):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
@@ -77,10 +81,10 @@ def _wrk_latency(out, label):
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
-def rate_load(host, port, path, rate, connections=64, seconds=None):
+def rate_load(host, port, path, rate, connections=64, seconds=None, extra=()):
     tool = os.path.join(BUILD_DIR, "bench", "rate_load")
     out = subprocess.run([tool, "--host", host, "--port", str(port), "--path", path, "--rate", str(int(rate)),
-                          "--connections", str(connections), "--seconds", str(int(seconds or SECONDS))],
+                          "--connections", str(connections), "--seconds", str(int(seconds or SECONDS))] + list(extra),
                          capture_output=True, text=True)
     if out.stderr:
         print(out.stderr.strip(), file=sys.stderr)

@@ -41,6 +41,9 @@ struct Options {
     std::string host = "127.0.0.1";
     std::string port = "8080";
     std::string path = "/";
+    std::string method = "GET";
+    std::string body;               // sent as application/json when not empty
+    bool idempotency_keys = false;  // a unique Idempotency-Key per request
     double rate = 1000;
     int connections = 64;
     double seconds = 10;
@@ -97,7 +100,15 @@ asio::awaitable<void> connection(State& s, int index, tcp::endpoint endpoint) {
         co_return;
     }
     socket.set_option(tcp::no_delay(true));
-    const std::string request = "GET " + s.options.path + " HTTP/1.1\r\nHost: " + s.options.host + "\r\n\r\n";
+    // Everything but a per-request Idempotency-Key is fixed.
+    std::string head = s.options.method + " " + s.options.path + " HTTP/1.1\r\nHost: " + s.options.host + "\r\n";
+    if (!s.options.body.empty()) {
+        head += "Content-Type: application/json\r\nContent-Length: " + std::to_string(s.options.body.size()) + "\r\n";
+    }
+    const std::string key_prefix = "rate-load-" + std::to_string(Clock::now().time_since_epoch().count()) + "-" +
+                                   std::to_string(index) + "-";
+    std::uint64_t sent = 0;
+    std::string request;
     asio::steady_timer timer(executor);
     // One fixed buffer per connection and a hand-rolled response reader:
     // the generator must cost far less per request than the server.
@@ -114,6 +125,12 @@ asio::awaitable<void> connection(State& s, int index, tcp::endpoint endpoint) {
         } else if (Clock::now() - intended > std::chrono::milliseconds(1)) {
             ++s.late_starts;
         }
+        request = head;
+        if (s.options.idempotency_keys) {
+            request += "Idempotency-Key: " + key_prefix + std::to_string(sent++) + "\r\n";
+        }
+        request += "\r\n";
+        request += s.options.body;
         co_await asio::async_write(socket, asio::buffer(request), asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
             s.fail("write: " + ec.message());
@@ -175,6 +192,9 @@ bool parse(int argc, char** argv, Options& o) {
         if (key == "--host") o.host = value;
         else if (key == "--port") o.port = value;
         else if (key == "--path") o.path = value;
+        else if (key == "--method") o.method = value;
+        else if (key == "--body") o.body = value;
+        else if (key == "--idempotency-keys") o.idempotency_keys = value == "1" || value == "true";
         else if (key == "--rate") o.rate = std::atof(value.c_str());
         else if (key == "--connections") o.connections = std::atoi(value.c_str());
         else if (key == "--seconds") o.seconds = std::atof(value.c_str());
@@ -196,7 +216,8 @@ bool parse(int argc, char** argv, Options& o) {
 int main(int argc, char** argv) {
     State s;
     if (argc % 2 == 0 || !parse(argc, argv, s.options)) {
-        std::cerr << "usage: rate_load --host H --port P --path /x --rate R --connections C --seconds S [--warmup W]\n";
+        std::cerr << "usage: rate_load --host H --port P --path /x --rate R --connections C --seconds S [--warmup W]\n"
+                     "                 [--method POST --body JSON --idempotency-keys 1]\n";
         return 2;
     }
     asio::io_context io(1);
