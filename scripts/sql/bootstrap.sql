@@ -5,6 +5,10 @@
 --        -v catalog_password=... -v orders_password=... -f bootstrap.sql
 -- Each service owns one schema; no service role can read another's schema.
 
+-- Roles belong to the whole cluster: runs for several databases at once
+-- (tests, or two db-init tasks) take turns. The lock ends with the session.
+DO $$ BEGIN PERFORM pg_advisory_lock(hashtext('ecom.bootstrap')); END $$;
+
 SELECT format('CREATE ROLE catalog_svc LOGIN PASSWORD %L', :'catalog_password')
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'catalog_svc') \gexec
 SELECT format('CREATE ROLE orders_svc LOGIN PASSWORD %L', :'orders_password')

@@ -302,6 +302,12 @@ Client::~Client() = default;
 
 bool Client::circuit_open() const noexcept { return impl_->is_open(); }
 
+std::chrono::seconds Client::retry_after() const noexcept {
+    const auto remaining_ns = impl_->open_until.load(std::memory_order_relaxed) - now_ns();
+    const auto seconds = (remaining_ns + 999'999'999) / 1'000'000'000;
+    return std::chrono::seconds(seconds < 1 ? 1 : seconds);
+}
+
 void Client::close() {
     impl_->closed.store(true);
     for (auto& pool : impl_->pools) {

@@ -18,11 +18,6 @@ namespace {
 namespace asio = boost::asio;
 namespace bj = boost::json;
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 std::vector<OrderLine> requested_lines(const OrderRecord& order) {
     std::vector<OrderLine> lines;
     const bj::value requested = bj::parse(order.requested_items);
@@ -51,9 +46,10 @@ std::string priced_items_json(const std::vector<PricedLine>& lines) {
 
 // {"error":{...},"order":{...}}
 std::string error_with_order(std::string_view code, std::string_view message, const OrderRecord& order,
-                             const std::vector<std::pair<std::string, std::string>>& members = {}) {
+                             const std::vector<std::pair<std::string, std::string>>& members = {},
+                             const std::vector<ecom::http::ErrorDetail>& details = {}) {
     std::string out = R"({"error":)";
-    const std::string envelope = ecom::http::error_body(code, message, {}, members);
+    const std::string envelope = ecom::http::error_body(code, message, details, members);
     // error_body is {"error":{...}}: keep its inner object.
     out += envelope.substr(9, envelope.size() - 10);
     out += R"(,"order":)";
@@ -136,11 +132,17 @@ std::string insufficient_stock_body(const OrderRecord& order, const std::vector<
                             {{"shortages", list}});
 }
 
-std::string cancelled_body(const OrderRecord& order) {
+std::string cancelled_body(const OrderRecord& order, bool refunded) {
     return error_with_order("order_cancelled",
-                            "the order could not be completed and was cancelled; nothing was charged. "
-                            "Start a new checkout (with a new Idempotency-Key)",
+                            refunded ? "the order could not be completed and was cancelled; the payment was refunded. "
+                                       "Start a new checkout (with a new Idempotency-Key)"
+                                     : "the order could not be completed and was cancelled; nothing was charged. "
+                                       "Start a new checkout (with a new Idempotency-Key)",
                             order);
+}
+
+std::string unknown_product_body(const OrderRecord& order, const std::vector<ecom::http::ErrorDetail>& details) {
+    return error_with_order("unknown_product", "some products do not exist", order, {}, details);
 }
 
 asio::awaitable<SagaOutcome> CheckoutSaga::finish(OrderRecord& order, const std::string& owner, FinalOutcome outcome) {
@@ -227,8 +229,7 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                             }
                         }
                         FinalOutcome final{"REJECTED", "none", std::nullopt, "unknown_product", std::nullopt, 422,
-                                           ecom::http::error_body("unknown_product", "some products do not exist", details),
-                                           order.updated_ms};
+                                           unknown_product_body(order, details), order.updated_ms};
                         co_return co_await finish(order, owner, std::move(final));
                     }
                     if (r.kind == ReserveResult::Kind::released) {
@@ -241,7 +242,8 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                     }
                     order.items = priced_items_json(r.lines);
                     order.total_cents = total;
-                    if (!co_await store_.record_reservation(order.id, owner, *order.items, total)) {
+                    order.updated_ms = now_ms();
+                    if (!co_await store_.record_reservation(order.id, owner, *order.items, total, order.updated_ms)) {
                         co_return lost;
                     }
                     state.reservation = r.state == "committed" ? "committed" : "held";
@@ -318,7 +320,7 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                     order.reservation_state = "released";
                     order.updated_ms = now_ms();
                     FinalOutcome final{"CANCELLED", "released", order.payment_outcome, "order_cancelled", std::nullopt, 409,
-                                       cancelled_body(order), order.updated_ms};
+                                       cancelled_body(order, state.refunded), order.updated_ms};
                     co_return co_await finish(order, owner, std::move(final));
                 }
                 case SagaStep::done: {

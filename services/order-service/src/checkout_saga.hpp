@@ -16,6 +16,7 @@
 // effect.
 
 #include "checkout_request.hpp"
+#include "ecom/http/error.hpp"
 #include "inventory_client.hpp"
 #include "order_store.hpp"
 #include "payment.hpp"
@@ -87,6 +88,7 @@ private:
 std::string declined_body(const OrderRecord& order, PaymentOutcome outcome);
 std::string insufficient_stock_body(const OrderRecord& order, const std::vector<Shortage>& shortages,
                                     const std::vector<OrderLine>& requested);
-std::string cancelled_body(const OrderRecord& order);
+std::string cancelled_body(const OrderRecord& order, bool refunded);
+std::string unknown_product_body(const OrderRecord& order, const std::vector<ecom::http::ErrorDetail>& details);
 
 }  // namespace orders

@@ -69,6 +69,7 @@ public:
     boost::asio::awaitable<std::vector<HeldReservation>> held_older_than(std::chrono::seconds age, int limit);
 
     [[nodiscard]] bool circuit_open() const noexcept { return http_.circuit_open(); }
+    [[nodiscard]] std::chrono::seconds retry_after() const noexcept { return http_.retry_after(); }
 
 private:
     boost::asio::awaitable<ecom::http::IncomingResponse> call(ecom::http::OutgoingRequest request);

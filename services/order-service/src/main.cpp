@@ -49,8 +49,7 @@ int run() {
     orders::OrderStore store(db, config.lease);
     orders::CheckoutSaga saga(store, inventory, payments);
     ecom::http::AdminAuth admin(config.admin_api_key);
-    orders::OrderRoutes routes(store, saga, inventory, admin, service.metrics(),
-                               std::chrono::duration_cast<std::chrono::seconds>(config.product_service.breaker_open));
+    orders::OrderRoutes routes(store, saga, inventory, admin, service.metrics());
     routes.register_on(service.api());
     orders::Reconciler reconciler(*service.workers().front(), store, saga, inventory, config.reconciler,
                                   service.metrics());

@@ -47,14 +47,8 @@ Response in_progress() {
 }  // namespace
 
 OrderRoutes::OrderRoutes(OrderStore& store, CheckoutSaga& saga, InventoryClient& inventory,
-                         const ecom::http::AdminAuth& admin, ecom::metrics::Registry& registry,
-                         std::chrono::seconds circuit_retry_after)
-    : store_(store),
-      saga_(saga),
-      inventory_(inventory),
-      admin_(admin),
-      registry_(registry),
-      circuit_retry_after_(circuit_retry_after) {
+                         const ecom::http::AdminAuth& admin, ecom::metrics::Registry& registry)
+    : store_(store), saga_(saga), inventory_(inventory), admin_(admin), registry_(registry) {
     for (const auto* outcome : {"confirmed", "payment_declined", "rejected", "cancelled", "replayed", "in_progress",
                                 "unavailable", "key_reused"}) {
         (void)registry_.counter("orders_total", "Checkout requests by outcome", {{"outcome", outcome}});
@@ -73,6 +67,13 @@ void OrderRoutes::register_on(ecom::http::Router& router) {
     router.add({Method::get}, "/api/orders/{id}", with_database_errors([this](Request& r) { return get(r); }));
 }
 
+Response OrderRoutes::unavailable(std::string_view message) {
+    count("unavailable");
+    auto r = ecom::http::error_response(503, "service_unavailable", message);
+    r.headers.add("Retry-After", inventory_.circuit_open() ? std::to_string(inventory_.retry_after().count()) : "1");
+    return r;
+}
+
 Response OrderRoutes::answer(const SagaOutcome& outcome, bool replayed) {
     Response response;
     if (outcome.kind == SagaOutcome::Kind::lease_lost) {
@@ -80,13 +81,8 @@ Response OrderRoutes::answer(const SagaOutcome& outcome, bool replayed) {
         return in_progress();
     }
     if (outcome.kind == SagaOutcome::Kind::transient) {
-        count("unavailable");
         ecom::log::warn("checkout paused: a dependency failed", {{"order_id", outcome.order.id}, {"reason", outcome.reason}});
-        auto r = ecom::http::error_response(
-            503, "service_unavailable",
-            "the order could not be completed right now; retry with the same Idempotency-Key");
-        r.headers.add("Retry-After", outcome.circuit_open ? std::to_string(circuit_retry_after_.count()) : "1");
-        return r;
+        return unavailable("the order could not be completed right now; retry with the same Idempotency-Key");
     }
     response = Response::json(static_cast<unsigned>(outcome.response_status), outcome.response_body);
     response.headers.add("Cache-Control", "no-store");
@@ -121,24 +117,21 @@ asio::awaitable<Response> OrderRoutes::create(Request& request) {
     const std::string owner = ecom::new_uuid();
 
     NewOrder fresh{ecom::new_uuid(), key, fingerprint, checkout.email, checkout.name, requested_items_json(checkout),
-                   checkout.card.last4(), owner};
+                   checkout.card.last4(), owner, now_ms()};
+    // While product-service is known to be down a new order is not even
+    // recorded; an existing key is still answered from what is stored.
+    const bool inventory_down = inventory_.circuit_open();
     std::optional<OrderRecord> order;
-    if (inventory_.circuit_open()) {
-        // Fail fast while product-service is known to be down; nothing is stored.
-        const auto existing = co_await store_.find_by_key(key);
-        if (!existing || !existing->response_status) {
-            count("unavailable");
-            auto r = ecom::http::error_response(503, "service_unavailable",
-                                                "the inventory is unavailable; retry with the same Idempotency-Key");
-            r.headers.add("Retry-After", std::to_string(circuit_retry_after_.count()));
-            co_return r;
-        }
-    } else {
+    if (!inventory_down) {
         order = co_await store_.insert(fresh);
     }
     if (!order) {
         const auto existing = co_await store_.find_by_key(key);
         if (!existing) {
+            if (inventory_down) {
+                co_return unavailable("the inventory is unavailable; retry with the same Idempotency-Key");
+            }
+            count("in_progress");
             co_return in_progress();  // the key's first request has not committed yet
         }
         if (existing->fingerprint != fingerprint) {
@@ -156,6 +149,9 @@ asio::awaitable<Response> OrderRoutes::create(Request& request) {
         if (existing->leased) {
             count("in_progress");
             co_return in_progress();
+        }
+        if (inventory_down) {
+            co_return unavailable("the inventory is unavailable; retry with the same Idempotency-Key");
         }
         // The first attempt stopped half-way (a dependency failed or its
         // process died): this retry takes over and carries on.

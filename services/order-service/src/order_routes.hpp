@@ -16,7 +16,7 @@ namespace orders {
 class OrderRoutes {
 public:
     OrderRoutes(OrderStore& store, CheckoutSaga& saga, InventoryClient& inventory, const ecom::http::AdminAuth& admin,
-                ecom::metrics::Registry& registry, std::chrono::seconds circuit_retry_after);
+                ecom::metrics::Registry& registry);
 
     void register_on(ecom::http::Router& router);
 
@@ -25,6 +25,7 @@ private:
     boost::asio::awaitable<ecom::http::Response> get(ecom::http::Request& request);
     boost::asio::awaitable<ecom::http::Response> list(ecom::http::Request& request);
     ecom::http::Response answer(const SagaOutcome& outcome, bool replayed);
+    ecom::http::Response unavailable(std::string_view message);
     void count(std::string_view outcome);
 
     OrderStore& store_;
@@ -32,7 +33,6 @@ private:
     InventoryClient& inventory_;
     const ecom::http::AdminAuth& admin_;
     ecom::metrics::Registry& registry_;
-    std::chrono::seconds circuit_retry_after_;
 };
 
 }  // namespace orders

@@ -15,12 +15,17 @@ namespace orders::sql {
     "response_body, request_fingerprint, floor(extract(epoch FROM created_at) * 1000)::bigint, "            \
     "floor(extract(epoch FROM updated_at) * 1000)::bigint, COALESCE(lease_until > now(), false)"
 
-// $1 id, $2 key, $3 fingerprint, $4 email, $5 name, $6 requested items, $7 card last4, $8 lease owner, $9 lease seconds
+// Timestamps shown by the API come from the service's clock ($10 here, and
+// in record_reservation and finish_order), so they never go backwards
+// between the database's clock and the service's.
+// $1 id, $2 key, $3 fingerprint, $4 email, $5 name, $6 requested items, $7 card last4, $8 lease owner,
+// $9 lease seconds, $10 created_at (epoch ms)
 inline constexpr ecom::pg::Statement insert_order{
     "insert_order",
     "INSERT INTO orders (id, idempotency_key, request_fingerprint, customer_email, customer_name, requested_items, "
-    "card_last4, lease_owner, lease_until) "
-    "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, now() + make_interval(secs => $9::float8)) "
+    "card_last4, lease_owner, lease_until, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, now() + make_interval(secs => $9::float8), "
+    "to_timestamp($10::float8 / 1000), to_timestamp($10::float8 / 1000)) "
     "ON CONFLICT (idempotency_key) DO NOTHING RETURNING " ORDERS_ORDER_COLUMNS};
 
 inline constexpr ecom::pg::Statement order_by_key{
@@ -37,11 +42,11 @@ inline constexpr ecom::pg::Statement take_lease{
     "RETURNING " ORDERS_ORDER_COLUMNS};
 
 // Saga steps: each checks the lease is still ours and renews it.
-// $1 id, $2 owner, $3 lease seconds, $4 priced items, $5 total
+// $1 id, $2 owner, $3 lease seconds, $4 priced items, $5 total, $6 updated_at (epoch ms)
 inline constexpr ecom::pg::Statement record_reservation{
     "record_reservation",
     "UPDATE orders SET reservation_state = 'held', items = $4::jsonb, total_cents = $5, "
-    "lease_until = now() + make_interval(secs => $3::float8), updated_at = now() "
+    "lease_until = now() + make_interval(secs => $3::float8), updated_at = to_timestamp($6::float8 / 1000) "
     "WHERE id = $1 AND lease_owner = $2 AND status = 'PENDING' RETURNING id"};
 
 // $1 id, $2 owner, $3 status, $4 reservation state, $5 failure code, $6 failure detail,

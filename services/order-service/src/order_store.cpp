@@ -29,6 +29,11 @@ std::string uuid_array(const std::vector<std::string>& ids) {
 
 }  // namespace
 
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 OrderRecord read_order(const Result& r, int row) {
     OrderRecord o;
     o.id = std::string(r.text(row, 0));
@@ -60,7 +65,7 @@ OrderRecord read_order(const Result& r, int row) {
 asio::awaitable<std::optional<OrderRecord>> OrderStore::insert(const NewOrder& o) {
     const Result r = co_await db_.run(sql::insert_order, o.id, o.idempotency_key, o.fingerprint, o.email, o.name,
                                       o.requested_items, o.card_last4, o.lease_owner,
-                                      static_cast<std::int64_t>(lease_.count()));
+                                      static_cast<std::int64_t>(lease_.count()), o.created_ms);
     if (r.empty()) {
         co_return std::nullopt;
     }
@@ -92,9 +97,10 @@ asio::awaitable<std::optional<OrderRecord>> OrderStore::take_lease(const std::st
 }
 
 asio::awaitable<bool> OrderStore::record_reservation(const std::string& id, const std::string& owner,
-                                                     const std::string& items, std::int64_t total_cents) {
+                                                     const std::string& items, std::int64_t total_cents,
+                                                     std::int64_t updated_ms) {
     const Result r = co_await db_.run(sql::record_reservation, id, owner, static_cast<std::int64_t>(lease_.count()),
-                                      items, total_cents);
+                                      items, total_cents, updated_ms);
     co_return !r.empty();
 }
 

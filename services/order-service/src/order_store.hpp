@@ -47,6 +47,7 @@ struct NewOrder {
     std::string requested_items;  // JSON
     std::string card_last4;
     std::string lease_owner;
+    std::int64_t created_ms = 0;
 };
 
 struct FinalOutcome {
@@ -72,7 +73,8 @@ public:
 
     // Each returns false when the lease was lost (someone else took over).
     boost::asio::awaitable<bool> record_reservation(const std::string& id, const std::string& owner,
-                                                    const std::string& items, std::int64_t total_cents);
+                                                    const std::string& items, std::int64_t total_cents,
+                                                    std::int64_t updated_ms);
     boost::asio::awaitable<bool> finish(const std::string& id, const std::string& owner, const FinalOutcome& outcome);
     boost::asio::awaitable<void> release_lease(const std::string& id, const std::string& owner);
 
@@ -90,5 +92,8 @@ private:
 };
 
 OrderRecord read_order(const ecom::pg::Result& result, int row);
+
+// Milliseconds since the epoch on this service's clock.
+std::int64_t now_ms();
 
 }  // namespace orders

@@ -82,6 +82,8 @@ public:
     boost::asio::awaitable<IncomingResponse> send(OutgoingRequest request);
 
     [[nodiscard]] bool circuit_open() const noexcept;
+    // How long the circuit stays open, rounded up to whole seconds (at least 1).
+    [[nodiscard]] std::chrono::seconds retry_after() const noexcept;
     // Closes pooled connections (on shutdown). Thread-safe.
     void close();
 
