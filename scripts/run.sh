@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # Runs the whole platform locally, in the foreground:
-#   installs what is missing, builds, starts PostgreSQL (a cluster of its own
-#   under .local/), creates the database and the per-service roles, starts
-#   the services, loads the demo catalog into an empty database, prints the
-#   URL, and on Ctrl-C or SIGTERM stops everything it started and exits 0.
+#   installs what is missing, builds (the services and the web app), starts
+#   PostgreSQL (a cluster of its own under .local/), creates the database and
+#   the per-service roles, starts product-service, order-service, frontend
+#   and the local load balancer (nginx), loads the demo catalog into an empty
+#   database, prints the URL, and on Ctrl-C or SIGTERM stops everything it
+#   started and exits 0.
 #
 # Options:
 #   --port N       the public port (default 8080, or $PUBLIC_PORT)
@@ -113,7 +115,10 @@ main() {
     # shellcheck disable=SC2046
     ensure_packages $(build_packages) $(runtime_packages) python3 curl nginx
   fi
-  [ "$BUILD" -eq 1 ] && build_preset release --target product-service order-service
+  if [ "$BUILD" -eq 1 ]; then
+    build_preset release --target product-service order-service frontend
+    build_web
+  fi
 
   port_in_use "$PUBLIC_PORT" && die "port ${PUBLIC_PORT} is in use: stop what uses it or pass --port N"
 
@@ -135,7 +140,7 @@ main() {
     generated=1
   fi
 
-  local product_port=$((PUBLIC_PORT + 1)) order_port=$((PUBLIC_PORT + 2))
+  local product_port=$((PUBLIC_PORT + 1)) order_port=$((PUBLIC_PORT + 2)) frontend_port=$((PUBLIC_PORT + 3))
   local internal_key
   internal_key="$(local_secret internal_api_key)"
   local common=(BIND_ADDRESS=127.0.0.1 LOG_LEVEL="${LOG_LEVEL:-info}" LOG_SAMPLE_RATE="${LOG_SAMPLE_RATE:-0.01}"
@@ -153,11 +158,17 @@ main() {
     PAYMENT_LATENCY_MS="${PAYMENT_LATENCY_MS:-0}" PAYMENT_FAILURE_RATE="${PAYMENT_FAILURE_RATE:-0}"
   wait_ready order-service "http://127.0.0.1:${order_port}/ready"
 
+  say "starting frontend"
+  start_service frontend BIND_ADDRESS=127.0.0.1 LOG_LEVEL="${LOG_LEVEL:-info}" LOG_SAMPLE_RATE="${LOG_SAMPLE_RATE:-0.01}" \
+    DEPLOYMENT_ENVIRONMENT=local PORT="$frontend_port" ADMIN_PORT="$((frontend_port + 1000))" \
+    STATIC_DIR="${ROOT_DIR}/services/frontend/web/dist" PRODUCT_SERVICE_URL="http://127.0.0.1:${product_port}"
+  wait_ready frontend "http://127.0.0.1:${frontend_port}/ready"
+
   say "starting the local load balancer (nginx, routes from config/routes.json)"
   local alb_dir="${LOCAL_DIR}/alb"
   mkdir -p "$alb_dir"
   /usr/bin/python3 "${ROOT_DIR}/scripts/lib/render_nginx.py" "$alb_dir" "$PUBLIC_PORT" \
-    product-service="$product_port" order-service="$order_port" >"${alb_dir}/nginx.conf"
+    product-service="$product_port" order-service="$order_port" frontend="$frontend_port" >"${alb_dir}/nginx.conf"
   nginx -p "$alb_dir" -c "${alb_dir}/nginx.conf" -e "${alb_dir}/error.log" > >(tee -a "${LOG_DIR}/alb.log") 2>&1 &
   PIDS+=("$!")
   NAMES+=("local ALB (nginx)")
@@ -168,9 +179,10 @@ main() {
 
   echo
   say "the platform is up: http://localhost:${PUBLIC_PORT}"
+  echo "    storefront    http://localhost:${PUBLIC_PORT}/ (admin page: /admin)"
   echo "    catalog API   http://localhost:${PUBLIC_PORT}/api/products"
   echo "    orders API    http://localhost:${PUBLIC_PORT}/api/orders (test card 4242424242424242)"
-  echo "    metrics       http://127.0.0.1:$((product_port + 1000))/metrics (product-service), :$((order_port + 1000)) (order-service)"
+  echo "    metrics       http://127.0.0.1:$((product_port + 1000))/metrics (product-service), :$((order_port + 1000)) (order-service), :$((frontend_port + 1000)) (frontend)"
   if [ "$generated" -eq 1 ]; then
     echo "    admin key     ${admin_key}  (generated; also in .local/admin_api_key)"
   else

@@ -41,8 +41,8 @@ install_dependencies() {
   # shellcheck disable=SC2046
   ensure_packages $(build_packages) $(runtime_packages) \
     python3 python3-pytest python3-yaml python3-jsonschema python3-boto3 python3-botocore \
-    clang libclang-rt-14-dev shellcheck nodejs
-  command -v npm >/dev/null 2>&1 || ensure_packages npm
+    clang libclang-rt-14-dev shellcheck nginx wrk chromium
+  require_node
 }
 
 PG_DIR=""
@@ -85,6 +85,7 @@ main() {
   [ "$INSTALL" -eq 1 ] && install_dependencies
 
   build_preset release
+  build_web
   if [ "$QUICK" -eq 0 ]; then
     build_preset asan
     build_preset fuzz
@@ -106,7 +107,7 @@ main() {
   fi
   if [ "$QUICK" -eq 0 ] && [ -z "$LABELS" ]; then
     # The sanitizer pass is for C++: skip the suites of other languages.
-    run_ctest asan "${ROOT_DIR}/build/asan" -L 'unit|integration' -LE 'python|static|web'
+    run_ctest asan "${ROOT_DIR}/build/asan" -L 'unit|integration' -LE 'python|static|web|browser'
     run_ctest fuzz "${ROOT_DIR}/build/fuzz" -L fuzz
   fi
 

@@ -113,3 +113,38 @@ build_preset() {
 random_secret() {
   od -An -N24 -tx1 /dev/urandom | tr -d ' \n'
 }
+
+# Node.js >= 20.19 (Vite 7) builds the storefront; Debian 12's own nodejs is
+# older, so say what to do instead of failing half-way.
+require_node() {
+  command -v node >/dev/null 2>&1 || die "Node.js is not installed: install Node.js 20.19 or newer (e.g. from NodeSource) to build the storefront"
+  local version major minor
+  version="$(node --version)"
+  version="${version#v}"
+  major="${version%%.*}"
+  minor="${version#*.}"
+  minor="${minor%%.*}"
+  if [ "$major" -lt 20 ] || { [ "$major" -eq 20 ] && [ "$minor" -lt 19 ]; }; then
+    die "Node.js ${version} is too old to build the storefront: install 20.19 or newer (e.g. from NodeSource)"
+  fi
+  command -v npm >/dev/null 2>&1 || die "npm is not installed (it comes with Node.js)"
+}
+
+# Builds services/frontend/web/dist when it is missing or older than its sources.
+build_web() {
+  local web="${ROOT_DIR}/services/frontend/web"
+  require_node
+  if [ -f "${web}/dist/index.html" ] &&
+     [ -z "$(find "${web}/src" "${web}/public" "${web}/index.html" "${web}/package-lock.json" "${web}/vite.config.ts" \
+               -newer "${web}/dist/index.html" -print -quit 2>/dev/null)" ]; then
+    return 0
+  fi
+  say "building the storefront web app"
+  local stamp="${web}/node_modules/.installed-lock-sha256" hash
+  hash="$(sha256sum "${web}/package-lock.json" | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
+    (cd "$web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$hash" >"$stamp"
+  fi
+  (cd "$web" && npm run --silent build >/dev/null)
+}

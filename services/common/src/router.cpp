@@ -141,8 +141,34 @@ Router& Router::add(std::initializer_list<Method> methods, std::string_view patt
     return *this;
 }
 
+Router& Router::fallback(std::initializer_list<Method> methods, Handler handler, std::string label) {
+    if (fallback_ != nullptr) {
+        throw std::invalid_argument("the router already has a fallback");
+    }
+    auto route = std::make_unique<Route>();
+    route->pattern = std::move(label);
+    route->index = routes_.size();
+    for (const auto method : methods) {
+        route->handlers[static_cast<std::size_t>(method)] = handler;
+    }
+    fallback_ = route.get();
+    routes_.push_back(std::move(route));
+    return *this;
+}
+
 Router::Match Router::match(Method method, std::string_view path,
                             std::vector<std::pair<std::string_view, std::string>>& params) const {
+    Match result = match_routes(method, path, params);
+    if (result.kind == Match::Kind::not_found && fallback_ != nullptr && !path.empty() && path.front() == '/') {
+        result.route = fallback_;
+        result.handler = fallback_->handler(method);
+        result.kind = result.handler != nullptr ? Match::Kind::found : Match::Kind::method_not_allowed;
+    }
+    return result;
+}
+
+Router::Match Router::match_routes(Method method, std::string_view path,
+                                   std::vector<std::pair<std::string_view, std::string>>& params) const {
     Match result;
     if (path.empty() || path.front() != '/') {
         return result;

@@ -166,8 +166,8 @@ struct Server::Impl {
     void reject(tcp::socket& socket);
 
     Response route(const Listener& listener, Request& request, const Router::Match& match, unsigned& status);
-    std::string serialize_head(Worker& worker, const Request& request, const Response& response,
-                               bool keep_alive, std::size_t content_length);
+    std::string serialize_head(Worker& worker, const Listener& listener, const Request& request,
+                               const Response& response, bool keep_alive, std::size_t content_length);
     metrics::Histogram& histogram(Worker& worker, const Listener& listener, const Request& request,
                                   std::size_t route_index, unsigned status);
     void log_request(const Listener& listener, const Request& request, unsigned status,
@@ -309,8 +309,8 @@ void Server::Impl::log_request(const Listener& listener, const Request& request,
                 {"slow", slow}});
 }
 
-std::string Server::Impl::serialize_head(Worker& worker, const Request& request, const Response& response,
-                                         bool keep_alive, std::size_t content_length) {
+std::string Server::Impl::serialize_head(Worker& worker, const Listener& listener, const Request& request,
+                                         const Response& response, bool keep_alive, std::size_t content_length) {
     std::string head;
     head.reserve(256);
     head += request.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
@@ -329,6 +329,14 @@ std::string Server::Impl::serialize_head(Worker& worker, const Request& request,
         head += ": ";
         head += value;
         head += "\r\n";
+    }
+    for (const auto& [name, value] : listener.spec.default_headers) {
+        if (!response.headers.contains(name)) {
+            head += name;
+            head += ": ";
+            head += value;
+            head += "\r\n";
+        }
     }
     if (!request.context.request_id.empty()) {
         head += "X-Request-Id: ";
@@ -511,7 +519,7 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, const Listener& list
         const bool draining = state->draining.load(std::memory_order_relaxed);
         const bool keep_alive = !close_after && !draining && message.keep_alive();
         const bool head_only = request.method == Method::head;
-        const std::string head = serialize_head(worker, request, response, keep_alive, response.body.size());
+        const std::string head = serialize_head(worker, listener, request, response, keep_alive, response.body.size());
         slot.phase = Phase::writing;
         slot.deadline = Clock::now() + limits.write_timeout;
         std::array<asio::const_buffer, 2> buffers{asio::buffer(head),

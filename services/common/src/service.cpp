@@ -167,8 +167,8 @@ std::uint16_t Service::bind() {
     if (bound_) {
         return api_port_;
     }
-    api_port_ = server_->listen({"api", config_.bind_address, config_.port, &api_, true});
-    admin_port_ = server_->listen({"admin", config_.bind_address, config_.admin_port, &admin_, false});
+    api_port_ = server_->listen({"api", config_.bind_address, config_.port, &api_, true, default_headers_});
+    admin_port_ = server_->listen({"admin", config_.bind_address, config_.admin_port, &admin_, false, {}});
     bound_ = true;
     return api_port_;
 }

@@ -101,6 +101,20 @@ TEST(Router, RouteIndexesAreStable) {
     EXPECT_EQ(router.match(Method::get, "/b", params).route->index, 1u);
 }
 
+TEST(Router, FallbackTakesWhatNoRouteMatches) {
+    Router router;
+    router.add({Method::get}, "/api/things/{id}", noop());
+    router.fallback({Method::get, Method::head}, noop(), "static");
+    Params params;
+    auto m = router.match(Method::get, "/products/42", params);
+    ASSERT_EQ(m.kind, Router::Match::Kind::found);
+    EXPECT_EQ(m.route->pattern, "static");
+    EXPECT_EQ(router.match(Method::get, "/api/things/1", params).route->pattern, "/api/things/{id}");
+    EXPECT_EQ(router.match(Method::post, "/anything", params).kind, Router::Match::Kind::method_not_allowed);
+    EXPECT_EQ(router.match(Method::post, "/anything", params).route->allow_header(), "GET, HEAD");
+    EXPECT_THROW(router.fallback({Method::get}, noop()), std::invalid_argument);
+}
+
 TEST(PercentDecode, HandlesPlusAndEscapes) {
     std::string out;
     EXPECT_TRUE(percent_decode("a+b%2Bc", out, true));

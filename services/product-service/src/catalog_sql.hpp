@@ -76,13 +76,18 @@ inline constexpr ecom::pg::Statement archive_product{
     "WHERE id = $1 AND deleted_at IS NULL AND ($2::bigint[] IS NULL OR version = ANY($2::bigint[])) "
     "RETURNING id"};
 
+// Categories with how many live products each has.
+inline constexpr ecom::pg::Statement list_categories{
+    "list_categories",
+    "SELECT category, count(*) FROM products WHERE deleted_at IS NULL GROUP BY category ORDER BY category", true};
+
 // Tells a missing product from a version mismatch after a conditional write.
 inline constexpr ecom::pg::Statement product_exists{
     "product_exists", "SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL", true};
 
 inline std::vector<ecom::pg::Statement> catalog_statements() {
     return {get_product,     list_products,   list_products_in_category, search_products, insert_product,
-            replace_product, patch_product, archive_product,           product_exists};
+            replace_product, patch_product, archive_product,           product_exists,  list_categories};
 }
 
 }  // namespace catalog::sql

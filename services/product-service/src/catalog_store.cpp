@@ -86,6 +86,18 @@ asio::awaitable<std::string> CatalogStore::list_page(const ListRequest& request)
     co_return body;
 }
 
+asio::awaitable<std::string> CatalogStore::categories() {
+    const Result r = co_await db_.run(sql::list_categories);
+    std::string body;
+    ecom::JsonWriter w(body);
+    w.begin_object().key("items").begin_array();
+    for (int i = 0; i < r.rows(); ++i) {
+        w.begin_object().field("slug", r.text(i, 0)).key("product_count").raw(r.text(i, 1)).end_object();
+    }
+    w.end_array().end_object();
+    co_return body;
+}
+
 asio::awaitable<StoredProduct> CatalogStore::create(const ProductFields& f) {
     try {
         const Result r = co_await db_.run(sql::insert_product, f.sku, f.name, f.description, f.category,

@@ -45,6 +45,8 @@ public:
     boost::asio::awaitable<std::optional<StoredProduct>> find(std::int64_t id);
     // {"items":[...],"next_cursor":...}
     boost::asio::awaitable<std::string> list_page(const ListRequest& request);
+    // {"items":[{"slug","product_count"}]}
+    boost::asio::awaitable<std::string> categories();
     // Throws HttpError 409 `sku_taken` when the SKU is in use.
     boost::asio::awaitable<StoredProduct> create(const ProductFields& fields);
     boost::asio::awaitable<WriteResult> replace(std::int64_t id, const ProductFields& fields,

@@ -140,6 +140,8 @@ void ProductRoutes::register_on(ecom::http::Router& router) {
     const ecom::http::RouteOptions json{.json_body = true};
     router.add({Method::get}, "/api/products", with_database_errors([this](Request& r) { return list(r); }));
     router.add({Method::post}, "/api/products", with_database_errors([this](Request& r) { return create(r); }), json);
+    router.add({Method::get}, "/api/products/categories",
+               with_database_errors([this](Request& r) { return categories(r); }));
     router.add({Method::get}, "/api/products/{id}", with_database_errors([this](Request& r) { return get(r); }));
     router.add({Method::put}, "/api/products/{id}", with_database_errors([this](Request& r) { return replace(r); }), json);
     router.add({Method::patch}, "/api/products/{id}", with_database_errors([this](Request& r) { return patch(r); }), json);
@@ -154,6 +156,21 @@ asio::awaitable<Response> ProductRoutes::list(Request& request) {
     if (!entry) {
         auto fresh = std::make_shared<CachedBody>();
         fresh->body = co_await store_.list_page(query);
+        cache_.store_page(key, fresh, generation);
+        entry = std::move(fresh);
+    }
+    auto response = Response::json(200, entry->body);
+    response.headers.add("Cache-Control", "no-cache");
+    co_return response;
+}
+
+asio::awaitable<Response> ProductRoutes::categories(Request&) {
+    const std::string key = "categories";
+    const auto generation = cache_.generation();
+    auto entry = cache_.find_page(key);
+    if (!entry) {
+        auto fresh = std::make_shared<CachedBody>();
+        fresh->body = co_await store_.categories();
         cache_.store_page(key, fresh, generation);
         entry = std::move(fresh);
     }

@@ -2,6 +2,7 @@
 
 // The public catalog API:
 //   GET    /api/products?limit=&cursor=&q=&category=
+//   GET    /api/products/categories      {"items":[{"slug","product_count"}]}
 //   GET    /api/products/{id}            ETag, 304 on If-None-Match
 //   POST   /api/products                 admin; 201 + Location
 //   PUT    /api/products/{id}            admin; If-Match -> 412 on mismatch
@@ -23,6 +24,7 @@ public:
 
 private:
     boost::asio::awaitable<ecom::http::Response> list(ecom::http::Request& request);
+    boost::asio::awaitable<ecom::http::Response> categories(ecom::http::Request& request);
     boost::asio::awaitable<ecom::http::Response> get(ecom::http::Request& request);
     boost::asio::awaitable<ecom::http::Response> create(ecom::http::Request& request);
     boost::asio::awaitable<ecom::http::Response> replace(ecom::http::Request& request);

@@ -149,3 +149,9 @@ def order_service(database, product_service_url, **extra_env):
            "PRODUCT_SERVICE_URL": product_service_url, "INTERNAL_API_KEY": TEST_INTERNAL_KEY}
     env.update({k: str(v) for k, v in extra_env.items()})
     return ServiceProcess("order-service", env)
+
+
+def frontend(static_dir, product_service_url, **extra_env):
+    env = {"STATIC_DIR": static_dir, "PRODUCT_SERVICE_URL": product_service_url}
+    env.update({k: str(v) for k, v in extra_env.items()})
+    return ServiceProcess("frontend", env)

@@ -59,6 +59,9 @@ public:
     [[nodiscard]] metrics::Registry& metrics() noexcept { return *registry_; }
     [[nodiscard]] const std::vector<boost::asio::io_context*>& workers() const noexcept { return worker_ptrs_; }
 
+    // Headers every API-port response carries unless it sets them itself.
+    void set_default_headers(http::Headers headers) { default_headers_ = std::move(headers); }
+
     // /ready answers 200 only while every check passes (and 503 while draining).
     void add_readiness_check(ReadinessCheck check);
     // Called on the first worker when the drain begins.
@@ -90,6 +93,7 @@ private:
     http::Router admin_;
     std::unique_ptr<http::Server> server_;
     std::vector<ReadinessCheck> readiness_;
+    http::Headers default_headers_;
     std::vector<std::function<void()>> drain_callbacks_;
     std::vector<std::function<void()>> stop_callbacks_;
     std::atomic<bool> stopping_{false};

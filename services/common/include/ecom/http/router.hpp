@@ -66,6 +66,10 @@ public:
     [[nodiscard]] Match match(Method method, std::string_view path,
                               std::vector<std::pair<std::string_view, std::string>>& params) const;
 
+    // Handles every path no route matches (static files with an SPA
+    // fallback); its metrics label is `label`.
+    Router& fallback(std::initializer_list<Method> methods, Handler handler, std::string label = "/*");
+
     [[nodiscard]] std::size_t route_count() const noexcept { return routes_.size(); }
     [[nodiscard]] const Route& route(std::size_t index) const { return *routes_[index]; }
 
@@ -73,6 +77,10 @@ private:
     struct Node;
     std::unique_ptr<Node> root_;
     std::vector<std::unique_ptr<Route>> routes_;
+    Route* fallback_ = nullptr;
+
+    Match match_routes(Method method, std::string_view path,
+                       std::vector<std::pair<std::string_view, std::string>>& params) const;
 };
 
 // Decodes %XX escapes (and '+' as space when `plus_as_space`). Returns false

@@ -43,6 +43,7 @@ struct ListenerSpec {
     std::uint16_t port = 0;      // 0 picks a free port (tests)
     const Router* router = nullptr;
     bool all_workers = true;     // false: accept on the first worker only
+    Headers default_headers;     // added to every response that does not set them (security headers)
 };
 
 class Server {
