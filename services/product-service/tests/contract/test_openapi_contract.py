@@ -157,6 +157,7 @@ def specific():
     full = {"name": "Replaced", "category": "kitchen", "price_cents": 500, "stock": 1}
     r = {}
     r[("GET", "/api/products", "200")] = lambda c: c.client.get("/api/products?limit=2")
+    r[("GET", "/api/products/categories", "200")] = lambda c: c.client.get("/api/products/categories")
     r[("POST", "/api/products", "201")] = lambda c: c.client.post(
         "/api/products", {"sku": "N-" + os.urandom(4).hex(), "name": "New", "category": "kitchen",
                           "price_cents": 1, "stock": 1, "description": "d", "image_url": "/images/x.svg"}, admin=True)
