@@ -18,13 +18,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/postgres.sh"
 if [ $# -gt 0 ]; then
   SUITES=("$@")
 else
-  SUITES=(product-service order-service)
+  SUITES=(product-service order-service frontend)
 fi
 
-ensure_packages wrk postgresql-contrib curl
+ensure_packages wrk postgresql-contrib curl nginx
 # shellcheck disable=SC2046
 ensure_packages $(build_packages) $(runtime_packages) python3
-build_preset release --target product-service order-service rate_load
+build_preset release --target product-service order-service frontend rate_load
+build_web
 
 PG_DIR=""
 trap '[ -n "$PG_DIR" ] && pg_stop "$PG_DIR"' EXIT

@@ -106,7 +106,30 @@ def order_service(r):
     return lines, None
 
 
-RENDERERS = {"product-service": product_service, "order-service": order_service}
+def frontend(r):
+    m = r["machine"]
+    rows = [("`index.html`", "index"), (f"`{r['asset']}` ({r['asset_bytes']:,} bytes)", "asset"),
+            (f"same asset, brotli ({r['asset_br_bytes'] or 0:,} bytes)", "asset_br")]
+    lines = [
+        "## frontend",
+        "",
+        f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores, {m['os']}, commit `{m['commit']}`. Command: "
+        f"`{r['command']}` ({r['runs']} runs of {r['seconds_per_run']:.0f} s; medians; wrk -t1 -c64). "
+        "The built web app served from memory by the frontend service, directly and through the local load "
+        "balancer (nginx, one worker, access log off) on the same two cores.",
+        "",
+        "| file | direct req/s | through nginx req/s | target (direct) |",
+        "|---|---|---|---|",
+    ]
+    for label, key in rows:
+        direct = r[f"direct_{key}"]["median_rps"]
+        lines.append(f"| {label} | **{direct:,.0f}** | {r[f'alb_{key}']['median_rps']:,.0f} | "
+                     f">= 50,000: {verdict(direct >= 50000)} |")
+    lines += ["", f"Frontend RSS peak: {mib(r['rss_peak_kib'])}.", ""]
+    return lines, None
+
+
+RENDERERS = {"product-service": product_service, "order-service": order_service, "frontend": frontend}
 
 
 def main(results_dir, out):
