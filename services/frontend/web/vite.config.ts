@@ -25,7 +25,7 @@ export default defineConfig({
   server: proxy ? { proxy } : {},
   preview: proxy ? { proxy } : {},
   test: {
-    include: ['src/**/*.test.ts', 'scripts/**/*.test.mjs'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'scripts/**/*.test.mjs'],
     environment: 'node',
   },
 });

@@ -180,3 +180,117 @@ test('orders: the order status page', async () => {
     s.assertClean([/status of 404/]);
   });
 });
+
+test('orders: a product deleted between cart and checkout (unknown_product)', async () => {
+  const kept = await testProduct({ price_cents: 1500, stock: 5 });
+  const gone = await testProduct({ price_cents: 990, stock: 5 });
+  await withBrowser('checkout-unknown-product', async (s) => {
+    const { page } = s;
+    const posts = recordOrderPosts(page);
+    await addToCart(s, kept, 1);
+    await addToCart(s, gone, 2);
+    await s.goto('/checkout');
+    await fillCheckout(page, '4242424242424242');
+    await deleteProduct(gone.id);
+
+    const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/orders');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    const rejected = await answered;
+    assert.equal(rejected.status(), 422);
+    const body = await rejected.json();
+    assert.equal(body.error.code, 'unknown_product');
+    assert.deepEqual(body.error.details.map((d) => d.field), ['items[1].product_id']);
+    const alert = page.getByRole('alert');
+    await alert.getByText('Some items in your cart are no longer sold').waitFor();
+    await alert.getByText(`${gone.name} is no longer in the catalog.`).waitFor();
+    assert.equal(await alert.getByText(kept.name).count(), 0, 'the line that exists is not named');
+    await s.checkpoint('unknown-product');
+
+    await page.getByRole('button', { name: 'Remove this item from my cart' }).click();
+    await page.getByText('The items that are no longer sold were removed from your cart').waitFor();
+    assert.equal(await cartCount(page), '1 item');
+    await s.checkpoint('cart-fixed');
+
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Thank you for your order' }).waitFor();
+    assert.equal(posts.length, 2);
+    assert.notEqual(posts[0].key, posts[1].key, 'the changed cart is a new attempt with a new key');
+    assert.deepEqual(posts[1].body.items, [{ product_id: kept.id, quantity: 1 }]);
+    assert.equal((await getProduct(kept.id)).stock, 4);
+
+    // The REJECTED order was never priced: its page shows the product ids and no prices.
+    await s.goto(`/orders/${String(body.order.id)}`);
+    await page.getByText(/This order is rejected/).waitFor();
+    const table = page.getByRole('table', { name: 'Items in this order' });
+    await table.getByRole('rowheader', { name: `Product #${String(gone.id)}` }).waitFor();
+    await table.getByRole('rowheader', { name: `Product #${String(kept.id)}` }).waitFor();
+    await table.getByText('Not priced', { exact: true }).waitFor();
+    assert.equal(await table.getByText(/\$/).count(), 0, 'no price is shown for an unpriced order');
+    await s.checkpoint('rejected-order');
+    s.assertClean([/status of 422/]);
+  });
+});
+
+test('orders: a cancelled order is retried with a new Idempotency-Key', async () => {
+  // A real order is cancelled only by the reconciler, 30 s after a checkout
+  // that failed half-way and was not retried. To stay deterministic, the first
+  // POST gets the answer order-service stores for such an order (the shape of
+  // docs/api/order-service.yaml, order_cancelled); the retry reaches the real
+  // service.
+  const product = await testProduct({ price_cents: 700, stock: 5 });
+  await withBrowser('checkout-cancelled', async (s) => {
+    const { page } = s;
+    const posts = recordOrderPosts(page);
+    await addToCart(s, product, 1);
+    await s.goto('/checkout');
+    await fillCheckout(page, '4242424242424242');
+
+    const message = 'the order could not be completed and was cancelled; nothing was charged. Start a new checkout (with a new Idempotency-Key)';
+    const now = new Date().toISOString();
+    const cancelled = {
+      error: { code: 'order_cancelled', message },
+      order: {
+        id: '2d4f6a8c-0e1b-4d3f-9a5c-7e9b1d3f5a7c',
+        status: 'CANCELLED',
+        customer: { email: 'ada@example.com', name: 'Ada Lovelace' },
+        items: [{ product_id: product.id, sku: null, name: null, quantity: 1, unit_price_cents: null, line_total_cents: null }],
+        total_cents: null,
+        currency: 'USD',
+        payment: { card_last4: '4242', outcome: null },
+        created_at: now,
+        updated_at: now,
+      },
+    };
+    let intercepted = 0;
+    await page.route('**/api/orders', (route) => {
+      if (route.request().method() !== 'POST' || intercepted > 0) {
+        return route.continue();
+      }
+      intercepted += 1;
+      return route.fulfill({
+        status: 409,
+        contentType: 'application/json',
+        headers: { 'Cache-Control': 'no-store', 'Idempotent-Replayed': 'true' },
+        body: JSON.stringify(cancelled),
+      });
+    });
+
+    await page.getByRole('button', { name: 'Place order' }).click();
+    const alert = page.getByRole('alert');
+    await alert.getByText('Your order was cancelled').waitFor();
+    await alert.getByText(/nothing was charged/).first().waitFor();
+    await alert.getByText(message).waitFor();
+    assert.equal(await page.getByLabel('Card number').inputValue(), '4242424242424242', 'the form is kept');
+    assert.equal(await cartCount(page), '1 item', 'the cart is kept');
+    await s.checkpoint('order-cancelled');
+
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Thank you for your order' }).waitFor();
+    assert.equal(posts.length, 2);
+    assert.equal(intercepted, 1, 'only the first POST got the cancellation');
+    assert.deepEqual(posts[1].body, posts[0].body, 'the same order is sent again');
+    assert.notEqual(posts[1].key, posts[0].key, 'with a new key: the cancelled one is spent');
+    assert.equal((await getProduct(product.id)).stock, 4);
+    s.assertClean([/status of 409/]);
+  });
+});

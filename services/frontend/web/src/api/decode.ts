@@ -39,6 +39,11 @@ export function nullableString(value: unknown, path: string): string | null {
   return value === null || value === undefined ? null : string(value, path);
 }
 
+/** An integer or an explicit null (a missing field is still an error). */
+export function nullableInteger(value: unknown, path: string): number | null {
+  return value === null ? null : integer(value, path);
+}
+
 export function array<T>(value: unknown, path: string, item: (v: unknown, p: string) => T): T[] {
   if (!Array.isArray(value)) {
     throw new DecodeError(path, 'an array');

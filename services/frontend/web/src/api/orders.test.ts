@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jsonResponse, order, orderRequest } from '../test/fixtures';
-import { createOrderSender, getOrder, isRetryable } from './orders';
+import { jsonResponse, order, orderRequest, unpricedOrder } from '../test/fixtures';
+import { createOrderSender, getOrder, isRetryable, unknownProductIds } from './orders';
 import type { FetchLike } from './http';
 
 interface Sent {
@@ -65,6 +65,64 @@ describe('POST /api/orders outcomes', () => {
     expect(isRetryable(invalid)).toBe(false);
   });
 
+  it('reads 409 order_cancelled with its order (and refuses to call it retryable)', async () => {
+    const cancelled = unpricedOrder({ status: 'CANCELLED', items: [{ product_id: 1, sku: null, name: null, quantity: 2, unit_price_cents: null, line_total_cents: null }] });
+    const message = 'the order could not be completed and was cancelled; nothing was charged. Start a new checkout (with a new Idempotency-Key)';
+    const { fetch } = recordingFetch(() => jsonResponse(409, { error: { code: 'order_cancelled', message }, order: cancelled }, { 'Idempotent-Replayed': 'true' }));
+    const outcome = await createOrderSender(fetch)('k', orderRequest());
+    expect(outcome).toEqual({ kind: 'cancelled', message, order: cancelled });
+    expect(isRetryable(outcome)).toBe(false);
+  });
+
+  it('reads order_cancelled without a readable order', async () => {
+    const { fetch } = recordingFetch(() => jsonResponse(409, { error: { code: 'order_cancelled', message: 'cancelled' }, order: { id: 3 } }));
+    expect(await createOrderSender(fetch)('k', orderRequest())).toEqual({ kind: 'cancelled', message: 'cancelled', order: null });
+  });
+
+  it('reads insufficient_stock whose order beside the error is unpriced', async () => {
+    const { fetch } = recordingFetch(() =>
+      jsonResponse(409, {
+        error: { code: 'insufficient_stock', message: 'not enough', shortages: [{ product_id: 7, requested: 3, available: 1 }] },
+        order: unpricedOrder(),
+      }),
+    );
+    expect(await createOrderSender(fetch)('k', orderRequest())).toMatchObject({ kind: 'insufficient_stock', shortages: [{ product_id: 7 }] });
+  });
+
+  it('reads 422 unknown_product: the lines it names become product ids of the request', async () => {
+    const request = orderRequest({
+      items: [
+        { product_id: 42, quantity: 2 },
+        { product_id: 7, quantity: 1 },
+        { product_id: 9, quantity: 1 },
+      ],
+    });
+    const rejected = unpricedOrder({
+      items: request.items.map((i) => ({ product_id: i.product_id, sku: null, name: null, quantity: i.quantity, unit_price_cents: null, line_total_cents: null })),
+    });
+    const body = {
+      error: {
+        code: 'unknown_product',
+        message: 'some products do not exist',
+        details: [
+          { field: 'items[1].product_id', message: 'no such product' },
+          { field: 'items[2].product_id', message: 'no such product' },
+        ],
+      },
+      order: rejected,
+    };
+    const outcome = await createOrderSender(recordingFetch(() => jsonResponse(422, body)).fetch)('k', request);
+    expect(outcome).toEqual({ kind: 'unknown_product', message: 'some products do not exist', productIds: [7, 9], order: rejected });
+    expect(isRetryable(outcome)).toBe(false);
+  });
+
+  it('keeps validation_failed apart from unknown_product', async () => {
+    const { fetch } = recordingFetch(() =>
+      jsonResponse(422, { error: { code: 'validation_failed', message: 'invalid', details: [{ field: 'items[0].product_id', message: 'must be an integer' }] } }),
+    );
+    expect((await createOrderSender(fetch)('k', orderRequest())).kind).toBe('invalid');
+  });
+
   it('reports other statuses as failed', async () => {
     const { fetch } = recordingFetch(() => jsonResponse(500, { error: { code: 'internal', message: 'oops' } }));
     expect(await createOrderSender(fetch)('k', orderRequest())).toEqual({ kind: 'failed', status: 500, code: 'internal', message: 'oops' });
@@ -82,5 +140,38 @@ describe('GET /api/orders/{id}', () => {
   it('throws not_found for an unknown order', async () => {
     const { fetch } = recordingFetch(() => jsonResponse(404, { error: { code: 'not_found', message: 'no such order' } }));
     await expect(getOrder('x', undefined, fetch)).rejects.toMatchObject({ status: 404, code: 'not_found' });
+  });
+});
+
+describe('unknownProductIds', () => {
+  const details = (...fields: string[]) => fields.map((field) => ({ field, message: 'no such product' }));
+
+  it('maps items[i].product_id to the product of line i, once each', () => {
+    const request = orderRequest({ items: [{ product_id: 5, quantity: 1 }, { product_id: 6, quantity: 1 }] });
+    expect(unknownProductIds(details('items[1].product_id', 'items[1].product_id', 'items[0].product_id'), request, null)).toEqual([6, 5]);
+  });
+
+  it('uses the order beside the error when the request is not known', () => {
+    expect(unknownProductIds(details('items[1].product_id'), null, unpricedOrder())).toEqual([7]);
+  });
+
+  it('ignores other fields and lines that do not exist', () => {
+    const request = orderRequest({ items: [{ product_id: 5, quantity: 1 }] });
+    expect(unknownProductIds(details('items[0].quantity', 'items[3].product_id', '(body)', 'items[x].product_id'), request, null)).toEqual([]);
+  });
+});
+
+describe('GET /api/orders/{id} of orders that did not go through', () => {
+  it('reads a REJECTED order that was never priced', async () => {
+    const { fetch } = recordingFetch(() => jsonResponse(200, unpricedOrder()));
+    const o = await getOrder(unpricedOrder().id, undefined, fetch);
+    expect(o.status).toBe('REJECTED');
+    expect(o.total_cents).toBeNull();
+    expect(o.items.map((l) => l.name)).toEqual([null, null]);
+  });
+
+  it('reads a CANCELLED order', async () => {
+    const { fetch } = recordingFetch(() => jsonResponse(200, unpricedOrder({ status: 'CANCELLED' })));
+    expect((await getOrder('x', undefined, fetch)).status).toBe('CANCELLED');
   });
 });

@@ -8,6 +8,10 @@ export type OrderOutcome =
   | { kind: 'created'; order: Order }
   | { kind: 'declined'; code: string; message: string; order: Order | null }
   | { kind: 'insufficient_stock'; message: string; shortages: Shortage[] }
+  /** 409 order_cancelled: the order could not be completed and was compensated; its key is spent. */
+  | { kind: 'cancelled'; message: string; order: Order | null }
+  /** 422 unknown_product: the order was recorded REJECTED; `productIds` are the lines that do not exist. */
+  | { kind: 'unknown_product'; message: string; productIds: number[]; order: Order | null }
   | { kind: 'in_progress'; message: string; retryAfterSeconds: number | null }
   | { kind: 'invalid'; code: string; message: string; details: readonly FieldError[] }
   | { kind: 'unavailable'; code: string; message: string; retryAfterSeconds: number | null }
@@ -37,7 +41,8 @@ function shortagesOf(body: unknown): Shortage[] {
   return shortages;
 }
 
-function declinedOrder(body: unknown): Order | null {
+/** The order an answer carries beside its error (`{"error":…,"order":…}`), if it is readable. */
+function orderBeside(body: unknown): Order | null {
   if (!isRecord(body) || body['order'] === undefined) {
     return null;
   }
@@ -48,14 +53,37 @@ function declinedOrder(body: unknown): Order | null {
   }
 }
 
-/** Maps an error answer of POST /api/orders to an outcome. */
-export function outcomeOfError(error: ApiError): OrderOutcome {
+const ITEM_PRODUCT_FIELD = /^items\[(\d+)\]\.product_id$/;
+
+/**
+ * The product ids of the lines an unknown_product answer names
+ * (`details[].field` = "items[1].product_id"): looked up in the request that
+ * was sent, else in the order the answer carries.
+ */
+export function unknownProductIds(details: readonly FieldError[], request: OrderRequest | null, order: Order | null): number[] {
+  const ids: number[] = [];
+  for (const detail of details) {
+    const match = ITEM_PRODUCT_FIELD.exec(detail.field);
+    if (!match) {
+      continue;
+    }
+    const index = Number(match[1]);
+    const id = request?.items[index]?.product_id ?? order?.items[index]?.product_id;
+    if (id !== undefined && !ids.includes(id)) {
+      ids.push(id);
+    }
+  }
+  return ids;
+}
+
+/** Maps an error answer of POST /api/orders (for `request`, when known) to an outcome. */
+export function outcomeOfError(error: ApiError, request: OrderRequest | null = null): OrderOutcome {
   if (error.code === 'network_error') {
     return { kind: 'network', message: error.message };
   }
   switch (error.status) {
     case 402:
-      return { kind: 'declined', code: error.code, message: error.message, order: declinedOrder(error.body) };
+      return { kind: 'declined', code: error.code, message: error.message, order: orderBeside(error.body) };
     case 409:
       if (error.code === 'request_in_progress') {
         return { kind: 'in_progress', message: error.message, retryAfterSeconds: error.retryAfterSeconds };
@@ -63,8 +91,15 @@ export function outcomeOfError(error: ApiError): OrderOutcome {
       if (error.code === 'insufficient_stock') {
         return { kind: 'insufficient_stock', message: error.message, shortages: shortagesOf(error.body) };
       }
+      if (error.code === 'order_cancelled') {
+        return { kind: 'cancelled', message: error.message, order: orderBeside(error.body) };
+      }
       break;
     case 422:
+      if (error.code === 'unknown_product') {
+        const order = orderBeside(error.body);
+        return { kind: 'unknown_product', message: error.message, productIds: unknownProductIds(error.details, request, order), order };
+      }
       return { kind: 'invalid', code: error.code, message: error.message, details: error.details };
     case 502:
     case 503:
@@ -90,10 +125,10 @@ export function createOrderSender(fetchFn: FetchLike = browserFetch): OrderSende
       if (response.status === 201 || response.status === 200) {
         return { kind: 'created', order: decodeBody(response, (b) => decodeOrder(b)) };
       }
-      return outcomeOfError(errorFromResponse(response));
+      return outcomeOfError(errorFromResponse(response), request);
     } catch (error) {
       if (error instanceof ApiError) {
-        return outcomeOfError(error);
+        return outcomeOfError(error, request);
       }
       throw error;
     }

@@ -1,6 +1,6 @@
-// The shapes of the shop's HTTP API (docs/api/product-service.yaml and the
-// order-service design), with decoders for what the server sends.
-import { array, integer, nullableString, record, string } from './decode';
+// The shapes of the shop's HTTP API (docs/api/product-service.yaml and
+// docs/api/order-service.yaml), with decoders for what the server sends.
+import { array, integer, nullableInteger, nullableString, record, string } from './decode';
 
 export interface Product {
   id: number;
@@ -32,16 +32,22 @@ export interface StorefrontHome {
   featured: Product[];
 }
 
-export type OrderStatus = 'CONFIRMED' | 'PAYMENT_DECLINED' | 'REJECTED' | 'PENDING';
+/** Every status but PENDING is final (docs/api/order-service.yaml, "Order statuses"). */
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'PAYMENT_DECLINED' | 'REJECTED' | 'CANCELLED';
 export type PaymentOutcome = 'approved' | 'card_declined' | 'insufficient_funds';
 
+/**
+ * A line of an order. The catalog prices the lines when the stock is
+ * reserved; until then, and for orders that never were reserved (REJECTED,
+ * some PENDING and CANCELLED ones), sku, name and the prices are null.
+ */
 export interface OrderLine {
   product_id: number;
-  sku: string;
-  name: string;
+  sku: string | null;
+  name: string | null;
   quantity: number;
-  unit_price_cents: number;
-  line_total_cents: number;
+  unit_price_cents: number | null;
+  line_total_cents: number | null;
 }
 
 export interface Order {
@@ -49,7 +55,8 @@ export interface Order {
   status: OrderStatus;
   customer: { email: string; name: string };
   items: OrderLine[];
-  total_cents: number;
+  /** The sum of the line totals; null while the lines are not priced. */
+  total_cents: number | null;
   currency: string;
   payment: { card_last4: string; outcome: PaymentOutcome | null };
   created_at: string;
@@ -106,7 +113,7 @@ export function decodeStorefrontHome(value: unknown): StorefrontHome {
   };
 }
 
-const ORDER_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'PAYMENT_DECLINED', 'REJECTED', 'PENDING'];
+const ORDER_STATUSES: readonly OrderStatus[] = ['PENDING', 'CONFIRMED', 'PAYMENT_DECLINED', 'REJECTED', 'CANCELLED'];
 const PAYMENT_OUTCOMES: readonly PaymentOutcome[] = ['approved', 'card_declined', 'insufficient_funds'];
 
 function oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
@@ -134,14 +141,14 @@ export function decodeOrder(value: unknown, path = 'order'): Order {
       const l = record(v, p);
       return {
         product_id: integer(l['product_id'], `${p}.product_id`),
-        sku: string(l['sku'] ?? '', `${p}.sku`),
-        name: string(l['name'] ?? '', `${p}.name`),
+        sku: nullableString(l['sku'], `${p}.sku`),
+        name: nullableString(l['name'], `${p}.name`),
         quantity: integer(l['quantity'], `${p}.quantity`),
-        unit_price_cents: integer(l['unit_price_cents'], `${p}.unit_price_cents`),
-        line_total_cents: integer(l['line_total_cents'], `${p}.line_total_cents`),
+        unit_price_cents: nullableInteger(l['unit_price_cents'], `${p}.unit_price_cents`),
+        line_total_cents: nullableInteger(l['line_total_cents'], `${p}.line_total_cents`),
       };
     }),
-    total_cents: integer(o['total_cents'], `${path}.total_cents`),
+    total_cents: nullableInteger(o['total_cents'], `${path}.total_cents`),
     currency: string(o['currency'] ?? 'USD', `${path}.currency`),
     payment: {
       card_last4: string(payment['card_last4'] ?? '', `${path}.payment.card_last4`),
@@ -150,6 +157,22 @@ export function decodeOrder(value: unknown, path = 'order'): Order {
     created_at: string(o['created_at'] ?? '', `${path}.created_at`),
     updated_at: string(o['updated_at'] ?? '', `${path}.updated_at`),
   };
+}
+
+/** True when the catalog priced the order: every line and the total have an amount. */
+export function isPriced(order: Order): boolean {
+  return order.total_cents !== null && order.items.every((l) => l.unit_price_cents !== null && l.line_total_cents !== null);
+}
+
+/** What to call a line: its name, else its SKU, else "Product #42" (an unpriced line knows only the id). */
+export function lineLabel(line: Pick<OrderLine, 'product_id' | 'sku' | 'name'>): string {
+  if (line.name !== null && line.name !== '') {
+    return line.name;
+  }
+  if (line.sku !== null && line.sku !== '') {
+    return line.sku;
+  }
+  return `Product #${String(line.product_id)}`;
 }
 
 export function decodeShortage(value: unknown, path: string): Shortage {

@@ -4,15 +4,13 @@ import type { OrderOutcome } from '../api/orders';
 import { cartStore, checkoutAttempts, rememberPlacedOrder, router } from '../app/services';
 import { Link } from '../components/Link';
 import { Price } from '../components/Price';
-import { FocusedNotice } from '../components/Status';
 import { TextField } from '../components/TextField';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { useCart } from '../hooks/useStores';
-import { applyShortages, cartTotals, lineTotalCents, type Cart } from '../state/cart';
+import { applyShortages, cartTotals, lineTotalCents, removeLines, type Cart } from '../state/cart';
 import {
   buildOrderRequest,
   EMPTY_CHECKOUT_FORM,
-  itemIndexOf,
   splitServerErrors,
   TEST_CARDS,
   validateCheckoutForm,
@@ -20,25 +18,7 @@ import {
   type CheckoutForm,
   type FieldErrors,
 } from '../state/checkout-form';
-
-const FIELD_LABELS: Readonly<Record<CheckoutField, string>> = {
-  name: 'Full name',
-  email: 'Email',
-  cardNumber: 'Card number',
-  expMonth: 'Expiry month',
-  expYear: 'Expiry year',
-  cvc: 'Security code (CVC)',
-};
-
-type Notice =
-  | { kind: 'form_invalid' }
-  | { kind: 'outcome'; outcome: Exclude<OrderOutcome, { kind: 'created' }>; cart: Cart }
-  | { kind: 'cart_fixed' }
-  | { kind: 'crashed'; message: string };
-
-function nameOf(cart: Cart, productId: number): string {
-  return cart.lines.find((l) => l.productId === productId)?.name ?? `Product #${String(productId)}`;
-}
+import { FIELD_LABELS, nameOf, OutcomeMessage, type Notice } from './checkout/OutcomeMessage';
 
 function OrderSummary({ cart }: { cart: Cart }) {
   const totals = cartTotals(cart);
@@ -83,117 +63,6 @@ function TestCards({ onUse }: { onUse: (number: string) => void }) {
       </ul>
     </section>
   );
-}
-
-function OutcomeMessage({ notice, fieldErrors, onFixCart }: { notice: Notice; fieldErrors: FieldErrors; onFixCart: () => void }) {
-  if (notice.kind === 'form_invalid') {
-    const fields = Object.keys(fieldErrors).filter((f): f is CheckoutField => f in FIELD_LABELS);
-    return (
-      <FocusedNotice tone="error" id="checkout-problems">
-        <p className="notice-title">Please check the form</p>
-        <ul>
-          {fields.map((f) => (
-            <li key={f}>
-              <a href={`#checkout-${f}`}>
-                {FIELD_LABELS[f]}: {fieldErrors[f]}
-              </a>
-            </li>
-          ))}
-        </ul>
-      </FocusedNotice>
-    );
-  }
-  if (notice.kind === 'cart_fixed') {
-    return (
-      <FocusedNotice tone="info">
-        <p className="notice-title">Your cart was updated to what is available</p>
-        <p>Check the order below and place it again.</p>
-      </FocusedNotice>
-    );
-  }
-  if (notice.kind === 'crashed') {
-    return (
-      <FocusedNotice tone="error">
-        <p className="notice-title">The order could not be sent</p>
-        <p>{notice.message}</p>
-      </FocusedNotice>
-    );
-  }
-  const { outcome, cart } = notice;
-  switch (outcome.kind) {
-    case 'declined':
-      return (
-        <FocusedNotice tone="error">
-          <p className="notice-title">{outcome.code === 'insufficient_funds' ? 'Your card has insufficient funds' : 'Your card was declined'}</p>
-          <p>No money was taken. Try another card.</p>
-          <p className="notice-code">{outcome.message}</p>
-        </FocusedNotice>
-      );
-    case 'insufficient_stock':
-      return (
-        <FocusedNotice tone="error">
-          <p className="notice-title">Some items are no longer available in the quantity you asked for</p>
-          <ul className="shortages">
-            {outcome.shortages.map((s) => (
-              <li key={s.product_id}>
-                <strong>{nameOf(cart, s.product_id)}</strong>: you asked for {s.requested},{' '}
-                {s.available === 0 ? 'it is sold out' : `only ${String(s.available)} available`}.
-              </li>
-            ))}
-          </ul>
-          {outcome.shortages.length === 0 && <p>{outcome.message}</p>}
-          <p>No order was placed and no money was taken.</p>
-          <p className="notice-actions">
-            <button type="button" className="button" onClick={onFixCart}>
-              Update my cart to what is available
-            </button>
-            <Link to="/cart">Review the cart</Link>
-          </p>
-        </FocusedNotice>
-      );
-    case 'invalid': {
-      const { other } = splitServerErrors(outcome.details);
-      return (
-        <FocusedNotice tone="error">
-          <p className="notice-title">The shop could not accept this order</p>
-          <p>{outcome.message}</p>
-          {other.length > 0 && (
-            <ul>
-              {other.map((d) => {
-                const index = itemIndexOf(d.field);
-                const line = index === null ? undefined : cart.lines[index];
-                return <li key={d.field}>{line ? `${line.name}: ${d.message}` : `${d.field}: ${d.message}`}</li>;
-              })}
-            </ul>
-          )}
-        </FocusedNotice>
-      );
-    }
-    case 'in_progress':
-      return (
-        <FocusedNotice tone="info">
-          <p className="notice-title">Your order is still being processed</p>
-          <p>Press “Place order” again in a moment to see the result. It will not be placed twice.</p>
-        </FocusedNotice>
-      );
-    case 'unavailable':
-    case 'network':
-      return (
-        <FocusedNotice tone="error">
-          <p className="notice-title">The order could not be completed right now</p>
-          <p>{outcome.message}</p>
-          <p>Please try again: pressing “Place order” again is safe, the order will not be placed or charged twice.</p>
-        </FocusedNotice>
-      );
-    case 'failed':
-      return (
-        <FocusedNotice tone="error">
-          <p className="notice-title">The order failed</p>
-          <p>{outcome.message}</p>
-          <p className="notice-code">Error code: {outcome.code}</p>
-        </FocusedNotice>
-      );
-  }
 }
 
 export default function CheckoutPage() {
@@ -266,15 +135,26 @@ export default function CheckoutPage() {
     if (notice?.kind === 'outcome' && notice.outcome.kind === 'insufficient_stock') {
       const shortages = notice.outcome.shortages;
       cartStore.update((c) => applyShortages(c, shortages));
-      setNotice({ kind: 'cart_fixed' });
+      setNotice({ kind: 'cart_fixed', reason: 'shortages', removed: [] });
     }
   };
+
+  const removeUnknown = (): void => {
+    if (notice?.kind === 'outcome' && notice.outcome.kind === 'unknown_product') {
+      const ids = notice.outcome.productIds;
+      const removed = ids.map((id) => nameOf(notice.cart, id));
+      cartStore.update((c) => removeLines(c, ids));
+      setNotice({ kind: 'cart_fixed', reason: 'unknown_products', removed });
+    }
+  };
+
+  const message = notice && <OutcomeMessage notice={notice} fieldErrors={fieldErrors} onFixCart={fixCart} onRemoveUnknown={removeUnknown} />;
 
   if (cart.lines.length === 0 && !busy) {
     return (
       <section className="page">
         <h1>Checkout</h1>
-        {notice && <OutcomeMessage notice={notice} fieldErrors={fieldErrors} onFixCart={fixCart} />}
+        {message}
         <p>
           Your cart is empty. <Link to="/products">Browse the products</Link>.
         </p>
@@ -297,7 +177,7 @@ export default function CheckoutPage() {
   return (
     <section className="page" aria-labelledby="checkout-title">
       <h1 id="checkout-title">Checkout</h1>
-      {notice && <OutcomeMessage notice={notice} fieldErrors={fieldErrors} onFixCart={fixCart} />}
+      {message}
       <div className="checkout-layout">
         <form className="checkout-form" noValidate onSubmit={(e) => void submit(e)} aria-busy={busy}>
           <fieldset>

@@ -1,7 +1,7 @@
 import { getOrder } from '../api/orders';
 import { placedOrder } from '../app/services';
 import { Link } from '../components/Link';
-import { OrderDetails } from '../components/OrderDetails';
+import { ConfirmationNotice, OrderDetails } from '../components/OrderDetails';
 import { ErrorNotice, Loading } from '../components/Status';
 import { useAsync } from '../hooks/useAsync';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
@@ -19,12 +19,7 @@ export default function ConfirmationPage({ id }: { id: string }) {
       {loaded.state.status === 'error' && <ErrorNotice title="Your order could not be loaded" error={loaded.state.error} onRetry={loaded.reload} />}
       {loaded.state.status === 'ready' && (
         <>
-          <div className="notice notice-success">
-            <p className="notice-title">
-              {loaded.state.data.status === 'CONFIRMED' ? 'Your order is confirmed.' : 'Your order was received.'}
-            </p>
-            <p>A confirmation goes to {loaded.state.data.customer.email}.</p>
-          </div>
+          <ConfirmationNotice order={loaded.state.data} />
           <OrderDetails order={loaded.state.data} />
         </>
       )}

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { ApiError } from '../api/http';
 import { getOrder } from '../api/orders';
 import { Link } from '../components/Link';
-import { OrderDetails, statusText } from '../components/OrderDetails';
+import { OrderDetails, OrderStatusLine, statusText } from '../components/OrderDetails';
 import { ErrorNotice, Loading } from '../components/Status';
 import { useAsync } from '../hooks/useAsync';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
@@ -42,11 +42,7 @@ export default function OrderPage({ id }: { id: string }) {
       {loaded.state.status === 'error' && !missing && <ErrorNotice title="The order could not be loaded" error={loaded.state.error} onRetry={loaded.reload} />}
       {order && (
         <>
-          <p className="order-status-line" role="status">
-            This order is <strong>{statusText(order.status).toLowerCase()}</strong>
-            {order.status === 'PAYMENT_DECLINED' && order.payment.outcome === 'insufficient_funds' && ': the card had insufficient funds'}
-            {order.status === 'PAYMENT_DECLINED' && order.payment.outcome === 'card_declined' && ': the card was declined'}.
-          </p>
+          <OrderStatusLine order={order} />
           <OrderDetails order={order} />
           <p className="actions">
             <button type="button" className="button button-secondary" onClick={loaded.reload}>

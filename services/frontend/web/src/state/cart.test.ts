@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStorage, product } from '../test/fixtures';
-import { addToCart, applyShortages, cartTotals, EMPTY_CART, MAX_LINES, parseCart, removeLine, serializeCart, setQuantity } from './cart';
+import { addToCart, applyShortages, cartTotals, EMPTY_CART, MAX_LINES, parseCart, removeLine, removeLines, serializeCart, setQuantity } from './cart';
 import { CART_STORAGE_KEY, createCartStore } from './cart-store';
 
 describe('adding to the cart', () => {
@@ -133,5 +133,21 @@ describe('storing the cart', () => {
     const store = createCartStore(broken);
     store.update((c) => addToCart(c, product(), 1).cart);
     expect(store.getSnapshot().lines).toHaveLength(1);
+  });
+});
+
+describe('removing the lines of products the catalog no longer has', () => {
+  it('removes every named line and keeps the others in order', () => {
+    let cart = EMPTY_CART;
+    for (const id of [1, 2, 3]) {
+      cart = addToCart(cart, product({ id }), 1).cart;
+    }
+    expect(removeLines(cart, [3, 1]).lines.map((l) => l.productId)).toEqual([2]);
+  });
+
+  it('returns the same cart when no line matches (nothing to store or announce)', () => {
+    const cart = addToCart(EMPTY_CART, product({ id: 1 }), 1).cart;
+    expect(removeLines(cart, [9])).toBe(cart);
+    expect(removeLines(cart, [])).toBe(cart);
   });
 });

@@ -87,6 +87,14 @@ export function removeLine(cart: Cart, productId: number): Cart {
   return { lines: cart.lines.filter((l) => l.productId !== productId) };
 }
 
+/** Removes the lines of these products (e.g. ones the catalog no longer has). */
+export function removeLines(cart: Cart, productIds: readonly number[]): Cart {
+  if (!cart.lines.some((l) => productIds.includes(l.productId))) {
+    return cart;
+  }
+  return { lines: cart.lines.filter((l) => !productIds.includes(l.productId)) };
+}
+
 /** Brings every short line down to what is available (removing sold-out ones). */
 export function applyShortages(cart: Cart, shortages: readonly Shortage[]): Cart {
   const lines: CartLine[] = [];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { order, orderRequest } from '../test/fixtures';
+import { order, orderRequest, unpricedOrder } from '../test/fixtures';
 import type { OrderOutcome } from '../api/orders';
 import type { OrderRequest } from '../api/types';
-import { CheckoutAttempts, fingerprintOf } from './checkout-attempt';
+import { CheckoutAttempts, fingerprintOf, spendsKey } from './checkout-attempt';
 
 function keys(): () => string {
   let n = 0;
@@ -92,6 +92,37 @@ describe('the Idempotency-Key of a checkout attempt', () => {
     await attempts.submit(orderRequest());
     await attempts.submit(orderRequest());
     expect(sentKeys).toEqual(['key-1', 'key-2']);
+  });
+
+  it('is replaced after order_cancelled: the old key is spent, the same body gets a new one', async () => {
+    const cancelled: OrderOutcome = { kind: 'cancelled', message: 'cancelled; nothing was charged', order: unpricedOrder({ status: 'CANCELLED' }) };
+    const { send, sentKeys } = scriptedSender([unavailable, cancelled, created]);
+    const attempts = new CheckoutAttempts({ send, newKey: keys(), sleep: noSleep });
+    expect((await attempts.submit(orderRequest())).kind).toBe('unavailable');
+    expect((await attempts.submit(orderRequest())).kind).toBe('cancelled');
+    expect(attempts.currentKey).toBeNull();
+    expect((await attempts.submit(orderRequest())).kind).toBe('created');
+    expect(sentKeys).toEqual(['key-1', 'key-1', 'key-2']);
+  });
+
+  it('is kept after unknown_product (a retry replays it) and new once the lines are removed', async () => {
+    const unknown: OrderOutcome = { kind: 'unknown_product', message: 'some products do not exist', productIds: [7], order: null };
+    const { send, sentKeys } = scriptedSender([unknown, unknown, created]);
+    const attempts = new CheckoutAttempts({ send, newKey: keys(), sleep: noSleep });
+    const withGone = orderRequest({ items: [{ product_id: 1, quantity: 2 }, { product_id: 7, quantity: 1 }] });
+    await attempts.submit(withGone);
+    await attempts.submit(withGone);
+    await attempts.submit(orderRequest({ items: [{ product_id: 1, quantity: 2 }] }));
+    expect(sentKeys).toEqual(['key-1', 'key-1', 'key-2']);
+  });
+
+  it('is spent only by idempotency_key_reused and order_cancelled', () => {
+    expect(spendsKey({ kind: 'cancelled', message: '', order: null })).toBe(true);
+    expect(spendsKey({ kind: 'invalid', code: 'idempotency_key_reused', message: '', details: [] })).toBe(true);
+    expect(spendsKey({ kind: 'invalid', code: 'validation_failed', message: '', details: [] })).toBe(false);
+    expect(spendsKey({ kind: 'unknown_product', message: '', productIds: [], order: null })).toBe(false);
+    expect(spendsKey(unavailable)).toBe(false);
+    expect(spendsKey(created)).toBe(false);
   });
 
   it('starts over after reset', async () => {

@@ -6,6 +6,8 @@
 // cart or the form changes the body and so starts a new attempt with a new
 // key. While a send is in flight, another submit gets the same promise: the
 // order is never sent twice at once.
+// A few answers spend the key (see spendsKey): the next submit then gets a
+// new one even for the same body.
 import { isRetryable, type OrderOutcome, type OrderSender } from '../api/orders';
 import type { OrderRequest } from '../api/types';
 
@@ -30,6 +32,15 @@ export function fingerprintOf(request: OrderRequest): string {
     request.payment.exp_year,
     request.payment.cvc,
   ]);
+}
+
+/**
+ * Answers after which the key cannot place an order any more: the server holds
+ * it for another body, or its order was cancelled (a retry would only replay
+ * the cancellation). The next submit, even of the same body, needs a new key.
+ */
+export function spendsKey(outcome: OrderOutcome): boolean {
+  return (outcome.kind === 'invalid' && outcome.code === 'idempotency_key_reused') || outcome.kind === 'cancelled';
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -98,8 +109,7 @@ export class CheckoutAttempts {
       await this.sleep(Math.min(waitMs, 5000));
       outcome = await this.send(key, request);
     }
-    if (outcome.kind === 'invalid' && outcome.code === 'idempotency_key_reused') {
-      // The server holds this key for another body: the next submit needs a new one.
+    if (spendsKey(outcome)) {
       this.key = null;
       this.fingerprint = null;
     }

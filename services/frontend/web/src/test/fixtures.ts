@@ -34,6 +34,24 @@ export function order(overrides: Partial<Order> = {}): Order {
   };
 }
 
+/**
+ * An order the catalog never priced, as order-service sends it for REJECTED
+ * orders (and PENDING or CANCELLED ones that were never reserved).
+ */
+export function unpricedOrder(overrides: Partial<Order> = {}): Order {
+  return order({
+    id: '1c9e8d7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f',
+    status: 'REJECTED',
+    items: [
+      { product_id: 42, sku: null, name: null, quantity: 2, unit_price_cents: null, line_total_cents: null },
+      { product_id: 7, sku: null, name: null, quantity: 3, unit_price_cents: null, line_total_cents: null },
+    ],
+    total_cents: null,
+    payment: { card_last4: '4242', outcome: null },
+    ...overrides,
+  });
+}
+
 export function orderRequest(overrides: Partial<OrderRequest> = {}): OrderRequest {
   return {
     customer: { email: 'ada@example.com', name: 'Ada' },
