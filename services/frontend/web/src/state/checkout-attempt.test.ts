@@ -116,8 +116,9 @@ describe('the Idempotency-Key of a checkout attempt', () => {
     expect(sentKeys).toEqual(['key-1', 'key-1', 'key-2']);
   });
 
-  it('is spent only by idempotency_key_reused and order_cancelled', () => {
+  it('is spent only by idempotency_key_reused, order_cancelled and insufficient_stock', () => {
     expect(spendsKey({ kind: 'cancelled', message: '', order: null })).toBe(true);
+    expect(spendsKey({ kind: 'insufficient_stock', message: '', shortages: [] })).toBe(true);
     expect(spendsKey({ kind: 'invalid', code: 'idempotency_key_reused', message: '', details: [] })).toBe(true);
     expect(spendsKey({ kind: 'invalid', code: 'validation_failed', message: '', details: [] })).toBe(false);
     expect(spendsKey({ kind: 'unknown_product', message: '', productIds: [], order: null })).toBe(false);

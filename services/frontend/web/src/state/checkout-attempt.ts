@@ -40,7 +40,13 @@ export function fingerprintOf(request: OrderRequest): string {
  * the cancellation). The next submit, even of the same body, needs a new key.
  */
 export function spendsKey(outcome: OrderOutcome): boolean {
-  return (outcome.kind === 'invalid' && outcome.code === 'idempotency_key_reused') || outcome.kind === 'cancelled';
+  // A rejection for stock is final for its key: trying the same cart again
+  // later (the stock may be back) must be a new order.
+  return (
+    (outcome.kind === 'invalid' && outcome.code === 'idempotency_key_reused') ||
+    outcome.kind === 'cancelled' ||
+    outcome.kind === 'insufficient_stock'
+  );
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
