@@ -4,6 +4,7 @@
 #include "statements.hpp"
 #include "catalog_store.hpp"
 #include "config.hpp"
+#include "ecom/health_probe.hpp"
 #include "ecom/http/admin_auth.hpp"
 #include "ecom/json_writer.hpp"
 #include "ecom/log.hpp"
@@ -92,8 +93,11 @@ int main(int argc, char** argv) {
     if (argc == 2 && std::string_view(argv[1]) == "--print-statements") {
         return print_statements();
     }
+    if (argc == 2 && std::string_view(argv[1]) == "--health-check") {
+        return ecom::health_check_main();
+    }
     if (argc > 1) {
-        std::fprintf(stderr, "usage: product-service [--print-statements]\n(settings come from the environment; see README)\n");
+        std::fprintf(stderr, "usage: product-service [--print-statements | --health-check]\n(settings come from the environment; see README)\n");
         return 2;
     }
     return ecom::run_main("product-service", run);
