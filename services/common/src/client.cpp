@@ -5,6 +5,7 @@
 #include "ecom/log.hpp"
 #include "ecom/metrics.hpp"
 #include "ecom/trace_context.hpp"
+#include "ecom/tracing.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -215,7 +216,8 @@ struct Client::Impl {
     }
 
     // One attempt. `sent` tells whether the whole request was written.
-    asio::awaitable<IncomingResponse> attempt(WorkerPool& pool, const OutgoingRequest& request, bool& sent) {
+    asio::awaitable<IncomingResponse> attempt(WorkerPool& pool, const OutgoingRequest& request, bool& sent,
+                                              std::string_view span_id) {
         sent = false;
         auto c = co_await acquire(pool);
         bhttp::request<bhttp::string_body> req{to_verb(request.method), request.target, 11};
@@ -233,8 +235,15 @@ struct Client::Impl {
                 req.set("X-Request-Id", request.context->request_id);
             }
             if (!request.context->trace_id.empty()) {
-                req.set("traceparent", trace::format_traceparent(request.context->trace_id, trace::new_span_id(),
-                                                                 request.context->sampled));
+                // The callee's parent is this call's client span when recorded.
+                const std::string parent = span_id.empty() ? trace::new_span_id() : std::string(span_id);
+                req.set("traceparent",
+                        trace::format_traceparent(request.context->trace_id, parent, request.context->sampled));
+                req.set("X-Amzn-Trace-Id",
+                        trace::format_amzn_trace_id(request.context->trace_id, parent, request.context->sampled));
+                if (!request.context->tracestate.empty()) {
+                    req.set("tracestate", request.context->tracestate);
+                }
             }
         }
         if (!request.body.empty()) {
@@ -338,8 +347,21 @@ asio::awaitable<IncomingResponse> Client::send(OutgoingRequest request) {
             co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
         }
         bool sent = false;
+        trace::Span span(std::string(to_string(request.method)), trace::SpanKind::client, request.context);
+        if (span.recording()) {
+            span.attribute("http.request.method", std::string(to_string(request.method)));
+            span.attribute("server.address", impl->host);
+            // The path without its query: no ids of people in span attributes.
+            span.attribute("url.path", request.target.substr(0, request.target.find('?')));
+            span.attribute("peer.service", o.name);
+        }
         try {
-            IncomingResponse response = co_await impl->attempt(pool, request, sent);
+            IncomingResponse response = co_await impl->attempt(pool, request, sent, span.id());
+            span.attribute("http.response.status_code", static_cast<std::int64_t>(response.status));
+            if (response.status >= 500) {
+                span.fail("the upstream answered " + std::to_string(response.status));
+            }
+            span.end();
             const bool server_error = response.status >= 500;
             if (server_error) {
                 impl->failed(probe);
@@ -354,6 +376,8 @@ asio::awaitable<IncomingResponse> Client::send(OutgoingRequest request) {
             impl->duration->observe(Clock::now() - start);
             co_return response;
         } catch (const UpstreamError& e) {
+            span.fail(e.what());
+            span.end();
             impl->failed(probe);
             last_error = e;
             if (!request.idempotent && sent) {

@@ -140,7 +140,13 @@ std::string Env::one_of(const char* name, std::string_view fallback,
 std::string Env::http_url(const char* name, std::string_view fallback) {
     const char* value = raw(name);
     std::string url = value != nullptr ? std::string(value) : std::string(fallback);
+    if (url.empty() && fallback.empty()) {
+        return url;  // an optional URL left unset
+    }
     constexpr std::string_view scheme = "http://";
+    if (url.size() > scheme.size() + 1 && url.back() == '/') {
+        url.pop_back();  // "http://collector:4318/" names the same endpoint
+    }
     bool ok = url.starts_with(scheme) && url.size() > scheme.size();
     if (ok) {
         const std::string_view authority = std::string_view(url).substr(scheme.size());

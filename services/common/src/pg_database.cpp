@@ -2,6 +2,7 @@
 
 #include "ecom/log.hpp"
 #include "ecom/metrics.hpp"
+#include "ecom/tracing.hpp"
 #include "pg_connection.hpp"
 
 #include <boost/asio/async_result.hpp>
@@ -430,10 +431,28 @@ Pool& Database::pool_for(asio::execution_context& context) {
     throw std::logic_error("database used from a thread that is not one of its workers");
 }
 
-asio::awaitable<Result> Database::query(const Statement& statement, Params params) {
+asio::awaitable<Result> Database::query(const Statement& statement, Params params,
+                                        const http::RequestContext* context) {
     auto executor = co_await asio::this_coro::executor;
     Pool& pool = pool_for(asio::query(executor, asio::execution::context));
-    co_return co_await pool.execute(statement, std::move(params), asio::use_awaitable);
+    trace::Span span(statement.name, trace::SpanKind::client, context);
+    if (!span.recording()) {
+        co_return co_await pool.execute(statement, std::move(params), asio::use_awaitable);
+    }
+    span.attribute("db.system.name", std::string("postgresql"));
+    span.attribute("db.operation.name", std::string(statement.name));
+    std::optional<Error> failure;
+    try {
+        Result result = co_await pool.execute(statement, std::move(params), asio::use_awaitable);
+        co_return result;
+    } catch (const Error& e) {
+        failure = e;
+    }
+    // The SQLSTATE only: a server message may quote row values.
+    span.attribute("db.response.status_code", failure->sqlstate());
+    span.fail("database error " + failure->sqlstate());
+    span.end();
+    throw *failure;
 }
 
 asio::awaitable<Transaction> Database::begin(Isolation isolation) {

@@ -2,6 +2,7 @@
 
 #include "ecom/ids.hpp"
 #include "ecom/trace_context.hpp"
+#include "ecom/tracing.hpp"
 
 #include <boost/asio/error.hpp>
 #include <boost/beast/http/error.hpp>
@@ -89,6 +90,10 @@ void assign_ids(Request& request) {
     std::optional<trace::Context> context;
     if (auto tp = request.headers.get("traceparent")) {
         context = trace::parse_traceparent(*tp);
+        // tracestate means something only beside a valid traceparent.
+        if (auto ts = request.headers.get("tracestate"); context && ts && trace::is_valid_tracestate(*ts)) {
+            request.context.tracestate = std::string(*ts);
+        }
     }
     if (!context) {
         if (auto amzn = request.headers.get("X-Amzn-Trace-Id")) {
@@ -99,8 +104,17 @@ void assign_ids(Request& request) {
         request.context.trace_id = std::move(context->trace_id);
         request.context.parent_span_id = std::move(context->parent_span_id);
         request.context.sampled = context->sampled;
+        request.context.sampling_decided = context->sampling_decided;
     } else {
         request.context.trace_id = trace::new_trace_id();
+    }
+    auto& tracer = trace::Tracer::instance();
+    if (tracer.enabled()) {
+        request.context.sampled = trace::should_sample(tracer.settings(), request.context.trace_id,
+                                                       request.context.sampling_decided, request.context.sampled);
+        if (request.context.sampled) {
+            request.context.span_id = trace::new_span_id();
+        }
     }
 }
 

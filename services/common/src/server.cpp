@@ -5,6 +5,7 @@
 #include "ecom/log.hpp"
 #include "ecom/metrics.hpp"
 #include "ecom/trace_context.hpp"
+#include "ecom/tracing.hpp"
 #include "request_head.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -172,6 +173,8 @@ struct Server::Impl {
                                   std::size_t route_index, unsigned status);
     void log_request(const Listener& listener, const Request& request, unsigned status,
                      Clock::duration elapsed, bool expected_unavailable);
+    void record_server_span(const Listener& listener, const Request& request, unsigned status,
+                            Clock::duration elapsed);
 
     ServerLimits limits;
     RequestLogPolicy policy;
@@ -278,6 +281,32 @@ metrics::Histogram& Server::Impl::histogram(Worker& worker, const Listener& list
          {"status", status_text}});
     worker.histograms.emplace(key, &h);
     return h;
+}
+
+void Server::Impl::record_server_span(const Listener& listener, const Request& request, unsigned status,
+                                      Clock::duration elapsed) {
+    if (!listener.spec.traced || !request.context.sampled || request.context.span_id.empty() || !trace::Tracer::instance().enabled()) {
+        return;
+    }
+    trace::SpanData span;
+    span.trace_id = request.context.trace_id;
+    span.span_id = request.context.span_id;
+    span.parent_span_id = request.context.parent_span_id;
+    const std::string_view route = request.route.empty() ? std::string_view("unmatched") : request.route;
+    span.name = std::string(to_string(request.method)) + " " + std::string(route);
+    span.kind = trace::SpanKind::server;
+    span.end_ns = trace::now_unix_nanos();
+    span.start_ns = span.end_ns - std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
+    // The route template, never the raw path or query (ids, emails).
+    span.attributes.push_back({"http.request.method", std::string(to_string(request.method))});
+    span.attributes.push_back({"http.route", std::string(route)});
+    span.attributes.push_back({"http.response.status_code", static_cast<std::int64_t>(status)});
+    span.attributes.push_back({"network.protocol.version", std::string(request.version == 10 ? "1.0" : "1.1")});
+    if (status >= 500) {
+        span.error = true;
+        span.error_message = std::string(reason_phrase(status));
+    }
+    trace::Tracer::instance().record(std::move(span));
 }
 
 void Server::Impl::log_request(const Listener& listener, const Request& request, unsigned status,
@@ -439,6 +468,9 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, const Listener& list
             if (match.route != nullptr) {
                 request.route = match.route->pattern;
                 route_index = match.route->index;
+                if (match.kind == Router::Match::Kind::found && !match.route->options_for(request.method).traced) {
+                    request.context.span_id.clear();
+                }
             }
             early = check_route(parser, request, match);
         }
@@ -529,6 +561,7 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, const Listener& list
         co_await asio::async_write(socket, buffers, asio::redirect_error(asio::use_awaitable, ec));
         const auto elapsed = Clock::now() - request.context.start;
         histogram(worker, listener, request, route_index, status).observe(elapsed);
+        record_server_span(listener, request, status, elapsed);
         log_request(listener, request, status, elapsed, response.expected_unavailable);
         if (ec || slot.timed_out || !keep_alive) {
             break;

@@ -80,6 +80,7 @@ ServiceConfig ServiceConfig::from_env(Env& env, std::string name) {
     c.request_log.slow_threshold = env.millis("LOG_SLOW_MS", ms(500), ms(1), ms(600'000));
     c.request_log.log_client_errors = env.boolean("LOG_CLIENT_ERRORS", false);
     c.log_level = log::level_from_string(env.one_of("LOG_LEVEL", "info", {"debug", "info", "warn", "error"}));
+    c.tracing = trace::TracerSettings::from_env(env, c.name, c.version, c.environment);
     if (c.port != 0 && c.port == c.admin_port) {
         env.check();  // report earlier problems first
         throw ConfigError("invalid configuration: PORT and ADMIN_PORT must differ");
@@ -122,8 +123,10 @@ Service::Service(ServiceConfig config) : config_(std::move(config)), created_(st
         response.headers.add("Cache-Control", "no-store");
         co_return response;
     };
-    api_.add({http::Method::get}, "/health", health);
-    api_.add({http::Method::get}, "/ready", [this](http::Request& r2) { return ready(r2); });
+    http::RouteOptions probe;
+    probe.traced = false;
+    api_.add({http::Method::get}, "/health", health, probe);
+    api_.add({http::Method::get}, "/ready", [this](http::Request& r2) { return ready(r2); }, probe);
     admin_.add({http::Method::get}, "/health", health);
     admin_.add({http::Method::get}, "/metrics", [this](http::Request&) -> asio::awaitable<http::Response> {
         http::Response response;
@@ -168,7 +171,7 @@ std::uint16_t Service::bind() {
         return api_port_;
     }
     api_port_ = server_->listen({"api", config_.bind_address, config_.port, &api_, true, default_headers_});
-    admin_port_ = server_->listen({"admin", config_.bind_address, config_.admin_port, &admin_, false, {}});
+    admin_port_ = server_->listen({"admin", config_.bind_address, config_.admin_port, &admin_, false, {}, false});
     bound_ = true;
     return api_port_;
 }
@@ -191,6 +194,8 @@ void Service::begin_drain() {
 
 int Service::run() {
     bind();
+    auto& tracer = trace::Tracer::instance();
+    tracer.start(config_.tracing, registry_.get());
     server_->start();
 
     using Guard = asio::executor_work_guard<asio::io_context::executor_type>;
@@ -251,6 +256,7 @@ int Service::run() {
                             {"admin_port", static_cast<unsigned>(admin_port_)},
                             {"threads", config_.threads},
                             {"version", config_.version},
+                            {"tracing", config_.tracing.endpoint.empty() ? std::string("off") : config_.tracing.endpoint},
                             {"startup_ms", ready_ms}});
 
     std::vector<std::thread> threads;
@@ -289,6 +295,7 @@ int Service::run() {
     }
     watchdog_wake.notify_all();
     watchdog.join();
+    tracer.stop();  // exports the spans of the last requests
     log::info("stopped", {{"forced", drain_forced}});
     return 0;
 }

@@ -67,6 +67,7 @@ std::optional<Context> parse_traceparent(std::string_view h) noexcept {
         ctx.trace_id = std::string(trace_id);
         ctx.parent_span_id = std::string(span_id);
         ctx.sampled = (hex_digit(flags[1]) & 1) != 0;
+        ctx.sampling_decided = true;
         return ctx;
     } catch (...) {
         return std::nullopt;
@@ -106,6 +107,9 @@ std::optional<Context> parse_amzn_trace_id(std::string_view h) noexcept {
                 }
             } else if (part == "Sampled=1") {
                 ctx.sampled = true;
+                ctx.sampling_decided = true;
+            } else if (part == "Sampled=0") {
+                ctx.sampling_decided = true;
             }
         }
         if (!have_root) {
@@ -115,6 +119,95 @@ std::optional<Context> parse_amzn_trace_id(std::string_view h) noexcept {
     } catch (...) {
         return std::nullopt;
     }
+}
+
+namespace {
+
+bool is_key_char(char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '*' || c == '/';
+}
+
+// key = simple-key / multi-tenant-key (tenant@system)
+bool is_valid_key(std::string_view key) noexcept {
+    if (key.empty() || key.size() > 256) {
+        return false;
+    }
+    const auto at = key.find('@');
+    if (at == std::string_view::npos) {
+        if (!(key[0] >= 'a' && key[0] <= 'z')) {
+            return false;
+        }
+        for (const char c : key) {
+            if (!is_key_char(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+    const auto tenant = key.substr(0, at);
+    const auto system = key.substr(at + 1);
+    if (tenant.empty() || tenant.size() > 241 || system.empty() || system.size() > 14) {
+        return false;
+    }
+    if (!((tenant[0] >= 'a' && tenant[0] <= 'z') || (tenant[0] >= '0' && tenant[0] <= '9')) ||
+        !(system[0] >= 'a' && system[0] <= 'z')) {
+        return false;
+    }
+    for (const char c : tenant) {
+        if (!is_key_char(c)) {
+            return false;
+        }
+    }
+    for (const char c : system) {
+        if (!is_key_char(c)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// value = 0*255(chr) nblk-chr, chr = %x20 / nblk-chr, nblk-chr = %x21-2B / %x2D-3C / %x3E-7E
+bool is_valid_value(std::string_view value) noexcept {
+    if (value.empty() || value.size() > 256 || value.back() == ' ') {
+        return false;
+    }
+    for (const char c : value) {
+        if (c < 0x20 || c > 0x7e || c == ',' || c == '=') {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+bool is_valid_tracestate(std::string_view h) noexcept {
+    if (h.size() > 512) {
+        return false;
+    }
+    int members = 0;
+    while (true) {
+        const auto comma = h.find(',');
+        auto member = h.substr(0, comma);
+        while (!member.empty() && (member.front() == ' ' || member.front() == '\t')) {
+            member.remove_prefix(1);
+        }
+        while (!member.empty() && (member.back() == ' ' || member.back() == '\t')) {
+            member.remove_suffix(1);
+        }
+        if (!member.empty()) {  // empty list-members are allowed and ignored
+            const auto eq = member.find('=');
+            if (eq == std::string_view::npos || !is_valid_key(member.substr(0, eq)) ||
+                !is_valid_value(member.substr(eq + 1)) || ++members > 32) {
+                return false;
+            }
+        }
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        h.remove_prefix(comma + 1);
+    }
+    return members > 0;
 }
 
 std::string new_trace_id() {

@@ -39,7 +39,9 @@ protected:
         });
         api.add({Method::get}, "/echo-headers", [](Request& r) -> asio::awaitable<Response> {
             std::string body = "{\"request_id\":\"" + std::string(r.header("X-Request-Id").value_or("")) +
-                               "\",\"traceparent\":\"" + std::string(r.header("traceparent").value_or("")) + "\"}";
+                               "\",\"traceparent\":\"" + std::string(r.header("traceparent").value_or("")) +
+                               "\",\"tracestate\":\"" + std::string(r.header("tracestate").value_or("")) +
+                               "\",\"amzn\":\"" + std::string(r.header("X-Amzn-Trace-Id").value_or("")) + "\"}";
             co_return Response::json(200, body);
         });
         api.add({Method::get}, "/slow", [](Request&) -> asio::awaitable<Response> {
@@ -122,6 +124,7 @@ TEST_F(ClientTest, PropagatesRequestIdAndTrace) {
         RequestContext ctx;
         ctx.request_id = "req-123";
         ctx.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+        ctx.tracestate = "congo=t61rcWkgMzE";
         ctx.sampled = true;
         OutgoingRequest r;
         r.target = "/echo-headers";
@@ -130,6 +133,8 @@ TEST_F(ClientTest, PropagatesRequestIdAndTrace) {
         EXPECT_NE(response.body.find("\"request_id\":\"req-123\""), std::string::npos);
         EXPECT_NE(response.body.find("00-4bf92f3577b34da6a3ce929d0e0e4736-"), std::string::npos);
         EXPECT_NE(response.body.find("-01\""), std::string::npos);
+        EXPECT_NE(response.body.find("\"tracestate\":\"congo=t61rcWkgMzE\""), std::string::npos);
+        EXPECT_NE(response.body.find("\"amzn\":\"Root=1-4bf92f35-77b34da6a3ce929d0e0e4736;Parent="), std::string::npos);
     });
 }
 

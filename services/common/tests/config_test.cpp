@@ -36,6 +36,15 @@ TEST(Env, ParsesValidValues) {
     EXPECT_NO_THROW(env.check());
 }
 
+TEST(Env, OptionalUrlAndTrailingSlash) {
+    Env env = env_of({{"COLLECTOR", "http://collector:4318/"}, {"BAD", "http://collector:4318/v1/traces"}});
+    EXPECT_EQ(env.http_url("UNSET", ""), "");
+    EXPECT_EQ(env.http_url("COLLECTOR", ""), "http://collector:4318");
+    EXPECT_NO_THROW(env.check());
+    env.http_url("BAD", "");
+    EXPECT_EQ(env.problems().size(), 1u);
+}
+
 TEST(Env, NamesEveryBadVariable) {
     Env env = env_of({{"PORT", "80x"}, {"THREADS", "0"}, {"FLAG", "maybe"}, {"RATE", "1e-2"},
                       {"LEVEL", "loud"}, {"URL", "ftp://x/y"}});

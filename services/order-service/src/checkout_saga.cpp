@@ -145,9 +145,10 @@ std::string unknown_product_body(const OrderRecord& order, const std::vector<eco
     return error_with_order("unknown_product", "some products do not exist", order, {}, details);
 }
 
-asio::awaitable<SagaOutcome> CheckoutSaga::finish(OrderRecord& order, const std::string& owner, FinalOutcome outcome) {
+asio::awaitable<SagaOutcome> CheckoutSaga::finish(OrderRecord& order, const std::string& owner, FinalOutcome outcome,
+                                                  const ecom::http::RequestContext* context) {
     SagaOutcome result;
-    if (!co_await store_.finish(order.id, owner, outcome)) {
+    if (!co_await store_.finish(order.id, owner, outcome, context)) {
         result.kind = SagaOutcome::Kind::lease_lost;
         co_return result;
     }
@@ -161,12 +162,13 @@ asio::awaitable<SagaOutcome> CheckoutSaga::finish(OrderRecord& order, const std:
     co_return result;
 }
 
-asio::awaitable<PaymentOutcome> CheckoutSaga::charge_with_retries(const OrderRecord& order, const Card& card) {
+asio::awaitable<PaymentOutcome> CheckoutSaga::charge_with_retries(const OrderRecord& order, const Card& card,
+                                                                   const ecom::http::RequestContext* context) {
     // Charges are idempotent per order: retrying after an unknown outcome
     // returns the first charge instead of making a second one.
     for (int attempt = 0;; ++attempt) {
         try {
-            co_return co_await payments_.charge(order.id, *order.total_cents, card);
+            co_return co_await payments_.charge(order.id, *order.total_cents, card, context);
         } catch (const PaymentUnavailable&) {
             if (attempt >= 2) {
                 throw;
@@ -215,7 +217,7 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                         // temporaries that must outlive a suspension.
                         FinalOutcome final{"REJECTED", "none", std::nullopt, "insufficient_stock", detail, 409,
                                            insufficient_stock_body(order, r.shortages, requested), order.updated_ms};
-                        co_return co_await finish(order, owner, std::move(final));
+                        co_return co_await finish(order, owner, std::move(final), context);
                     }
                     if (r.kind == ReserveResult::Kind::unknown_products) {
                         order.status = "REJECTED";
@@ -230,7 +232,7 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                         }
                         FinalOutcome final{"REJECTED", "none", std::nullopt, "unknown_product", std::nullopt, 422,
                                            unknown_product_body(order, details), order.updated_ms};
-                        co_return co_await finish(order, owner, std::move(final));
+                        co_return co_await finish(order, owner, std::move(final), context);
                     }
                     if (r.kind == ReserveResult::Kind::released) {
                         state.reservation = "released";
@@ -243,7 +245,7 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                     order.items = priced_items_json(r.lines);
                     order.total_cents = total;
                     order.updated_ms = now_ms();
-                    if (!co_await store_.record_reservation(order.id, owner, *order.items, total, order.updated_ms)) {
+                    if (!co_await store_.record_reservation(order.id, owner, *order.items, total, order.updated_ms, context)) {
                         co_return lost;
                     }
                     state.reservation = r.state == "committed" ? "committed" : "held";
@@ -254,12 +256,12 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                     // Not recorded here: the provider's ledger is the record, and the
                     // final update stores the outcome. A crash before it is resumed
                     // by charging again (idempotent) or by find_payment.
-                    state.payment = co_await charge_with_retries(order, *card);
+                    state.payment = co_await charge_with_retries(order, *card, context);
                     order.payment_outcome = std::string(to_string(*state.payment));
                     break;
                 }
                 case SagaStep::find_payment: {
-                    const auto found = co_await payments_.find_charge(order.id);
+                    const auto found = co_await payments_.find_charge(order.id, context);
                     if (found) {
                         state.payment = found;
                         order.payment_outcome = std::string(to_string(*found));
@@ -287,7 +289,7 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                     break;
                 }
                 case SagaStep::refund: {
-                    co_await payments_.refund(order.id);
+                    co_await payments_.refund(order.id, context);
                     state.refunded = true;
                     break;
                 }
@@ -297,7 +299,7 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                     order.updated_ms = now_ms();
                     FinalOutcome final{"CONFIRMED", "committed", order.payment_outcome, std::nullopt, std::nullopt, 201, order_json(order),
                                        order.updated_ms};
-                    co_return co_await finish(order, owner, std::move(final));
+                    co_return co_await finish(order, owner, std::move(final), context);
                 }
                 case SagaStep::decline: {
                     order.status = "PAYMENT_DECLINED";
@@ -305,7 +307,7 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                     order.updated_ms = now_ms();
                     FinalOutcome final{"PAYMENT_DECLINED", "released", order.payment_outcome,
                                        std::string(to_string(*state.payment)), std::nullopt, 402, declined_body(order, *state.payment), order.updated_ms};
-                    co_return co_await finish(order, owner, std::move(final));
+                    co_return co_await finish(order, owner, std::move(final), context);
                 }
                 case SagaStep::cancel: {
                     if (state.reservation == "none") {
@@ -321,7 +323,7 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                     order.updated_ms = now_ms();
                     FinalOutcome final{"CANCELLED", "released", order.payment_outcome, "order_cancelled", std::nullopt, 409,
                                        cancelled_body(order, state.refunded), order.updated_ms};
-                    co_return co_await finish(order, owner, std::move(final));
+                    co_return co_await finish(order, owner, std::move(final), context);
                 }
                 case SagaStep::done: {
                     SagaOutcome result;
@@ -348,7 +350,7 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
     }
     // Give the lease back so a retry can resume at once.
     try {
-        co_await store_.release_lease(order.id, owner);
+        co_await store_.release_lease(order.id, owner, context);
     } catch (const ecom::pg::Error&) {
     }
     transient.order = order;

@@ -76,8 +76,10 @@ public:
                                             const ecom::http::RequestContext* context);
 
 private:
-    boost::asio::awaitable<SagaOutcome> finish(OrderRecord& order, const std::string& owner, FinalOutcome outcome);
-    boost::asio::awaitable<PaymentOutcome> charge_with_retries(const OrderRecord& order, const Card& card);
+    boost::asio::awaitable<SagaOutcome> finish(OrderRecord& order, const std::string& owner, FinalOutcome outcome,
+                                               const ecom::http::RequestContext* context);
+    boost::asio::awaitable<PaymentOutcome> charge_with_retries(const OrderRecord& order, const Card& card,
+                                                               const ecom::http::RequestContext* context);
 
     OrderStore& store_;
     InventoryClient& inventory_;

@@ -123,10 +123,10 @@ asio::awaitable<Response> OrderRoutes::create(Request& request) {
     const bool inventory_down = inventory_.circuit_open();
     std::optional<OrderRecord> order;
     if (!inventory_down) {
-        order = co_await store_.insert(fresh);
+        order = co_await store_.insert(fresh, &request.context);
     }
     if (!order) {
-        const auto existing = co_await store_.find_by_key(key);
+        const auto existing = co_await store_.find_by_key(key, &request.context);
         if (!existing) {
             if (inventory_down) {
                 co_return unavailable("the inventory is unavailable; retry with the same Idempotency-Key");
@@ -155,7 +155,7 @@ asio::awaitable<Response> OrderRoutes::create(Request& request) {
         }
         // The first attempt stopped half-way (a dependency failed or its
         // process died): this retry takes over and carries on.
-        order = co_await store_.take_lease(existing->id, owner);
+        order = co_await store_.take_lease(existing->id, owner, &request.context);
         if (!order) {
             count("in_progress");
             co_return in_progress();
@@ -170,7 +170,7 @@ asio::awaitable<Response> OrderRoutes::get(Request& request) {
     if (!ecom::is_uuid(id)) {
         throw HttpError(404, "not_found", "no order with this id");
     }
-    const auto order = co_await store_.find(lower(id));
+    const auto order = co_await store_.find(lower(id), &request.context);
     if (!order) {
         throw HttpError(404, "not_found", "no order with this id");
     }
@@ -192,7 +192,7 @@ asio::awaitable<Response> OrderRoutes::list(Request& request) {
             throw HttpError(400, "invalid_parameter", "limit must be an integer from 1 to 100");
         }
     }
-    const auto found = co_await store_.by_email(lower(*email), static_cast<int>(limit));
+    const auto found = co_await store_.by_email(lower(*email), static_cast<int>(limit), &request.context);
     std::string body;
     ecom::JsonWriter w(body);
     w.begin_object().key("items").begin_array();

@@ -62,8 +62,8 @@ OrderRecord read_order(const Result& r, int row) {
     return o;
 }
 
-asio::awaitable<std::optional<OrderRecord>> OrderStore::insert(const NewOrder& o) {
-    const Result r = co_await db_.run(sql::insert_order, o.id, o.idempotency_key, o.fingerprint, o.email, o.name,
+asio::awaitable<std::optional<OrderRecord>> OrderStore::insert(const NewOrder& o, const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::insert_order, o.id, o.idempotency_key, o.fingerprint, o.email, o.name,
                                       o.requested_items, o.card_last4, o.lease_owner,
                                       static_cast<std::int64_t>(lease_.count()), o.created_ms);
     if (r.empty()) {
@@ -72,24 +72,24 @@ asio::awaitable<std::optional<OrderRecord>> OrderStore::insert(const NewOrder& o
     co_return read_order(r, 0);
 }
 
-asio::awaitable<std::optional<OrderRecord>> OrderStore::find_by_key(const std::string& key) {
-    const Result r = co_await db_.run(sql::order_by_key, key);
+asio::awaitable<std::optional<OrderRecord>> OrderStore::find_by_key(const std::string& key, const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::order_by_key, key);
     if (r.empty()) {
         co_return std::nullopt;
     }
     co_return read_order(r, 0);
 }
 
-asio::awaitable<std::optional<OrderRecord>> OrderStore::find(const std::string& id) {
-    const Result r = co_await db_.run(sql::order_by_id, id);
+asio::awaitable<std::optional<OrderRecord>> OrderStore::find(const std::string& id, const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::order_by_id, id);
     if (r.empty()) {
         co_return std::nullopt;
     }
     co_return read_order(r, 0);
 }
 
-asio::awaitable<std::optional<OrderRecord>> OrderStore::take_lease(const std::string& id, const std::string& owner) {
-    const Result r = co_await db_.run(sql::take_lease, id, owner, static_cast<std::int64_t>(lease_.count()));
+asio::awaitable<std::optional<OrderRecord>> OrderStore::take_lease(const std::string& id, const std::string& owner, const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::take_lease, id, owner, static_cast<std::int64_t>(lease_.count()));
     if (r.empty()) {
         co_return std::nullopt;
     }
@@ -98,26 +98,26 @@ asio::awaitable<std::optional<OrderRecord>> OrderStore::take_lease(const std::st
 
 asio::awaitable<bool> OrderStore::record_reservation(const std::string& id, const std::string& owner,
                                                      const std::string& items, std::int64_t total_cents,
-                                                     std::int64_t updated_ms) {
-    const Result r = co_await db_.run(sql::record_reservation, id, owner, static_cast<std::int64_t>(lease_.count()),
+                                                     std::int64_t updated_ms, const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::record_reservation, id, owner, static_cast<std::int64_t>(lease_.count()),
                                       items, total_cents, updated_ms);
     co_return !r.empty();
 }
 
-asio::awaitable<bool> OrderStore::finish(const std::string& id, const std::string& owner, const FinalOutcome& f) {
-    const Result r = co_await db_.run(sql::finish_order, id, owner, f.status, f.reservation_state, f.failure_code,
+asio::awaitable<bool> OrderStore::finish(const std::string& id, const std::string& owner, const FinalOutcome& f, const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::finish_order, id, owner, f.status, f.reservation_state, f.failure_code,
                                       f.failure_detail, static_cast<std::int64_t>(f.response_status), f.response_body,
                                       f.updated_ms, f.payment_outcome);
     co_return !r.empty();
 }
 
-asio::awaitable<void> OrderStore::release_lease(const std::string& id, const std::string& owner) {
-    co_await db_.run(sql::release_lease, id, owner);
+asio::awaitable<void> OrderStore::release_lease(const std::string& id, const std::string& owner, const ecom::http::RequestContext* ctx) {
+    co_await db_.run_traced(ctx, sql::release_lease, id, owner);
 }
 
 asio::awaitable<std::vector<OrderRecord>> OrderStore::claim_stale(std::chrono::seconds older_than, int limit,
-                                                                  const std::string& owner) {
-    const Result r = co_await db_.run(sql::claim_stale_orders, static_cast<std::int64_t>(older_than.count()), limit,
+                                                                  const std::string& owner, const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::claim_stale_orders, static_cast<std::int64_t>(older_than.count()), limit,
                                       owner, static_cast<std::int64_t>(lease_.count()));
     std::vector<OrderRecord> out;
     for (int i = 0; i < r.rows(); ++i) {
@@ -126,8 +126,8 @@ asio::awaitable<std::vector<OrderRecord>> OrderStore::claim_stale(std::chrono::s
     co_return out;
 }
 
-asio::awaitable<std::vector<OrderRecord>> OrderStore::by_email(const std::string& email, int limit) {
-    const Result r = co_await db_.run(sql::orders_by_email, email, limit);
+asio::awaitable<std::vector<OrderRecord>> OrderStore::by_email(const std::string& email, int limit, const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::orders_by_email, email, limit);
     std::vector<OrderRecord> out;
     for (int i = 0; i < r.rows(); ++i) {
         out.push_back(read_order(r, i));
@@ -136,8 +136,8 @@ asio::awaitable<std::vector<OrderRecord>> OrderStore::by_email(const std::string
 }
 
 asio::awaitable<std::vector<std::pair<std::string, std::string>>> OrderStore::statuses(
-    const std::vector<std::string>& ids) {
-    const Result r = co_await db_.run(sql::order_statuses, uuid_array(ids));
+    const std::vector<std::string>& ids, const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::order_statuses, uuid_array(ids));
     std::vector<std::pair<std::string, std::string>> out;
     for (int i = 0; i < r.rows(); ++i) {
         out.emplace_back(std::string(r.text(i, 0)), std::string(r.text(i, 1)));

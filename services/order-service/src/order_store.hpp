@@ -66,23 +66,23 @@ public:
     OrderStore(ecom::pg::Database& db, std::chrono::seconds lease) : db_(db), lease_(lease) {}
 
     // The new order, or nothing when the key is taken (the caller reads what it belongs to).
-    boost::asio::awaitable<std::optional<OrderRecord>> insert(const NewOrder& order);
-    boost::asio::awaitable<std::optional<OrderRecord>> find_by_key(const std::string& key);
-    boost::asio::awaitable<std::optional<OrderRecord>> find(const std::string& id);
-    boost::asio::awaitable<std::optional<OrderRecord>> take_lease(const std::string& id, const std::string& owner);
+    boost::asio::awaitable<std::optional<OrderRecord>> insert(const NewOrder& order, const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<std::optional<OrderRecord>> find_by_key(const std::string& key, const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<std::optional<OrderRecord>> find(const std::string& id, const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<std::optional<OrderRecord>> take_lease(const std::string& id, const std::string& owner, const ecom::http::RequestContext* ctx = nullptr);
 
     // Each returns false when the lease was lost (someone else took over).
     boost::asio::awaitable<bool> record_reservation(const std::string& id, const std::string& owner,
                                                     const std::string& items, std::int64_t total_cents,
-                                                    std::int64_t updated_ms);
-    boost::asio::awaitable<bool> finish(const std::string& id, const std::string& owner, const FinalOutcome& outcome);
-    boost::asio::awaitable<void> release_lease(const std::string& id, const std::string& owner);
+                                                    std::int64_t updated_ms, const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<bool> finish(const std::string& id, const std::string& owner, const FinalOutcome& outcome, const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<void> release_lease(const std::string& id, const std::string& owner, const ecom::http::RequestContext* ctx = nullptr);
 
     boost::asio::awaitable<std::vector<OrderRecord>> claim_stale(std::chrono::seconds older_than, int limit,
-                                                                 const std::string& owner);
-    boost::asio::awaitable<std::vector<OrderRecord>> by_email(const std::string& email, int limit);
+                                                                 const std::string& owner, const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<std::vector<OrderRecord>> by_email(const std::string& email, int limit, const ecom::http::RequestContext* ctx = nullptr);
     // id -> status for those of `ids` that exist.
-    boost::asio::awaitable<std::vector<std::pair<std::string, std::string>>> statuses(const std::vector<std::string>& ids);
+    boost::asio::awaitable<std::vector<std::pair<std::string, std::string>>> statuses(const std::vector<std::string>& ids, const ecom::http::RequestContext* ctx = nullptr);
 
     [[nodiscard]] std::chrono::seconds lease() const noexcept { return lease_; }
 

@@ -1,6 +1,7 @@
 #include "payment.hpp"
 
 #include "ecom/ids.hpp"
+#include "ecom/tracing.hpp"
 #include "order_sql.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -46,32 +47,41 @@ asio::awaitable<void> SimulatedPaymentGateway::delay() {
 }
 
 asio::awaitable<PaymentOutcome> SimulatedPaymentGateway::charge(const std::string& order_id,
-                                                               std::int64_t amount_cents, const Card& card) {
+                                                               std::int64_t amount_cents, const Card& card,
+                                                               const ecom::http::RequestContext* ctx) {
+    // The provider call as its own span; the card never appears in it.
+    ecom::trace::Span span("payment.charge", ecom::trace::SpanKind::client, ctx);
+    span.attribute("peer.service", std::string("payment-simulator"));
     co_await delay();
     const double roll = ecom::fast_random_unit();
     if (roll < settings_.failure_rate / 2) {
+        span.fail("payment provider unavailable");
         throw PaymentUnavailable("payment provider unavailable (simulated, before charging)");
     }
     const std::string last4 = card.last4();
     const std::string decided(to_string(decide(card)));
-    const auto r = co_await db_.run(sql::record_charge, order_id, amount_cents, last4, decided);
+    const auto r = co_await db_.run_traced(ctx, sql::record_charge, order_id, amount_cents, last4, decided);
     const auto outcome = payment_outcome_from_string(r.text(0, 0)).value_or(PaymentOutcome::card_declined);
     if (roll < settings_.failure_rate) {
+        span.fail("payment provider unavailable");
         throw PaymentUnavailable("payment provider unavailable (simulated, after charging)");
     }
+    span.attribute("payment.outcome", std::string(to_string(outcome)));
     co_return outcome;
 }
 
-asio::awaitable<std::optional<PaymentOutcome>> SimulatedPaymentGateway::find_charge(const std::string& order_id) {
-    const auto r = co_await db_.run(sql::find_charge, order_id);
+asio::awaitable<std::optional<PaymentOutcome>> SimulatedPaymentGateway::find_charge(
+    const std::string& order_id, const ecom::http::RequestContext* ctx) {
+    const auto r = co_await db_.run_traced(ctx, sql::find_charge, order_id);
     if (r.empty()) {
         co_return std::nullopt;
     }
     co_return payment_outcome_from_string(r.text(0, 0));
 }
 
-asio::awaitable<void> SimulatedPaymentGateway::refund(const std::string& order_id) {
-    co_await db_.run(sql::refund_charge, order_id);
+asio::awaitable<void> SimulatedPaymentGateway::refund(const std::string& order_id,
+                                                     const ecom::http::RequestContext* ctx) {
+    co_await db_.run_traced(ctx, sql::refund_charge, order_id);
 }
 
 }  // namespace orders

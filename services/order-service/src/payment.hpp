@@ -33,10 +33,11 @@ class PaymentGateway {
 public:
     virtual ~PaymentGateway() = default;
     virtual boost::asio::awaitable<PaymentOutcome> charge(const std::string& order_id, std::int64_t amount_cents,
-                                                          const Card& card) = 0;
+                                                          const Card& card, const ecom::http::RequestContext* ctx) = 0;
     // The outcome of an earlier charge for the order, if there was one.
-    virtual boost::asio::awaitable<std::optional<PaymentOutcome>> find_charge(const std::string& order_id) = 0;
-    virtual boost::asio::awaitable<void> refund(const std::string& order_id) = 0;
+    virtual boost::asio::awaitable<std::optional<PaymentOutcome>> find_charge(const std::string& order_id,
+                                                                              const ecom::http::RequestContext* ctx) = 0;
+    virtual boost::asio::awaitable<void> refund(const std::string& order_id, const ecom::http::RequestContext* ctx) = 0;
 };
 
 struct SimulatorSettings {
@@ -54,9 +55,10 @@ public:
     SimulatedPaymentGateway(ecom::pg::Database& db, SimulatorSettings settings) : db_(db), settings_(settings) {}
 
     boost::asio::awaitable<PaymentOutcome> charge(const std::string& order_id, std::int64_t amount_cents,
-                                                  const Card& card) override;
-    boost::asio::awaitable<std::optional<PaymentOutcome>> find_charge(const std::string& order_id) override;
-    boost::asio::awaitable<void> refund(const std::string& order_id) override;
+                                                  const Card& card, const ecom::http::RequestContext* ctx) override;
+    boost::asio::awaitable<std::optional<PaymentOutcome>> find_charge(const std::string& order_id,
+                                                                      const ecom::http::RequestContext* ctx) override;
+    boost::asio::awaitable<void> refund(const std::string& order_id, const ecom::http::RequestContext* ctx) override;
 
     static PaymentOutcome decide(const Card& card) noexcept;
 

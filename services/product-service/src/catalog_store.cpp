@@ -47,25 +47,25 @@ std::string versions_array(const std::vector<std::int64_t>& versions) {
     return out;
 }
 
-asio::awaitable<std::optional<StoredProduct>> CatalogStore::find(std::int64_t id) {
-    const Result r = co_await db_.run(sql::get_product, id);
+asio::awaitable<std::optional<StoredProduct>> CatalogStore::find(std::int64_t id, const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::get_product, id);
     if (r.empty()) {
         co_return std::nullopt;
     }
     co_return stored(r, 0);
 }
 
-asio::awaitable<std::string> CatalogStore::list_page(const ListRequest& request) {
+asio::awaitable<std::string> CatalogStore::list_page(const ListRequest& request, const ecom::http::RequestContext* ctx) {
     // One row more than the page tells whether another page follows.
     const std::int64_t fetch = request.limit + 1;
     Result r;
     if (request.search) {
-        r = co_await db_.run(sql::search_products, contains_pattern(*request.search), request.category,
+        r = co_await db_.run_traced(ctx, sql::search_products, contains_pattern(*request.search), request.category,
                              request.after_id, fetch);
     } else if (request.category) {
-        r = co_await db_.run(sql::list_products_in_category, *request.category, request.after_id, fetch);
+        r = co_await db_.run_traced(ctx, sql::list_products_in_category, *request.category, request.after_id, fetch);
     } else {
-        r = co_await db_.run(sql::list_products, request.after_id, fetch);
+        r = co_await db_.run_traced(ctx, sql::list_products, request.after_id, fetch);
     }
     const int rows = r.rows();
     const int shown = rows > request.limit ? static_cast<int>(request.limit) : rows;
@@ -86,8 +86,8 @@ asio::awaitable<std::string> CatalogStore::list_page(const ListRequest& request)
     co_return body;
 }
 
-asio::awaitable<std::string> CatalogStore::categories() {
-    const Result r = co_await db_.run(sql::list_categories);
+asio::awaitable<std::string> CatalogStore::categories(const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::list_categories);
     std::string body;
     ecom::JsonWriter w(body);
     w.begin_object().key("items").begin_array();
@@ -98,9 +98,9 @@ asio::awaitable<std::string> CatalogStore::categories() {
     co_return body;
 }
 
-asio::awaitable<StoredProduct> CatalogStore::create(const ProductFields& f) {
+asio::awaitable<StoredProduct> CatalogStore::create(const ProductFields& f, const ecom::http::RequestContext* ctx) {
     try {
-        const Result r = co_await db_.run(sql::insert_product, f.sku, f.name, f.description, f.category,
+        const Result r = co_await db_.run_traced(ctx, sql::insert_product, f.sku, f.name, f.description, f.category,
                                           f.price_cents, f.stock, f.image_url);
         co_return stored(r, 0);
     } catch (const ecom::pg::Error& e) {
@@ -112,10 +112,10 @@ asio::awaitable<StoredProduct> CatalogStore::create(const ProductFields& f) {
 }
 
 asio::awaitable<WriteResult> CatalogStore::update(const ecom::pg::Statement& statement, std::int64_t id,
-                                                  const ProductFields& f, const AcceptedVersions& versions) {
+                                                  const ProductFields& f, const AcceptedVersions& versions, const ecom::http::RequestContext* ctx) {
     Result r;
     try {
-        r = co_await db_.run(statement, id, versions_param(versions), f.sku, f.name, f.description, f.category,
+        r = co_await db_.run_traced(ctx, statement, id, versions_param(versions), f.sku, f.name, f.description, f.category,
                              f.price_cents, f.stock, f.image_url);
     } catch (const ecom::pg::Error& e) {
         if (!e.unique_violation()) {
@@ -126,32 +126,32 @@ asio::awaitable<WriteResult> CatalogStore::update(const ecom::pg::Statement& sta
     if (r.empty()) {
         // GCC 12 mishandles temporaries around a co_await inside an
         // initializer or argument list: await into a named variable first.
-        const WriteStatus status = co_await missing_or_mismatch(id);
+        const WriteStatus status = co_await missing_or_mismatch(id, ctx);
         co_return WriteResult{status, {}};
     }
     co_return WriteResult{WriteStatus::ok, stored(r, 0)};
 }
 
 asio::awaitable<WriteResult> CatalogStore::replace(std::int64_t id, const ProductFields& fields,
-                                                   const AcceptedVersions& versions) {
-    co_return co_await update(sql::replace_product, id, fields, versions);
+                                                   const AcceptedVersions& versions, const ecom::http::RequestContext* ctx) {
+    co_return co_await update(sql::replace_product, id, fields, versions, ctx);
 }
 
 asio::awaitable<WriteResult> CatalogStore::patch(std::int64_t id, const ProductFields& fields,
-                                                 const AcceptedVersions& versions) {
-    co_return co_await update(sql::patch_product, id, fields, versions);
+                                                 const AcceptedVersions& versions, const ecom::http::RequestContext* ctx) {
+    co_return co_await update(sql::patch_product, id, fields, versions, ctx);
 }
 
-asio::awaitable<WriteStatus> CatalogStore::archive(std::int64_t id, const AcceptedVersions& versions) {
-    const Result r = co_await db_.run(sql::archive_product, id, versions_param(versions));
+asio::awaitable<WriteStatus> CatalogStore::archive(std::int64_t id, const AcceptedVersions& versions, const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::archive_product, id, versions_param(versions));
     if (r.empty()) {
-        co_return co_await missing_or_mismatch(id);
+        co_return co_await missing_or_mismatch(id, ctx);
     }
     co_return WriteStatus::ok;
 }
 
-asio::awaitable<WriteStatus> CatalogStore::missing_or_mismatch(std::int64_t id) {
-    const Result r = co_await db_.run(sql::product_exists, id);
+asio::awaitable<WriteStatus> CatalogStore::missing_or_mismatch(std::int64_t id, const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::product_exists, id);
     co_return r.empty() ? WriteStatus::not_found : WriteStatus::version_mismatch;
 }
 

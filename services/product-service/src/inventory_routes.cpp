@@ -132,7 +132,7 @@ void InventoryRoutes::stock_changed(const std::vector<std::int64_t>& product_ids
 asio::awaitable<Response> InventoryRoutes::reserve(Request& request) {
     authorize(request);
     const ReservationRequest input = parse_reservation_request(request.body);
-    const auto r = co_await db_.run(sql::reserve_stock, input.order_id, array_literal(input.items, false),
+    const auto r = co_await db_.run_traced(&request.context, sql::reserve_stock, input.order_id, array_literal(input.items, false),
                                     array_literal(input.items, true));
     const bj::object result = function_result(r);
     const std::string_view outcome = result.at("outcome").as_string();
@@ -167,7 +167,7 @@ asio::awaitable<Response> InventoryRoutes::reserve(Request& request) {
 asio::awaitable<Response> InventoryRoutes::commit(Request& request) {
     authorize(request);
     const std::string order_id = order_id_param(request);
-    const auto r = co_await db_.run(sql::commit_reservation, order_id);
+    const auto r = co_await db_.run_traced(&request.context, sql::commit_reservation, order_id);
     const bj::object result = function_result(r);
     const std::string_view outcome = result.at("outcome").as_string();
     if (outcome == "not_found") {
@@ -182,8 +182,8 @@ asio::awaitable<Response> InventoryRoutes::commit(Request& request) {
 asio::awaitable<Response> InventoryRoutes::release(Request& request) {
     authorize(request);
     const std::string order_id = order_id_param(request);
-    const auto before = co_await db_.run(sql::get_reservation, order_id);
-    const auto r = co_await db_.run(sql::release_reservation, order_id);
+    const auto before = co_await db_.run_traced(&request.context, sql::get_reservation, order_id);
+    const auto r = co_await db_.run_traced(&request.context, sql::release_reservation, order_id);
     const bj::object result = function_result(r);
     const std::string_view outcome = result.at("outcome").as_string();
     if (outcome == "committed") {
@@ -203,7 +203,7 @@ asio::awaitable<Response> InventoryRoutes::release(Request& request) {
 asio::awaitable<Response> InventoryRoutes::get(Request& request) {
     authorize(request);
     const std::string order_id = order_id_param(request);
-    const auto r = co_await db_.run(sql::get_reservation, order_id);
+    const auto r = co_await db_.run_traced(&request.context, sql::get_reservation, order_id);
     if (r.empty() || r.is_null(0, 0)) {
         throw HttpError(404, "not_found", "no reservation for this order id");
     }
@@ -232,7 +232,7 @@ asio::awaitable<Response> InventoryRoutes::list(Request& request) {
     };
     const auto older_than = number("older_than_seconds", 0, 0, 30 * 24 * 3600);
     const auto limit = number("limit", 100, 1, 1000);
-    const auto r = co_await db_.run(sql::list_reservations, state, older_than, limit);
+    const auto r = co_await db_.run_traced(&request.context, sql::list_reservations, state, older_than, limit);
     std::string body;
     ecom::JsonWriter w(body);
     w.begin_object().key("items").begin_array();

@@ -39,7 +39,8 @@ public:
                                      std::chrono::milliseconds min, std::chrono::milliseconds max);
     std::string one_of(const char* name, std::string_view fallback,
                        std::initializer_list<std::string_view> allowed);
-    // An absolute http:// URL (scheme, host and optional port; no path).
+    // An absolute http:// URL (scheme, host and optional port; no path; one
+    // trailing '/' is dropped). With an empty fallback, unset or empty means "".
     std::string http_url(const char* name, std::string_view fallback);
 
     // Records a problem found by the caller's own check of a variable; the

@@ -10,6 +10,7 @@
 #include "ecom/http/server.hpp"
 #include "ecom/log.hpp"
 #include "ecom/metrics.hpp"
+#include "ecom/tracing.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -36,11 +37,13 @@ struct ServiceConfig {
     http::RequestLogPolicy request_log;
     log::Level log_level = log::Level::info;
     std::chrono::milliseconds drain_timeout{20'000};
+    trace::TracerSettings tracing;  // OTEL_* and ECS_CONTAINER_METADATA_URI_V4 (see tracing.hpp)
 
     // PORT, ADMIN_PORT, BIND_ADDRESS, HTTP_THREADS, HTTP_MAX_CONNECTIONS,
     // HTTP_IDLE_TIMEOUT_MS, HTTP_READ_TIMEOUT_MS, HTTP_WRITE_TIMEOUT_MS,
     // DRAIN_TIMEOUT_SECONDS, LOG_LEVEL, LOG_SAMPLE_RATE, LOG_SLOW_MS,
-    // LOG_CLIENT_ERRORS, DEPLOYMENT_ENVIRONMENT, SERVICE_VERSION.
+    // LOG_CLIENT_ERRORS, DEPLOYMENT_ENVIRONMENT, SERVICE_VERSION and the
+    // tracing variables of TracerSettings::from_env.
     static ServiceConfig from_env(Env& env, std::string name);
 };
 

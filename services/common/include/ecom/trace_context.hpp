@@ -14,6 +14,7 @@ struct Context {
     std::string trace_id;        // 32 lowercase hex
     std::string parent_span_id;  // 16 lowercase hex, empty for a new trace
     bool sampled = false;
+    bool sampling_decided = false;  // traceparent always decides; X-Amzn-Trace-Id only with Sampled=
 };
 
 // version "00": 00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>; all-zero ids are invalid.
@@ -22,6 +23,10 @@ std::optional<Context> parse_traceparent(std::string_view header) noexcept;
 
 // Root=1-<8 hex epoch>-<24 hex>[;Parent=<16 hex>][;Sampled=0|1][;...]
 std::optional<Context> parse_amzn_trace_id(std::string_view header) noexcept;
+
+// W3C tracestate: up to 32 comma-separated key=value members, at most 512
+// characters. Invalid values are dropped as a whole (never forwarded).
+bool is_valid_tracestate(std::string_view header) noexcept;
 
 // A new trace id whose first 8 hex digits are the current epoch seconds, so
 // X-Ray accepts it as 1-<8 hex>-<24 hex>.

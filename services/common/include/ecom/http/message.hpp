@@ -43,7 +43,10 @@ struct RequestContext {
     std::string request_id;
     std::string trace_id;        // 32 lowercase hex digits
     std::string parent_span_id;  // 16 hex digits, empty when the request started the trace
+    std::string span_id;         // this request's server span: the parent of what it calls
+    std::string tracestate;      // W3C tracestate of the caller, forwarded unchanged when valid
     bool sampled = false;
+    bool sampling_decided = false;  // the caller sent a sampling decision (traceparent, Sampled=)
     std::chrono::steady_clock::time_point start{};
 };
 

@@ -25,6 +25,8 @@ using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 struct RouteOptions {
     // Requests with a body must declare Content-Type: application/json (415).
     bool json_body = false;
+    // false: no server span (health checks would flood the traces).
+    bool traced = true;
 };
 
 struct Route {

@@ -44,6 +44,7 @@ struct ListenerSpec {
     const Router* router = nullptr;
     bool all_workers = true;     // false: accept on the first worker only
     Headers default_headers;     // added to every response that does not set them (security headers)
+    bool traced = true;          // false: no server spans (health checks and metrics scrapes)
 };
 
 class Server {

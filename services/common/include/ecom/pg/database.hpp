@@ -8,6 +8,7 @@
 // the server restarts; statements are prepared on every new connection.
 
 #include "ecom/config.hpp"
+#include "ecom/http/message.hpp"
 #include "ecom/pg/result.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -88,10 +89,18 @@ public:
     void close();
 
     // One statement in autocommit mode on this worker's pipelined connection.
-    boost::asio::awaitable<Result> query(const Statement& statement, Params params = {});
+    // With a request context, the statement is a span of the request's trace
+    // (named after the prepared statement; parameter values never recorded).
+    boost::asio::awaitable<Result> query(const Statement& statement, Params params = {},
+                                         const http::RequestContext* context = nullptr);
     template <typename... Args>
     boost::asio::awaitable<Result> run(const Statement& statement, Args&&... args) {
         return query(statement, Params(std::forward<Args>(args)...));
+    }
+    template <typename... Args>
+    boost::asio::awaitable<Result> run_traced(const http::RequestContext* context, const Statement& statement,
+                                              Args&&... args) {
+        return query(statement, Params(std::forward<Args>(args)...), context);
     }
     // BEGIN on a leased connection of this worker's pool.
     boost::asio::awaitable<Transaction> begin(Isolation isolation = Isolation::read_committed);
