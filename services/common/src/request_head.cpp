@@ -2,7 +2,6 @@
 
 #include "ecom/ids.hpp"
 #include "ecom/trace_context.hpp"
-#include "ecom/tracing.hpp"
 
 #include <boost/asio/error.hpp>
 #include <boost/beast/http/error.hpp>
@@ -107,14 +106,6 @@ void assign_ids(Request& request) {
         request.context.sampling_decided = context->sampling_decided;
     } else {
         request.context.trace_id = trace::new_trace_id();
-    }
-    auto& tracer = trace::Tracer::instance();
-    if (tracer.enabled()) {
-        request.context.sampled = trace::should_sample(tracer.settings(), request.context.trace_id,
-                                                       request.context.sampling_decided, request.context.sampled);
-        if (request.context.sampled) {
-            request.context.span_id = trace::new_span_id();
-        }
     }
 }
 

@@ -139,6 +139,20 @@ void append_uint(std::string& out, std::uint64_t v) {
     out.append(buf, static_cast<std::size_t>(r.ptr - buf));
 }
 
+// The sampling decision for a request's server span: parent-based when the
+// caller decided, the configured ratio otherwise; no span id when unsampled.
+void decide_sampling(RequestContext& context) {
+    auto& tracer = trace::Tracer::instance();
+    if (!tracer.enabled()) {
+        return;
+    }
+    context.sampled = trace::should_sample(tracer.settings(), context.trace_id, context.sampling_decided,
+                                           context.sampled);
+    if (context.sampled) {
+        context.span_id = trace::new_span_id();
+    }
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -460,6 +474,7 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, const Listener& list
             copy_head(parser, request);
         }
         assign_ids(request);
+        decide_sampling(request.context);
         if (!early) {
             early = check_head(parser, request);
         }
