@@ -186,6 +186,34 @@ void Registry::callback_gauge(std::string_view name, std::string_view help, cons
     f.series[render_labels(labels)] = std::move(read);
 }
 
+std::optional<double> Registry::read(std::string_view name, const Labels& labels) const {
+    std::function<double()> callback;
+    {
+        std::lock_guard lock(mutex_);
+        const auto f = families_.find(name);
+        if (f == families_.end()) {
+            return std::nullopt;
+        }
+        const auto it = f->second->series.find(render_labels(labels));
+        if (it == f->second->series.end()) {
+            return std::nullopt;
+        }
+        if (const auto* c = std::get_if<std::unique_ptr<Counter>>(&it->second)) {
+            return static_cast<double>((*c)->value());
+        }
+        if (const auto* g = std::get_if<std::unique_ptr<Gauge>>(&it->second)) {
+            return static_cast<double>((*g)->value());
+        }
+        if (const auto* cb = std::get_if<std::function<double()>>(&it->second)) {
+            callback = *cb;
+        }
+    }
+    if (callback) {
+        return callback();  // outside the lock: it may read other metrics
+    }
+    return std::nullopt;
+}
+
 std::string Registry::render() const {
     std::lock_guard lock(mutex_);
     std::string out;

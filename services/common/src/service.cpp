@@ -81,6 +81,7 @@ ServiceConfig ServiceConfig::from_env(Env& env, std::string name) {
     c.request_log.log_client_errors = env.boolean("LOG_CLIENT_ERRORS", false);
     c.log_level = log::level_from_string(env.one_of("LOG_LEVEL", "info", {"debug", "info", "warn", "error"}));
     c.tracing = trace::TracerSettings::from_env(env, c.name, c.version, c.environment);
+    c.emf = emf::Settings::from_env(env);
     if (c.port != 0 && c.port == c.admin_port) {
         env.check();  // report earlier problems first
         throw ConfigError("invalid configuration: PORT and ADMIN_PORT must differ");
@@ -219,8 +220,12 @@ int Service::run() {
     std::chrono::steady_clock::time_point drain_deadline{};
     bool drain_forced = false;
     std::function<void()> watch_drain;
+    emf::Reporter business_metrics(emf::Catalog::builtin(config_.name), *registry_, config_.name,
+                                   config_.environment);
+    business_metrics.start(main_io, config_.emf.interval);
     std::function<void()> finish = [&] {
         server_->close_all();
+        business_metrics.stop();  // the last, partial interval
         for (auto& callback : stop_callbacks_) {
             callback();
         }

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -84,6 +85,10 @@ public:
     // A gauge whose value is read when the metrics are rendered.
     void callback_gauge(std::string_view name, std::string_view help, const Labels& labels,
                         std::function<double()> read);
+
+    // The current value of a counter or gauge series (callback gauges are
+    // read now); nothing when the series does not exist or is a histogram.
+    [[nodiscard]] std::optional<double> read(std::string_view name, const Labels& labels = {}) const;
 
     // The Prometheus text exposition format (version 0.0.4).
     [[nodiscard]] std::string render() const;

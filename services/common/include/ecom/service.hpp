@@ -6,6 +6,7 @@
 // A service's main() builds its components on top and calls run().
 
 #include "ecom/config.hpp"
+#include "ecom/emf.hpp"
 #include "ecom/http/router.hpp"
 #include "ecom/http/server.hpp"
 #include "ecom/log.hpp"
@@ -38,12 +39,14 @@ struct ServiceConfig {
     log::Level log_level = log::Level::info;
     std::chrono::milliseconds drain_timeout{20'000};
     trace::TracerSettings tracing;  // OTEL_* and ECS_CONTAINER_METADATA_URI_V4 (see tracing.hpp)
+    emf::Settings emf;              // METRICS_EMF_INTERVAL_SECONDS (see emf.hpp)
 
     // PORT, ADMIN_PORT, BIND_ADDRESS, HTTP_THREADS, HTTP_MAX_CONNECTIONS,
     // HTTP_IDLE_TIMEOUT_MS, HTTP_READ_TIMEOUT_MS, HTTP_WRITE_TIMEOUT_MS,
     // DRAIN_TIMEOUT_SECONDS, LOG_LEVEL, LOG_SAMPLE_RATE, LOG_SLOW_MS,
-    // LOG_CLIENT_ERRORS, DEPLOYMENT_ENVIRONMENT, SERVICE_VERSION and the
-    // tracing variables of TracerSettings::from_env.
+    // LOG_CLIENT_ERRORS, DEPLOYMENT_ENVIRONMENT, SERVICE_VERSION,
+    // METRICS_EMF_INTERVAL_SECONDS and the tracing variables of
+    // TracerSettings::from_env.
     static ServiceConfig from_env(Env& env, std::string name);
 };
 
