@@ -2,6 +2,7 @@
 # Offline linters used by the test command:
 #   run.sh openapi-lint   every docs/api/*.yaml with Redocly (no warnings allowed)
 #   run.sh shellcheck     every shell script of the project
+#   run.sh mermaid-parse DIAGRAMS.json   parse Mermaid diagrams (tests/docs/check_docs.py)
 # Installs the pinned npm packages of this folder when they are missing.
 set -euo pipefail
 
@@ -46,8 +47,14 @@ run_shellcheck() {
   shellcheck -x -S warning "${files[@]}"
 }
 
+mermaid_parse() {
+  ensure_node_modules
+  node "${here}/mermaid-parse.mjs" "$@"
+}
+
 case "${1:-}" in
   openapi-lint) openapi_lint ;;
   shellcheck) run_shellcheck ;;
-  *) echo "usage: $0 openapi-lint|shellcheck" >&2; exit 2 ;;
+  mermaid-parse) shift; mermaid_parse "$@" ;;
+  *) echo "usage: $0 openapi-lint|shellcheck|mermaid-parse DIAGRAMS.json" >&2; exit 2 ;;
 esac
