@@ -18,6 +18,9 @@ namespace {
 namespace asio = boost::asio;
 namespace bj = boost::json;
 
+constexpr std::string_view kDeclinesName = "payment_declines_total";
+constexpr std::string_view kDeclinesHelp = "Charges the payment provider declined, by reason";
+
 std::vector<OrderLine> requested_lines(const OrderRecord& order) {
     std::vector<OrderLine> lines;
     const bj::value requested = bj::parse(order.requested_items);
@@ -179,6 +182,16 @@ asio::awaitable<PaymentOutcome> CheckoutSaga::charge_with_retries(const OrderRec
     }
 }
 
+CheckoutSaga::CheckoutSaga(OrderStore& store, InventoryClient& inventory, PaymentGateway& payments,
+                           ecom::metrics::Registry* registry)
+    : store_(store), inventory_(inventory), payments_(payments), registry_(registry) {
+    if (registry_ != nullptr) {
+        for (const auto reason : {PaymentOutcome::card_declined, PaymentOutcome::insufficient_funds}) {
+            (void)registry_->counter(kDeclinesName, kDeclinesHelp, {{"reason", std::string(to_string(reason))}});
+        }
+    }
+}
+
 asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::string& owner, const Card* card,
                                                const ecom::http::RequestContext* context) {
     SagaState state;
@@ -305,9 +318,14 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                     order.status = "PAYMENT_DECLINED";
                     order.reservation_state = "released";
                     order.updated_ms = now_ms();
+                    const std::string reason(to_string(*state.payment));
                     FinalOutcome final{"PAYMENT_DECLINED", "released", order.payment_outcome,
-                                       std::string(to_string(*state.payment)), std::nullopt, 402, declined_body(order, *state.payment), order.updated_ms};
-                    co_return co_await finish(order, owner, std::move(final), context);
+                                       reason, std::nullopt, 402, declined_body(order, *state.payment), order.updated_ms};
+                    auto result = co_await finish(order, owner, std::move(final), context);
+                    if (registry_ != nullptr && result.kind == SagaOutcome::Kind::finished) {
+                        registry_->counter(kDeclinesName, kDeclinesHelp, {{"reason", reason}}).inc();
+                    }
+                    co_return result;
                 }
                 case SagaStep::cancel: {
                     if (state.reservation == "none") {

@@ -17,6 +17,7 @@
 
 #include "checkout_request.hpp"
 #include "ecom/http/error.hpp"
+#include "ecom/metrics.hpp"
 #include "inventory_client.hpp"
 #include "order_store.hpp"
 #include "payment.hpp"
@@ -68,8 +69,10 @@ struct SagaOutcome {
 
 class CheckoutSaga {
 public:
-    CheckoutSaga(OrderStore& store, InventoryClient& inventory, PaymentGateway& payments)
-        : store_(store), inventory_(inventory), payments_(payments) {}
+    // With a registry, declined charges are counted in payment_declines_total
+    // by reason, once per order (when the decline is recorded).
+    CheckoutSaga(OrderStore& store, InventoryClient& inventory, PaymentGateway& payments,
+                 ecom::metrics::Registry* registry = nullptr);
 
     // Drives an order whose lease `owner` holds as far as it goes.
     boost::asio::awaitable<SagaOutcome> run(OrderRecord order, const std::string& owner, const Card* card,
@@ -84,6 +87,7 @@ private:
     OrderStore& store_;
     InventoryClient& inventory_;
     PaymentGateway& payments_;
+    ecom::metrics::Registry* registry_;
 };
 
 // The final response bodies, exposed for unit tests.

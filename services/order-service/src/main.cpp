@@ -48,7 +48,7 @@ int run() {
     orders::InventoryClient inventory(product_service);
     orders::SimulatedPaymentGateway payments(db, config.payment);
     orders::OrderStore store(db, config.lease);
-    orders::CheckoutSaga saga(store, inventory, payments);
+    orders::CheckoutSaga saga(store, inventory, payments, &service.metrics());
     ecom::http::AdminAuth admin(config.admin_api_key);
     orders::OrderRoutes routes(store, saga, inventory, admin, service.metrics());
     routes.register_on(service.api());

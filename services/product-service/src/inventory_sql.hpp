@@ -25,8 +25,13 @@ inline constexpr ecom::pg::Statement list_reservations{
     "WHERE state = $1 AND created_at < now() - make_interval(secs => $2::float8) ORDER BY created_at LIMIT $3",
     true};
 
+// Served by the partial index reservations_held.
+inline constexpr ecom::pg::Statement count_held_reservations{
+    "count_held_reservations", "SELECT count(*) FROM reservations WHERE state = 'held'", true};
+
 inline std::vector<ecom::pg::Statement> inventory_statements() {
-    return {reserve_stock, commit_reservation, release_reservation, get_reservation, list_reservations};
+    return {reserve_stock,   commit_reservation, release_reservation, get_reservation, list_reservations,
+            count_held_reservations};
 }
 
 }  // namespace catalog::sql

@@ -15,6 +15,7 @@
 #include "inventory_sql.hpp"
 #include "product_cache.hpp"
 #include "product_routes.hpp"
+#include "reservations_gauge.hpp"
 
 #include <cstdio>
 #include <string_view>
@@ -58,13 +59,18 @@ int run() {
     catalog::InventoryRoutes inventory(db, cache, config.internal_api_key);
     inventory.register_on(service.api());
 
+    catalog::ReservationsGauge reservations_held(*service.workers().front(), db, service.metrics(),
+                                                 std::chrono::seconds(15));
+
     service.add_readiness_check([&db] { return db.ping(std::chrono::milliseconds(1000)); });
+    service.on_drain([&] { reservations_held.stop(); });
     service.on_stop([&] {
         listener.close();
         db.close();
     });
 
     db.start();
+    reservations_held.start();
     if (config.cache_enabled) {
         listener.start();
     }
