@@ -306,6 +306,7 @@ void Server::Impl::record_server_span(const Listener& listener, const Request& r
     span.trace_id = request.context.trace_id;
     span.span_id = request.context.span_id;
     span.parent_span_id = request.context.parent_span_id;
+    span.trace_state = request.context.tracestate;
     const std::string_view route = request.route.empty() ? std::string_view("unmatched") : request.route;
     span.name = std::string(to_string(request.method)) + " " + std::string(route);
     span.kind = trace::SpanKind::server;

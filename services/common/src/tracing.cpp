@@ -291,6 +291,9 @@ std::string Tracer::encode(const std::vector<SpanData>& spans,
         if (!s.parent_span_id.empty()) {
             w.field("parentSpanId", s.parent_span_id);
         }
+        if (!s.trace_state.empty()) {
+            w.field("traceState", s.trace_state);
+        }
         w.field("name", s.name)
             .field("kind", static_cast<int>(s.kind))
             .field("startTimeUnixNano", std::to_string(s.start_ns))
@@ -445,6 +448,7 @@ Span::Span(std::string name, SpanKind kind, const http::RequestContext* parent) 
     data_->trace_id = parent->trace_id;
     data_->span_id = new_span_id();
     data_->parent_span_id = parent->span_id;
+    data_->trace_state = parent->tracestate;
     data_->name = std::move(name);
     data_->kind = kind;
     data_->start_ns = now_unix_nanos();

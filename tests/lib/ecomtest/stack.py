@@ -20,13 +20,15 @@ LOAD_DEMO = os.path.join(pg.SOURCE_DIR, "scripts", "lib", "load_demo.py")
 
 
 class FullStack:
-    def __init__(self, shop, order_env=None, demo=True):
+    def __init__(self, shop, order_env=None, demo=True, env=None):
+        """`env`: extra environment for all three services."""
         if not os.path.isfile(os.path.join(WEB_DIST, "index.html")):
             raise RuntimeError(f"{WEB_DIST} is not built: run services/frontend/web/run-tests.sh or npm run build")
         self.shop = shop
-        self.products = service.product_service(shop)
-        self.orders = service.order_service(shop, self.products.base_url, **(order_env or {}))
-        self.frontend = service.frontend(WEB_DIST, self.products.base_url)
+        common = env or {}
+        self.products = service.product_service(shop, **common)
+        self.orders = service.order_service(shop, self.products.base_url, **{**common, **(order_env or {})})
+        self.frontend = service.frontend(WEB_DIST, self.products.base_url, **common)
         self.port = ports.free_port()
         self.alb_dir = tempfile.mkdtemp(prefix="alb-")
         conf = subprocess.run(["/usr/bin/python3", RENDER_NGINX, self.alb_dir, str(self.port),

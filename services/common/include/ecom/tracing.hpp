@@ -38,6 +38,7 @@ struct SpanData {
     std::string trace_id;
     std::string span_id;
     std::string parent_span_id;
+    std::string trace_state;  // W3C tracestate of the span's context (validated)
     std::string name;
     SpanKind kind = SpanKind::internal;
     std::int64_t start_ns = 0;  // since the Unix epoch
