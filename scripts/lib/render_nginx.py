@@ -3,6 +3,10 @@
 single routing table the AWS ALB listener rules are built from too.
 
   render_nginx.py PREFIX LISTEN_PORT SERVICE=PORT [SERVICE=PORT ...]
+  render_nginx.py --compose     the config of docker-compose.yml's nginx
+                                (compose/nginx.conf): each service by its
+                                compose name and container port, listening on
+                                every address, logs to the container's output
 
 An ALB path pattern "/api/products*" (a prefix) becomes an nginx prefix
 location with priority (^~); the default service takes everything else;
@@ -31,7 +35,9 @@ def location_prefix(pattern):
     return pattern[:-1]
 
 
-def render(prefix, listen_port, ports, routes=None):
+def render(prefix, listen_port, ports, routes=None, container=False):
+    """ports: service -> port on 127.0.0.1, or "host:port". container: listen
+    on every address and log to the container's output."""
     routes = routes or load_routes()
     services = sorted({rule["service"] for rule in routes["rules"]} | {routes["default_service"]})
     missing = [s for s in services if s not in ports]
@@ -40,10 +46,10 @@ def render(prefix, listen_port, ports, routes=None):
         "daemon off;",
         "worker_processes 1;",
         f"pid {prefix}/nginx.pid;",
-        f"error_log {prefix}/error.log warn;",
+        "error_log stderr warn;" if container else f"error_log {prefix}/error.log warn;",
         "events { worker_connections 4096; }",
         "http {",
-        f"  access_log {prefix}/access.log;",
+        "  access_log /dev/stdout;" if container else f"  access_log {prefix}/access.log;",
         f"  client_body_temp_path {prefix}/client_body;",
         f"  proxy_temp_path {prefix}/proxy;",
         f"  fastcgi_temp_path {prefix}/fastcgi;",
@@ -68,9 +74,10 @@ def render(prefix, listen_port, ports, routes=None):
     for service in services:
         if service in missing:
             continue
-        lines += [f"  upstream {upstream_name(service)} {{", f"    server 127.0.0.1:{ports[service]};",
+        target = ports[service] if ":" in str(ports[service]) else f"127.0.0.1:{ports[service]}"
+        lines += [f"  upstream {upstream_name(service)} {{", f"    server {target};",
                   "    keepalive 64;", "  }"]
-    lines += ["  server {", f"    listen 127.0.0.1:{listen_port};"]
+    lines += ["  server {", f"    listen {listen_port};" if container else f"    listen 127.0.0.1:{listen_port};"]
     for prefix_path in routes.get("never_routed_prefixes", []):
         lines += [f"    location ^~ {prefix_path} {{",
                   "      default_type application/json;",
@@ -95,15 +102,25 @@ def _proxy(service, missing):
     return [f"      proxy_pass http://{upstream_name(service)};"]
 
 
+def render_compose(routes=None):
+    """docker-compose.yml's nginx: services by their compose names."""
+    routes = routes or load_routes()
+    ports = {name: f"{name}:{svc['container_port']}" for name, svc in routes["services"].items()}
+    return render("/tmp", 8080, ports, routes, container=True)
+
+
 def main(argv):
+    if argv == ["--compose"]:
+        sys.stdout.write(render_compose())
+        return 0
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
         return 2
     prefix, listen_port = argv[0], int(argv[1])
     ports = {}
     for arg in argv[2:]:
-        name, _, port = arg.partition("=")
-        ports[name] = int(port)
+        name, _, target = arg.partition("=")
+        ports[name] = target if ":" in target else int(target)
     sys.stdout.write(render(prefix, listen_port, ports))
     return 0
 

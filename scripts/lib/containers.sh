@@ -1,0 +1,168 @@
+# shellcheck shell=bash
+# Container images with podman on a machine without a Docker engine or Docker
+# Hub: shared by tests/containers/run-tests.sh and by a user (source it after
+# scripts/lib/common.sh, or run tests/containers/run-tests.sh --build-only).
+#
+#   containers_setup        installs podman & co., points podman's config and
+#                           storage at $CONTAINERS_DIR (default .local/containers)
+#   containers_bootstrap    builds local stand-ins for the public base images
+#                           the Dockerfiles and docker-compose.yml name
+#                           (debian:bookworm, node, postgres, nginx) from
+#                           Debian packages, tagged with those exact names;
+#                           the Debian root is cached as a tarball
+#   containers_build_all    builds the three service images (--pull=never)
+#   pm ARGS...              podman with this project's configuration
+#
+# Nothing here assumes the host architecture: the stand-ins are built for the
+# architecture podman runs, and the Dockerfiles use only what they find.
+
+CONTAINERS_DIR="${ECOM_CONTAINERS_DIR:-${LOCAL_DIR}/containers}"
+CONTAINERS_IMAGES_DIR="${ROOT_DIR}/tests/containers/local-images"
+# The names the Dockerfiles and docker-compose.yml use.
+IMAGE_DEBIAN="docker.io/library/debian:bookworm"
+IMAGE_NODE="docker.io/library/node:20-bookworm-slim"
+IMAGE_POSTGRES="docker.io/library/postgres:15-bookworm"
+IMAGE_NGINX="docker.io/library/nginx:stable-bookworm"
+SERVICE_NAMES=(product-service order-service frontend)
+# The tag the service images get; docker-compose.yml uses the same default.
+ECOM_IMAGE_PREFIX="${ECOM_IMAGE_PREFIX:-localhost/aws-devops-ecommerce}"
+ECOM_IMAGE_TAG="${ECOM_IMAGE_TAG:-local}"
+export CONTAINERS_DIR ECOM_IMAGE_PREFIX ECOM_IMAGE_TAG
+
+container_packages() {
+  echo podman buildah runc mmdebstrap uidmap slirp4netns fuse-overlayfs
+}
+
+pm() {
+  podman "$@"
+}
+
+# Writes podman's configuration under $CONTAINERS_DIR and exports the
+# variables that make podman, buildah and compose tools use it.
+containers_setup() {
+  if [ "${1:-}" != "--no-install" ]; then
+    # shellcheck disable=SC2046
+    ensure_packages $(container_packages)
+  fi
+  command -v podman >/dev/null 2>&1 || die "podman is not installed (apt-get install $(container_packages))"
+  mkdir -p "${CONTAINERS_DIR}/bases"
+  # crun fails on these machines (rlimits, hybrid cgroups): runc works. No
+  # systemd here: cgroupfs and file events.
+  cat >"${CONTAINERS_DIR}/containers.conf" <<'EOF'
+[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+[network]
+network_backend = "netavark"
+EOF
+  cat >"${CONTAINERS_DIR}/storage.conf" <<EOF
+[storage]
+driver = "overlay"
+graphroot = "${CONTAINERS_DIR}/storage"
+runroot = "${CONTAINERS_DIR}/run"
+EOF
+  export CONTAINERS_CONF="${CONTAINERS_DIR}/containers.conf"
+  export CONTAINERS_STORAGE_CONF="${CONTAINERS_DIR}/storage.conf"
+  # Build output without colour codes or progress bars, as in CI logs.
+  export BUILDAH_FORMAT=oci
+  pm info --format '{{.Host.OCIRuntime.Name}} {{.Store.GraphDriverName}}' >/dev/null 2>&1 ||
+    die "podman does not work here: $(pm info 2>&1 | tail -3)"
+}
+
+image_exists() {
+  pm image exists "$1"
+}
+
+# The Debian root: mmdebstrap minbase from the host's apt sources (so the
+# mirror and any snapshot pin are the machine's own), cached as a tarball.
+bootstrap_debian() {
+  local tar="${CONTAINERS_DIR}/bases/debian-bookworm.tar"
+  if [ ! -s "$tar" ]; then
+    say "bootstrapping a Debian 12 root for ${IMAGE_DEBIAN} (mmdebstrap, cached in ${tar})"
+    local sources=()
+    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+      sources=(/etc/apt/sources.list.d/debian.sources)
+    elif [ -s /etc/apt/sources.list ]; then
+      sources=(/etc/apt/sources.list)
+    fi
+    # -: the mirrors come from the files above; without them, mmdebstrap's default.
+    mmdebstrap --quiet --variant=minbase --include=ca-certificates \
+      --aptopt='APT::Install-Recommends "false"' \
+      --format=tar bookworm "${tar%.tar}.partial.tar" "${sources[@]}" || die "mmdebstrap failed"
+    mv "${tar%.tar}.partial.tar" "$tar"
+  fi
+  if ! image_exists "$IMAGE_DEBIAN"; then
+    pm import --quiet --change 'CMD ["bash"]' --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      "$tar" "$IMAGE_DEBIAN" >/dev/null
+  fi
+}
+
+# node:20-bookworm-slim: the machine's own Node.js (>= 20.19, as require_node
+# checks) in the Debian root; only the storefront's build stage uses it.
+bootstrap_node() {
+  image_exists "$IMAGE_NODE" && return 0
+  require_node
+  say "building a local ${IMAGE_NODE} from this machine's Node.js $(node --version)"
+  local ctx="${CONTAINERS_DIR}/bases/node-context"
+  rm -rf "$ctx"
+  mkdir -p "$ctx/root/usr/local/bin" "$ctx/root/usr/local/lib"
+  local node_bin npm_dir
+  node_bin="$(readlink -f "$(command -v node)")"
+  npm_dir="$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)"
+  [ -f "${npm_dir}/package.json" ] || die "cannot find npm's folder (from $(command -v npm))"
+  cp "$node_bin" "$ctx/root/usr/local/bin/node"
+  mkdir -p "$ctx/root/usr/local/lib/node_modules"
+  cp -a "$npm_dir" "$ctx/root/usr/local/lib/node_modules/npm"
+  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$ctx/root/usr/local/bin/npm"
+  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$ctx/root/usr/local/bin/npx"
+  cp "${CONTAINERS_IMAGES_DIR}/node/Containerfile" "$ctx/Containerfile"
+  pm build --quiet --pull=never --layers -t "$IMAGE_NODE" -f "$ctx/Containerfile" "$ctx" >/dev/null
+  rm -rf "$ctx"
+}
+
+# postgres and nginx: built from Debian's packages by the Containerfiles in
+# tests/containers/local-images/, which mimic what docker-compose.yml uses of
+# the official images.
+bootstrap_from_containerfile() {
+  local image="$1" dir="$2"
+  image_exists "$image" && return 0
+  say "building a local ${image} from Debian packages"
+  pm build --quiet --pull=never --layers -t "$image" "${CONTAINERS_IMAGES_DIR}/${dir}" >/dev/null
+}
+
+containers_bootstrap() {
+  bootstrap_debian
+  bootstrap_node
+  bootstrap_from_containerfile "$IMAGE_POSTGRES" postgres
+  bootstrap_from_containerfile "$IMAGE_NGINX" nginx
+}
+
+# The OCI labels' values: the commit, and the version from the top CMakeLists.
+image_revision() {
+  git -C "$ROOT_DIR" rev-parse HEAD 2>/dev/null || echo unknown
+}
+
+image_version() {
+  sed -n 's/^ *VERSION \([0-9][0-9.]*\).*/\1/p' "${ROOT_DIR}/CMakeLists.txt" | head -1
+}
+
+# containers_build SERVICE [podman build args...]: builds one service image.
+containers_build() {
+  local service="$1"
+  shift
+  pm build --pull=never --layers \
+    --build-arg "REVISION=$(image_revision)" --build-arg "VERSION=$(image_version)" \
+    -f "${ROOT_DIR}/services/${service}/Dockerfile" -t "${ECOM_IMAGE_PREFIX}/${service}:${ECOM_IMAGE_TAG}" \
+    "$@" "$ROOT_DIR"
+}
+
+containers_build_all() {
+  local service
+  for service in "${SERVICE_NAMES[@]}"; do
+    say "building the ${service} image"
+    containers_build "$service" "$@"
+  done
+}
