@@ -13,7 +13,9 @@
 #   --no-install   do not install packages
 #   --no-build     use the binaries already built
 # Environment: ADMIN_API_KEY (generated and written to .local/admin_api_key
-# when unset), LOG_LEVEL, LOG_SAMPLE_RATE, and any service setting.
+# when unset), LOG_LEVEL, LOG_SAMPLE_RATE, and any service setting: every
+# service inherits this environment, e.g. OTEL_EXPORTER_OTLP_ENDPOINT to
+# export traces to a collector, METRICS_EMF_INTERVAL_SECONDS for EMF lines.
 set -euo pipefail
 
 # shellcheck source=lib/common.sh
@@ -189,6 +191,9 @@ main() {
     echo "    admin key     from ADMIN_API_KEY"
   fi
   echo "    logs          ${LOG_DIR}/"
+  if [ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ]; then
+    echo "    traces        OTLP/HTTP to ${OTEL_EXPORTER_OTLP_ENDPOINT}"
+  fi
   echo "    Ctrl-C stops everything."
 
   # Stay in the foreground; a service that dies stops the rest.

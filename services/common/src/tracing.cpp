@@ -117,7 +117,93 @@ TracerSettings TracerSettings::from_env(Env& env, std::string_view service, std:
                   {"deployment.environment", std::string(environment)},
                   {"telemetry.sdk.language", "cpp"},
                   {"telemetry.sdk.name", "ecom"}};
+    auto set = [&s](std::string key, std::string value) {
+        for (auto& [k, v] : s.resource) {
+            if (k == key) {
+                v = std::move(value);
+                return;
+            }
+        }
+        s.resource.emplace_back(std::move(key), std::move(value));
+    };
+    if (const auto extra = env.string("OTEL_RESOURCE_ATTRIBUTES", ""); !extra.empty()) {
+        if (auto parsed = parse_resource_attributes(extra)) {
+            for (auto& [k, v] : *parsed) {
+                set(std::move(k), std::move(v));
+            }
+        } else {
+            env.reject("OTEL_RESOURCE_ATTRIBUTES", "must be key=value pairs separated by commas (values percent-encoded)");
+        }
+    }
+    if (const auto name = env.string("OTEL_SERVICE_NAME", ""); !name.empty()) {
+        set("service.name", name);  // takes precedence, as the specification says
+    }
     return s;
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_resource_attributes(std::string_view text) {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto trim = [](std::string_view v) {
+        while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) {
+            v.remove_prefix(1);
+        }
+        while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) {
+            v.remove_suffix(1);
+        }
+        return v;
+    };
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    };
+    while (!text.empty()) {
+        const auto comma = text.find(',');
+        const auto pair = text.substr(0, comma);
+        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+        const auto eq = pair.find('=');
+        if (eq == std::string_view::npos) {
+            return std::nullopt;
+        }
+        const auto key = trim(pair.substr(0, eq));
+        const auto raw = trim(pair.substr(eq + 1));
+        if (key.empty() || key.size() > 255 || raw.size() > 1024) {
+            return std::nullopt;
+        }
+        for (const char c : key) {
+            if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f || c == '"' ||
+                c == ';' || c == '\\') {
+                return std::nullopt;
+            }
+        }
+        std::string value;
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            if (raw[i] == '%') {
+                if (i + 2 >= raw.size() || hex(raw[i + 1]) < 0 || hex(raw[i + 2]) < 0) {
+                    return std::nullopt;
+                }
+                const char decoded = static_cast<char>(hex(raw[i + 1]) * 16 + hex(raw[i + 2]));
+                if (static_cast<unsigned char>(decoded) < 0x20 || decoded == 0x7f) {
+                    return std::nullopt;  // no control characters in attributes
+                }
+                value += decoded;
+                i += 2;
+            } else if (static_cast<unsigned char>(raw[i]) < 0x20 || raw[i] == 0x7f) {
+                return std::nullopt;
+            } else {
+                value += raw[i];
+            }
+        }
+        out.emplace_back(std::string(key), std::move(value));
+    }
+    return out;
 }
 
 std::vector<std::pair<std::string, std::string>> ecs_resource_attributes(std::string_view task,

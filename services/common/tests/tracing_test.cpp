@@ -108,6 +108,44 @@ TEST(SettingsFromEnv, ReadsOtelVariablesAndRejectsBadOnes) {
     EXPECT_EQ(env2.problems().size(), 3u);
 }
 
+TEST(SettingsFromEnv, ResourceAttributesAndServiceNameOverride) {
+    const std::map<std::string, std::string> vars{
+        {"OTEL_RESOURCE_ATTRIBUTES", "team=shop, cloud.region = us-east-1,note=a%2Cb%3Dc,deployment.environment=qa"},
+        {"OTEL_SERVICE_NAME", "orders-blue"}};
+    Env env([&](const char* name) -> const char* {
+        auto it = vars.find(name);
+        return it == vars.end() ? nullptr : it->second.c_str();
+    });
+    const auto s = TracerSettings::from_env(env, "order-service", "1.2.3", "dev");
+    EXPECT_NO_THROW(env.check());
+    std::map<std::string, std::string> r(s.resource.begin(), s.resource.end());
+    EXPECT_EQ(r["service.name"], "orders-blue");
+    EXPECT_EQ(r["team"], "shop");
+    EXPECT_EQ(r["cloud.region"], "us-east-1");
+    EXPECT_EQ(r["note"], "a,b=c");
+    EXPECT_EQ(r["deployment.environment"], "qa");
+    EXPECT_EQ(r["service.version"], "1.2.3");
+}
+
+TEST(ResourceAttributes, RefusesMalformedLists) {
+    EXPECT_FALSE(parse_resource_attributes("novalue"));
+    EXPECT_FALSE(parse_resource_attributes("=v"));
+    EXPECT_FALSE(parse_resource_attributes("k=%zz"));
+    EXPECT_FALSE(parse_resource_attributes("k=%4"));
+    EXPECT_FALSE(parse_resource_attributes("k=a%0Ab"));  // no newline smuggled into exported data
+    EXPECT_FALSE(parse_resource_attributes("a b=c"));
+    EXPECT_TRUE(parse_resource_attributes("k="));
+    EXPECT_EQ(parse_resource_attributes("a=1,b=2")->size(), 2u);
+
+    const std::map<std::string, std::string> vars{{"OTEL_RESOURCE_ATTRIBUTES", "broken"}};
+    Env env([&](const char* name) -> const char* {
+        auto it = vars.find(name);
+        return it == vars.end() ? nullptr : it->second.c_str();
+    });
+    (void)TracerSettings::from_env(env, "x", "1", "dev");
+    ASSERT_EQ(env.problems().size(), 1u);
+}
+
 SpanData sample_span(std::string name) {
     SpanData s;
     s.trace_id = new_trace_id();

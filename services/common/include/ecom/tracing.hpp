@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -72,6 +73,10 @@ struct TracerSettings {
 // OTel resource attributes from the ECS task metadata endpoint v4 answers
 // (`task`: GET ${uri}/task, `container`: GET ${uri}); missing fields are
 // skipped, malformed JSON gives none. Exposed for tests.
+// OTEL_RESOURCE_ATTRIBUTES: "key=value,key2=value2" with percent-encoded
+// values; nothing when malformed (no '=', empty key, control characters).
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_resource_attributes(std::string_view text);
+
 std::vector<std::pair<std::string, std::string>> ecs_resource_attributes(std::string_view task,
                                                                          std::string_view container);
 
