@@ -13,14 +13,15 @@ const USAGE = `usage:
   tfcheck check DIR [--json] [--write-docs] [--no-docs]
       parse every .tf/.tfvars/.tftest.hcl under the root module DIR (and the
       local modules it calls), resolve references, validate against the AWS
-      provider schema, run the security rules on every envs/*.tfvars
+      provider schema, run the security and project rules on every envs/*.tfvars
       scenario, and check module README drift. Exit 1 on any finding.
   tfcheck docs DIR [--write]
       check (or rewrite with --write) the generated README sections.
   tfcheck tfvars-json FILE [--with-defaults] [--root DIR]
       print the variable values of a .tfvars file as a JSON object.
   tfcheck rules
-      list the security rules with their checkov/trivy IDs.
+      list the rules: security rules with their checkov/trivy IDs, then
+      project rules (such as CW_KNOWN_METRICS).
   tfcheck schema
       extract (once) and describe the cached AWS provider schema.`;
 
@@ -52,7 +53,7 @@ async function main(argv) {
 
   if (cmd === 'rules') {
     const { RULES } = require('../lib/rules');
-    if (flags.has('--json')) console.log(JSON.stringify(RULES.map(({ id, checkov, trivy, title, reason }) => ({ id, checkov, trivy, title, reason })), null, 2));
+    if (flags.has('--json')) console.log(JSON.stringify(RULES.map(({ id, checkov, trivy, project, title, reason }) => ({ id, checkov, trivy, project: !!project, title, reason })), null, 2));
     else for (const r of RULES) console.log(`${r.id.padEnd(30)} ${(r.checkov || '-').padEnd(12)} ${(r.trivy || '-').padEnd(13)} ${r.title}\n${' '.repeat(31)}why: ${r.reason}`);
     return 0;
   }

@@ -61,5 +61,6 @@ test('rules --json lists every rule with its IDs', () => {
   const r = runCli(['rules', '--json']);
   const rules = JSON.parse(r.stdout);
   assert.ok(rules.length >= 20);
-  assert.ok(rules.every((x) => x.checkov || x.trivy));
+  assert.ok(rules.every((x) => x.checkov || x.trivy || x.project));
+  assert.ok(rules.some((x) => x.id === 'CW_KNOWN_METRICS' && x.project));
 });

@@ -105,4 +105,4 @@ function checkProviderSchema(project, schema) {
   return findings;
 }
 
-module.exports = { checkProviderSchema };
+module.exports = { checkProviderSchema, suggest };

@@ -462,4 +462,7 @@ const RULES = [
   },
 ];
 
+// Project rules (no checkov/trivy equivalent) follow the security rules.
+RULES.push(require('./metrics').rule);
+
 module.exports = { RULES, decodeJson, containsUnknown };
