@@ -1,8 +1,9 @@
 # dev: the cheap choices. Monthly costs are us-east-1 list prices, 730 h
 # (docs/cost-optimization.md and the cost model have the full picture).
-# With the business-hours scale-in (and the FinOps scheduler stopping the
-# NAT instance and RDS) the running total is about $33/month, most of it the
-# always-on ALB ($16.43 + 2 public IPv4 x $3.65).
+# With the FinOps scheduler stopping the tasks, the NAT instance and RDS
+# outside 07:00-20:00 Mon-Fri the cost model gives $41.98/month ($57.23
+# running 24/7), of which the always-on ALB is $23.96 ($16.43 + LCUs $0.23
+# + 2 public IPv4 x $3.65).
 
 environment = "dev"
 aws_region  = "us-east-1"
@@ -33,8 +34,9 @@ services = {
 }
 cpu_architecture = "ARM64"
 
-# Spot-heavy: everything on FARGATE_SPOT (~70% cheaper, ~$6.6/month for the
-# three tasks instead of $21.63); an interruption only restarts a task.
+# Spot-heavy: everything on FARGATE_SPOT (~70% cheaper: $6.49/month for the
+# three tasks running 24/7 instead of $21.63); an interruption only restarts
+# a task.
 capacity_provider_strategy = {
   on_demand_base   = 0
   on_demand_weight = 0

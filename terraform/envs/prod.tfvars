@@ -63,8 +63,11 @@ db_backup_retention_days = 14
 db_deletion_protection   = true
 db_allocated_storage_gb  = 50
 
+# The cost model estimates $360.96/month (docs/cost-optimization.md): the
+# first alert at about 110% of it, the budget's limit (and forecast alert)
+# at $600.
 alert_emails             = ["ops@example.com"]
-budget_alert_amounts_usd = [25, 35, 50]
+budget_alert_amounts_usd = [400, 500, 600]
 
 # dev's stack already activated the account-wide cost-allocation tags and
 # created the OIDC provider when both live in one account.

@@ -1,0 +1,202 @@
+// The figures docs/cost-optimization.md computes step by step: every line of the dev
+// and prod bills (from the plan fixtures) and the saving of every decision (the
+// what-if scenarios on the tfvars fixtures), each to the micro-dollar. When a
+// figure here changes, change the page too (the docs check compares its dollar
+// amounts with these tests and the cost model's output).
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "costmodel/environment.hpp"
+#include "costmodel/scenarios.hpp"
+#include "test_support.hpp"
+
+namespace costmodel {
+namespace {
+
+using testing::prices;
+using testing::resource;
+using testing::source_path;
+using testing::usd;
+
+struct Environment {
+  std::vector<Resource> plan;
+  EnvironmentSpec spec;
+  Usage usage;
+};
+
+Environment load(const std::string& env) {
+  return Environment{load_plan_file(source_path("fixtures/plan-" + env + ".json")),
+                     load_spec_file(source_path("fixtures/tfvars-" + env + ".json")),
+                     Usage::load_file(source_path("fixtures/usage-" + env + ".json"))};
+}
+
+Estimate bill(const Environment& e) {
+  PricingOptions options;
+  options.hours = hours_for(e.spec, ScheduleMode::AsConfigured, ScheduleSettings{});
+  options.default_az_count = e.spec.az_count;
+  options.endpoint_az_count = std::min(e.spec.interface_endpoint_az_count, e.spec.az_count);
+  options.strict = true;
+  return price_resources(e.plan, prices(), e.usage, options);
+}
+
+// The amount of the line of `address` whose detail starts with `detail`.
+Decimal line(const Estimate& estimate, const std::string& address, const std::string& detail) {
+  for (const auto& l : estimate.lines) {
+    if (l.address == address && l.detail.rfind(detail, 0) == 0) {
+      return l.monthly;
+    }
+  }
+  throw std::runtime_error("no line " + address + " / " + detail);
+}
+
+// Each scenario's total minus the baseline's.
+Decimal saving(const std::vector<Scenario>& scenarios, const std::string& name) {
+  for (const auto& s : scenarios) {
+    if (s.name == name) {
+      return s.estimate.total() - scenarios.front().estimate.total();
+    }
+  }
+  throw std::runtime_error("no scenario " + name);
+}
+
+std::vector<Scenario> levers(const Environment& e) {
+  return what_if(e.spec, prices(), e.usage, ScheduleSettings{}, {});
+}
+
+TEST(CostOptimizationDoc, DevBillLineByLine) {
+  const Estimate dev = bill(load("dev"));
+  // H = 730 h x 65 / 168 = 282.440476 h (the scheduler runs Mon-Fri 07:00-20:00).
+  // A Spot task: (0.25 vCPU x $0.03238 + 0.5 GB x $0.00356) = $0.009875 per hour
+  // x 282.440476 h = $2.789100, x 0.3 (70% off) = $0.836730; three tasks $2.510190.
+  EXPECT_EQ(line(dev, R"(module.ecs.aws_ecs_service.this["frontend"])", "1 task"), usd("0.836730"));
+  EXPECT_EQ(dev.component_total("compute"), usd("2.510190"));
+  // ALB always on: 730 h x $0.0225 = $16.425; LCUs 0.0396 x 730 h x $0.008 = $0.231264;
+  // 2 public IPv4 x 730 h x $0.005 = $7.30; together $23.956264.
+  EXPECT_EQ(line(dev, "module.alb.aws_lb.this", "ALB: "), usd("16.425"));
+  EXPECT_EQ(line(dev, "module.alb.aws_lb.this", "ALB LCUs"), usd("0.231264"));
+  EXPECT_EQ(line(dev, "module.alb.aws_lb.this", "public IPv4"), usd("7.30"));
+  EXPECT_EQ(dev.component_total("load balancing"), usd("23.956264"));
+  // NAT instance: 282.440476 h x $0.0042 = $1.186250; 8 GB gp3 x $0.08 = $0.64 (kept
+  // while stopped); its IPv4 282.440476 h x $0.005 = $1.412202; together $3.238452.
+  EXPECT_EQ(line(dev, "module.networking.aws_instance.nat[0]", "NAT instance"), usd("1.186250"));
+  EXPECT_EQ(line(dev, "module.networking.aws_instance.nat[0]", "EBS"), usd("0.64"));
+  EXPECT_EQ(line(dev, "module.networking.aws_instance.nat[0]", "public IPv4"), usd("1.412202"));
+  EXPECT_EQ(dev.component_total("network"), usd("3.238452"));
+  // RDS: 282.440476 h x $0.016 = $4.519048; 20 GB x $0.115 = $2.30 (paid while stopped).
+  EXPECT_EQ(line(dev, "module.rds.aws_db_instance.this", "RDS db.t4g.micro"), usd("4.519048"));
+  EXPECT_EQ(line(dev, "module.rds.aws_db_instance.this", "RDS storage"), usd("2.30"));
+  EXPECT_EQ(dev.component_total("database"), usd("6.819048"));
+  // A log group: 0.2 GB x $0.50 = $0.10 + 0.2 GB x 7 / 30.416667 days = 0.046027 GB
+  // x $0.03 = $0.001381: $0.101381; a quiet one (0.01 GB): $0.005069.
+  // 4 x $0.101381 + 2 x $0.005069 = $0.415662.
+  EXPECT_EQ(line(dev, "module.rds.aws_cloudwatch_log_group.postgresql", "logs"), usd("0.101381"));
+  EXPECT_EQ(line(dev, R"(module.monitoring.aws_cloudwatch_log_group.this["db-init"])", "logs"), usd("0.005069"));
+  EXPECT_EQ(dev.component_total("logs"), usd("0.415662"));
+  // 3 ECR repositories x 0.3 GB x $0.10 + 2 buckets x 1 GB x $0.023 = $0.136.
+  EXPECT_EQ(dev.component_total("storage"), usd("0.136"));
+  // KMS $1 + 5 secrets x $0.40 = $3.00; 19 alarm metrics x $0.10 = $1.90.
+  EXPECT_EQ(dev.component_total("security"), usd("3"));
+  EXPECT_EQ(dev.component_total("monitoring"), usd("1.90"));
+  EXPECT_EQ(dev.total(), usd("41.975616"));
+}
+
+TEST(CostOptimizationDoc, ProdBillLineByLine) {
+  const Estimate prod = bill(load("prod"));
+  // 2 tasks x (0.5 vCPU x $0.03238 + 1 GB x $0.00356) = 2 x $0.01975/h x 730 h = $28.835
+  // per service, on-demand (base 2); three services $86.505.
+  EXPECT_EQ(line(prod, R"(module.ecs.aws_ecs_service.this["frontend"])", "2 tasks"), usd("28.835"));
+  EXPECT_EQ(prod.component_total("compute"), usd("86.505"));
+  // ALB $16.425 + LCUs 0.396 x 730 h x $0.008 = $2.31264 + 3 IPv4 x 730 h x $0.005 = $10.95.
+  EXPECT_EQ(line(prod, "module.alb.aws_lb.this", "ALB LCUs"), usd("2.31264"));
+  EXPECT_EQ(line(prod, "module.alb.aws_lb.this", "public IPv4"), usd("10.95"));
+  EXPECT_EQ(prod.component_total("load balancing"), usd("29.68764"));
+  // A NAT gateway: 730 h x $0.045 = $32.85 + 50 GB / 3 x $0.045 = $0.75: $33.60; its EIP
+  // $3.65. An interface endpoint: 2 AZ x 730 h x $0.01 = $14.60 + 5 GB x $0.01: $14.65.
+  // 3 x 33.60 + 3 x 3.65 + 5 x 14.65 = $185.
+  EXPECT_EQ(line(prod, "module.networking.aws_nat_gateway.this[0]", "NAT gateway"), usd("33.60"));
+  EXPECT_EQ(line(prod, "module.networking.aws_eip.nat[0]", "public IPv4"), usd("3.65"));
+  EXPECT_EQ(line(prod, R"(module.networking.aws_vpc_endpoint.interface["logs"])", "interface endpoint"), usd("14.65"));
+  EXPECT_EQ(prod.component_total("network"), usd("185"));
+  // Multi-AZ: 2 x 730 h x $0.016 = $23.36; 2 x 50 GB x $0.115 = $11.50.
+  EXPECT_EQ(line(prod, "module.rds.aws_db_instance.this", "RDS db.t4g.micro"), usd("23.36"));
+  EXPECT_EQ(line(prod, "module.rds.aws_db_instance.this", "RDS storage"), usd("11.50"));
+  // A log group: 1 GB x $0.50 + 1 GB x 30 / 30.416667 = 0.986301 GB x $0.03 = $0.029589:
+  // $0.529589; 4 of them and db-init ($0.005296): $2.123652.
+  EXPECT_EQ(line(prod, "module.rds.aws_cloudwatch_log_group.postgresql", "logs"), usd("0.529589"));
+  EXPECT_EQ(prod.component_total("logs"), usd("2.123652"));
+  // 3 ECR x 1 GB x $0.10 + 2 buckets x 20 GB x $0.023 = $1.22.
+  EXPECT_EQ(prod.component_total("storage"), usd("1.22"));
+  // WAF: $5 + 4 rules x $1 + 13.1 M requests x $0.60 = $16.86; with KMS $1 and 5 secrets
+  // $2.00: $19.86. 17 alarm metrics: $1.70.
+  EXPECT_EQ(line(prod, "module.alb.aws_wafv2_web_acl.this[0]", "WAF"), usd("16.86"));
+  EXPECT_EQ(prod.component_total("security"), usd("19.86"));
+  EXPECT_EQ(prod.component_total("monitoring"), usd("1.70"));
+  EXPECT_EQ(prod.total(), usd("360.956292"));
+}
+
+TEST(CostOptimizationDoc, DevDecisions) {
+  const auto s = levers(load("dev"));
+  // Teardown: 24/7 instead of 65 h a week adds tasks 6.487875 - 2.510190 = 3.977685,
+  // NAT instance 7.356 - 3.238452 = 4.117548 and RDS 13.98 - 6.819048 = 7.160952.
+  EXPECT_EQ(saving(s, "24x7"), usd("15.256185"));
+  // The ALB torn down as well: 447.559524 idle h x ($0.0225 + 0.0396 LCU x $0.008
+  // + 2 x $0.005) = $14.687471 less.
+  EXPECT_EQ(saving(s, "business-hours+alb"), usd("-14.687471"));
+  // Spot: on-demand would cost 3 x ($2.789100 - $0.836730) = $5.85711 more.
+  EXPECT_EQ(saving(s, "spot-0"), usd("5.85711"));
+  EXPECT_EQ(saving(s, "spot-50"), usd("2.928555"));
+  // NAT: a gateway $33.075 (730 h + 5 GB) + EIP $3.65 instead of the instance's $3.238452.
+  EXPECT_EQ(saving(s, "nat-single"), usd("33.486548"));
+  // One per AZ: + 32.85 + 3.65 more.
+  EXPECT_EQ(saving(s, "nat-per_az"), usd("69.986548"));
+  // No NAT: 5 interface endpoints x (2 AZ x 730 h x $0.01 + 1 GB x $0.01) = $73.05.
+  EXPECT_EQ(saving(s, "nat-none"), usd("69.811548"));
+  EXPECT_EQ(saving(s, "nat-single+endpoints"), usd("106.536548"));
+  // Multi-AZ doubles the instance hours and the storage: + 4.519048 + 2.30.
+  EXPECT_EQ(saving(s, "rds-multi-az"), usd("6.819048"));
+  // x86: a Spot task 1.045807 instead of 0.836730, x 3.
+  EXPECT_EQ(saving(s, "x86_64"), usd("0.627231"));
+  // Retention: 30 days stores 0.197260 GB per group instead of 0.046027 (x $0.03).
+  EXPECT_EQ(saving(s, "logs-30d"), usd("0.018602"));
+  EXPECT_EQ(saving(s, "logs-365d"), usd("0.289538"));
+  EXPECT_EQ(s.front().estimate.total(), usd("41.975616"));
+  EXPECT_EQ(saving(s, "naive"), usd("59.76356"));  // $101.739176: NAT gateway, on-demand, 24/7
+}
+
+TEST(CostOptimizationDoc, ProdDecisions) {
+  const auto s = levers(load("prod"));
+  // Spot: half the 6 tasks (3 x $14.4175) or all at 70% off.
+  EXPECT_EQ(saving(s, "spot-50"), usd("-30.27675"));
+  EXPECT_EQ(saving(s, "spot-100"), usd("-60.5535"));
+  // One NAT gateway, no endpoints: 32.85 + 50 GB x 0.045 + one EIP 3.65 = 38.75 instead of 185.
+  EXPECT_EQ(saving(s, "nat-single"), usd("-146.25"));
+  // Gateways per AZ without the endpoints: the endpoints cost 5 x 14.65 = 73.25.
+  EXPECT_EQ(saving(s, "nat-per_az"), usd("-73.25"));
+  EXPECT_EQ(saving(s, "nat-none"), usd("-111.75"));
+  EXPECT_EQ(saving(s, "nat-instance"), usd("-177.644"));
+  // Single-AZ: - (730 h x $0.016 + 50 GB x $0.115) = - (11.68 + 5.75).
+  EXPECT_EQ(saving(s, "rds-single-az"), usd("-17.43"));
+  // x86: 6 x 730 h x (0.5 x ($0.04048 - $0.03238) + 1 x ($0.004445 - $0.00356)) = 6 x 730 x $0.004935.
+  EXPECT_EQ(saving(s, "x86_64"), usd("21.6153"));
+  EXPECT_EQ(saving(s, "business-hours"), usd("-77.167088"));
+  EXPECT_EQ(saving(s, "logs-7d"), usd("-0.090967"));
+  EXPECT_EQ(saving(s, "logs-365d"), usd("1.324948"));
+}
+
+TEST(CostOptimizationDoc, OneAlbInsteadOfOnePerService) {
+  // Path routing on one ALB instead of an ALB per service: each ALB left out saves its
+  // 730 h x $0.0225 = $16.425 and 2 public IPv4 x 730 h x $0.005 = $7.30: 2 x $23.725 = $47.45
+  // (LCUs follow the traffic, not the number of ALBs: not counted).
+  const auto one = testing::price({resource("aws_lb", R"({"subnets":["a","b"]})", "", "a")});
+  const auto three = testing::price({resource("aws_lb", R"({"subnets":["a","b"]})", "", "a"),
+                                     resource("aws_lb", R"({"subnets":["a","b"]})", "", "b"),
+                                     resource("aws_lb", R"({"subnets":["a","b"]})", "", "c")});
+  const Decimal lcus = one.lines[1].monthly;
+  EXPECT_EQ(three.total() - one.total() - lcus - lcus, usd("47.45"));
+}
+
+}  // namespace
+}  // namespace costmodel
