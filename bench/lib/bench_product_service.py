@@ -5,7 +5,11 @@
      the same SQL with the same client count in the same run [>= 65%];
   3. RSS idle [<= 16 MB] and peak under load [<= 48 MB];
   4. start to /ready with migrations already applied [<= 100 ms];
-  5. HTTP_THREADS 1 versus 2 for both endpoints (the threading choice).
+  5. HTTP_THREADS 1 versus 2 for both endpoints (the threading choice);
+  6. tracing on (every request sampled, the collector endpoint dead: a
+     loopback port nobody listens on) versus off, runs interleaved, for the
+     cached GET and the uncached list (one server span + one database span
+     per request) [on >= 90% of off].
 Writes the results as JSON to the path given as the only argument."""
 
 import json
@@ -93,6 +97,39 @@ def measure_peak(proc, path, runs):
     }
 
 
+def tracing_overhead(db):
+    """Throughput with tracing off and on (always sampled, dead collector),
+    alternating off/on runs so drift on a shared machine hits both alike."""
+    dead = f"http://127.0.0.1:{benchlib_free_port()}"  # refused: nobody listens there
+    out = {"collector": "dead (connection refused)", "sampler": "always_on"}
+    for cache, path, label in (("true", "/api/products/1", "cached_get"),
+                               ("false", "/api/products?limit=20", "uncached_list")):
+        env = {"LOG_SAMPLE_RATE": 0, "CATALOG_CACHE": cache}
+        off = service.product_service(db, **env)
+        on = service.product_service(db, **env, OTEL_EXPORTER_OTLP_ENDPOINT=dead, OTEL_TRACES_SAMPLER="always_on")
+        runs = {"off": [], "on": []}
+        try:
+            for _ in range(benchlib.RUNS):
+                for mode, proc in (("off", off), ("on", on)):
+                    r = benchlib.wrk(proc.base_url + path)
+                    assert r["non_2xx"] == 0 and not r["socket_errors"], r
+                    runs[mode].append(r)
+            metrics = on.metrics()
+        finally:
+            for proc in (off, on):
+                proc.stop()
+                proc.close()
+        dropped = sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
+                      if line.startswith("otel_spans_dropped_total{"))
+        exported = sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
+                       if line.startswith("otel_spans_exported_total"))
+        off_rps, on_rps = benchlib.median_of(runs["off"], "rps"), benchlib.median_of(runs["on"], "rps")
+        out[label] = {"path": path, "off_runs": runs["off"], "on_runs": runs["on"], "off_median_rps": off_rps,
+                      "on_median_rps": on_rps, "ratio": round(on_rps / off_rps, 3),
+                      "spans_dropped": int(dropped), "spans_exported": int(exported)}
+    return out
+
+
 def main(out_path):
     cluster = pg.Cluster(*_pg_host_port())
     db = cluster.create_shop()
@@ -145,6 +182,9 @@ def main(out_path):
                 proc.close()
         results["threads"] = threads
 
+        # --- tracing overhead ----------------------------------------------
+        results["tracing"] = tracing_overhead(db)
+
         # --- start-up ------------------------------------------------------
         startup = [ready_time_ms(db) for _ in range(7)]
         results["startup_to_ready_ms"] = {"runs": [round(s, 1) for s in startup],
@@ -155,6 +195,10 @@ def main(out_path):
     print(f"cached GET: {cached['median_rps']:.0f} req/s, p99 {cached['at_70_percent']['median_p99_ms']:.2f} ms at 70%")
     print(f"uncached list: {listing['median_rps']:.0f} req/s vs pgbench {listing['pgbench_median_tps']:.0f} tps "
           f"= {listing['ratio_to_pgbench']:.2f}")
+    for label in ("cached_get", "uncached_list"):
+        t = results["tracing"][label]
+        print(f"tracing on (dead collector) / off, {label}: {t['on_median_rps']:.0f} / {t['off_median_rps']:.0f} "
+              f"= {t['ratio']:.2f}")
     print(f"RSS idle {results['rss_idle_kib'] / 1024:.1f} MiB, peak {max(cached['peak_rss_kib'], listing['peak_rss_kib']) / 1024:.1f} MiB; "
           f"ready in {results['startup_to_ready_ms']['median']} ms")
 

@@ -69,6 +69,23 @@ def product_service(r):
         "thread is the right size there too; set `HTTP_THREADS` to the task's vCPUs for larger tasks.",
         "",
     ]
+    tr = r.get("tracing")
+    if tr:
+        lines += [
+            "Tracing overhead: every request sampled (`OTEL_TRACES_SAMPLER=always_on`) and exported to a collector "
+            "endpoint that refuses connections, against tracing off; off and on runs alternate, wrk -t1 -c64. "
+            "Spans that cannot be exported are dropped and counted (`otel_spans_dropped_total`), never waited for.",
+            "",
+            "| endpoint | off req/s | on req/s (dead collector) | on / off | spans dropped | target |",
+            "|---|---|---|---|---|---|",
+        ]
+        for label, name in (("cached_get", "`GET /api/products/{id}` (cache)"),
+                            ("uncached_list", "`GET /api/products?limit=20` (server + database span)")):
+            t = tr[label]
+            lines.append(f"| {name} | {t['off_median_rps']:,.0f} (runs: {runs_list(t['off_runs'])}) | "
+                         f"{t['on_median_rps']:,.0f} (runs: {runs_list(t['on_runs'])}) | **{t['ratio'] * 100:.0f}%** | "
+                         f"{t['spans_dropped']:,} | >= 90%: {verdict(t['ratio'] >= 0.9)} |")
+        lines.append("")
     return lines, l["cpu_ms_per_1000_requests"]
 
 
