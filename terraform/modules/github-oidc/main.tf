@@ -114,7 +114,7 @@ data "aws_iam_policy_document" "deploy" {
 
   statement {
     sid       = "UpdateServices"
-    actions   = ["ecs:UpdateService", "ecs:DescribeServices", "ecs:DescribeServiceDeployments", "ecs:ListServiceDeployments"]
+    actions   = ["ecs:UpdateService", "ecs:StopServiceDeployment", "ecs:DescribeServices", "ecs:DescribeServiceDeployments", "ecs:ListServiceDeployments"]
     resources = concat(var.ecs_service_arns, ["arn:${local.partition}:ecs:${local.region}:${local.account}:service-deployment/*"])
   }
 
