@@ -14,7 +14,8 @@
 #      checks through SQL and the API: the stock invariant (initial stock =
 #      stock + held + committed), every dumped order present with its status,
 #      lines and total, the same order count, nothing PENDING, the post-dump
-#      order absent, and that the restored system takes new writes;
+#      order absent, each service role confined to its schema, and that the
+#      restored system takes new writes;
 #   6. prints the RTO of the drill (disaster to verified service, seconds)
 #      and the RPO it shows.
 # Every process and temporary folder it made is removed at the end, also on
@@ -211,6 +212,8 @@ main() {
 
   say "6. checks on the restored system (SQL and API)"
   /usr/bin/python3 "$CHECKS" verify --db "host=127.0.0.1 port=${restored_port} user=postgres dbname=shop" \
+    --catalog-db "host=127.0.0.1 port=${restored_port} user=catalog_svc password=${CATALOG_PASSWORD} dbname=shop" \
+    --orders-db "host=127.0.0.1 port=${restored_port} user=orders_svc password=${ORDERS_PASSWORD} dbname=shop" \
     --orders "$orders" --catalog "$catalog" --admin-key "$ADMIN_KEY" --catalog-json "$CATALOG_JSON" \
     --snapshot "$WORK/state/snapshot.json" --placed "$WORK/state/placed.json" --lost "$WORK/state/after-dump.json"
   local t_verified

@@ -9,14 +9,16 @@
       what the database holds: every order with its lines and total, the
       order count by status, every product's stock, held and committed
       quantities
-  dr_checks.py verify   --db CONNINFO --orders URL --catalog URL --admin-key K
+  dr_checks.py verify   --db CONNINFO --catalog-db CONNINFO --orders-db CONNINFO
+                        --orders URL --catalog URL --admin-key K
                         --catalog-json FILE --snapshot FILE --placed FILE
                         [--lost FILE]
       checks the restored database and the services running on it:
       the stock invariant (initial stock = stock + held + committed, for
       every product), every order of the snapshot present with the same
       status, lines and total (SQL and API), the same order count, nothing
-      PENDING, the orders placed after the dump absent; then that the
+      PENDING, the orders placed after the dump absent, each service role
+      confined to its own schema; then that the
       restored system takes writes (a product and an order)
 
 Python's standard library and psql only. Exits 1 with one line per failed
@@ -192,6 +194,21 @@ def stock_invariant(checks, products, initial, when):
                  "; ".join(bad[:5] + [f"{m} missing" for m in missing[:5]]))
 
 
+def check_schema_isolation(checks, catalog_db, orders_db):
+    """Each service role reads its own schema and cannot read the other's:
+    the grants of scripts/sql/bootstrap.sql came back with the restore."""
+    def can_read(conninfo, table):
+        r = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-d", conninfo, "-c", f"SELECT count(*) FROM {table}"],
+                           capture_output=True, text=True, timeout=30)
+        return r.returncode == 0, r.stderr.strip()
+    own = [can_read(catalog_db, "catalog.products"), can_read(orders_db, "orders.orders")]
+    other = [can_read(catalog_db, "orders.orders"), can_read(orders_db, "catalog.products")]
+    checks.check(all(ok for ok, _ in own) and not any(ok for ok, _ in other)
+                 and all("permission denied" in err for _, err in other),
+                 "catalog_svc and orders_svc each read only their own schema (permission denied on the other's)",
+                 f"own: {own}, other: {other}")
+
+
 def verify(args):
     checks = Checks()
     with open(args.catalog_json) as f:
@@ -225,6 +242,7 @@ def verify(args):
     checks.check(not totals and confirmed, "every CONFIRMED order's total is the sum of its lines", f"{totals[:5]}")
     pending = [o["id"] for o in after["orders"] if o["status"] == "PENDING"]
     checks.check(not pending, "no order is PENDING", f"{pending}")
+    check_schema_isolation(checks, args.catalog_db, args.orders_db)
 
     # API: what the customers were told is what the restored service says.
     mismatched = []
@@ -289,7 +307,8 @@ def main():
     s.add_argument("--db", required=True)
     s.add_argument("--out", required=True)
     v = sub.add_parser("verify")
-    for name in ("--db", "--orders", "--catalog", "--admin-key", "--catalog-json", "--snapshot", "--placed"):
+    for name in ("--db", "--catalog-db", "--orders-db", "--orders", "--catalog", "--admin-key", "--catalog-json",
+                 "--snapshot", "--placed"):
         v.add_argument(name, required=True)
     v.add_argument("--lost")
     args = parser.parse_args()
