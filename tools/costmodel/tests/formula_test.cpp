@@ -61,6 +61,7 @@ TEST(Formula, SmallX86TaskIs901AMonth) {
   // (0.25 x $0.04048 + 0.5 x $0.004445) x 730 = $0.0123425/h x 730 = $9.010025
   const auto estimate = price_service(kX86Task, R"({"name":"frontend","desired_count":1})");
   EXPECT_EQ(estimate.lines[0].monthly, usd("9.010025"));
+  EXPECT_EQ(estimate.lines[0].monthly.to_string(2), "9.01");
 }
 
 TEST(Formula, SpotTaskIs70PercentBelowOnDemand) {
