@@ -10,9 +10,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "${here}/../.." && pwd)"
 
 ensure_node_modules() {
-  if [ ! -d "${here}/node_modules" ] || [ "${here}/package-lock.json" -nt "${here}/node_modules/.package-lock.json" ]; then
-    (cd "${here}" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
-  fi
+  # ctest runs several of these checks at once: one npm ci at a time.
+  local lock
+  lock="${TMPDIR:-/tmp}/devtools-npm-$(echo "$here" | md5sum | cut -c1-8).lock"
+  (
+    flock 9
+    if [ ! -d "${here}/node_modules" ] || [ "${here}/package-lock.json" -nt "${here}/node_modules/.package-lock.json" ]; then
+      cd "${here}" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
+    fi
+  ) 9>"$lock"
 }
 
 openapi_lint() {
