@@ -44,6 +44,11 @@ locals {
 
   product_service_url = "http://product-service:${local.routes.services["product-service"].container_port}"
 
+  # The business metrics the services write as CloudWatch EMF lines (the
+  # single source of truth, compiled into the services): the dashboard and
+  # alarms of modules/monitoring show exactly these.
+  emf_catalog = jsondecode(file("${path.module}/../config/emf_metrics.json"))
+
   tags = {
     Project     = var.project
     Environment = var.environment
@@ -142,11 +147,30 @@ module "monitoring" {
       service_name              = s
       blue_target_group_suffix  = module.alb.target_groups[s].blue_arn_suffix
       green_target_group_suffix = module.alb.target_groups[s].green_arn_suffix
+      max_count                 = var.services[s].max_count
     }
   }
   alb_arn_suffix = module.alb.arn_suffix
   db_instance_id = module.rds.instance_id
-  tags           = local.tags
+
+  # Observability: dashboard, SLO burn-rate alarms, business and cost
+  # alarms, Logs Insights queries, X-Ray sampling rules.
+  environment = var.environment
+  region      = var.aws_region
+  emf_catalog = {
+    namespace         = local.emf_catalog.namespace
+    common_dimensions = local.emf_catalog.common_dimensions
+    metrics = [for m in local.emf_catalog.metrics : {
+      name      = m.name
+      service   = m.service
+      dimension = try(m.dimension, null)
+      values    = try(m.values, [])
+    }]
+  }
+  enable_slo_alarms    = var.enable_slo_alarms
+  trace_sampling       = var.trace_sampling
+  cost_spike_alarm_usd = var.cost_spike_alarm_usd
+  tags                 = local.tags
 }
 
 module "ecs" {
@@ -178,6 +202,8 @@ module "ecs" {
       environment     = s == "product-service" ? {} : { PRODUCT_SERVICE_URL = local.product_service_url }
       secrets         = lookup(module.secrets.secret_arns, s, {})
       parameters      = module.secrets.parameter_arns[s]
+      # order-service's traffic is checkouts: it starts those traces.
+      trace_sample_ratio = s == "order-service" ? var.trace_sampling.checkout_ratio : var.trace_sampling.default_ratio
       target_group = {
         blue_arn         = module.alb.target_groups[s].blue_arn
         green_arn        = module.alb.target_groups[s].green_arn

@@ -43,6 +43,11 @@ output "rds_master_secret_arn" {
   value       = module.rds.master_user_secret_arn
 }
 
+output "dashboard_url" {
+  description = "Console URL of the environment's CloudWatch dashboard."
+  value       = module.monitoring.dashboard_url
+}
+
 output "alarm_topic_arn" {
   description = "SNS topic that receives the alarms."
   value       = module.monitoring.sns_topic_arn

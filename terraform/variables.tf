@@ -173,6 +173,40 @@ variable "enable_adot" {
   default     = false
 }
 
+variable "trace_sampling" {
+  description = "Share of new traces sampled when enable_adot is on: OTEL_TRACES_SAMPLER_ARG of the services (parentbased_traceidratio: a request arriving with a sampled trace context is always traced) and the fixed rates of the X-Ray sampling rules. checkout_ratio for order-service, whose traffic is checkouts (POST /api/orders*), default_ratio for the others. X-Ray: $5 per million traces recorded beyond 100,000 a month."
+  type = object({
+    default_ratio  = number
+    checkout_ratio = number
+  })
+  default = {
+    default_ratio  = 0.05
+    checkout_ratio = 0.25
+  }
+
+  validation {
+    condition     = var.trace_sampling.default_ratio >= 0 && var.trace_sampling.default_ratio <= 1 && var.trace_sampling.checkout_ratio >= var.trace_sampling.default_ratio && var.trace_sampling.checkout_ratio <= 1
+    error_message = "trace_sampling ratios must be between 0 and 1, checkout_ratio at least default_ratio."
+  }
+}
+
+variable "enable_slo_alarms" {
+  description = "Multi-window burn-rate alarms of the availability and latency SLOs (20 alarm metrics and 2 composite alarms, about $3.00/month); off where traffic is too thin to judge."
+  type        = bool
+  default     = true
+}
+
+variable "cost_spike_alarm_usd" {
+  description = "Alarm when the account's estimated charges grow by more than this many USD in 6 hours (AWS/Billing, us-east-1 stacks only, needs billing alerts enabled in the account); 0 disables it."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.cost_spike_alarm_usd >= 0
+    error_message = "cost_spike_alarm_usd must be 0 (off) or positive."
+  }
+}
+
 variable "log_level" {
   description = "LOG_LEVEL of the services."
   type        = string

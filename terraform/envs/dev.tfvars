@@ -48,6 +48,19 @@ capacity_provider_strategy = {
 enable_container_insights = false
 enable_adot               = false
 
+# When ADOT is switched on to debug, trace every request (0.5 req/s for a
+# whole month would be 1.3 M traces: $6 beyond X-Ray's 100,000 free).
+trace_sampling = {
+  default_ratio  = 1.0
+  checkout_ratio = 1.0
+}
+
+# Observability alarms: the SLO burn-rate alarms judge too few requests to
+# mean anything here ($3.00/month saved; the dashboard still shows the
+# SLIs); a cost spike of $5 in 6 hours is worth an e-mail.
+enable_slo_alarms    = false
+cost_spike_alarm_usd = 5
+
 log_level          = "debug"
 log_sample_rate    = 0.1
 log_retention_days = 7 # $0.03/GB-month stored; 7 days keeps dev logs near $0

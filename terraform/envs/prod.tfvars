@@ -42,6 +42,20 @@ capacity_provider_strategy = {
 enable_container_insights = true
 enable_adot               = true
 
+# At 5 requests/s (13.1 M a month), 5% of new traces plus a quarter of the
+# checkouts is about 0.7 M traces: ~$3/month of X-Ray beyond its free
+# 100,000 (docs/observability.md has the arithmetic).
+trace_sampling = {
+  default_ratio  = 0.05
+  checkout_ratio = 0.25
+}
+
+# SLO burn-rate alarms (availability 99.9%, 99% within 300 ms) page through
+# the alarm topic; the account's estimated charges growing by $20 in 6 hours
+# is a cost spike.
+enable_slo_alarms    = true
+cost_spike_alarm_usd = 20
+
 log_level          = "info"
 log_sample_rate    = 0.01
 log_retention_days = 30

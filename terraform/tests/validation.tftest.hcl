@@ -74,3 +74,26 @@ run "wildcard_deploy_subject" {
 
   expect_failures = [var.github_deploy_subjects]
 }
+
+run "checkout_sampled_less_than_the_rest" {
+  command = plan
+
+  variables {
+    trace_sampling = {
+      default_ratio  = 0.5
+      checkout_ratio = 0.1
+    }
+  }
+
+  expect_failures = [var.trace_sampling]
+}
+
+run "negative_cost_spike_threshold" {
+  command = plan
+
+  variables {
+    cost_spike_alarm_usd = -1
+  }
+
+  expect_failures = [var.cost_spike_alarm_usd]
+}

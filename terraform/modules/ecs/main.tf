@@ -39,7 +39,16 @@ locals {
         DEPLOYMENT_ENVIRONMENT = var.environment
         DRAIN_TIMEOUT_SECONDS  = tostring(var.drain_timeout_seconds)
       },
-      var.enable_adot ? { OTEL_EXPORTER_OTLP_ENDPOINT = "http://localhost:4318", OTEL_SERVICE_NAME = svc } : {},
+      # Business metrics as CloudWatch EMF lines in the service's log (no agent).
+      var.emf_interval_seconds > 0 ? { METRICS_EMF_INTERVAL_SECONDS = tostring(var.emf_interval_seconds) } : {},
+      # Traces to the ADOT sidecar, parent-based ratio sampling: a request
+      # that arrives with a sampled trace context is always traced.
+      var.enable_adot ? {
+        OTEL_EXPORTER_OTLP_ENDPOINT = "http://localhost:4318"
+        OTEL_SERVICE_NAME           = svc
+        OTEL_TRACES_SAMPLER         = "parentbased_traceidratio"
+        OTEL_TRACES_SAMPLER_ARG     = tostring(s.trace_sample_ratio)
+      } : {},
       s.environment,
     )
   }
@@ -81,6 +90,10 @@ locals {
     }
   }
 
+  # The collector sidecar: small, not essential (the services drop spans
+  # and carry on when it is gone), configured by files/adot-collector.yaml
+  # through an SSM parameter, healthy when its health_check extension
+  # answers (the image's /healthcheck binary; the image has no shell).
   adot_container = {
     for svc, s in var.services : svc => {
       name                   = "aws-otel-collector"
@@ -89,10 +102,36 @@ locals {
       user                   = "10001"
       readonlyRootFilesystem = true
       privileged             = false
-      command                = ["--config=/etc/ecs/ecs-default-config.yaml"]
-      logConfiguration       = merge(local.log_configuration[svc], { options = merge(local.log_configuration[svc].options, { awslogs-stream-prefix = "${svc}-otel" }) })
+      cpu                    = var.adot_resources.cpu
+      memory                 = var.adot_resources.memory
+      memoryReservation      = var.adot_resources.memory_reservation
+      command                = ["--config=env:AOT_CONFIG_CONTENT"]
+      environment            = [{ name = "AWS_REGION", value = local.region }]
+      secrets                = var.enable_adot ? [{ name = "AOT_CONFIG_CONTENT", valueFrom = aws_ssm_parameter.adot_config[0].arn }] : []
+      healthCheck = {
+        command     = ["CMD", "/healthcheck"]
+        interval    = 30
+        timeout     = 5
+        retries     = 3
+        startPeriod = 10
+      }
+      logConfiguration = merge(local.log_configuration[svc], { options = merge(local.log_configuration[svc].options, { awslogs-stream-prefix = "${svc}-otel" }) })
     }
   }
+}
+
+# ---- ADOT collector configuration -----------------------------------------------
+
+resource "aws_ssm_parameter" "adot_config" {
+  count = var.enable_adot ? 1 : 0
+
+  name        = "/${var.name}/adot/collector-config"
+  description = "ADOT collector sidecar configuration (OTLP/HTTP in, X-Ray out): terraform/modules/ecs/files/adot-collector.yaml"
+  type        = "String"
+  tier        = "Standard"
+  value       = file("${path.module}/files/adot-collector.yaml")
+
+  tags = var.tags
 }
 
 # ---- cluster -------------------------------------------------------------------
@@ -257,6 +296,15 @@ data "aws_iam_policy_document" "execution" {
       sid       = "ReadOwnParameters"
       actions   = ["ssm:GetParameters"]
       resources = sort(values(each.value.parameters))
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.enable_adot ? [1] : []
+    content {
+      sid       = "ReadCollectorConfig"
+      actions   = ["ssm:GetParameters"]
+      resources = [aws_ssm_parameter.adot_config[0].arn]
     }
   }
 

@@ -82,3 +82,17 @@ output "db_init_run_task_command" {
     "--network-configuration 'awsvpcConfiguration={subnets=[${join(",", var.subnet_ids)}],securityGroups=[${aws_security_group.tasks.id}],assignPublicIp=DISABLED}'",
   ])
 }
+
+output "tracing" {
+  description = "Tracing of the services: whether the ADOT sidecar runs, the SSM parameter with its configuration, and each service's sampling ratio for new traces."
+  value = {
+    adot_enabled          = var.enable_adot
+    config_parameter_name = var.enable_adot ? aws_ssm_parameter.adot_config[0].name : null
+    sample_ratios         = { for svc, s in var.services : svc => s.trace_sample_ratio }
+  }
+}
+
+output "emf_interval_seconds" {
+  description = "How often the services write their business metrics as CloudWatch EMF log lines (0: never)."
+  value       = var.emf_interval_seconds
+}

@@ -55,6 +55,8 @@ variable "services" {
     environment     = optional(map(string), {})
     secrets         = optional(map(string), {})
     parameters      = optional(map(string), {})
+    # OTEL_TRACES_SAMPLER_ARG: share of new traces sampled (with enable_adot).
+    trace_sample_ratio = optional(number, 0.05)
     target_group = object({
       blue_arn         = string
       green_arn        = string
@@ -78,6 +80,11 @@ variable "services" {
   validation {
     condition     = alltrue([for s in values(var.services) : s.min_count <= s.desired_count && s.desired_count <= s.max_count])
     error_message = "Each service needs min_count <= desired_count <= max_count."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.services) : s.trace_sample_ratio >= 0 && s.trace_sample_ratio <= 1])
+    error_message = "trace_sample_ratio must be between 0 and 1."
   }
 
   validation {
@@ -127,6 +134,32 @@ variable "adot_image" {
   description = "Image of the ADOT collector sidecar (pinned)."
   type        = string
   default     = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3"
+}
+
+variable "adot_resources" {
+  description = "CPU units and memory (MiB: hard limit and reservation) of the ADOT sidecar; its memory_limiter refuses data at 100 MiB."
+  type = object({
+    cpu                = optional(number, 64)
+    memory             = optional(number, 128)
+    memory_reservation = optional(number, 64)
+  })
+  default = {}
+
+  validation {
+    condition     = var.adot_resources.memory >= 128 && var.adot_resources.memory_reservation <= var.adot_resources.memory && var.adot_resources.cpu >= 0
+    error_message = "adot_resources.memory must be at least 128 MiB (the collector's memory_limiter stops at 100 MiB) and at least memory_reservation."
+  }
+}
+
+variable "emf_interval_seconds" {
+  description = "METRICS_EMF_INTERVAL_SECONDS of the services: how often they write their business metrics as CloudWatch EMF log lines (0: never)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.emf_interval_seconds == 0 || (var.emf_interval_seconds >= 10 && var.emf_interval_seconds <= 3600)
+    error_message = "emf_interval_seconds must be 0 (off) or between 10 and 3600."
+  }
 }
 
 variable "log_group_names" {

@@ -1,7 +1,13 @@
 # Log groups with retention, an encrypted SNS topic for alarms, and alarms on
 # the services (CPU, memory, 5xx), the load balancer (5xx, p95 latency) and
 # RDS (CPU, storage, connections). The per-service 5xx alarms also drive ECS
-# blue/green rollback. Standard alarms cost $0.10 each per month.
+# blue/green rollback. Standard alarms cost $0.10 per alarm metric-month.
+#
+# The observability issue added, in the other files of this module: the SLO
+# burn-rate alarms (slo.tf), the business-metric, restart and cost alarms
+# (business.tf), the dashboard (dashboard.tf), the saved Logs Insights
+# queries of the runbook (queries.tf) and the X-Ray sampling rules
+# (xray.tf). docs/observability.md and docs/runbook.md explain them.
 
 resource "aws_cloudwatch_log_group" "this" {
   for_each = var.log_groups
@@ -29,6 +35,15 @@ resource "aws_sns_topic_subscription" "email" {
 
 locals {
   actions = [aws_sns_topic.alarms.arn]
+
+  # The services' log groups (db-init is a one-off task): the resources
+  # (metric filters and queries need them to exist) and their names.
+  service_log_groups      = { for k, g in aws_cloudwatch_log_group.this : k => g.name if contains(keys(var.services), k) }
+  service_log_group_names = { for k, n in var.log_groups : k => n if contains(keys(var.services), k) }
+
+  # The business metrics (config/emf_metrics.json) by "<name>/<service>".
+  emf_ns = var.emf_catalog.namespace
+  emf    = { for m in var.emf_catalog.metrics : "${m.name}/${m.service}" => m }
 }
 
 resource "aws_cloudwatch_metric_alarm" "service_cpu" {

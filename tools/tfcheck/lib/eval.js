@@ -7,6 +7,9 @@
 const UNKNOWN = Symbol.for('tfcheck.unknown');
 const isUnknown = (v) => v === UNKNOWN;
 
+// > 0 while the arguments of try()/can() are evaluated.
+let strictAttributes = 0;
+
 // jsonencode() of a value that still holds UNKNOWN parts: rules can look
 // inside it, string functions cannot.
 class Encoded {
@@ -171,7 +174,12 @@ function evaluate(e, scope) {
       if (v === UNKNOWN || v === null || v instanceof Encoded) return UNKNOWN;
       if (Array.isArray(v)) return UNKNOWN;
       if (typeof v !== 'object') throw new EvalError(`cannot read attribute "${e.name}" of a ${typeof v}`);
-      return e.name in v ? v[e.name] : UNKNOWN;
+      if (e.name in v) return v[e.name];
+      // Inside try()/can() a missing attribute of a known object is the
+      // error Terraform reports (so try() moves on to its next argument);
+      // elsewhere it may be one the checker does not model: unknown.
+      if (strictAttributes > 0) throw new EvalError(`object has no attribute "${e.name}"`);
+      return UNKNOWN;
     }
     case 'index': {
       const v = evaluate(e.e, scope);
@@ -263,7 +271,9 @@ function evaluate(e, scope) {
       if (e.name === 'try' || e.name === 'can') {
         for (const a of e.args) {
           try {
-            const v = evaluate(a, scope);
+            let v;
+            strictAttributes++;
+            try { v = evaluate(a, scope); } finally { strictAttributes--; }
             if (v === UNKNOWN) return UNKNOWN;
             return e.name === 'can' ? true : v;
           } catch (err) {

@@ -32,6 +32,14 @@ test('evaluation: conditionals, functions, for expressions, templates', () => {
   assert.equal(ev('${false && var.missing}', {}), false);
 });
 
+test('try() and can() treat a missing attribute of a known object as an error, like Terraform', () => {
+  assert.deepEqual(ev('${[for m in var.l : { d = try(m.dimension, null), v = try(m.values, []) }]}', { l: [{ a: 1 }, { dimension: 'x', values: ['y'] }] }),
+    [{ d: null, v: [] }, { d: 'x', v: ['y'] }]);
+  assert.equal(ev('${can(var.m.x)}', { m: { a: 1 } }), false);
+  assert.equal(ev('${var.m.x}', { m: { a: 1 } }), UNKNOWN, 'outside try() it stays unknown');
+  assert.equal(ev('${try(var.u.x, 1)}', { u: UNKNOWN }), UNKNOWN, 'an unknown object stays unknown');
+});
+
 test('unknown values propagate and jsonencode keeps the structure for rules', () => {
   const v = tryEvaluate(parseTemplateString('${jsonencode([{ name = "a", image = aws_ecr_repository.r.repository_url }])}'), { root: () => UNKNOWN });
   assert.ok(v instanceof Encoded);

@@ -116,7 +116,7 @@ function dashboardMetrics(body) {
       if (pairs.length % 2 !== 0) { out.push({ error: `${title}: metric ${JSON.stringify(name)} has a dimension name without a value` }); continue; }
       const dims = {};
       for (let i = 0; i < pairs.length; i += 2) dims[pairs[i]] = pairs[i + 1];
-      out.push({ ns, name, dims, region: opts.region ?? p.region, regionSet: (opts.region ?? p.region) !== undefined, where: title });
+      out.push({ ns, name, dims, stat: opts.stat ?? p.stat, region: opts.region ?? p.region, regionSet: (opts.region ?? p.region) !== undefined, where: title });
     }
   });
   return out;
