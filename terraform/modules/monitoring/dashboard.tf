@@ -9,8 +9,6 @@
 # every metric here is one AWS or the services publish.
 
 locals {
-  lb = { LoadBalancer = var.alb_arn_suffix }
-
   # The series of each business metric: one per value of its own dimension.
   emf_series = {
     for key, m in local.emf : key => [
