@@ -209,7 +209,7 @@ variable "autoscaling" {
 variable "scheduled_scale_in" {
   description = "Scale every service to zero outside working hours (dev). Cron expressions in the given time zone."
   type = object({
-    enabled   = bool
+    enabled    = bool
     stop_cron  = optional(string, "cron(0 20 ? * MON-FRI *)")
     start_cron = optional(string, "cron(0 7 ? * MON-FRI *)")
     timezone   = optional(string, "UTC")
