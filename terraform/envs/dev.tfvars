@@ -1,7 +1,7 @@
 # dev: the cheap choices. Monthly costs are us-east-1 list prices, 730 h
 # (docs/cost-optimization.md and the cost model have the full picture).
 # With the FinOps scheduler stopping the tasks, the NAT instance and RDS
-# outside 07:00-20:00 Mon-Fri the cost model gives $41.98/month ($57.23
+# outside 07:00-20:00 Mon-Fri the cost model gives $46.28/month ($61.53
 # running 24/7), of which the always-on ALB is $23.96 ($16.43 + LCUs $0.23
 # + 2 public IPv4 x $3.65).
 

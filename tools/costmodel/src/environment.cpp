@@ -246,8 +246,13 @@ void add_data(const EnvironmentSpec& spec, std::vector<Resource>& out) {
   add_numbered(out, "aws_secretsmanager_secret", "this", spec.secrets);
   add_numbered(out, "aws_kms_key", "this", spec.kms_keys);
   add_numbered(out, "aws_s3_bucket", "this", spec.s3_buckets);
-  const int alarms = spec.alarm_metrics_per_service * static_cast<int>(spec.services.size()) + spec.environment_alarms;
+  // One single-metric alarm per alarm metric: the price is per metric.
+  const int alarms = spec.alarm_metrics_per_service * static_cast<int>(spec.services.size()) +
+                     spec.environment_alarms + spec.business_alarm_metrics + (spec.cost_spike_alarm ? 1 : 0) +
+                     (spec.slo_alarms ? spec.slo_alarm_metrics : 0);
   add_numbered(out, "aws_cloudwatch_metric_alarm", "this", alarms, {{"period", 300}});
+  add_numbered(out, "aws_cloudwatch_composite_alarm", "this", spec.slo_alarms ? spec.slo_composite_alarms : 0);
+  add_numbered(out, "aws_cloudwatch_dashboard", "this", spec.dashboards);
   if (spec.scheduler_weekly_hours) {  // modules/scheduler: its log group and two alarms
     out.push_back(make("aws_cloudwatch_log_group", "scheduler",
                        {{"name", "/aws/lambda/" + spec.prefix() + "-scheduler"},
@@ -295,6 +300,13 @@ EnvironmentSpec spec_from_tfvars(const boost::json::object& tfvars, const std::s
   read_database(spec, tfvars, origin);
   spec.log_retention_days = small_count(tfvars, "log_retention_days", spec.log_retention_days, 0, 3653, origin);
   spec.waf = bool_field(tfvars, "enable_waf", origin).value_or(spec.waf);
+  spec.slo_alarms = bool_field(tfvars, "enable_slo_alarms", origin).value_or(spec.slo_alarms);
+  if (const auto spike = number_field(tfvars, "cost_spike_alarm_usd", origin)) {
+    if (*spike < Decimal{}) {
+      throw InputError(origin + ": 'cost_spike_alarm_usd' must not be negative, got " + spike->to_plain_string());
+    }
+    spec.cost_spike_alarm = *spike > Decimal{};
+  }
   read_schedules(spec, tfvars, origin);
   return spec;
 }

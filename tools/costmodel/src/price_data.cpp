@@ -135,6 +135,11 @@ void price_ecs_cluster(const Resource& resource, const PricingContext& context) 
   context.free(resource);
 }
 
+// A composite alarm (an expression over other alarms) has a flat monthly price.
+void price_composite_alarm(const Resource& resource, const PricingContext& context) {
+  flat_monthly(resource, context, "monitoring", "composite alarm", "cloudwatch.composite_alarm_month");
+}
+
 void price_dashboard(const Resource& resource, const PricingContext& context) {
   flat_monthly(resource, context, "monitoring", "dashboard", "cloudwatch.dashboard_month");
 }

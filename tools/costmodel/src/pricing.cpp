@@ -87,6 +87,7 @@ const std::map<std::string, Pricer, std::less<>>& pricers() {
       {"aws_kms_key", detail::price_kms_key},
       {"aws_wafv2_web_acl", detail::price_web_acl},
       {"aws_cloudwatch_metric_alarm", detail::price_metric_alarm},
+      {"aws_cloudwatch_composite_alarm", detail::price_composite_alarm},
       {"aws_ecs_cluster", detail::price_ecs_cluster},
       {"aws_cloudwatch_dashboard", detail::price_dashboard},
       {"aws_route53_zone", detail::price_hosted_zone},
@@ -129,7 +130,7 @@ const std::set<std::string, std::less<>>& free_types() {
       "aws_lambda_function", "aws_lambda_permission", "aws_lambda_function_event_invoke_config",
       "aws_scheduler_schedule", "aws_scheduler_schedule_group", "aws_sqs_queue", "aws_sqs_queue_policy",
       "aws_wafv2_web_acl_association", "aws_wafv2_web_acl_logging_configuration",
-      "aws_xray_sampling_rule", "aws_resourcegroups_group"};
+      "aws_xray_sampling_rule", "aws_resourcegroups_group", "aws_cloudwatch_query_definition"};
   return types;
 }
 

@@ -75,6 +75,7 @@ void price_kms_key(const Resource& resource, const PricingContext& context);
 void price_web_acl(const Resource& resource, const PricingContext& context);
 void price_metric_alarm(const Resource& resource, const PricingContext& context);
 void price_ecs_cluster(const Resource& resource, const PricingContext& context);
+void price_composite_alarm(const Resource& resource, const PricingContext& context);
 void price_dashboard(const Resource& resource, const PricingContext& context);
 void price_hosted_zone(const Resource& resource, const PricingContext& context);
 

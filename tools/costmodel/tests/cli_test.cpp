@@ -93,7 +93,7 @@ TEST(Cli, JsonOutputParsesAndCarriesExactMicroDollars) {
   const auto document = boost::json::parse(result.out).as_object();
   EXPECT_EQ(document.at("environment").as_string(), "dev");
   EXPECT_EQ(document.at("schedule").as_string(), "24x7");
-  EXPECT_EQ(document.at("total").at("usd").as_string(), "57.23");
+  EXPECT_EQ(document.at("total").at("usd").as_string(), "61.53");
   std::int64_t sum = 0;
   for (const auto& line : document.at("lines").as_array()) {
     sum += line.at("monthly").at("micro_usd").as_int64();
@@ -114,7 +114,7 @@ TEST(Cli, TableShowsTheScheduleAndTheTotal) {
   ASSERT_EQ(result.code, 0) << result.err;
   EXPECT_NE(result.out.find("as scheduled in the tfvars: tasks run 282.44 h"), std::string::npos);
   EXPECT_NE(result.out.find("TOTAL"), std::string::npos);
-  EXPECT_NE(result.out.find("41.98"), std::string::npos);
+  EXPECT_NE(result.out.find("46.28"), std::string::npos);
 }
 
 TEST(Cli, BadUsageFileIsNamed) {

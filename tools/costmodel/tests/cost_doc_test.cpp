@@ -97,10 +97,15 @@ TEST(CostOptimizationDoc, DevBillLineByLine) {
   EXPECT_EQ(dev.component_total("logs"), usd("0.415662"));
   // 3 ECR repositories x 0.3 GB x $0.10 + 2 buckets x 1 GB x $0.023 = $0.136.
   EXPECT_EQ(dev.component_total("storage"), usd("0.136"));
-  // KMS $1 + 5 secrets x $0.40 = $3.00; 19 alarm metrics x $0.10 = $1.90.
+  // KMS $1 + 5 secrets x $0.40 = $3.00.
   EXPECT_EQ(dev.component_total("security"), usd("3"));
-  EXPECT_EQ(dev.component_total("monitoring"), usd("1.90"));
-  EXPECT_EQ(dev.total(), usd("41.975616"));
+  // The dashboard $3 + 32 alarm metrics x $0.10 = $3.20: 17 of the infrastructure alarms
+  // (the 5xx ones watch blue and green), 13 of the business, restart and cost-spike
+  // alarms (payment declines and reconciler orphans 2 each), 2 of the scheduler.
+  EXPECT_EQ(line(dev, "module.monitoring.aws_cloudwatch_dashboard.this", "dashboard"), usd("3"));
+  EXPECT_EQ(line(dev, "module.monitoring.aws_cloudwatch_metric_alarm.payment_declines", "alarm"), usd("0.20"));
+  EXPECT_EQ(dev.component_total("monitoring"), usd("6.20"));
+  EXPECT_EQ(dev.total(), usd("46.275616"));
 }
 
 TEST(CostOptimizationDoc, ProdBillLineByLine) {
@@ -130,11 +135,19 @@ TEST(CostOptimizationDoc, ProdBillLineByLine) {
   // 3 ECR x 1 GB x $0.10 + 2 buckets x 20 GB x $0.023 = $1.22.
   EXPECT_EQ(prod.component_total("storage"), usd("1.22"));
   // WAF: $5 + 4 rules x $1 + 13.1 M requests x $0.60 = $16.86; with KMS $1 and 5 secrets
-  // $2.00: $19.86. 17 alarm metrics: $1.70.
+  // $2.00: $19.86.
   EXPECT_EQ(line(prod, "module.alb.aws_wafv2_web_acl.this[0]", "WAF"), usd("16.86"));
   EXPECT_EQ(prod.component_total("security"), usd("19.86"));
-  EXPECT_EQ(prod.component_total("monitoring"), usd("1.70"));
-  EXPECT_EQ(prod.total(), usd("360.956292"));
+  // The dashboard $3 + 50 alarm metrics x $0.10 = $5.00 (17 infrastructure, 13 business,
+  // 20 of the SLO burn-rate alarms: 4 availability windows x 3 metrics, 4 latency x 2)
+  // + 2 composite alarms x $0.50 = $1.00: $9.00.
+  EXPECT_EQ(line(prod, R"(module.monitoring.aws_cloudwatch_metric_alarm.availability_burn["fast_long"])", "alarm"),
+            usd("0.30"));
+  EXPECT_EQ(line(prod, R"(module.monitoring.aws_cloudwatch_metric_alarm.latency_burn["slow_short"])", "alarm"),
+            usd("0.20"));
+  EXPECT_EQ(line(prod, "module.monitoring.aws_cloudwatch_composite_alarm.availability[0]", "composite"), usd("0.50"));
+  EXPECT_EQ(prod.component_total("monitoring"), usd("9"));
+  EXPECT_EQ(prod.total(), usd("368.256292"));
 }
 
 TEST(CostOptimizationDoc, DevDecisions) {
@@ -162,8 +175,8 @@ TEST(CostOptimizationDoc, DevDecisions) {
   // Retention: 30 days stores 0.197260 GB per group instead of 0.046027 (x $0.03).
   EXPECT_EQ(saving(s, "logs-30d"), usd("0.018602"));
   EXPECT_EQ(saving(s, "logs-365d"), usd("0.289538"));
-  EXPECT_EQ(s.front().estimate.total(), usd("41.975616"));
-  EXPECT_EQ(saving(s, "naive"), usd("59.76356"));  // $101.739176: NAT gateway, on-demand, 24/7
+  EXPECT_EQ(s.front().estimate.total(), usd("46.275616"));
+  EXPECT_EQ(saving(s, "naive"), usd("59.76356"));  // $106.039176: NAT gateway, on-demand, 24/7
 }
 
 TEST(CostOptimizationDoc, ProdDecisions) {

@@ -48,7 +48,7 @@ TEST(Fixtures, DevTfvarsScheduleIs65HoursAWeek) {
 TEST(Fixtures, DevAsScheduled) {
   const auto result = estimate(load("dev"), ScheduleMode::AsConfigured);
   EXPECT_TRUE(result.warnings.empty());
-  EXPECT_EQ(result.total().to_string(2), "41.98");
+  EXPECT_EQ(result.total().to_string(2), "46.28");
   EXPECT_EQ(result.component_total("load balancing"), usd("23.956264"));  // always on: 16.425 + 0.231264 + 7.30
   EXPECT_EQ(result.component_total("compute").to_string(2), "2.51");      // 3 Spot tasks x 282.44 h
   EXPECT_EQ(result.component_total("database").to_string(2), "6.82");     // 282.44 h x $0.016 + 20 GB x $0.115
@@ -56,13 +56,13 @@ TEST(Fixtures, DevAsScheduled) {
 
 TEST(Fixtures, Dev24x7) {
   const auto result = estimate(load("dev"), ScheduleMode::AlwaysOn);
-  EXPECT_EQ(result.total().to_string(2), "57.23");
+  EXPECT_EQ(result.total().to_string(2), "61.53");
   EXPECT_EQ(result.component_total("compute"), usd("6.487875"));  // 3 x $7.20875 x 0.3
 }
 
 TEST(Fixtures, Prod24x7) {
   const auto result = estimate(load("prod"), ScheduleMode::AsConfigured);
-  EXPECT_EQ(result.total().to_string(2), "360.96");
+  EXPECT_EQ(result.total().to_string(2), "368.26");
   EXPECT_EQ(result.component_total("compute"), usd("86.505"));  // 6 x (0.5 vCPU, 1 GB) ARM on-demand (base 2)
   // 3 NAT gateways 98.55 + 50 GB 2.25 + 3 EIPs 10.95 + 5 endpoints x 2 AZ x 7.30 + 25 GB x $0.01
   EXPECT_EQ(result.component_total("network"), usd("185"));

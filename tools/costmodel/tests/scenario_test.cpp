@@ -16,6 +16,7 @@ using testing::usd;
 EnvironmentSpec dev_spec() {
   return spec_from_tfvars(boost::json::parse(R"({"environment":"dev","availability_zone_count":2,
       "nat_strategy":"single","db_instance_class":"db.t4g.micro","log_retention_days":14,
+      "enable_slo_alarms":false,"cost_spike_alarm_usd":5,
       "capacity_provider_strategy":{"on_demand_base":0,"on_demand_weight":1,"spot_weight":0}})").as_object(),
                           "dev.json");
 }
@@ -35,12 +36,14 @@ TEST(Scenarios, BaselineFirstThenEveryLever) {
   EXPECT_EQ(scenarios.front().name, "baseline");
 }
 
-TEST(Scenarios, DevWithNatGatewayOnDemand24x7IsAbout102) {
+TEST(Scenarios, DevWithNatGatewayOnDemand24x7IsAbout106) {
   // 3 tasks 21.62625 + ALB 16.425 + LCUs 0.231264 + 2 ALB IPv4 7.30 + NAT gateway
   // 33.075 + its EIP 3.65 + RDS 11.68 + 2.30 + 5 log groups 5 x 0.102762 + ECR 0.09
-  // + S3 0.046 + 5 secrets 2.00 + KMS 1.00 + 17 alarm metrics 1.70 = 101.637324
+  // + S3 0.046 + 5 secrets 2.00 + KMS 1.00 + 17 alarm metrics 1.70 = 101.637324, and
+  // the observability of modules/monitoring without the SLO alarms: a dashboard 3.00
+  // and 13 business, restart and cost-spike alarm metrics 1.30: 105.937324
   const auto scenarios = what_if(dev_spec(), prices(), Usage{}, ScheduleSettings{}, {"24x7", "naive"});
-  EXPECT_EQ(scenarios[0].estimate.total(), usd("101.637324"));
+  EXPECT_EQ(scenarios[0].estimate.total(), usd("105.937324"));
   EXPECT_EQ(scenarios[1].estimate.total(), scenarios[0].estimate.total());
   EXPECT_EQ(scenarios[2].estimate.total(), scenarios[0].estimate.total());
 }
@@ -62,11 +65,11 @@ TEST(Scenarios, EachLeverMovesTheTotalByItsHandComputedAmount) {
   EXPECT_EQ(find(scenarios, "nat-none").estimate.total() - base, usd("36.325"));
 }
 
-TEST(Scenarios, LeanDevIsAbout40) {
+TEST(Scenarios, LeanDevIsAbout44) {
   // Scenarios come in lever order: baseline, business-hours+alb, lean.
   const auto scenarios = what_if(dev_spec(), prices(), Usage{}, ScheduleSettings{}, {"lean", "business-hours+alb"});
   ASSERT_EQ(scenarios[2].name, "lean");
-  EXPECT_EQ(scenarios[2].estimate.total().to_string(2), "39.65");
+  EXPECT_EQ(scenarios[2].estimate.total().to_string(2), "43.95");
   EXPECT_LT(scenarios[1].estimate.total(), scenarios[0].estimate.total());
 }
 

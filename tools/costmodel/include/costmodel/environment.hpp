@@ -60,8 +60,20 @@ struct EnvironmentSpec {
   int kms_keys = 1;              // the secrets/logs key
   int s3_buckets = 2;            // logs and assets
   // Log groups besides the services': db-init and the RDS postgresql export.
-  int alarm_metrics_per_service = 4;  // cpu, memory, 5xx (blue + green)
+  int alarm_metrics_per_service = 5;  // cpu, memory, 5xx (blue + green), restarts
   int environment_alarms = 5;    // ALB 5xx and latency, DB cpu, storage and connections
+  // modules/monitoring's business alarms on the EMF metrics (config/emf_metrics.json):
+  // payment declines (2 metrics), reconciler deferring (1) and orphans (2),
+  // reservations held (1), the cache hit ratio of each of the 3 caches (1 each).
+  int business_alarm_metrics = 9;
+  int dashboards = 1;
+  // enable_slo_alarms: 4 availability burn-rate alarms (3 metrics each), 4 latency
+  // ones (2 each) and a composite alarm per SLO.
+  bool slo_alarms = true;
+  int slo_alarm_metrics = 20;
+  int slo_composite_alarms = 2;
+  // cost_spike_alarm_usd > 0: one alarm on AWS/Billing EstimatedCharges.
+  bool cost_spike_alarm = true;
 
   [[nodiscard]] bool schedule_on() const { return scale_in_weekly_hours || scheduler_weekly_hours; }
   [[nodiscard]] std::string prefix() const { return project + "-" + name; }  // local.name of the root module

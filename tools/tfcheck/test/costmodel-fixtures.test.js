@@ -1,0 +1,62 @@
+'use strict';
+// The cost model's hand-made plan fixtures (tools/costmodel/fixtures/plan-*.json)
+// list every priced resource that terraform/ creates with envs/<env>.tfvars, and
+// no other: a resource added to or removed from terraform/ that costs money fails
+// here until the fixture (and the figures of tools/costmodel/README.md and
+// docs/cost-optimization.md that follow from it) are updated.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const path = require('path');
+const { REPO } = require('./helpers');
+const { loadProject } = require('../lib/project');
+const { scenarios } = require('../lib/instances');
+
+// The types tools/costmodel prices (tools/costmodel/src/pricing.cpp), and the ECS
+// cluster (Container Insights).
+const PRICED = new Set([
+  'aws_ecs_cluster', 'aws_ecs_service', 'aws_lb', 'aws_nat_gateway', 'aws_eip', 'aws_instance', 'aws_vpc_endpoint',
+  'aws_db_instance', 'aws_cloudwatch_log_group', 'aws_ecr_repository', 'aws_s3_bucket', 'aws_secretsmanager_secret',
+  'aws_kms_key', 'aws_wafv2_web_acl', 'aws_cloudwatch_metric_alarm', 'aws_cloudwatch_composite_alarm',
+  'aws_cloudwatch_dashboard', 'aws_route53_zone',
+]);
+
+// module.scheduler[0].aws_x.y["k"] -> module.scheduler.aws_x.y["k"] (the checker
+// does not index module instances).
+const unindexModules = (address) => address.replace(/(module\.[A-Za-z0-9_-]+)\[[^\]]+\]/g, '$1');
+// ...aws_x.y["k"] -> ...aws_x.y
+const block = (address) => address.replace(/\[[^\]]+\]$/, '');
+
+function fixtureAddresses(env) {
+  const plan = JSON.parse(fs.readFileSync(path.join(REPO, 'tools', 'costmodel', 'fixtures', `plan-${env}.json`), 'utf8'));
+  const out = [];
+  const walk = (m) => {
+    for (const r of m.resources || []) if (r.mode === 'managed' && PRICED.has(r.type)) out.push(unindexModules(r.address));
+    for (const c of m.child_modules || []) walk(c);
+  };
+  walk(plan.planned_values.root_module);
+  return out;
+}
+
+test('the cost model plan fixtures list exactly the priced resources terraform/ creates', async () => {
+  const project = await loadProject(path.join(REPO, 'terraform'));
+  for (const s of scenarios(project)) {
+    const env = path.basename(s.name, '.tfvars');
+    const known = new Set();
+    const unknownBlocks = new Set(); // count/for_each the checker cannot evaluate
+    for (const r of s.resources) {
+      if (r.res.mode !== 'resource' || !PRICED.has(r.type)) continue;
+      const expanded = r.res.body.count !== undefined || r.res.body.for_each !== undefined;
+      if (expanded && r.key === undefined) unknownBlocks.add(r.address);
+      else known.add(r.address);
+    }
+    const fixture = fixtureAddresses(env);
+    const inFixture = new Set(fixture);
+    const fixtureBlocks = new Set(fixture.map(block));
+    const missing = [...known].filter((a) => !inFixture.has(a))
+      .concat([...unknownBlocks].filter((b) => !fixtureBlocks.has(b)));
+    const extra = fixture.filter((a) => !known.has(a) && !unknownBlocks.has(block(a)));
+    assert.deepEqual({ env, missing, extra }, { env, missing: [], extra: [] },
+      `tools/costmodel/fixtures/plan-${env}.json is out of step with terraform/ (update it, then the figures)`);
+  }
+});
