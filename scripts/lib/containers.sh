@@ -66,8 +66,8 @@ runroot = "${CONTAINERS_DIR}/run"
 EOF
   export CONTAINERS_CONF="${CONTAINERS_DIR}/containers.conf"
   export CONTAINERS_STORAGE_CONF="${CONTAINERS_DIR}/storage.conf"
-  # Build output without colour codes or progress bars, as in CI logs.
-  export BUILDAH_FORMAT=oci
+  # Docker image format: OCI image configs have no HEALTHCHECK.
+  export BUILDAH_FORMAT=docker
   pm info --format '{{.Host.OCIRuntime.Name}} {{.Store.GraphDriverName}}' >/dev/null 2>&1 ||
     die "podman does not work here: $(pm info 2>&1 | tail -3)"
 }
@@ -103,9 +103,8 @@ bootstrap_debian() {
 # node:20-bookworm-slim: the machine's own Node.js (>= 20.19, as require_node
 # checks) in the Debian root; only the storefront's build stage uses it.
 bootstrap_node() {
-  image_exists "$IMAGE_NODE" && return 0
   require_node
-  say "building a local ${IMAGE_NODE} from this machine's Node.js $(node --version)"
+  say "local ${IMAGE_NODE} from this machine's Node.js $(node --version)"
   local ctx="${CONTAINERS_DIR}/bases/node-context"
   rm -rf "$ctx"
   mkdir -p "$ctx/root/usr/local/bin" "$ctx/root/usr/local/lib"
@@ -118,6 +117,10 @@ bootstrap_node() {
   cp -a "$npm_dir" "$ctx/root/usr/local/lib/node_modules/npm"
   ln -s ../lib/node_modules/npm/bin/npm-cli.js "$ctx/root/usr/local/bin/npm"
   ln -s ../lib/node_modules/npm/bin/npx-cli.js "$ctx/root/usr/local/bin/npx"
+  # The machine's CA bundle: npm in a build then trusts what the machine
+  # trusts (a TLS-inspecting proxy's CA, for one).
+  mkdir -p "$ctx/root/etc/ssl/certs"
+  cp /etc/ssl/certs/ca-certificates.crt "$ctx/root/etc/ssl/certs/ca-certificates.crt"
   cp "${CONTAINERS_IMAGES_DIR}/node/Containerfile" "$ctx/Containerfile"
   pm build --quiet --pull=never --layers -t "$IMAGE_NODE" -f "$ctx/Containerfile" "$ctx" >/dev/null
   rm -rf "$ctx"
@@ -125,11 +128,11 @@ bootstrap_node() {
 
 # postgres and nginx: built from Debian's packages by the Containerfiles in
 # tests/containers/local-images/, which mimic what docker-compose.yml uses of
-# the official images.
+# the official images. Rebuilt from the layer cache on every call, so a
+# change to a Containerfile takes effect.
 bootstrap_from_containerfile() {
   local image="$1" dir="$2"
-  image_exists "$image" && return 0
-  say "building a local ${image} from Debian packages"
+  say "local ${image} from Debian packages"
   pm build --quiet --pull=never --layers -t "$image" "${CONTAINERS_IMAGES_DIR}/${dir}" >/dev/null
 }
 
@@ -149,14 +152,25 @@ image_version() {
   sed -n 's/^ *VERSION \([0-9][0-9.]*\).*/\1/p' "${ROOT_DIR}/CMakeLists.txt" | head -1
 }
 
-# containers_build SERVICE [podman build args...]: builds one service image.
+# The build arguments of every image build. The labels are given to podman
+# too: buildah 1.28 reuses a cached LABEL step whose ARG values changed.
+image_build_args() {
+  local revision version
+  revision="$(image_revision)"
+  version="$(image_version)"
+  printf '%s\n' --pull=never --layers --format docker \
+    --build-arg "REVISION=${revision}" --build-arg "VERSION=${version}" \
+    --label "org.opencontainers.image.revision=${revision}" --label "org.opencontainers.image.version=${version}"
+}
+
+# containers_build SERVICE [podman build args...]: builds one service image
+# from the repository (or from $ECOM_BUILD_CONTEXT).
 containers_build() {
-  local service="$1"
+  local service="$1" context="${ECOM_BUILD_CONTEXT:-$ROOT_DIR}" args
   shift
-  pm build --pull=never --layers \
-    --build-arg "REVISION=$(image_revision)" --build-arg "VERSION=$(image_version)" \
-    -f "${ROOT_DIR}/services/${service}/Dockerfile" -t "${ECOM_IMAGE_PREFIX}/${service}:${ECOM_IMAGE_TAG}" \
-    "$@" "$ROOT_DIR"
+  mapfile -t args < <(image_build_args)
+  pm build "${args[@]}" -f "${context}/services/${service}/Dockerfile" \
+    -t "${ECOM_IMAGE_PREFIX}/${service}:${ECOM_IMAGE_TAG}" "$@" "$context"
 }
 
 containers_build_all() {

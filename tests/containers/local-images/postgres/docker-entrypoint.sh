@@ -58,6 +58,16 @@ init_database() {
   echo "PostgreSQL init process complete; ready for start up."
 }
 
+# As root (the default): own the data volume and the socket folder, which may
+# be fresh mounts, then go on as postgres.
+if [ "$(id -u)" = 0 ]; then
+  mkdir -p "$PGDATA" /var/run/postgresql
+  chown postgres:postgres "$PGDATA" /var/run/postgresql
+  chmod 0700 "$PGDATA"
+  chmod 2777 /var/run/postgresql
+  exec setpriv --reuid=postgres --regid=postgres --init-groups "$0" "$@"
+fi
+
 if [ "${1:-}" = postgres ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
   init_database
 fi
