@@ -227,9 +227,14 @@ asio::awaitable<bool> Connection::establish() {
         // libpq would resolve the name with a blocking call; do it here.
         asio::ip::tcp::resolver resolver(io_);
         const std::string* port = params.get("port");
+        // Named locals, not temporaries, in the co_await expression: GCC 12
+        // mis-destroyed the "?:" temporary: services connecting to the database
+        // by host name (RDS, compose) crashed in free().
+        const std::string host_name = *host;
+        const std::string service = port != nullptr ? *port : "5432";
         error_code ec;
-        auto results = co_await resolver.async_resolve(*host, port != nullptr ? *port : "5432",
-                                                       asio::redirect_error(asio::use_awaitable, ec));
+        auto results =
+            co_await resolver.async_resolve(host_name, service, asio::redirect_error(asio::use_awaitable, ec));
         if (ec || results.empty()) {
             if (failures_logged_++ % 30 == 0) {
                 log::warn("database host lookup failed", {{"connection", name_}, {"error", ec.message()}});
