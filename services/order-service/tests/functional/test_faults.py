@@ -165,7 +165,7 @@ def test_postgres_restart_mid_storm(private_cluster):
             private_cluster.start()
             # The services were never restarted: they reconnect by themselves.
             pg.wait_until(lambda: stack.orders.status("/ready") == 200 and stack.products.status("/ready") == 200,
-                          20, message="both services ready again")
+                          45, message="both services ready again")
             recovered_at = time.monotonic()
 
             def confirmed_since_recovery():
@@ -173,7 +173,9 @@ def test_postgres_restart_mid_storm(private_cluster):
                     return sum(1 for v in list(shoppers.final.values()) if v and v[0] == 201)
 
             confirmed_before = confirmed_since_recovery()
-            pg.wait_until(lambda: confirmed_since_recovery() >= confirmed_before + 10, 20,
+            # Generous bounds: a loaded CI machine (image builds beside the
+            # tests) slows PostgreSQL's restart; the time taken is printed.
+            pg.wait_until(lambda: confirmed_since_recovery() >= confirmed_before + 10, 45,
                           message="orders to succeed again after PostgreSQL came back")
             print(f"orders succeed again {time.monotonic() - recovered_at:.1f}s after the services were ready")
         finally:
