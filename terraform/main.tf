@@ -167,10 +167,11 @@ module "monitoring" {
       values    = try(m.values, [])
     }]
   }
-  enable_slo_alarms    = var.enable_slo_alarms
-  trace_sampling       = var.trace_sampling
-  cost_spike_alarm_usd = var.cost_spike_alarm_usd
-  tags                 = local.tags
+  enable_slo_alarms      = var.enable_slo_alarms
+  enable_business_alarms = var.enable_business_alarms
+  trace_sampling         = var.trace_sampling
+  cost_spike_alarm_usd   = var.cost_spike_alarm_usd
+  tags                   = local.tags
 }
 
 module "ecs" {

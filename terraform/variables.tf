@@ -196,6 +196,12 @@ variable "enable_slo_alarms" {
   default     = true
 }
 
+variable "enable_business_alarms" {
+  description = "Alarms on the business metrics: payment declines, reconciler deferring and orphans, reservations held, cache hit ratios (9 alarm metrics, $0.90/month at list prices); off where the only traffic is the team's own tests. The dashboard shows the metrics either way."
+  type        = bool
+  default     = true
+}
+
 variable "cost_spike_alarm_usd" {
   description = "Alarm when the account's estimated charges grow by more than this many USD in 6 hours (AWS/Billing, us-east-1 stacks only, needs billing alerts enabled in the account); 0 disables it."
   type        = number

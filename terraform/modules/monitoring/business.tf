@@ -4,6 +4,8 @@
 # happened"), start attempts counted from the services' own log lines (a
 # task that keeps restarting), and the account's estimated charges (a cost
 # spike). Each alarm names its runbook section in docs/runbook.md.
+# enable_business_alarms = false (dev) leaves out the business-metric alarms;
+# the restart and cost alarms stay.
 
 locals {
   emf_dimensions = { Environment = var.environment }
@@ -24,6 +26,8 @@ locals {
 # ---- checkout ------------------------------------------------------------------
 
 resource "aws_cloudwatch_metric_alarm" "payment_declines" {
+  count = var.enable_business_alarms ? 1 : 0
+
   alarm_name          = "${var.name}-payment-declines-high"
   alarm_description   = "More than ${var.thresholds.payment_decline_percent}% of checkouts declined by the payment provider over 30 minutes (at least ${var.thresholds.payment_min_checkouts} checkouts): provider trouble or card testing. docs/runbook.md#payment-declines-high"
   comparison_operator = "GreaterThanThreshold"
@@ -70,6 +74,8 @@ resource "aws_cloudwatch_metric_alarm" "payment_declines" {
 # The reconciler could not finish an interrupted checkout (a dependency is
 # down) in three consecutive 5-minute periods: orders stay PENDING.
 resource "aws_cloudwatch_metric_alarm" "reconciler_deferred" {
+  count = var.enable_business_alarms ? 1 : 0
+
   alarm_name          = "${var.name}-reconciler-deferring"
   alarm_description   = "The reconciler has deferred interrupted checkouts for 15 minutes: orders stay PENDING because product-service or the database is failing. docs/runbook.md#reconciler-deferring"
   namespace           = local.emf_ns
@@ -91,6 +97,8 @@ resource "aws_cloudwatch_metric_alarm" "reconciler_deferred" {
 # Orphan reservations settled by the reconciler: each one is a checkout that
 # died between reserving stock and recording the outcome (a crash).
 resource "aws_cloudwatch_metric_alarm" "reconciler_orphans" {
+  count = var.enable_business_alarms ? 1 : 0
+
   alarm_name          = "${var.name}-reconciler-orphans"
   alarm_description   = "More than ${var.thresholds.reconciler_orphans_per_hour} orphan reservations released or committed by the reconciler in an hour: checkouts are being interrupted (crashes, restarts). docs/runbook.md#reconciler-orphans"
   comparison_operator = "GreaterThanThreshold"
@@ -137,6 +145,8 @@ resource "aws_cloudwatch_metric_alarm" "reconciler_orphans" {
 # Reservations are held for the length of a checkout; many held for 15
 # minutes means they leak (the reconciler or product-service is stuck).
 resource "aws_cloudwatch_metric_alarm" "reservations_held" {
+  count = var.enable_business_alarms ? 1 : 0
+
   alarm_name          = "${var.name}-reservations-held-high"
   alarm_description   = "More than ${var.thresholds.reservations_held} stock reservations held for 15 minutes: stock is locked away from customers. docs/runbook.md#reservations-held-high"
   namespace           = local.emf_ns
@@ -156,7 +166,7 @@ resource "aws_cloudwatch_metric_alarm" "reservations_held" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "cache_hit_ratio" {
-  for_each = local.caches
+  for_each = { for k, c in local.caches : k => c if var.enable_business_alarms }
 
   alarm_name          = "${var.name}-${each.value.service}-${each.value.value}-cache-hit-low"
   alarm_description   = "${each.value.service}: the ${each.value.value} cache served under ${var.thresholds.cache_hit_percent}% of reads for 30 minutes: every read goes to the database (invalidation storm or the LISTEN connection is down). docs/runbook.md#cache-hit-low"
@@ -263,4 +273,26 @@ resource "aws_cloudwatch_metric_alarm" "cost_spike" {
   }
 
   tags = var.tags
+}
+
+# The business-metric alarms got a count (enable_business_alarms): the
+# existing alarms keep their state.
+moved {
+  from = aws_cloudwatch_metric_alarm.payment_declines
+  to   = aws_cloudwatch_metric_alarm.payment_declines[0]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.reconciler_deferred
+  to   = aws_cloudwatch_metric_alarm.reconciler_deferred[0]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.reconciler_orphans
+  to   = aws_cloudwatch_metric_alarm.reconciler_orphans[0]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.reservations_held
+  to   = aws_cloudwatch_metric_alarm.reservations_held[0]
 }

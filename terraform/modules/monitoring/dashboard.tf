@@ -26,7 +26,10 @@ locals {
     [for a in aws_cloudwatch_metric_alarm.service_cpu : a.arn],
     [for a in aws_cloudwatch_metric_alarm.service_memory : a.arn],
     [aws_cloudwatch_metric_alarm.db_cpu.arn, aws_cloudwatch_metric_alarm.db_connections.arn, aws_cloudwatch_metric_alarm.db_storage.arn],
-    [aws_cloudwatch_metric_alarm.payment_declines.arn, aws_cloudwatch_metric_alarm.reconciler_deferred.arn, aws_cloudwatch_metric_alarm.reconciler_orphans.arn, aws_cloudwatch_metric_alarm.reservations_held.arn],
+    [for a in aws_cloudwatch_metric_alarm.payment_declines : a.arn],
+    [for a in aws_cloudwatch_metric_alarm.reconciler_deferred : a.arn],
+    [for a in aws_cloudwatch_metric_alarm.reconciler_orphans : a.arn],
+    [for a in aws_cloudwatch_metric_alarm.reservations_held : a.arn],
     [for a in aws_cloudwatch_metric_alarm.cache_hit_ratio : a.arn],
     [for a in aws_cloudwatch_metric_alarm.cost_spike : a.arn],
   )
@@ -164,7 +167,7 @@ locals {
       properties = {
         title       = "Stock reservations held", region = var.region, view = "timeSeries", stacked = false, period = 60, stat = "Maximum"
         metrics     = local.emf_series["ReservationsHeld/product-service"]
-        annotations = { horizontal = [{ label = "alarm", value = var.thresholds.reservations_held }] }
+        annotations = { horizontal = [{ label = var.enable_business_alarms ? "alarm" : "alarm threshold (alarm off)", value = var.thresholds.reservations_held }] }
       }
     }),
     merge(local.widget, {

@@ -134,6 +134,12 @@ variable "enable_slo_alarms" {
   default     = true
 }
 
+variable "enable_business_alarms" {
+  description = "Create the alarms on the business metrics (payment declines, reconciler deferring and orphans, reservations held, the hit ratio of each cache: 7 alarms reading 9 alarm metrics, $0.90/month at list prices). The dashboard shows the metrics either way."
+  type        = bool
+  default     = true
+}
+
 variable "trace_sampling" {
   description = "Share of new traces sampled: default_ratio for every request, checkout_ratio for checkouts (POST /api/orders*). The X-Ray sampling rules carry the same rates; health probes are never sampled."
   type = object({

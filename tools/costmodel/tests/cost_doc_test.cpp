@@ -103,7 +103,7 @@ TEST(CostOptimizationDoc, DevBillLineByLine) {
   // (the 5xx ones watch blue and green), 13 of the business, restart and cost-spike
   // alarms (payment declines and reconciler orphans 2 each), 2 of the scheduler.
   EXPECT_EQ(line(dev, "module.monitoring.aws_cloudwatch_dashboard.this", "dashboard"), usd("3"));
-  EXPECT_EQ(line(dev, "module.monitoring.aws_cloudwatch_metric_alarm.payment_declines", "alarm"), usd("0.20"));
+  EXPECT_EQ(line(dev, "module.monitoring.aws_cloudwatch_metric_alarm.payment_declines[0]", "alarm"), usd("0.20"));
   EXPECT_EQ(dev.component_total("monitoring"), usd("6.20"));
   EXPECT_EQ(dev.total(), usd("46.275616"));
 }
