@@ -7,7 +7,8 @@
 #                           storage at $CONTAINERS_DIR (default .local/containers)
 #   containers_bootstrap    builds local stand-ins for the public base images
 #                           the Dockerfiles and docker-compose.yml name
-#                           (debian:bookworm, node, postgres, nginx) from
+#                           (debian:bookworm, node, postgres, nginx,
+#                           prometheus) from
 #                           Debian packages, tagged with those exact names;
 #                           the Debian root is cached as a tarball
 #   containers_build_all    builds the three service images (--pull=never)
@@ -23,6 +24,7 @@ IMAGE_DEBIAN="docker.io/library/debian:bookworm"
 IMAGE_NODE="docker.io/library/node:20-bookworm-slim"
 IMAGE_POSTGRES="docker.io/library/postgres:15-bookworm"
 IMAGE_NGINX="docker.io/library/nginx:stable-bookworm"
+IMAGE_PROMETHEUS="docker.io/prom/prometheus:v2.42.0"
 SERVICE_NAMES=(product-service order-service frontend)
 # The tag the service images get; docker-compose.yml uses the same default.
 ECOM_IMAGE_PREFIX="${ECOM_IMAGE_PREFIX:-localhost/aws-devops-ecommerce}"
@@ -141,11 +143,16 @@ containers_bootstrap() {
   bootstrap_node
   bootstrap_from_containerfile "$IMAGE_POSTGRES" postgres
   bootstrap_from_containerfile "$IMAGE_NGINX" nginx
+  bootstrap_from_containerfile "$IMAGE_PROMETHEUS" prometheus
 }
 
 # The OCI labels' values: the commit, and the version from the top CMakeLists.
 image_revision() {
-  git -C "$ROOT_DIR" rev-parse HEAD 2>/dev/null || echo unknown
+  if [ -n "${ECOM_IMAGE_REVISION:-}" ]; then
+    echo "$ECOM_IMAGE_REVISION"
+  else
+    git -C "$ROOT_DIR" rev-parse HEAD 2>/dev/null || echo unknown
+  fi
 }
 
 image_version() {

@@ -3,7 +3,8 @@
 containers of a compose project against docker-compose.yml.
 
   check_compose.py docker-compose.yml                    the file
-  check_compose.py docker-compose.yml --running PROJECT  its containers (podman)
+  check_compose.py docker-compose.yml --running PROJECT  its containers (podman;
+                                                         profiles included)
 
 The file: PostgreSQL, the three services and the nginx ALB; each service
 built from its own Dockerfile, healthy by its own --health-check, on a
@@ -66,13 +67,11 @@ def check_file(doc):
         if "user" in s:
             errors.append(f"{name}: overrides the image's user")
     for name, s in services.items():
-        if s.get("profiles"):
-            continue
         if s.get("read_only") is not True:
             errors.append(f"{name}: root filesystem not read-only")
         if "/tmp" not in s.get("tmpfs", []):
             errors.append(f"{name}: no tmpfs /tmp")
-        if "healthcheck" not in s:
+        if "healthcheck" not in s and not s.get("profiles"):
             errors.append(f"{name}: no health check")
         if "limits" not in s.get("deploy", {}).get("resources", {}):
             errors.append(f"{name}: no resource limits")
@@ -116,8 +115,6 @@ def podman_inspect(name):
 def check_running(doc, project):
     errors = []
     for name, s in doc["services"].items():
-        if s.get("profiles"):
-            continue
         c = podman_inspect(f"{project}_{name}_1")
         if c is None:
             errors.append(f"{name}: no container {project}_{name}_1")
@@ -128,7 +125,7 @@ def check_running(doc, project):
         if "/tmp" not in (host.get("Tmpfs") or {}):
             errors.append(f"{name}: no tmpfs on /tmp ({host.get('Tmpfs')})")
         health = (c["State"].get("Health") or {}).get("Status") or c["State"].get("Healthcheck", {}).get("Status")
-        if health != "healthy":
+        if "healthcheck" in s and health != "healthy":
             errors.append(f"{name}: health {health!r}")
         limits = s["deploy"]["resources"]["limits"]
         if host.get("Memory") != int(memory_mib(limits["memory"]) * 2**20):

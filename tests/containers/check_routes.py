@@ -1,10 +1,13 @@
 #!/usr/bin/python3
 """Through the ALB container: the storefront (with its security headers),
 the BFF home endpoint, an SPA route, and /internal/ not routed (404 as on
-AWS). Usage: check_routes.py BASE_URL"""
+AWS). Usage: check_routes.py BASE_URL
+With --prometheus PROMETHEUS_URL: every scrape target of the observability
+profile is up."""
 
 import json
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -15,6 +18,22 @@ def get(url):
             return r.status, dict(r.headers), r.read()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read()
+
+
+def prometheus(base, attempts=60):
+    """Every scrape target up (scrapes every 5 s; allow a minute)."""
+    health = {}
+    for _ in range(attempts):
+        status, _, body = get(f"{base}/api/v1/targets")
+        if status == 200:
+            targets = json.loads(body)["data"]["activeTargets"]
+            health = {t["labels"]["instance"]: t["health"] for t in targets}
+            if len(health) == 3 and set(health.values()) == {"up"}:
+                print(f"targets up: {sorted(health)}")
+                return 0
+        time.sleep(1)
+    print(f"Prometheus targets: {health}")
+    return 1
 
 
 def main(base):
@@ -44,4 +63,6 @@ def main(base):
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "--prometheus":
+        sys.exit(prometheus(sys.argv[2]))
     sys.exit(main(sys.argv[1]))

@@ -99,11 +99,12 @@ TICKER_PID=""
 STACK_UP=0
 ENV_FILE="${CONTAINERS_DIR}/compose.env"
 
-compose() {
-  DOCKER_HOST="unix://${CONTAINERS_DIR}/podman.sock" COMPOSE_INTERACTIVE_NO_CLI=1 \
-    docker-compose --no-ansi --compatibility -p "$PROJECT" --env-file "$ENV_FILE" \
-    -f "${ROOT_DIR}/docker-compose.yml" "$@"
-}
+# docker-compose for the project; --compatibility applies deploy.resources.
+# (An array, not a function, so that timeout can run it.)
+# The observability profile is part of the test.
+COMPOSE=(env "DOCKER_HOST=unix://${CONTAINERS_DIR}/podman.sock" COMPOSE_INTERACTIVE_NO_CLI=1
+  docker-compose --no-ansi --compatibility -p "$PROJECT" --env-file "$ENV_FILE" -f "${ROOT_DIR}/docker-compose.yml"
+  --profile observability)
 
 # podman's Docker-compatible API for docker-compose.
 start_api_service() {
@@ -123,9 +124,10 @@ start_api_service() {
 # CI machines) nothing runs them, so this loop does, every 2 seconds.
 start_health_ticker() {
   (
+    set +e
     while true; do
       podman ps --filter "label=com.docker.compose.project=${PROJECT}" --format '{{.ID}}' 2>/dev/null |
-        while read -r id; do podman healthcheck run "$id" >/dev/null 2>&1 || true; done
+        while read -r id; do podman healthcheck run "$id" </dev/null >/dev/null 2>&1; done
       sleep 2
     done
   ) &
@@ -148,7 +150,7 @@ remove_project() {
 
 stop_stack() {
   if [ "$STACK_UP" -eq 1 ]; then
-    timeout 120 compose down --volumes --remove-orphans >/dev/null 2>&1 || true
+    timeout 120 "${COMPOSE[@]}" down --volumes --remove-orphans >/dev/null 2>&1 || true
     remove_project
     STACK_UP=0
   fi
@@ -175,6 +177,7 @@ write_env_file() {
       echo "ADMIN_API_KEY=$(random_secret)"
       echo "INTERNAL_API_KEY=$(random_secret)"
       echo "PUBLIC_PORT=${port}"
+      echo "PROMETHEUS_PORT=$(free_port)"
       echo "LOG_LEVEL=info"
     } >"$ENV_FILE"
   )
@@ -289,7 +292,7 @@ stack_up() {
   start=$(date +%s)
   STACK_UP=1
   # docker-compose waits for each service_healthy dependency without end.
-  if timeout "${ECOM_COMPOSE_UP_TIMEOUT:-300}" compose up --detach --no-build >"${CONTAINERS_DIR}/compose-up.log" 2>&1; then
+  if timeout "${ECOM_COMPOSE_UP_TIMEOUT:-300}" "${COMPOSE[@]}" up --detach --no-build >"${CONTAINERS_DIR}/compose-up.log" 2>&1; then
     pass "docker-compose up: every service healthy in dependency order ($(( $(date +%s) - start )) s)"
   else
     fail "docker-compose up (log: ${CONTAINERS_DIR}/compose-up.log)"
@@ -297,6 +300,22 @@ stack_up() {
     dump_logs
     return 1
   fi
+}
+
+# Every container of the project running and, where it has a health check,
+# healthy (the ALB has no dependents, so docker-compose does not wait for it).
+wait_all_healthy() {
+  local _ status
+  for _ in $(seq 1 60); do
+    status="$(podman ps -a --filter "label=com.docker.compose.project=${PROJECT}" --format '{{.Names}} {{.Status}}')"
+    # Up and healthy, or up without a health check (Prometheus).
+    if [ -n "$status" ] && ! grep -qvE ' Up .*\(healthy\)$| Up [^()]*$' <<<"$status"; then
+      return 0
+    fi
+    sleep 1
+  done
+  echo "$status"
+  return 1
 }
 
 wait_for_alb() {
@@ -313,6 +332,7 @@ stack_checks() {
   port="$(env_value PUBLIC_PORT)"
   admin_key="$(env_value ADMIN_API_KEY)"
   base="http://127.0.0.1:${port}"
+  check "every container up, and healthy where it has a health check" wait_all_healthy
   check "the running containers match docker-compose.yml (read-only roots, tmpfs /tmp, users, limits, health)" \
     /usr/bin/python3 "${HERE}/check_compose.py" "${ROOT_DIR}/docker-compose.yml" --running "$PROJECT"
   check "the local ALB answers on ${base}" wait_for_alb "$base"
@@ -323,11 +343,16 @@ stack_checks() {
     env SMOKE_WAIT_SECONDS=60 bash "${ROOT_DIR}/scripts/smoke-test.sh" "$base"
   check "routing through the ALB: storefront, BFF, /internal/ not routed" \
     /usr/bin/python3 "${HERE}/check_routes.py" "$base"
+  check "observability profile: Prometheus scrapes the three services' /metrics" \
+    /usr/bin/python3 "${HERE}/check_routes.py" --prometheus "http://127.0.0.1:$(env_value PROMETHEUS_PORT)"
 }
 
 run_stack() {
   local start
   start=$(date +%s)
+  # One revision for the builds and the label checks, whatever is committed meanwhile.
+  ECOM_IMAGE_REVISION="$(image_revision)"
+  export ECOM_IMAGE_REVISION
   if [ "${ECOM_SKIP_CONTAINERS:-0}" = 1 ]; then
     echo "container suite skipped: ECOM_SKIP_CONTAINERS=1"
     exit 77
@@ -340,7 +365,7 @@ run_stack() {
   local t0
   t0=$(date +%s)
   containers_bootstrap
-  pass "local base images (debian, node, postgres, nginx) ($(( $(date +%s) - t0 )) s)"
+  pass "local base images (debian, node, postgres, nginx, prometheus) ($(( $(date +%s) - t0 )) s)"
   IMAGE_SIZES=()
   if build_images; then
     local service
