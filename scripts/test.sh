@@ -5,7 +5,9 @@
 #   2. builds the release, asan+ubsan and fuzz presets,
 #   3. starts a private PostgreSQL on a free port,
 #   4. runs ctest: everything on the release build, unit and integration
-#      tests on the sanitizer build, the fuzzers for a bounded time,
+#      tests on the sanitizer build, the fuzzers for a bounded time, then the
+#      container suite alone (images built and docker-compose.yml run with
+#      podman; ECOM_SKIP_CONTAINERS=1 skips it),
 #   5. stops what it started and prints "N passed, M failed".
 #
 # Options:
@@ -103,12 +105,21 @@ main() {
   if [ -n "$LABELS" ]; then
     run_ctest release "${ROOT_DIR}/build/release" -L "$LABELS"
   else
-    run_ctest release "${ROOT_DIR}/build/release"
+    # The container suite compiles in containers: it runs alone, below.
+    run_ctest release "${ROOT_DIR}/build/release" -LE containers
   fi
   if [ "$QUICK" -eq 0 ] && [ -z "$LABELS" ]; then
     # The sanitizer pass is for C++: skip the suites of other languages.
     run_ctest asan "${ROOT_DIR}/build/asan" -L 'unit|integration' -LE 'python|static|web|browser'
     run_ctest fuzz "${ROOT_DIR}/build/fuzz" -L fuzz
+  fi
+  if [ -z "$LABELS" ]; then
+    local containers_start=$SECONDS
+    run_ctest containers "${ROOT_DIR}/build/release" -L containers
+    SUITES[-1]+=" ($((SECONDS - containers_start)) s)"
+    if [ "${ECOM_SKIP_CONTAINERS:-0}" = 1 ]; then
+      SUITES[-1]+=" (images and stack SKIPPED: ECOM_SKIP_CONTAINERS=1)"
+    fi
   fi
 
   local elapsed=$(( $(date +%s) - START_TIME ))
