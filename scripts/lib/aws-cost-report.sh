@@ -157,7 +157,9 @@ report="$(jq -rn \
         ($base.estimate.components // {} | to_entries[] | "| \(.key) | \(.value.usd) |"),
         "| **total** | **\($base.total.usd)** |",
         "",
-        "The estimate prices what the tfvars describe at list prices (no free tier, no data transfer out); see tools/costmodel/README.md."
+        (if $estimate.free_tier == true
+         then "The estimate prices what the tfvars describe at list prices less the CloudWatch always-free allowances, which count once per account (no data transfer out); see tools/costmodel/README.md."
+         else "The estimate prices what the tfvars describe at list prices (no free tier, no data transfer out); see tools/costmodel/README.md." end)
       end)
     ] | join("\n")
 ')"

@@ -23,13 +23,13 @@ namespace {
 const std::set<std::string, std::less<>> kCommonOptions = {"--prices", "--format", "--hours-per-month", "--usage",
                                                            "--weekly-hours"};
 const std::map<std::string, std::set<std::string, std::less<>>, std::less<>> kCommandOptions = {
-    {"estimate", {"--plan", "--tfvars", "--schedule", "--strict"}},
-    {"what-if", {"--tfvars", "--scenario"}},
+    {"estimate", {"--plan", "--tfvars", "--schedule", "--strict", "--no-free-tier"}},
+    {"what-if", {"--tfvars", "--scenario", "--no-free-tier"}},
     {"per-million",
      {"--throughput-rps", "--results", "--service", "--request-rate", "--tfvars", "--task-cpu", "--task-memory",
       "--arch", "--spot-share", "--utilization", "--min-tasks"}},
 };
-const std::set<std::string, std::less<>> kFlags = {"--strict"};
+const std::set<std::string, std::less<>> kFlags = {"--strict", "--no-free-tier"};
 
 class Arguments {
  public:
@@ -126,10 +126,14 @@ Common read_common(const Arguments& args) {
 }
 
 ReportContext report_context(const Common& common, const EnvironmentSpec& spec, const std::string& schedule,
-                             const Hours& hours) {
+                             const Hours& hours, bool free_tier = false) {
   return ReportContext{spec.name, common.prices.region(), common.prices.as_of(), schedule, hours,
-                       business_weekly_hours(spec, common.schedule)};
+                       business_weekly_hours(spec, common.schedule), free_tier};
 }
+
+// The always-free allowances are deducted unless --no-free-tier: they are per account,
+// so only one environment of a shared account may count them.
+bool free_tier(const Arguments& args) { return !args.has("--no-free-tier"); }
 
 ScheduleMode schedule_mode(const std::string& name) {
   if (name == "auto") {
@@ -183,9 +187,11 @@ int estimate(const Arguments& args, std::ostream& out) {
   options.default_az_count = spec.az_count;
   options.endpoint_az_count = std::min(spec.interface_endpoint_az_count, spec.az_count);
   options.strict = args.has("--strict");
+  options.free_tier = free_tier(args);
   const Estimate result = price_resources(resources, common.prices, common.usage, options);
-  out << render_estimate(result, report_context(common, spec, schedule_label(mode, spec), options.hours),
-                         common.format);
+  out << render_estimate(
+      result, report_context(common, spec, schedule_label(mode, spec), options.hours, options.free_tier),
+      common.format);
   return 0;
 }
 
@@ -205,12 +211,13 @@ std::vector<std::string> split_commas(const std::vector<std::string>& values) {
 int what_if_command(const Arguments& args, std::ostream& out) {
   const Common common = read_common(args);
   const EnvironmentSpec spec = load_spec_file(args.required("--tfvars"));
-  const auto scenarios =
-      what_if(spec, common.prices, common.usage, common.schedule, split_commas(args.all("--scenario")));
+  const auto scenarios = what_if(spec, common.prices, common.usage, common.schedule,
+                                 split_commas(args.all("--scenario")), free_tier(args));
   const Hours hours = hours_for(spec, ScheduleMode::AsConfigured, common.schedule);
-  out << render_what_if(scenarios,
-                        report_context(common, spec, schedule_label(ScheduleMode::AsConfigured, spec), hours),
-                        common.format);
+  out << render_what_if(
+      scenarios,
+      report_context(common, spec, schedule_label(ScheduleMode::AsConfigured, spec), hours, free_tier(args)),
+      common.format);
   return 0;
 }
 
@@ -312,17 +319,20 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out) {
 std::string usage_text() {
   return R"(usage:
   costmodel estimate --plan PLAN.json [--tfvars VARS.json] [--schedule auto|business-hours|24x7]
-                     [--strict] [common options]
+                     [--strict] [--no-free-tier] [common options]
       monthly cost per component from `terraform show -json` output; the tfvars (from
       `tfcheck tfvars-json`) give the AZ count and the schedules (auto: as they say)
-  costmodel what-if --tfvars VARS.json [--scenario NAME[,NAME...]] [common options]
+  costmodel what-if --tfvars VARS.json [--scenario NAME[,NAME...]] [--no-free-tier] [common options]
       the baseline and one scenario per lever: schedule, Spot share, NAT strategy,
       RDS Multi-AZ, ARM vs x86, log retention
+      CloudWatch's always-free allowances (alarm metrics, dashboards, log GB) are deducted
+      as negative lines; they count once per AWS account and month, so give --no-free-tier
+      for every other environment that shares the account
   costmodel per-million --request-rate RPS (--throughput-rps N | --results bench/RESULTS.md)
                         [--service NAME] [--tfvars VARS.json] [--task-cpu VCPU]
                         [--task-memory GB] [--arch arm64|x86_64] [--spot-share 0..1]
                         [--utilization 0..1] [--min-tasks N] [common options]
-      cost per million requests: tasks, ALB hour and LCUs
+      cost per million requests: tasks, ALB hour and LCUs (no CloudWatch, so no free tier)
 common options:
   --prices FILE          price table (default: tools/costmodel/prices/us-east-1.json, or $COSTMODEL_PRICES)
   --usage FILE           usage assumptions (traffic, GB of logs, NAT data); see README

@@ -30,6 +30,14 @@ void PricingContext::unpriced(const Resource& resource, const std::string& why) 
 
 void PricingContext::warn(const std::string& message) const { out_.warnings.push_back(message); }
 
+void PricingContext::meter(const std::string& price_key, const std::string& component, Decimal quantity,
+                           Decimal amount) const {
+  auto& metered = out_.metered[price_key];
+  metered.component = component;
+  metered.quantity += quantity;
+  metered.amount += amount;
+}
+
 std::size_t PricingContext::count_of_type(std::string_view type) const {
   return static_cast<std::size_t>(
       std::count_if(all_.begin(), all_.end(), [&](const Resource& r) { return r.type == type; }));
@@ -155,6 +163,34 @@ bool is_free(std::string_view type) {
                      [&](std::string_view prefix) { return type.substr(0, prefix.size()) == prefix; });
 }
 
+// "10 alarm metrics (standard resolution, ...)"
+std::string allowance_text(const FreeAllowance& allowance) {
+  return allowance.quantity.to_plain_string() + " " + allowance.unit +
+         (allowance.condition.empty() ? "" : " (" + allowance.condition + ")");
+}
+
+// One negative line per allowance that covers something here: all of it when the
+// environment uses no more than the allowance, else the allowance's quantity at the price.
+void apply_free_tier(Estimate& estimate, const PriceTable& prices) {
+  for (const auto& allowance : prices.free_tier()) {
+    const auto it = estimate.metered.find(allowance.offsets);
+    if (it == estimate.metered.end() || !(it->second.quantity > Decimal{})) {
+      continue;
+    }
+    const Metered& used = it->second;
+    const Decimal price = prices.price(allowance.offsets);
+    const bool covers_all = used.quantity <= allowance.quantity;
+    const Decimal credit = covers_all ? used.amount : allowance.quantity * price;
+    const std::string covered = covers_all ? "all " + used.quantity.to_plain_string() + " here"
+                                           : allowance.quantity.to_plain_string() + " of the " +
+                                                 used.quantity.to_plain_string() + " here x $" +
+                                                 price.to_plain_string();
+    estimate.lines.push_back(Line{used.component, "CloudWatch free tier", kFreeTierType,
+                                  "free tier: " + allowance_text(allowance) + ", per account and month: " + covered,
+                                  Decimal{} - credit});
+  }
+}
+
 }  // namespace
 
 Hours Hours::always_on(Decimal month) { return Hours{month, month, month, false}; }
@@ -172,6 +208,16 @@ Decimal Estimate::total() const {
   Decimal sum;
   for (const auto& line : lines) {
     sum += line.monthly;
+  }
+  return sum;
+}
+
+Decimal Estimate::free_tier_total() const {
+  Decimal sum;
+  for (const auto& line : lines) {
+    if (line.type == kFreeTierType) {
+      sum += line.monthly;
+    }
   }
   return sum;
 }
@@ -208,6 +254,9 @@ Estimate price_resources(const std::vector<Resource>& resources, const PriceTabl
     } else {
       context.unpriced(resource, "unknown resource type (add it to the cost model or its free list)");
     }
+  }
+  if (options.free_tier) {
+    apply_free_tier(estimate, prices);
   }
   std::stable_sort(estimate.lines.begin(), estimate.lines.end(),
                    [](const Line& a, const Line& b) { return component_rank(a.component) < component_rank(b.component); });

@@ -23,6 +23,9 @@ class PricingContext {
   // --strict an InputError naming the resource and the reason.
   void unpriced(const Resource& resource, const std::string& why) const;
   void warn(const std::string& message) const;
+  // Usage a free-tier allowance may cover: `quantity` units billed under `price_key`
+  // for `amount` (already added as lines).
+  void meter(const std::string& price_key, const std::string& component, Decimal quantity, Decimal amount) const;
 
   // A price the table must have (its absence is a broken table: InputError).
   [[nodiscard]] Decimal price(std::string_view key) const { return prices_.price(key); }

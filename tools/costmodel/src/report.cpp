@@ -19,6 +19,12 @@ std::string schedule_text(const ReportContext& context) {
          " of " + h.month.to_plain_string() + " h a month";
 }
 
+std::string free_tier_text(const ReportContext& context) {
+  return context.free_tier ? "CloudWatch's always-free allowances deducted (per account and month: price the "
+                             "account's other environments with --no-free-tier)"
+                           : "not deducted (--no-free-tier)";
+}
+
 std::string title(const ReportContext& context) {
   return "environment " + context.environment + ", " + context.region + " list prices of " + context.prices_as_of;
 }
@@ -80,7 +86,8 @@ boost::json::object context_json(const ReportContext& context) {
           {"hours_per_month", context.hours.month.to_plain_string()},
           {"task_hours_per_month", context.hours.tasks.to_plain_string()},
           {"instance_hours_per_month", context.hours.instances.to_plain_string()},
-          {"alb_torn_down", context.hours.alb_torn_down}};
+          {"alb_torn_down", context.hours.alb_torn_down},
+          {"free_tier", context.free_tier}};
 }
 
 boost::json::array strings_json(const std::vector<std::string>& items) {
@@ -93,7 +100,8 @@ boost::json::array strings_json(const std::vector<std::string>& items) {
 
 std::string estimate_table(const Estimate& estimate, const ReportContext& context) {
   std::ostringstream out;
-  out << "Monthly cost estimate: " << title(context) << '\n' << "schedule: " << schedule_text(context) << "\n\n";
+  out << "Monthly cost estimate: " << title(context) << '\n' << "schedule: " << schedule_text(context) << '\n'
+      << "free tier: " << free_tier_text(context) << "\n\n";
   TextTable table({false, false, true, false});
   table.row({"COMPONENT", "RESOURCE", "USD/MONTH", "DETAIL"});
   for (const auto& line : estimate.lines) {
@@ -120,6 +128,7 @@ std::string estimate_markdown(const Estimate& estimate, const ReportContext& con
   std::ostringstream out;
   out << "### Monthly cost estimate: " << context.environment << "\n\n"
       << context.region << " list prices of " << context.prices_as_of << "; schedule: " << schedule_text(context)
+      << "; free tier: " << free_tier_text(context)
       << "\n\n| Component | Resource | Detail | USD/month |\n|---|---|---|---:|\n";
   for (const auto& line : estimate.lines) {
     out << "| " << line.component << " | `" << md_cell(line.address) << "` | " << md_cell(line.detail) << " | "
@@ -154,6 +163,7 @@ boost::json::object estimate_json_object(const Estimate& estimate) {
   return {{"lines", std::move(lines)},
           {"components", std::move(components)},
           {"total", money_json(estimate.total())},
+          {"free_tier_credit", money_json(estimate.free_tier_total())},
           {"free_resources", strings_json(estimate.free_resources)},
           {"warnings", strings_json(estimate.warnings)}};
 }
@@ -211,7 +221,8 @@ std::string render_what_if(const std::vector<Scenario>& scenarios, const ReportC
   if (format == Format::Markdown) {
     out << "### What-if scenarios: " << context.environment << "\n\n"
         << context.region << " list prices of " << context.prices_as_of << "; business hours = "
-        << context.weekly_hours.to_plain_string() << " h/week; baseline " << schedule_text(context) << "\n\n"
+        << context.weekly_hours.to_plain_string() << " h/week; baseline " << schedule_text(context)
+        << "; free tier: " << free_tier_text(context) << "\n\n"
         << "| Scenario | Change | USD/month | vs baseline |\n|---|---|---:|---:|\n";
     for (const auto& scenario : scenarios) {
       out << "| " << scenario.name << " | " << md_cell(scenario.change) << " | " << cents(scenario.estimate.total())
@@ -220,7 +231,7 @@ std::string render_what_if(const std::vector<Scenario>& scenarios, const ReportC
     return out.str();
   }
   out << "What-if scenarios: " << title(context) << "\nbusiness hours = " << context.weekly_hours.to_plain_string()
-      << " h/week; baseline " << schedule_text(context) << "\n\n";
+      << " h/week; baseline " << schedule_text(context) << "\nfree tier: " << free_tier_text(context) << "\n\n";
   TextTable table({false, true, true, false});
   table.row({"SCENARIO", "USD/MONTH", "VS BASELINE", "CHANGE"});
   for (const auto& scenario : scenarios) {

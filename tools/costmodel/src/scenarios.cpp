@@ -103,8 +103,9 @@ Hours hours_for(const EnvironmentSpec& spec, ScheduleMode mode, const ScheduleSe
 }
 
 Estimate estimate_spec(const EnvironmentSpec& spec, const Hours& hours, const PriceTable& prices,
-                       const Usage& usage) {
+                       const Usage& usage, bool free_tier) {
   PricingOptions options;
+  options.free_tier = free_tier;
   options.hours = hours;
   options.default_az_count = spec.az_count;
   options.endpoint_az_count = std::min(spec.interface_endpoint_az_count, spec.az_count);
@@ -121,7 +122,8 @@ std::vector<std::string> scenario_names() {
 }
 
 std::vector<Scenario> what_if(const EnvironmentSpec& base, const PriceTable& prices, const Usage& usage,
-                              const ScheduleSettings& schedule, const std::vector<std::string>& only) {
+                              const ScheduleSettings& schedule, const std::vector<std::string>& only,
+                              bool free_tier) {
   const auto all = levers();
   for (const auto& name : only) {
     if (std::none_of(all.begin(), all.end(), [&](const Lever& l) { return l.name == name; })) {
@@ -134,14 +136,16 @@ std::vector<Scenario> what_if(const EnvironmentSpec& base, const PriceTable& pri
   }
   std::vector<Scenario> results;
   results.push_back({"baseline", std::string("as the tfvars say") + (base.schedule_on() ? " (with its schedule)" : " (24/7)"),
-                     estimate_spec(base, hours_for(base, ScheduleMode::AsConfigured, schedule), prices, usage)});
+                     estimate_spec(base, hours_for(base, ScheduleMode::AsConfigured, schedule), prices, usage,
+                                   free_tier)});
   for (const auto& lever : all) {
     if (!only.empty() && std::find(only.begin(), only.end(), lever.name) == only.end()) {
       continue;
     }
     EnvironmentSpec spec = base;
     lever.apply(spec);
-    results.push_back({lever.name, lever.change, estimate_spec(spec, hours_for(spec, lever.mode, schedule), prices, usage)});
+    results.push_back(
+        {lever.name, lever.change, estimate_spec(spec, hours_for(spec, lever.mode, schedule), prices, usage, free_tier)});
   }
   return results;
 }

@@ -93,18 +93,48 @@ TEST(Cli, JsonOutputParsesAndCarriesExactMicroDollars) {
   const auto document = boost::json::parse(result.out).as_object();
   EXPECT_EQ(document.at("environment").as_string(), "dev");
   EXPECT_EQ(document.at("schedule").as_string(), "24x7");
-  EXPECT_EQ(document.at("total").at("usd").as_string(), "61.53");
+  // $61.53 at list prices less the free tier: alarm metrics $1, the dashboard $3 and
+  // the logs $0.415662.
+  EXPECT_EQ(document.at("free_tier").as_bool(), true);
+  EXPECT_EQ(document.at("free_tier_credit").at("micro_usd").as_int64(), -4'415'662);
+  EXPECT_EQ(document.at("total").at("usd").as_string(), "57.12");
   std::int64_t sum = 0;
+  int free_tier_lines = 0;
   for (const auto& line : document.at("lines").as_array()) {
     sum += line.at("monthly").at("micro_usd").as_int64();
+    free_tier_lines += line.at("type").as_string() == "free_tier" ? 1 : 0;
   }
   EXPECT_EQ(sum, document.at("total").at("micro_usd").as_int64());
+  EXPECT_EQ(free_tier_lines, 4);
+}
+
+TEST(Cli, NoFreeTierGivesListPrices) {
+  const auto result = run({"estimate", "--plan", fixture("plan-dev.json"), "--tfvars", fixture("tfvars-dev.json"),
+                           "--usage", fixture("usage-dev.json"), "--format", "json", "--schedule", "24x7",
+                           "--no-free-tier"});
+  ASSERT_EQ(result.code, 0) << result.err;
+  const auto document = boost::json::parse(result.out).as_object();
+  EXPECT_EQ(document.at("free_tier").as_bool(), false);
+  EXPECT_EQ(document.at("free_tier_credit").at("micro_usd").as_int64(), 0);
+  EXPECT_EQ(document.at("total").at("usd").as_string(), "61.53");
+  const auto what_if = run({"what-if", "--tfvars", fixture("tfvars-dev.json"), "--usage", fixture("usage-dev.json"),
+                            "--scenario", "24x7", "--no-free-tier"});
+  ASSERT_EQ(what_if.code, 0) << what_if.err;
+  EXPECT_NE(what_if.out.find("free tier: not deducted (--no-free-tier)"), std::string::npos);
+  EXPECT_NE(what_if.out.find("61.53"), std::string::npos);
+  // per-million prices no CloudWatch: the flag is not one of its options.
+  EXPECT_NE(run({"per-million", "--request-rate", "5", "--throughput-rps", "100", "--no-free-tier"})
+                .err.find("unknown option '--no-free-tier'"),
+            std::string::npos);
 }
 
 TEST(Cli, MarkdownHasATableAndATotal) {
   const auto result = run({"estimate", "--plan", fixture("plan-dev.json"), "--format", "markdown"});
   ASSERT_EQ(result.code, 0) << result.err;
   EXPECT_NE(result.out.find("| Component | Resource | Detail | USD/month |"), std::string::npos);
+  EXPECT_NE(result.out.find("| monitoring | `CloudWatch free tier` | free tier: 3 dashboards (up to 50 metrics "
+                            "each), per account and month: all 1 here | -3.00 |"),
+            std::string::npos);
   EXPECT_NE(result.out.find("| **Total** |"), std::string::npos);
 }
 
@@ -113,8 +143,10 @@ TEST(Cli, TableShowsTheScheduleAndTheTotal) {
                            "--usage", fixture("usage-dev.json")});
   ASSERT_EQ(result.code, 0) << result.err;
   EXPECT_NE(result.out.find("as scheduled in the tfvars: tasks run 282.44 h"), std::string::npos);
+  EXPECT_NE(result.out.find("free tier: CloudWatch's always-free allowances deducted"), std::string::npos);
+  EXPECT_NE(result.out.find("free tier: 10 alarm metrics"), std::string::npos);
   EXPECT_NE(result.out.find("TOTAL"), std::string::npos);
-  EXPECT_NE(result.out.find("46.28"), std::string::npos);
+  EXPECT_NE(result.out.find("41.86"), std::string::npos);  // $46.28 at list prices - $4.42
 }
 
 TEST(Cli, BadUsageFileIsNamed) {

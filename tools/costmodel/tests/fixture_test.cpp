@@ -29,8 +29,9 @@ Fixture load(const std::string& env) {
                  Usage::load_file(source_path("fixtures/usage-" + env + ".json"))};
 }
 
-Estimate estimate(const Fixture& f, ScheduleMode mode) {
+Estimate estimate(const Fixture& f, ScheduleMode mode, bool free_tier = false) {
   PricingOptions options;
+  options.free_tier = free_tier;
   options.hours = hours_for(f.spec, mode, ScheduleSettings{});
   options.default_az_count = f.spec.az_count;
   options.endpoint_az_count = std::min(f.spec.interface_endpoint_az_count, f.spec.az_count);
@@ -72,12 +73,15 @@ TEST(Fixtures, Prod24x7) {
 }
 
 TEST(Fixtures, PlanAndTfvarsAgree) {
-  // The what-if baseline (resources derived from the tfvars) prices the same as the plan.
+  // The what-if baseline (resources derived from the tfvars) prices the same as the plan,
+  // with the free tier and without.
   for (const std::string env : {"dev", "prod"}) {
     const Fixture f = load(env);
-    const auto scenarios = what_if(f.spec, prices(), f.usage, ScheduleSettings{}, {"24x7"});
-    EXPECT_EQ(scenarios[0].estimate.total(), estimate(f, ScheduleMode::AsConfigured).total()) << env;
-    EXPECT_EQ(scenarios[1].estimate.total(), estimate(f, ScheduleMode::AlwaysOn).total()) << env;
+    for (const bool free_tier : {false, true}) {
+      const auto scenarios = what_if(f.spec, prices(), f.usage, ScheduleSettings{}, {"24x7"}, free_tier);
+      EXPECT_EQ(scenarios[0].estimate.total(), estimate(f, ScheduleMode::AsConfigured, free_tier).total()) << env;
+      EXPECT_EQ(scenarios[1].estimate.total(), estimate(f, ScheduleMode::AlwaysOn, free_tier).total()) << env;
+    }
   }
 }
 

@@ -11,6 +11,7 @@ const SCRIPT = "scripts/lib/aws-cost-report.sh";
 const ESTIMATE = {
   environment: "dev",
   schedule: "as scheduled in the tfvars",
+  free_tier: true,
   scenarios: [
     { name: "baseline", total: { usd: "41.98" }, estimate: { components: { compute: { usd: "2.51" }, "load balancing": { usd: "23.96" } } } },
     { name: "24x7", total: { usd: "57.23" } },
@@ -63,6 +64,7 @@ test("report: month to date by service and Environment tag, forecast, budget, mo
   assert.match(md, /\| Amazon Relational Database Service \| 1\.40 \| 4\.20 \| \+2\.80 \|/);
   assert.ok(!/Load Balancing \| 5\.53 \| 5\.53/.test(md), "unchanged services are not movers");
   assert.match(md, /\| load balancing \| 23\.96 \|/);
+  assert.match(md, /at list prices less the CloudWatch always-free allowances, which count once per account/);
 
   const aws = h.callLines(r.calls, "aws");
   const filter = '{"Tags":{"Key":"Environment","Values":["dev"],"MatchOptions":["EQUALS"]}}';
@@ -88,9 +90,13 @@ test("first day of the month reports the previous month; missing forecast and bu
 
 test("writes --out, refuses bad arguments", () => {
   const out = path.join(require("node:os").tmpdir(), `cost-${process.pid}.md`);
-  let r = h.runScript(SCRIPT, ["--env", "prod", "--today", "2026-11-30", "--out", out], { rules: rules() });
+  const prodEstimate = path.join(require("node:os").tmpdir(), `prod-estimate-${process.pid}.json`);
+  fs.writeFileSync(prodEstimate, JSON.stringify({ ...ESTIMATE, environment: "prod", free_tier: false }));
+  let r = h.runScript(SCRIPT, ["--env", "prod", "--today", "2026-11-30", "--out", out, "--estimate", prodEstimate],
+    { rules: rules() });
   assert.equal(r.code, 0, r.stderr);
   assert.match(fs.readFileSync(out, "utf8"), /## Cost report: prod/);
+  assert.match(fs.readFileSync(out, "utf8"), /at list prices \(no free tier, no data transfer out\)/);
   r = h.runScript(SCRIPT, ["--today", "2026-11-30"], { rules: rules() });
   assert.match(r.stderr, /--env is required/);
   r = h.runScript(SCRIPT, ["--env", "dev", "--estimate", "/nonexistent.json"], { rules: rules() });

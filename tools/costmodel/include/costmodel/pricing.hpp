@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,11 +32,21 @@ struct Line {
   Decimal monthly;        // USD, exact to the micro-dollar
 };
 
+// What an environment uses of an item a free-tier allowance may cover (alarm metrics,
+// dashboards, GB of logs), keyed by the price it is billed under.
+struct Metered {
+  std::string component;  // where its charges and the allowance's line go
+  Decimal quantity;       // units of the price (alarm metrics, dashboards, GB)
+  Decimal amount;         // what the lines charge for them, exact
+};
+
 struct Estimate {
   std::vector<Line> lines;
+  std::map<std::string, Metered, std::less<>> metered;
   std::vector<std::string> free_resources;  // addresses of resources that cost nothing by themselves
   std::vector<std::string> warnings;        // unknown types, unpriced values, assumptions made
   [[nodiscard]] Decimal total() const;
+  [[nodiscard]] Decimal free_tier_total() const;  // the free-tier lines (negative, or 0)
   [[nodiscard]] Decimal component_total(const std::string& component) const;
   [[nodiscard]] std::vector<std::string> components() const;  // in a fixed, readable order
 };
@@ -45,7 +56,14 @@ struct PricingOptions {
   int default_az_count = 2;  // when a plan does not know a resource's subnets yet
   int endpoint_az_count = 2; // the same for interface endpoints (interface_endpoint_az_count)
   bool strict = false;       // unknown resource types and unpriced values are errors
+  // Deduct the price table's always-free allowances (CloudWatch), one negative line each.
+  // They are per account and month: the CLI does it by default, --no-free-tier turns it off
+  // for the other environments of a shared account.
+  bool free_tier = false;
 };
+
+// The type of the lines the free tier adds.
+inline constexpr const char* kFreeTierType = "free_tier";
 
 // Prices every resource. Unknown types and values without a price become warnings,
 // or an InputError naming them when options.strict is set.

@@ -21,6 +21,7 @@ struct ReportContext {
   std::string schedule;  // how the hours were chosen: "24x7", "business-hours", "as configured in the tfvars"
   Hours hours;
   Decimal weekly_hours;  // the business-hours week used by scenarios
+  bool free_tier = false;  // the always-free allowances were deducted
 };
 
 std::string render_estimate(const Estimate& estimate, const ReportContext& context, Format format);

@@ -36,14 +36,17 @@ struct Scenario {
 
 Hours hours_for(const EnvironmentSpec& spec, ScheduleMode mode, const ScheduleSettings& schedule);
 
-// Prices a spec as the root module would build it.
+// Prices a spec as the root module would build it; `free_tier` deducts the price table's
+// always-free allowances (PricingOptions::free_tier).
 Estimate estimate_spec(const EnvironmentSpec& spec, const Hours& hours, const PriceTable& prices,
-                       const Usage& usage);
+                       const Usage& usage, bool free_tier = false);
 
 // The baseline (the spec as given) first, then one scenario per lever. `only`, when
 // not empty, keeps the baseline and the named scenarios; an unknown name is an InputError.
+// `free_tier` applies to every scenario alike.
 std::vector<Scenario> what_if(const EnvironmentSpec& base, const PriceTable& prices, const Usage& usage,
-                              const ScheduleSettings& schedule, const std::vector<std::string>& only);
+                              const ScheduleSettings& schedule, const std::vector<std::string>& only,
+                              bool free_tier = false);
 
 std::vector<std::string> scenario_names();
 
