@@ -1,7 +1,7 @@
 # Observability per environment, planned against a mocked AWS provider: the
-# dashboard, the alarms (and that dev does without the SLO burn-rate
-# alarms), the X-Ray sampling rules, the saved Logs Insights queries, and the
-# tracing and EMF settings the task definitions get.
+# dashboard, the alarms (and that dev does without the SLO burn-rate and
+# business-metric alarms), the X-Ray sampling rules, the saved Logs Insights
+# queries, and the tracing and EMF settings the task definitions get.
 # Run in GitHub Actions: terraform init -backend=false && terraform test
 
 mock_provider "aws" {
@@ -162,8 +162,9 @@ run "dev_observability" {
       default_ratio  = 1
       checkout_ratio = 1
     }
-    enable_slo_alarms    = false
-    cost_spike_alarm_usd = 5
+    enable_slo_alarms      = false
+    enable_business_alarms = false
+    cost_spike_alarm_usd   = 5
   }
 
   assert {
@@ -172,8 +173,8 @@ run "dev_observability" {
   }
 
   assert {
-    condition     = length(module.monitoring.alarm_names) == 25 && length(module.monitoring.slo_alarm_names) == 0
-    error_message = "dev has the 25 alarms without the SLO burn-rate ones."
+    condition     = length(module.monitoring.alarm_names) == 18 && length(module.monitoring.slo_alarm_names) == 0
+    error_message = "dev has the 18 alarms without the SLO burn-rate and business-metric ones."
   }
 
   assert {

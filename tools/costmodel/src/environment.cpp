@@ -248,7 +248,8 @@ void add_data(const EnvironmentSpec& spec, std::vector<Resource>& out) {
   add_numbered(out, "aws_s3_bucket", "this", spec.s3_buckets);
   // One single-metric alarm per alarm metric: the price is per metric.
   const int alarms = spec.alarm_metrics_per_service * static_cast<int>(spec.services.size()) +
-                     spec.environment_alarms + spec.business_alarm_metrics + (spec.cost_spike_alarm ? 1 : 0) +
+                     spec.environment_alarms + (spec.business_alarms ? spec.business_alarm_metrics : 0) +
+                     (spec.cost_spike_alarm ? 1 : 0) +
                      (spec.slo_alarms ? spec.slo_alarm_metrics : 0);
   add_numbered(out, "aws_cloudwatch_metric_alarm", "this", alarms, {{"period", 300}});
   add_numbered(out, "aws_cloudwatch_composite_alarm", "this", spec.slo_alarms ? spec.slo_composite_alarms : 0);
@@ -301,6 +302,7 @@ EnvironmentSpec spec_from_tfvars(const boost::json::object& tfvars, const std::s
   spec.log_retention_days = small_count(tfvars, "log_retention_days", spec.log_retention_days, 0, 3653, origin);
   spec.waf = bool_field(tfvars, "enable_waf", origin).value_or(spec.waf);
   spec.slo_alarms = bool_field(tfvars, "enable_slo_alarms", origin).value_or(spec.slo_alarms);
+  spec.business_alarms = bool_field(tfvars, "enable_business_alarms", origin).value_or(spec.business_alarms);
   if (const auto spike = number_field(tfvars, "cost_spike_alarm_usd", origin)) {
     if (*spike < Decimal{}) {
       throw InputError(origin + ": 'cost_spike_alarm_usd' must not be negative, got " + spike->to_plain_string());

@@ -53,6 +53,11 @@ std::vector<Lever> levers() {
       {"logs-30d", "log retention 30 days", [](EnvironmentSpec& s) { s.log_retention_days = 30; }},
       {"logs-365d", "log retention 365 days", [](EnvironmentSpec& s) { s.log_retention_days = 365; }},
       {"logs-never", "logs never expire (12 months kept)", [](EnvironmentSpec& s) { s.log_retention_days = 0; }},
+      {"slo-alarms", "the SLO burn-rate alarms on (enable_slo_alarms)", [](EnvironmentSpec& s) { s.slo_alarms = true; }},
+      {"no-slo-alarms", "no SLO burn-rate alarms", [](EnvironmentSpec& s) { s.slo_alarms = false; }},
+      {"business-alarms", "the business-metric alarms on (enable_business_alarms)",
+       [](EnvironmentSpec& s) { s.business_alarms = true; }},
+      {"no-business-alarms", "no business-metric alarms", [](EnvironmentSpec& s) { s.business_alarms = false; }},
       {"naive", "the starting point: one NAT gateway, on-demand tasks, 24/7",
        [](EnvironmentSpec& s) {
          set_nat(s, "single", s.interface_endpoints);

@@ -2,7 +2,9 @@
 // and prod bills (from the plan fixtures) and the saving of every decision (the
 // what-if scenarios on the tfvars fixtures), each to the micro-dollar. When a
 // figure here changes, change the page too (the docs check compares its dollar
-// amounts with these tests and the cost model's output).
+// amounts with these tests and the cost model's output). CloudWatch's always-free
+// allowance counts once per account: dev's figures deduct it, prod's are at list
+// prices (--no-free-tier).
 
 #include <gtest/gtest.h>
 
@@ -33,8 +35,9 @@ Environment load(const std::string& env) {
                      Usage::load_file(source_path("fixtures/usage-" + env + ".json"))};
 }
 
-Estimate bill(const Environment& e) {
+Estimate bill(const Environment& e, bool free_tier) {
   PricingOptions options;
+  options.free_tier = free_tier;
   options.hours = hours_for(e.spec, ScheduleMode::AsConfigured, ScheduleSettings{});
   options.default_az_count = e.spec.az_count;
   options.endpoint_az_count = std::min(e.spec.interface_endpoint_az_count, e.spec.az_count);
@@ -62,54 +65,83 @@ Decimal saving(const std::vector<Scenario>& scenarios, const std::string& name) 
   throw std::runtime_error("no scenario " + name);
 }
 
-std::vector<Scenario> levers(const Environment& e) {
-  return what_if(e.spec, prices(), e.usage, ScheduleSettings{}, {});
+std::vector<Scenario> levers(const Environment& e, bool free_tier) {
+  return what_if(e.spec, prices(), e.usage, ScheduleSettings{}, {}, free_tier);
 }
 
 TEST(CostOptimizationDoc, DevBillLineByLine) {
-  const Estimate dev = bill(load("dev"));
-  // H = 730 h x 65 / 168 = 282.440476 h (the scheduler runs Mon-Fri 07:00-20:00).
+  const Estimate dev = bill(load("dev"), true);
+  // H = 730 h x 50 / 168 = 217.261905 h (the scheduler runs Mon-Fri 08:00-18:00).
   // A Spot task: (0.25 vCPU x $0.03238 + 0.5 GB x $0.00356) = $0.009875 per hour
-  // x 282.440476 h = $2.789100, x 0.3 (70% off) = $0.836730; three tasks $2.510190.
-  EXPECT_EQ(line(dev, R"(module.ecs.aws_ecs_service.this["frontend"])", "1 task"), usd("0.836730"));
-  EXPECT_EQ(dev.component_total("compute"), usd("2.510190"));
+  // x 217.261905 h = $2.145461, x 0.3 (70% off) = $0.643638; three tasks $1.930914.
+  EXPECT_EQ(line(dev, R"(module.ecs.aws_ecs_service.this["frontend"])", "1 task"), usd("0.643638"));
+  EXPECT_EQ(dev.component_total("compute"), usd("1.930914"));
   // ALB always on: 730 h x $0.0225 = $16.425; LCUs 0.0396 x 730 h x $0.008 = $0.231264;
   // 2 public IPv4 x 730 h x $0.005 = $7.30; together $23.956264.
   EXPECT_EQ(line(dev, "module.alb.aws_lb.this", "ALB: "), usd("16.425"));
   EXPECT_EQ(line(dev, "module.alb.aws_lb.this", "ALB LCUs"), usd("0.231264"));
   EXPECT_EQ(line(dev, "module.alb.aws_lb.this", "public IPv4"), usd("7.30"));
   EXPECT_EQ(dev.component_total("load balancing"), usd("23.956264"));
-  // NAT instance: 282.440476 h x $0.0042 = $1.186250; 8 GB gp3 x $0.08 = $0.64 (kept
-  // while stopped); its IPv4 282.440476 h x $0.005 = $1.412202; together $3.238452.
-  EXPECT_EQ(line(dev, "module.networking.aws_instance.nat[0]", "NAT instance"), usd("1.186250"));
+  // NAT instance: 217.261905 h x $0.0042 = $0.9125; 8 GB gp3 x $0.08 = $0.64 (kept
+  // while stopped); its IPv4 217.261905 h x $0.005 = $1.086310; together $2.63881.
+  EXPECT_EQ(line(dev, "module.networking.aws_instance.nat[0]", "NAT instance"), usd("0.9125"));
   EXPECT_EQ(line(dev, "module.networking.aws_instance.nat[0]", "EBS"), usd("0.64"));
-  EXPECT_EQ(line(dev, "module.networking.aws_instance.nat[0]", "public IPv4"), usd("1.412202"));
-  EXPECT_EQ(dev.component_total("network"), usd("3.238452"));
-  // RDS: 282.440476 h x $0.016 = $4.519048; 20 GB x $0.115 = $2.30 (paid while stopped).
-  EXPECT_EQ(line(dev, "module.rds.aws_db_instance.this", "RDS db.t4g.micro"), usd("4.519048"));
+  EXPECT_EQ(line(dev, "module.networking.aws_instance.nat[0]", "public IPv4"), usd("1.086310"));
+  EXPECT_EQ(dev.component_total("network"), usd("2.63881"));
+  // RDS: 217.261905 h x $0.016 = $3.476190; 20 GB x $0.115 = $2.30 (paid while stopped).
+  EXPECT_EQ(line(dev, "module.rds.aws_db_instance.this", "RDS db.t4g.micro"), usd("3.476190"));
   EXPECT_EQ(line(dev, "module.rds.aws_db_instance.this", "RDS storage"), usd("2.30"));
-  EXPECT_EQ(dev.component_total("database"), usd("6.819048"));
+  EXPECT_EQ(dev.component_total("database"), usd("5.77619"));
   // A log group: 0.2 GB x $0.50 = $0.10 + 0.2 GB x 7 / 30.416667 days = 0.046027 GB
   // x $0.03 = $0.001381: $0.101381; a quiet one (0.01 GB): $0.005069.
-  // 4 x $0.101381 + 2 x $0.005069 = $0.415662.
+  // 4 x $0.101381 + 2 x $0.005069 = $0.415662, all of it within the free tier:
+  // 0.82 GB ingested ($0.41) and 0.18871 GB stored ($0.005662), each under 5 GB.
   EXPECT_EQ(line(dev, "module.rds.aws_cloudwatch_log_group.postgresql", "logs"), usd("0.101381"));
   EXPECT_EQ(line(dev, R"(module.monitoring.aws_cloudwatch_log_group.this["db-init"])", "logs"), usd("0.005069"));
-  EXPECT_EQ(dev.component_total("logs"), usd("0.415662"));
+  EXPECT_EQ(line(dev, "CloudWatch free tier", "free tier: 5 GB of log ingestion"), usd("-0.41"));
+  EXPECT_EQ(line(dev, "CloudWatch free tier", "free tier: 5 GB of archived logs"), usd("-0.005662"));
+  EXPECT_EQ(dev.component_total("logs"), usd("0"));
   // 3 ECR repositories x 0.3 GB x $0.10 + 2 buckets x 1 GB x $0.023 = $0.136.
   EXPECT_EQ(dev.component_total("storage"), usd("0.136"));
   // KMS $1 + 5 secrets x $0.40 = $3.00.
   EXPECT_EQ(dev.component_total("security"), usd("3"));
-  // The dashboard $3 + 32 alarm metrics x $0.10 = $3.20: 17 of the infrastructure alarms
-  // (the 5xx ones watch blue and green), 13 of the business, restart and cost-spike
-  // alarms (payment declines and reconciler orphans 2 each), 2 of the scheduler.
+  // The dashboard $3 + 23 alarm metrics x $0.10 = $2.30: 17 of the infrastructure alarms
+  // (the 5xx alarms watch blue and green), 3 restart alarms, the cost-spike alarm and 2
+  // of the scheduler; no business-metric alarms (enable_business_alarms = false). The
+  // free tier takes the dashboard ($3) and 10 alarm metrics ($1.00) off: $1.30.
   EXPECT_EQ(line(dev, "module.monitoring.aws_cloudwatch_dashboard.this", "dashboard"), usd("3"));
-  EXPECT_EQ(line(dev, "module.monitoring.aws_cloudwatch_metric_alarm.payment_declines[0]", "alarm"), usd("0.20"));
-  EXPECT_EQ(dev.component_total("monitoring"), usd("6.20"));
-  EXPECT_EQ(dev.total(), usd("46.275616"));
+  EXPECT_EQ(line(dev, "CloudWatch free tier", "free tier: 10 alarm metrics"), usd("-1"));
+  EXPECT_EQ(line(dev, "CloudWatch free tier", "free tier: 3 dashboards"), usd("-3"));
+  EXPECT_EQ(dev.component_total("monitoring"), usd("1.30"));
+  EXPECT_EQ(dev.free_tier_total(), usd("-4.415662"));
+  EXPECT_EQ(dev.total(), usd("38.738178"));
+  EXPECT_LT(dev.total(), usd("40"));  // issue 9: dev stays under about $40 a month
+  // At list prices (--no-free-tier): $38.738178 + $4.415662 = $43.15384.
+  EXPECT_EQ(bill(load("dev"), false).total(), usd("43.15384"));
+}
+
+TEST(CostOptimizationDoc, DevBeforeAndAfter) {
+  // $46.275616 before (list prices, 07:00-20:00 = 65 h a week, business-metric alarms)
+  // to $38.738178: the free tier -$4.415662, the 50-hour week -$2.221776 (tasks
+  // 2.510190 - 1.930914, NAT instance 3.238452 - 2.638810, RDS 6.819048 - 5.776190)
+  // and the business-metric alarms -$0.90 (9 alarm metrics).
+  const Decimal before = usd("46.275616");
+  EXPECT_EQ(before.to_string(2), "46.28");
+  const Decimal free_tier = usd("4.415662");
+  const Decimal week = (usd("2.510190") - usd("1.930914")) + (usd("3.238452") - usd("2.638810")) +
+                       (usd("6.819048") - usd("5.776190"));
+  EXPECT_EQ(week, usd("2.221776"));
+  EXPECT_EQ(before - free_tier - week - usd("0.90"), bill(load("dev"), true).total());
+  // The former 65-hour week with today's alarms and the free tier: $40.959954.
+  ScheduleSettings sixty_five;
+  sixty_five.weekly_hours = Decimal::from_int(65);
+  const Environment dev = load("dev");
+  EXPECT_EQ(what_if(dev.spec, prices(), dev.usage, sixty_five, {}, true).front().estimate.total(),
+            usd("40.959954"));
 }
 
 TEST(CostOptimizationDoc, ProdBillLineByLine) {
-  const Estimate prod = bill(load("prod"));
+  const Estimate prod = bill(load("prod"), false);
   // 2 tasks x (0.5 vCPU x $0.03238 + 1 GB x $0.00356) = 2 x $0.01975/h x 730 h = $28.835
   // per service, on-demand (base 2); three services $86.505.
   EXPECT_EQ(line(prod, R"(module.ecs.aws_ecs_service.this["frontend"])", "2 tasks"), usd("28.835"));
@@ -148,39 +180,50 @@ TEST(CostOptimizationDoc, ProdBillLineByLine) {
   EXPECT_EQ(line(prod, "module.monitoring.aws_cloudwatch_composite_alarm.availability[0]", "composite"), usd("0.50"));
   EXPECT_EQ(prod.component_total("monitoring"), usd("9"));
   EXPECT_EQ(prod.total(), usd("368.256292"));
+  // In an account of its own, prod would have the free tier as well: 4.01 GB of logs
+  // ingested ($2.005), 3.955067 GB stored ($0.118652), 10 of its 50 alarm metrics ($1.00)
+  // and its dashboard ($3): $6.123652 less, $362.13264.
+  const Estimate own_account = bill(load("prod"), true);
+  EXPECT_EQ(own_account.free_tier_total(), usd("-6.123652"));
+  EXPECT_EQ(own_account.total(), usd("362.13264"));
 }
 
 TEST(CostOptimizationDoc, DevDecisions) {
-  const auto s = levers(load("dev"));
-  // Teardown: 24/7 instead of 65 h a week adds tasks 6.487875 - 2.510190 = 3.977685,
-  // NAT instance 7.356 - 3.238452 = 4.117548 and RDS 13.98 - 6.819048 = 7.160952.
-  EXPECT_EQ(saving(s, "24x7"), usd("15.256185"));
-  // The ALB torn down as well: 447.559524 idle h x ($0.0225 + 0.0396 LCU x $0.008
-  // + 2 x $0.005) = $14.687471 less.
-  EXPECT_EQ(saving(s, "business-hours+alb"), usd("-14.687471"));
-  // Spot: on-demand would cost 3 x ($2.789100 - $0.836730) = $5.85711 more.
-  EXPECT_EQ(saving(s, "spot-0"), usd("5.85711"));
-  EXPECT_EQ(saving(s, "spot-50"), usd("2.928555"));
-  // NAT: a gateway $33.075 (730 h + 5 GB) + EIP $3.65 instead of the instance's $3.238452.
-  EXPECT_EQ(saving(s, "nat-single"), usd("33.486548"));
+  const auto s = levers(load("dev"), true);
+  // Teardown: 24/7 instead of 50 h a week adds tasks 6.487875 - 1.930914 = 4.556961,
+  // NAT instance 7.356 - 2.63881 = 4.71719 and RDS 13.98 - 5.77619 = 8.20381.
+  EXPECT_EQ(saving(s, "24x7"), usd("17.477961"));
+  // The ALB torn down as well: 512.738095 idle h x ($0.0225 + 0.0396 LCU x $0.008
+  // + 2 x $0.005) = $16.826423 less.
+  EXPECT_EQ(saving(s, "business-hours+alb"), usd("-16.826423"));
+  // Spot: on-demand would cost 3 x ($2.145461 - $0.643638) = $4.505469 more.
+  EXPECT_EQ(saving(s, "spot-0"), usd("4.505469"));
+  EXPECT_EQ(saving(s, "spot-50"), usd("2.252736"));
+  // NAT: a gateway $33.075 (730 h + 5 GB) + EIP $3.65 instead of the instance's $2.63881.
+  EXPECT_EQ(saving(s, "nat-single"), usd("34.08619"));
   // One per AZ: + 32.85 + 3.65 more.
-  EXPECT_EQ(saving(s, "nat-per_az"), usd("69.986548"));
+  EXPECT_EQ(saving(s, "nat-per_az"), usd("70.58619"));
   // No NAT: 5 interface endpoints x (2 AZ x 730 h x $0.01 + 1 GB x $0.01) = $73.05.
-  EXPECT_EQ(saving(s, "nat-none"), usd("69.811548"));
-  EXPECT_EQ(saving(s, "nat-single+endpoints"), usd("106.536548"));
-  // Multi-AZ doubles the instance hours and the storage: + 4.519048 + 2.30.
-  EXPECT_EQ(saving(s, "rds-multi-az"), usd("6.819048"));
-  // x86: a Spot task 1.045807 instead of 0.836730, x 3.
-  EXPECT_EQ(saving(s, "x86_64"), usd("0.627231"));
-  // Retention: 30 days stores 0.197260 GB per group instead of 0.046027 (x $0.03).
-  EXPECT_EQ(saving(s, "logs-30d"), usd("0.018602"));
-  EXPECT_EQ(saving(s, "logs-365d"), usd("0.289538"));
-  EXPECT_EQ(s.front().estimate.total(), usd("46.275616"));
-  EXPECT_EQ(saving(s, "naive"), usd("59.76356"));  // $106.039176: NAT gateway, on-demand, 24/7
+  EXPECT_EQ(saving(s, "nat-none"), usd("70.41119"));
+  EXPECT_EQ(saving(s, "nat-single+endpoints"), usd("107.13619"));
+  // Multi-AZ doubles the instance hours and the storage: + 3.476190 + 2.30.
+  EXPECT_EQ(saving(s, "rds-multi-az"), usd("5.77619"));
+  // x86: a Spot task 0.804467 instead of 0.643638, x 3.
+  EXPECT_EQ(saving(s, "x86_64"), usd("0.482487"));
+  // Retention: 30 days stores 0.197260 GB per group instead of 0.046027, still within the
+  // free 5 GB; 365 days stores 4 x 2.4 + 2 x 0.12 = 9.84 GB, 4.84 GB above it (x $0.03).
+  EXPECT_EQ(saving(s, "logs-30d"), usd("0"));
+  EXPECT_EQ(saving(s, "logs-365d"), usd("0.1452"));
+  // Alarms, beyond the free ten: the SLO burn-rate alarms' 20 metrics x $0.10 + 2 composite
+  // alarms x $0.50; the business-metric alarms' 9 metrics x $0.10.
+  EXPECT_EQ(saving(s, "slo-alarms"), usd("3"));
+  EXPECT_EQ(saving(s, "business-alarms"), usd("0.90"));
+  EXPECT_EQ(s.front().estimate.total(), usd("38.738178"));
+  EXPECT_EQ(saving(s, "naive"), usd("61.985336"));  // $100.723514: NAT gateway, on-demand, 24/7
 }
 
 TEST(CostOptimizationDoc, ProdDecisions) {
-  const auto s = levers(load("prod"));
+  const auto s = levers(load("prod"), false);
   // Spot: half the 6 tasks (3 x $14.4175) or all at 70% off.
   EXPECT_EQ(saving(s, "spot-50"), usd("-30.27675"));
   EXPECT_EQ(saving(s, "spot-100"), usd("-60.5535"));
@@ -197,6 +240,8 @@ TEST(CostOptimizationDoc, ProdDecisions) {
   EXPECT_EQ(saving(s, "business-hours"), usd("-77.167088"));
   EXPECT_EQ(saving(s, "logs-7d"), usd("-0.090967"));
   EXPECT_EQ(saving(s, "logs-365d"), usd("1.324948"));
+  EXPECT_EQ(saving(s, "no-slo-alarms"), usd("-3"));
+  EXPECT_EQ(saving(s, "no-business-alarms"), usd("-0.90"));
 }
 
 TEST(CostOptimizationDoc, OneAlbInsteadOfOnePerService) {

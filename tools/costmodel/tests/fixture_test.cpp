@@ -39,26 +39,31 @@ Estimate estimate(const Fixture& f, ScheduleMode mode, bool free_tier = false) {
   return price_resources(f.plan, prices(), f.usage, options);
 }
 
-TEST(Fixtures, DevTfvarsScheduleIs65HoursAWeek) {
+TEST(Fixtures, DevTfvarsScheduleIs50HoursAWeek) {
   const Fixture dev = load("dev");
   ASSERT_TRUE(dev.spec.scheduler_weekly_hours);
-  EXPECT_EQ(*dev.spec.scheduler_weekly_hours, Decimal::from_int(65));  // Mon-Fri 07:00-20:00
-  EXPECT_EQ(hours_for(dev.spec, ScheduleMode::AsConfigured, ScheduleSettings{}).instances, usd("282.440476"));
+  EXPECT_EQ(*dev.spec.scheduler_weekly_hours, Decimal::from_int(50));  // Mon-Fri 08:00-18:00
+  EXPECT_EQ(hours_for(dev.spec, ScheduleMode::AsConfigured, ScheduleSettings{}).instances, usd("217.261905"));
+  EXPECT_FALSE(dev.spec.business_alarms);  // enable_business_alarms = false
 }
 
 TEST(Fixtures, DevAsScheduled) {
-  const auto result = estimate(load("dev"), ScheduleMode::AsConfigured);
+  const auto result = estimate(load("dev"), ScheduleMode::AsConfigured, true);
   EXPECT_TRUE(result.warnings.empty());
-  EXPECT_EQ(result.total().to_string(2), "46.28");
+  EXPECT_EQ(result.total().to_string(2), "38.74");
   EXPECT_EQ(result.component_total("load balancing"), usd("23.956264"));  // always on: 16.425 + 0.231264 + 7.30
-  EXPECT_EQ(result.component_total("compute").to_string(2), "2.51");      // 3 Spot tasks x 282.44 h
-  EXPECT_EQ(result.component_total("database").to_string(2), "6.82");     // 282.44 h x $0.016 + 20 GB x $0.115
+  EXPECT_EQ(result.component_total("compute").to_string(2), "1.93");      // 3 Spot tasks x 217.26 h
+  EXPECT_EQ(result.component_total("database").to_string(2), "5.78");     // 217.26 h x $0.016 + 20 GB x $0.115
+  EXPECT_EQ(result.component_total("monitoring").to_string(2), "1.30");   // $5.30 less the free tier's $4
+  // At list prices (--no-free-tier).
+  EXPECT_EQ(estimate(load("dev"), ScheduleMode::AsConfigured).total().to_string(2), "43.15");
 }
 
 TEST(Fixtures, Dev24x7) {
-  const auto result = estimate(load("dev"), ScheduleMode::AlwaysOn);
-  EXPECT_EQ(result.total().to_string(2), "61.53");
+  const auto result = estimate(load("dev"), ScheduleMode::AlwaysOn, true);
+  EXPECT_EQ(result.total().to_string(2), "56.22");
   EXPECT_EQ(result.component_total("compute"), usd("6.487875"));  // 3 x $7.20875 x 0.3
+  EXPECT_EQ(estimate(load("dev"), ScheduleMode::AlwaysOn).total().to_string(2), "60.63");
 }
 
 TEST(Fixtures, Prod24x7) {

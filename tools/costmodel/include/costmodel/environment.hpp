@@ -64,7 +64,9 @@ struct EnvironmentSpec {
   int environment_alarms = 5;    // ALB 5xx and latency, DB cpu, storage and connections
   // modules/monitoring's business alarms on the EMF metrics (config/emf_metrics.json):
   // payment declines (2 metrics), reconciler deferring (1) and orphans (2),
-  // reservations held (1), the cache hit ratio of each of the 3 caches (1 each).
+  // reservations held (1), the cache hit ratio of each of the 3 caches (1 each);
+  // enable_business_alarms = false leaves them out.
+  bool business_alarms = true;
   int business_alarm_metrics = 9;
   int dashboards = 1;
   // enable_slo_alarms: 4 availability burn-rate alarms (3 metrics each), 4 latency
