@@ -91,6 +91,19 @@ TEST_F(PgTest, RunsPreparedStatements) {
 // Queries issued in one event-loop turn share one Sync. When one fails,
 // PostgreSQL rolls back the others of its batch: they must be re-sent so
 // that each succeeds exactly once.
+// A host name (as RDS and docker-compose give) is resolved asynchronously
+// before connecting; GCC 12 once mis-destroyed a temporary there and the
+// services crashed at start (found by the container suite).
+TEST_F(PgTest, ConnectsToADatabaseNamedByHostName) {
+    Settings settings = settings_;
+    settings.conninfo = db_.conninfo() + " host=localhost";
+    run([](Database& d) -> asio::awaitable<void> {
+        co_await d.run(insert_item, 7, "by name");
+        const Result r = co_await d.run(get_note, 7);
+        EXPECT_EQ(r.text(0, 0), "by name");
+    }, settings);
+}
+
 TEST_F(PgTest, FailingNeighbourInABatchDoesNotLoseOrDuplicateWrites) {
     db_.exec("INSERT INTO items VALUES (50, 'taken')");
     run([](Database& d) -> asio::awaitable<void> {
