@@ -11,6 +11,7 @@ Writes the results as JSON to the path given as the only argument."""
 
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -23,6 +24,8 @@ from ecomtest import service
 
 CLIENTS = 32
 LUA = os.path.join(os.path.dirname(__file__), "post_orders.lua")
+# The service stamps each write with its own clock in ms ($n of the SQL).
+NOW_MS = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
 
 
 def statements(binary):
@@ -33,6 +36,8 @@ def statements(binary):
 def substitute(sql, params):
     for i in sorted(params, reverse=True):  # $10 before $1
         sql = sql.replace(f"${i}", params[i])
+    if re.search(r"\$\d", sql):
+        raise RuntimeError(f"a parameter of this statement has no value in the pgbench script: {sql}")
     return sql
 
 
@@ -49,13 +54,13 @@ def saga_script(product_id, price, body):
     steps = [
         substitute(orders["insert_order"], {1: oid, 2: "'k-' || :client_id || '-' || :n", 3: "'fingerprint'",
                                             4: "'bench@example.com'", 5: "'Bench'", 6: items, 7: "'4242'", 8: oid,
-                                            9: "15"}),
+                                            9: "15", 10: NOW_MS}),
         substitute(catalog["reserve_stock"], {1: oid, 2: f"'{{{product_id}}}'", 3: "'{1}'"}),
-        substitute(orders["record_reservation"], {1: oid, 2: oid, 3: "15", 4: priced, 5: str(price)}),
+        substitute(orders["record_reservation"], {1: oid, 2: oid, 3: "15", 4: priced, 5: str(price), 6: NOW_MS}),
         substitute(orders["record_charge"], {1: oid, 2: str(price), 3: "'4242'", 4: "'approved'"}),
         substitute(catalog["commit_reservation"], {1: oid}),
         substitute(orders["finish_order"], {1: oid, 2: oid, 3: "'CONFIRMED'", 4: "'committed'", 5: "NULL", 6: "NULL",
-                                            7: "201", 8: quoted_body, 9: "1796031630123", 10: "'approved'"}),
+                                            7: "201", 8: quoted_body, 9: NOW_MS, 10: "'approved'"}),
     ]
     f = tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False)
     f.write("\\set n random(1, 9000000000000000000)\n")

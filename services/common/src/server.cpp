@@ -299,7 +299,8 @@ metrics::Histogram& Server::Impl::histogram(Worker& worker, const Listener& list
 
 void Server::Impl::record_server_span(const Listener& listener, const Request& request, unsigned status,
                                       Clock::duration elapsed) {
-    if (!listener.spec.traced || !request.context.sampled || request.context.span_id.empty() || !trace::Tracer::instance().enabled()) {
+    if (!listener.spec.traced || !request.context.sampled || request.context.span_id.empty() ||
+        !trace::Tracer::instance().admit()) {
         return;
     }
     trace::SpanData span;

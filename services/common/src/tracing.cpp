@@ -299,7 +299,6 @@ struct Tracer::Exporter {
     metrics::Counter* dropped_queue_full = nullptr;
     metrics::Counter* dropped_export_failed = nullptr;
     metrics::Counter* failures = nullptr;
-    std::chrono::steady_clock::time_point paused_until{};
     std::chrono::steady_clock::time_point last_failure_log{};
 };
 
@@ -318,18 +317,38 @@ std::uint64_t Tracer::dropped() const noexcept {
 
 std::uint64_t Tracer::exported() const noexcept { return exporter_ ? exporter_->exported->value() : 0; }
 
+namespace {
+std::int64_t steady_nanos() noexcept {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+}  // namespace
+
+bool Tracer::paused() const noexcept { return steady_nanos() < paused_until_ns_.load(std::memory_order_relaxed); }
+
+bool Tracer::admit() noexcept {
+    if (!enabled()) {
+        return false;
+    }
+    if (paused()) {  // the collector failed moments ago: drop before building the span
+        exporter_->dropped_export_failed->inc();
+        return false;
+    }
+    return true;
+}
+
 void Tracer::record(SpanData span) {
     if (!enabled()) {
+        return;
+    }
+    if (paused()) {
+        exporter_->dropped_export_failed->inc();
         return;
     }
     auto& e = *exporter_;
     std::unique_lock lock(e.mutex);
     if (e.queue.size() >= settings_.queue_capacity) {
         e.dropped_queue_full->inc();
-        return;
-    }
-    if (std::chrono::steady_clock::now() < e.paused_until) {  // the collector failed moments ago
-        e.dropped_export_failed->inc();
         return;
     }
     e.queue.push_back(std::move(span));
@@ -416,6 +435,7 @@ void Tracer::start(TracerSettings settings, metrics::Registry* registry) {
         stop();
         exporter_.reset();
     }
+    paused_until_ns_.store(0, std::memory_order_relaxed);
     settings_ = std::move(settings);
     exporter_ = std::make_unique<Exporter>();
     {
@@ -462,12 +482,7 @@ void Tracer::start(TracerSettings settings, metrics::Registry* registry) {
             if (batch.empty()) {
                 continue;
             }
-            bool paused = false;
-            {
-                std::lock_guard lock(e.mutex);
-                paused = std::chrono::steady_clock::now() < e.paused_until;
-            }
-            if (paused) {  // queued before the collector failed: not worth a timeout each
+            if (paused()) {  // queued before the collector failed: not worth a timeout each
                 e.dropped_export_failed->inc(batch.size());
                 batch.clear();
                 continue;
@@ -491,10 +506,8 @@ void Tracer::start(TracerSettings settings, metrics::Registry* registry) {
                 e.failures->inc();
                 e.dropped_export_failed->inc(batch.size());
                 const auto now = std::chrono::steady_clock::now();
-                {
-                    std::lock_guard lock(e.mutex);
-                    e.paused_until = now + std::chrono::seconds(5);
-                }
+                paused_until_ns_.store(steady_nanos() + std::chrono::nanoseconds(std::chrono::seconds(5)).count(),
+                                       std::memory_order_relaxed);
                 if (now - e.last_failure_log > std::chrono::minutes(1)) {
                     e.last_failure_log = now;
                     log::warn("trace export failed; spans are dropped for 5 s (logged once a minute)",
@@ -527,7 +540,7 @@ void Tracer::stop() {
 
 Span::Span(std::string name, SpanKind kind, const http::RequestContext* parent) {
     auto& tracer = Tracer::instance();
-    if (parent == nullptr || !parent->sampled || !tracer.enabled() || parent->trace_id.empty()) {
+    if (parent == nullptr || !parent->sampled || parent->trace_id.empty() || !tracer.admit()) {
         return;
     }
     data_ = std::make_unique<SpanData>();

@@ -370,8 +370,13 @@ TEST(Exporter, ACollectorFailurePausesExportsAndIsCounted) {
     receiver.fail(false);
     tracer.record(sample_span("GET /y"));  // within the pause: dropped, not queued
     EXPECT_EQ(tracer.dropped(), 2u);
+    // Within the pause, a span is refused before it is built, and counted.
+    EXPECT_FALSE(tracer.admit());
+    EXPECT_EQ(tracer.dropped(), 3u);
     tracer.stop();
     EXPECT_EQ(receiver.spans(), 0u);
+    EXPECT_FALSE(tracer.admit());  // stopped: off, nothing counted
+    EXPECT_EQ(tracer.dropped(), 3u);
 }
 
 // The server side: a traced service records one server span per request,

@@ -100,8 +100,13 @@ public:
     [[nodiscard]] bool enabled() const noexcept { return enabled_.load(std::memory_order_relaxed); }
     [[nodiscard]] const TracerSettings& settings() const noexcept { return settings_; }
 
-    // Never blocks; drops (and counts) the span when the queue is full.
+    // Never blocks; drops (and counts) the span when the queue is full or
+    // the exporter is paused after a failed export.
     void record(SpanData span);
+    // Whether a span started now would be queued: false when tracing is off,
+    // and false (counting the span as dropped) for 5 s after a failed
+    // export, so a dead collector costs a request no span building at all.
+    [[nodiscard]] bool admit() noexcept;
 
     [[nodiscard]] std::uint64_t dropped() const noexcept;
     [[nodiscard]] std::uint64_t exported() const noexcept;
@@ -116,8 +121,11 @@ public:
 
 private:
     struct Exporter;
+    [[nodiscard]] bool paused() const noexcept;
+
     TracerSettings settings_;
     std::atomic<bool> enabled_{false};
+    std::atomic<std::int64_t> paused_until_ns_{0};  // steady clock
     std::unique_ptr<Exporter> exporter_;
 };
 
