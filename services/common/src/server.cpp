@@ -568,13 +568,15 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, const Listener& list
         const bool draining = state->draining.load(std::memory_order_relaxed);
         const bool keep_alive = !close_after && !draining && message.keep_alive();
         const bool head_only = request.method == Method::head;
-        const std::string head = serialize_head(worker, listener, request, response, keep_alive, response.body.size());
+        const std::string_view body =
+            response.shared_body ? std::string_view(*response.shared_body) : std::string_view(response.body);
+        const std::string head = serialize_head(worker, listener, request, response, keep_alive, body.size());
         slot.phase = Phase::writing;
         slot.deadline = Clock::now() + limits.write_timeout;
         std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
                                                   head_only || status == 304 || status == 204
                                                       ? asio::const_buffer()
-                                                      : asio::buffer(response.body)};
+                                                      : asio::buffer(body.data(), body.size())};
         co_await asio::async_write(socket, buffers, asio::redirect_error(asio::use_awaitable, ec));
         const auto elapsed = Clock::now() - request.context.start;
         histogram(worker, listener, request, route_index, status).observe(elapsed);

@@ -24,7 +24,7 @@ std::string read_file(const fs::path& path) {
 Variant variant(std::string body) {
     Variant v;
     v.etag = "\"" + ecom::sha256_hex(body).substr(0, 32) + "\"";
-    v.body = std::move(body);
+    v.body = std::make_shared<const std::string>(std::move(body));
     return v;
 }
 
@@ -197,10 +197,10 @@ StaticSite StaticSite::load(const fs::path& root_path, LoadReport* report) {
             if (fs::is_regular_file(compressed, ec) && inside(root, fs::canonical(compressed, ec))) {
                 *slot = variant(read_file(compressed));
                 slot->value().etag.insert(slot->value().etag.size() - 1, suffix[1] == 'g' ? "-gz" : "-br");
-                local.bytes += slot->value().body.size();
+                local.bytes += slot->value().body->size();
             }
         }
-        local.bytes += asset.identity.body.size();
+        local.bytes += asset.identity.body->size();
         ++local.files;
         site.assets_.emplace(relative, std::move(asset));
     }

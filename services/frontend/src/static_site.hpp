@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,7 +19,7 @@
 namespace storefront {
 
 struct Variant {
-    std::string body;
+    std::shared_ptr<const std::string> body;  // shared with the responses that send it
     std::string etag;  // quoted
 };
 

@@ -113,7 +113,7 @@ Response StorefrontRoutes::serve(const Request& request) const {
             return response;
         }
     }
-    response.body = variant.body;
+    response.shared_body = variant.body;  // no copy of the asset per request
     return response;
 }
 

@@ -83,7 +83,7 @@ TEST(StaticSite, LoadsVariantsAndSkipsOutsideLinks) {
     const Asset* js = site.find("/assets/app-1a2b.js");
     ASSERT_NE(js, nullptr);
     ASSERT_TRUE(js->gzip && js->brotli);
-    EXPECT_EQ(js->brotli->body, "BR");
+    EXPECT_EQ(*js->brotli->body, "BR");
     EXPECT_NE(js->identity.etag, js->gzip->etag);
     EXPECT_EQ(site.find("/assets/app-1a2b.js.gz"), nullptr);  // only as a variant
     EXPECT_EQ(site.find("/"), &site.index());

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -76,6 +77,9 @@ struct Response {
     unsigned status = 200;
     Headers headers;
     std::string body;
+    // Bytes shared with their owner and written without a copy (an asset
+    // held in memory); when set, it is the body and `body` is ignored.
+    std::shared_ptr<const std::string> shared_body;
     // A 5xx that is an expected state, not a failure (a readiness probe
     // answering 503 while starting or draining): logged as a warning.
     bool expected_unavailable = false;
