@@ -34,8 +34,11 @@ def wrk_runs(url, headers=()):
 def main(out_path):
     if not os.path.isfile(os.path.join(WEB_DIST, "index.html")):
         raise SystemExit(f"{WEB_DIST} is not built")
-    asset = sorted(glob.glob(os.path.join(WEB_DIST, "assets", "*.js")), key=os.path.getsize)[-1]
+    scripts = sorted(glob.glob(os.path.join(WEB_DIST, "assets", "*.js")), key=os.path.getsize)
+    asset = scripts[-1]  # the largest bundle: the worst case, bound by bytes
     asset_path = "/assets/" + os.path.basename(asset)
+    chunk = scripts[len(scripts) // 2]  # a typical hashed asset: the median-sized chunk
+    chunk_path = "/assets/" + os.path.basename(chunk)
     front = service.frontend(WEB_DIST, "http://127.0.0.1:1", LOG_SAMPLE_RATE=0)
     alb_dir = tempfile.mkdtemp(prefix="bench-alb-")
     alb_port = ports.free_port()
@@ -53,14 +56,17 @@ def main(out_path):
     results = {"suite": "frontend", "machine": benchlib.machine(), "command": "bench/run.sh frontend",
                "seconds_per_run": benchlib.SECONDS, "runs": benchlib.RUNS, "asset": asset_path,
                "asset_bytes": os.path.getsize(asset),
-               "asset_br_bytes": os.path.getsize(asset + ".br") if os.path.exists(asset + ".br") else None}
+               "asset_br_bytes": os.path.getsize(asset + ".br") if os.path.exists(asset + ".br") else None,
+               "chunk": chunk_path, "chunk_bytes": os.path.getsize(chunk)}
     try:
         results["direct_index"] = wrk_runs(front.base_url + "/")
         results["direct_asset"] = wrk_runs(front.base_url + asset_path)
         results["direct_asset_br"] = wrk_runs(front.base_url + asset_path, ["Accept-Encoding: gzip, deflate, br"])
+        results["direct_chunk"] = wrk_runs(front.base_url + chunk_path)
         results["alb_index"] = wrk_runs(alb + "/")
         results["alb_asset"] = wrk_runs(alb + asset_path)
         results["alb_asset_br"] = wrk_runs(alb + asset_path, ["Accept-Encoding: gzip, deflate, br"])
+        results["alb_chunk"] = wrk_runs(alb + chunk_path)
         results["rss_peak_kib"] = benchlib.memory_kib(front.process.pid)["VmHWM"]
     finally:
         nginx.send_signal(3)
