@@ -1,5 +1,6 @@
 #include "ecom/service.hpp"
 
+#include "ecom/health_probe.hpp"
 #include "ecom/http/error.hpp"
 #include "ecom/json_writer.hpp"
 
@@ -321,6 +322,31 @@ int run_main(std::string_view service, const std::function<int()>& body) {
     }
     log::stop();
     return code;
+}
+
+int service_main(int argc, char** argv, std::string_view service, const std::function<int()>& body,
+                 const std::vector<pg::Statement>& statements) {
+    const std::string_view option = argc == 2 ? std::string_view(argv[1]) : std::string_view();
+    if (argc == 1) {
+        return run_main(service, body);
+    }
+    if (option == "--health-check") {
+        return health_check_main();
+    }
+    if (option == "--print-statements" && !statements.empty()) {
+        std::string out;
+        JsonWriter w(out);
+        w.begin_object();
+        for (const auto& statement : statements) {
+            w.field(statement.name, statement.sql);
+        }
+        w.end_object();
+        std::puts(out.c_str());
+        return 0;
+    }
+    std::fprintf(stderr, "usage: %.*s [%s--health-check]\n(settings come from the environment; see README)\n",
+                 static_cast<int>(service.size()), service.data(), statements.empty() ? "" : "--print-statements | ");
+    return 2;
 }
 
 }  // namespace ecom

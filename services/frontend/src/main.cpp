@@ -1,7 +1,6 @@
 // frontend: serves the storefront web app and its one-call home page data.
 
 #include "config.hpp"
-#include "ecom/health_probe.hpp"
 #include "ecom/http/client.hpp"
 #include "ecom/log.hpp"
 #include "ecom/service.hpp"
@@ -10,8 +9,6 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include <cstdio>
-#include <string_view>
 
 namespace {
 
@@ -37,13 +34,4 @@ int run() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-    if (argc == 2 && std::string_view(argv[1]) == "--health-check") {
-        return ecom::health_check_main();
-    }
-    if (argc > 1) {
-        std::fprintf(stderr, "usage: frontend [--health-check]\n(settings come from the environment; see README)\n");
-        return 2;
-    }
-    return ecom::run_main("frontend", run);
-}
+int main(int argc, char** argv) { return ecom::service_main(argc, argv, "frontend", run); }

@@ -4,10 +4,8 @@
 
 #include "checkout_saga.hpp"
 #include "config.hpp"
-#include "ecom/health_probe.hpp"
 #include "ecom/http/admin_auth.hpp"
 #include "ecom/http/client.hpp"
-#include "ecom/json_writer.hpp"
 #include "ecom/log.hpp"
 #include "ecom/pg/migrations.hpp"
 #include "ecom/service.hpp"
@@ -18,7 +16,6 @@
 #include "payment.hpp"
 #include "reconciler.hpp"
 
-#include <cstdio>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -70,30 +67,8 @@ int run() {
     return service.run();
 }
 
-int print_statements() {
-    std::string out;
-    ecom::JsonWriter w(out);
-    w.begin_object();
-    for (const auto& statement : orders::sql::statements()) {
-        w.field(statement.name, statement.sql);
-    }
-    w.end_object();
-    std::puts(out.c_str());
-    return 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc == 2 && std::string_view(argv[1]) == "--print-statements") {
-        return print_statements();
-    }
-    if (argc == 2 && std::string_view(argv[1]) == "--health-check") {
-        return ecom::health_check_main();
-    }
-    if (argc > 1) {
-        std::fprintf(stderr, "usage: order-service [--print-statements | --health-check]\n(settings come from the environment; see README)\n");
-        return 2;
-    }
-    return ecom::run_main("order-service", run);
+    return ecom::service_main(argc, argv, "order-service", run, orders::sql::statements());
 }

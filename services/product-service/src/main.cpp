@@ -4,9 +4,7 @@
 #include "statements.hpp"
 #include "catalog_store.hpp"
 #include "config.hpp"
-#include "ecom/health_probe.hpp"
 #include "ecom/http/admin_auth.hpp"
-#include "ecom/json_writer.hpp"
 #include "ecom/log.hpp"
 #include "ecom/pg/listener.hpp"
 #include "ecom/pg/migrations.hpp"
@@ -17,7 +15,6 @@
 #include "product_routes.hpp"
 #include "reservations_gauge.hpp"
 
-#include <cstdio>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -79,32 +76,8 @@ int run() {
     return service.run();
 }
 
-// `product-service --print-statements` prints every SQL statement as JSON
-// ({"name": "sql", ...}), so benchmarks can run exactly the same SQL.
-int print_statements() {
-    std::string out;
-    ecom::JsonWriter w(out);
-    w.begin_object();
-    for (const auto& statement : catalog::sql::statements()) {
-        w.field(statement.name, statement.sql);
-    }
-    w.end_object();
-    std::puts(out.c_str());
-    return 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc == 2 && std::string_view(argv[1]) == "--print-statements") {
-        return print_statements();
-    }
-    if (argc == 2 && std::string_view(argv[1]) == "--health-check") {
-        return ecom::health_check_main();
-    }
-    if (argc > 1) {
-        std::fprintf(stderr, "usage: product-service [--print-statements | --health-check]\n(settings come from the environment; see README)\n");
-        return 2;
-    }
-    return ecom::run_main("product-service", run);
+    return ecom::service_main(argc, argv, "product-service", run, catalog::sql::statements());
 }

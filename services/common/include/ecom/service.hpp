@@ -11,6 +11,7 @@
 #include "ecom/http/server.hpp"
 #include "ecom/log.hpp"
 #include "ecom/metrics.hpp"
+#include "ecom/pg/result.hpp"
 #include "ecom/tracing.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -112,5 +113,14 @@ private:
 // is logged with the variables it names and returns 2; any other exception
 // is logged and returns 1.
 int run_main(std::string_view service, const std::function<int()>& body);
+
+// main() of a service binary. Without arguments it runs `body` (run_main);
+// `--health-check` probes the running service's admin /health (container
+// health checks: no shell or curl in the images); `--print-statements`,
+// offered when the service has SQL, prints `statements` as JSON
+// ({"name": "sql", ...}) so benchmarks run exactly the service's SQL.
+// Anything else prints the usage and returns 2.
+int service_main(int argc, char** argv, std::string_view service, const std::function<int()>& body,
+                 const std::vector<pg::Statement>& statements = {});
 
 }  // namespace ecom

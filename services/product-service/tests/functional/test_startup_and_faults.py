@@ -13,7 +13,7 @@ import pytest
 
 from conftest import new_product
 from ecomtest import cluster as pg
-from ecomtest import http, service
+from ecomtest import http, ports, service
 
 
 def run_once(env, timeout=30):
@@ -34,6 +34,27 @@ def test_bad_configuration_names_every_variable(shop):
     assert result.returncode == 2 and "ADMIN_API_KEY" in result.stdout
     result = run_once({"DATABASE_URL": "host='unterminated", "ADMIN_API_KEY": service.TEST_ADMIN_KEY})
     assert result.returncode == 2 and "DATABASE_URL" in result.stdout
+
+
+def test_command_line_options():
+    """The binary's options (shared by every service through
+    ecom::service_main): its SQL as JSON for the benchmarks, the usage for
+    anything unknown, and a health probe that fails when nothing listens."""
+    binary = service.binary("product-service")
+    out = subprocess.run([binary, "--print-statements"], capture_output=True, text=True, timeout=10)
+    assert out.returncode == 0
+    statements = json.loads(out.stdout)
+    assert statements["reserve_stock"].startswith("SELECT reserve_stock(")
+    bad = subprocess.run([binary, "--nope"], capture_output=True, text=True, timeout=10)
+    assert bad.returncode == 2
+    assert "usage: product-service [--print-statements | --health-check]" in bad.stderr
+    frontend = subprocess.run([service.binary("frontend"), "--print-statements"], capture_output=True, text=True,
+                              timeout=10)
+    assert frontend.returncode == 2 and "usage: frontend [--health-check]" in frontend.stderr  # it has no SQL
+    probe = subprocess.run([binary, "--health-check"], capture_output=True, text=True, timeout=10,
+                           env={"PATH": os.environ.get("PATH", ""), "PORT": str(ports.free_port()),
+                                "ADMIN_PORT": str(ports.free_port())})
+    assert probe.returncode != 0
 
 
 def test_unreachable_database_stops_startup_with_a_clear_error():
