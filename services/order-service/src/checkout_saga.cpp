@@ -117,9 +117,10 @@ std::string declined_body(const OrderRecord& order, PaymentOutcome outcome) {
                             order);
 }
 
-std::string insufficient_stock_body(const OrderRecord& order, const std::vector<Shortage>& shortages,
-                                    const std::vector<OrderLine>& requested) {
-    (void)requested;
+namespace {
+// [{"product_id", "requested", "available"}, ...]: the order's failure
+// detail and the 409 body's list.
+std::string shortages_json(const std::vector<Shortage>& shortages) {
     std::string list;
     ecom::JsonWriter w(list);
     w.begin_array();
@@ -131,8 +132,13 @@ std::string insufficient_stock_body(const OrderRecord& order, const std::vector<
             .end_object();
     }
     w.end_array();
+    return list;
+}
+}  // namespace
+
+std::string insufficient_stock_body(const OrderRecord& order, const std::vector<Shortage>& shortages) {
     return error_with_order("insufficient_stock", "some items are not in stock in the quantity asked for", order,
-                            {{"shortages", list}});
+                            {{"shortages", shortages_json(shortages)}});
 }
 
 std::string cancelled_body(const OrderRecord& order, bool refunded) {
@@ -215,21 +221,11 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                     if (r.kind == ReserveResult::Kind::insufficient_stock) {
                         order.status = "REJECTED";
                         order.updated_ms = now_ms();
-                        std::string detail;
-                        ecom::JsonWriter w(detail);
-                        w.begin_array();
-                        for (const auto& s : r.shortages) {
-                            w.begin_object()
-                                .field("product_id", s.product_id)
-                                .field("requested", s.requested)
-                                .field("available", s.available)
-                                .end_object();
-                        }
-                        w.end_array();
+                        const std::string detail = shortages_json(r.shortages);
                         // Arguments of a co_await are named first: GCC 12 mishandles
                         // temporaries that must outlive a suspension.
                         FinalOutcome final{"REJECTED", "none", std::nullopt, "insufficient_stock", detail, 409,
-                                           insufficient_stock_body(order, r.shortages, requested), order.updated_ms};
+                                           insufficient_stock_body(order, r.shortages), order.updated_ms};
                         co_return co_await finish(order, owner, std::move(final), context);
                     }
                     if (r.kind == ReserveResult::Kind::unknown_products) {

@@ -92,8 +92,7 @@ private:
 
 // The final response bodies, exposed for unit tests.
 std::string declined_body(const OrderRecord& order, PaymentOutcome outcome);
-std::string insufficient_stock_body(const OrderRecord& order, const std::vector<Shortage>& shortages,
-                                    const std::vector<OrderLine>& requested);
+std::string insufficient_stock_body(const OrderRecord& order, const std::vector<Shortage>& shortages);
 std::string cancelled_body(const OrderRecord& order, bool refunded);
 std::string unknown_product_body(const OrderRecord& order, const std::vector<ecom::http::ErrorDetail>& details);
 

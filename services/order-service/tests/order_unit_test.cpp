@@ -234,7 +234,7 @@ TEST(ResponseBodies, CarryErrorAndOrder) {
     EXPECT_EQ(v.at("error").at("code").as_string(), "card_declined");
     EXPECT_EQ(v.at("order").at("id").as_string(), o.id);
     EXPECT_EQ(v.at("order").at("payment").at("card_last4").as_string(), "0002");
-    const auto s = boost::json::parse(insufficient_stock_body(o, {{1, 5, 2}}, {}));
+    const auto s = boost::json::parse(insufficient_stock_body(o, {{1, 5, 2}}));
     EXPECT_EQ(s.at("error").at("shortages").at(0).at("available").as_int64(), 2);
     EXPECT_EQ(boost::json::parse(cancelled_body(o, false)).at("error").at("code").as_string(), "order_cancelled");
     EXPECT_NE(cancelled_body(o, true).find("refunded"), std::string::npos);
