@@ -47,6 +47,7 @@ def observed():
         "METRICS_EMF_INTERVAL_SECONDS": "1",
         "DEPLOYMENT_ENVIRONMENT": "e2e",
         "LOG_SAMPLE_RATE": "1",
+        "HOME_CACHE_MS": "0",  # every home page calls product-service (traced)
     })
     yield stack, receiver
     codes = stack.close()
@@ -168,12 +169,13 @@ def test_the_storefront_bff_call_is_traced_from_the_frontend(observed):
     spans = receiver.wait_for(lambda s: any(x.service == "frontend" and x["kind"] == SERVER for x in s))
     home = server_span(spans, "GET /api/storefront/home", "frontend")
     downstream = [s for s in receiver.wait_for(
-        lambda s: any(x.service == "product-service" and x.trace_id == home.trace_id for x in s))
+        lambda s: sum(x.service == "product-service" and x.trace_id == home.trace_id and x["kind"] == SERVER
+                      for x in s) >= 2)
         if s.trace_id == home.trace_id and s.service == "product-service" and s["kind"] == SERVER]
-    # A cache hit makes no call; the first home page after start does.
-    if downstream:
-        calls = {s.span_id for s in receiver.trace(home.trace_id) if s["kind"] == CLIENT and s.service == "frontend"}
-        assert all(s.parent_id in calls for s in downstream)
+    # The home cache is off here: the page calls product-service (categories and products).
+    assert len(downstream) == 2, [(s.service, s["name"]) for s in receiver.trace(home.trace_id)]
+    calls = {s.span_id for s in receiver.trace(home.trace_id) if s["kind"] == CLIENT and s.service == "frontend"}
+    assert all(s.parent_id in calls for s in downstream)
 
 
 def test_health_probes_are_not_traced(observed):
