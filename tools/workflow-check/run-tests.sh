@@ -9,9 +9,11 @@
 #      deploy concurrency) on every workflow;
 #   5. docs/ci-cd.md documents every pinned action, variable and secret;
 #   6. shellcheck on the deploy scripts and this one;
-#   7. the node tests (test/*.test.js): the rules, the CI summary, and the
-#      scripts' --help, --dry-run and rollout paths with fake aws, terraform,
-#      docker and skopeo that record their arguments.
+#   7. the node tests (test/*.test.js): the rules, the CI summary, the
+#      scripts' --help, --dry-run and refusal paths with fake aws, terraform,
+#      docker and skopeo answering from rules, and the scenario tests that
+#      walk setup.sh, deploy.sh, smoke-test.sh and teardown.sh through a
+#      stateful fake AWS account (test/fake-world) and a fake shop.
 # Prints "N passed, M failed" last; exits non-zero on any failure.
 set -euo pipefail
 
@@ -63,7 +65,8 @@ step "docs/ci-cd.md documents the actions, variables and secrets" node "${here}/
 if command -v shellcheck >/dev/null; then
   for script in scripts/setup.sh scripts/deploy.sh scripts/teardown.sh scripts/smoke-test.sh scripts/lib/aws-*.sh \
     tools/workflow-check/run-tests.sh tools/workflow-check/test/fake-bin/aws tools/workflow-check/test/fake-bin/docker \
-    tools/workflow-check/test/fake-bin/skopeo tools/workflow-check/test/fake-bin/terraform; do
+    tools/workflow-check/test/fake-bin/skopeo tools/workflow-check/test/fake-bin/terraform \
+    tools/workflow-check/test/fake-bin/world-client.sh; do
     step "shellcheck ${script}" shellcheck -x "$script"
   done
 else
