@@ -303,13 +303,14 @@ stack_up() {
 }
 
 # Every container of the project running and, where it has a health check,
-# healthy (the ALB has no dependents, so docker-compose does not wait for it).
+# healthy (the ALB has no dependents, so docker-compose does not wait for it);
+# the one-shot seed exited 0.
 wait_all_healthy() {
   local _ status
   for _ in $(seq 1 60); do
     status="$(podman ps -a --filter "label=com.docker.compose.project=${PROJECT}" --format '{{.Names}} {{.Status}}')"
-    # Up and healthy, or up without a health check (Prometheus).
-    if [ -n "$status" ] && ! grep -qvE ' Up .*\(healthy\)$| Up [^()]*$' <<<"$status"; then
+    # Up and healthy, or up without a health check (Prometheus), or the seed done.
+    if [ -n "$status" ] && ! grep -qvE ' Up .*\(healthy\)$| Up [^()]*$|_seed_1 Exited \(0\) ' <<<"$status"; then
       return 0
     fi
     sleep 1
@@ -327,6 +328,19 @@ wait_for_alb() {
   return 1
 }
 
+# wait_for_catalog BASE N: the catalog lists N products (the one-shot seed
+# service may still be loading it).
+wait_for_catalog() {
+  local _ n=""
+  for _ in $(seq 1 60); do
+    n="$(curl -fsS "$1/api/products?limit=100" 2>/dev/null | jq '.items | length' 2>/dev/null || true)"
+    [ "$n" = "$2" ] && return 0
+    sleep 1
+  done
+  echo "the catalog lists ${n:-no} products, expected $2"
+  return 1
+}
+
 stack_checks() {
   local port base admin_key
   port="$(env_value PUBLIC_PORT)"
@@ -336,10 +350,11 @@ stack_checks() {
   check "the running containers match docker-compose.yml (read-only roots, tmpfs /tmp, users, limits, health)" \
     /usr/bin/python3 "${HERE}/check_compose.py" "${ROOT_DIR}/docker-compose.yml" --running "$PROJECT"
   check "the local ALB answers on ${base}" wait_for_alb "$base"
-  check "demo catalog loaded through the ALB (admin API key from the env file)" \
+  check "the seed service loaded the demo catalog (50 products through the ALB)" wait_for_catalog "$base" 50
+  check "demo catalog loaded through the ALB again by load_demo.py: nothing to add (admin API key from the env file)" \
     /usr/bin/python3 "${ROOT_DIR}/scripts/lib/load_demo.py" "$base" "$admin_key" \
       "${ROOT_DIR}/services/product-service/demo/catalog.json"
-  check "smoke test through the ALB container: catalog, then a confirmed checkout" \
+  check "smoke test through the ALB container: catalog, a declined checkout read back, stock unchanged" \
     env SMOKE_WAIT_SECONDS=60 bash "${ROOT_DIR}/scripts/smoke-test.sh" "$base"
   check "routing through the ALB: storefront, BFF, /internal/ not routed" \
     /usr/bin/python3 "${HERE}/check_routes.py" "$base"
