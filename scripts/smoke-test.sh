@@ -18,14 +18,15 @@
 #      SMOKE_STOCK_WAIT_SECONDS, default 15: reads are cached and refreshed
 #      on PostgreSQL NOTIFY).
 # What it leaves: one PAYMENT_DECLINED order of smoke-test@example.com per
-# run (nothing charged, no stock moved). No secret is needed.
+# run and the payment simulator's record of the declined attempt (nothing
+# charged, no stock moved). No secret is needed.
 #
 # Usage: scripts/smoke-test.sh BASE_URL
 # Needs curl and jq. Exit 0 when every step passes, 1 otherwise, 2 on a
 # usage error.
 set -euo pipefail
 
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; }
 
 case "${1:-}" in
   -h | --help) usage; exit 0 ;;
