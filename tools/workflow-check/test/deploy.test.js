@@ -165,8 +165,8 @@ test("db-init: runs the task and fails on a non-zero exit code", () => {
 // ---- in the stateful fake account ------------------------------------------------------
 
 // An image in ECR, pushed like CI does (skopeo, keeping the build's digest).
-function ciArchive(tag, services) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "artifacts-"));
+function ciArchive(base, tag, services) {
+  const dir = fs.mkdtempSync(path.join(base, "artifacts-"));
   const digests = {};
   for (const s of services) {
     digests[s] = buildDigest(`ci/${s}`, tag);
@@ -177,7 +177,7 @@ function ciArchive(tag, services) {
 }
 
 function deployArgs(w, tag, services, extra = []) {
-  const a = ciArchive(tag, services);
+  const a = ciArchive(w.dir, tag, services);
   return { args: ["--env", "dev", "--url", w.shops.dev.url, "--tag", tag, "--artifacts", a.dir, "--skip-db-init", ...extra, ...services], digests: a.digests };
 }
 

@@ -214,6 +214,8 @@ async function newWorld({ environments = ["dev"], tfvarsOverride = {}, config = 
     async close() {
       for (const s of Object.values(shops)) await s.close();
       await server.close();
+      // FAKE_KEEP=1 keeps the world (world.json, calls.jsonl) to look at.
+      if (process.env.FAKE_KEEP !== "1") fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -18,7 +18,6 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
 const h = require("./helpers");
 const { scheduledStop, scheduledStart, snapshot, letTimePass } = require("./fake-world/scheduler");
@@ -55,8 +54,8 @@ function argsOf(r, command) {
 }
 
 // The build job's artifacts: an OCI archive and its index digest per service.
-function artifacts(tag) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "artifacts-"));
+function artifacts(base, tag) {
+  const dir = fs.mkdtempSync(path.join(base, "artifacts-"));
   const digests = {};
   for (const s of SERVICES) {
     digests[s] = buildDigest(`ci/${s}`, tag);
@@ -96,7 +95,7 @@ test("scenario: an empty account to a smoke-tested shop, deploys at any hour, ro
   const asAdmin = () => w.update((x) => { x.config.identity = "admin"; });
   const asDeployRole = () => w.update((x) => { x.config.identity = "deploy"; });
   const deploy = (tag, extra = []) => {
-    const a = artifacts(tag);
+    const a = artifacts(w.dir, tag);
     return w.run("scripts/deploy.sh", ["--env", "dev", "--region", "us-east-1", "--url", shop.url, "--tag", tag, "--artifacts", a.dir, ...extra])
       .then((r) => ({ ...r, digests: a.digests }));
   };
