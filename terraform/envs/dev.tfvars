@@ -101,10 +101,10 @@ db_backup_retention_days = 1
 db_deletion_protection   = false
 db_allocated_storage_gb  = 20
 
-alert_emails             = ["ops@example.com"]
 # AWS Budgets: free (one budget). The first e-mail at the $40 a month dev
 # must stay under (the cost model's estimate is below it), then 45 and 50
 # (the budget's limit; its forecast alert is at 50).
+alert_emails             = ["ops@example.com"]
 budget_alert_amounts_usd = [40, 45, 50]
 
 github_repository      = "example-org/aws-devops-ecommerce"
