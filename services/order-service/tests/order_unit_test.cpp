@@ -136,6 +136,20 @@ TEST(Fingerprint, StableAndSensitive) {
     EXPECT_EQ(a, parse_checkout_request(other_cvc, today).fingerprint());
 }
 
+TEST(CheckoutRequest, RefusesBidiControlsInCustomerFields) {
+    auto with_name = [](std::string name) {
+        auto b = body();
+        b.replace(b.find("Ada Lovelace"), 12, name);
+        return b;
+    };
+    EXPECT_EQ(failing_fields(with_name("Ada \\u202Eecalevol")), (std::vector<std::string>{"customer.name"}));
+    EXPECT_EQ(failing_fields(with_name("Ada \u2067Lovelace\u2069")), (std::vector<std::string>{"customer.name"}));
+    auto email = body();
+    email.replace(email.find("Ada@Example.com"), 15, "ada\u202e@example.com");
+    EXPECT_EQ(failing_fields(email), (std::vector<std::string>{"customer.email"}));
+    EXPECT_TRUE(failing_fields(with_name("\u05d3\u05e0\u05d4 \u05db\u05d4\u05df")).empty());
+}
+
 TEST(Payment, TestCardsDecide) {
     Card card;
     card.number = "4242424242424242";

@@ -178,3 +178,25 @@ def _product_service_down(stack):
         time.sleep(0.5)
     assert r2.status == 201, r2
     assert stock_of(stack, pid) == 4
+
+
+BIDI_CONTROLS = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+
+
+def test_bidirectional_controls_are_refused_in_customer_fields(stack, shop):
+    """A name that would render reversed in an e-mail or an admin tool is
+    refused with a 422 naming the field; nothing is stored."""
+    before = shop.sql("SELECT count(*) FROM orders.orders")
+    pid = product(stack, stock=5)
+    for control in BIDI_CONTROLS:
+        r, _ = checkout.place(stack.order_client, [(pid, 1)], name=f"Eve {control}lanretni")
+        assert r.status == 422, (hex(ord(control)), r)
+        assert [d["field"] for d in r.json()["error"]["details"]] == ["customer.name"], r
+        assert "bidirectional" in r.json()["error"]["details"][0]["message"]
+    r, _ = checkout.place(stack.order_client, [(pid, 1)], email="eve\u202e@example.com")
+    assert r.status == 422 and "customer.email" in {d["field"] for d in r.json()["error"]["details"]}, r
+    # Right-to-left text itself is welcome.
+    r, _ = checkout.place(stack.order_client, [(pid, 1)], name="\u05d3\u05e0\u05d4 \u05db\u05d4\u05df")
+    assert r.status == 201, r
+    assert int(shop.sql("SELECT count(*) FROM orders.orders")) == int(before) + 1
+    assert stock_of(stack, pid) == 4

@@ -219,3 +219,29 @@ def test_health_and_ready(catalog, client):
     assert "db_pool_connections" in text
     assert 'cache_hits_total{cache="product"}' in text
     assert client.get("/metrics").status == 404  # only on the admin port
+
+
+BIDI_CONTROLS = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+
+
+def test_bidirectional_controls_are_refused_in_every_text_field(client):
+    """A name or description that would render reversed (U+202A-U+202E,
+    U+2066-U+2069) is refused with a 422 naming the field, on create, replace
+    and patch; right-to-left text itself is welcome."""
+    for control in BIDI_CONTROLS:
+        for field in ("name", "description"):
+            r = client.post("/api/products", new_product(**{field: f"Mug {control}gpj.exe"}), admin=True)
+            assert r.status == 422, (hex(ord(control)), field, r)
+            details = r.json()["error"]["details"]
+            assert [d["field"] for d in details] == [field], details
+            assert "bidirectional" in details[0]["message"]
+    product = create(client).json()
+    path = f"/api/products/{product['id']}"
+    r = client.patch(path, {"name": "Tea \u2067cup"}, admin=True)
+    assert r.status == 422 and r.json()["error"]["details"][0]["field"] == "name", r
+    r = client.put(path, new_product(sku=product["sku"], description="Fine\u202e print"), admin=True)
+    assert r.status == 422 and r.json()["error"]["details"][0]["field"] == "description", r
+    assert client.get(path).json()["name"] == product["name"]
+    r = client.post("/api/products", new_product(name="\u05db\u05d5\u05e1 \u05ea\u05d4", description="\u0645\u0631\u062d\u0628\u0627"),
+                    admin=True)
+    assert r.status == 201, r
