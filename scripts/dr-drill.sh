@@ -129,6 +129,7 @@ start_services() {
   wait_ready "http://127.0.0.1:${product_port}/ready" "$!" "product-service (${suffix})"
   env -i "${common[@]}" PORT="$order_port" ADMIN_PORT="$(free_port)" \
     DATABASE_URL="postgresql://orders_svc@127.0.0.1:${pg_port}/shop" PGPASSWORD="$ORDERS_PASSWORD" \
+    CARD_FINGERPRINT_KEY="$FINGERPRINT_KEY" \
     PRODUCT_SERVICE_URL="http://127.0.0.1:${product_port}" \
     "${BUILD_DIR}/services/order-service/order-service" >>"$WORK/logs/order-service-${suffix}.log" 2>&1 &
   PIDS+=("$!")
@@ -158,6 +159,7 @@ kill_services() {
 
 ADMIN_KEY="dr-drill-admin-$(random_secret)"
 INTERNAL_KEY="dr-drill-internal-$(random_secret)"
+FINGERPRINT_KEY="$(random_secret)"
 CATALOG_PASSWORD="$(random_secret)"
 ORDERS_PASSWORD="$(random_secret)"
 

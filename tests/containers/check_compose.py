@@ -25,7 +25,7 @@ import yaml
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SERVICES = ("product-service", "order-service", "frontend")
-SECRET_NAME = re.compile(r"PASSWORD|API_KEY|SECRET|TOKEN")
+SECRET_NAME = re.compile(r"PASSWORD|_KEY$|SECRET|TOKEN")
 
 
 def fargate_sizes():

@@ -176,6 +176,7 @@ write_env_file() {
       echo "ORDERS_DB_PASSWORD=$(random_secret)"
       echo "ADMIN_API_KEY=$(random_secret)"
       echo "INTERNAL_API_KEY=$(random_secret)"
+      echo "CARD_FINGERPRINT_KEY=$(random_secret)"
       echo "PUBLIC_PORT=${port}"
       echo "PROMETHEUS_PORT=$(free_port)"
       echo "LOG_LEVEL=info"

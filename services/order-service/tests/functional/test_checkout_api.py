@@ -1,11 +1,14 @@
 """The checkout saga through order-service and product-service on a real
 PostgreSQL: each outcome, idempotency, validation and the admin listing."""
 
+import os
+import subprocess
 import time
 import uuid
 
 from ecomtest import checkout
 from ecomtest import http
+from ecomtest import service
 
 
 def product(stack, stock=10, price=1250):
@@ -180,6 +183,49 @@ def _product_service_down(stack):
     assert stock_of(stack, pid) == 4
 
 
+def test_a_key_belongs_to_its_customer(stack, shop):
+    """Idempotency-Keys are scoped to the customer (their e-mail): another
+    customer sending an existing key gets an order of their own, not a 422
+    that would tell them the key exists, and never the first order."""
+    pid = product(stack, stock=10)
+    suffix = uuid.uuid4().hex[:6]
+    first_email, second_email = f"first-{suffix}@example.com", f"second-{suffix}@example.com"
+    first, key = checkout.place(stack.order_client, [(pid, 1)], email=first_email)
+    assert first.status == 201, first
+    second, _ = checkout.place(stack.order_client, [(pid, 2)], key=key, email=second_email)
+    assert second.status == 201, second
+    assert "idempotent-replayed" not in second.headers
+    assert second.json()["id"] != first.json()["id"]
+    assert second.json()["customer"]["email"] == second_email
+    # Each customer's retry replays their own answer (the e-mail's case does not matter).
+    again, _ = checkout.place(stack.order_client, [(pid, 2)], key=key, email=second_email.upper())
+    assert again.status == 201 and again.body == second.body and again.headers["idempotent-replayed"] == "true"
+    again, _ = checkout.place(stack.order_client, [(pid, 1)], key=key, email=first_email)
+    assert again.status == 201 and again.body == first.body and again.headers["idempotent-replayed"] == "true"
+    assert stock_of(stack, pid) == 7
+    assert shop.sql(f"SELECT count(*) FROM orders.orders WHERE idempotency_key = '{key}'") == "2"
+
+
+def test_another_card_with_the_same_last_four_digits_is_not_a_retry(stack, shop):
+    """The fingerprint of a request covers the whole card number (as a keyed
+    hash): the same body with another card ending in the same four digits is
+    a different request, refused, and never replays the first order."""
+    pid = product(stack, stock=10)
+    first, key = checkout.place(stack.order_client, [(pid, 1)], card=checkout.APPROVE)
+    assert first.status == 201, first
+    other, _ = checkout.place(stack.order_client, [(pid, 1)], card=checkout.APPROVE_SAME_LAST4, key=key)
+    assert other.status == 422, other
+    assert other.error_code == "idempotency_key_reused"
+    assert first.json()["id"].encode() not in other.body
+    # The same card typed with spaces is the same request.
+    spaced = " ".join(checkout.APPROVE[i:i + 4] for i in range(0, 16, 4))
+    again, _ = checkout.place(stack.order_client, [(pid, 1)], card=spaced, key=key)
+    assert again.status == 201 and again.body == first.body
+    assert stock_of(stack, pid) == 9
+    fingerprint = shop.sql(f"SELECT request_fingerprint FROM orders.orders WHERE idempotency_key = '{key}'")
+    assert checkout.APPROVE not in fingerprint and fingerprint.startswith("v2:"), fingerprint
+
+
 BIDI_CONTROLS = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
 
 
@@ -200,3 +246,16 @@ def test_bidirectional_controls_are_refused_in_customer_fields(stack, shop):
     assert r.status == 201, r
     assert int(shop.sql("SELECT count(*) FROM orders.orders")) == int(before) + 1
     assert stock_of(stack, pid) == 4
+
+
+def test_the_card_fingerprint_key_is_required(shop):
+    """Without CARD_FINGERPRINT_KEY (or with one shorter than 32 characters)
+    order-service does not start, and says which variable is wrong."""
+    base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PORT": "0", "ADMIN_PORT": "0",
+            "BIND_ADDRESS": "127.0.0.1", "DATABASE_URL": shop.orders_url(), "ADMIN_API_KEY": service.TEST_ADMIN_KEY}
+    for extra in ({}, {"CARD_FINGERPRINT_KEY": "too-short-0123456789"}):
+        result = subprocess.run([service.binary("order-service")], env={**base, **extra}, capture_output=True,
+                                text=True, timeout=30)
+        assert result.returncode == 2, result.stdout
+        assert "CARD_FINGERPRINT_KEY" in result.stdout and '"level":"fatal"' in result.stdout, result.stdout
+        assert "too-short-0123456789" not in result.stdout
