@@ -1,6 +1,8 @@
 """The checkout saga through order-service and product-service on a real
 PostgreSQL: each outcome, idempotency, validation and the admin listing."""
 
+import hashlib
+import json
 import os
 import subprocess
 import time
@@ -259,3 +261,60 @@ def test_the_card_fingerprint_key_is_required(shop):
         assert result.returncode == 2, result.stdout
         assert "CARD_FINGERPRINT_KEY" in result.stdout and '"level":"fatal"' in result.stdout, result.stdout
         assert "too-short-0123456789" not in result.stdout
+
+
+MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
+
+
+def _fnv1a64(data):
+    h = 0xcbf29ce484222325
+    for byte in data:
+        h = ((h ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return f"{h:016x}"
+
+
+def _legacy_fingerprint(email, name, items, last4, month, year):
+    """What order-service stored before migration 0002 (last four digits only)."""
+    canonical = json.dumps({"email": email, "name": name, "items": [[p, q] for p, q in items],
+                            "card_last4": last4, "exp_month": month, "exp_year": year}, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def test_orders_recorded_before_the_upgrade_keep_their_keys(shared_cluster):
+    """Migration 0002 on a database that already holds orders (0001 only,
+    legacy fingerprints, one global unique key): it applies, a retry of an
+    old order still replays its answer, and another customer may now use
+    the same key for an order of their own."""
+    db = shared_cluster.create_shop()
+    with open(os.path.join(MIGRATIONS, "0001_create_orders.sql"), "rb") as f:
+        first = f.read()
+    key, email = "legacy-" + uuid.uuid4().hex, "old-customer@example.com"
+    fingerprint = _legacy_fingerprint(email, "Old Customer", [(1, 1)], "4242", 12, 2035)
+    old_body = '{"id":"00000000-0000-4000-8000-000000000001","status":"CONFIRMED","legacy":true}'
+    db.sql("SET ROLE orders_svc; SET search_path = orders; " + first.decode() +
+           "; CREATE TABLE schema_migrations (name text PRIMARY KEY, checksum text NOT NULL, "
+           "applied_at timestamptz NOT NULL DEFAULT now()); "
+           f"INSERT INTO schema_migrations (name, checksum) VALUES ('0001_create_orders.sql', '{_fnv1a64(first)}'); "
+           "INSERT INTO orders (id, idempotency_key, request_fingerprint, status, customer_email, customer_name, "
+           "requested_items, card_last4, reservation_state, payment_outcome, response_status, response_body) VALUES "
+           f"('00000000-0000-4000-8000-000000000001', '{key}', '{fingerprint}', 'CONFIRMED', '{email}', "
+           "'Old Customer', '[{\"product_id\":1,\"quantity\":1}]', '4242', 'committed', 'approved', 201, "
+           f"'{old_body}')")
+    stack = checkout.Stack(db)
+    try:
+        assert db.sql("SELECT count(*) FROM orders.schema_migrations") == "2"
+        body = checkout.order_body([(1, 1)], email=email, name="Old Customer")
+        replay = stack.order_client.post("/api/orders", body, headers={"Idempotency-Key": key})
+        assert replay.status == 201 and replay.body.decode() == old_body, replay
+        assert replay.headers["idempotent-replayed"] == "true"
+        changed = checkout.order_body([(1, 2)], email=email, name="Old Customer")
+        refused = stack.order_client.post("/api/orders", changed, headers={"Idempotency-Key": key})
+        assert refused.status == 422 and refused.error_code == "idempotency_key_reused", refused
+        pid = product(stack, stock=3)
+        mine, _ = checkout.place(stack.order_client, [(pid, 1)], key=key, email="new-customer@example.com")
+        assert mine.status == 201 and "idempotent-replayed" not in mine.headers, mine
+        assert db.sql(f"SELECT count(*) FROM orders.orders WHERE idempotency_key = '{key}'") == "2"
+    finally:
+        codes = stack.close()
+        db.drop()
+    assert all(code == 0 for code in codes.values()), codes
