@@ -133,7 +133,7 @@ main() {
   local catalog_password orders_password
   catalog_password="$(local_secret catalog_db_password)"
   orders_password="$(local_secret orders_db_password)"
-  pg_bootstrap "$pg_port" shop "$catalog_password" "$orders_password"
+  pg_bootstrap "$PG_DIR" "$pg_port" shop "$catalog_password" "$orders_password"
 
   local admin_key="${ADMIN_API_KEY:-}"
   local generated=0

@@ -328,6 +328,32 @@ wait_for_alb() {
   return 1
 }
 
+# The compose database checks passwords as RDS does: a role with its own
+# password connects over TCP; a wrong password, the superuser without one,
+# and anyone but the postgres OS user on the socket are refused.
+database_checks_passwords() {
+  local c="${PROJECT}_postgres_1" password
+  password="$(env_value CATALOG_DB_PASSWORD)"
+  if ! podman exec -e PGPASSWORD="$password" "$c" psql -X -w -h 127.0.0.1 -U catalog_svc -d shop -tAc 'SELECT 1' |
+      grep -qx 1; then
+    echo "catalog_svc could not connect with its password"
+    return 1
+  fi
+  if podman exec -e PGPASSWORD=wrong-password "$c" psql -X -w -h 127.0.0.1 -U catalog_svc -d shop -c 'SELECT 1'; then
+    echo "a wrong password was accepted"
+    return 1
+  fi
+  if podman exec "$c" psql -X -w -h 127.0.0.1 -U postgres -d shop -c 'SELECT 1'; then
+    echo "the superuser connected over TCP without a password"
+    return 1
+  fi
+  if podman exec -u 0 "$c" psql -X -w -U postgres -d shop -c 'SELECT 1'; then
+    echo "root connected on the socket as the superuser"
+    return 1
+  fi
+  return 0
+}
+
 stack_checks() {
   local port base admin_key
   port="$(env_value PUBLIC_PORT)"
@@ -344,6 +370,8 @@ stack_checks() {
     env SMOKE_WAIT_SECONDS=60 bash "${ROOT_DIR}/scripts/smoke-test.sh" "$base"
   check "routing through the ALB: storefront, BFF, /internal/ not routed" \
     /usr/bin/python3 "${HERE}/check_routes.py" "$base"
+  check "the database refuses wrong and missing passwords (scram-sha-256 on TCP, peer on the socket)" \
+    database_checks_passwords
   check "observability profile: Prometheus scrapes the three services' /metrics" \
     /usr/bin/python3 "${HERE}/check_routes.py" --prometheus "http://127.0.0.1:$(env_value PROMETHEUS_PORT)"
 }
