@@ -368,7 +368,7 @@ stack_checks() {
       "${ROOT_DIR}/services/product-service/demo/catalog.json"
   check "smoke test through the ALB container: catalog, then a confirmed checkout" \
     env SMOKE_WAIT_SECONDS=60 bash "${ROOT_DIR}/scripts/smoke-test.sh" "$base"
-  check "routing through the ALB: storefront, BFF, /internal/ not routed" \
+  check "routing through the ALB: storefront, BFF, /internal/ not routed, no Host answered, slow headers cut off" \
     /usr/bin/python3 "${HERE}/check_routes.py" "$base"
   check "the database refuses wrong and missing passwords (scram-sha-256 on TCP, peer on the socket)" \
     database_checks_passwords
