@@ -1,7 +1,7 @@
 """The local load balancer routes by path exactly as the ALB's listener
 rules do, both built from config/routes.json; /internal/ never reaches a
-service through it; slow and greedy clients are cut off; requests without a
-Host are answered."""
+service through it, whatever the encoding; slow and greedy clients are cut
+off; ambiguous framing is refused; requests without a Host are answered."""
 
 import json
 import os
@@ -114,6 +114,103 @@ def test_terraform_alb_rules_come_from_the_same_table():
     assert "var.routes.default_service" in alb
 
 
+def _internal_requests_served(proc):
+    """How many requests a service answered on its /internal/ routes."""
+    total = 0
+    for line in proc.metrics().splitlines():
+        if line.startswith("http_server_request_duration_seconds_count{") and 'route="/internal/' in line:
+            total += int(float(line.rsplit(" ", 1)[1]))
+    return total
+
+
+INTERNAL_TRICKS = [
+    "/internal/reservations",
+    "/internal/reservations/00000000-0000-4000-8000-000000000000",
+    "/internal/reservations/00000000-0000-4000-8000-000000000000/commit",
+    "/internal/reservations?state=held",
+    "//internal/reservations",
+    "/./internal/reservations",
+    "/x/../internal/reservations",
+    "/api/products/../../internal/reservations",
+    "/api/orders/../../internal/reservations",
+    "/api/products/%2e%2e/%2e%2e/internal/reservations",
+    "/api/products/..%2f..%2finternal/reservations",
+    "/api/products%2f..%2f..%2finternal%2freservations",
+    "/api/products/%2E%2E%2F%2E%2E%2Finternal%2Freservations",
+    "/api/products/..;/..;/internal/reservations",
+    "/api/products/..\\..\\internal\\reservations",
+    "/%69nternal/reservations",
+    "/%2569nternal/reservations",
+    "/internal%2freservations",
+    "/internal;/reservations",
+    "/internal%00/reservations",
+    "/internal/reservations%20",
+    "/INTERNAL/reservations",
+    "http://127.0.0.1/internal/reservations",
+]
+
+
+def test_internal_routes_are_not_reachable_under_any_encoding(full_stack):
+    """Encoded, doubled, dotted and absolute forms of /internal/: none
+    reaches a service's internal API (its route counters do not move), and
+    no answer is the internal API's own 401."""
+    services = (full_stack.products, full_stack.orders, full_stack.frontend)
+    before = [_internal_requests_served(p) for p in services]
+    for path in INTERNAL_TRICKS:
+        for method, body in (("GET", b""), ("POST", b'{"order_id":"00000000-0000-4000-8000-000000000000","items":[]}')):
+            request = (f"{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                       f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
+            raw = http.raw_exchange(full_stack.port, request)
+            status = http.status_of(raw)
+            assert status is not None, (method, path, raw[:200])
+            assert status not in (201, 401, 403, 409), (method, path, raw[:300])
+            assert b'"unauthorized"' not in raw and b'"reservation' not in raw, (method, path, raw[:300])
+    assert [_internal_requests_served(p) for p in services] == before
+
+
+def _responses(raw):
+    return raw.count(b"HTTP/1.1 ") + raw.count(b"HTTP/1.0 ")
+
+
+SMUGGLING = {
+    "Content-Length and Transfer-Encoding":
+        b"POST /api/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 6\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /api/products/1 HTTP/1.1\r\nHost: x\r\n\r\n",
+    "Transfer-Encoding before Content-Length":
+        b"POST /api/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+        b"Content-Length: 4\r\n\r\n5c\r\nGET /api/products/1 HTTP/1.1\r\nHost: x\r\n\r\n0\r\n\r\n",
+    "an unknown transfer coding":
+        b"POST /api/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: xchunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n",
+    "chunked, identity":
+        b"POST /api/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n",
+    "a tab before chunked":
+        b"POST /api/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4\r\n"
+        b"Transfer-Encoding:\tchunked\r\n\r\n0\r\n\r\n",
+    "two Transfer-Encoding lines":
+        b"POST /api/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\n",
+    "two different Content-Lengths":
+        b"POST /api/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+        b"Content-Length: 41\r\n\r\n{}GET /api/products/1 HTTP/1.1\r\nHost: x\r\n\r\n",
+    "a Content-Length list":
+        b"POST /api/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 2, 41\r\n\r\n{}GET /api/products/1 HTTP/1.1\r\nHost: x\r\n\r\n",
+}
+
+
+def test_smuggling_attempts_are_refused_at_the_edge(full_stack):
+    """Ambiguous framing is refused by the edge with one error and the
+    connection closed: whatever was appended is never answered, so no
+    request can hide in another's body (the services refuse the same
+    framings themselves: test_http_robustness.py)."""
+    for name, request in SMUGGLING.items():
+        raw = http.raw_exchange(full_stack.port, request)
+        assert http.status_of(raw) in (400, 501), (name, raw[:300])
+        assert _responses(raw) == 1, (name, raw)
+
+
 def _trickling_closed_within(port, connections, interval, limit):
     """Opens `connections` that send a request line, then one header line
     every `interval` seconds; returns how long each stayed open (None: still
@@ -189,6 +286,32 @@ def test_one_client_holds_a_bounded_number_of_requests_at_the_edge(full_stack):
     assert r.status == 200, r
 
 
+def test_idle_connections_do_not_slow_normal_requests(full_stack):
+    """400 connections that never send a byte: normal requests through the
+    edge stay fast (idle connections are not counted against the client's
+    limit; the header timeout closes them)."""
+    client = http.Client(full_stack.base_url)
+    for _ in range(20):
+        client.get("/api/products?limit=1")
+    idle = []
+    try:
+        for _ in range(400):
+            idle.append(socket.create_connection(("127.0.0.1", full_stack.port), timeout=5))
+        latencies = []
+        for _ in range(200):
+            start = time.monotonic()
+            r = client.get("/api/products?limit=1")
+            latencies.append(time.monotonic() - start)
+            assert r.status == 200, r
+        latencies.sort()
+        # A starved edge would take seconds; this bound leaves room for a busy machine.
+        assert latencies[int(len(latencies) * 0.99) - 1] < 0.2, latencies[-5:]
+    finally:
+        for s in idle:
+            s.close()
+        client.close()
+
+
 def test_a_request_without_host_is_answered(full_stack):
     """HTTP/1.0 allows a request without Host; the ALB answers it, so the
     edge names itself instead of forwarding an empty Host (a 400)."""
@@ -197,3 +320,21 @@ def test_a_request_without_host_is_answered(full_stack):
         raw = http.raw_exchange(full_stack.port, f"GET {path} HTTP/1.0\r\n\r\n".encode())
         assert http.status_of(raw) == 200, (path, raw[:300])
         assert marker in raw, (path, raw[:300])
+
+
+def test_no_cors_headers_are_granted_to_other_origins(full_stack):
+    """No service reflects a foreign Origin or grants credentials: the API
+    is same-origin only (the storefront is served from the same host)."""
+    client = http.Client(full_stack.base_url)
+    origin = {"Origin": "https://evil.example"}
+    answers = [client.get(path, headers=origin) for path in ("/", "/api/products", "/api/storefront/home",
+                                                               "/api/orders/00000000-0000-4000-8000-000000000000")]
+    for path in ("/api/products", "/api/orders", "/"):
+        answers.append(client.request("OPTIONS", path, headers={
+            **origin, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type"}))
+    for r in answers:
+        granted = {k: v for k, v in r.headers.items() if k.startswith("access-control-")}
+        assert granted == {}, (r, granted)
+        assert "evil.example" not in json.dumps(r.headers)
+    client.close()

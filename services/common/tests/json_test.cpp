@@ -63,6 +63,17 @@ TEST(ParseStrict, NeverEchoesInput) {
     }
 }
 
+TEST(ParseStrict, DefaultLimitsAreDepth32And64KiB) {
+    const ParseLimits defaults;
+    EXPECT_EQ(defaults.max_depth, 32u);
+    EXPECT_EQ(defaults.max_bytes, 64u * 1024u);
+    EXPECT_EQ(status_of(std::string(32, '[') + std::string(32, ']')), 0);
+    EXPECT_EQ(status_of(std::string(33, '[') + std::string(33, ']')), 400);
+    const std::string fits = "\"" + std::string(64 * 1024 - 2, 'a') + "\"";
+    EXPECT_EQ(status_of(fits), 0);
+    EXPECT_EQ(status_of(fits + " "), 413);
+}
+
 TEST(ParseStrict, RefusesOversizedDocuments) {
     ParseLimits limits;
     limits.max_bytes = 10;

@@ -93,6 +93,8 @@ TEST(CheckoutRequest, RefusesClientPricesAndStatus) {
     };
     EXPECT_EQ(failing_fields(with(R"("total_cents":1)")), (std::vector<std::string>{"total_cents"}));
     EXPECT_EQ(failing_fields(with(R"("status":"CONFIRMED")")), (std::vector<std::string>{"status"}));
+    EXPECT_EQ(failing_fields(with(R"("currency":"EUR")")), (std::vector<std::string>{"currency"}));
+    EXPECT_EQ(failing_fields(with(R"("amount_cents":1)")), (std::vector<std::string>{"amount_cents"}));
     const std::string priced_line =
         R"({"customer":{"email":"a@b.co","name":"A"},"items":[{"product_id":1,"quantity":1,"unit_price_cents":1}],"payment":{"card_number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"}})";
     EXPECT_EQ(failing_fields(priced_line), (std::vector<std::string>{"items[0].unit_price_cents"}));

@@ -250,6 +250,35 @@ def test_bidirectional_controls_are_refused_in_customer_fields(stack, shop):
     assert stock_of(stack, pid) == 4
 
 
+def test_sql_metacharacters_are_data(stack, shop):
+    """Quotes, comments and semicolons in a key, a name or an e-mail are
+    stored and matched as text (every statement binds its parameters)."""
+    pid = product(stack, stock=5)
+    name = "Robert'); DROP TABLE orders.orders;--"
+    email = f"o'brien-{uuid.uuid4().hex[:6]}@example.com"
+    key = "'OR'1'='1';DROP--"
+    r, _ = checkout.place(stack.order_client, [(pid, 1)], name=name, email=email, key=key)
+    assert r.status == 201, r
+    assert r.json()["customer"]["name"] == name
+    again, _ = checkout.place(stack.order_client, [(pid, 1)], name=name, email=email, key=key)
+    assert again.status == 201 and again.headers["idempotent-replayed"] == "true"
+    listed = stack.order_client.get(f"/api/orders?email={email.replace(chr(39), '%27')}", admin=True)
+    assert listed.status == 200 and [o["id"] for o in listed.json()["items"]] == [r.json()["id"]]
+    other = stack.order_client.get("/api/orders?email=x'OR'1'='1'--@example.com", admin=True)
+    assert other.status == 200 and other.json()["items"] == [], other
+    assert int(shop.sql("SELECT count(*) FROM orders.orders")) >= 1
+
+
+def test_the_admin_key_is_never_read_from_the_query_string(stack):
+    anon = http.Client(stack.orders.base_url)
+    key = stack.order_client.admin_key
+    for param in ("api_key", "key", "admin_key", "access_token", "token", "authorization"):
+        r = anon.get(f"/api/orders?email=someone@example.com&{param}={key}")
+        assert r.status == 401, (param, r)
+        assert r.error_code == "unauthorized"
+    anon.close()
+
+
 def test_the_card_fingerprint_key_is_required(shop):
     """Without CARD_FINGERPRINT_KEY (or with one shorter than 32 characters)
     order-service does not start, and says which variable is wrong."""
