@@ -12,9 +12,11 @@ built from its own Dockerfile, healthy by its own --health-check, on a
 read-only root with a tmpfs /tmp, limited as its Fargate task in
 terraform/envs/dev.tfvars; every depends_on waits for service_healthy; the
 database initialised by scripts/sql/bootstrap.sql; the ALB configured by
-compose/nginx.conf and published on 127.0.0.1 only; no secret written in the
-file (each is a required ${VAR:?...} from the git-ignored .env, and
-compose/.env.example names them all)."""
+compose/nginx.conf and published on 127.0.0.1 only; PostgreSQL checking
+passwords on every TCP connection (scram-sha-256, as RDS) and trusting no
+one on its socket; no secret written in the file (each is a required
+${VAR:?...} from the git-ignored .env, and compose/.env.example names them
+all)."""
 
 import json
 import os
@@ -26,7 +28,7 @@ import yaml
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SERVICES = ("product-service", "order-service", "frontend")
-SECRET_NAME = re.compile(r"PASSWORD|API_KEY|SECRET|TOKEN")
+SECRET_NAME = re.compile(r"PASSWORD|_KEY$|SECRET|TOKEN")
 
 
 def fargate_sizes():
@@ -98,6 +100,12 @@ def check_file(doc):
     if "./compose/initdb:/docker-entrypoint-initdb.d:ro" not in volumes or \
        "./scripts/sql/bootstrap.sql:/etc/ecom/bootstrap.sql:ro" not in volumes:
         errors.append("postgres: not initialised by compose/initdb with scripts/sql/bootstrap.sql")
+    initdb_args = str((pg.get("environment") or {}).get("POSTGRES_INITDB_ARGS", "")).split()
+    if not {"--auth-host=scram-sha-256", "--auth-local=peer"} <= set(initdb_args):
+        errors.append("postgres: POSTGRES_INITDB_ARGS must set --auth-host=scram-sha-256 and --auth-local=peer "
+                      "(no trust, as on RDS)")
+    if (pg.get("environment") or {}).get("POSTGRES_HOST_AUTH_METHOD", "scram-sha-256") != "scram-sha-256":
+        errors.append("postgres: POSTGRES_HOST_AUTH_METHOD must stay scram-sha-256")
     if "./compose/nginx.conf:/etc/nginx/alb/nginx.conf:ro" not in services.get("alb", {}).get("volumes", []):
         errors.append("alb: not configured by compose/nginx.conf")
     # Secrets: required variables, never values.

@@ -176,6 +176,7 @@ write_env_file() {
       echo "ORDERS_DB_PASSWORD=$(random_secret)"
       echo "ADMIN_API_KEY=$(random_secret)"
       echo "INTERNAL_API_KEY=$(random_secret)"
+      echo "CARD_FINGERPRINT_KEY=$(random_secret)"
       echo "PUBLIC_PORT=${port}"
       echo "PROMETHEUS_PORT=$(free_port)"
       echo "LOG_LEVEL=info"
@@ -341,6 +342,32 @@ wait_for_catalog() {
   return 1
 }
 
+# The compose database checks passwords as RDS does: a role with its own
+# password connects over TCP; a wrong password, the superuser without one,
+# and anyone but the postgres OS user on the socket are refused.
+database_checks_passwords() {
+  local c="${PROJECT}_postgres_1" password
+  password="$(env_value CATALOG_DB_PASSWORD)"
+  if ! podman exec -e PGPASSWORD="$password" "$c" psql -X -w -h 127.0.0.1 -U catalog_svc -d shop -tAc 'SELECT 1' |
+      grep -qx 1; then
+    echo "catalog_svc could not connect with its password"
+    return 1
+  fi
+  if podman exec -e PGPASSWORD=wrong-password "$c" psql -X -w -h 127.0.0.1 -U catalog_svc -d shop -c 'SELECT 1'; then
+    echo "a wrong password was accepted"
+    return 1
+  fi
+  if podman exec "$c" psql -X -w -h 127.0.0.1 -U postgres -d shop -c 'SELECT 1'; then
+    echo "the superuser connected over TCP without a password"
+    return 1
+  fi
+  if podman exec -u 0 "$c" psql -X -w -U postgres -d shop -c 'SELECT 1'; then
+    echo "root connected on the socket as the superuser"
+    return 1
+  fi
+  return 0
+}
+
 stack_checks() {
   local port base admin_key
   port="$(env_value PUBLIC_PORT)"
@@ -356,8 +383,10 @@ stack_checks() {
       "${ROOT_DIR}/services/product-service/demo/catalog.json"
   check "smoke test through the ALB container: catalog, a declined checkout read back, stock unchanged" \
     env SMOKE_WAIT_SECONDS=60 bash "${ROOT_DIR}/scripts/smoke-test.sh" "$base"
-  check "routing through the ALB: storefront, BFF, /internal/ not routed" \
+  check "routing through the ALB: storefront, BFF, /internal/ not routed, no Host answered, slow headers cut off" \
     /usr/bin/python3 "${HERE}/check_routes.py" "$base"
+  check "the database refuses wrong and missing passwords (scram-sha-256 on TCP, peer on the socket)" \
+    database_checks_passwords
   check "observability profile: Prometheus scrapes the three services' /metrics" \
     /usr/bin/python3 "${HERE}/check_routes.py" --prometheus "http://127.0.0.1:$(env_value PROMETHEUS_PORT)"
 }
