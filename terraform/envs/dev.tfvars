@@ -107,8 +107,11 @@ db_allocated_storage_gb  = 20
 alert_emails             = ["ops@example.com"]
 budget_alert_amounts_usd = [40, 45, 50]
 
+# GitHub: deployed and applied from the `dev` environment; planned for
+# pull requests of the repository and on main.
 github_repository      = "example-org/aws-devops-ecommerce"
-github_deploy_subjects = ["environment:dev", "ref:refs/heads/main"]
+github_deploy_subjects = ["environment:dev"]
+github_plan_subjects   = ["pull_request", "ref:refs/heads/main"]
 
 # Empty buckets/repositories/secrets are deleted with the stack in dev.
 dev_force_destroy = true

@@ -84,11 +84,16 @@ db_allocated_storage_gb  = 50
 alert_emails             = ["ops@example.com"]
 budget_alert_amounts_usd = [400, 500, 600]
 
-# dev's stack already activated the account-wide cost-allocation tags and
-# created the OIDC provider when both live in one account.
-activate_cost_allocation_tags = true
-
+# GitHub: prod is deployed and applied only from the `prod` environment
+# (required reviewers) and planned only from main, never from a pull request.
 github_repository      = "example-org/aws-devops-ecommerce"
 github_deploy_subjects = ["environment:prod"]
+github_plan_subjects   = ["ref:refs/heads/main"]
+
+# Account layout (docs/ci-cd.md, "Account layouts"): with one account per
+# environment (recommended) prod's stack creates its account's GitHub OIDC
+# provider. In an account shared with dev, dev's stack owns it: set
+#   create_github_oidc_provider = false
+# and prod's stack looks it up (scripts/setup.sh says so when it finds one).
 
 dev_force_destroy = false

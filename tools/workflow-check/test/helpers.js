@@ -273,7 +273,7 @@ async function provisionedWorld(opts = {}) {
   const { dispatch } = require("./fake-world/dispatch");
   const { letTimePass } = require("./fake-world/scheduler");
   const { names } = require("./fake-world/names");
-  const w = await newWorld({ tfvarsOverride: Object.fromEntries((opts.environments || ["dev"]).map((e) => [e, { activate_cost_allocation_tags: false }])), ...opts });
+  const w = await newWorld(opts);
   const bucket = `ecommerce-tfstate-${ACCOUNT}`;
   const call = (tool, args, stdin = "") => {
     const r = dispatch(w.dir, tool, args, { cwd: REPO, stdin });

@@ -83,7 +83,6 @@ const ROLLOUT = [
 
 test("scenario: an empty account to a smoke-tested shop, deploys at any hour, rollback", { timeout: 900000 }, async (t) => {
   const w = await h.newWorld({
-    tfvarsOverride: { dev: { activate_cost_allocation_tags: false } }, // TEMPORARY until terraform/ defaults it off (issue 13 item 5)
     config: {
       identities: {
         admin: { arn: `arn:aws:iam::${ACCOUNT}:user/admin`, userId: "AIDAADMIN" },

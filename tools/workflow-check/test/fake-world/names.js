@@ -7,10 +7,20 @@
 
 const PROJECT = "ecommerce";
 const SERVICES = ["product-service", "order-service", "frontend"];
-// The services with a database role; each has these secrets.
+// The secrets, by owner (terraform/main.tf generated_secrets): each service
+// with a database role has its own; the inventory API's key is shared.
 const SECRET_KEYS = {
-  "product-service": ["ADMIN_API_KEY", "INTERNAL_API_KEY", "PGPASSWORD"],
-  "order-service": ["ADMIN_API_KEY", "INTERNAL_API_KEY", "PGPASSWORD"],
+  "product-service": ["ADMIN_API_KEY", "PGPASSWORD"],
+  "order-service": ["ADMIN_API_KEY", "CARD_FINGERPRINT_KEY", "PGPASSWORD"],
+  shared: ["INTERNAL_API_KEY"],
+};
+// What each service's container gets: ENV => [owner, key] of the secret.
+const INJECTED_SECRETS = {
+  "product-service": { ADMIN_API_KEY: ["product-service", "ADMIN_API_KEY"], INTERNAL_API_KEY: ["shared", "INTERNAL_API_KEY"], PGPASSWORD: ["product-service", "PGPASSWORD"] },
+  "order-service": {
+    ADMIN_API_KEY: ["order-service", "ADMIN_API_KEY"], CARD_FINGERPRINT_KEY: ["order-service", "CARD_FINGERPRINT_KEY"],
+    INTERNAL_API_KEY: ["shared", "INTERNAL_API_KEY"], PGPASSWORD: ["order-service", "PGPASSWORD"],
+  },
 };
 const DATABASE_SERVICES = ["product-service", "order-service"];
 
@@ -42,4 +52,4 @@ function names(environment, project = PROJECT) {
   };
 }
 
-module.exports = { PROJECT, SERVICES, SECRET_KEYS, DATABASE_SERVICES, OUTPUTS, names };
+module.exports = { PROJECT, SERVICES, SECRET_KEYS, INJECTED_SECRETS, DATABASE_SERVICES, OUTPUTS, names };

@@ -18,7 +18,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
 const { nextId, isoTime } = require("./state");
-const { names, SERVICES, SECRET_KEYS } = require("./names");
+const { names, SERVICES, SECRET_KEYS, INJECTED_SECRETS } = require("./names");
 const { registry, arn, taskDefinitionArn, serviceKey, settle } = require("./aws");
 
 const VERSION = "1.12.2";
@@ -236,7 +236,7 @@ function apply(world, dir, f, stdin) {
   };
   const executionRole = (s) => `arn:aws:iam::${world.config.account}:role/${n.name}-${s}-execution`;
   for (const s of SERVICES) {
-    const secrets = (SECRET_KEYS[s] || []).map((k) => ({ name: k, valueFrom: world.secrets.byName[n.secret(s, k)].arn }));
+    const secrets = Object.entries(INJECTED_SECRETS[s] || {}).map(([k, [owner, key]]) => ({ name: k, valueFrom: world.secrets.byName[n.secret(owner, key)].arn }));
     const body = {
       family: n.family(s),
       taskRoleArn: `arn:aws:iam::${world.config.account}:role/${n.name}-${s}-task`,
