@@ -7,7 +7,9 @@
 #   4. the project's rules (lib/rules.js: pinned SHAs, permissions, id-token,
 #      no AWS keys, scripts and make targets exist, reusable workflows exist,
 #      deploy concurrency) on every workflow;
-#   5. docs/ci-cd.md documents every pinned action, variable and secret;
+#   5. docs/ci-cd.md documents every pinned action, variable and secret; the
+#      GitHub roles' policies in terraform/ allow every AWS call the workflows
+#      and their scripts make, and nothing unused (lib/iam-coverage.js);
 #   6. shellcheck on the deploy scripts and this one;
 #   7. the node tests (test/*.test.js): the rules, the CI summary, the
 #      scripts' --help, --dry-run and refusal paths with fake aws, terraform,
@@ -61,6 +63,7 @@ for wf in "${workflows[@]}"; do
   step "rules ${wf}" node "${here}/bin/workflow-check.js" rules "$wf"
 done
 step "docs/ci-cd.md documents the actions, variables and secrets" node "${here}/bin/workflow-check.js" docs
+step "IAM coverage: every AWS call under a GitHub role is allowed, and nothing unused is" node "${here}/bin/workflow-check.js" iam
 
 if command -v shellcheck >/dev/null; then
   for script in scripts/setup.sh scripts/deploy.sh scripts/teardown.sh scripts/smoke-test.sh scripts/lib/aws-*.sh \

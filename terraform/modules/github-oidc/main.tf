@@ -6,9 +6,10 @@
 #   and resume/re-stop an environment the FinOps scheduler stopped (RDS, the
 #   NAT instance, the remembered desired counts), so a deploy works at night.
 # - plan (dev: pull requests and main; prod: main only): read-only, for
-#   `terraform plan`: its own state object and lock file, and Describe/List/Get
-#   on the services the stack uses; never a secret value, a log line or
-#   another object's content (explicit denies).
+#   `terraform plan` and the weekly cost report: its own state object and
+#   lock file, and Describe/List/Get on the services the stack uses; never a
+#   secret value, a log line, an image layer or another object's content
+#   (explicit denies).
 # - apply (environment:<env>): `terraform apply` in CI. PowerUserAccess (every
 #   service but IAM, Organizations and Account) plus IAM writes only on this
 #   environment's own roles and policies; it may not change its own role
@@ -107,7 +108,6 @@ data "aws_iam_policy_document" "deploy" {
       "ecr:BatchGetImage",
       "ecr:CompleteLayerUpload",
       "ecr:DescribeImages",
-      "ecr:GetDownloadUrlForLayer",
       "ecr:InitiateLayerUpload",
       "ecr:PutImage",
       "ecr:UploadLayerPart",
@@ -266,10 +266,11 @@ data "aws_iam_policy_document" "plan" {
     resources = ["${local.state_object}.tflock"]
   }
 
-  # Refreshing the stack reads every resource's configuration.
+  # Refreshing the stack reads every resource's configuration. AWS Budgets
+  # names its read action ViewBudget.
   statement {
     sid       = "ReadStackConfiguration"
-    actions   = sort(flatten([for s in var.plan_read_services : ["${s}:Describe*", "${s}:Get*", "${s}:List*"]]))
+    actions   = concat(sort(flatten([for s in var.plan_read_services : s == "iam" ? ["iam:Get*", "iam:List*"] : ["${s}:Describe*", "${s}:Get*", "${s}:List*"]])), contains(var.plan_read_services, "budgets") ? ["budgets:ViewBudget"] : [])
     resources = ["*"]
   }
 
@@ -286,7 +287,6 @@ data "aws_iam_policy_document" "plan" {
       "logs:GetQueryResults",
       "logs:FilterLogEvents",
       "ecr:GetDownloadUrlForLayer",
-      "lambda:GetFunction",
       "ssm:GetParameterHistory",
     ]
     resources = ["*"]
