@@ -77,7 +77,7 @@ db_backup_retention_days = 14
 db_deletion_protection   = true
 db_allocated_storage_gb  = 50
 
-# The cost model estimates $368.26/month at list prices (--no-free-tier:
+# The cost model estimates $368.60/month at list prices (--no-free-tier:
 # CloudWatch's always-free allowance counts once per account, and dev
 # counts it; docs/cost-optimization.md): the first alert at about 109% of
 # it, the budget's limit (and forecast alert) at $600.

@@ -13,8 +13,8 @@ const ESTIMATE = {
   schedule: "as scheduled in the tfvars",
   free_tier: true,
   scenarios: [
-    { name: "baseline", total: { usd: "38.74" }, estimate: { components: { compute: { usd: "1.93" }, "load balancing": { usd: "23.96" } } } },
-    { name: "24x7", total: { usd: "56.22" } },
+    { name: "baseline", total: { usd: "39.52" }, estimate: { components: { compute: { usd: "1.93" }, "load balancing": { usd: "23.96" } } } },
+    { name: "24x7", total: { usd: "56.99" } },
   ],
 };
 
