@@ -4,8 +4,9 @@
 // gets its exit code, output and errors back, so that a scenario's hundreds
 // of calls do not each start a Node process. Same dispatch as fake-tool.js.
 //
-// Request:  cwd NUL tool NUL argc NUL arg... NUL stdin-length NUL stdin
-// Response: exit-code LF stdout-length LF stdout stderr
+// Request:  cwd NUL tool NUL argc NUL arg... NUL stdin-length NUL stdin [NUL]
+// Response: exit-code LF stdout-length LF stderr-length LF stdout stderr
+// (lengths in bytes)
 const net = require("node:net");
 const { dispatch } = require("./dispatch");
 
@@ -36,10 +37,13 @@ function parseRequest(buf) {
 function startWorldServer(dir) {
   const server = net.createServer((socket) => {
     let buf = Buffer.alloc(0);
+    let answered = false;
     socket.on("data", (d) => {
+      if (answered) return; // one call per connection (a trailing NUL may come late)
       buf = Buffer.concat([buf, d]);
       const req = parseRequest(buf);
       if (!req) return;
+      answered = true;
       let r;
       try {
         r = dispatch(dir, req.tool, req.args, { cwd: req.cwd, stdin: req.stdin });
@@ -47,7 +51,8 @@ function startWorldServer(dir) {
         r = { stdout: "", stderr: `fake ${req.tool}: internal error: ${e.stack}\n`, exit: 98 };
       }
       const out = Buffer.from(r.stdout, "utf8");
-      socket.end(Buffer.concat([Buffer.from(`${r.exit}\n${out.length}\n`), out, Buffer.from(r.stderr, "utf8")]));
+      const err = Buffer.from(r.stderr, "utf8");
+      socket.end(Buffer.concat([Buffer.from(`${r.exit}\n${out.length}\n${err.length}\n`), out, err]));
     });
     socket.on("error", () => {});
   });
