@@ -71,6 +71,26 @@ function baseRules() {
   return rules;
 }
 
+// The environment of a script run with the rules: the fakes first on PATH, and
+// the scripts' waits short (polls without pause; the smoke test gives up after
+// 2 s, polling every 0.5 s).
+function scriptEnv(dir) {
+  return {
+    PATH: `${FAKE_BIN}:${process.env.PATH}`,
+    HOME: dir,
+    FAKE_DIR: dir,
+    FAKE_BUILD_DIGEST: BUILD_DIGEST,
+    AWS_REGION: REGION,
+    DEPLOY_WORK_DIR: path.join(dir, "work"),
+    DEPLOY_POLL_SECONDS: "0",
+    SMOKE_WAIT_SECONDS: "2",
+    SMOKE_POLL_SECONDS: "0.5",
+    SMOKE_STOCK_WAIT_SECONDS: "2",
+    SMOKE_STOCK_POLL_SECONDS: "0.5",
+    TERM: "dumb",
+  };
+}
+
 function runScript(script, args, { rules = baseRules(), env = {}, stdin = "", path: pathOverride } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wfcheck-"));
   fs.writeFileSync(path.join(dir, "rules.json"), JSON.stringify(rules));
@@ -79,18 +99,7 @@ function runScript(script, args, { rules = baseRules(), env = {}, stdin = "", pa
     input: stdin,
     encoding: "utf8",
     timeout: 60000,
-    env: {
-      PATH: pathOverride || `${FAKE_BIN}:${process.env.PATH}`,
-      HOME: dir,
-      FAKE_DIR: dir,
-      FAKE_BUILD_DIGEST: BUILD_DIGEST,
-      AWS_REGION: REGION,
-      DEPLOY_WORK_DIR: path.join(dir, "work"),
-      DEPLOY_POLL_SECONDS: "0",
-      SMOKE_WAIT_SECONDS: "2",
-      TERM: "dumb",
-      ...env,
-    },
+    env: { ...scriptEnv(dir), ...(pathOverride ? { PATH: pathOverride } : {}), ...env },
   });
   const callsFile = path.join(dir, "calls.jsonl");
   const calls = fs.existsSync(callsFile)
@@ -123,11 +132,7 @@ function runScriptAsync(script, args, opts = {}) {
   return new Promise((resolve) => {
     const child = spawn("bash", [path.join(REPO, script), ...args], {
       cwd: REPO,
-      env: {
-        PATH: `${FAKE_BIN}:${process.env.PATH}`, HOME: dir, FAKE_DIR: dir, FAKE_BUILD_DIGEST: BUILD_DIGEST,
-        AWS_REGION: REGION, DEPLOY_WORK_DIR: path.join(dir, "work"), DEPLOY_POLL_SECONDS: "0",
-        SMOKE_WAIT_SECONDS: "2", TERM: "dumb", ...env,
-      },
+      env: { ...scriptEnv(dir), ...env },
     });
     let stdout = "";
     let stderr = "";
@@ -228,7 +233,7 @@ function runInWorld(dir, script, args, { env = {}, stdin = "", repo = REPO } = {
       env: {
         PATH: `${FAKE_BIN}:${process.env.PATH}`, HOME: dir, FAKE_DIR: dir, AWS_REGION: REGION, TERM: "dumb",
         DEPLOY_POLL_SECONDS: "0", ENV_POLL_SECONDS: "0", SMOKE_WAIT_SECONDS: "3", SMOKE_STOCK_WAIT_SECONDS: "3",
-        SETUP_WAIT_SECONDS: "5", DEPLOY_WORK_DIR: path.join(dir, "work"), ...env,
+        SMOKE_POLL_SECONDS: "0.5", SMOKE_STOCK_POLL_SECONDS: "0.5", SETUP_WAIT_SECONDS: "5", DEPLOY_WORK_DIR: path.join(dir, "work"), ...env,
       },
     });
     let stdout = "";
