@@ -69,7 +69,7 @@ if command -v shellcheck >/dev/null; then
   for script in scripts/setup.sh scripts/deploy.sh scripts/teardown.sh scripts/smoke-test.sh scripts/lib/aws-*.sh \
     scripts/ci/*.sh tools/workflow-check/run-tests.sh tools/workflow-check/test/fake-bin/aws tools/workflow-check/test/fake-bin/docker \
     tools/workflow-check/test/fake-bin/skopeo tools/workflow-check/test/fake-bin/terraform \
-    tools/workflow-check/test/fake-bin/world-client.sh; do
+    tools/workflow-check/test/fake-bin/server-client.sh; do
     step "shellcheck ${script}" shellcheck -x "$script"
   done
 else

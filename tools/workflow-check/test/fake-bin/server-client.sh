@@ -1,12 +1,13 @@
 # shellcheck shell=bash
-# Sourced by the fake-bin wrappers: with FAKE_WORLD_PORT set, the call goes
-# to the tests' in-process fake world (../fake-world/server.js) over TCP
-# instead of starting Node; the wrapper exits with the call's exit code.
-# Usage: . world-client.sh TOOL ARGS...
+# Sourced by the fake-bin wrappers: with FAKE_SERVER_PORT set, the call goes
+# to the tests' in-process fakes (../fake-world/server.js: the world of
+# FAKE_DIR, or its rules) over TCP instead of starting Node; the wrapper exits
+# with the call's exit code.
+# Usage: . server-client.sh TOOL ARGS...
 # Kept to bash builtins (no dirname, wc, head or cat per call) and to one
 # write of the request (several small writes wait on delayed ACKs): a
 # scenario makes hundreds of calls.
-if [ -n "${FAKE_WORLD_PORT:-}" ]; then
+if [ -n "${FAKE_SERVER_PORT:-}" ]; then
   fake_tool="$1"
   shift
   fake_stdin=""
@@ -20,7 +21,7 @@ if [ -n "${FAKE_WORLD_PORT:-}" ]; then
       ;;
   esac
   LC_ALL=C # lengths and reads in bytes
-  exec 3<>"/dev/tcp/127.0.0.1/${FAKE_WORLD_PORT}"
+  exec 3<>"/dev/tcp/127.0.0.1/${FAKE_SERVER_PORT}"
   # cwd NUL tool NUL argc NUL args... NUL stdin-length NUL stdin NUL
   printf '%s\0' "$PWD" "$fake_tool" "$#" "$@" "${#fake_stdin}" "$fake_stdin" >&3
   # exit-code LF stdout-length LF stderr-length LF stdout stderr
