@@ -39,11 +39,22 @@ START_TIME=$(date +%s)
 REPORT_DIR="${ROOT_DIR}/build/test-reports"
 mkdir -p "$REPORT_DIR"
 
+# What the tests use besides the build and what run.sh uses (the tests start
+# PostgreSQL, nginx and the services the same way), by user:
+#   python3-pytest, -yaml, -jsonschema: the pytest suites and the docs check;
+#   python3-boto3, -botocore: the scheduler Lambda's tests;
+#   git: the docs check (git ls-files) and the compose check (git check-ignore);
+#   jq: the deploy and cost-report scripts, run by the workflow checks;
+#   chromium: the browser tests; shellcheck: the shell script checks.
+TEST_PACKAGES=(python3-pytest python3-yaml python3-jsonschema python3-boto3 python3-botocore
+  git jq shellcheck chromium)
+# The fuzz preset compiles with clang and libFuzzer.
+FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+
 install_dependencies() {
-  # shellcheck disable=SC2046
-  ensure_packages $(build_packages) $(runtime_packages) \
-    python3 python3-pytest python3-yaml python3-jsonschema python3-boto3 python3-botocore \
-    clang libclang-rt-14-dev shellcheck nginx wrk chromium
+  local packages=("${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}")
+  [ "$QUICK" -eq 0 ] && packages+=("${FUZZ_PACKAGES[@]}")
+  ensure_build_packages "${packages[@]}"
   require_node
 }
 
