@@ -31,9 +31,10 @@ ECOM_IMAGE_PREFIX="${ECOM_IMAGE_PREFIX:-localhost/aws-devops-ecommerce}"
 ECOM_IMAGE_TAG="${ECOM_IMAGE_TAG:-local}"
 export CONTAINERS_DIR ECOM_IMAGE_PREFIX ECOM_IMAGE_TAG
 
-container_packages() {
-  echo podman buildah runc mmdebstrap uidmap slirp4netns fuse-overlayfs
-}
+# podman with runc, and its network stack: without recommended packages apt
+# picks the CNI plugins, not netavark (which containers.conf below names) and
+# aardvark-dns (container names on compose networks).
+CONTAINER_PACKAGES=(podman buildah runc netavark aardvark-dns mmdebstrap uidmap slirp4netns fuse-overlayfs)
 
 pm() {
   podman "$@"
@@ -43,10 +44,9 @@ pm() {
 # variables that make podman, buildah and compose tools use it.
 containers_setup() {
   if [ "${1:-}" != "--no-install" ]; then
-    # shellcheck disable=SC2046
-    ensure_packages $(container_packages)
+    ensure_packages "${CONTAINER_PACKAGES[@]}"
   fi
-  command -v podman >/dev/null 2>&1 || die "podman is not installed (apt-get install $(container_packages))"
+  command -v podman >/dev/null 2>&1 || die "podman is not installed (apt-get install ${CONTAINER_PACKAGES[*]})"
   mkdir -p "${CONTAINERS_DIR}/bases"
   # crun fails on these machines (rlimits, hybrid cgroups): runc works. No
   # systemd here: cgroupfs and file events.
