@@ -191,7 +191,7 @@ build_web() {
   local stamp="${web}/node_modules/.installed-lock-sha256" hash
   hash="$(sha256sum "${web}/package-lock.json" | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
-    (cd "$web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    (cd "$web" && npm ci --no-audit --no-fund --no-update-notifier --loglevel=error >/dev/null)
     echo "$hash" >"$stamp"
   fi
   (cd "$web" && npm run --silent build >/dev/null)
