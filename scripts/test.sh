@@ -7,11 +7,14 @@
 #   4. runs ctest: everything on the release build, unit and integration
 #      tests on the sanitizer build, the fuzzers for a bounded time, then the
 #      container suite alone (images built and docker-compose.yml run with
-#      podman; ECOM_SKIP_CONTAINERS=1 skips it),
+#      podman, then the fresh-machine check: run.sh and test.sh --quick from
+#      a clean clone on a minimal Debian 12 in a container; about 20 minutes;
+#      ECOM_SKIP_CONTAINERS=1 skips both, ECOM_SKIP_FRESH_MACHINE=1 the latter),
 #   5. stops what it started and prints "N passed, M failed".
 #
 # Options:
-#   --quick        release build only (no sanitizers, no fuzzing)
+#   --quick        release build only (no sanitizers, no fuzzing, no
+#                  fresh-machine check)
 #   --no-install   do not install packages
 #   -L REGEX       only ctest labels matching REGEX (release build)
 set -euo pipefail
@@ -29,7 +32,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1 ;;
     --no-install) INSTALL=0 ;;
     -L) LABELS="$2"; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
   shift
@@ -126,10 +129,13 @@ main() {
   fi
   if [ -z "$LABELS" ]; then
     local containers_start=$SECONDS
+    [ "$QUICK" -eq 1 ] && export ECOM_SKIP_FRESH_MACHINE=1
     run_ctest containers "${ROOT_DIR}/build/release" -L containers
     SUITES[-1]+=" ($((SECONDS - containers_start)) s)"
     if [ "${ECOM_SKIP_CONTAINERS:-0}" = 1 ]; then
-      SUITES[-1]+=" (images and stack SKIPPED: ECOM_SKIP_CONTAINERS=1)"
+      SUITES[-1]+=" (images, stack and fresh-machine check SKIPPED: ECOM_SKIP_CONTAINERS=1)"
+    elif [ "${ECOM_SKIP_FRESH_MACHINE:-0}" = 1 ]; then
+      SUITES[-1]+=" (fresh-machine check SKIPPED: --quick or ECOM_SKIP_FRESH_MACHINE=1)"
     fi
   fi
 
