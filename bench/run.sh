@@ -30,7 +30,8 @@ trap '[ -n "$PG_DIR" ] && pg_stop "$PG_DIR"' EXIT
 port="$(free_port)"
 say "starting PostgreSQL for the benchmarks on 127.0.0.1:${port}"
 PG_DIR="$(pg_start bench-postgres "$port" "-c max_connections=200")"
-export ECOM_BENCH_PG="host=127.0.0.1 port=${port} user=postgres"
+superuser_password="$(pg_superuser_password "$PG_DIR")"
+export ECOM_BENCH_PG="host=127.0.0.1 port=${port} user=postgres password=${superuser_password}"
 export ECOM_BUILD_DIR="${ROOT_DIR}/build/release"
 export ECOM_SOURCE_DIR="${ROOT_DIR}"
 

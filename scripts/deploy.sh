@@ -3,11 +3,16 @@
 # Builds, pushes and rolls out one or all services to an environment on AWS
 # ECS, with the same steps as the build-deploy workflow:
 #   1. log in to ECR; build each image for linux/amd64 and linux/arm64 with
-#      docker buildx and push it tagged with the git commit (immutable tags),
-#      (CI: push the OCI archive the build job made, keeping its digest;
-#       rollback: use a digest already in ECR);
-#   2. run the db-init task (idempotent: database roles and schemas);
-#   3. per service (product-service, order-service, frontend): register a new
+#      docker buildx and push it to ecommerce-ENV/SERVICE tagged with the git
+#      commit (immutable tags) (CI: push the OCI archive the build job made,
+#      keeping its digest; rollback: use a digest already in ECR);
+#   2. when the environment is stopped (the FinOps scheduler stops dev
+#      outside business hours, or scripts/teardown.sh pause), resume it: NAT
+#      instance, RDS (waited until available), the services' remembered
+#      counts, auto scaling left suspended; it is stopped again at the end,
+#      whatever the outcome, unless the scheduler's start resumed it meanwhile;
+#   3. run the db-init task (idempotent: database roles and schemas);
+#   4. per service (product-service, order-service, frontend): register a new
 #      revision of its task definition with the image pinned by digest,
 #      update-service (ECS blue/green), wait for production traffic, run
 #      scripts/smoke-test.sh during the bake time, wait until ECS declares the
@@ -15,7 +20,7 @@
 #      by itself when an alarm fires).
 #
 # Usage: scripts/deploy.sh [options] [SERVICE...]   (default: all three)
-#   -e, --env ENV          dev (default), staging or prod
+#   -e, --env ENV          dev (default) or prod
 #   -r, --region REGION    AWS region (default: $AWS_REGION)
 #   --cluster NAME         ECS cluster (default: $ECS_CLUSTER or ecommerce-ENV)
 #   --url URL              public URL for the smoke test (default: $APP_URL,
@@ -31,8 +36,10 @@
 #   --dry-run              print the commands that change something; run only
 #                          read-only AWS calls (describe, list, sts)
 #   -h, --help             this help
-# Needs: aws (v2), jq, git; docker with buildx to build; skopeo for --artifacts.
+# Needs: aws (v2), jq, git, curl; docker with buildx to build; skopeo for --artifacts.
 # Credentials: any AWS credentials of the account (SSO profile, OIDC in CI).
+# Settings: ECR_REPOSITORY_PREFIX (default ecommerce-ENV: the repositories
+# are ecommerce-ENV/SERVICE, terraform output ecr_repository_names).
 set -euo pipefail
 
 # shellcheck source=lib/common.sh
@@ -41,6 +48,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/aws-cli.sh"
 # shellcheck source=lib/aws-ecs.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/aws-ecs.sh"
+# shellcheck source=lib/aws-environment.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/aws-environment.sh"
 
 ALL_SERVICES=(product-service order-service frontend)
 PLATFORMS="linux/amd64,linux/arm64"
@@ -59,7 +68,7 @@ BUILD_ONLY=0
 SMOKE=1
 SERVICES=()
 
-usage() { sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,45p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -109,12 +118,67 @@ fi
 
 REGION="$(resolve_region "$REGION_ARG")"
 CLUSTER="${CLUSTER:-ecommerce-${ENVIRONMENT}}"
+ENV_CLUSTER="$CLUSTER"
+env_names "$ENVIRONMENT"
+REPOSITORY_PREFIX="${ECR_REPOSITORY_PREFIX:-ecommerce-${ENVIRONMENT}}"
 IDENTITY="$(aws_identity)"
 ACCOUNT="$(json_get "$IDENTITY" '.Account')"
 REGISTRY="${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com"
 say "environment ${ENVIRONMENT}: account ${ACCOUNT}, region ${REGION}, cluster ${CLUSTER}"
 
+# repository SERVICE: the service's ECR repository (one per environment and service).
+repository() {
+  printf '%s/%s\n' "$REPOSITORY_PREFIX" "$1"
+}
+
+# ---- a stopped environment ---------------------------------------------------
+# Off-hours the scheduler has stopped the services, RDS and the NAT instance:
+# db-init, the rollout and the smoke test need them. RESUMED=1 once this run
+# resumed the environment; restore_schedule (on exit, whatever the outcome)
+# stops it again unless the scheduler's start (or a human's resume) resumed
+# the services' auto scaling meanwhile.
+RESUMED=0
+resume_if_stopped() {
+  local state
+  state="$(env_state)"
+  if [ "$state" = stopped ]; then
+    say "${ENVIRONMENT} is stopped (outside its business hours, or paused by hand): resuming it for this deployment; it is stopped again when the deployment ends"
+    RESUMED=1
+    env_resume keep-scaling-suspended
+    [ "$DRY_RUN" -eq 1 ] || say "${ENVIRONMENT} resumed for the deployment"
+  fi
+}
+
+restore_schedule() {
+  local resumed_meanwhile=no
+  [ "$RESUMED" -eq 1 ] || return 0
+  RESUMED=0
+  [ "$DRY_RUN" -eq 1 ] || resumed_meanwhile="$(env_scaling_resumed)"
+  if [ "$resumed_meanwhile" = yes ]; then
+    say "${ENVIRONMENT} left running: its services' auto scaling was resumed during the deployment (the scheduler's start, or scripts/teardown.sh resume, ran)"
+    return 0
+  fi
+  env_pause after-resume
+  if [ "$DRY_RUN" -eq 1 ]; then
+    note "${ENVIRONMENT} is stopped again afterwards, as it was found"
+  else
+    say "${ENVIRONMENT} stopped again, as the schedule expects outside business hours (it was stopped when this deployment started); resume it with: scripts/teardown.sh resume --env ${ENVIRONMENT}"
+  fi
+}
+
+WORK_DIR=""
+on_exit() {
+  local rc=$?
+  restore_schedule || rc=1
+  if [ -n "$WORK_DIR" ] && [ -z "${DEPLOY_WORK_DIR:-}" ]; then
+    rm -rf "$WORK_DIR"
+  fi
+  exit "$rc"
+}
+trap on_exit EXIT
+
 if [ "$DB_INIT_ONLY" -eq 1 ]; then
+  resume_if_stopped
   run_db_init "$CLUSTER"
   exit 0
 fi
@@ -142,13 +206,13 @@ if [ -n "${DEPLOY_WORK_DIR:-}" ]; then
   mkdir -p "$WORK_DIR"
 else
   WORK_DIR="$(mktemp -d)"
-  trap 'rm -rf "$WORK_DIR"' EXIT
 fi
 
-# build_and_push SERVICE: buildx multi-arch build pushed as REGISTRY/SERVICE:TAG.
+# build_and_push SERVICE: buildx multi-arch build pushed as REGISTRY/REPOSITORY:TAG.
 build_and_push() {
-  local service="$1" repo="${REGISTRY}/$1" existing metadata
-  existing="$(ecr_digest_of_tag "$service" "$TAG")"
+  local service="$1" repo existing metadata
+  repo="${REGISTRY}/$(repository "$1")"
+  existing="$(ecr_digest_of_tag "$(repository "$service")" "$TAG")"
   if [ -n "$existing" ]; then
     say "${repo}:${TAG} is already in ECR (${existing}): not rebuilt (tags are immutable)"
     DIGESTS[$service]="$existing"
@@ -172,11 +236,12 @@ build_and_push() {
 # push_archive SERVICE: pushes ARTIFACTS/SERVICE.oci.tar (built once by CI)
 # keeping its digest, and checks that ECR holds exactly that digest.
 push_archive() {
-  local service="$1" repo="${REGISTRY}/$1" archive="${ARTIFACTS}/$1.oci.tar" expected existing pushed
+  local service="$1" repo archive="${ARTIFACTS}/$1.oci.tar" expected existing pushed
+  repo="${REGISTRY}/$(repository "$1")"
   [ -f "$archive" ] || die "missing ${archive} (the build job's artifact)"
   expected="$(tr -d '[:space:]' <"${ARTIFACTS}/${service}.digest")"
   [[ "$expected" =~ ^sha256:[0-9a-f]{64}$ ]] || die "${ARTIFACTS}/${service}.digest holds no digest"
-  existing="$(ecr_digest_of_tag "$service" "$TAG")"
+  existing="$(ecr_digest_of_tag "$(repository "$service")" "$TAG")"
   if [ -n "$existing" ]; then
     [ "$existing" = "$expected" ] || die "${repo}:${TAG} already exists with another digest (${existing}, built ${expected})"
     say "${repo}:${TAG} is already in ECR with the built digest"
@@ -185,7 +250,7 @@ push_archive() {
       --dest-authfile "${DOCKER_CONFIG:-$HOME/.docker}/config.json" \
       "oci-archive:${archive}" "docker://${repo}:${TAG}"
     if [ "$DRY_RUN" -eq 0 ]; then
-      pushed="$(ecr_digest_of_tag "$service" "$TAG")"
+      pushed="$(ecr_digest_of_tag "$(repository "$service")" "$TAG")"
       [ "$pushed" = "$expected" ] || die "pushed ${repo}:${TAG} has digest '${pushed}', the build made ${expected}"
     fi
   fi
@@ -193,7 +258,7 @@ push_archive() {
 }
 
 if [ -n "$DIGEST" ]; then
-  ecr_require_digest "${SERVICES[0]}" "$DIGEST"
+  ecr_require_digest "$(repository "${SERVICES[0]}")" "$DIGEST"
   DIGESTS[${SERVICES[0]}]="$DIGEST"
 else
   ecr_login "$REGISTRY"
@@ -208,11 +273,12 @@ fi
 
 if [ "$BUILD_ONLY" -eq 1 ]; then
   for s in "${SERVICES[@]}"; do
-    say "${REGISTRY}/${s}:${TAG} = ${DIGESTS[$s]}"
+    say "${REGISTRY}/$(repository "$s"):${TAG} = ${DIGESTS[$s]}"
   done
   exit 0
 fi
 
+resume_if_stopped
 if [ "$DB_INIT" -eq 1 ]; then
   run_db_init "$CLUSTER"
 fi
@@ -221,7 +287,7 @@ SUMMARY=()
 FAILED=0
 for s in "${ALL_SERVICES[@]}"; do
   [[ " ${SERVICES[*]} " == *" $s "* ]] || continue
-  image="${REGISTRY}/${s}@${DIGESTS[$s]}"
+  image="${REGISTRY}/$(repository "$s")@${DIGESTS[$s]}"
   svc_json="$(ecs_service_json "$CLUSTER" "$s")"
   previous="$(json_get "$svc_json" '.taskDefinition')"
   say "${s}: ${previous##*/} -> ${image}"

@@ -129,6 +129,7 @@ start_services() {
   wait_ready "http://127.0.0.1:${product_port}/ready" "$!" "product-service (${suffix})"
   env -i "${common[@]}" PORT="$order_port" ADMIN_PORT="$(free_port)" \
     DATABASE_URL="postgresql://orders_svc@127.0.0.1:${pg_port}/shop" PGPASSWORD="$ORDERS_PASSWORD" \
+    CARD_FINGERPRINT_KEY="$FINGERPRINT_KEY" \
     PRODUCT_SERVICE_URL="http://127.0.0.1:${product_port}" \
     "${BUILD_DIR}/services/order-service/order-service" >>"$WORK/logs/order-service-${suffix}.log" 2>&1 &
   PIDS+=("$!")
@@ -158,6 +159,7 @@ kill_services() {
 
 ADMIN_KEY="dr-drill-admin-$(random_secret)"
 INTERNAL_KEY="dr-drill-internal-$(random_secret)"
+FINGERPRINT_KEY="$(random_secret)"
 CATALOG_PASSWORD="$(random_secret)"
 ORDERS_PASSWORD="$(random_secret)"
 
@@ -167,7 +169,10 @@ main() {
   say "1. primary: PostgreSQL, roles and schemas, product-service, order-service, demo catalog"
   cluster primary
   local primary_dir="$CLUSTER_DIR" primary_port="$CLUSTER_PORT"
-  pg_bootstrap "$primary_port" shop "$CATALOG_PASSWORD" "$ORDERS_PASSWORD"
+  pg_bootstrap "$primary_dir" "$primary_port" shop "$CATALOG_PASSWORD" "$ORDERS_PASSWORD"
+  # Each cluster checks passwords on TCP (scram-sha-256), its superuser's too.
+  local primary_superuser
+  primary_superuser="$(pg_superuser_password "$primary_dir")"
   start_services "$primary_port" primary
   local catalog="http://127.0.0.1:${SERVICE_PORTS[0]}" orders="http://127.0.0.1:${SERVICE_PORTS[1]}"
   /usr/bin/python3 "${ROOT_DIR}/scripts/lib/load_demo.py" "$catalog" "$ADMIN_KEY" "$CATALOG_JSON" | sed 's/^/  /'
@@ -176,11 +181,14 @@ main() {
   /usr/bin/python3 "$CHECKS" place --orders "$orders" --catalog "$catalog" --out "$WORK/state/placed.json"
 
   say "3. backup of the running database: roles (pg_dumpall --roles-only) and pg_dump -Fc shop"
-  local admin_db="host=127.0.0.1 port=${primary_port} user=postgres dbname=shop" t_dump t_dumped
+  local admin_db="host=127.0.0.1 port=${primary_port} user=postgres password=${primary_superuser} dbname=shop"
+  local t_dump t_dumped
   /usr/bin/python3 "$CHECKS" snapshot --db "$admin_db" --out "$WORK/state/snapshot.json"
   t_dump="$(now)"
-  pg_dumpall -h 127.0.0.1 -p "$primary_port" -U postgres --roles-only >"$WORK/backup/roles.sql"
-  pg_dump -h 127.0.0.1 -p "$primary_port" -U postgres -Fc -f "$WORK/backup/shop.dump" shop
+  PGPASSWORD="$primary_superuser" pg_dumpall -h 127.0.0.1 -p "$primary_port" -U postgres --roles-only \
+    >"$WORK/backup/roles.sql"
+  PGPASSWORD="$primary_superuser" pg_dump -h 127.0.0.1 -p "$primary_port" -U postgres -Fc \
+    -f "$WORK/backup/shop.dump" shop
   t_dumped="$(now)"
   echo "  backup: $(du -k "$WORK/backup/shop.dump" | cut -f1) KiB database + $(du -k "$WORK/backup/roles.sql" | cut -f1) KiB roles in $(seconds "$t_dump" "$t_dumped") s"
 
@@ -196,12 +204,15 @@ main() {
 
   say "5. restore into a fresh cluster and start the services on it"
   cluster restored
-  local restored_port="$CLUSTER_PORT"
+  local restored_port="$CLUSTER_PORT" restored_superuser
+  restored_superuser="$(pg_superuser_password "$CLUSTER_DIR")"
   # The roles first (the dump's objects belong to them); the cluster's own
   # superuser is already there.
   grep -Ev '^(CREATE|ALTER) ROLE postgres( |;)' "$WORK/backup/roles.sql" |
-    psql -X -q -h 127.0.0.1 -p "$restored_port" -U postgres -d postgres -v ON_ERROR_STOP=1 -f - >/dev/null
-  pg_restore -h 127.0.0.1 -p "$restored_port" -U postgres --create --exit-on-error -d postgres "$WORK/backup/shop.dump"
+    PGPASSWORD="$restored_superuser" psql -X -q -h 127.0.0.1 -p "$restored_port" -U postgres -d postgres \
+      -v ON_ERROR_STOP=1 -f - >/dev/null
+  PGPASSWORD="$restored_superuser" pg_restore -h 127.0.0.1 -p "$restored_port" -U postgres --create \
+    --exit-on-error -d postgres "$WORK/backup/shop.dump"
   local t_restored
   t_restored="$(now)"
   start_services "$restored_port" restored
@@ -211,7 +222,8 @@ main() {
   orders="http://127.0.0.1:${SERVICE_PORTS[1]}"
 
   say "6. checks on the restored system (SQL and API)"
-  /usr/bin/python3 "$CHECKS" verify --db "host=127.0.0.1 port=${restored_port} user=postgres dbname=shop" \
+  /usr/bin/python3 "$CHECKS" verify \
+    --db "host=127.0.0.1 port=${restored_port} user=postgres password=${restored_superuser} dbname=shop" \
     --catalog-db "host=127.0.0.1 port=${restored_port} user=catalog_svc password=${CATALOG_PASSWORD} dbname=shop" \
     --orders-db "host=127.0.0.1 port=${restored_port} user=orders_svc password=${ORDERS_PASSWORD} dbname=shop" \
     --orders "$orders" --catalog "$catalog" --admin-key "$ADMIN_KEY" --catalog-json "$CATALOG_JSON" \

@@ -133,7 +133,7 @@ main() {
   local catalog_password orders_password
   catalog_password="$(local_secret catalog_db_password)"
   orders_password="$(local_secret orders_db_password)"
-  pg_bootstrap "$pg_port" shop "$catalog_password" "$orders_password"
+  pg_bootstrap "$PG_DIR" "$pg_port" shop "$catalog_password" "$orders_password"
 
   local admin_key="${ADMIN_API_KEY:-}"
   local generated=0
@@ -143,8 +143,9 @@ main() {
   fi
 
   local product_port=$((PUBLIC_PORT + 1)) order_port=$((PUBLIC_PORT + 2)) frontend_port=$((PUBLIC_PORT + 3))
-  local internal_key
+  local internal_key fingerprint_key
   internal_key="$(local_secret internal_api_key)"
+  fingerprint_key="$(local_secret card_fingerprint_key)"
   local common=(BIND_ADDRESS=127.0.0.1 LOG_LEVEL="${LOG_LEVEL:-info}" LOG_SAMPLE_RATE="${LOG_SAMPLE_RATE:-0.01}"
                 DEPLOYMENT_ENVIRONMENT=local ADMIN_API_KEY="$admin_key" INTERNAL_API_KEY="$internal_key")
 
@@ -156,7 +157,7 @@ main() {
   say "starting order-service"
   start_service order-service "${common[@]}" PORT="$order_port" ADMIN_PORT="$((order_port + 1000))" \
     DATABASE_URL="postgresql://orders_svc@127.0.0.1:${pg_port}/shop" PGPASSWORD="$orders_password" \
-    PRODUCT_SERVICE_URL="http://127.0.0.1:${product_port}" \
+    CARD_FINGERPRINT_KEY="$fingerprint_key" PRODUCT_SERVICE_URL="http://127.0.0.1:${product_port}" \
     PAYMENT_LATENCY_MS="${PAYMENT_LATENCY_MS:-0}" PAYMENT_FAILURE_RATE="${PAYMENT_FAILURE_RATE:-0}"
   wait_ready order-service "http://127.0.0.1:${order_port}/ready"
 

@@ -1,18 +1,32 @@
 #!/usr/bin/env bash
-# Smoke test of a deployed shop, run by scripts/deploy.sh and the deploy
-# workflows during the blue/green bake time (a failure rolls the service back):
-#   1. GET  BASE_URL/api/products?limit=1 answers 200 with at least one item
-#      (retried while the new tasks warm up, SMOKE_WAIT_SECONDS, default 90);
-#   2. a product with stock is looked up in the catalog;
-#   3. POST BASE_URL/api/orders with an Idempotency-Key and the test card
-#      4242 4242 4242 4242 answers 201 with "status":"CONFIRMED".
-# The order is real: it takes one unit of stock, like a customer's would.
+# Smoke test of a deployed shop, run by scripts/setup.sh, scripts/deploy.sh
+# and the deploy workflows during the blue/green bake time (a failure rolls
+# the service back). It walks the whole checkout path and leaves nothing a
+# customer or the books can see:
+#   1. GET  /api/products?limit=1 answers 200 with at least one item
+#      (retried while new tasks warm up, SMOKE_WAIT_SECONDS, default 90);
+#   2. a product with stock is found in the catalog and its stock read
+#      (GET /api/products/{id});
+#   3. POST /api/orders with an Idempotency-Key and the DECLINE test card
+#      4000 0000 0000 0002 answers 402 card_declined with the order
+#      PAYMENT_DECLINED: order-service recorded the order, reserved the stock
+#      at product-service (/internal), the payment was declined and the
+#      reservation released;
+#   4. GET /api/orders/{id} reads that order back: PAYMENT_DECLINED, outcome
+#      card_declined;
+#   5. the product's stock is what it was before (retried for
+#      SMOKE_STOCK_WAIT_SECONDS, default 15: reads are cached and refreshed
+#      on PostgreSQL NOTIFY).
+# What it leaves: one PAYMENT_DECLINED order of smoke-test@example.com per
+# run and the payment simulator's record of the declined attempt (nothing
+# charged, no stock moved). No secret is needed.
 #
 # Usage: scripts/smoke-test.sh BASE_URL
-# Needs curl and jq. Exit 0 when every step passes, 1 otherwise.
+# Needs curl and jq. Exit 0 when every step passes, 1 otherwise, 2 on a
+# usage error.
 set -euo pipefail
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; }
 
 case "${1:-}" in
   -h | --help) usage; exit 0 ;;
@@ -25,7 +39,10 @@ for tool in curl jq; do
 done
 
 WAIT_SECONDS="${SMOKE_WAIT_SECONDS:-90}"
+STOCK_WAIT_SECONDS="${SMOKE_STOCK_WAIT_SECONDS:-15}"
 TIMEOUT="${SMOKE_REQUEST_TIMEOUT:-10}"
+DECLINE_CARD="4000000000000002"
+CUSTOMER_EMAIL="smoke-test@example.com"
 BODY="$(mktemp)"
 trap 'rm -f "$BODY"' EXIT
 
@@ -40,6 +57,8 @@ request() {
     --output "$BODY" --write-out '%{http_code}' "$@" "${BASE_URL}${path}" 2>/dev/null || echo 000
 }
 
+body_excerpt() { head -c 300 "$BODY" | tr '\n' ' '; }
+
 new_uuid() {
   if [ -r /proc/sys/kernel/random/uuid ]; then
     cat /proc/sys/kernel/random/uuid
@@ -51,6 +70,14 @@ new_uuid() {
   fi
 }
 
+# stock_of ID: the product's stock as the API shows it now.
+stock_of() {
+  local status
+  status="$(request GET "/api/products/$1")"
+  [ "$status" = 200 ] || fail "GET /api/products/$1: status ${status}, body: $(body_excerpt)"
+  jq -er '.stock | numbers' "$BODY" 2>/dev/null || fail "GET /api/products/$1: no stock in $(body_excerpt)"
+}
+
 # 1. The catalog answers (new tasks may still be starting: retry).
 deadline=$((SECONDS + WAIT_SECONDS))
 while :; do
@@ -58,12 +85,12 @@ while :; do
   if [ "$status" = 200 ] && jq -e '(.items | type == "array") and (.items | length >= 1)' "$BODY" >/dev/null 2>&1; then
     break
   fi
-  [ "$SECONDS" -lt "$deadline" ] || fail "GET /api/products?limit=1: status ${status}, body: $(head -c 300 "$BODY")"
+  [ "$SECONDS" -lt "$deadline" ] || fail "GET /api/products?limit=1: status ${status}, body: $(body_excerpt) (an empty catalog: load it with scripts/lib/load_demo.py, as scripts/setup.sh does)"
   sleep 3
 done
 pass "GET /api/products?limit=1 -> 200 with items"
 
-# 2. A product with stock (the first pages of the catalog).
+# 2. A product with stock (the first pages of the catalog), and its stock.
 product_id=""
 cursor=""
 for _ in 1 2 3 4 5; do
@@ -78,18 +105,39 @@ for _ in 1 2 3 4 5; do
 done
 [ -n "$product_id" ] || fail "no product with stock in the catalog"
 [[ "$product_id" =~ ^[0-9]+$ ]] || fail "product id is not a number: ${product_id}"
-pass "product ${product_id} has stock"
+stock_before="$(stock_of "$product_id")"
+pass "product ${product_id} has stock ${stock_before}"
 
-# 3. A checkout with the test card.
+# 3. A checkout with the decline test card: the whole saga, nothing charged.
 key="$(new_uuid)"
-order="$(jq -cn --argjson id "$product_id" '{
-  customer: {email: "smoke@example.com", name: "Smoke Test"},
+order="$(jq -cn --argjson id "$product_id" --arg email "$CUSTOMER_EMAIL" --arg card "$DECLINE_CARD" \
+  --argjson year "$(($(date -u +%Y) + 3))" '{
+  customer: {email: $email, name: "Smoke Test (deployment check)"},
   items: [{product_id: $id, quantity: 1}],
-  payment: {card_number: "4242424242424242", exp_month: 12, exp_year: 2030, cvc: "123"}
+  payment: {card_number: $card, exp_month: 12, exp_year: $year, cvc: "123"}
 }')"
 status="$(request POST /api/orders -H 'Content-Type: application/json' -H "Idempotency-Key: ${key}" --data "$order")"
-[ "$status" = 201 ] || fail "POST /api/orders: status ${status} (expected 201), body: $(head -c 300 "$BODY")"
-order_status="$(jq -r '.status // empty' "$BODY")"
-[ "$order_status" = CONFIRMED ] || fail "POST /api/orders: status \"${order_status}\" (expected CONFIRMED)"
-pass "POST /api/orders -> 201 CONFIRMED (order $(jq -r '.id // "?"' "$BODY"), Idempotency-Key ${key})"
+[ "$status" = 402 ] || fail "POST /api/orders with the decline test card: status ${status} (expected 402 card_declined), body: $(body_excerpt)"
+jq -e '.error.code == "card_declined" and .order.status == "PAYMENT_DECLINED"' "$BODY" >/dev/null 2>&1 ||
+  fail "POST /api/orders: expected error card_declined and order PAYMENT_DECLINED, body: $(body_excerpt)"
+order_id="$(jq -r '.order.id // empty' "$BODY")"
+[[ "$order_id" =~ ^[0-9a-f-]{36}$ ]] || fail "POST /api/orders: no order id in $(body_excerpt)"
+pass "POST /api/orders (decline test card) -> 402 card_declined, order ${order_id} PAYMENT_DECLINED (Idempotency-Key ${key})"
+
+# 4. The order reads back as declined.
+status="$(request GET "/api/orders/${order_id}")"
+[ "$status" = 200 ] || fail "GET /api/orders/${order_id}: status ${status}, body: $(body_excerpt)"
+jq -e '.status == "PAYMENT_DECLINED" and .payment.outcome == "card_declined"' "$BODY" >/dev/null 2>&1 ||
+  fail "GET /api/orders/${order_id}: expected PAYMENT_DECLINED / card_declined, body: $(body_excerpt)"
+pass "GET /api/orders/${order_id} -> PAYMENT_DECLINED, nothing charged"
+
+# 5. The reservation was released: the stock is back where it was.
+deadline=$((SECONDS + STOCK_WAIT_SECONDS))
+while :; do
+  stock_after="$(stock_of "$product_id")"
+  [ "$stock_after" = "$stock_before" ] && break
+  [ "$SECONDS" -lt "$deadline" ] || fail "product ${product_id}: stock ${stock_after} after the declined checkout, ${stock_before} before (the reservation was not released)"
+  sleep 1
+done
+pass "product ${product_id}: stock ${stock_after}, unchanged"
 echo "smoke test passed: ${BASE_URL}"

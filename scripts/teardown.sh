@@ -17,7 +17,7 @@
 #            terraform destroy for the environment.
 #
 # Usage: scripts/teardown.sh pause|resume|destroy [options]
-#   -e, --env ENV            dev (default), staging or prod
+#   -e, --env ENV            dev (default) or prod
 #   -r, --region REGION      AWS region (default: $AWS_REGION)
 #   --cluster NAME           ECS cluster (default: ecommerce-ENV)
 #   --db-instance ID         RDS instance (default: ecommerce-ENV)
@@ -34,6 +34,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/aws-cli.sh"
 # shellcheck source=lib/aws-terraform.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/aws-terraform.sh"
+# shellcheck source=lib/aws-environment.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/aws-environment.sh"
 
 ACTION=""
 ENVIRONMENT="dev"
@@ -43,7 +45,6 @@ DB_INSTANCE=""
 CONFIRM=""
 CONFIRM_GIVEN=0
 ALLOW_PROD=0
-SUSPEND_FLAGS=(DynamicScalingInSuspended DynamicScalingOutSuspended ScheduledScalingSuspended)
 
 usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; }
 
@@ -75,132 +76,22 @@ need_tool jq "apt-get install jq (or brew install jq)"
 
 REGION="$(resolve_region "$REGION_ARG")"
 ACCOUNT="$(json_get "$(aws_identity)" '.Account')"
-CLUSTER="${CLUSTER:-ecommerce-${ENVIRONMENT}}"
-DB_INSTANCE="${DB_INSTANCE:-ecommerce-${ENVIRONMENT}}"
-# The scheduler Lambda's parameter path (terraform/modules/scheduler: /<name>/scheduler/desired-count).
-COUNT_PREFIX="/${CLUSTER}/scheduler/desired-count"
+ENV_CLUSTER="${CLUSTER}"
+ENV_DB_INSTANCE="${DB_INSTANCE}"
+env_names "$ENVIRONMENT"
+CLUSTER="$ENV_CLUSTER"
+DB_INSTANCE="$ENV_DB_INSTANCE"
 say "${ACTION} ${ENVIRONMENT}: account ${ACCOUNT}, region ${REGION}, cluster ${CLUSTER}, database ${DB_INSTANCE}"
 
-# ---- what exists ------------------------------------------------------------
-
-# services_json: name and desired count of every service of the cluster.
-services_json() {
-  local arns names=() out
-  arns="$(aws ecs list-services --region "$REGION" --cluster "$CLUSTER" --output json)" ||
-    die "cannot list the services of cluster ${CLUSTER}"
-  mapfile -t names < <(jq -r '.serviceArns[]' <<<"$arns")
-  if [ "${#names[@]}" -eq 0 ]; then
-    echo '[]'
-    return 0
-  fi
-  out="$(aws ecs describe-services --region "$REGION" --cluster "$CLUSTER" --services "${names[@]}" --output json)" ||
-    die "cannot describe the services of cluster ${CLUSTER}"
-  jq -c '[.services[] | select(.status == "ACTIVE") | {name: .serviceName, desired: .desiredCount}] | sort_by(.name)' <<<"$out"
-}
-
-# scalable_services: the services with an Application Auto Scaling target.
-scalable_services() {
-  local out
-  out="$(aws application-autoscaling describe-scalable-targets --region "$REGION" --service-namespace ecs --output json)" || return 0
-  jq -r --arg p "service/${CLUSTER}/" '.ScalableTargets[] | select(.ResourceId | startswith($p)) | .ResourceId | ltrimstr($p)' <<<"$out"
-}
-
-# db_status: the RDS instance status, empty when there is none.
-db_status() {
-  local out
-  out="$(aws rds describe-db-instances --region "$REGION" --db-instance-identifier "$DB_INSTANCE" --output json 2>/dev/null)" || return 0
-  jq -r '.DBInstances[0].DBInstanceStatus // empty' <<<"$out"
-}
-
-# nat_instances STATE...: ids of this environment's NAT instances in the given states.
-nat_instances() {
-  local states="$*" out
-  out="$(aws ec2 describe-instances --region "$REGION" \
-    --filters "Name=tag:Name,Values=${CLUSTER}-nat-instance" "Name=instance-state-name,Values=${states// /,}" \
-    --output json)" || return 0
-  jq -r '[.Reservations[].Instances[].InstanceId] | sort | .[]' <<<"$out"
-}
-
-set_scaling_suspended() { # SERVICE true|false
-  local flags=() f
-  for f in "${SUSPEND_FLAGS[@]}"; do
-    flags+=("${f}=$2")
-  done
-  run aws application-autoscaling register-scalable-target --region "$REGION" --service-namespace ecs \
-    --scalable-dimension ecs:service:DesiredCount --resource-id "service/${CLUSTER}/$1" \
-    --suspended-state "$(IFS=,; echo "${flags[*]}")"
-}
-
-# ---- pause / resume ---------------------------------------------------------
+# ---- pause / resume (scripts/lib/aws-environment.sh) -------------------------
 
 pause() {
-  local services scalable name desired status nats
-  services="$(services_json)"
-  scalable=" $(scalable_services | tr '\n' ' ') "
-  while IFS=$'\t' read -r name desired; do
-    [ -n "$name" ] || continue
-    if [ "$desired" -gt 0 ]; then
-      # Remember first: a count never written is lost.
-      run aws ssm put-parameter --region "$REGION" --name "${COUNT_PREFIX}/${name}" --type String \
-        --value "$desired" --overwrite --description "Desired count of ECS service ${name} before the pause"
-    fi
-    [[ "$scalable" != *" $name "* ]] || set_scaling_suspended "$name" true
-    if [ "$desired" -gt 0 ]; then
-      run aws ecs update-service --region "$REGION" --cluster "$CLUSTER" --service "$name" --desired-count 0 --output json
-    else
-      say "${name} already has 0 tasks"
-    fi
-  done < <(jq -r '.[] | [.name, .desired] | @tsv' <<<"$services")
-
-  status="$(db_status)"
-  case "$status" in
-    available) run aws rds stop-db-instance --region "$REGION" --db-instance-identifier "$DB_INSTANCE" --output json ;;
-    "") say "no RDS instance ${DB_INSTANCE}" ;;
-    *) say "RDS instance ${DB_INSTANCE} is ${status}: not stopped" ;;
-  esac
-
-  mapfile -t nats < <(nat_instances pending running)
-  if [ "${#nats[@]}" -gt 0 ]; then
-    run aws ec2 stop-instances --region "$REGION" --instance-ids "${nats[@]}" --output json
-  fi
+  env_pause now
   say "${ENVIRONMENT} paused; resume with: scripts/teardown.sh resume --env ${ENVIRONMENT}"
 }
 
 resume() {
-  local nats status services scalable remembered name desired count names
-  mapfile -t nats < <(nat_instances stopping stopped)
-  if [ "${#nats[@]}" -gt 0 ]; then
-    run aws ec2 start-instances --region "$REGION" --instance-ids "${nats[@]}" --output json
-  fi
-
-  status="$(db_status)"
-  case "$status" in
-    stopped | stopping)
-      run aws rds start-db-instance --region "$REGION" --db-instance-identifier "$DB_INSTANCE" --output json
-      ;;
-    "") say "no RDS instance ${DB_INSTANCE}" ;;
-  esac
-  if [ -n "$status" ]; then
-    run aws rds wait db-instance-available --region "$REGION" --db-instance-identifier "$DB_INSTANCE"
-  fi
-
-  services="$(services_json)"
-  scalable=" $(scalable_services | tr '\n' ' ') "
-  remembered="$(aws ssm get-parameters-by-path --region "$REGION" --path "$COUNT_PREFIX" --output json 2>/dev/null || echo '{}')"
-  while IFS=$'\t' read -r name desired; do
-    [ -n "$name" ] || continue
-    count="$(jq -r --arg n "${COUNT_PREFIX}/${name}" '.Parameters // [] | map(select(.Name == $n)) | .[0].Value // empty' <<<"$remembered")"
-    if [ "$desired" -eq 0 ]; then
-      [[ "$count" =~ ^[0-9]+$ ]] || { warn "${name}: no remembered count under ${COUNT_PREFIX}: starting 1 task"; count=1; }
-      run aws ecs update-service --region "$REGION" --cluster "$CLUSTER" --service "$name" --desired-count "$count" --output json
-    fi
-    [[ "$scalable" != *" $name "* ]] || set_scaling_suspended "$name" false
-  done < <(jq -r '.[] | [.name, .desired] | @tsv' <<<"$services")
-
-  mapfile -t names < <(jq -r '.[].name' <<<"$services")
-  if [ "${#names[@]}" -gt 0 ]; then
-    run aws ecs wait services-stable --region "$REGION" --cluster "$CLUSTER" --services "${names[@]}"
-  fi
+  env_resume full
   say "${ENVIRONMENT} resumed"
 }
 
@@ -221,7 +112,7 @@ destroy() {
   fi
   [ "$answer" = "$expected" ] || die "confirmation did not match \"${expected}\": nothing was destroyed"
 
-  status="$(db_status)"
+  status="$(env_db_status)"
   if [ -n "$status" ]; then
     if [ "$status" = stopped ] || [ "$status" = stopping ]; then
       # A snapshot needs a running instance.
@@ -237,8 +128,10 @@ destroy() {
     warn "no RDS instance ${DB_INSTANCE}: no snapshot taken"
   fi
 
-  tf_init "$ENVIRONMENT" "$(state_bucket_name)"
-  run terraform -chdir="$TF_DIR" destroy -input=false "-var-file=envs/${ENVIRONMENT}.tfvars" -auto-approve
+  local bucket
+  bucket="$(state_bucket_name)"
+  tf_init "$ENVIRONMENT" "$bucket"
+  run terraform -chdir="$TF_DIR" destroy -input=false "-var-file=envs/${ENVIRONMENT}.tfvars" -var "state_bucket=${bucket}" -auto-approve
   say "${ENVIRONMENT} destroyed (the state bucket and the snapshot remain)"
 }
 

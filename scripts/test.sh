@@ -111,7 +111,10 @@ main() {
   port="$(free_port)"
   say "starting PostgreSQL for the tests on 127.0.0.1:${port}"
   PG_DIR="$(pg_start test-postgres "$port" "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300")"
-  export ECOM_TEST_PG="host=127.0.0.1 port=${port} user=postgres"
+  # The superuser's password too: the cluster checks passwords on TCP (scram-sha-256).
+  local superuser_password
+  superuser_password="$(pg_superuser_password "$PG_DIR")"
+  export ECOM_TEST_PG="host=127.0.0.1 port=${port} user=postgres password=${superuser_password}"
   # Sanitizer reports fail the tests; leaks are reported at exit.
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

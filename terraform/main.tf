@@ -28,7 +28,24 @@ locals {
     "order-service"   = "orders_svc"
   }
 
-  generated_secrets = { for s, role in local.db_roles : s => ["ADMIN_API_KEY", "PGPASSWORD"] }
+  # Secrets Manager secrets <name>/<owner>/<ENV> (modules/secrets; values
+  # seeded at apply time, never in Terraform): each service with a database
+  # role has its admin key and role password; order-service keys its card
+  # fingerprints (idempotency) with CARD_FINGERPRINT_KEY; both share the
+  # key of the internal inventory API (product-service checks it,
+  # order-service sends it).
+  generated_secrets = merge(
+    { for s, role in local.db_roles : s => s == "order-service" ? ["ADMIN_API_KEY", "CARD_FINGERPRINT_KEY", "PGPASSWORD"] : ["ADMIN_API_KEY", "PGPASSWORD"] },
+    { shared = ["INTERNAL_API_KEY"] },
+  )
+
+  # What each service's container gets from Secrets Manager: ENV => secret ARN.
+  injected_secrets = {
+    for s, role in local.db_roles : s => merge(
+      module.secrets.secret_arns[s],
+      { INTERNAL_API_KEY = module.secrets.secret_arns["shared"]["INTERNAL_API_KEY"] },
+    )
+  }
 
   parameters = {
     for s in local.service_names : s => merge(
@@ -53,6 +70,19 @@ locals {
     Project     = var.project
     Environment = var.environment
   }
+
+  # Where the FinOps scheduler (and scripts/teardown.sh, scripts/deploy.sh)
+  # remember each service's desired count while the environment is stopped.
+  scheduler_parameter_path = "/${local.name}/scheduler/desired-count"
+
+  # The IAM service prefixes of every resource and data source type of the
+  # stack: the plan role reads their configuration (tools/tfcheck rule
+  # IAM_PLAN_READS_STACK keeps this list equal to what terraform/ uses).
+  plan_read_services = [
+    "acm", "application-autoscaling", "budgets", "ce", "cloudwatch", "ec2", "ecr", "ecs",
+    "elasticloadbalancing", "iam", "kms", "lambda", "logs", "rds", "route53", "s3", "scheduler",
+    "secretsmanager", "servicediscovery", "sns", "sqs", "ssm", "wafv2", "xray",
+  ]
 }
 
 module "storage" {
@@ -79,7 +109,8 @@ module "networking" {
 module "ecr" {
   source = "./modules/ecr"
 
-  repositories = local.service_names
+  name_prefix  = local.name
+  services     = local.service_names
   force_delete = var.dev_force_destroy
   tags         = local.tags
 }
@@ -201,7 +232,7 @@ module "ecs" {
       admin_port      = local.routes.services[s].admin_port
       service_connect = s == "product-service" ? "server" : "client"
       environment     = s == "product-service" ? {} : { PRODUCT_SERVICE_URL = local.product_service_url }
-      secrets         = lookup(module.secrets.secret_arns, s, {})
+      secrets         = lookup(local.injected_secrets, s, {})
       parameters      = module.secrets.parameter_arns[s]
       # order-service's traffic is checkouts: it starts those traces.
       trace_sample_ratio = s == "order-service" ? var.trace_sampling.checkout_ratio : var.trace_sampling.default_ratio
@@ -209,6 +240,7 @@ module "ecs" {
         blue_arn         = module.alb.target_groups[s].blue_arn
         green_arn        = module.alb.target_groups[s].green_arn
         blue_arn_suffix  = module.alb.target_groups[s].blue_arn_suffix
+        green_arn_suffix = module.alb.target_groups[s].green_arn_suffix
         listener_rule    = module.alb.listener_rule_arns[s]
         alb_arn_suffix   = module.alb.arn_suffix
         requests_per_min = var.services[s].requests_per_min
@@ -254,18 +286,28 @@ module "finops" {
 module "github_oidc" {
   source = "./modules/github-oidc"
 
-  name                       = local.name
-  repository                 = var.github_repository
-  deploy_subjects            = var.github_deploy_subjects
-  create_oidc_provider       = var.create_github_oidc_provider
-  existing_oidc_provider_arn = var.existing_github_oidc_provider_arn
-  ecr_repository_arns        = values(module.ecr.repository_arns)
-  ecs_cluster_arn            = module.ecs.cluster_arn
-  ecs_service_arns           = values(module.ecs.service_arns)
-  task_definition_families   = concat(values(module.ecs.task_definition_families), ["${local.name}-db-init"])
-  passable_role_arns         = concat(values(module.ecs.execution_role_arns), values(module.ecs.task_role_arns))
-  state_bucket               = var.state_bucket
-  tags                       = local.tags
+  name                             = local.name
+  repository                       = var.github_repository
+  deploy_subjects                  = var.github_deploy_subjects
+  plan_subjects                    = var.github_plan_subjects
+  apply_subjects                   = ["environment:${var.environment}"]
+  create_oidc_provider             = var.create_github_oidc_provider
+  existing_oidc_provider_arn       = var.existing_github_oidc_provider_arn
+  ecr_repository_arns              = values(module.ecr.repository_arns)
+  ecs_cluster_arn                  = module.ecs.cluster_arn
+  ecs_cluster_name                 = module.ecs.cluster_name
+  ecs_service_arns                 = values(module.ecs.service_arns)
+  service_task_definition_families = values(module.ecs.task_definition_families)
+  db_init_family                   = module.ecs.db_init_family
+  passable_role_arns               = concat(values(module.ecs.execution_role_arns), values(module.ecs.task_role_arns))
+  db_instance_arn                  = module.rds.instance_arn
+  nat_instance_name                = "${local.name}-nat-instance"
+  scheduler_parameter_path         = local.scheduler_parameter_path
+  scalable_target_arns             = values(module.ecs.scalable_target_arns)
+  plan_read_services               = local.plan_read_services
+  state_bucket                     = var.state_bucket
+  state_key                        = "ecommerce/${var.environment}/terraform.tfstate"
+  tags                             = local.tags
 }
 
 # FinOps scheduler (modules/scheduler, owned by the FinOps work): stops the

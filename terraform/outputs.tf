@@ -13,6 +13,51 @@ output "ecr_repository_urls" {
   value       = module.ecr.repository_urls
 }
 
+output "ecr_repository_names" {
+  description = "ECR repository name per service (<project>-<environment>/<service>; scripts/deploy.sh pushes there)."
+  value       = module.ecr.repository_names
+}
+
+output "admin_api_key_secret_arn" {
+  description = "Secrets Manager ARN of product-service's admin API key (scripts/setup.sh reads it to load the catalog)."
+  value       = module.secrets.secret_arns["product-service"]["ADMIN_API_KEY"]
+}
+
+output "vpc_id" {
+  description = "ID of the VPC."
+  value       = module.networking.vpc_id
+}
+
+output "public_subnet_ids" {
+  description = "IDs of the public subnets (the load balancer, NAT)."
+  value       = module.networking.public_subnet_ids
+}
+
+output "app_subnet_ids" {
+  description = "IDs of the private subnets of the ECS tasks."
+  value       = module.networking.app_subnet_ids
+}
+
+output "db_subnet_ids" {
+  description = "IDs of the private subnets of the database."
+  value       = module.networking.db_subnet_ids
+}
+
+output "task_security_group_id" {
+  description = "Security group of the ECS tasks."
+  value       = module.ecs.task_security_group_id
+}
+
+output "alb_security_group_id" {
+  description = "Security group of the load balancer."
+  value       = module.alb.security_group_id
+}
+
+output "db_security_group_id" {
+  description = "Security group of the PostgreSQL instance."
+  value       = module.rds.security_group_id
+}
+
 output "ecs_cluster_name" {
   description = "Name of the ECS cluster."
   value       = module.ecs.cluster_name
@@ -58,10 +103,6 @@ output "logs_bucket" {
   value       = module.storage.logs_bucket_id
 }
 
-output "assets_bucket" {
-  description = "Bucket of the static assets (product images)."
-  value       = module.storage.assets_bucket_id
-}
 
 output "github_deploy_role_arn" {
   description = "Role the build-deploy workflow assumes."
@@ -69,8 +110,18 @@ output "github_deploy_role_arn" {
 }
 
 output "github_plan_role_arn" {
-  description = "Read-only role the terraform workflow assumes for plans."
+  description = "Read-only role the terraform workflow assumes for plans (its own state, no secret values)."
   value       = module.github_oidc.plan_role_arn
+}
+
+output "github_apply_role_arn" {
+  description = "Role the terraform workflow assumes to apply this environment (trusted only for the GitHub environment of the same name)."
+  value       = module.github_oidc.apply_role_arn
+}
+
+output "github_oidc_provider_arn" {
+  description = "The account's GitHub OIDC provider (created by this stack, or the one another stack of the account created)."
+  value       = module.github_oidc.oidc_provider_arn
 }
 
 output "scheduler_targets" {

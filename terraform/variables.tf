@@ -10,12 +10,12 @@ variable "project" {
 }
 
 variable "environment" {
-  description = "Environment name: dev, staging or prod."
+  description = "Environment name: dev or prod (envs/<environment>.tfvars)."
   type        = string
 
   validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "environment must be dev, staging or prod."
+    condition     = contains(["dev", "prod"], var.environment)
+    error_message = "environment must be dev or prod."
   }
 }
 
@@ -91,9 +91,14 @@ variable "domain_name" {
 }
 
 variable "route53_zone_id" {
-  description = "Route 53 hosted zone of domain_name (certificate validation and alias record)."
+  description = "Route 53 hosted zone of domain_name (certificate validation and alias record); required when domain_name is set."
   type        = string
   default     = ""
+
+  validation {
+    condition     = var.domain_name == "" || var.route53_zone_id != ""
+    error_message = "domain_name is set but route53_zone_id is empty: the certificate could not be validated during the apply and the HTTPS listener would refuse it. Set route53_zone_id to the domain's hosted zone, or leave domain_name empty (HTTP on the ALB's DNS name)."
+  }
 }
 
 variable "enable_waf" {
@@ -347,9 +352,9 @@ variable "budget_alert_amounts_usd" {
 }
 
 variable "activate_cost_allocation_tags" {
-  description = "Activate the Project/Environment/Service cost-allocation tags (account-wide: one stack per account)."
+  description = "Activate the Project/Environment/Service cost-allocation tags from this stack. Off by default: Cost Explorer refuses tag keys it has not yet seen in billing data (a new account) and refuses member accounts of an AWS Organization (the payer account activates them); docs/cost-optimization.md says how."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "github_repository" {
@@ -360,6 +365,11 @@ variable "github_repository" {
     condition     = can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))
     error_message = "github_repository must be owner/name."
   }
+}
+
+variable "github_plan_subjects" {
+  description = "OIDC subjects that may assume the read-only plan role: [\"pull_request\", \"ref:refs/heads/main\"] in dev (pull-request plans), [\"ref:refs/heads/main\"] in prod (planned only from main)."
+  type        = list(string)
 }
 
 variable "github_deploy_subjects" {
@@ -379,15 +389,19 @@ variable "create_github_oidc_provider" {
 }
 
 variable "existing_github_oidc_provider_arn" {
-  description = "ARN of the existing GitHub OIDC provider when create_github_oidc_provider is false."
+  description = "ARN of the account's GitHub OIDC provider when create_github_oidc_provider is false; empty: looked up by its URL."
   type        = string
   default     = ""
 }
 
 variable "state_bucket" {
-  description = "Name of the Terraform state bucket (scripts/setup.sh creates it); the plan role may read it."
+  description = "Name of the Terraform state bucket (scripts/setup.sh creates it and passes -var state_bucket=...; so does the terraform workflow): the plan and apply roles may use this environment's state in it and nothing else."
   type        = string
-  default     = ""
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket))
+    error_message = "state_bucket must be an S3 bucket name: pass -var state_bucket=<the state bucket> (scripts/setup.sh prints it as TF_STATE_BUCKET_<ENV>)."
+  }
 }
 
 variable "dev_force_destroy" {

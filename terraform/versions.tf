@@ -1,10 +1,16 @@
 terraform {
   required_version = ">= 1.10"
 
+  # The AWS provider is pinned to exactly the version whose schema
+  # tools/tfcheck checks against (@cdktf/provider-aws in
+  # tools/tfcheck/package.json; a tfcheck test fails when the two differ).
+  # To move both: bump that package to the release built from the new
+  # provider version, run `npm install` in tools/tfcheck, set the version
+  # here, and run tools/tfcheck/run-tests.sh.
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = "~> 6.0"
+      version = "6.25.0"
     }
     archive = {
       source  = "hashicorp/archive"

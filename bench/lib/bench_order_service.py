@@ -71,8 +71,7 @@ def saga_script(product_id, price, body):
 
 
 def main(out_path):
-    parts = dict(p.split("=", 1) for p in os.environ["ECOM_BENCH_PG"].split())
-    cluster = pg.Cluster(parts["host"], int(parts["port"]))
+    cluster = pg.Cluster.from_conninfo(os.environ["ECOM_BENCH_PG"])
     db = cluster.create_shop()
     results = {"suite": "order-service", "machine": benchlib.machine(), "command": "bench/run.sh order-service",
                "seconds_per_run": benchlib.SECONDS, "runs": benchlib.RUNS, "clients": CLIENTS}
@@ -104,7 +103,7 @@ def main(out_path):
         sample = stack.order_client.get("/api/orders?email=buyer@example.com&limit=1", admin=True).json()["items"][0]
         script, steps = saga_script(pid, price, json.dumps(sample, separators=(",", ":")))
         results["pgbench_statements"] = steps
-        env = dict(os.environ, PGOPTIONS="-c search_path=orders,catalog")
+        env = dict(os.environ, PGOPTIONS="-c search_path=orders,catalog", PGPASSWORD=cluster.password or "")
         conn = ["-h", cluster.host, "-p", str(cluster.port), "-U", "postgres", db.name]
         tps = [benchlib.pgbench(conn, script, clients=CLIENTS, env=env) for _ in range(benchlib.RUNS)]
         results["pgbench_same_sql_tps"] = tps

@@ -131,7 +131,7 @@ def tracing_overhead(db):
 
 
 def main(out_path):
-    cluster = pg.Cluster(*_pg_host_port())
+    cluster = pg.Cluster.from_conninfo(os.environ["ECOM_BENCH_PG"])
     db = cluster.create_shop()
     results = {"suite": "product-service", "machine": benchlib.machine(),
                "command": "bench/run.sh product-service", "seconds_per_run": benchlib.SECONDS,
@@ -201,11 +201,6 @@ def main(out_path):
               f"= {t['ratio']:.2f}")
     print(f"RSS idle {results['rss_idle_kib'] / 1024:.1f} MiB, peak {max(cached['peak_rss_kib'], listing['peak_rss_kib']) / 1024:.1f} MiB; "
           f"ready in {results['startup_to_ready_ms']['median']} ms")
-
-
-def _pg_host_port():
-    parts = dict(p.split("=", 1) for p in os.environ["ECOM_BENCH_PG"].split())
-    return parts["host"], int(parts["port"])
 
 
 if __name__ == "__main__":

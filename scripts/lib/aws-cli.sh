@@ -84,11 +84,11 @@ resolve_region() {
   printf '%s\n' "$region"
 }
 
-# check_environment ENV: dev, staging or prod (the names terraform/ accepts).
+# check_environment ENV: dev or prod (the environments of terraform/envs/).
 check_environment() {
   case "$1" in
-    dev | staging | prod) ;;
-    *) die "unknown environment '$1' (expected dev, staging or prod)" ;;
+    dev | prod) ;;
+    *) die "unknown environment '$1' (expected dev or prod)" ;;
   esac
 }
 

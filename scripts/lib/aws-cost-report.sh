@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -n "$ENVIRONMENT" ] || die "--env is required (dev, staging or prod)"
+[ -n "$ENVIRONMENT" ] || die "--env is required (dev or prod)"
 [[ "$TODAY" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || die "--today must be YYYY-MM-DD"
 [ -z "$ESTIMATE" ] || [ -f "$ESTIMATE" ] || die "estimate file ${ESTIMATE} does not exist"
 for tool in aws jq date; do

@@ -184,7 +184,7 @@ build_web() {
   require_node
   if [ -f "${web}/dist/index.html" ] &&
      [ -z "$(find "${web}/src" "${web}/public" "${web}/index.html" "${web}/package-lock.json" "${web}/vite.config.ts" \
-               -newer "${web}/dist/index.html" -print -quit 2>/dev/null)" ]; then
+               "${ROOT_DIR}/docs/api" -newer "${web}/dist/index.html" -print -quit 2>/dev/null)" ]; then
     return 0
   fi
   say "building the storefront web app"

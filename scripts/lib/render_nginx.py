@@ -10,13 +10,28 @@ single routing table the AWS ALB listener rules are built from too.
 
 An ALB path pattern "/api/products*" (a prefix) becomes an nginx prefix
 location with priority (^~); the default service takes everything else;
-never_routed_prefixes answer 404 as the ALB's own fixed response does."""
+never_routed_prefixes answer 404 as the ALB's own fixed response does.
+
+Slow and greedy clients are cut off (the ALB does this on AWS): a request's
+header must arrive within HEADER_TIMEOUT_S, a body or a response may stall
+at most BODY_SEND_TIMEOUT_S between two reads or writes, and one client
+address holds at most REQUESTS_PER_CLIENT requests at a time (more get a
+JSON 429). Idle connections are not counted; they close after the header
+timeout. A request without Host (HTTP/1.0) is answered as for "localhost"."""
 
 import json
 import os
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+HEADER_TIMEOUT_S = 10
+BODY_SEND_TIMEOUT_S = 10
+# Above the 64 connections of the benchmarks through the edge (bench/), far
+# above a browser's 6; every local client shares 127.0.0.1 (compose: the
+# port forwarder's address), so this is also the edge's whole budget.
+REQUESTS_PER_CLIENT = 128
+SERVER_NAME = "localhost"
 
 
 def load_routes(path=os.path.join(ROOT, "config", "routes.json")):
@@ -59,6 +74,17 @@ def render(prefix, listen_port, ports, routes=None, container=False):
         "  # Like the ALB: keep-alive to the targets, 60 s idle timeout to clients.",
         "  keepalive_timeout 60s;",
         "  client_max_body_size 1m;",
+        "  # Slow clients: the whole header within the timeout; a body or a",
+        "  # response may stall this long between two reads or writes.",
+        f"  client_header_timeout {HEADER_TIMEOUT_S}s;",
+        f"  client_body_timeout {BODY_SEND_TIMEOUT_S}s;",
+        f"  send_timeout {BODY_SEND_TIMEOUT_S}s;",
+        "  reset_timedout_connection on;",
+        "  # Requests in progress per client address (idle connections are not counted).",
+        "  limit_conn_zone $binary_remote_addr zone=per_client:1m;",
+        f"  limit_conn per_client {REQUESTS_PER_CLIENT};",
+        "  limit_conn_status 429;",
+        "  limit_conn_log_level warn;",
         "  proxy_http_version 1.1;",
         "  proxy_buffering off;",
         "  proxy_connect_timeout 2s;",
@@ -77,7 +103,18 @@ def render(prefix, listen_port, ports, routes=None, container=False):
         target = ports[service] if ":" in str(ports[service]) else f"127.0.0.1:{ports[service]}"
         lines += [f"  upstream {upstream_name(service)} {{", f"    server {target};",
                   "    keepalive 64;", "  }"]
-    lines += ["  server {", f"    listen {listen_port};" if container else f"    listen 127.0.0.1:{listen_port};"]
+    lines += ["  server {",
+              f"    listen {listen_port} default_server;" if container
+              else f"    listen 127.0.0.1:{listen_port} default_server;",
+              "    # The Host forwarded for a request without one (HTTP/1.0).",
+              f"    server_name {SERVER_NAME};",
+              "    error_page 429 = @too_many_connections;",
+              "    location @too_many_connections {",
+              "      default_type application/json;",
+              "      add_header Retry-After 1 always;",
+              "      return 429 '{\"error\":{\"code\":\"too_many_connections\","
+              "\"message\":\"too many requests in progress from this client; retry shortly\"}}';",
+              "    }"]
     for prefix_path in routes.get("never_routed_prefixes", []):
         lines += [f"    location ^~ {prefix_path} {{",
                   "      default_type application/json;",

@@ -2,7 +2,7 @@
 # costs are us-east-1 list prices, 730 h (docs/cost-optimization.md and the
 # cost model have the full picture). With the FinOps scheduler stopping the
 # tasks, the NAT instance and RDS outside 08:00-18:00 Mon-Fri the cost model
-# gives $38.74/month ($56.22 running 24/7): $43.15 at list prices less
+# gives $39.52/month ($56.99 running 24/7): $43.93 at list prices less
 # CloudWatch's always-free allowance ($4.42; per account, so prod's estimate
 # leaves it out). The always-on ALB is $23.96 of it ($16.43 + LCUs $0.23 +
 # 2 public IPv4 x $3.65).
@@ -101,14 +101,17 @@ db_backup_retention_days = 1
 db_deletion_protection   = false
 db_allocated_storage_gb  = 20
 
-alert_emails             = ["ops@example.com"]
 # AWS Budgets: free (one budget). The first e-mail at the $40 a month dev
 # must stay under (the cost model's estimate is below it), then 45 and 50
 # (the budget's limit; its forecast alert is at 50).
+alert_emails             = ["ops@example.com"]
 budget_alert_amounts_usd = [40, 45, 50]
 
+# GitHub: deployed and applied from the `dev` environment; planned for
+# pull requests of the repository and on main.
 github_repository      = "example-org/aws-devops-ecommerce"
-github_deploy_subjects = ["environment:dev", "ref:refs/heads/main"]
+github_deploy_subjects = ["environment:dev"]
+github_plan_subjects   = ["pull_request", "ref:refs/heads/main"]
 
 # Empty buckets/repositories/secrets are deleted with the stack in dev.
 dev_force_destroy = true

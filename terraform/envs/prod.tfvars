@@ -77,18 +77,23 @@ db_backup_retention_days = 14
 db_deletion_protection   = true
 db_allocated_storage_gb  = 50
 
-# The cost model estimates $368.26/month at list prices (--no-free-tier:
+# The cost model estimates $368.60/month at list prices (--no-free-tier:
 # CloudWatch's always-free allowance counts once per account, and dev
 # counts it; docs/cost-optimization.md): the first alert at about 109% of
 # it, the budget's limit (and forecast alert) at $600.
 alert_emails             = ["ops@example.com"]
 budget_alert_amounts_usd = [400, 500, 600]
 
-# dev's stack already activated the account-wide cost-allocation tags and
-# created the OIDC provider when both live in one account.
-activate_cost_allocation_tags = true
-
+# GitHub: prod is deployed and applied only from the `prod` environment
+# (required reviewers) and planned only from main, never from a pull request.
 github_repository      = "example-org/aws-devops-ecommerce"
 github_deploy_subjects = ["environment:prod"]
+github_plan_subjects   = ["ref:refs/heads/main"]
+
+# Account layout (docs/ci-cd.md, "Account layouts"): with one account per
+# environment (recommended) prod's stack creates its account's GitHub OIDC
+# provider. In an account shared with dev, dev's stack owns it: set
+#   create_github_oidc_provider = false
+# and prod's stack looks it up (scripts/setup.sh says so when it finds one).
 
 dev_force_destroy = false

@@ -50,6 +50,8 @@ variables {
   alert_emails           = ["ops@example.com"]
   github_repository      = "example-org/aws-devops-ecommerce"
   github_deploy_subjects = ["environment:test"]
+  github_plan_subjects   = ["pull_request"]
+  state_bucket           = "example-tfstate-123456789012"
 }
 
 run "dev" {

@@ -23,6 +23,8 @@ variables {
   alert_emails             = ["ops@example.com"]
   github_repository        = "example-org/aws-devops-ecommerce"
   github_deploy_subjects   = ["environment:dev"]
+  github_plan_subjects     = ["pull_request"]
+  state_bucket             = "example-tfstate-123456789012"
 }
 
 run "unknown_nat_strategy" {
@@ -96,4 +98,25 @@ run "negative_cost_spike_threshold" {
   }
 
   expect_failures = [var.cost_spike_alarm_usd]
+}
+
+run "a_domain_needs_its_hosted_zone" {
+  command = plan
+
+  variables {
+    domain_name     = "shop.example.com"
+    route53_zone_id = ""
+  }
+
+  expect_failures = [var.route53_zone_id]
+}
+
+run "the_state_bucket_is_required" {
+  command = plan
+
+  variables {
+    state_bucket = ""
+  }
+
+  expect_failures = [var.state_bucket]
 }

@@ -6,14 +6,17 @@ containers of a compose project against docker-compose.yml.
   check_compose.py docker-compose.yml --running PROJECT  its containers (podman;
                                                          profiles included)
 
-The file: PostgreSQL, the three services and the nginx ALB; each service
+The file: PostgreSQL, the three services, the nginx ALB and the one-shot
+seed service that loads the demo catalog by SKU; each service
 built from its own Dockerfile, healthy by its own --health-check, on a
 read-only root with a tmpfs /tmp, limited as its Fargate task in
 terraform/envs/dev.tfvars; every depends_on waits for service_healthy; the
 database initialised by scripts/sql/bootstrap.sql; the ALB configured by
-compose/nginx.conf and published on 127.0.0.1 only; no secret written in the
-file (each is a required ${VAR:?...} from the git-ignored .env, and
-compose/.env.example names them all)."""
+compose/nginx.conf and published on 127.0.0.1 only; PostgreSQL checking
+passwords on every TCP connection (scram-sha-256, as RDS) and trusting no
+one on its socket; no secret written in the file (each is a required
+${VAR:?...} from the git-ignored .env, and compose/.env.example names them
+all)."""
 
 import json
 import os
@@ -25,7 +28,7 @@ import yaml
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SERVICES = ("product-service", "order-service", "frontend")
-SECRET_NAME = re.compile(r"PASSWORD|API_KEY|SECRET|TOKEN")
+SECRET_NAME = re.compile(r"PASSWORD|_KEY$|SECRET|TOKEN")
 
 
 def fargate_sizes():
@@ -46,9 +49,18 @@ def memory_mib(value):
 def check_file(doc):
     errors = []
     services = doc.get("services", {})
-    core = {"postgres", "alb", *SERVICES}
+    core = {"postgres", "alb", "seed", *SERVICES}
     if not core <= set(services):
         errors.append(f"services {sorted(core - set(services))} missing")
+    seed = services.get("seed", {})
+    if seed.get("restart") != "no" or "compose/seed-catalog.mjs" not in " ".join(seed.get("volumes", [])) \
+            or "./services/product-service/demo/catalog.json:/seed/catalog.json:ro" not in seed.get("volumes", []) \
+            or "/seed/seed-catalog.mjs" not in seed.get("command", []):
+        errors.append("seed: not a one-shot (restart: \"no\") run of compose/seed-catalog.mjs on the demo catalog")
+    if (seed.get("depends_on") or {}).get("product-service", {}).get("condition") != "service_healthy":
+        errors.append("seed: does not wait for product-service to be healthy")
+    if str(seed.get("user", "0")).split(":")[0] in ("0", "root"):
+        errors.append("seed: runs as root")
     extra = {name for name, s in services.items() if name not in core and not s.get("profiles")}
     if extra:
         errors.append(f"services outside a profile besides the platform's: {sorted(extra)}")
@@ -71,8 +83,8 @@ def check_file(doc):
             errors.append(f"{name}: root filesystem not read-only")
         if "/tmp" not in s.get("tmpfs", []):
             errors.append(f"{name}: no tmpfs /tmp")
-        if "healthcheck" not in s and not s.get("profiles"):
-            errors.append(f"{name}: no health check")
+        if "healthcheck" not in s and not s.get("profiles") and s.get("restart") != "no":
+            errors.append(f"{name}: no health check (only one-shot services, restart: \"no\", may have none)")
         if "limits" not in s.get("deploy", {}).get("resources", {}):
             errors.append(f"{name}: no resource limits")
         if "no-new-privileges:true" not in s.get("security_opt", []):
@@ -88,6 +100,12 @@ def check_file(doc):
     if "./compose/initdb:/docker-entrypoint-initdb.d:ro" not in volumes or \
        "./scripts/sql/bootstrap.sql:/etc/ecom/bootstrap.sql:ro" not in volumes:
         errors.append("postgres: not initialised by compose/initdb with scripts/sql/bootstrap.sql")
+    initdb_args = str((pg.get("environment") or {}).get("POSTGRES_INITDB_ARGS", "")).split()
+    if not {"--auth-host=scram-sha-256", "--auth-local=peer"} <= set(initdb_args):
+        errors.append("postgres: POSTGRES_INITDB_ARGS must set --auth-host=scram-sha-256 and --auth-local=peer "
+                      "(no trust, as on RDS)")
+    if (pg.get("environment") or {}).get("POSTGRES_HOST_AUTH_METHOD", "scram-sha-256") != "scram-sha-256":
+        errors.append("postgres: POSTGRES_HOST_AUTH_METHOD must stay scram-sha-256")
     if "./compose/nginx.conf:/etc/nginx/alb/nginx.conf:ro" not in services.get("alb", {}).get("volumes", []):
         errors.append("alb: not configured by compose/nginx.conf")
     # Secrets: required variables, never values.
@@ -139,6 +157,10 @@ def check_running(doc, project):
             top = subprocess.run(["podman", "top", c["Id"], "huser"], capture_output=True, text=True).stdout.split()
             if top[1:] != ["65532"]:
                 errors.append(f"{name}: processes run as {top[1:]}, not 65532")
+        elif name == "seed":
+            state = c["State"]
+            if state.get("Status") != "exited" or state.get("ExitCode") != 0:
+                errors.append(f"seed: {state.get('Status')} with exit code {state.get('ExitCode')} (expected exited 0)")
         elif name == "alb":
             if c["Config"].get("User") != s.get("user"):
                 errors.append(f"alb: runs as {c['Config'].get('User')!r}, not {s.get('user')!r}")

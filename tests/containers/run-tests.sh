@@ -177,6 +177,7 @@ write_env_file() {
       echo "ORDERS_DB_PASSWORD=$(random_secret)"
       echo "ADMIN_API_KEY=$(random_secret)"
       echo "INTERNAL_API_KEY=$(random_secret)"
+      echo "CARD_FINGERPRINT_KEY=$(random_secret)"
       echo "PUBLIC_PORT=${port}"
       echo "PROMETHEUS_PORT=$(free_port)"
       echo "LOG_LEVEL=info"
@@ -304,13 +305,14 @@ stack_up() {
 }
 
 # Every container of the project running and, where it has a health check,
-# healthy (the ALB has no dependents, so docker-compose does not wait for it).
+# healthy (the ALB has no dependents, so docker-compose does not wait for it);
+# the one-shot seed exited 0.
 wait_all_healthy() {
   local _ status
   for _ in $(seq 1 60); do
     status="$(podman ps -a --filter "label=com.docker.compose.project=${PROJECT}" --format '{{.Names}} {{.Status}}')"
-    # Up and healthy, or up without a health check (Prometheus).
-    if [ -n "$status" ] && ! grep -qvE ' Up .*\(healthy\)$| Up [^()]*$' <<<"$status"; then
+    # Up and healthy, or up without a health check (Prometheus), or the seed done.
+    if [ -n "$status" ] && ! grep -qvE ' Up .*\(healthy\)$| Up [^()]*$|_seed_1 Exited \(0\) ' <<<"$status"; then
       return 0
     fi
     sleep 1
@@ -328,6 +330,45 @@ wait_for_alb() {
   return 1
 }
 
+# wait_for_catalog BASE N: the catalog lists N products (the one-shot seed
+# service may still be loading it).
+wait_for_catalog() {
+  local _ n=""
+  for _ in $(seq 1 60); do
+    n="$(curl -fsS "$1/api/products?limit=100" 2>/dev/null | jq '.items | length' 2>/dev/null || true)"
+    [ "$n" = "$2" ] && return 0
+    sleep 1
+  done
+  echo "the catalog lists ${n:-no} products, expected $2"
+  return 1
+}
+
+# The compose database checks passwords as RDS does: a role with its own
+# password connects over TCP; a wrong password, the superuser without one,
+# and anyone but the postgres OS user on the socket are refused.
+database_checks_passwords() {
+  local c="${PROJECT}_postgres_1" password
+  password="$(env_value CATALOG_DB_PASSWORD)"
+  if ! podman exec -e PGPASSWORD="$password" "$c" psql -X -w -h 127.0.0.1 -U catalog_svc -d shop -tAc 'SELECT 1' |
+      grep -qx 1; then
+    echo "catalog_svc could not connect with its password"
+    return 1
+  fi
+  if podman exec -e PGPASSWORD=wrong-password "$c" psql -X -w -h 127.0.0.1 -U catalog_svc -d shop -c 'SELECT 1'; then
+    echo "a wrong password was accepted"
+    return 1
+  fi
+  if podman exec "$c" psql -X -w -h 127.0.0.1 -U postgres -d shop -c 'SELECT 1'; then
+    echo "the superuser connected over TCP without a password"
+    return 1
+  fi
+  if podman exec -u 0 "$c" psql -X -w -U postgres -d shop -c 'SELECT 1'; then
+    echo "root connected on the socket as the superuser"
+    return 1
+  fi
+  return 0
+}
+
 stack_checks() {
   local port base admin_key
   port="$(env_value PUBLIC_PORT)"
@@ -337,13 +378,16 @@ stack_checks() {
   check "the running containers match docker-compose.yml (read-only roots, tmpfs /tmp, users, limits, health)" \
     /usr/bin/python3 "${HERE}/check_compose.py" "${ROOT_DIR}/docker-compose.yml" --running "$PROJECT"
   check "the local ALB answers on ${base}" wait_for_alb "$base"
-  check "demo catalog loaded through the ALB (admin API key from the env file)" \
+  check "the seed service loaded the demo catalog (50 products through the ALB)" wait_for_catalog "$base" 50
+  check "demo catalog loaded through the ALB again by load_demo.py: nothing to add (admin API key from the env file)" \
     /usr/bin/python3 "${ROOT_DIR}/scripts/lib/load_demo.py" "$base" "$admin_key" \
       "${ROOT_DIR}/services/product-service/demo/catalog.json"
-  check "smoke test through the ALB container: catalog, then a confirmed checkout" \
+  check "smoke test through the ALB container: catalog, a declined checkout read back, stock unchanged" \
     env SMOKE_WAIT_SECONDS=60 bash "${ROOT_DIR}/scripts/smoke-test.sh" "$base"
-  check "routing through the ALB: storefront, BFF, /internal/ not routed" \
+  check "routing through the ALB: storefront, BFF, /internal/ not routed, no Host answered, slow headers cut off" \
     /usr/bin/python3 "${HERE}/check_routes.py" "$base"
+  check "the database refuses wrong and missing passwords (scram-sha-256 on TCP, peer on the socket)" \
+    database_checks_passwords
   check "observability profile: Prometheus scrapes the three services' /metrics" \
     /usr/bin/python3 "${HERE}/check_routes.py" --prometheus "http://127.0.0.1:$(env_value PROMETHEUS_PORT)"
 }

@@ -3,6 +3,9 @@
 #   run.sh openapi-lint   every docs/api/*.yaml with Redocly (no warnings allowed)
 #   run.sh shellcheck     every shell script of the project
 #   run.sh mermaid-parse DIAGRAMS.json   parse Mermaid diagrams (tests/docs/check_docs.py)
+#   run.sh prism-validate SPEC EXCHANGES.json   recorded responses through Stoplight
+#                         Prism's response validator (the contract tests' second check)
+#   run.sh prism ARGS...  the Prism CLI itself, e.g. prism proxy SPEC http://127.0.0.1:PORT
 # Installs the pinned npm packages of this folder when they are missing.
 set -euo pipefail
 
@@ -16,7 +19,7 @@ ensure_node_modules() {
   (
     flock 9
     if [ ! -d "${here}/node_modules" ] || [ "${here}/package-lock.json" -nt "${here}/node_modules/.package-lock.json" ]; then
-      cd "${here}" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
+      cd "${here}" && npm ci --no-audit --no-fund --ignore-scripts --prefer-offline --loglevel=error >/dev/null
     fi
   ) 9>"$lock"
 }
@@ -58,9 +61,21 @@ mermaid_parse() {
   node "${here}/mermaid-parse.mjs" "$@"
 }
 
+prism_validate() {
+  ensure_node_modules
+  node "${here}/prism-validate.mjs" "$@"
+}
+
+prism_cli() {
+  ensure_node_modules
+  exec "${here}/node_modules/.bin/prism" "$@"
+}
+
 case "${1:-}" in
   openapi-lint) openapi_lint ;;
   shellcheck) run_shellcheck ;;
   mermaid-parse) shift; mermaid_parse "$@" ;;
-  *) echo "usage: $0 openapi-lint|shellcheck|mermaid-parse DIAGRAMS.json" >&2; exit 2 ;;
+  prism-validate) shift; prism_validate "$@" ;;
+  prism) shift; prism_cli "$@" ;;
+  *) echo "usage: $0 openapi-lint|shellcheck|mermaid-parse DIAGRAMS.json|prism-validate SPEC EXCHANGES.json|prism ARGS..." >&2; exit 2 ;;
 esac

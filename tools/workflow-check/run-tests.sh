@@ -7,11 +7,15 @@
 #   4. the project's rules (lib/rules.js: pinned SHAs, permissions, id-token,
 #      no AWS keys, scripts and make targets exist, reusable workflows exist,
 #      deploy concurrency) on every workflow;
-#   5. docs/ci-cd.md documents every pinned action, variable and secret;
+#   5. docs/ci-cd.md documents every pinned action, variable and secret; the
+#      GitHub roles' policies in terraform/ allow every AWS call the workflows
+#      and their scripts make, and nothing unused (lib/iam-coverage.js);
 #   6. shellcheck on the deploy scripts and this one;
-#   7. the node tests (test/*.test.js): the rules, the CI summary, and the
-#      scripts' --help, --dry-run and rollout paths with fake aws, terraform,
-#      docker and skopeo that record their arguments.
+#   7. the node tests (test/*.test.js): the rules, the CI summary, the
+#      scripts' --help, --dry-run and refusal paths with fake aws, terraform,
+#      docker and skopeo answering from rules, and the scenario tests that
+#      walk setup.sh, deploy.sh, smoke-test.sh and teardown.sh through a
+#      stateful fake AWS account (test/fake-world) and a fake shop.
 # Prints "N passed, M failed" last; exits non-zero on any failure.
 set -euo pipefail
 
@@ -59,11 +63,13 @@ for wf in "${workflows[@]}"; do
   step "rules ${wf}" node "${here}/bin/workflow-check.js" rules "$wf"
 done
 step "docs/ci-cd.md documents the actions, variables and secrets" node "${here}/bin/workflow-check.js" docs
+step "IAM coverage: every AWS call under a GitHub role is allowed, and nothing unused is" node "${here}/bin/workflow-check.js" iam
 
 if command -v shellcheck >/dev/null; then
   for script in scripts/setup.sh scripts/deploy.sh scripts/teardown.sh scripts/smoke-test.sh scripts/lib/aws-*.sh \
-    tools/workflow-check/run-tests.sh tools/workflow-check/test/fake-bin/aws tools/workflow-check/test/fake-bin/docker \
-    tools/workflow-check/test/fake-bin/skopeo tools/workflow-check/test/fake-bin/terraform; do
+    scripts/ci/*.sh tools/workflow-check/run-tests.sh tools/workflow-check/test/fake-bin/aws tools/workflow-check/test/fake-bin/docker \
+    tools/workflow-check/test/fake-bin/skopeo tools/workflow-check/test/fake-bin/terraform \
+    tools/workflow-check/test/fake-bin/world-client.sh; do
     step "shellcheck ${script}" shellcheck -x "$script"
   done
 else

@@ -222,6 +222,22 @@ bool valid_utf8(std::string_view text) noexcept {
     return true;
 }
 
+bool contains_bidi_control(std::string_view text) noexcept {
+    // In UTF-8, U+202A..U+202E are E2 80 AA..AE and U+2066..U+2069 are
+    // E2 81 A6..A9; 0xE2 is always a lead byte, so a byte scan is exact.
+    for (std::size_t i = 0; i + 2 < text.size(); ++i) {
+        if (static_cast<unsigned char>(text[i]) != 0xE2) {
+            continue;
+        }
+        const auto second = static_cast<unsigned char>(text[i + 1]);
+        const auto third = static_cast<unsigned char>(text[i + 2]);
+        if ((second == 0x80 && third >= 0xAA && third <= 0xAE) || (second == 0x81 && third >= 0xA6 && third <= 0xA9)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 std::size_t utf8_length(std::string_view text) noexcept {
     std::size_t n = 0;
     for (const char c : text) {
@@ -289,6 +305,11 @@ std::optional<std::string> ObjectReader::string(std::string_view key, bool requi
                 return std::nullopt;
             }
         }
+    }
+    if (contains_bidi_control(text)) {
+        errors_.add(field_path(key),
+                    "must not contain Unicode bidirectional control characters (U+202A to U+202E, U+2066 to U+2069)");
+        return std::nullopt;
     }
     return std::string(text);
 }

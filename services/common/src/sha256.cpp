@@ -109,4 +109,24 @@ std::string Sha256::hex_digest() {
 
 std::string sha256_hex(std::string_view data) { return Sha256().update(data).hex_digest(); }
 
+std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
+    constexpr std::size_t block_size = 64;
+    std::array<std::uint8_t, block_size> padded{};
+    if (key.size() > block_size) {
+        const auto digest = Sha256().update(key).digest();
+        std::copy(digest.begin(), digest.end(), padded.begin());
+    } else {
+        std::copy(key.begin(), key.end(), padded.begin());
+    }
+    std::string inner_pad(block_size, '\0');
+    std::string outer_pad(block_size, '\0');
+    for (std::size_t i = 0; i < block_size; ++i) {
+        inner_pad[i] = static_cast<char>(padded[i] ^ 0x36U);
+        outer_pad[i] = static_cast<char>(padded[i] ^ 0x5cU);
+    }
+    const auto inner = Sha256().update(inner_pad).update(message).digest();
+    const std::string_view inner_bytes(reinterpret_cast<const char*>(inner.data()), inner.size());
+    return Sha256().update(outer_pad).update(inner_bytes).hex_digest();
+}
+
 }  // namespace ecom

@@ -142,6 +142,19 @@ TEST(Sha256, KnownVectors) {
     EXPECT_EQ(incremental.hex_digest(), sha256_hex("abc"));
 }
 
+TEST(HmacSha256, Rfc4231Vectors) {
+    EXPECT_EQ(hmac_sha256_hex(std::string(20, '\x0b'), "Hi There"),
+              "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    EXPECT_EQ(hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
+              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    EXPECT_EQ(hmac_sha256_hex(std::string(20, '\xaa'), std::string(50, '\xdd')),
+              "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe");
+    // A key longer than the block is hashed first.
+    EXPECT_EQ(hmac_sha256_hex(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First"),
+              "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    EXPECT_NE(hmac_sha256_hex("key-a", "4242424242424242"), hmac_sha256_hex("key-b", "4242424242424242"));
+}
+
 TEST(Backoff, FullJitterIsBoundedAndGrows) {
     using std::chrono::milliseconds;
     EXPECT_EQ(http::backoff_delay(0, milliseconds(50), milliseconds(1000), 0.0), milliseconds(0));

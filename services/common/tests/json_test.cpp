@@ -63,6 +63,17 @@ TEST(ParseStrict, NeverEchoesInput) {
     }
 }
 
+TEST(ParseStrict, DefaultLimitsAreDepth32And64KiB) {
+    const ParseLimits defaults;
+    EXPECT_EQ(defaults.max_depth, 32u);
+    EXPECT_EQ(defaults.max_bytes, 64u * 1024u);
+    EXPECT_EQ(status_of(std::string(32, '[') + std::string(32, ']')), 0);
+    EXPECT_EQ(status_of(std::string(33, '[') + std::string(33, ']')), 400);
+    const std::string fits = "\"" + std::string(64 * 1024 - 2, 'a') + "\"";
+    EXPECT_EQ(status_of(fits), 0);
+    EXPECT_EQ(status_of(fits + " "), 413);
+}
+
 TEST(ParseStrict, RefusesOversizedDocuments) {
     ParseLimits limits;
     limits.max_bytes = 10;
@@ -125,6 +136,34 @@ TEST(ObjectReader, CountsCodePointsAndRefusesControlCharacters) {
     EXPECT_EQ(in.string("a", true, {3, 3}), "\xc3\xa9t\xc3\xa9");
     EXPECT_FALSE(in.string("b", true, {1, 10}));
     EXPECT_EQ(errors.details().size(), 1u);
+}
+
+TEST(BidiControls, FoundExactly) {
+    for (const auto* control : {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+                                "\u2069"}) {
+        EXPECT_TRUE(contains_bidi_control(std::string("Eve ") + control + "lanretni")) << control;
+        EXPECT_TRUE(contains_bidi_control(control)) << control;
+    }
+    // Neighbours, marks and right-to-left text are not controls.
+    for (const auto* text : {"", "plain", "\u2029", "\u202f", "\u2065", "\u206a", "\u200e\u200f",
+                             "\u05d3\u05e0\u05d4", "\u0645\u0631\u062d\u0628\u0627", "\u20ac 12", "\xe2\x80"}) {
+        EXPECT_FALSE(contains_bidi_control(text)) << text;
+    }
+}
+
+TEST(ObjectReader, RefusesBidiControlsInEveryStringField) {
+    // From JSON escapes as a client sends them; also where control characters are allowed.
+    const auto v = parse_strict(R"({"name":"Eve \u202Elanretni","notes":"a\n\u2066b","ok":"\u05d3\u05e0\u05d4"})");
+    FieldErrors errors;
+    ObjectReader in(v, "customer", errors);
+    EXPECT_FALSE(in.string("name", true, {1, 200}));
+    EXPECT_FALSE(in.string("notes", true, {0, 200, true}));
+    EXPECT_EQ(in.string("ok", true, {1, 200}), "\u05d3\u05e0\u05d4");
+    in.finish();
+    ASSERT_EQ(errors.details().size(), 2u);
+    EXPECT_EQ(errors.details()[0].field, "customer.name");
+    EXPECT_NE(errors.details()[0].message.find("bidirectional"), std::string::npos);
+    EXPECT_EQ(errors.details()[1].field, "customer.notes");
 }
 
 TEST(ObjectReader, NonObjectIsOneError) {

@@ -101,7 +101,30 @@ bool valid_idempotency_key(std::string_view key) noexcept {
     return std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
 
-std::string CheckoutRequest::fingerprint() const {
+std::string CheckoutRequest::fingerprint(std::string_view card_key) const {
+    std::string canonical;
+    ecom::JsonWriter w(canonical);
+    w.begin_object().field("email", email).field("name", name).key("items").begin_array();
+    for (const auto& line : items) {
+        w.begin_array().integer(line.product_id).integer(line.quantity).end_array();
+    }
+    w.end_array()
+        .field("card_hmac", ecom::hmac_sha256_hex(card_key, card.number))
+        .field("cvc_sent", !card.cvc.empty())
+        .field("exp_month", card.exp_month)
+        .field("exp_year", card.exp_year)
+        .end_object();
+    return std::string(fingerprint_version) + ecom::sha256_hex(canonical);
+}
+
+bool CheckoutRequest::matches_fingerprint(std::string_view stored, std::string_view card_key) const {
+    if (stored.starts_with(fingerprint_version)) {
+        return stored == fingerprint(card_key);
+    }
+    return stored == legacy_fingerprint();
+}
+
+std::string CheckoutRequest::legacy_fingerprint() const {
     std::string canonical;
     ecom::JsonWriter w(canonical);
     w.begin_object().field("email", email).field("name", name).key("items").begin_array();

@@ -32,11 +32,23 @@ struct CheckoutRequest {
     std::vector<OrderLine> items;
     Card card;
 
-    // SHA-256 over a canonical form of everything but the card number and
-    // CVC (the last four digits and the expiry stand in for the card): two
-    // requests with one Idempotency-Key must have the same fingerprint.
-    [[nodiscard]] std::string fingerprint() const;
+    // What a customer's retry under one Idempotency-Key must repeat:
+    // "v2:" and the SHA-256 of a canonical form of the customer, the lines,
+    // the expiry, whether a CVC was sent, and the HMAC-SHA256 of the whole
+    // card number under `card_key` (a server secret). The number itself
+    // never enters it, nor can its keyed hash be tested against guessed
+    // numbers without the key; a card that only shares the last four
+    // digits gives another fingerprint.
+    [[nodiscard]] std::string fingerprint(std::string_view card_key) const;
+    // Whether `stored`, the fingerprint of a recorded order, is this
+    // request's. An order recorded before v2 carries the legacy form (the
+    // last four digits stood for the card) and is compared in that form.
+    [[nodiscard]] bool matches_fingerprint(std::string_view stored, std::string_view card_key) const;
+    // The legacy form: SHA-256 without the card beyond its last four digits.
+    [[nodiscard]] std::string legacy_fingerprint() const;
 };
+
+inline constexpr std::string_view fingerprint_version = "v2:";
 
 // Today's year and month (UTC), for the expiry check; injectable in tests.
 struct YearMonth {

@@ -17,6 +17,8 @@ struct Config {
     ecom::http::ClientOptions product_service;  // PRODUCT_SERVICE_URL, INVENTORY_TIMEOUT_MS, INVENTORY_MAX_ATTEMPTS,
                                                 // INTERNAL_API_KEY, CIRCUIT_BREAKER_FAILURES, CIRCUIT_BREAKER_OPEN_MS
     std::string admin_api_key;                  // ADMIN_API_KEY
+    std::string card_fingerprint_key;           // CARD_FINGERPRINT_KEY (32+ characters): HMAC key for the card
+                                                // number in a request's fingerprint
     SimulatorSettings payment;                  // PAYMENT_LATENCY_MS, PAYMENT_FAILURE_RATE
     ReconcilerSettings reconciler;              // RECONCILE_WINDOW_SECONDS, RECONCILE_INTERVAL_MS
     std::chrono::seconds lease{15};             // ORDER_LEASE_SECONDS

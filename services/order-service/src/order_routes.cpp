@@ -47,8 +47,14 @@ Response in_progress() {
 }  // namespace
 
 OrderRoutes::OrderRoutes(OrderStore& store, CheckoutSaga& saga, InventoryClient& inventory,
-                         const ecom::http::AdminAuth& admin, ecom::metrics::Registry& registry)
-    : store_(store), saga_(saga), inventory_(inventory), admin_(admin), registry_(registry) {
+                         const ecom::http::AdminAuth& admin, ecom::metrics::Registry& registry,
+                         std::string card_fingerprint_key)
+    : store_(store),
+      saga_(saga),
+      inventory_(inventory),
+      admin_(admin),
+      registry_(registry),
+      card_fingerprint_key_(std::move(card_fingerprint_key)) {
     for (const auto* outcome : {"confirmed", "payment_declined", "rejected", "cancelled", "replayed", "in_progress",
                                 "unavailable", "key_reused"}) {
         (void)registry_.counter("orders_total", "Checkout requests by outcome", {{"outcome", outcome}});
@@ -113,7 +119,7 @@ asio::awaitable<Response> OrderRoutes::create(Request& request) {
     }
     const std::string key(*key_header);
     const CheckoutRequest checkout = parse_checkout_request(request.body);
-    const std::string fingerprint = checkout.fingerprint();
+    const std::string fingerprint = checkout.fingerprint(card_fingerprint_key_);
     const std::string owner = ecom::new_uuid();
 
     NewOrder fresh{ecom::new_uuid(), key, fingerprint, checkout.email, checkout.name, requested_items_json(checkout),
@@ -126,7 +132,7 @@ asio::awaitable<Response> OrderRoutes::create(Request& request) {
         order = co_await store_.insert(fresh, &request.context);
     }
     if (!order) {
-        const auto existing = co_await store_.find_by_key(key, &request.context);
+        const auto existing = co_await store_.find_by_key(checkout.email, key, &request.context);
         if (!existing) {
             if (inventory_down) {
                 co_return unavailable("the inventory is unavailable; retry with the same Idempotency-Key");
@@ -134,7 +140,7 @@ asio::awaitable<Response> OrderRoutes::create(Request& request) {
             count("in_progress");
             co_return in_progress();  // the key's first request has not committed yet
         }
-        if (existing->fingerprint != fingerprint) {
+        if (!checkout.matches_fingerprint(existing->fingerprint, card_fingerprint_key_)) {
             count("key_reused");
             throw HttpError(422, "idempotency_key_reused",
                             "this Idempotency-Key was used with a different request; use a new key for a new order");

@@ -1,7 +1,7 @@
 #pragma once
 
 // The public order API:
-//   POST /api/orders          Idempotency-Key required; runs the checkout saga
+//   POST /api/orders          Idempotency-Key (scoped to the customer) required; runs the checkout saga
 //   GET  /api/orders/{id}     the order (ids are random UUIDs)
 //   GET  /api/orders?email=   admin only: a customer's orders, newest first
 
@@ -15,8 +15,9 @@ namespace orders {
 
 class OrderRoutes {
 public:
+    // `card_fingerprint_key`: the HMAC key for the card number in request fingerprints.
     OrderRoutes(OrderStore& store, CheckoutSaga& saga, InventoryClient& inventory, const ecom::http::AdminAuth& admin,
-                ecom::metrics::Registry& registry);
+                ecom::metrics::Registry& registry, std::string card_fingerprint_key);
 
     void register_on(ecom::http::Router& router);
 
@@ -33,6 +34,7 @@ private:
     InventoryClient& inventory_;
     const ecom::http::AdminAuth& admin_;
     ecom::metrics::Registry& registry_;
+    std::string card_fingerprint_key_;
 };
 
 }  // namespace orders

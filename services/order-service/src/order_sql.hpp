@@ -26,10 +26,12 @@ inline constexpr ecom::pg::Statement insert_order{
     "card_last4, lease_owner, lease_until, created_at, updated_at) "
     "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, now() + make_interval(secs => $9::float8), "
     "to_timestamp($10::float8 / 1000), to_timestamp($10::float8 / 1000)) "
-    "ON CONFLICT (idempotency_key) DO NOTHING RETURNING " ORDERS_ORDER_COLUMNS};
+    "ON CONFLICT (customer_email, idempotency_key) DO NOTHING RETURNING " ORDERS_ORDER_COLUMNS};
 
+// A key belongs to its customer: $1 email, $2 key.
 inline constexpr ecom::pg::Statement order_by_key{
-    "order_by_key", "SELECT " ORDERS_ORDER_COLUMNS " FROM orders WHERE idempotency_key = $1", true};
+    "order_by_key",
+    "SELECT " ORDERS_ORDER_COLUMNS " FROM orders WHERE customer_email = $1 AND idempotency_key = $2", true};
 
 inline constexpr ecom::pg::Statement order_by_id{
     "order_by_id", "SELECT " ORDERS_ORDER_COLUMNS " FROM orders WHERE id = $1", true};

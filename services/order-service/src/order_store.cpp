@@ -72,8 +72,9 @@ asio::awaitable<std::optional<OrderRecord>> OrderStore::insert(const NewOrder& o
     co_return read_order(r, 0);
 }
 
-asio::awaitable<std::optional<OrderRecord>> OrderStore::find_by_key(const std::string& key, const ecom::http::RequestContext* ctx) {
-    const Result r = co_await db_.run_traced(ctx, sql::order_by_key, key);
+asio::awaitable<std::optional<OrderRecord>> OrderStore::find_by_key(const std::string& email, const std::string& key,
+                                                                    const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::order_by_key, email, key);
     if (r.empty()) {
         co_return std::nullopt;
     }

@@ -65,9 +65,11 @@ class OrderStore {
 public:
     OrderStore(ecom::pg::Database& db, std::chrono::seconds lease) : db_(db), lease_(lease) {}
 
-    // The new order, or nothing when the key is taken (the caller reads what it belongs to).
+    // The new order, or nothing when the customer's key is taken (the
+    // caller reads what it belongs to). Keys are scoped to the customer's e-mail.
     boost::asio::awaitable<std::optional<OrderRecord>> insert(const NewOrder& order, const ecom::http::RequestContext* ctx = nullptr);
-    boost::asio::awaitable<std::optional<OrderRecord>> find_by_key(const std::string& key, const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<std::optional<OrderRecord>> find_by_key(const std::string& email, const std::string& key,
+                                                                   const ecom::http::RequestContext* ctx = nullptr);
     boost::asio::awaitable<std::optional<OrderRecord>> find(const std::string& id, const ecom::http::RequestContext* ctx = nullptr);
     boost::asio::awaitable<std::optional<OrderRecord>> take_lease(const std::string& id, const std::string& owner, const ecom::http::RequestContext* ctx = nullptr);
 

@@ -1,6 +1,7 @@
 #include "checkout_request.hpp"
 #include "checkout_saga.hpp"
 #include "ecom/http/error.hpp"
+#include "ecom/sha256.hpp"
 #include "inventory_client.hpp"
 #include "payment.hpp"
 
@@ -92,6 +93,8 @@ TEST(CheckoutRequest, RefusesClientPricesAndStatus) {
     };
     EXPECT_EQ(failing_fields(with(R"("total_cents":1)")), (std::vector<std::string>{"total_cents"}));
     EXPECT_EQ(failing_fields(with(R"("status":"CONFIRMED")")), (std::vector<std::string>{"status"}));
+    EXPECT_EQ(failing_fields(with(R"("currency":"EUR")")), (std::vector<std::string>{"currency"}));
+    EXPECT_EQ(failing_fields(with(R"("amount_cents":1)")), (std::vector<std::string>{"amount_cents"}));
     const std::string priced_line =
         R"({"customer":{"email":"a@b.co","name":"A"},"items":[{"product_id":1,"quantity":1,"unit_price_cents":1}],"payment":{"card_number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"}})";
     EXPECT_EQ(failing_fields(priced_line), (std::vector<std::string>{"items[0].unit_price_cents"}));
@@ -122,18 +125,66 @@ TEST(CheckoutRequest, ReportsEveryMissingField) {
     EXPECT_EQ(failing_fields("{"), (std::vector<std::string>{"invalid_json"}));
 }
 
+constexpr std::string_view card_key = "unit-test-card-fingerprint-key-0123456789";
+
 TEST(Fingerprint, StableAndSensitive) {
-    const auto a = parse_checkout_request(body(), today).fingerprint();
-    EXPECT_EQ(a.size(), 64u);
-    EXPECT_EQ(a, parse_checkout_request(body("4242-4242-4242-4242"), today).fingerprint());
-    EXPECT_NE(a, parse_checkout_request(body("4000000000000002"), today).fingerprint());
+    const auto a = parse_checkout_request(body(), today).fingerprint(card_key);
+    EXPECT_EQ(a.size(), 3u + 64u);
+    EXPECT_TRUE(a.starts_with("v2:"));
+    EXPECT_EQ(a, parse_checkout_request(body("4242-4242-4242-4242"), today).fingerprint(card_key));
+    EXPECT_NE(a, parse_checkout_request(body("4000000000000002"), today).fingerprint(card_key));
     auto other_quantity = body();
     other_quantity.replace(other_quantity.find(R"("quantity":2)"), 12, R"("quantity":3)");
-    EXPECT_NE(a, parse_checkout_request(other_quantity, today).fingerprint());
-    // The full card number and the CVC never enter the fingerprint.
+    EXPECT_NE(a, parse_checkout_request(other_quantity, today).fingerprint(card_key));
+    auto other_customer = body();
+    other_customer.replace(other_customer.find("Ada@Example.com"), 15, "Bob@Example.com");
+    EXPECT_NE(a, parse_checkout_request(other_customer, today).fingerprint(card_key));
+    // The CVC's value is never kept, so it is not compared.
     auto other_cvc = body();
     other_cvc.replace(other_cvc.find(R"("cvc":"123")"), 11, R"("cvc":"999")");
-    EXPECT_EQ(a, parse_checkout_request(other_cvc, today).fingerprint());
+    EXPECT_EQ(a, parse_checkout_request(other_cvc, today).fingerprint(card_key));
+}
+
+TEST(Fingerprint, CoversTheWholeCardNumberThroughAKeyedHash) {
+    // Another card with the same last four digits (and expiry) is another request.
+    const auto first = parse_checkout_request(body("4242424242424242"), today);
+    const auto same_last4 = parse_checkout_request(body("4000000000024242"), today);
+    ASSERT_EQ(first.card.last4(), same_last4.card.last4());
+    EXPECT_NE(first.fingerprint(card_key), same_last4.fingerprint(card_key));
+    EXPECT_FALSE(same_last4.matches_fingerprint(first.fingerprint(card_key), card_key));
+    EXPECT_TRUE(first.matches_fingerprint(first.fingerprint(card_key), card_key));
+    // The hash is keyed: another server secret gives another fingerprint, and
+    // neither the number nor its plain SHA-256 appears.
+    EXPECT_NE(first.fingerprint(card_key), first.fingerprint("another-card-fingerprint-key-0123456789"));
+    EXPECT_FALSE(first.matches_fingerprint(first.fingerprint("another-card-fingerprint-key-0123456789"), card_key));
+    const std::string fingerprint = first.fingerprint(card_key);
+    EXPECT_EQ(fingerprint.find("4242424242424242"), std::string::npos);
+    EXPECT_EQ(fingerprint.find(ecom::sha256_hex("4242424242424242")), std::string::npos);
+}
+
+TEST(Fingerprint, OrdersRecordedBeforeV2AreComparedInTheLegacyForm) {
+    const auto request = parse_checkout_request(body(), today);
+    const std::string legacy = request.legacy_fingerprint();
+    EXPECT_EQ(legacy.size(), 64u);
+    EXPECT_TRUE(request.matches_fingerprint(legacy, card_key));
+    auto other_quantity = body();
+    other_quantity.replace(other_quantity.find(R"("quantity":2)"), 12, R"("quantity":3)");
+    EXPECT_FALSE(parse_checkout_request(other_quantity, today).matches_fingerprint(legacy, card_key));
+    EXPECT_FALSE(request.matches_fingerprint("v2:" + legacy, card_key));
+}
+
+TEST(CheckoutRequest, RefusesBidiControlsInCustomerFields) {
+    auto with_name = [](std::string name) {
+        auto b = body();
+        b.replace(b.find("Ada Lovelace"), 12, name);
+        return b;
+    };
+    EXPECT_EQ(failing_fields(with_name("Ada \\u202Eecalevol")), (std::vector<std::string>{"customer.name"}));
+    EXPECT_EQ(failing_fields(with_name("Ada \u2067Lovelace\u2069")), (std::vector<std::string>{"customer.name"}));
+    auto email = body();
+    email.replace(email.find("Ada@Example.com"), 15, "ada\u202e@example.com");
+    EXPECT_EQ(failing_fields(email), (std::vector<std::string>{"customer.email"}));
+    EXPECT_TRUE(failing_fields(with_name("\u05d3\u05e0\u05d4 \u05db\u05d4\u05df")).empty());
 }
 
 TEST(Payment, TestCardsDecide) {

@@ -96,6 +96,24 @@ TEST(ProductInput, RefusesBadValues) {
               422u);
 }
 
+TEST(ProductInput, RefusesBidiControlsInText) {
+    auto fields = [](const std::string& body) {
+        std::vector<std::string> out;
+        try {
+            (void)parse_product_patch(body);
+        } catch (const HttpError& e) {
+            for (const auto& d : e.details()) {
+                out.push_back(d.field);
+            }
+        }
+        return out;
+    };
+    EXPECT_EQ(fields(R"({"name":"Mug \u202Egpj.exe"})"), (std::vector<std::string>{"name"}));
+    EXPECT_EQ(fields(R"({"description":"Line one\nline \u2066two\u2069"})"), (std::vector<std::string>{"description"}));
+    EXPECT_EQ(fields("{\"name\":\"Tea \u2068cup\"}"), (std::vector<std::string>{"name"}));
+    EXPECT_TRUE(fields(R"({"name":"\u05db\u05d5\u05e1","description":"\u0645\u0631\u062d\u0628\u0627\n"})").empty());
+}
+
 TEST(ProductInput, PatchNeedsAtLeastOneField) {
     EXPECT_EQ(status_of([] { (void)parse_product_patch("{}"); }), 422u);
     const auto f = parse_product_patch(R"({"stock":0})");

@@ -16,9 +16,15 @@ locals {
         color   = color
         port    = cfg.container_port
         health  = cfg.health_check_path
+        # A target group name has at most 32 characters: a longer one keeps
+        # its first 23 and ends with 8 of its SHA-1 (unique, stable).
+        full_name = "${var.name}-${local.short[s]}-${color}"
       }
     }
   ]...)
+  target_group_names = {
+    for k, tg in local.target_groups : k => length(tg.full_name) <= 32 ? tg.full_name : "${substr(tg.full_name, 0, 23)}-${substr(sha1(tg.full_name), 0, 8)}"
+  }
 
   # Service rules from the routing table plus a catch-all for the default
   # service (ECS blue/green needs a listener rule, not a default action).
@@ -38,6 +44,8 @@ resource "aws_security_group" "this" {
   tags = merge(var.tags, { Name = "${var.name}-alb" })
 }
 
+# Accepted (AVD-AWS-0107, SG_NO_PUBLIC_INGRESS): the load balancer is the shop's public entry point; only 80 (redirected to HTTPS when there is a certificate) and 443 are open to the internet.
+#trivy:ignore:AVD-AWS-0107
 resource "aws_vpc_security_group_ingress_rule" "http" {
   security_group_id = aws_security_group.this.id
   description       = "HTTP from the internet (redirected to HTTPS when a certificate is set)"
@@ -47,6 +55,8 @@ resource "aws_vpc_security_group_ingress_rule" "http" {
   to_port           = 80
 }
 
+# Accepted (AVD-AWS-0107, SG_NO_PUBLIC_INGRESS): HTTPS is the shop's public entry point.
+#trivy:ignore:AVD-AWS-0107
 resource "aws_vpc_security_group_ingress_rule" "https" {
   count = local.https ? 1 : 0
 
@@ -69,6 +79,8 @@ resource "aws_vpc_security_group_egress_rule" "to_tasks" {
   to_port           = tonumber(each.value)
 }
 
+# Accepted (AVD-AWS-0053, ALB_INTERNET_FACING): the shop's public entry point; it drops invalid headers, redirects HTTP to HTTPS when a certificate is set, uses a TLS 1.2+ policy and has WAF in prod.
+#trivy:ignore:AVD-AWS-0053
 resource "aws_lb" "this" {
   name                       = var.name
   load_balancer_type         = "application"
@@ -92,7 +104,7 @@ resource "aws_lb" "this" {
 resource "aws_lb_target_group" "this" {
   for_each = local.target_groups
 
-  name                 = "${var.name}-${local.short[each.value.service]}-${each.value.color}"
+  name                 = local.target_group_names[each.key]
   port                 = each.value.port
   protocol             = "HTTP"
   target_type          = "ip"
@@ -124,11 +136,18 @@ resource "aws_acm_certificate" "this" {
 
   lifecycle {
     create_before_destroy = true
+
+    # An HTTPS listener refuses a certificate that is not issued yet, and
+    # only the zone's validation record gets it issued during the apply.
+    precondition {
+      condition     = var.route53_zone_id != ""
+      error_message = "domain_name is set but route53_zone_id is empty: the certificate could not be validated, so the HTTPS listener would fail. Set route53_zone_id to the hosted zone of ${var.domain_name}, or leave domain_name empty for HTTP on the ALB's DNS name."
+    }
   }
 }
 
 resource "aws_route53_record" "validation" {
-  for_each = local.https && var.route53_zone_id != "" ? { for o in aws_acm_certificate.this[0].domain_validation_options : o.domain_name => o } : {}
+  for_each = local.https ? { for o in aws_acm_certificate.this[0].domain_validation_options : o.domain_name => o } : {}
 
   zone_id         = var.route53_zone_id
   name            = each.value.resource_record_name
@@ -139,14 +158,14 @@ resource "aws_route53_record" "validation" {
 }
 
 resource "aws_acm_certificate_validation" "this" {
-  count = local.https && var.route53_zone_id != "" ? 1 : 0
+  count = local.https ? 1 : 0
 
   certificate_arn         = aws_acm_certificate.this[0].arn
   validation_record_fqdns = [for r in aws_route53_record.validation : r.fqdn]
 }
 
 resource "aws_route53_record" "alias" {
-  count = local.https && var.route53_zone_id != "" ? 1 : 0
+  count = local.https ? 1 : 0
 
   zone_id = var.route53_zone_id
   name    = var.domain_name
@@ -198,7 +217,7 @@ resource "aws_lb_listener" "https" {
   port              = 443
   protocol          = "HTTPS"
   ssl_policy        = var.ssl_policy
-  certificate_arn   = var.route53_zone_id != "" ? aws_acm_certificate_validation.this[0].certificate_arn : aws_acm_certificate.this[0].arn
+  certificate_arn   = aws_acm_certificate_validation.this[0].certificate_arn
 
   default_action {
     type = "fixed-response"

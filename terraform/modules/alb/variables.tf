@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Name prefix (project-environment); at most 20 characters so target group names fit in 32."
+  description = "Name prefix (project-environment), at most 20 characters (the load balancer's name; target group names longer than 32 characters are shortened with a hash)."
   type        = string
 
   validation {
@@ -80,7 +80,7 @@ variable "domain_name" {
 }
 
 variable "route53_zone_id" {
-  description = "Route 53 hosted zone of domain_name, for DNS validation and the alias record. Empty: validate the certificate by hand."
+  description = "Route 53 hosted zone of domain_name, for the certificate's DNS validation and the alias record; required when domain_name is set."
   type        = string
   default     = ""
 }

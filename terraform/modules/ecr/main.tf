@@ -1,10 +1,12 @@
-# One repository per service: immutable tags (a tag always means the same
-# image), scan on push, lifecycle policy keeping the last N images.
+# One repository per service, named <name_prefix>/<service> so that two
+# environments in one account never share a repository: immutable tags (a
+# tag always means the same image), scan on push, lifecycle policy keeping
+# the last N images.
 
 resource "aws_ecr_repository" "this" {
-  for_each = toset(var.repositories)
+  for_each = toset(var.services)
 
-  name                 = each.value
+  name                 = "${var.name_prefix}/${each.value}"
   image_tag_mutability = "IMMUTABLE"
   force_delete         = var.force_delete
 

@@ -1,10 +1,20 @@
-variable "repositories" {
-  description = "Names of the ECR repositories, one per service image."
+variable "name_prefix" {
+  description = "First part of every repository name (project-environment): repositories are <name_prefix>/<service>."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9._-]*$", var.name_prefix))
+    error_message = "name_prefix must be lowercase letters, digits, '.', '_' or '-'."
+  }
+}
+
+variable "services" {
+  description = "The services, one repository each."
   type        = list(string)
 
   validation {
-    condition     = length(var.repositories) > 0 && alltrue([for r in var.repositories : can(regex("^[a-z0-9][a-z0-9._/-]*$", r))])
-    error_message = "Each repository name must be lowercase letters, digits, '.', '_', '-' or '/'."
+    condition     = length(var.services) > 0 && alltrue([for s in var.services : can(regex("^[a-z0-9][a-z0-9._-]*$", s))])
+    error_message = "Each service name must be lowercase letters, digits, '.', '_' or '-'."
   }
 }
 

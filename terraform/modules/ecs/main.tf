@@ -204,6 +204,8 @@ resource "aws_vpc_security_group_ingress_rule" "from_tasks" {
   to_port                      = tonumber(each.value)
 }
 
+# Accepted (AVD-AWS-0104, SG_NO_PUBLIC_EGRESS): tasks reach AWS's public HTTPS endpoints that have no VPC endpoint here (X-Ray, ECS; in dev also ECR, Logs, Secrets Manager and SSM through the NAT instance); tcp/443 only, no public IP, ingress only from the load balancer and each other.
+#trivy:ignore:AVD-AWS-0104
 resource "aws_vpc_security_group_egress_rule" "https" {
   security_group_id = aws_security_group.tasks.id
   description       = "HTTPS to AWS APIs (ECR, Logs, Secrets Manager, SSM, X-Ray) via NAT or endpoints"
@@ -666,9 +668,12 @@ resource "aws_appautoscaling_policy" "cpu" {
   }
 }
 
-# Requests per target on the blue target group. After a blue/green switch the
-# traffic is on green until the next deployment; the CPU policy still
-# protects the service then (see README).
+# Requests per target of the target group that serves production. ECS
+# blue/green moves production between the blue and the green target group at
+# every deployment, so the policy tracks the sum of both groups'
+# RequestCountPerTarget (metric math; the idle group reports nothing, hence
+# FILL with 0): after a swap it still sees the real load and never votes to
+# scale in under it.
 resource "aws_appautoscaling_policy" "requests" {
   for_each = var.services
 
@@ -683,9 +688,38 @@ resource "aws_appautoscaling_policy" "requests" {
     scale_in_cooldown  = var.autoscaling.scale_in_cooldown
     scale_out_cooldown = var.autoscaling.scale_out_cooldown
 
-    predefined_metric_specification {
-      predefined_metric_type = "ALBRequestCountPerTarget"
-      resource_label         = "${each.value.target_group.alb_arn_suffix}/${each.value.target_group.blue_arn_suffix}"
+    customized_metric_specification {
+      dynamic "metrics" {
+        for_each = {
+          blue  = each.value.target_group.blue_arn_suffix
+          green = each.value.target_group.green_arn_suffix
+        }
+        content {
+          id          = metrics.key
+          return_data = false
+
+          metric_stat {
+            stat = "Sum"
+
+            metric {
+              namespace   = "AWS/ApplicationELB"
+              metric_name = "RequestCountPerTarget"
+
+              dimensions {
+                name  = "TargetGroup"
+                value = metrics.value
+              }
+            }
+          }
+        }
+      }
+
+      metrics {
+        id          = "production"
+        label       = "Requests per target, blue and green target groups"
+        expression  = "FILL(blue, 0) + FILL(green, 0)"
+        return_data = true
+      }
     }
   }
 }

@@ -23,6 +23,16 @@ output "task_definition_families" {
   value       = { for k, t in aws_ecs_task_definition.this : k => t.family }
 }
 
+output "db_init_family" {
+  description = "Task definition family of the db-init task."
+  value       = aws_ecs_task_definition.db_init.family
+}
+
+output "scalable_target_arns" {
+  description = "Application Auto Scaling target ARN per service (scaling is suspended while the environment is stopped)."
+  value       = { for k, t in aws_appautoscaling_target.this : k => t.arn }
+}
+
 output "task_security_group_id" {
   description = "Security group of the tasks (RDS accepts connections from it)."
   value       = aws_security_group.tasks.id

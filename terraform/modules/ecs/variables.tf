@@ -13,8 +13,8 @@ variable "environment" {
   type        = string
 
   validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "environment must be dev, staging or prod."
+    condition     = contains(["dev", "prod"], var.environment)
+    error_message = "environment must be dev or prod."
   }
 }
 
@@ -61,6 +61,7 @@ variable "services" {
       blue_arn         = string
       green_arn        = string
       blue_arn_suffix  = string
+      green_arn_suffix = string
       listener_rule    = string
       alb_arn_suffix   = string
       requests_per_min = optional(number, 600)

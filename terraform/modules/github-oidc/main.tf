@@ -1,10 +1,22 @@
-# GitHub Actions authenticates with OIDC (no stored AWS keys). Two roles:
-# - deploy: push images to this project's repositories, register task
-#   definitions, update this environment's services, run db-init, and pass
-#   only this environment's task roles to ECS. Trusted only for the given
-#   environments/branches of one repository.
-# - plan: read-only (AWS managed ReadOnlyAccess) plus the Terraform state,
-#   for `terraform plan` in pull requests.
+# GitHub Actions authenticates with OIDC (no stored AWS keys). Three roles
+# per environment, each trusted only for the OIDC subjects that need it:
+# - deploy (environment:<env>): push to this environment's ECR repositories,
+#   register this environment's task definitions, update and follow its
+#   services' blue/green deployments, run db-init, pass only its task roles,
+#   and resume/re-stop an environment the FinOps scheduler stopped (RDS, the
+#   NAT instance, the remembered desired counts), so a deploy works at night.
+# - plan (dev: pull requests and main; prod: main only): read-only, for
+#   `terraform plan` and the weekly cost report: its own state object and
+#   lock file, and Describe/List/Get on the services the stack uses; never a
+#   secret value, a log line, an image layer or another object's content
+#   (explicit denies).
+# - apply (environment:<env>): `terraform apply` in CI. PowerUserAccess (every
+#   service but IAM, Organizations and Account) plus IAM writes only on this
+#   environment's own roles and policies; it may not change its own role
+#   (an administrator applies that, scripts/setup.sh) nor attach managed
+#   policies.
+# The account's GitHub OIDC provider is created by one stack of the account
+# (create_oidc_provider) and looked up by the others.
 
 data "aws_caller_identity" "current" {}
 
@@ -13,10 +25,16 @@ data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  account      = data.aws_caller_identity.current.account_id
-  region       = data.aws_region.current.region
-  partition    = data.aws_partition.current.partition
-  provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : var.existing_oidc_provider_arn
+  account   = data.aws_caller_identity.current.account_id
+  region    = data.aws_region.current.region
+  partition = data.aws_partition.current.partition
+  iam       = "arn:${local.partition}:iam::${local.account}"
+  provider_arn = (var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn
+    : var.existing_oidc_provider_arn != "" ? var.existing_oidc_provider_arn
+  : data.aws_iam_openid_connect_provider.github[0].arn)
+
+  state_object = "arn:${local.partition}:s3:::${var.state_bucket}/${var.state_key}"
+  apply_role   = "${var.name}-github-apply"
 }
 
 resource "aws_iam_openid_connect_provider" "github" {
@@ -28,7 +46,20 @@ resource "aws_iam_openid_connect_provider" "github" {
   tags = var.tags
 }
 
-data "aws_iam_policy_document" "deploy_trust" {
+# Another stack of the account (dev's, in a shared account) owns the provider.
+data "aws_iam_openid_connect_provider" "github" {
+  count = !var.create_oidc_provider && var.existing_oidc_provider_arn == "" ? 1 : 0
+
+  url = "https://token.actions.githubusercontent.com"
+}
+
+data "aws_iam_policy_document" "trust" {
+  for_each = {
+    deploy = var.deploy_subjects
+    plan   = var.plan_subjects
+    apply  = var.apply_subjects
+  }
+
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
 
@@ -46,38 +77,19 @@ data "aws_iam_policy_document" "deploy_trust" {
     condition {
       test     = "StringEquals"
       variable = "token.actions.githubusercontent.com:sub"
-      values   = [for s in var.deploy_subjects : "repo:${var.repository}:${s}"]
+      values   = [for s in each.value : "repo:${var.repository}:${s}"]
     }
   }
 }
 
-data "aws_iam_policy_document" "plan_trust" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [local.provider_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "token.actions.githubusercontent.com:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "token.actions.githubusercontent.com:sub"
-      values   = [for s in var.plan_subjects : "repo:${var.repository}:${s}"]
-    }
-  }
-}
+# ---- deploy -------------------------------------------------------------------
 
 resource "aws_iam_role" "deploy" {
-  name                 = "${var.name}-github-deploy"
-  assume_role_policy   = data.aws_iam_policy_document.deploy_trust.json
-  max_session_duration = 3600
+  name               = "${var.name}-github-deploy"
+  assume_role_policy = data.aws_iam_policy_document.trust["deploy"].json
+  # A prod deploy (three services, a 10-minute bake each) can take more than
+  # an hour; the workflow asks for the same duration.
+  max_session_duration = 7200
 
   tags = var.tags
 }
@@ -96,8 +108,6 @@ data "aws_iam_policy_document" "deploy" {
       "ecr:BatchGetImage",
       "ecr:CompleteLayerUpload",
       "ecr:DescribeImages",
-      "ecr:DescribeImageScanFindings",
-      "ecr:GetDownloadUrlForLayer",
       "ecr:InitiateLayerUpload",
       "ecr:PutImage",
       "ecr:UploadLayerPart",
@@ -105,23 +115,48 @@ data "aws_iam_policy_document" "deploy" {
     resources = var.ecr_repository_arns
   }
 
-  # These ECS actions do not support resource-level permissions.
+  # DescribeTaskDefinition has no resource type (Service Authorization
+  # Reference, Amazon ECS); RegisterTaskDefinition is scoped to the families.
   statement {
-    sid       = "TaskDefinitions"
-    actions   = ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions"]
+    sid       = "ReadTaskDefinitions"
+    actions   = ["ecs:DescribeTaskDefinition"]
     resources = ["*"]
   }
 
   statement {
+    sid       = "RegisterServiceRevisions"
+    actions   = ["ecs:RegisterTaskDefinition"]
+    resources = [for f in var.service_task_definition_families : "arn:${local.partition}:ecs:${local.region}:${local.account}:task-definition/${f}:*"]
+  }
+
+  statement {
+    sid       = "ListClusterServices"
+    actions   = ["ecs:ListServices"]
+    resources = ["*"]
+
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = [var.ecs_cluster_arn]
+    }
+  }
+
+  statement {
     sid       = "UpdateServices"
-    actions   = ["ecs:UpdateService", "ecs:StopServiceDeployment", "ecs:DescribeServices", "ecs:DescribeServiceDeployments", "ecs:ListServiceDeployments"]
-    resources = concat(var.ecs_service_arns, ["arn:${local.partition}:ecs:${local.region}:${local.account}:service-deployment/*"])
+    actions   = ["ecs:UpdateService", "ecs:DescribeServices", "ecs:ListServiceDeployments"]
+    resources = var.ecs_service_arns
+  }
+
+  statement {
+    sid       = "FollowServiceDeployments"
+    actions   = ["ecs:DescribeServiceDeployments", "ecs:StopServiceDeployment"]
+    resources = concat(var.ecs_service_arns, ["arn:${local.partition}:ecs:${local.region}:${local.account}:service-deployment/${var.ecs_cluster_name}/*"])
   }
 
   statement {
     sid       = "RunDbInit"
     actions   = ["ecs:RunTask"]
-    resources = [for f in var.task_definition_families : "arn:${local.partition}:ecs:${local.region}:${local.account}:task-definition/${f}:*"]
+    resources = ["arn:${local.partition}:ecs:${local.region}:${local.account}:task-definition/${var.db_init_family}:*"]
 
     condition {
       test     = "ArnEquals"
@@ -133,7 +168,7 @@ data "aws_iam_policy_document" "deploy" {
   statement {
     sid       = "WatchTasks"
     actions   = ["ecs:DescribeTasks"]
-    resources = ["arn:${local.partition}:ecs:${local.region}:${local.account}:task/*"]
+    resources = ["arn:${local.partition}:ecs:${local.region}:${local.account}:task/${var.ecs_cluster_name}/*"]
 
     condition {
       test     = "ArnEquals"
@@ -153,6 +188,46 @@ data "aws_iam_policy_document" "deploy" {
       values   = ["ecs-tasks.amazonaws.com"]
     }
   }
+
+  # An off-hours deploy resumes what the FinOps scheduler stopped and stops
+  # it again afterwards (scripts/lib/aws-environment.sh, the scheduler's
+  # own protocol): the database, the NAT instance, the services' remembered
+  # desired counts and their suspended auto scaling.
+  statement {
+    sid       = "FindStoppedResources"
+    actions   = ["rds:DescribeDBInstances", "ec2:DescribeInstances", "application-autoscaling:DescribeScalableTargets"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "StartStopDatabase"
+    actions   = ["rds:StartDBInstance", "rds:StopDBInstance"]
+    resources = [var.db_instance_arn]
+  }
+
+  statement {
+    sid       = "StartStopNatInstance"
+    actions   = ["ec2:StartInstances", "ec2:StopInstances"]
+    resources = ["arn:${local.partition}:ec2:${local.region}:${local.account}:instance/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/Name"
+      values   = [var.nat_instance_name]
+    }
+  }
+
+  statement {
+    sid       = "RememberDesiredCounts"
+    actions   = ["ssm:GetParametersByPath", "ssm:PutParameter"]
+    resources = ["arn:${local.partition}:ssm:${local.region}:${local.account}:parameter${var.scheduler_parameter_path}", "arn:${local.partition}:ssm:${local.region}:${local.account}:parameter${var.scheduler_parameter_path}/*"]
+  }
+
+  statement {
+    sid       = "SuspendResumeScaling"
+    actions   = ["application-autoscaling:RegisterScalableTarget"]
+    resources = var.scalable_target_arns
+  }
 }
 
 resource "aws_iam_role_policy" "deploy" {
@@ -161,20 +236,17 @@ resource "aws_iam_role_policy" "deploy" {
   policy = data.aws_iam_policy_document.deploy.json
 }
 
+# ---- plan -----------------------------------------------------------------------
+
 resource "aws_iam_role" "plan" {
   name                 = "${var.name}-github-plan"
-  assume_role_policy   = data.aws_iam_policy_document.plan_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.trust["plan"].json
   max_session_duration = 3600
 
   tags = var.tags
 }
 
-resource "aws_iam_role_policy_attachment" "plan_read_only" {
-  role       = aws_iam_role.plan.name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/ReadOnlyAccess"
-}
-
-data "aws_iam_policy_document" "plan_state" {
+data "aws_iam_policy_document" "plan" {
   statement {
     sid       = "ListStateBucket"
     actions   = ["s3:ListBucket"]
@@ -182,22 +254,169 @@ data "aws_iam_policy_document" "plan_state" {
   }
 
   statement {
-    sid       = "ReadStateWriteLock"
+    sid       = "ReadOwnState"
+    actions   = ["s3:GetObject"]
+    resources = [local.state_object]
+  }
+
+  # use_lockfile: a plan takes the lock (<key>.tflock) and removes it.
+  statement {
+    sid       = "OwnStateLock"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = ["arn:${local.partition}:s3:::${var.state_bucket}/*.tflock"]
+    resources = ["${local.state_object}.tflock"]
+  }
+
+  # Refreshing the stack reads every resource's configuration. AWS Budgets
+  # names its read action ViewBudget.
+  statement {
+    sid       = "ReadStackConfiguration"
+    actions   = concat(sort(flatten([for s in var.plan_read_services : s == "iam" ? ["iam:Get*", "iam:List*"] : ["${s}:Describe*", "${s}:Get*", "${s}:List*"]])), contains(var.plan_read_services, "budgets") ? ["budgets:ViewBudget"] : [])
+    resources = ["*"]
+  }
+
+  # Configuration, never content: no secret value, no decryption, no log
+  # line, no object but the state.
+  statement {
+    sid    = "NeverContent"
+    effect = "Deny"
+    actions = [
+      "secretsmanager:GetSecretValue",
+      "kms:Decrypt",
+      "logs:GetLogEvents",
+      "logs:GetLogRecord",
+      "logs:GetQueryResults",
+      "logs:FilterLogEvents",
+      "ecr:GetDownloadUrlForLayer",
+      "ssm:GetParameterHistory",
+    ]
+    resources = ["*"]
   }
 
   statement {
-    sid       = "ReadState"
-    actions   = ["s3:GetObject"]
-    resources = ["arn:${local.partition}:s3:::${var.state_bucket}/*"]
+    sid           = "NoOtherObject"
+    effect        = "Deny"
+    actions       = ["s3:GetObject", "s3:GetObjectVersion"]
+    not_resources = [local.state_object, "${local.state_object}.tflock"]
   }
 }
 
-resource "aws_iam_role_policy" "plan_state" {
-  count = var.state_bucket != "" ? 1 : 0
-
-  name   = "terraform-state"
+resource "aws_iam_role_policy" "plan" {
+  name   = "plan"
   role   = aws_iam_role.plan.id
-  policy = data.aws_iam_policy_document.plan_state.json
+  policy = data.aws_iam_policy_document.plan.json
+}
+
+# ---- apply ------------------------------------------------------------------------
+
+resource "aws_iam_role" "apply" {
+  name                 = local.apply_role
+  assume_role_policy   = data.aws_iam_policy_document.trust["apply"].json
+  max_session_duration = 7200
+
+  tags = var.tags
+}
+
+# Everything but IAM, Organizations and Account (AWS managed).
+resource "aws_iam_role_policy_attachment" "apply_power_user" {
+  role       = aws_iam_role.apply.name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/PowerUserAccess"
+}
+
+data "aws_iam_policy_document" "apply" {
+  statement {
+    sid       = "ReadIam"
+    actions   = ["iam:Get*", "iam:List*"]
+    resources = ["*"]
+  }
+
+  # The stack's roles, their inline policies and the OIDC provider. Roles of
+  # other environments or projects are out of reach.
+  statement {
+    sid = "ManageOwnRoles"
+    actions = [
+      "iam:CreateRole",
+      "iam:DeleteRole",
+      "iam:UpdateRole",
+      "iam:UpdateAssumeRolePolicy",
+      "iam:TagRole",
+      "iam:UntagRole",
+      "iam:PutRolePolicy",
+      "iam:DeleteRolePolicy",
+      "iam:DetachRolePolicy",
+      "iam:PassRole",
+    ]
+    resources = ["${local.iam}:role/${var.name}-*"]
+  }
+
+  statement {
+    sid = "ManageOidcProvider"
+    actions = [
+      "iam:CreateOpenIDConnectProvider",
+      "iam:DeleteOpenIDConnectProvider",
+      "iam:UpdateOpenIDConnectProviderThumbprint",
+      "iam:AddClientIDToOpenIDConnectProvider",
+      "iam:RemoveClientIDFromOpenIDConnectProvider",
+      "iam:TagOpenIDConnectProvider",
+      "iam:UntagOpenIDConnectProvider",
+    ]
+    resources = ["${local.iam}:oidc-provider/token.actions.githubusercontent.com"]
+  }
+
+  statement {
+    sid       = "ServiceLinkedRoles"
+    actions   = ["iam:CreateServiceLinkedRole"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:AWSServiceName"
+      values   = ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com", "rds.amazonaws.com"]
+    }
+  }
+
+  # The Terraform state of this environment only.
+  statement {
+    sid       = "ListStateBucket"
+    actions   = ["s3:ListBucket"]
+    resources = ["arn:${local.partition}:s3:::${var.state_bucket}"]
+  }
+
+  statement {
+    sid       = "OwnStateAndLock"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = [local.state_object, "${local.state_object}.tflock"]
+  }
+
+  # CI never widens its own rights: its role, and managed policies on any
+  # role, are an administrator's change (scripts/setup.sh).
+  statement {
+    sid     = "NotItsOwnRole"
+    effect  = "Deny"
+    actions = ["iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRole", "iam:UpdateRole"]
+    resources = [
+      "${local.iam}:role/${local.apply_role}",
+    ]
+  }
+
+  statement {
+    sid       = "NoManagedPolicies"
+    effect    = "Deny"
+    actions   = ["iam:AttachRolePolicy", "iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"]
+    resources = ["*"]
+  }
+
+  # No object but this environment's state: another environment's state in
+  # a shared bucket stays out of reach (the stack writes no other object).
+  statement {
+    sid           = "NoOtherObject"
+    effect        = "Deny"
+    actions       = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"]
+    not_resources = [local.state_object, "${local.state_object}.tflock"]
+  }
+}
+
+resource "aws_iam_role_policy" "apply" {
+  name   = "apply"
+  role   = aws_iam_role.apply.id
+  policy = data.aws_iam_policy_document.apply.json
 }

@@ -12,3 +12,8 @@ output "plan_role_arn" {
   description = "Read-only role the terraform workflow assumes for plans."
   value       = aws_iam_role.plan.arn
 }
+
+output "apply_role_arn" {
+  description = "Role the terraform workflow assumes to apply (AWS_APPLY_ROLE_ARN)."
+  value       = aws_iam_role.apply.arn
+}

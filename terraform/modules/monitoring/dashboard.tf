@@ -9,10 +9,13 @@
 # every metric here is one AWS or the services publish.
 
 locals {
+  # The values of each business metric's own dimension ("" when it has none).
+  emf_dimension_values = { for key, m in local.emf : key => m.dimension == null ? [""] : m.values }
+
   # The series of each business metric: one per value of its own dimension.
   emf_series = {
     for key, m in local.emf : key => [
-      for v in (m.dimension == null ? [""] : m.values) :
+      for v in local.emf_dimension_values[key] :
       concat([local.emf_ns, m.name, "Service", m.service, "Environment", var.environment], v == "" ? [] : [m.dimension, v])
     ]
   }

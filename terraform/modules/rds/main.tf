@@ -92,9 +92,12 @@ resource "aws_db_instance" "this" {
   db_subnet_group_name   = aws_db_subnet_group.this.name
   vpc_security_group_ids = [aws_security_group.this.id]
   publicly_accessible    = false
-  multi_az               = var.multi_az
-  parameter_group_name   = aws_db_parameter_group.this.name
-  ca_cert_identifier     = "rds-ca-rsa2048-g1"
+  # IAM database authentication on (Trivy AVD-AWS-0176): free, and no role
+  # is granted rds-db:connect, so the services keep their passwords.
+  iam_database_authentication_enabled = true
+  multi_az                            = var.multi_az
+  parameter_group_name                = aws_db_parameter_group.this.name
+  ca_cert_identifier                  = "rds-ca-rsa2048-g1"
 
   backup_retention_period   = var.backup_retention_days
   backup_window             = "03:00-03:30"

@@ -3,6 +3,11 @@ output "instance_id" {
   value       = aws_db_instance.this.identifier
 }
 
+output "instance_arn" {
+  description = "ARN of the RDS instance (the deploy role may start and stop it)."
+  value       = aws_db_instance.this.arn
+}
+
 output "address" {
   description = "Host name of the instance."
   value       = aws_db_instance.this.address

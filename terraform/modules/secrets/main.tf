@@ -1,12 +1,14 @@
 # Secrets and configuration: one customer-managed KMS key ($1/month) for the
 # secrets, the SNS alarm topic and the RDS master secret; generated secrets in
-# Secrets Manager ($0.40/secret/month); non-secret settings in SSM Parameter
-# Store (standard parameters are free). Per-service ARNs let each task's
-# execution role read only its own.
+# Secrets Manager ($0.40/secret/month), their values seeded outside Terraform
+# (below); non-secret settings in SSM Parameter Store (standard parameters
+# are free). Per-secret ARNs let each task's execution role read only its own.
 
 data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
 
 locals {
   secrets = merge([
@@ -66,13 +68,6 @@ resource "aws_kms_alias" "this" {
   target_key_id = aws_kms_key.this.key_id
 }
 
-data "aws_secretsmanager_random_password" "this" {
-  for_each = local.secrets
-
-  password_length     = 40
-  exclude_punctuation = true
-}
-
 resource "aws_secretsmanager_secret" "this" {
   for_each = local.secrets
 
@@ -84,16 +79,38 @@ resource "aws_secretsmanager_secret" "this" {
   tags = merge(var.tags, { Service = each.value.service })
 }
 
-# The first value is generated here; later values come from the rotation
-# procedure (README), so Terraform never overwrites a rotated secret.
-resource "aws_secretsmanager_secret_version" "this" {
+# Secret values never pass through Terraform: no value is in the state or a
+# plan, and a plan needs no secretsmanager:GetSecretValue (the pull-request
+# plan role has none). Each new secret gets its first random value from
+# Secrets Manager itself, at apply time, by scripts/lib/aws-seed-secret.sh
+# (get-random-password, then put-secret-value only when the secret has no
+# AWSCURRENT version: a rotated or re-seeded value is never overwritten).
+# It runs under the applying identity with the AWS CLI, before any task
+# definition can name the secret (outputs.tf depends on it).
+resource "terraform_data" "seed" {
   for_each = local.secrets
 
-  secret_id     = aws_secretsmanager_secret.this[each.key].id
-  secret_string = data.aws_secretsmanager_random_password.this[each.key].random_password
+  triggers_replace = [aws_secretsmanager_secret.this[each.key].arn]
+
+  provisioner "local-exec" {
+    command     = "bash \"$SEED_SCRIPT\" \"$SECRET_ID\" \"$REGION\""
+    interpreter = ["/bin/sh", "-c"]
+    environment = {
+      SEED_SCRIPT = "${path.module}/../../../scripts/lib/aws-seed-secret.sh"
+      SECRET_ID   = aws_secretsmanager_secret.this[each.key].arn
+      REGION      = data.aws_region.current.region
+    }
+  }
+}
+
+# Before secret values left Terraform, it generated them as
+# aws_secretsmanager_secret_version resources: forget those versions
+# without touching the values the services use.
+removed {
+  from = aws_secretsmanager_secret_version.this
 
   lifecycle {
-    ignore_changes = [secret_string]
+    destroy = false
   }
 }
 

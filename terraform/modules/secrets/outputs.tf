@@ -4,12 +4,14 @@ output "kms_key_arn" {
 }
 
 output "secret_arns" {
-  description = "Secret ARN per service and environment variable name: { service = { ENV = arn } }."
+  description = "Secret ARN per owner and environment variable name: { owner = { ENV = arn } }. Each secret has its first value once these are known (the seed ran)."
   value = {
     for svc, names in var.generated_secrets : svc => {
       for n in names : n => aws_secretsmanager_secret.this["${svc}/${n}"].arn
     }
   }
+
+  depends_on = [terraform_data.seed]
 }
 
 output "parameter_arns" {

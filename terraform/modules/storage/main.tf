@@ -1,53 +1,61 @@
-# S3 buckets: "logs" (ALB access logs, VPC flow logs) and "assets" (product
-# images). Public access blocked, encrypted (SSE-S3: the ALB can only write
-# to SSE-S3 buckets), versioned, TLS-only, with lifecycle rules.
+# The logs bucket: ALB access logs (alb/) and VPC flow logs (vpc-flow-logs/).
+# Public access blocked, encrypted (SSE-S3: the only encryption an ALB can
+# write to), versioned, TLS-only, tiered to cheaper storage and expired by
+# a lifecycle rule. (The product images are served from the frontend image;
+# the project keeps no bucket it does not use.)
 
 data "aws_caller_identity" "current" {}
 
 data "aws_region" "current" {}
 
-data "aws_elb_service_account" "current" {}
+data "aws_partition" "current" {}
 
 locals {
-  buckets = {
-    logs   = { purpose = "logs" }
-    assets = { purpose = "assets" }
-  }
+  account = data.aws_caller_identity.current.account_id
 }
 
-resource "aws_s3_bucket" "this" {
-  for_each = local.buckets
-
-  bucket        = "${var.name}-${each.key}-${data.aws_caller_identity.current.account_id}"
+resource "aws_s3_bucket" "logs" {
+  bucket        = "${var.name}-logs-${local.account}"
   force_destroy = var.force_destroy
 
-  tags = merge(var.tags, { Name = "${var.name}-${each.key}", Purpose = each.value.purpose })
+  tags = merge(var.tags, { Name = "${var.name}-logs", Purpose = "logs" })
 }
 
-resource "aws_s3_bucket_public_access_block" "this" {
-  for_each = aws_s3_bucket.this
+moved {
+  from = aws_s3_bucket.this["logs"]
+  to   = aws_s3_bucket.logs
+}
 
-  bucket                  = aws_s3_bucket.this[each.key].id
+resource "aws_s3_bucket_public_access_block" "logs" {
+  bucket                  = aws_s3_bucket.logs.id
   block_public_acls       = true
   block_public_policy     = true
   ignore_public_acls      = true
   restrict_public_buckets = true
 }
 
-resource "aws_s3_bucket_ownership_controls" "this" {
-  for_each = aws_s3_bucket.this
+moved {
+  from = aws_s3_bucket_public_access_block.this["logs"]
+  to   = aws_s3_bucket_public_access_block.logs
+}
 
-  bucket = aws_s3_bucket.this[each.key].id
+resource "aws_s3_bucket_ownership_controls" "logs" {
+  bucket = aws_s3_bucket.logs.id
 
   rule {
     object_ownership = "BucketOwnerEnforced"
   }
 }
 
-resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  for_each = aws_s3_bucket.this
+moved {
+  from = aws_s3_bucket_ownership_controls.this["logs"]
+  to   = aws_s3_bucket_ownership_controls.logs
+}
 
-  bucket = aws_s3_bucket.this[each.key].id
+# Accepted (AVD-AWS-0132, S3_CMK): ALB access logs can only be delivered to SSE-S3 buckets (ELB docs, enable-access-logging: "The only server-side encryption option that's supported is SSE-S3").
+#trivy:ignore:AVD-AWS-0132
+resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
+  bucket = aws_s3_bucket.logs.id
 
   rule {
     apply_server_side_encryption_by_default {
@@ -57,18 +65,26 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   }
 }
 
-resource "aws_s3_bucket_versioning" "this" {
-  for_each = aws_s3_bucket.this
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.this["logs"]
+  to   = aws_s3_bucket_server_side_encryption_configuration.logs
+}
 
-  bucket = aws_s3_bucket.this[each.key].id
+resource "aws_s3_bucket_versioning" "logs" {
+  bucket = aws_s3_bucket.logs.id
 
   versioning_configuration {
     status = "Enabled"
   }
 }
 
+moved {
+  from = aws_s3_bucket_versioning.this["logs"]
+  to   = aws_s3_bucket_versioning.logs
+}
+
 resource "aws_s3_bucket_lifecycle_configuration" "logs" {
-  bucket = aws_s3_bucket.this["logs"].id
+  bucket = aws_s3_bucket.logs.id
 
   rule {
     id     = "tier-then-expire"
@@ -99,28 +115,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "logs" {
     }
   }
 
-  depends_on = [aws_s3_bucket_versioning.this]
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "assets" {
-  bucket = aws_s3_bucket.this["assets"].id
-
-  rule {
-    id     = "old-versions"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_expiration_days
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.this]
+  depends_on = [aws_s3_bucket_versioning.logs]
 }
 
 data "aws_iam_policy_document" "logs" {
@@ -129,8 +124,8 @@ data "aws_iam_policy_document" "logs" {
     effect  = "Deny"
     actions = ["s3:*"]
     resources = [
-      aws_s3_bucket.this["logs"].arn,
-      "${aws_s3_bucket.this["logs"].arn}/*",
+      aws_s3_bucket.logs.arn,
+      "${aws_s3_bucket.logs.arn}/*",
     ]
 
     principals {
@@ -145,21 +140,24 @@ data "aws_iam_policy_document" "logs" {
     }
   }
 
+  # The ELB log delivery service principal, which works in every Region
+  # (the per-Region ELB account of older policies does not exist in Regions
+  # opened since August 2022).
   statement {
     sid       = "AlbAccessLogs"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.this["logs"].arn}/alb/AWSLogs/${data.aws_caller_identity.current.account_id}/*"]
+    resources = ["${aws_s3_bucket.logs.arn}/alb/AWSLogs/${local.account}/*"]
 
     principals {
-      type        = "AWS"
-      identifiers = [data.aws_elb_service_account.current.arn]
+      type        = "Service"
+      identifiers = ["logdelivery.elasticloadbalancing.amazonaws.com"]
     }
   }
 
   statement {
     sid       = "FlowLogsWrite"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.this["logs"].arn}/vpc-flow-logs/AWSLogs/${data.aws_caller_identity.current.account_id}/*"]
+    resources = ["${aws_s3_bucket.logs.arn}/vpc-flow-logs/AWSLogs/${local.account}/*"]
 
     principals {
       type        = "Service"
@@ -169,20 +167,20 @@ data "aws_iam_policy_document" "logs" {
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
+      values   = [local.account]
     }
 
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["arn:aws:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:*"]
+      values   = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${local.account}:*"]
     }
   }
 
   statement {
     sid       = "FlowLogsAclCheck"
     actions   = ["s3:GetBucketAcl"]
-    resources = [aws_s3_bucket.this["logs"].arn]
+    resources = [aws_s3_bucket.logs.arn]
 
     principals {
       type        = "Service"
@@ -192,44 +190,14 @@ data "aws_iam_policy_document" "logs" {
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-  }
-}
-
-data "aws_iam_policy_document" "assets" {
-  statement {
-    sid     = "DenyInsecureTransport"
-    effect  = "Deny"
-    actions = ["s3:*"]
-    resources = [
-      aws_s3_bucket.this["assets"].arn,
-      "${aws_s3_bucket.this["assets"].arn}/*",
-    ]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
+      values   = [local.account]
     }
   }
 }
 
 resource "aws_s3_bucket_policy" "logs" {
-  bucket = aws_s3_bucket.this["logs"].id
+  bucket = aws_s3_bucket.logs.id
   policy = data.aws_iam_policy_document.logs.json
 
-  depends_on = [aws_s3_bucket_public_access_block.this]
-}
-
-resource "aws_s3_bucket_policy" "assets" {
-  bucket = aws_s3_bucket.this["assets"].id
-  policy = data.aws_iam_policy_document.assets.json
-
-  depends_on = [aws_s3_bucket_public_access_block.this]
+  depends_on = [aws_s3_bucket_public_access_block.logs]
 }

@@ -8,6 +8,7 @@ from . import http as ehttp
 from . import service
 
 APPROVE = "4242424242424242"
+APPROVE_SAME_LAST4 = "4000000000024242"  # another approved card ending in 4242
 DECLINE = "4000000000000002"
 NO_FUNDS = "4000000000009995"
 

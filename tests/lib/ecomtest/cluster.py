@@ -1,7 +1,9 @@
 """PostgreSQL for tests: the shared cluster that scripts/test.sh starts
 (ECOM_TEST_PG), fresh databases on it, and private clusters a test may stop
-and restart without disturbing the others."""
+and restart without disturbing the others. Like RDS, every cluster checks
+passwords on TCP (scram-sha-256), the superuser's too."""
 
+import hashlib
 import os
 import pwd
 import secrets
@@ -36,24 +38,41 @@ def _conninfo_dict(conninfo):
 class Cluster:
     """A PostgreSQL server the tests talk to as a superuser."""
 
-    def __init__(self, host, port, user="postgres"):
+    def __init__(self, host, port, user="postgres", password=None):
         self.host = host
         self.port = port
         self.user = user
+        self.password = password
+
+    @classmethod
+    def from_conninfo(cls, conninfo):
+        """From "host=... port=... user=... password=..." (no quoting)."""
+        d = _conninfo_dict(conninfo)
+        return cls(d.get("host", "127.0.0.1"), int(d.get("port", "5432")), d.get("user", "postgres"),
+                   d.get("password"))
 
     @classmethod
     def shared(cls):
         conninfo = os.environ.get("ECOM_TEST_PG")
         if not conninfo:
             raise RuntimeError("ECOM_TEST_PG is not set: run the tests through scripts/test.sh")
-        d = _conninfo_dict(conninfo)
-        return cls(d.get("host", "127.0.0.1"), int(d.get("port", "5432")), d.get("user", "postgres"))
+        return cls.from_conninfo(conninfo)
 
     def conninfo(self, dbname="postgres", user=None, password=None):
         s = f"host={self.host} port={self.port} dbname={dbname} user={user or self.user}"
+        password = password or (self.password if user in (None, self.user) else None)
         if password:
             s += f" password={password}"
         return s
+
+    def role_passwords(self):
+        """The passwords of the per-service roles. Roles belong to the whole
+        cluster, so every database on it (tests in parallel, each with its
+        own) shares them: derived from the superuser's password, the same in
+        every test process, and unknown without it."""
+        secret = f"{self.password or ''}@{self.host}:{self.port}"
+        return {role: hashlib.sha256(f"{role}:{secret}".encode()).hexdigest()[:32]
+                for role in ("catalog", "orders")}
 
     def url(self, dbname, user, password):
         return f"postgresql://{user}:{password}@{self.host}:{self.port}/{dbname}"
@@ -73,7 +92,7 @@ class Cluster:
         scripts/run.sh makes it. Returns a ShopDatabase."""
         name = "shop_" + secrets.token_hex(6)
         self.psql(f"CREATE DATABASE {name}")
-        passwords = {"catalog": secrets.token_hex(12), "orders": secrets.token_hex(12)}
+        passwords = self.role_passwords()
         self.psql(None, dbname=name, file=BOOTSTRAP_SQL, variables={
             "dbname": name,
             "catalog_password": passwords["catalog"],
@@ -103,19 +122,28 @@ class ShopDatabase:
 
 class PrivateCluster(Cluster):
     """A cluster of the test's own, in a temporary folder; it may be
-    stopped and restarted (fault tests)."""
+    stopped and restarted (fault tests). Authentication as
+    scripts/lib/postgres.sh sets it up: scram-sha-256 on TCP, peer on the
+    socket (only in the folder's socket directory)."""
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="ecom-pg-")
         os.chmod(self.dir, 0o755)
         self.data = os.path.join(self.dir, "data")
+        password_file = os.path.join(self.dir, "superuser_password")
+        password = secrets.token_hex(16)
+        with open(os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(password + "\n")
         if os.geteuid() == 0:
             pg = pwd.getpwnam("postgres")
             os.chown(self.dir, pg.pw_uid, pg.pw_gid)
-        super().__init__("127.0.0.1", ports.free_port())
-        subprocess.run(_as_postgres() + [f"{PG_BIN}/initdb", "-D", self.data, "-U", "postgres", "-A", "trust",
-                                          "-E", "UTF8", "--no-locale", "--no-sync"],
+            os.chown(password_file, pg.pw_uid, pg.pw_gid)
+        super().__init__("127.0.0.1", ports.free_port(), password=password)
+        subprocess.run(_as_postgres() + [f"{PG_BIN}/initdb", "-D", self.data, "-U", "postgres",
+                                          f"--pwfile={password_file}", "--auth-local=peer",
+                                          "--auth-host=scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync"],
                        check=True, capture_output=True, timeout=120)
+        os.unlink(password_file)
         self.start()
 
     def start(self):

@@ -14,6 +14,7 @@ from . import ports
 BUILD_DIR = os.environ.get("ECOM_BUILD_DIR", "")
 TEST_ADMIN_KEY = "test-admin-key-0123456789"
 TEST_INTERNAL_KEY = "test-internal-key-0123456789"
+TEST_CARD_FINGERPRINT_KEY = "test-card-fingerprint-key-0123456789"
 
 
 def binary(name):
@@ -146,7 +147,8 @@ def product_service(database, **extra_env):
 
 def order_service(database, product_service_url, **extra_env):
     env = {"DATABASE_URL": database.orders_url(), "ADMIN_API_KEY": TEST_ADMIN_KEY,
-           "PRODUCT_SERVICE_URL": product_service_url, "INTERNAL_API_KEY": TEST_INTERNAL_KEY}
+           "PRODUCT_SERVICE_URL": product_service_url, "INTERNAL_API_KEY": TEST_INTERNAL_KEY,
+           "CARD_FINGERPRINT_KEY": TEST_CARD_FINGERPRINT_KEY}
     env.update({k: str(v) for k, v in extra_env.items()})
     return ServiceProcess("order-service", env)
 

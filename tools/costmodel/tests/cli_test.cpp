@@ -93,11 +93,11 @@ TEST(Cli, JsonOutputParsesAndCarriesExactMicroDollars) {
   const auto document = boost::json::parse(result.out).as_object();
   EXPECT_EQ(document.at("environment").as_string(), "dev");
   EXPECT_EQ(document.at("schedule").as_string(), "24x7");
-  // $60.63 at list prices less the free tier: alarm metrics $1, the dashboard $3 and
+  // $61.41 at list prices less the free tier: alarm metrics $1, the dashboard $3 and
   // the logs $0.415662.
   EXPECT_EQ(document.at("free_tier").as_bool(), true);
   EXPECT_EQ(document.at("free_tier_credit").at("micro_usd").as_int64(), -4'415'662);
-  EXPECT_EQ(document.at("total").at("usd").as_string(), "56.22");
+  EXPECT_EQ(document.at("total").at("usd").as_string(), "56.99");
   std::int64_t sum = 0;
   int free_tier_lines = 0;
   for (const auto& line : document.at("lines").as_array()) {
@@ -116,12 +116,12 @@ TEST(Cli, NoFreeTierGivesListPrices) {
   const auto document = boost::json::parse(result.out).as_object();
   EXPECT_EQ(document.at("free_tier").as_bool(), false);
   EXPECT_EQ(document.at("free_tier_credit").at("micro_usd").as_int64(), 0);
-  EXPECT_EQ(document.at("total").at("usd").as_string(), "60.63");
+  EXPECT_EQ(document.at("total").at("usd").as_string(), "61.41");
   const auto what_if = run({"what-if", "--tfvars", fixture("tfvars-dev.json"), "--usage", fixture("usage-dev.json"),
                             "--scenario", "24x7", "--no-free-tier"});
   ASSERT_EQ(what_if.code, 0) << what_if.err;
   EXPECT_NE(what_if.out.find("free tier: not deducted (--no-free-tier)"), std::string::npos);
-  EXPECT_NE(what_if.out.find("60.63"), std::string::npos);
+  EXPECT_NE(what_if.out.find("61.41"), std::string::npos);
   // per-million prices no CloudWatch: the flag is not one of its options.
   EXPECT_NE(run({"per-million", "--request-rate", "5", "--throughput-rps", "100", "--no-free-tier"})
                 .err.find("unknown option '--no-free-tier'"),
@@ -146,7 +146,7 @@ TEST(Cli, TableShowsTheScheduleAndTheTotal) {
   EXPECT_NE(result.out.find("free tier: CloudWatch's always-free allowances deducted"), std::string::npos);
   EXPECT_NE(result.out.find("free tier: 10 alarm metrics"), std::string::npos);
   EXPECT_NE(result.out.find("TOTAL"), std::string::npos);
-  EXPECT_NE(result.out.find("38.74"), std::string::npos);  // $43.15 at list prices - $4.42
+  EXPECT_NE(result.out.find("39.52"), std::string::npos);  // $43.93 at list prices - $4.42
 }
 
 TEST(Cli, BadUsageFileIsNamed) {

@@ -5,15 +5,23 @@ const { loadProject } = require('./project');
 const { loadSchema } = require('./schema');
 const { checkReferences } = require('./checks/references');
 const { checkProviderSchema } = require('./checks/provider-schema');
+const { checkTrivyIgnores } = require('./checks/trivy-ignores');
 const { scenarios } = require('./instances');
 const { RULES } = require('./rules');
 const { docs } = require('./docs');
 const { Finding } = require('./load');
 
-function runRules(project, rules = RULES) {
+// Runs the rules in every scenario. A rule reports findings, and accepts the
+// exceptions it allows on purpose (accept(resource, why)); the accepted
+// exceptions are returned too (the Trivy ignores must mirror them).
+function runRules(project, rules = RULES, accepted = []) {
   const out = new Map();
   for (const sc of scenarios(project)) {
     for (const rule of rules) {
+      const accept = (resource, why) => {
+        const res = resource.res;
+        accepted.push({ rule: rule.id, trivy: rule.trivy, why, address: resource.address, file: res.file, path: res.pf.path, line: res.line });
+      };
       const report = (view, arg, message) => {
         const file = view.ctx.file;
         const line = view.line(arg);
@@ -26,7 +34,7 @@ function runRules(project, rules = RULES) {
         }));
       };
       try {
-        rule.check(sc, report);
+        rule.check(sc, report, accept);
       } catch (err) {
         throw new Error(`rule ${rule.id} failed in scenario ${sc.name}: ${err.stack}`);
       }
@@ -72,7 +80,9 @@ async function check(dir, { docsMode = 'check', log = () => {}, tfvarsFiles } = 
   findings.push(...checkProviderSchema(project, schema));
   if (!syntaxBroken) {
     findings.push(...checkForEachKeys(project));
-    findings.push(...runRules(project));
+    const accepted = [];
+    findings.push(...runRules(project, RULES, accepted));
+    findings.push(...checkTrivyIgnores(project, accepted));
   }
   let written = [];
   if (docsMode === 'check' || docsMode === 'write') {

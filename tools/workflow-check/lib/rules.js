@@ -11,8 +11,20 @@
 //   script-exists     every repository script (./scripts/x.sh, tools/.../run-tests.sh,
 //                     .ci/run, ...) and make target a `run:` calls exists
 //   local-workflow    every `uses: ./.github/workflows/x.yml` exists and is reusable
-//   deploy-concurrency a job in a deploy-* concurrency group never cancels in
-//                     progress
+//   environment-concurrency
+//                     a job that assumes an AWS role in a GitHub environment
+//                     (a deploy, a rollback, a terraform apply) is in the
+//                     concurrency group aws-<environment> and never cancels in
+//                     progress: deploys and applies of one environment queue
+//   deploy-needs-tests a job that deploys a new build (a reusable deploy
+//                     workflow with artifacts) needs, directly or through
+//                     other jobs, a job that runs the test command; what ci.yml
+//                     skips on push (paths-ignore) is tested by a workflow
+//                     that calls it
+//   image-scan-platforms
+//                     a job that builds a multi-platform OCI archive scans
+//                     every platform of that archive (Trivy on the layouts of
+//                     scripts/ci/oci-platforms.sh), never a rebuild
 //   header-comment    a workflow starts with a comment block saying what it does
 //   vars-declared     every vars.NAME is listed in .github/actionlint.yaml
 //                     config-variables
@@ -225,19 +237,145 @@ function checkLocalWorkflows(file, entries, repo) {
   return out;
 }
 
-function checkConcurrency(file, parsed) {
+// One concurrency group per environment for everything that changes it: a
+// terraform apply must never run in the middle of a blue/green deployment.
+function checkConcurrency(file, parsed, repo) {
   const out = [];
   const { doc, lineCounter, data } = parsed;
-  const groups = [];
-  if (data.concurrency) groups.push({ where: "workflow", c: data.concurrency, line: lineOf(doc.get("concurrency", true), lineCounter) });
   for (const [id, job] of Object.entries(data.jobs || {})) {
-    if (job.concurrency) groups.push({ where: `job ${id}`, c: job.concurrency, line: jobLine(doc, lineCounter, id) });
+    const env = typeof job.environment === "string" ? job.environment : job.environment && job.environment.name;
+    if (!env || job.uses || !jobAssumesRole(repo, job)) continue;
+    const line = jobLine(doc, lineCounter, id);
+    const c = job.concurrency;
+    const group = typeof c === "string" ? c : c && c.group;
+    const expected = `aws-${env}`;
+    if (group !== expected) {
+      out.push(finding(file, line, "environment-concurrency", `job ${id} changes environment ${env}: its concurrency group must be ${expected} (shared by the deploys and applies of ${env}), got ${group === undefined ? "none" : group}`));
+    } else if (typeof c === "string" || c["cancel-in-progress"] !== false) {
+      out.push(finding(file, line, "environment-concurrency", `job ${id}: concurrency group ${group} must set cancel-in-progress: false (a deploy or apply is never cancelled half-way)`));
+    }
   }
-  for (const { where, c, line } of groups) {
-    const group = typeof c === "string" ? c : c.group;
-    const cancel = typeof c === "string" ? false : c["cancel-in-progress"];
-    if (typeof group === "string" && /(^|[^a-z])deploy-/.test(group) && cancel !== false && cancel !== undefined) {
-      out.push(finding(file, line, "deploy-concurrency", `${where}: concurrency group ${group} must not cancel a deploy in progress (cancel-in-progress: false)`));
+  return out;
+}
+
+function readWorkflow(repo, ref) {
+  const file = path.join(repo, ref.replace(/^\.\//, ""));
+  if (!fs.existsSync(file)) return null;
+  return YAML.parse(fs.readFileSync(file, "utf8")) || {};
+}
+
+const TEST_COMMAND_RE = /(^|[\s;&|(])(\.\/)?(scripts\/test\.sh|\.ci\/run)(\s|$)/m;
+
+// Does a job run the test command (directly, or by calling a reusable
+// workflow that does)?
+function jobRunsTests(repo, job, seen = new Set()) {
+  if (typeof job.uses === "string" && job.uses.startsWith("./")) {
+    if (seen.has(job.uses)) return false;
+    seen.add(job.uses);
+    const wf = readWorkflow(repo, job.uses);
+    return !!wf && Object.values(wf.jobs || {}).some((j) => jobRunsTests(repo, j, seen));
+  }
+  return (job.steps || []).some((st) => typeof st.run === "string" && TEST_COMMAND_RE.test(st.run));
+}
+
+// Does a job deploy a new build: a reusable workflow whose jobs run
+// scripts/deploy.sh, called with artifacts (a rollback to a digest that is
+// already deployed passes artifacts: false), or steps that run it?
+function jobDeploysBuild(repo, job) {
+  const runsDeploy = (j) => (j.steps || []).some((st) => typeof st.run === "string" && /scripts\/deploy\.sh/.test(st.run));
+  if (typeof job.uses === "string" && job.uses.startsWith("./")) {
+    const wf = readWorkflow(repo, job.uses);
+    if (!wf || !Object.values(wf.jobs || {}).some(runsDeploy)) return false;
+    const artifacts = job.with && job.with.artifacts;
+    return artifacts !== false && artifacts !== "false";
+  }
+  return runsDeploy(job);
+}
+
+function asArray(v) {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+function checkDeployNeedsTests(file, parsed, repo) {
+  const out = [];
+  const { doc, lineCounter, data } = parsed;
+  const jobs = data.jobs || {};
+  const tested = (id, seen = new Set()) => {
+    if (seen.has(id) || !jobs[id]) return false;
+    seen.add(id);
+    if (jobRunsTests(repo, jobs[id])) return true;
+    return asArray(jobs[id].needs).some((n) => tested(n, seen));
+  };
+  const on = data.on && typeof data.on === "object" && !Array.isArray(data.on) ? data.on : {};
+  // A reusable workflow deploys what its callers give it: they are checked.
+  const onlyCalled = Object.keys(on).length === 1 && Object.hasOwn(on, "workflow_call");
+  for (const [id, job] of Object.entries(jobs)) {
+    if (onlyCalled || !jobDeploysBuild(repo, job)) continue;
+    if (!asArray(job.needs).some((n) => tested(n))) {
+      out.push(finding(file, jobLine(doc, lineCounter, id), "deploy-needs-tests", `job ${id} deploys a new build but needs no job that runs the test command (./scripts/test.sh, .ci/run or a workflow that runs it): an untested commit would ship`));
+    }
+  }
+  // A reusable test workflow that skips paths on push: each skipped path
+  // must be tested by a workflow that calls it on push.
+  const ignored = on.push && on.push["paths-ignore"];
+  if (ignored && Object.hasOwn(on, "workflow_call") && Object.values(jobs).some((j) => jobRunsTests(repo, j))) {
+    const me = "./" + file.replace(/\\/g, "/");
+    const covered = new Set();
+    const dir = path.join(repo, ".github", "workflows");
+    for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+      const wf = readWorkflow(repo, `.github/workflows/${f}`);
+      if (!wf || !/\.ya?ml$/.test(f)) continue;
+      const calls = Object.values(wf.jobs || {}).some((j) => typeof j.uses === "string" && path.normalize(j.uses) === path.normalize(me));
+      const push = wf.on && wf.on.push;
+      if (calls && push && push.paths) for (const p of push.paths) covered.add(p);
+    }
+    for (const p of ignored) {
+      if (!covered.has(p)) {
+        out.push(finding(file, findLine(parsed.text, `"${p}"`), "deploy-needs-tests", `push paths-ignore "${p}": no workflow that calls ${me} on push covers it, so a push touching only it is never tested`));
+      }
+    }
+  }
+  return out;
+}
+
+const TRIVY_ACTION = "aquasecurity/trivy-action";
+
+// Each platform of an OCI archive built in a job is scanned from that
+// archive: oci-platforms.sh split names every platform, and a blocking Trivy
+// step reads each platform's layout.
+function checkImageScans(file, parsed) {
+  const out = [];
+  const { doc, lineCounter, data } = parsed;
+  for (const [id, job] of Object.entries(data.jobs || {})) {
+    const steps = job.steps || [];
+    const builds = steps.filter((st) => typeof st.uses === "string" && st.uses.startsWith("docker/build-push-action@"));
+    const archive = builds.find((st) => st.with && /type=oci/.test(String(st.with.outputs || "")));
+    if (!archive) continue;
+    const line = jobLine(doc, lineCounter, id);
+    const platforms = String(archive.with.platforms || "linux/amd64").split(",").map((p) => p.trim()).filter(Boolean);
+    for (const st of builds) {
+      if (st !== archive && st.with && (st.with.load === true || st.with.load === "true")) {
+        out.push(finding(file, line, "image-scan-platforms", `job ${id}: step "${st.name || "build"}" rebuilds the image to scan it: scan the archive that is deployed instead`));
+      }
+    }
+    const split = steps.find((st) => typeof st.run === "string" && /scripts\/ci\/oci-platforms\.sh\s+split/.test(st.run));
+    if (!split) {
+      out.push(finding(file, line, "image-scan-platforms", `job ${id} builds an OCI archive but never splits it per platform (scripts/ci/oci-platforms.sh split)`));
+      continue;
+    }
+    const trivy = steps.filter((st) => typeof st.uses === "string" && st.uses.split("@")[0] === TRIVY_ACTION);
+    for (const st of trivy) {
+      if (st.with && st.with["image-ref"]) out.push(finding(file, line, "image-scan-platforms", `job ${id}: Trivy step "${st.name}" scans ${st.with["image-ref"]}, not the built archive`));
+    }
+    for (const p of platforms) {
+      if (!new RegExp(`(^|\\s)${p.replace(/[/]/g, "\\/")}(\\s|$)`).test(split.run)) {
+        out.push(finding(file, line, "image-scan-platforms", `job ${id}: ${p} is built but oci-platforms.sh split does not name it`));
+      }
+      const layout = `layouts/${p.replace(/\//g, "-")}`;
+      const gate = trivy.find((st) => st.with && String(st.with.input || "").endsWith(layout) && String(st.with["exit-code"]) === "1" &&
+        /HIGH/.test(String(st.with.severity || "")) && /CRITICAL/.test(String(st.with.severity || "")));
+      if (!gate) out.push(finding(file, line, "image-scan-platforms", `job ${id}: no Trivy step fails on HIGH/CRITICAL in the ${p} image of the archive (input .../${layout}, exit-code "1")`));
     }
   }
   return out;
@@ -273,7 +411,9 @@ function checkWorkflow(file, text, { repo, configVariables } = {}) {
     ...checkNoKeys(file, text),
     ...checkScripts(file, parsed, text, repo),
     ...checkLocalWorkflows(file, entries, repo),
-    ...checkConcurrency(file, parsed),
+    ...checkConcurrency(file, parsed, repo),
+    ...checkDeployNeedsTests(file, { ...parsed, text }, repo),
+    ...checkImageScans(file, parsed),
     ...checkVars(file, text, configVariables),
   ];
 }

@@ -148,3 +148,159 @@ function runScriptAsync(script, args, opts = {}) {
   });
 }
 module.exports.runScriptAsync = runScriptAsync;
+
+// ---- the stateful fake world (fake-world/) ---------------------------------------------
+
+const TFVARS_CACHE = new Map();
+
+// tfvars(env): envs/<env>.tfvars evaluated by tools/tfcheck (with the
+// variables' defaults), computed once per test process.
+async function tfvars(environment) {
+  if (!TFVARS_CACHE.has(environment)) {
+    const { execFile } = require("node:child_process");
+    const file = path.join(REPO, "terraform", "envs", `${environment}.tfvars`);
+    TFVARS_CACHE.set(environment, new Promise((resolve, reject) => {
+      execFile(process.execPath, [path.join(REPO, "tools/tfcheck/bin/tfcheck.js"), "tfvars-json", file, "--with-defaults"],
+        { maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+          if (err) return reject(new Error(`tfcheck tfvars-json ${file}: ${stderr}`));
+          resolve({ ...JSON.parse(stdout), __file: file });
+        });
+    }));
+  }
+  return TFVARS_CACHE.get(environment);
+}
+
+// newWorld({ environments, tfvarsOverride, config }): an empty fake account
+// (FAKE_DIR/world.json) with a fake shop per environment whose URL the fake
+// Terraform outputs as `url`. Returns helpers to run scripts in it and to
+// read and change the world.
+async function newWorld({ environments = ["dev"], tfvarsOverride = {}, config = {} } = {}) {
+  const { emptyWorld, readWorld, writeWorld } = require("./fake-world/state");
+  const { startShop } = require("./fake-shop");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wfworld-"));
+  const shops = {};
+  const urls = {};
+  const cached = {};
+  for (const env of environments) {
+    shops[env] = await startShop({ world: { dir, environment: env } });
+    urls[env] = shops[env].url;
+    cached[env] = { ...(await tfvars(env)), ...(tfvarsOverride[env] || {}) };
+  }
+  writeWorld(dir, emptyWorld({ urls, tfvars: cached, ...config }));
+  const { startWorldServer } = require("./fake-world/server");
+  const server = await startWorldServer(dir);
+  let mark = 0;
+  const allCalls = () => {
+    const f = path.join(dir, "calls.jsonl");
+    return fs.existsSync(f) ? fs.readFileSync(f, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
+  };
+  return {
+    dir,
+    shops,
+    read: () => readWorld(dir),
+    update(fn) {
+      const w = readWorld(dir);
+      fn(w);
+      writeWorld(dir, w);
+    },
+    calls: allCalls,
+    // run(script, args, opts): runs a script in the world; .calls are this run's calls.
+    async run(script, args, { env = {}, stdin = "" } = {}) {
+      mark = allCalls().length;
+      const r = await runInWorld(dir, script, args, { env: { FAKE_WORLD_PORT: String(server.port), ...env }, stdin });
+      r.calls = allCalls().slice(mark);
+      return r;
+    },
+    async close() {
+      for (const s of Object.values(shops)) await s.close();
+      await server.close();
+      // FAKE_KEEP=1 keeps the world (world.json, calls.jsonl) to look at.
+      if (process.env.FAKE_KEEP !== "1") fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function runInWorld(dir, script, args, { env = {}, stdin = "", repo = REPO } = {}) {
+  const { spawn } = require("node:child_process");
+  return new Promise((resolve) => {
+    const child = spawn("bash", [path.join(repo, script), ...args], {
+      cwd: repo,
+      env: {
+        PATH: `${FAKE_BIN}:${process.env.PATH}`, HOME: dir, FAKE_DIR: dir, AWS_REGION: REGION, TERM: "dumb",
+        DEPLOY_POLL_SECONDS: "0", ENV_POLL_SECONDS: "0", SMOKE_WAIT_SECONDS: "3", SMOKE_STOCK_WAIT_SECONDS: "3",
+        SETUP_WAIT_SECONDS: "5", DEPLOY_WORK_DIR: path.join(dir, "work"), ...env,
+      },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 240000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.on("error", () => {});
+    child.stdin.end(stdin);
+  });
+}
+
+// The calls as "aws ecs update-service", "terraform apply", "docker buildx build": the
+// tool and its command words (options left out), in order.
+function commandsOf(calls, { http = false } = {}) {
+  return calls.filter((c) => http || c.tool !== "http").map((c) => {
+    if (c.tool === "aws") {
+      const words = c.args[1] === "wait" ? c.args.slice(0, 3) : c.args.slice(0, 2);
+      return ["aws", ...words].join(" ");
+    }
+    if (c.tool === "terraform") return ["terraform", c.args.find((a) => !a.startsWith("-"))].join(" ");
+    if (c.tool === "docker") return ["docker", ...c.args.slice(0, c.args[0] === "buildx" ? 2 : 1)].join(" ");
+    if (c.tool === "http") return `http ${c.args[0]} ${c.args[1].replace(/[0-9a-f]{8}-[0-9a-f-]{27}/, "ID")}`;
+    return [c.tool, c.args[0]].join(" ");
+  });
+}
+
+module.exports.tfvars = tfvars;
+module.exports.newWorld = newWorld;
+module.exports.runInWorld = runInWorld;
+module.exports.commandsOf = commandsOf;
+
+// provisionedWorld(opts): newWorld with each environment already set up as
+// scripts/setup.sh leaves it (state bucket, terraform apply, bootstrap images,
+// db-init done, the demo catalog in the shop), built in-process through the
+// fakes' own dispatch (fast: no script, no process). For the tests of one step.
+async function provisionedWorld(opts = {}) {
+  const { dispatch } = require("./fake-world/dispatch");
+  const { letTimePass } = require("./fake-world/scheduler");
+  const { names } = require("./fake-world/names");
+  const w = await newWorld(opts);
+  const bucket = `ecommerce-tfstate-${ACCOUNT}`;
+  const call = (tool, args, stdin = "") => {
+    const r = dispatch(w.dir, tool, args, { cwd: REPO, stdin });
+    if (r.exit !== 0) throw new Error(`provisioning: ${tool} ${args.join(" ")}: ${r.stderr}`);
+    return r;
+  };
+  const catalog = JSON.parse(fs.readFileSync(path.join(REPO, "services/product-service/demo/catalog.json"), "utf8"));
+  for (const env of opts.environments || ["dev"]) {
+    if (!w.read().s3.buckets[bucket]) call("aws", ["s3api", "create-bucket", "--bucket", bucket, "--region", REGION]);
+    const tf = ["-chdir=terraform"];
+    const vars = ["-input=false", `-var-file=envs/${env}.tfvars`, "-var", `state_bucket=${bucket}`, "-auto-approve"];
+    call("terraform", [...tf, "init", "-input=false", "-reconfigure", `-backend-config=bucket=${bucket}`, `-backend-config=key=ecommerce/${env}/terraform.tfstate`, `-backend-config=region=${REGION}`]);
+    call("terraform", [...tf, "apply", ...vars, "-target=module.ecr"]);
+    call("aws", ["ecr", "get-login-password", "--region", REGION]);
+    call("docker", ["login", "--username", "AWS", "--password-stdin", REGISTRY], "fake-ecr-token");
+    for (const s of ["product-service", "order-service", "frontend"]) {
+      call("docker", ["buildx", "build", "--platform", "linux/amd64,linux/arm64", "--file", `services/${s}/Dockerfile`,
+        "--tag", `${REGISTRY}/${names(env).repository(s)}:bootstrap`, "--push", "."]);
+    }
+    call("terraform", [...tf, "apply", ...vars]);
+    w.update((x) => {
+      x.rds.instances[names(env).dbInstance].initialised = true;
+      letTimePass(x, 60);
+    });
+    w.shops[env].seed(catalog);
+  }
+  fs.writeFileSync(path.join(w.dir, "calls.jsonl"), "");
+  return w;
+}
+module.exports.provisionedWorld = provisionedWorld;

@@ -47,7 +47,7 @@ jobs:
     runs-on: ubuntu-24.04
     environment: dev
     concurrency:
-      group: deploy-dev
+      group: aws-dev
       cancel-in-progress: false
     permissions:
       contents: read
@@ -121,12 +121,60 @@ test("local-workflow: a missing or non-reusable workflow is a finding", () => {
   assert.match(rules(GOOD.replace("reusable-aws.yml", "not-reusable.yml")).join("\n"), /is not a reusable workflow/);
 });
 
-test("deploy-concurrency: deploy groups must not cancel in progress", () => {
-  const text = GOOD.replace("cancel-in-progress: false", "cancel-in-progress: true");
-  assert.match(rules(text)[0], /^deploy-concurrency@15: job deploy: concurrency group deploy-dev must not cancel/);
-  const expr = GOOD.replace("cancel-in-progress: false", "cancel-in-progress: ${{ github.event_name == 'push' }}");
-  assert.match(rules(expr)[0], /deploy-concurrency/);
-  assert.deepEqual(rules(GOOD.replace("group: deploy-dev\n      cancel-in-progress: false", "group: ci-x\n      cancel-in-progress: true")), []);
+test("environment-concurrency: deploys and applies of an environment share aws-<env> and never cancel", () => {
+  assert.match(rules(GOOD.replace("cancel-in-progress: false", "cancel-in-progress: true"))[0],
+    /^environment-concurrency@15: job deploy: concurrency group aws-dev must set cancel-in-progress: false/);
+  assert.match(rules(GOOD.replace("group: aws-dev", "group: deploy-dev"))[0],
+    /^environment-concurrency@15: job deploy changes environment dev: its concurrency group must be aws-dev .* got deploy-dev/);
+  assert.match(rules(GOOD.replace("    concurrency:\n      group: aws-dev\n      cancel-in-progress: false\n", ""))[0], /got none/);
+  // A job in a reusable workflow names its environment by an input.
+  const reusable = GOOD.replace("environment: dev", "environment:\n      name: ${{ inputs.environment }}").replace("group: aws-dev", "group: aws-${{ inputs.environment }}");
+  assert.deepEqual(rules(reusable), []);
+  // A job without an environment, or one that assumes no role, is free.
+  assert.deepEqual(rules(GOOD.replace("group: deploy-dev", "group: x").replace("    environment: dev\n", "").replace("group: aws-dev", "group: anything")), []);
+});
+
+const DEPLOYER = "# d\non:\n  workflow_call:\n    inputs:\n      artifacts:\n        type: boolean\npermissions:\n  contents: read\njobs:\n  d:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: ./scripts/deploy.sh --env dev\n";
+const TESTS = "# t\non:\n  workflow_call:\n  push:\n    paths-ignore:\n      - \"services/**\"\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: ./scripts/test.sh\n";
+function pipeline(needs, { artifacts = "true", paths = ["services/**"] } = {}) {
+  return `# p\non:\n  push:\n    paths:\n${paths.map((p) => `      - "${p}"`).join("\n")}\npermissions:\n  contents: read\njobs:\n  test:\n    uses: ./.github/workflows/tests.yml\n  build:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo build\n  deploy:\n    needs: ${needs}\n    uses: ./.github/workflows/deployer.yml\n    with:\n      artifacts: ${artifacts}\n`;
+}
+
+test("deploy-needs-tests: a new build ships only after the test command passed", () => {
+  const files = { ".github/workflows/deployer.yml": DEPLOYER, ".github/workflows/tests.yml": TESTS, "scripts/deploy.sh": "#!/bin/sh\n" };
+  const repo = scratchRepo(files);
+  fs.writeFileSync(path.join(repo, ".github/workflows/pipe.yml"), pipeline("[test, build]"));
+  assert.deepEqual(checkWorkflow(".github/workflows/pipe.yml", pipeline("[test, build]"), { repo }).map((f) => f.rule), []);
+  const untested = checkWorkflow(".github/workflows/pipe.yml", pipeline("build"), { repo });
+  assert.deepEqual(untested.map((f) => f.rule), ["deploy-needs-tests"]);
+  assert.match(untested[0].message, /job deploy deploys a new build but needs no job that runs the test command/);
+  // Through another job that needs the tests: fine. A rollback (no artifacts): fine.
+  const chained = pipeline("[build]").replace("  build:\n    runs-on", "  build:\n    needs: test\n    runs-on");
+  assert.deepEqual(checkWorkflow(".github/workflows/pipe.yml", chained, { repo }).map((f) => f.rule), []);
+  assert.deepEqual(checkWorkflow(".github/workflows/pipe.yml", pipeline("build", { artifacts: "false" }), { repo }).map((f) => f.rule), []);
+  // What the test workflow skips on push must be tested by a caller's push paths.
+  assert.deepEqual(checkWorkflow(".github/workflows/tests.yml", TESTS, { repo }).map((f) => f.rule), []);
+  fs.writeFileSync(path.join(repo, ".github/workflows/pipe.yml"), pipeline("[test, build]", { paths: ["config/**"] }));
+  const gap = checkWorkflow(".github/workflows/tests.yml", TESTS, { repo });
+  assert.equal(gap.length, 1);
+  assert.match(gap[0].message, /paths-ignore "services\/\*\*": no workflow that calls .* covers it/);
+});
+
+const BUILD = (scanSteps) => `# b\non: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    steps:\n      - name: Build\n        uses: docker/build-push-action@263435318d21b8e681c14492fe198d362a7d2c83 # v6.18.0\n        with:\n          platforms: linux/amd64,linux/arm64\n          outputs: type=oci,dest=out/x.oci.tar\n${scanSteps}`;
+const SPLIT = "      - run: scripts/ci/oci-platforms.sh split out/x.oci.tar \"$D\" out/layouts linux/amd64 linux/arm64\n";
+const TRIVY = (p, extra = "") => `      - name: scan ${p}\n        uses: aquasecurity/trivy-action@57a97c7e7821a5776cebc9bb87c984fa69cba8f1 # v0.35.0\n        with:\n          input: out/layouts/${p}\n          severity: HIGH,CRITICAL\n          exit-code: "1"\n${extra}`;
+
+test("image-scan-platforms: every platform of the deployed archive is scanned, never a rebuild", () => {
+  const repo = scratchRepo({ "scripts/ci/oci-platforms.sh": "#!/bin/sh\n" });
+  const check = (steps) => checkWorkflow("b.yml", BUILD(steps), { repo }).filter((f) => f.rule === "image-scan-platforms").map((f) => f.message);
+  assert.deepEqual(check(SPLIT + TRIVY("linux-amd64") + TRIVY("linux-arm64")), []);
+  assert.match(check(SPLIT + TRIVY("linux-amd64")).join("\n"), /no Trivy step fails on HIGH\/CRITICAL in the linux\/arm64 image/);
+  assert.match(check(TRIVY("linux-amd64") + TRIVY("linux-arm64")).join("\n"), /never splits it per platform/);
+  assert.match(check(SPLIT.replace(" linux/arm64\n", "\n") + TRIVY("linux-amd64") + TRIVY("linux-arm64")).join("\n"), /linux\/arm64 is built but oci-platforms.sh split does not name it/);
+  const rebuild = "      - name: Load for scanning\n        uses: docker/build-push-action@263435318d21b8e681c14492fe198d362a7d2c83 # v6.18.0\n        with:\n          load: true\n";
+  assert.match(check(SPLIT + rebuild + TRIVY("linux-amd64") + TRIVY("linux-arm64")).join("\n"), /rebuilds the image to scan it/);
+  assert.match(check(SPLIT + TRIVY("linux-amd64") + TRIVY("linux-arm64", "          image-ref: scan/x:1\n")).join("\n"), /scans scan\/x:1, not the built archive/);
+  assert.match(check(SPLIT + TRIVY("linux-amd64") + TRIVY("linux-arm64").replace('exit-code: "1"', 'exit-code: "0"')).join("\n"), /linux\/arm64 image/);
 });
 
 test("header-comment and vars-declared", () => {

@@ -1,52 +1,89 @@
 "use strict";
-// scripts/smoke-test.sh against a fake shop on 127.0.0.1.
+// scripts/smoke-test.sh against the fake shop on 127.0.0.1 (fake-shop.js,
+// which answers like the real API): the whole checkout path with the decline
+// test card, and no trace a customer or the books can see: stock unchanged,
+// no confirmed order, one PAYMENT_DECLINED order.
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const h = require("./helpers");
 const { startShop } = require("./fake-shop");
 
-async function smoke(options, args) {
-  const shop = await startShop(options);
+const CATALOG = [
+  { sku: "OUT-1", name: "Sold out", price_cents: 100, stock: 0 },
+  { sku: "MUG-1", name: "Mug", price_cents: 1200, stock: 5 },
+];
+
+async function smoke(options = {}, args) {
+  const shop = await startShop({ products: CATALOG, ...options });
   try {
+    const stockBefore = shop.stockBySku();
     const r = await h.runScriptAsync("scripts/smoke-test.sh", args || [shop.url], { rules: [] });
-    return { ...r, shop };
+    return { ...r, shop, stockBefore };
   } finally {
     await shop.close();
   }
 }
 
-test("passes: catalog read, a product with stock, a CONFIRMED checkout with an Idempotency-Key", async () => {
-  const r = await smoke({});
+test("passes: catalog, a product with stock, a declined checkout read back, stock unchanged, nothing confirmed", async () => {
+  const r = await smoke();
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /PASS GET \/api\/products\?limit=1 -> 200 with items/);
-  assert.match(r.stdout, /PASS product 2 has stock/);
-  assert.equal(r.shop.state.orders.length, 1);
-  assert.deepEqual(r.shop.state.orders[0], {
-    customer: { email: "smoke@example.com", name: "Smoke Test" },
-    items: [{ product_id: 2, quantity: 1 }],
-    payment: { card_number: "4242424242424242", exp_month: 12, exp_year: 2030, cvc: "123" },
-  });
+  assert.match(r.stdout, /PASS product 2 has stock 5/);
+  assert.match(r.stdout, /PASS POST \/api\/orders \(decline test card\) -> 402 card_declined, order [0-9a-f-]{36} PAYMENT_DECLINED/);
+  assert.match(r.stdout, /PASS GET \/api\/orders\/[0-9a-f-]{36} -> PAYMENT_DECLINED, nothing charged/);
+  assert.match(r.stdout, /PASS product 2: stock 5, unchanged/);
+  // No trace a customer or the books can see.
+  assert.deepEqual(r.shop.stockBySku(), r.stockBefore);
+  assert.deepEqual(r.shop.ordersByStatus(), { PAYMENT_DECLINED: 1 });
+  const order = r.shop.state.orders[0];
+  assert.equal(order.customer.email, "smoke-test@example.com");
+  assert.equal(order.payment.outcome, "card_declined");
+  assert.deepEqual(order.items.map((l) => [l.product_id, l.quantity]), [[2, 1]]);
   const post = r.shop.state.requests.find((q) => q.method === "POST");
   assert.match(post.headers["idempotency-key"], /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   assert.equal(post.headers["content-type"], "application/json");
+  assert.equal(JSON.parse(post.body).payment.card_number, "4000000000000002");
+  assert.ok(!r.shop.state.requests.some((q) => q.headers.authorization), "no secret is sent");
+  assert.deepEqual(r.shop.state.requests.map((q) => `${q.method} ${q.url.replace(/[0-9a-f-]{36}/, "ID")}`), [
+    "GET /api/products?limit=1",
+    "GET /api/products?limit=100",
+    "GET /api/products/2",
+    "POST /api/orders",
+    "GET /api/orders/ID",
+    "GET /api/products/2",
+  ]);
 });
 
-test("fails when the order is not CONFIRMED", async () => {
-  const r = await smoke({ orderStatus: "DECLINED" });
+test("waits for the stock to read back (the services' cache is refreshed a little later)", async () => {
+  const r = await smoke({ staleReads: 1 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /PASS product 2: stock 5, unchanged/);
+  assert.equal(r.shop.state.requests.filter((q) => q.url === "/api/products/2").length, 3, "one read before, two after (the first one stale)");
+});
+
+test("fails when the reservation is not released (stock lower after the declined checkout)", async () => {
+  const r = await smoke({ releaseFails: true }, undefined);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /status "DECLINED" \(expected CONFIRMED\)/);
+  assert.match(r.stderr, /FAIL product 2: stock 4 after the declined checkout, 5 before \(the reservation was not released\)/);
 });
 
-test("fails when checkout does not answer 201", async () => {
+test("fails when checkout does not decline with 402 (e.g. a 500 from a broken order-service)", async () => {
   const r = await smoke({ orderHttp: 500 });
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /POST \/api\/orders: status 500 \(expected 201\)/);
+  assert.match(r.stderr, /POST \/api\/orders with the decline test card: status 500 \(expected 402 card_declined\)/);
 });
 
 test("fails when no product has stock, without ordering", async () => {
-  const r = await smoke({ products: [{ id: 1, name: "x", price_cents: 1, stock: 0 }] });
+  const r = await smoke({ products: [{ sku: "X", name: "x", price_cents: 1, stock: 0 }] });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /no product with stock/);
+  assert.equal(r.shop.state.orders.length, 0);
+});
+
+test("fails after the wait on an empty catalog, saying how to load it", async () => {
+  const r = await smoke({ products: [] });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /an empty catalog: load it with scripts\/lib\/load_demo.py/);
   assert.equal(r.shop.state.orders.length, 0);
 });
 
@@ -65,4 +102,5 @@ test("usage errors: no URL, not a URL", async () => {
   r = await h.runScriptAsync("scripts/smoke-test.sh", ["--help"], { rules: [] });
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Usage: scripts\/smoke-test.sh BASE_URL/);
+  assert.match(r.stdout, /DECLINE test card\s+4000 0000 0000 0002/);
 });

@@ -48,7 +48,7 @@ std::string printable_field_name(std::string_view name);
 struct StringRule {
     std::size_t min_chars = 0;     // counted in Unicode code points
     std::size_t max_chars = 1000;
-    bool allow_control_chars = false;
+    bool allow_control_chars = false;  // C0 controls and DEL; never the bidirectional ones
 };
 
 // Reads the fields of one JSON object. Each getter records an error and
@@ -93,5 +93,14 @@ bool valid_utf8(std::string_view text) noexcept;
 
 // Number of Unicode code points in valid UTF-8 text.
 std::size_t utf8_length(std::string_view text) noexcept;
+
+// True when valid UTF-8 `text` holds a Unicode bidirectional embedding,
+// override or isolate control (U+202A to U+202E, U+2066 to U+2069), which
+// make text render in another order than it is stored ("Trojan Source"):
+// a name could read reversed in an e-mail or an admin tool. Right-to-left
+// text itself, and the marks U+200E/U+200F, are fine. ObjectReader::string
+// refuses such strings in every field; any other free text a service
+// accepts must be checked with this too.
+bool contains_bidi_control(std::string_view text) noexcept;
 
 }  // namespace ecom::json

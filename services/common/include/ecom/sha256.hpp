@@ -1,6 +1,6 @@
 #pragma once
 
-// SHA-256 (FIPS 180-4), for request fingerprints.
+// SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), for request fingerprints.
 
 #include <array>
 #include <cstdint>
@@ -27,5 +27,8 @@ private:
 };
 
 std::string sha256_hex(std::string_view data);
+
+// HMAC-SHA256 of `message` under `key` (any length), as lowercase hex.
+std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 
 }  // namespace ecom

@@ -6,12 +6,19 @@ says. A status the document lists without a recipe here, or a recipe for a
 status it does not list, fails the test; so does an error code a response
 documents that its recipe never provokes. The two cannot drift apart.
 
+Every response is checked twice: here with Python's jsonschema, and
+afterwards by Stoplight Prism's response validator (the check of
+`prism proxy`), so the document means the same to the tools API users run.
+The document's style (no keywords beside a `$ref`) and its examples are
+checked too.
+
 Recipes may return several responses (one per documented error code, and
 the replays of stored answers). The 503s come last: product-service is
 stopped and restarted for `service_unavailable`, and the database is
 stopped for good for `database_unavailable`."""
 
 import contextlib
+import json
 import os
 import socket
 import sys
@@ -27,7 +34,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "..
 
 from ecomtest import checkout  # noqa: E402
 from ecomtest import cluster as pg  # noqa: E402
-from ecomtest import http, service  # noqa: E402
+from ecomtest import http, openapi, service  # noqa: E402
 
 SPEC_PATH = os.path.join(pg.SOURCE_DIR, "docs", "api", "order-service.yaml")
 SPEC = yaml.safe_load(open(SPEC_PATH))
@@ -36,6 +43,9 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 # Documented but never provoked on purpose: a 500 is a bug.
 NOT_PROVOKED = {"500": "an internal error is a bug; the fault tests assert none happens"}
+
+# Every response the recipes provoke, for the second validator (Prism).
+EXCHANGES = openapi.Exchanges()
 
 CIRCUIT_OPEN_METRIC = 'http_client_circuit_open{upstream="product-service"}'
 
@@ -552,7 +562,10 @@ def check_response(method, path, status, response):
 
 def test_http_layer_table(ctx):
     """The statuses the description's table documents for every path."""
-    error = SPEC["components"]["schemas"]["Error"]
+    error = {"type": "object", "additionalProperties": False, "required": ["error"], "properties": {"error": {
+        "type": "object", "additionalProperties": False, "required": ["code", "message"], "properties": {
+            "code": {"$ref": "#/components/schemas/ErrorCode"},
+            "message": {"$ref": "#/components/schemas/ErrorMessage"}}}}}
     validate = jsonschema.Draft202012Validator(error, resolver=RESOLVER).validate
     for path, allow in (("/api/orders", "GET, HEAD, POST"), (ctx.path_for("/api/orders/{id}"), "GET, HEAD")):
         r = ctx.anon.request("OPTIONS", path)
@@ -575,6 +588,47 @@ def test_http_layer_table(ctx):
     assert traced.headers.get("x-content-type-options") == "nosniff"
 
 
+def checkout_traffic(c, client):
+    """Ordinary checkouts and order reads, as (what, expected status, response)."""
+    email = unique_email()
+    placed, key = checkout.place(client, [(c.plenty, 1)], email=email)
+    order_path = placed.headers.get("location", "/api/orders/x")
+    invalid = checkout.order_body([(c.plenty, 0)], email="nope")
+    return [("checkout", 201, placed),
+            ("retry", 201, checkout.place(client, [(c.plenty, 1)], key=key, email=email)[0]),
+            ("order page", 200, client.get(order_path)),
+            ("staff search", 200, client.get(f"/api/orders?email={email}", admin=True)),
+            ("declined", 402, checkout.place(client, [(c.plenty, 1)], card=checkout.DECLINE, email=email)[0]),
+            ("short of stock", 409, checkout.place(client, [(c.scarce, 2)], email=email)[0]),
+            ("unknown product", 422, checkout.place(client, [(987654321, 1)], email=email)[0]),
+            ("invalid cart", 422, checkout_with(client, invalid)),
+            ("no key", 400, client.post("/api/orders", checkout.order_body([(c.plenty, 1)]))),
+            ("unknown order", 404, client.get(f"/api/orders/{uuid.uuid4()}")),
+            ("health", 200, client.get("/health")),
+            ("ready", 200, client.get("/ready"))]
+
+
+def test_prism_proxy_in_front_of_the_service(ctx):
+    """As the API's users check it: `prism proxy` in front of the running
+    service, checkout traffic through it. Prism must report no violation of
+    an answer; in front of the same service with the document written with
+    keywords beside `$ref`, it reports them (the check can fail)."""
+    for spec, clean in ((SPEC_PATH, True), (openapi.with_sibling_refs(SPEC), False)):
+        with openapi.PrismProxy(spec, ctx.stack.orders.base_url) as proxy:
+            client = proxy.client(admin_key=service.TEST_ADMIN_KEY)
+            try:
+                traffic = checkout_traffic(ctx, client)
+            finally:
+                client.close()
+            assert [(what, r.status) for what, _, r in traffic] == [(what, want) for what, want, _ in traffic]
+            found = {what: proxy.response_violations(r) for what, _, r in traffic}
+            if clean:
+                assert {k: v for k, v in found.items() if v} == {}, proxy.output()[-3000:]
+            else:
+                messages = [v["message"] for v in found["declined"]]
+                assert any("found 'message'" in m for m in messages), found
+
+
 @pytest.mark.parametrize("method,path,status", documented(), ids=lambda v: str(v))
 def test_documented_response(ctx, method, path, status):
     if status in NOT_PROVOKED:
@@ -584,6 +638,8 @@ def test_documented_response(ctx, method, path, status):
     responses = make(ctx)
     responses = responses if isinstance(responses, list) else [responses]
     for response in responses:
+        EXCHANGES.record(method, path, response)
+    for response in responses:
         check_response(method, path, status, response)
     spec = resolve(SPEC["paths"][path][method.lower()]["responses"][status])
     wanted = set()
@@ -591,3 +647,42 @@ def test_documented_response(ctx, method, path, status):
         wanted |= documented_codes(media["schema"])
     seen = {r.error_code for r in responses}
     assert wanted <= seen, f"{method} {path} {status}: documented codes never provoked: {sorted(wanted - seen)}"
+
+
+def test_document_style():
+    assert openapi.style_problems(SPEC) == []
+
+
+def test_examples_match_their_schemas():
+    assert openapi.example_problems(SPEC) == []
+
+
+def test_prism_finds_no_violation():
+    """The second validator: every response the recipes provoked (replays
+    included), through Prism's response validator, without a single
+    violation."""
+    provoked = {(e["method"], e["path"], str(e["status"])) for e in EXCHANGES.items}
+    expected = {key for key in documented() if key[2] not in NOT_PROVOKED}
+    assert provoked == expected, f"not recorded (run the whole module): {sorted(expected - provoked)}"
+    checked, violations = openapi.prism_violations(SPEC_PATH, EXCHANGES)
+    assert checked == len(EXCHANGES)
+    assert violations == [], "\n".join(f"{v['exchange']}: {v['message']}" for v in violations)
+
+
+def test_prism_rejects_refs_with_siblings():
+    """The check can fail: the same responses against the document written
+    with keywords beside `$ref` (valid JSON Schema 2020-12, which jsonschema
+    still accepts) give Prism's violations."""
+    assert len(EXCHANGES) > 0, "run the whole module"
+    sibling_style = openapi.with_sibling_refs(SPEC)
+    assert openapi.style_problems(sibling_style) != []
+    resolver = jsonschema.RefResolver.from_schema(sibling_style)
+    for e in EXCHANGES.items:
+        response = sibling_style["paths"][e["path"]][e["method"].lower()]["responses"][str(e["status"])]
+        while "$ref" in response:
+            response = resolver.resolve(response["$ref"])[1]
+        if response.get("content"):
+            schema = next(iter(response["content"].values()))["schema"]
+            jsonschema.Draft202012Validator(schema, resolver=resolver).validate(json.loads(e["body"]))
+    _, violations = openapi.prism_violations(sibling_style, EXCHANGES)
+    assert any("must NOT have additional properties; found 'message'" in v["message"] for v in violations), violations

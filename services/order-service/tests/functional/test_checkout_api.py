@@ -1,11 +1,16 @@
 """The checkout saga through order-service and product-service on a real
 PostgreSQL: each outcome, idempotency, validation and the admin listing."""
 
+import hashlib
+import json
+import os
+import subprocess
 import time
 import uuid
 
 from ecomtest import checkout
 from ecomtest import http
+from ecomtest import service
 
 
 def product(stack, stock=10, price=1250):
@@ -178,3 +183,167 @@ def _product_service_down(stack):
         time.sleep(0.5)
     assert r2.status == 201, r2
     assert stock_of(stack, pid) == 4
+
+
+def test_a_key_belongs_to_its_customer(stack, shop):
+    """Idempotency-Keys are scoped to the customer (their e-mail): another
+    customer sending an existing key gets an order of their own, not a 422
+    that would tell them the key exists, and never the first order."""
+    pid = product(stack, stock=10)
+    suffix = uuid.uuid4().hex[:6]
+    first_email, second_email = f"first-{suffix}@example.com", f"second-{suffix}@example.com"
+    first, key = checkout.place(stack.order_client, [(pid, 1)], email=first_email)
+    assert first.status == 201, first
+    second, _ = checkout.place(stack.order_client, [(pid, 2)], key=key, email=second_email)
+    assert second.status == 201, second
+    assert "idempotent-replayed" not in second.headers
+    assert second.json()["id"] != first.json()["id"]
+    assert second.json()["customer"]["email"] == second_email
+    # Each customer's retry replays their own answer (the e-mail's case does not matter).
+    again, _ = checkout.place(stack.order_client, [(pid, 2)], key=key, email=second_email.upper())
+    assert again.status == 201 and again.body == second.body and again.headers["idempotent-replayed"] == "true"
+    again, _ = checkout.place(stack.order_client, [(pid, 1)], key=key, email=first_email)
+    assert again.status == 201 and again.body == first.body and again.headers["idempotent-replayed"] == "true"
+    assert stock_of(stack, pid) == 7
+    assert shop.sql(f"SELECT count(*) FROM orders.orders WHERE idempotency_key = '{key}'") == "2"
+
+
+def test_another_card_with_the_same_last_four_digits_is_not_a_retry(stack, shop):
+    """The fingerprint of a request covers the whole card number (as a keyed
+    hash): the same body with another card ending in the same four digits is
+    a different request, refused, and never replays the first order."""
+    pid = product(stack, stock=10)
+    first, key = checkout.place(stack.order_client, [(pid, 1)], card=checkout.APPROVE)
+    assert first.status == 201, first
+    other, _ = checkout.place(stack.order_client, [(pid, 1)], card=checkout.APPROVE_SAME_LAST4, key=key)
+    assert other.status == 422, other
+    assert other.error_code == "idempotency_key_reused"
+    assert first.json()["id"].encode() not in other.body
+    # The same card typed with spaces is the same request.
+    spaced = " ".join(checkout.APPROVE[i:i + 4] for i in range(0, 16, 4))
+    again, _ = checkout.place(stack.order_client, [(pid, 1)], card=spaced, key=key)
+    assert again.status == 201 and again.body == first.body
+    assert stock_of(stack, pid) == 9
+    fingerprint = shop.sql(f"SELECT request_fingerprint FROM orders.orders WHERE idempotency_key = '{key}'")
+    assert checkout.APPROVE not in fingerprint and fingerprint.startswith("v2:"), fingerprint
+
+
+BIDI_CONTROLS = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+
+
+def test_bidirectional_controls_are_refused_in_customer_fields(stack, shop):
+    """A name that would render reversed in an e-mail or an admin tool is
+    refused with a 422 naming the field; nothing is stored."""
+    before = shop.sql("SELECT count(*) FROM orders.orders")
+    pid = product(stack, stock=5)
+    for control in BIDI_CONTROLS:
+        r, _ = checkout.place(stack.order_client, [(pid, 1)], name=f"Eve {control}lanretni")
+        assert r.status == 422, (hex(ord(control)), r)
+        assert [d["field"] for d in r.json()["error"]["details"]] == ["customer.name"], r
+        assert "bidirectional" in r.json()["error"]["details"][0]["message"]
+    r, _ = checkout.place(stack.order_client, [(pid, 1)], email="eve\u202e@example.com")
+    assert r.status == 422 and "customer.email" in {d["field"] for d in r.json()["error"]["details"]}, r
+    # Right-to-left text itself is welcome.
+    r, _ = checkout.place(stack.order_client, [(pid, 1)], name="\u05d3\u05e0\u05d4 \u05db\u05d4\u05df")
+    assert r.status == 201, r
+    assert int(shop.sql("SELECT count(*) FROM orders.orders")) == int(before) + 1
+    assert stock_of(stack, pid) == 4
+
+
+def test_sql_metacharacters_are_data(stack, shop):
+    """Quotes, comments and semicolons in a key, a name or an e-mail are
+    stored and matched as text (every statement binds its parameters)."""
+    pid = product(stack, stock=5)
+    name = "Robert'); DROP TABLE orders.orders;--"
+    email = f"o'brien-{uuid.uuid4().hex[:6]}@example.com"
+    key = "'OR'1'='1';DROP--"
+    r, _ = checkout.place(stack.order_client, [(pid, 1)], name=name, email=email, key=key)
+    assert r.status == 201, r
+    assert r.json()["customer"]["name"] == name
+    again, _ = checkout.place(stack.order_client, [(pid, 1)], name=name, email=email, key=key)
+    assert again.status == 201 and again.headers["idempotent-replayed"] == "true"
+    listed = stack.order_client.get(f"/api/orders?email={email.replace(chr(39), '%27')}", admin=True)
+    assert listed.status == 200 and [o["id"] for o in listed.json()["items"]] == [r.json()["id"]]
+    other = stack.order_client.get("/api/orders?email=x'OR'1'='1'--@example.com", admin=True)
+    assert other.status == 200 and other.json()["items"] == [], other
+    assert int(shop.sql("SELECT count(*) FROM orders.orders")) >= 1
+
+
+def test_the_admin_key_is_never_read_from_the_query_string(stack):
+    anon = http.Client(stack.orders.base_url)
+    key = stack.order_client.admin_key
+    for param in ("api_key", "key", "admin_key", "access_token", "token", "authorization"):
+        r = anon.get(f"/api/orders?email=someone@example.com&{param}={key}")
+        assert r.status == 401, (param, r)
+        assert r.error_code == "unauthorized"
+    anon.close()
+
+
+def test_the_card_fingerprint_key_is_required(shop):
+    """Without CARD_FINGERPRINT_KEY (or with one shorter than 32 characters)
+    order-service does not start, and says which variable is wrong."""
+    base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PORT": "0", "ADMIN_PORT": "0",
+            "BIND_ADDRESS": "127.0.0.1", "DATABASE_URL": shop.orders_url(), "ADMIN_API_KEY": service.TEST_ADMIN_KEY}
+    for extra in ({}, {"CARD_FINGERPRINT_KEY": "too-short-0123456789"}):
+        result = subprocess.run([service.binary("order-service")], env={**base, **extra}, capture_output=True,
+                                text=True, timeout=30)
+        assert result.returncode == 2, result.stdout
+        assert "CARD_FINGERPRINT_KEY" in result.stdout and '"level":"fatal"' in result.stdout, result.stdout
+        assert "too-short-0123456789" not in result.stdout
+
+
+MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
+
+
+def _fnv1a64(data):
+    h = 0xcbf29ce484222325
+    for byte in data:
+        h = ((h ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return f"{h:016x}"
+
+
+def _legacy_fingerprint(email, name, items, last4, month, year):
+    """What order-service stored before migration 0002 (last four digits only)."""
+    canonical = json.dumps({"email": email, "name": name, "items": [[p, q] for p, q in items],
+                            "card_last4": last4, "exp_month": month, "exp_year": year}, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def test_orders_recorded_before_the_upgrade_keep_their_keys(shared_cluster):
+    """Migration 0002 on a database that already holds orders (0001 only,
+    legacy fingerprints, one global unique key): it applies, a retry of an
+    old order still replays its answer, and another customer may now use
+    the same key for an order of their own."""
+    db = shared_cluster.create_shop()
+    with open(os.path.join(MIGRATIONS, "0001_create_orders.sql"), "rb") as f:
+        first = f.read()
+    key, email = "legacy-" + uuid.uuid4().hex, "old-customer@example.com"
+    fingerprint = _legacy_fingerprint(email, "Old Customer", [(1, 1)], "4242", 12, 2035)
+    old_body = '{"id":"00000000-0000-4000-8000-000000000001","status":"CONFIRMED","legacy":true}'
+    db.sql("SET ROLE orders_svc; SET search_path = orders; " + first.decode() +
+           "; CREATE TABLE schema_migrations (name text PRIMARY KEY, checksum text NOT NULL, "
+           "applied_at timestamptz NOT NULL DEFAULT now()); "
+           f"INSERT INTO schema_migrations (name, checksum) VALUES ('0001_create_orders.sql', '{_fnv1a64(first)}'); "
+           "INSERT INTO orders (id, idempotency_key, request_fingerprint, status, customer_email, customer_name, "
+           "requested_items, card_last4, reservation_state, payment_outcome, response_status, response_body) VALUES "
+           f"('00000000-0000-4000-8000-000000000001', '{key}', '{fingerprint}', 'CONFIRMED', '{email}', "
+           "'Old Customer', '[{\"product_id\":1,\"quantity\":1}]', '4242', 'committed', 'approved', 201, "
+           f"'{old_body}')")
+    stack = checkout.Stack(db)
+    try:
+        assert db.sql("SELECT count(*) FROM orders.schema_migrations") == "2"
+        body = checkout.order_body([(1, 1)], email=email, name="Old Customer")
+        replay = stack.order_client.post("/api/orders", body, headers={"Idempotency-Key": key})
+        assert replay.status == 201 and replay.body.decode() == old_body, replay
+        assert replay.headers["idempotent-replayed"] == "true"
+        changed = checkout.order_body([(1, 2)], email=email, name="Old Customer")
+        refused = stack.order_client.post("/api/orders", changed, headers={"Idempotency-Key": key})
+        assert refused.status == 422 and refused.error_code == "idempotency_key_reused", refused
+        pid = product(stack, stock=3)
+        mine, _ = checkout.place(stack.order_client, [(pid, 1)], key=key, email="new-customer@example.com")
+        assert mine.status == 201 and "idempotent-replayed" not in mine.headers, mine
+        assert db.sql(f"SELECT count(*) FROM orders.orders WHERE idempotency_key = '{key}'") == "2"
+    finally:
+        codes = stack.close()
+        db.drop()
+    assert all(code == 0 for code in codes.values()), codes

@@ -3,8 +3,15 @@ running service: every documented status code of every operation is
 provoked, and each response's status, headers and body must match what
 the document says. A status the document lists without a recipe here, or
 a recipe for a status it does not list, fails the test: the two cannot
-drift apart."""
+drift apart.
 
+Every response is checked twice: here with Python's jsonschema, and
+afterwards by Stoplight Prism's response validator (the check of
+`prism proxy`), so the document means the same to the tools API users run.
+The document's style (no keywords beside a `$ref`) and its examples are
+checked too."""
+
+import json
 import os
 import socket
 import sys
@@ -16,7 +23,7 @@ import yaml
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "tests", "lib"))
 
 from ecomtest import cluster as pg  # noqa: E402
-from ecomtest import http, service  # noqa: E402
+from ecomtest import http, openapi, service  # noqa: E402
 
 SPEC_PATH = os.path.join(pg.SOURCE_DIR, "docs", "api", "product-service.yaml")
 SPEC = yaml.safe_load(open(SPEC_PATH))
@@ -25,6 +32,9 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 # Documented but never provoked on purpose: a 500 is a bug.
 NOT_PROVOKED = {"500": "an internal error is a bug; the fault tests assert none happens"}
+
+# Every response the recipes provoke, for the second validator (Prism).
+EXCHANGES = openapi.Exchanges()
 
 
 def resolve(node):
@@ -252,10 +262,99 @@ def check_response(method, path, status, response):
     jsonschema.Draft202012Validator(schema, resolver=RESOLVER).validate(response.json())
 
 
+def catalog_traffic(client, anon):
+    """Ordinary catalog reads and admin writes, as (what, expected status, response)."""
+    sku = "P-" + os.urandom(4).hex()
+    body = {"sku": sku, "name": "Proxy mug", "category": "kitchen", "price_cents": 1200, "stock": 5}
+    created = client.post("/api/products", body, admin=True)
+    path = f"/api/products/{created.json()['id']}"
+    got = client.get(path)
+    out = [("create", 201, created), ("get", 200, got),
+           ("list", 200, client.get("/api/products?limit=3&category=kitchen")),
+           ("search", 200, client.get("/api/products?q=mug")),
+           ("categories", 200, client.get("/api/products/categories")),
+           ("not modified", 304, client.get(path, headers={"If-None-Match": got.headers.get("etag", "")})),
+           ("unknown id", 404, client.get("/api/products/99999999")),
+           ("bad limit", 400, client.get("/api/products?limit=0")),
+           ("invalid body", 422, client.post("/api/products", {"sku": "bad sku", "price": 1.5}, admin=True)),
+           ("sku taken", 409, client.post("/api/products", body, admin=True)),
+           ("no key", 401, anon.post("/api/products", body)),
+           ("wrong key", 403, anon.post("/api/products", body, headers={"Authorization": "Bearer nope-nope-nope"})),
+           ("patch", 200, client.patch(path, {"stock": 7}, admin=True)),
+           ("stale If-Match", 412, client.put(path, dict(body, name="Renamed"), admin=True, headers={"If-Match": '"v1"'})),
+           ("delete", 204, client.delete(path, admin=True)),
+           ("health", 200, client.get("/health")),
+           ("ready", 200, client.get("/ready"))]
+    return out
+
+
+def test_prism_proxy_in_front_of_the_service(ctx):
+    """As the API's users check it: `prism proxy` in front of the running
+    service, catalog traffic through it. Prism must report no violation of
+    an answer; in front of the same service with the document written with
+    keywords beside `$ref`, it reports them (the check can fail)."""
+    for spec, clean in ((SPEC_PATH, True), (openapi.with_sibling_refs(SPEC), False)):
+        with openapi.PrismProxy(spec, ctx.proc.base_url) as proxy:
+            client = proxy.client(admin_key=service.TEST_ADMIN_KEY)
+            anon = proxy.client()
+            try:
+                traffic = catalog_traffic(client, anon)
+            finally:
+                client.close()
+                anon.close()
+            assert [(what, r.status) for what, _, r in traffic] == [(what, want) for what, want, _ in traffic]
+            found = {what: proxy.response_violations(r) for what, _, r in traffic}
+            if clean:
+                assert {k: v for k, v in found.items() if v} == {}, proxy.output()[-3000:]
+            else:
+                messages = [v["message"] for v in found["unknown id"]]
+                assert any("found 'message'" in m for m in messages), found
+
+
 @pytest.mark.parametrize("method,path,status", documented(), ids=lambda v: str(v))
 def test_documented_response(ctx, method, path, status):
     if status in NOT_PROVOKED:
         pytest.skip(NOT_PROVOKED[status])
     make = recipe(method, path, status)
     assert make is not None, f"no recipe provokes {status} for {method} {path}: add one"
-    check_response(method, path, status, make(ctx))
+    response = make(ctx)
+    EXCHANGES.record(method, path, response)
+    check_response(method, path, status, response)
+
+
+def test_document_style():
+    assert openapi.style_problems(SPEC) == []
+
+
+def test_examples_match_their_schemas():
+    assert openapi.example_problems(SPEC) == []
+
+
+def test_prism_finds_no_violation():
+    """The second validator: every response the recipes provoked, through
+    Prism's response validator, without a single violation."""
+    provoked = {(e["method"], e["path"], str(e["status"])) for e in EXCHANGES.items}
+    expected = {key for key in documented() if key[2] not in NOT_PROVOKED}
+    assert provoked == expected, f"not recorded (run the whole module): {sorted(expected - provoked)}"
+    checked, violations = openapi.prism_violations(SPEC_PATH, EXCHANGES)
+    assert checked == len(EXCHANGES)
+    assert violations == [], "\n".join(f"{v['exchange']}: {v['message']}" for v in violations)
+
+
+def test_prism_rejects_refs_with_siblings():
+    """The check can fail: the same responses against the document written
+    with keywords beside `$ref` (valid JSON Schema 2020-12, which jsonschema
+    still accepts) give Prism's violations."""
+    assert len(EXCHANGES) > 0, "run the whole module"
+    sibling_style = openapi.with_sibling_refs(SPEC)
+    assert openapi.style_problems(sibling_style) != []
+    resolver = jsonschema.RefResolver.from_schema(sibling_style)
+    for e in EXCHANGES.items:
+        response = sibling_style["paths"][e["path"]][e["method"].lower()]["responses"][str(e["status"])]
+        while "$ref" in response:
+            response = resolver.resolve(response["$ref"])[1]
+        if response.get("content"):
+            schema = next(iter(response["content"].values()))["schema"]
+            jsonschema.Draft202012Validator(schema, resolver=resolver).validate(json.loads(e["body"]))
+    _, violations = openapi.prism_violations(sibling_style, EXCHANGES)
+    assert any("must NOT have additional properties; found 'message'" in v["message"] for v in violations), violations

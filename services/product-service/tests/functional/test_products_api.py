@@ -1,6 +1,8 @@
 """The catalog API against the running binary and a real PostgreSQL."""
 
 import threading
+import urllib.parse
+import uuid
 
 from conftest import new_product
 from ecomtest import http, service
@@ -219,3 +221,77 @@ def test_health_and_ready(catalog, client):
     assert "db_pool_connections" in text
     assert 'cache_hits_total{cache="product"}' in text
     assert client.get("/metrics").status == 404  # only on the admin port
+
+
+BIDI_CONTROLS = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+
+
+def test_bidirectional_controls_are_refused_in_every_text_field(client):
+    """A name or description that would render reversed (U+202A-U+202E,
+    U+2066-U+2069) is refused with a 422 naming the field, on create, replace
+    and patch; right-to-left text itself is welcome."""
+    for control in BIDI_CONTROLS:
+        for field in ("name", "description"):
+            r = client.post("/api/products", new_product(**{field: f"Mug {control}gpj.exe"}), admin=True)
+            assert r.status == 422, (hex(ord(control)), field, r)
+            details = r.json()["error"]["details"]
+            assert [d["field"] for d in details] == [field], details
+            assert "bidirectional" in details[0]["message"]
+    product = create(client).json()
+    path = f"/api/products/{product['id']}"
+    r = client.patch(path, {"name": "Tea \u2067cup"}, admin=True)
+    assert r.status == 422 and r.json()["error"]["details"][0]["field"] == "name", r
+    r = client.put(path, new_product(sku=product["sku"], description="Fine\u202e print"), admin=True)
+    assert r.status == 422 and r.json()["error"]["details"][0]["field"] == "description", r
+    assert client.get(path).json()["name"] == product["name"]
+    r = client.post("/api/products", new_product(name="\u05db\u05d5\u05e1 \u05ea\u05d4", description="\u0645\u0631\u062d\u0628\u0627"),
+                    admin=True)
+    assert r.status == 201, r
+
+
+def test_the_admin_key_is_never_read_from_the_query_string(catalog):
+    anon = http.Client(catalog.base_url)
+    for param in ("api_key", "key", "admin_key", "access_token", "token", "authorization"):
+        r = anon.post(f"/api/products?{param}={service.TEST_ADMIN_KEY}", new_product())
+        assert r.status == 401, (param, r)
+        assert r.error_code == "unauthorized"
+    anon.close()
+
+
+def test_internal_routes_need_the_internal_key(catalog):
+    """/internal/ is never routed by the load balancer; the service itself
+    also refuses it without the internal key (the admin key is not it, nor
+    is a key in the query string)."""
+    anon = http.Client(catalog.base_url)
+    body = {"order_id": str(uuid.uuid4()), "items": [{"product_id": 1, "quantity": 1}]}
+    paths = [("POST", "/internal/reservations", body), ("GET", "/internal/reservations", None),
+             ("GET", f"/internal/reservations/{body['order_id']}", None),
+             ("POST", f"/internal/reservations/{body['order_id']}/commit", None),
+             ("DELETE", f"/internal/reservations/{body['order_id']}", None)]
+    for method, path, payload in paths:
+        r = anon.request(method, path, body=payload)
+        assert r.status == 401 and r.error_code == "unauthorized", (method, path, r)
+        r = anon.request(method, path + f"?key={service.TEST_INTERNAL_KEY}", body=payload)
+        assert r.status == 401, (method, path, r)
+        for wrong in ("Bearer wrong-internal-key-0000", f"Bearer {service.TEST_ADMIN_KEY}"):
+            r = anon.request(method, path, body=payload, headers={"Authorization": wrong})
+            assert r.status == 403 and r.error_code == "forbidden", (method, path, wrong, r)
+    r = anon.get("/internal/reservations", headers={"Authorization": f"Bearer {service.TEST_INTERNAL_KEY}"})
+    assert r.status == 200, r
+    anon.close()
+
+
+def test_sql_metacharacters_are_data(client, shop):
+    """Quotes, comments and semicolons in a search or a name are text:
+    every statement binds its parameters."""
+    name = "Mug'); DROP TABLE catalog.products;--"
+    created = create(client, name=name).json()
+    assert client.get(f"/api/products/{created['id']}").json()["name"] == name
+    for q in ("' OR '1'='1", "x'; DELETE FROM catalog.products;--", "\\' OR 1=1 --"):
+        r = client.get("/api/products?q=" + urllib.parse.quote(q))
+        assert r.status == 200 and r.json()["items"] == [], (q, r)
+    r = client.get("/api/products?q=" + urllib.parse.quote("DROP TABLE catalog.products"))
+    assert [p["id"] for p in r.json()["items"]] == [created["id"]]
+    r = client.get("/api/products?category=" + urllib.parse.quote("x' OR '1'='1"))
+    assert r.status == 400
+    assert int(shop.sql("SELECT count(*) FROM catalog.products")) >= 1

@@ -65,6 +65,22 @@ def test_unreachable_database_stops_startup_with_a_clear_error():
     assert "pw@" not in result.stdout  # the password is never logged
 
 
+def test_a_wrong_database_password_stops_startup(shop):
+    """The local cluster checks passwords as RDS does (scram-sha-256 over
+    TCP): a wrong or missing password stops start-up with the database's
+    reason, and the password is never logged."""
+    url = shop.catalog_url()
+    wrong = url.replace(":" + shop.passwords["catalog"] + "@", ":wrong-password-0123@")
+    assert wrong != url
+    without = url.replace(":" + shop.passwords["catalog"] + "@", "@")
+    for database_url, reason in ((wrong, "password authentication failed"), (without, "no password supplied")):
+        result = run_once({"DATABASE_URL": database_url, "ADMIN_API_KEY": service.TEST_ADMIN_KEY,
+                           "DB_STARTUP_TIMEOUT_MS": "1000", "PGPASSFILE": "/nonexistent"}, timeout=20)
+        assert result.returncode == 1, result.stdout
+        assert "cannot connect to the database" in result.stdout and reason in result.stdout, result.stdout
+        assert "wrong-password-0123" not in result.stdout
+
+
 def test_replicas_starting_together_migrate_once(shared_cluster):
     db = shared_cluster.create_shop()
     try:

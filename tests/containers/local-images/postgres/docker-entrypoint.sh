@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The part of the official postgres image's entry point that
 # docker-compose.yml uses: on an empty PGDATA, initdb with the superuser's
-# password, a temporary server on the Unix socket only, POSTGRES_DB, the
-# /docker-entrypoint-initdb.d scripts (*.sh run or sourced, *.sql fed to
-# psql), then the real server listening on every address.
+# password and POSTGRES_INITDB_ARGS, a temporary server on the Unix socket
+# only, POSTGRES_DB, the /docker-entrypoint-initdb.d scripts (*.sh run or
+# sourced, *.sql fed to psql), then the real server listening on every
+# address.
 set -Eeuo pipefail
 
 # file_env VAR [DEFAULT]: VAR or the contents of the file named by VAR_FILE.
@@ -31,9 +32,15 @@ init_database() {
     echo "error: POSTGRES_PASSWORD (or POSTGRES_PASSWORD_FILE) is not set" >&2
     exit 1
   fi
+  # POSTGRES_INITDB_ARGS: extra initdb options, split on spaces (as the
+  # official image does), e.g. --auth-host=scram-sha-256 --auth-local=peer.
+  local initdb_args=()
+  read -r -a initdb_args <<<"${POSTGRES_INITDB_ARGS:-}"
   initdb --username="$POSTGRES_USER" --pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD") \
-    -E UTF8 --no-locale -D "$PGDATA" >/dev/null
-  printf 'host all all all scram-sha-256\n' >>"$PGDATA/pg_hba.conf"
+    -E UTF8 --no-locale -D "$PGDATA" "${initdb_args[@]}" >/dev/null
+  # The official image's rule for other hosts: POSTGRES_HOST_AUTH_METHOD,
+  # by default the password encryption (scram-sha-256).
+  printf 'host all all all %s\n' "${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}" >>"$PGDATA/pg_hba.conf"
   pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -p 5432" -w start >/dev/null
   export PGPASSWORD="$POSTGRES_PASSWORD"
   local psql=(psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --no-password --no-psqlrc)

@@ -56,9 +56,9 @@ struct EnvironmentSpec {
   // Hours a week tasks, RDS and the NAT instance run when the scheduler module is on.
   std::optional<Decimal> scheduler_weekly_hours;
   // What the root module adds around the services (terraform/main.tf).
-  int secrets = 4;               // ADMIN_API_KEY and PGPASSWORD of product- and order-service
+  int secrets = 6;               // ADMIN_API_KEY and PGPASSWORD of product- and order-service, CARD_FINGERPRINT_KEY of order-service, the shared INTERNAL_API_KEY
   int kms_keys = 1;              // the secrets/logs key
-  int s3_buckets = 2;            // logs and assets
+  int s3_buckets = 1;            // logs (ALB access logs, VPC flow logs)
   // Log groups besides the services': db-init and the RDS postgresql export.
   int alarm_metrics_per_service = 5;  // cpu, memory, 5xx (blue + green), restarts
   int environment_alarms = 5;    // ALB 5xx and latency, DB cpu, storage and connections

@@ -79,6 +79,15 @@ function checkProviderSchema(project, schema) {
       if (r.mode === 'ephemeral') continue;
       const kind = r.mode === 'data' ? 'data' : 'resources';
       const providerName = r.body?.provider ? String(r.body.provider).replace(/^\$\{|\}$/g, '').split('.')[0] : r.type.split('_')[0];
+      if (r.mode !== 'data' && r.type === 'terraform_data') {
+        // Built into Terraform (no provider to declare): input and triggers_replace only.
+        for (const k of Object.keys(r.body || {})) {
+          if (!META.has(k) && k !== 'input' && k !== 'triggers_replace') {
+            findings.push(new Finding('TFC-SCHEMA', r.file, lineOf(r.pf.loc, [...r.steps, k]), `terraform_data.${r.name}: unknown argument "${k}" (terraform_data takes input and triggers_replace)`));
+          }
+        }
+        continue;
+      }
       if (providerName !== 'aws') {
         // Only the AWS provider's schema ships with the checker; other
         // providers must at least be declared by the module.

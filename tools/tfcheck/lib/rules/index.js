@@ -346,13 +346,16 @@ const RULES = [
     id: 'SG_NO_PUBLIC_INGRESS', checkov: 'CKV_AWS_260', trivy: 'AVD-AWS-0107',
     title: 'No security group is open to 0.0.0.0/0 except the load balancer on 80/443',
     reason: 'everything but the public entry point must be reachable only from inside the VPC',
-    check(sc, report) {
+    check(sc, report, accept) {
       const albSgRefs = (inst) => new Set(sc.byType('aws_lb').filter((lb) => lb.inst === inst).flatMap((lb) => lb.refsIn('security_groups')));
       const open = (cidrs) => asList(cidrs).some((c) => OPEN_CIDRS.includes(c));
       const webPort = (from, to, proto) => known(from) && known(to) && Number(from) === Number(to) && [80, 443].includes(Number(from)) && proto !== '-1' && proto !== 'all';
       const judge = (view, owner, sgRef, from, to, proto, where) => {
         const isAlb = sgRef && albSgRefs(owner.inst).has(sgRef);
-        if (isAlb && webPort(from, to, proto)) return;
+        if (isAlb && webPort(from, to, proto)) {
+          accept(owner, `the load balancer's port ${from} is the public entry point`);
+          return;
+        }
         report(view, where, `ingress from the internet on ${proto === '-1' ? 'all ports' : `ports ${from}-${to}`}${isAlb ? '' : ' to a security group that is not the load balancer\'s'}`);
       };
       for (const sg of sc.byType('aws_security_group')) {
@@ -366,6 +369,70 @@ const RULES = [
       }
       for (const r of sc.byType('aws_vpc_security_group_ingress_rule')) {
         if (OPEN_CIDRS.includes(r.get('cidr_ipv4')) || OPEN_CIDRS.includes(r.get('cidr_ipv6'))) judge(r, r, r.refsIn('security_group_id')[0], r.get('from_port'), r.get('to_port'), r.get('ip_protocol'), 'cidr_ipv4');
+      }
+    },
+  },
+  {
+    id: 'SG_NO_PUBLIC_EGRESS', checkov: 'CKV_AWS_382', trivy: 'AVD-AWS-0104',
+    title: 'No security group sends to 0.0.0.0/0 except tasks on HTTPS and a NAT instance',
+    reason: 'open egress lets a compromised task exfiltrate anywhere; only AWS HTTPS endpoints and NAT forwarding need the internet',
+    check(sc, report, accept) {
+      const open = (cidrs) => asList(cidrs).some((c) => OPEN_CIDRS.includes(c));
+      // Security groups of ECS services and of NAT instances (source/dest check off), by reference.
+      const taskSgs = (inst) => new Set(sc.byType('aws_ecs_service').filter((s) => s.inst === inst)
+        .flatMap((s) => s.refsIn('network_configuration')));
+      const natSgs = (inst) => new Set(sc.byType('aws_instance').filter((i) => i.inst === inst && isFalse(i.get('source_dest_check')))
+        .flatMap((i) => i.refsIn('vpc_security_group_ids')));
+      const judge = (owner, view, sgRef, from, to, proto, where) => {
+        const https = known(from) && known(to) && Number(from) === 443 && Number(to) === 443 && (proto === 'tcp' || proto === '6');
+        if (sgRef && https && taskSgs(owner.inst).has(sgRef)) return accept(owner, 'ECS tasks reach AWS public HTTPS endpoints');
+        if (sgRef && natSgs(owner.inst).has(sgRef)) return accept(owner, 'a NAT instance forwards the VPC\'s egress');
+        report(view, where, `egress to the internet on ${proto === '-1' || proto === 'all' ? 'all ports' : `ports ${from}-${to}`} from a security group that is neither a task's on HTTPS nor a NAT instance's`);
+      };
+      for (const sg of sc.byType('aws_security_group')) {
+        for (const eg of sg.blocks('egress')) {
+          if (open(eg.get('cidr_blocks')) || open(eg.get('ipv6_cidr_blocks'))) judge(sg, eg, `aws_security_group.${sg.name}`, eg.get('from_port'), eg.get('to_port'), eg.get('protocol'), 'cidr_blocks');
+        }
+      }
+      for (const r of sc.byType('aws_security_group_rule')) {
+        if (r.get('type') !== 'egress') continue;
+        if (open(r.get('cidr_blocks')) || open(r.get('ipv6_cidr_blocks'))) judge(r, r, r.refsIn('security_group_id')[0], r.get('from_port'), r.get('to_port'), r.get('protocol'), 'cidr_blocks');
+      }
+      for (const r of sc.byType('aws_vpc_security_group_egress_rule')) {
+        if (OPEN_CIDRS.includes(r.get('cidr_ipv4')) || OPEN_CIDRS.includes(r.get('cidr_ipv6'))) judge(r, r, r.refsIn('security_group_id')[0], r.get('from_port'), r.get('to_port'), r.get('ip_protocol'), 'cidr_ipv4');
+      }
+    },
+  },
+  {
+    id: 'ALB_INTERNET_FACING', checkov: null, trivy: 'AVD-AWS-0053',
+    title: 'An internet-facing load balancer is the hardened public entry point',
+    reason: 'only the shop\'s entry point faces the internet, and it drops malformed headers and writes access logs',
+    check(sc, report, accept) {
+      for (const lb of sc.byType('aws_lb')) {
+        const internal = lb.get('internal');
+        if (isTrue(internal) || internal === UNKNOWN) continue;
+        const hardened = isTrue(lb.get('drop_invalid_header_fields')) && lb.blocks('access_logs').some((a) => isTrue(a.get('enabled')));
+        if (hardened) accept(lb, 'the shop\'s public entry point');
+        else report(lb, 'internal', 'an internet-facing load balancer that does not drop invalid headers and write access logs');
+      }
+    },
+  },
+  {
+    id: 'S3_CMK', checkov: 'CKV_AWS_145', trivy: 'AVD-AWS-0132',
+    title: 'S3 buckets are encrypted with a customer-managed KMS key, except ALB access-log buckets',
+    reason: 'a key policy governs who may read the objects; ALB access logs can only be delivered to SSE-S3 buckets',
+    check(sc, report, accept) {
+      // Buckets whose policy lets the ELB log delivery service write: SSE-S3 is required there.
+      const albLogBucket = (b) => linked(sc, b, 'aws_s3_bucket_policy', 'bucket').some((p) => p.refsIn('policy').some((ref) =>
+        ref.startsWith('data.aws_iam_policy_document.') && sc.resolve(p, ref).some((doc) => doc.blocks('statement').some((st) =>
+          st.blocks('principals').some((pr) => asList(pr.get('identifiers')).includes('logdelivery.elasticloadbalancing.amazonaws.com'))))));
+      for (const b of sc.byType('aws_s3_bucket')) {
+        for (const e of linked(sc, b, 'aws_s3_bucket_server_side_encryption_configuration', 'bucket')) {
+          const kms = e.blocks('rule').some((r) => r.blocks('apply_server_side_encryption_by_default').some((d) => /^aws:kms/.test(d.get('sse_algorithm') || '') || d.get('sse_algorithm') === UNKNOWN));
+          if (kms) continue;
+          if (albLogBucket(b)) accept(e, 'ALB access logs can only be written to SSE-S3 buckets');
+          else report(e, 'rule', 'default encryption is SSE-S3, not a customer-managed KMS key');
+        }
       }
     },
   },

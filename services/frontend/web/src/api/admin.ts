@@ -1,25 +1,17 @@
 // Catalog writes with the admin key (Authorization: Bearer) and optimistic
 // concurrency (If-Match: "v<version>").
 import { browserFetch, requestJson, sendRequest, errorFromResponse, type FetchLike } from './http';
-import { decodeProduct, type Product } from './types';
+import { decodeProduct, type Product, type ProductCreate, type ProductPatch } from './types';
 import type { VersionedProduct } from './catalog';
 import { etagOf } from './catalog';
 
-/** The writable fields of a product, as POST and PUT take them. */
-export interface ProductInput {
-  sku: string;
-  name: string;
-  description: string;
-  category: string;
-  price_cents: number;
-  stock: number;
-  image_url: string;
-}
+/** The writable fields of a product, as POST and PUT take them (ProductCreate), every one of them sent. */
+export type ProductInput = Required<Omit<ProductCreate, 'currency'>>;
 
 export interface AdminApi {
   create(input: ProductInput): Promise<VersionedProduct>;
   replace(id: number, etag: string, input: ProductInput): Promise<VersionedProduct>;
-  patch(id: number, etag: string, fields: Partial<ProductInput>): Promise<VersionedProduct>;
+  patch(id: number, etag: string, fields: ProductPatch): Promise<VersionedProduct>;
   remove(id: number, etag: string): Promise<void>;
 }
 

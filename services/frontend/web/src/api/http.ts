@@ -1,15 +1,13 @@
 // One way to call the shop's API: JSON in and out, every failure turned into
 // an ApiError that carries the server's {"error":{code,message,details}}.
 import { DecodeError, isRecord } from './decode';
+import type { FieldError } from './types';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 export const browserFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError };
 
 export const NETWORK_ERROR = 'network_error';
 export const BAD_RESPONSE = 'bad_response';

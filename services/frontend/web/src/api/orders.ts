@@ -1,7 +1,14 @@
 // order-service: placing an order under an Idempotency-Key, and reading one.
 import { isRecord } from './decode';
 import { ApiError, browserFetch, decodeBody, errorFromResponse, requestJson, sendRequest, type FetchLike, type FieldError } from './http';
-import { decodeOrder, decodeShortage, type Order, type OrderRequest, type Shortage } from './types';
+import { decodeOrder, decodeShortage, type Order, type OrderErrorCode, type OrderRequest, type Shortage } from './types';
+
+// The codes the checkout page tells apart, typed by the document: renaming
+// one there fails the typecheck here.
+const REQUEST_IN_PROGRESS: OrderErrorCode<'RequestInProgressError'> = 'request_in_progress';
+const INSUFFICIENT_STOCK: OrderErrorCode<'InsufficientStockError'> = 'insufficient_stock';
+const ORDER_CANCELLED: OrderErrorCode<'OrderCancelledError'> = 'order_cancelled';
+const UNKNOWN_PRODUCT: OrderErrorCode<'UnknownProductError'> = 'unknown_product';
 
 /** What became of one POST /api/orders, as the checkout page needs to know it. */
 export type OrderOutcome =
@@ -85,18 +92,18 @@ export function outcomeOfError(error: ApiError, request: OrderRequest | null = n
     case 402:
       return { kind: 'declined', code: error.code, message: error.message, order: orderBeside(error.body) };
     case 409:
-      if (error.code === 'request_in_progress') {
+      if (error.code === REQUEST_IN_PROGRESS) {
         return { kind: 'in_progress', message: error.message, retryAfterSeconds: error.retryAfterSeconds };
       }
-      if (error.code === 'insufficient_stock') {
+      if (error.code === INSUFFICIENT_STOCK) {
         return { kind: 'insufficient_stock', message: error.message, shortages: shortagesOf(error.body) };
       }
-      if (error.code === 'order_cancelled') {
+      if (error.code === ORDER_CANCELLED) {
         return { kind: 'cancelled', message: error.message, order: orderBeside(error.body) };
       }
       break;
     case 422:
-      if (error.code === 'unknown_product') {
+      if (error.code === UNKNOWN_PRODUCT) {
         const order = orderBeside(error.body);
         return { kind: 'unknown_product', message: error.message, productIds: unknownProductIds(error.details, request, order), order };
       }

@@ -62,6 +62,19 @@ describe('decoding orders', () => {
     expect(() => decodeOrder({ ...rejectedJson, items: [badLine] })).toThrow(/order.items\[0\].unit_price_cents/);
   });
 
+  it('refuses an order whose lines are partly priced, or a priced line without its name', () => {
+    const priced = order().items[0];
+    const unpriced = rejectedJson.items[0];
+    expect(() => decodeOrder({ ...rejectedJson, items: [priced, unpriced] })).toThrow(/order.items: expected every line priced or none/);
+    expect(() => decodeOrder({ ...rejectedJson, items: [{ ...unpriced, sku: 'KIT-001' }] })).toThrow(/order.items\[0\].sku/);
+    expect(() => decodeOrder(order({ items: [{ ...priced, name: null }] as never }))).toThrow(/order.items\[0\].name: expected a string/);
+  });
+
+  it('reads the currency as the constant USD', () => {
+    expect(decodeOrder(rejectedJson).currency).toBe('USD');
+    expect(() => decodeOrder({ ...rejectedJson, currency: 'EUR' })).toThrow(/order.currency/);
+  });
+
   it('says whether an order is priced', () => {
     expect(isPriced(order())).toBe(true);
     expect(isPriced(unpricedOrder())).toBe(false);

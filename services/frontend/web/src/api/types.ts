@@ -1,80 +1,67 @@
-// The shapes of the shop's HTTP API (docs/api/product-service.yaml and
-// docs/api/order-service.yaml), with decoders for what the server sends.
-import { array, integer, nullableInteger, nullableString, record, string } from './decode';
+// The shapes of the shop's HTTP API, taken from the types that
+// scripts/generate-api-types.mjs generates from docs/api/product-service.yaml
+// and docs/api/order-service.yaml (openapi-typescript), with decoders for what
+// the server sends. A document that changes a shape the storefront reads
+// fails the typecheck here, where the decoders build those types.
+import { array, DecodeError, integer, nullableInteger, nullableString, record, string } from './decode';
+import type { components as OrderApi } from './generated/order-service';
+import type { components as ProductApi } from './generated/product-service';
 
-export interface Product {
-  id: number;
-  sku: string;
-  name: string;
-  description: string;
-  category: string;
-  price_cents: number;
-  currency: string;
-  stock: number;
-  image_url: string;
-  created_at: string;
-  updated_at: string;
-  version: number;
-}
+type ProductSchemas = ProductApi['schemas'];
+type OrderSchemas = OrderApi['schemas'];
 
-export interface ProductPage {
-  items: Product[];
-  next_cursor: string | null;
-}
+export type Product = ProductSchemas['Product'];
+export type ProductPage = ProductSchemas['ProductList'];
+export type CategorySummary = ProductSchemas['CategoryList']['items'][number];
 
-export interface CategorySummary {
-  slug: string;
-  product_count: number;
-}
-
+/** The frontend's own BFF answer (GET /api/storefront/home): product-service's shapes. */
 export interface StorefrontHome {
   categories: CategorySummary[];
   featured: Product[];
 }
 
 /** Every status but PENDING is final (docs/api/order-service.yaml, "Order statuses"). */
-export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'PAYMENT_DECLINED' | 'REJECTED' | 'CANCELLED';
-export type PaymentOutcome = 'approved' | 'card_declined' | 'insufficient_funds';
+export type OrderStatus = OrderSchemas['OrderStatus'];
+export type PaymentOutcome = OrderSchemas['PaymentOutcome'];
 
 /**
  * A line of an order. The catalog prices the lines when the stock is
  * reserved; until then, and for orders that never were reserved (REJECTED,
  * some PENDING and CANCELLED ones), sku, name and the prices are null.
+ * Either every line of an order is priced or none is.
  */
-export interface OrderLine {
-  product_id: number;
-  sku: string | null;
-  name: string | null;
-  quantity: number;
-  unit_price_cents: number | null;
-  line_total_cents: number | null;
-}
+export type PricedOrderLine = OrderSchemas['PricedOrderLine'];
+export type RequestedOrderLine = OrderSchemas['RequestedOrderLine'];
+export type OrderLine = PricedOrderLine | RequestedOrderLine;
 
-export interface Order {
-  id: string;
-  status: OrderStatus;
-  customer: { email: string; name: string };
-  items: OrderLine[];
-  /** The sum of the line totals; null while the lines are not priced. */
-  total_cents: number | null;
-  currency: string;
-  payment: { card_last4: string; outcome: PaymentOutcome | null };
-  created_at: string;
-  updated_at: string;
-}
+export type Order = OrderSchemas['Order'];
 
 /** The body of POST /api/orders: never prices or totals. */
-export interface OrderRequest {
-  customer: { email: string; name: string };
-  items: { product_id: number; quantity: number }[];
-  payment: { card_number: string; exp_month: number; exp_year: number; cvc: string };
+export type OrderRequest = OrderSchemas['CheckoutRequest'];
+
+export type Shortage = OrderSchemas['Shortage'];
+
+/** One problem of a `validation_failed` (or `unknown_product`) answer: `{field, message}`. */
+export type FieldError = OrderSchemas['ErrorDetail'];
+
+/** The body of POST and PUT /api/products, and of PATCH. */
+export type ProductCreate = ProductSchemas['ProductCreate'];
+export type ProductPatch = ProductSchemas['ProductPatch'];
+
+/** The error code(s) of one of order-service's error schemas, e.g. OrderErrorCode<'InsufficientStockError'>. */
+export type OrderErrorCode<S extends keyof OrderSchemas> = OrderSchemas[S] extends { error: { code: infer C } } ? C : never;
+
+/** Refuses anything but one of `allowed` (an enum or constant of the documents). */
+function oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
+  const s = string(value, path);
+  const found = allowed.find((a) => a === s);
+  if (found === undefined) {
+    throw new TypeError(`${path}: unexpected value ${s}`);
+  }
+  return found;
 }
 
-export interface Shortage {
-  product_id: number;
-  requested: number;
-  available: number;
-}
+const USD: readonly ['USD'] = ['USD'];
 
 export function decodeProduct(value: unknown, path = 'product'): Product {
   const o = record(value, path);
@@ -85,7 +72,7 @@ export function decodeProduct(value: unknown, path = 'product'): Product {
     description: string(o['description'] ?? '', `${path}.description`),
     category: string(o['category'], `${path}.category`),
     price_cents: integer(o['price_cents'], `${path}.price_cents`),
-    currency: string(o['currency'] ?? 'USD', `${path}.currency`),
+    currency: oneOf(o['currency'] ?? 'USD', `${path}.currency`, USD),
     stock: integer(o['stock'], `${path}.stock`),
     image_url: string(o['image_url'] ?? '', `${path}.image_url`),
     created_at: string(o['created_at'] ?? '', `${path}.created_at`),
@@ -116,13 +103,54 @@ export function decodeStorefrontHome(value: unknown): StorefrontHome {
 const ORDER_STATUSES: readonly OrderStatus[] = ['PENDING', 'CONFIRMED', 'PAYMENT_DECLINED', 'REJECTED', 'CANCELLED'];
 const PAYMENT_OUTCOMES: readonly PaymentOutcome[] = ['approved', 'card_declined', 'insufficient_funds'];
 
-function oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
-  const s = string(value, path);
-  const found = allowed.find((a) => a === s);
-  if (found === undefined) {
-    throw new TypeError(`${path}: unexpected value ${s}`);
+/** A line with prices (`unit_price_cents` is a number), or one the catalog never priced (every price null). */
+function decodeOrderLine(value: unknown, path: string): OrderLine {
+  const l = record(value, path);
+  const product_id = integer(l['product_id'], `${path}.product_id`);
+  const quantity = integer(l['quantity'], `${path}.quantity`);
+  if (l['unit_price_cents'] === null) {
+    return {
+      product_id,
+      sku: nothing(l['sku'], `${path}.sku`),
+      name: nothing(l['name'], `${path}.name`),
+      quantity,
+      unit_price_cents: null,
+      line_total_cents: nothing(l['line_total_cents'], `${path}.line_total_cents`),
+    };
   }
-  return found;
+  const unit_price_cents = integer(l['unit_price_cents'], `${path}.unit_price_cents`);
+  const line_total_cents = integer(l['line_total_cents'], `${path}.line_total_cents`);
+  return { product_id, sku: string(l['sku'], `${path}.sku`), name: string(l['name'], `${path}.name`), quantity, unit_price_cents, line_total_cents };
+}
+
+/** null (or absent) and nothing else: a field of a line that was never priced. */
+function nothing(value: unknown, path: string): null {
+  if (value !== null && value !== undefined) {
+    throw new DecodeError(path, 'null on a line that is not priced');
+  }
+  return null;
+}
+
+function isPricedLine(line: OrderLine): line is PricedOrderLine {
+  return line.unit_price_cents !== null;
+}
+
+function isRequestedLine(line: OrderLine): line is RequestedOrderLine {
+  return line.unit_price_cents === null;
+}
+
+/** The lines of an order: either every one is priced or none is (OrderLines in the document). */
+function decodeOrderLines(value: unknown, path: string): Order['items'] {
+  const lines = array(value, path, decodeOrderLine);
+  const priced = lines.filter(isPricedLine);
+  if (priced.length === lines.length) {
+    return priced;
+  }
+  const requested = lines.filter(isRequestedLine);
+  if (requested.length === lines.length) {
+    return requested;
+  }
+  throw new DecodeError(path, 'every line priced or none');
 }
 
 export function decodeOrder(value: unknown, path = 'order'): Order {
@@ -137,19 +165,9 @@ export function decodeOrder(value: unknown, path = 'order'): Order {
       email: string(customer['email'], `${path}.customer.email`),
       name: string(customer['name'], `${path}.customer.name`),
     },
-    items: array(o['items'], `${path}.items`, (v, p) => {
-      const l = record(v, p);
-      return {
-        product_id: integer(l['product_id'], `${p}.product_id`),
-        sku: nullableString(l['sku'], `${p}.sku`),
-        name: nullableString(l['name'], `${p}.name`),
-        quantity: integer(l['quantity'], `${p}.quantity`),
-        unit_price_cents: nullableInteger(l['unit_price_cents'], `${p}.unit_price_cents`),
-        line_total_cents: nullableInteger(l['line_total_cents'], `${p}.line_total_cents`),
-      };
-    }),
+    items: decodeOrderLines(o['items'], `${path}.items`),
     total_cents: nullableInteger(o['total_cents'], `${path}.total_cents`),
-    currency: string(o['currency'] ?? 'USD', `${path}.currency`),
+    currency: oneOf(o['currency'] ?? 'USD', `${path}.currency`, USD),
     payment: {
       card_last4: string(payment['card_last4'] ?? '', `${path}.payment.card_last4`),
       outcome: outcome === null || outcome === undefined ? null : oneOf(outcome, `${path}.payment.outcome`, PAYMENT_OUTCOMES),

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Gives a Secrets Manager secret its first value: 40 random letters and
+# digits from Secrets Manager's own generator, written only when the secret
+# has no AWSCURRENT version yet. Terraform runs it once per new secret
+# (terraform/modules/secrets, terraform_data.seed), so secret values never
+# pass through Terraform's state or plans; a value that exists (seeded before,
+# or rotated since) is left alone, so running it again changes nothing.
+#
+# Usage: scripts/lib/aws-seed-secret.sh SECRET_ID REGION
+# Needs the AWS CLI v2 and credentials allowed secretsmanager:ListSecretVersionIds,
+# secretsmanager:GetRandomPassword and secretsmanager:PutSecretValue (and
+# kms:GenerateDataKey on the secret's key). The value is never printed, never
+# on a command line (it goes through a mode-600 temporary file) and never logged.
+set -euo pipefail
+
+die() { echo "aws-seed-secret: $*" >&2; exit 1; }
+
+[ $# -eq 2 ] || { sed -n '9,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+SECRET_ID="$1"
+REGION="$2"
+[ -n "$SECRET_ID" ] || die "the secret id is empty"
+[ -n "$REGION" ] || die "the region is empty"
+command -v aws >/dev/null 2>&1 || die "the AWS CLI is not installed (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)"
+
+# Does the secret have a current value? (ListSecretVersionIds reads version
+# metadata only, never a value.)
+stages="$(aws secretsmanager list-secret-version-ids --region "$REGION" --secret-id "$SECRET_ID" \
+  --query 'Versions[].VersionStages[]' --output text)" || die "cannot list the versions of ${SECRET_ID}"
+if grep -qw AWSCURRENT <<<"$stages"; then
+  echo "aws-seed-secret: ${SECRET_ID##*:} already has a value: left as it is"
+  exit 0
+fi
+
+umask 077
+value_file="$(mktemp)"
+trap 'rm -f "$value_file"' EXIT
+value="$(aws secretsmanager get-random-password --region "$REGION" --password-length 40 \
+  --exclude-punctuation --require-each-included-type --query RandomPassword --output text)" ||
+  die "secretsmanager get-random-password failed"
+[ "${#value}" -eq 40 ] || die "get-random-password returned no 40-character value"
+printf '%s' "$value" >"$value_file"
+unset value
+# put-secret-value with a token derived from the secret: a retry after a
+# lost answer is the same request, not a second version.
+token="seed-$(printf '%s' "$SECRET_ID" | sha256sum | cut -c1-40)"
+aws secretsmanager put-secret-value --region "$REGION" --secret-id "$SECRET_ID" \
+  --client-request-token "$token" --secret-string "file://${value_file}" --output text --query VersionId >/dev/null ||
+  die "secretsmanager put-secret-value failed for ${SECRET_ID}"
+echo "aws-seed-secret: ${SECRET_ID##*:} has its first value"
