@@ -73,10 +73,20 @@ trap 'exit 130' INT TERM
 TOTAL_PASSED=0
 TOTAL_FAILED=0
 SUITES=()
+PHASES=()
+
+# timed NAME COMMAND...: runs COMMAND and records how long it took, for the
+# closing summary (where the test command's time goes, phase by phase).
+timed() {
+  local name="$1" start=$SECONDS
+  shift
+  "$@"
+  PHASES+=("${name} $((SECONDS - start)) s")
+}
 
 # run_ctest NAME BUILD_DIR [ctest args...]: runs and tallies one ctest pass.
 run_ctest() {
-  local name="$1" dir="$2" log passed failed total
+  local name="$1" dir="$2" log passed failed total start=$SECONDS
   shift 2
   log="${REPORT_DIR}/ctest-${name}.log"
   say "tests: ${name}"
@@ -94,17 +104,18 @@ run_ctest() {
   TOTAL_PASSED=$((TOTAL_PASSED + passed))
   TOTAL_FAILED=$((TOTAL_FAILED + failed))
   SUITES+=("${name}: ${passed} passed, ${failed} failed")
+  PHASES+=("tests ${name} $((SECONDS - start)) s")
 }
 
 main() {
   cd "$ROOT_DIR"
-  [ "$INSTALL" -eq 1 ] && install_dependencies
+  [ "$INSTALL" -eq 1 ] && timed install install_dependencies
 
-  build_preset release
-  build_web
+  timed "build release" build_preset release
+  timed "build web" build_web
   if [ "$QUICK" -eq 0 ]; then
-    build_preset asan
-    build_preset fuzz
+    timed "build asan" build_preset asan
+    timed "build fuzz" build_preset fuzz
   fi
 
   local port
@@ -147,6 +158,9 @@ main() {
   for s in "${SUITES[@]}"; do
     echo "  ${s}"
   done
+  local phases
+  phases="$(printf '%s, ' "${PHASES[@]}")"
+  echo "  time by phase: ${phases%, }"
   echo "test command took $((elapsed / 60))m$((elapsed % 60))s"
   echo "${TOTAL_PASSED} passed, ${TOTAL_FAILED} failed"
   [ "$TOTAL_FAILED" -eq 0 ]

@@ -23,7 +23,7 @@ fail() { FAILED=$((FAILED + 1)); printf 'FAIL %s\n' "$*"; }
 LEFT=()
 list_running() {
   LEFT=()
-  local dir pid stat state args
+  local dir pid stat state args comm
   for dir in /proc/[0-9]*; do
     pid="${dir#/proc/}"
     [ "$pid" = "$$" ] && continue
@@ -32,13 +32,29 @@ list_running() {
     state="${state%% *}"
     [ "$state" = Z ] && continue
     mapfile -d '' args <"${dir}/cmdline" 2>/dev/null || args=()
-    LEFT+=("${pid} ${args[*]:-?}")
+    # A process that is exiting has no command line any more: its name and
+    # state (from stat) still say what it was.
+    comm="${stat#*(}"
+    comm="${comm%)*}"
+    LEFT+=("${pid} [${comm} ${state}] ${args[*]:-}")
+  done
+}
+
+# wait_nothing_running SECONDS: lists what runs until nothing does or the
+# time is up; processes still exiting (a stopped server's last children)
+# get those seconds to finish.
+wait_nothing_running() {
+  local deadline=$((SECONDS + $1))
+  list_running
+  while [ "${#LEFT[@]}" -gt 0 ] && [ "$SECONDS" -lt "$deadline" ]; do
+    sleep 1
+    list_running
   done
 }
 
 check_nothing_running() {
   local after="$1"
-  list_running
+  wait_nothing_running 10
   if [ "${#LEFT[@]}" -eq 0 ]; then
     pass "nothing left running after ${after}"
   else
