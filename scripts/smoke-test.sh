@@ -4,7 +4,8 @@
 # the service back). It walks the whole checkout path and leaves nothing a
 # customer or the books can see:
 #   1. GET  /api/products?limit=1 answers 200 with at least one item
-#      (retried while new tasks warm up, SMOKE_WAIT_SECONDS, default 90);
+#      (retried while new tasks warm up, SMOKE_WAIT_SECONDS, default 90,
+#      every SMOKE_POLL_SECONDS, default 3);
 #   2. a product with stock is found in the catalog and its stock read
 #      (GET /api/products/{id});
 #   3. POST /api/orders with an Idempotency-Key and the DECLINE test card
@@ -15,8 +16,8 @@
 #   4. GET /api/orders/{id} reads that order back: PAYMENT_DECLINED, outcome
 #      card_declined;
 #   5. the product's stock is what it was before (retried for
-#      SMOKE_STOCK_WAIT_SECONDS, default 15: reads are cached and refreshed
-#      on PostgreSQL NOTIFY).
+#      SMOKE_STOCK_WAIT_SECONDS, default 15, every SMOKE_STOCK_POLL_SECONDS,
+#      default 1: reads are cached and refreshed on PostgreSQL NOTIFY).
 # What it leaves: one PAYMENT_DECLINED order of smoke-test@example.com per
 # run and the payment simulator's record of the declined attempt (nothing
 # charged, no stock moved). No secret is needed.
@@ -26,7 +27,7 @@
 # usage error.
 set -euo pipefail
 
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; }
 
 case "${1:-}" in
   -h | --help) usage; exit 0 ;;
@@ -40,6 +41,8 @@ done
 
 WAIT_SECONDS="${SMOKE_WAIT_SECONDS:-90}"
 STOCK_WAIT_SECONDS="${SMOKE_STOCK_WAIT_SECONDS:-15}"
+POLL_SECONDS="${SMOKE_POLL_SECONDS:-3}"
+STOCK_POLL_SECONDS="${SMOKE_STOCK_POLL_SECONDS:-1}"
 TIMEOUT="${SMOKE_REQUEST_TIMEOUT:-10}"
 DECLINE_CARD="4000000000000002"
 CUSTOMER_EMAIL="smoke-test@example.com"
@@ -86,7 +89,7 @@ while :; do
     break
   fi
   [ "$SECONDS" -lt "$deadline" ] || fail "GET /api/products?limit=1: status ${status}, body: $(body_excerpt) (an empty catalog: load it with scripts/lib/load_demo.py, as scripts/setup.sh does)"
-  sleep 3
+  sleep "$POLL_SECONDS"
 done
 pass "GET /api/products?limit=1 -> 200 with items"
 
@@ -137,7 +140,7 @@ while :; do
   stock_after="$(stock_of "$product_id")"
   [ "$stock_after" = "$stock_before" ] && break
   [ "$SECONDS" -lt "$deadline" ] || fail "product ${product_id}: stock ${stock_after} after the declined checkout, ${stock_before} before (the reservation was not released)"
-  sleep 1
+  sleep "$STOCK_POLL_SECONDS"
 done
 pass "product ${product_id}: stock ${stock_after}, unchanged"
 echo "smoke test passed: ${BASE_URL}"

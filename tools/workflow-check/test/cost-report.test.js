@@ -47,10 +47,10 @@ function rules({ forecast = true, budget = true } = {}) {
   ];
 }
 
-test("report: month to date by service and Environment tag, forecast, budget, movers, estimate", () => {
+test("report: month to date by service and Environment tag, forecast, budget, movers, estimate", async () => {
   const dir = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "cost-"));
   fs.writeFileSync(path.join(dir, "dev.estimate.json"), JSON.stringify(ESTIMATE));
-  const r = h.runScript(SCRIPT, ["--env", "dev", "--today", "2026-11-30", "--estimate", path.join(dir, "dev.estimate.json")], { rules: rules() });
+  const r = await h.runScript(SCRIPT, ["--env", "dev", "--today", "2026-11-30", "--estimate", path.join(dir, "dev.estimate.json")], { rules: rules() });
   assert.equal(r.code, 0, r.stderr);
   const md = r.stdout;
   assert.match(md, /^## Cost report: dev \(2026-11-30\)/);
@@ -78,8 +78,8 @@ test("report: month to date by service and Environment tag, forecast, budget, mo
   ]);
 });
 
-test("first day of the month reports the previous month; missing forecast and budget are said so", () => {
-  const r = h.runScript(SCRIPT, ["--env", "dev", "--today", "2026-12-01"], { rules: rules({ forecast: false, budget: false }) });
+test("first day of the month reports the previous month; missing forecast and budget are said so", async () => {
+  const r = await h.runScript(SCRIPT, ["--env", "dev", "--today", "2026-12-01"], { rules: rules({ forecast: false, budget: false }) });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /\*\*last month \(November\)\*\*: \$20\.50/);
   assert.match(r.stdout, /forecast\*\*: not available/);
@@ -88,20 +88,20 @@ test("first day of the month reports the previous month; missing forecast and bu
   assert.ok(h.callLines(r.calls, "aws").some((l) => l.includes("Start=2026-11-01,End=2026-12-01 --granularity MONTHLY")));
 });
 
-test("writes --out, refuses bad arguments", () => {
+test("writes --out, refuses bad arguments", async () => {
   const out = path.join(require("node:os").tmpdir(), `cost-${process.pid}.md`);
   const prodEstimate = path.join(require("node:os").tmpdir(), `prod-estimate-${process.pid}.json`);
   fs.writeFileSync(prodEstimate, JSON.stringify({ ...ESTIMATE, environment: "prod", free_tier: false }));
-  let r = h.runScript(SCRIPT, ["--env", "prod", "--today", "2026-11-30", "--out", out, "--estimate", prodEstimate],
+  let r = await h.runScript(SCRIPT, ["--env", "prod", "--today", "2026-11-30", "--out", out, "--estimate", prodEstimate],
     { rules: rules() });
   assert.equal(r.code, 0, r.stderr);
   assert.match(fs.readFileSync(out, "utf8"), /## Cost report: prod/);
   assert.match(fs.readFileSync(out, "utf8"), /at list prices \(no free tier, no data transfer out\)/);
-  r = h.runScript(SCRIPT, ["--today", "2026-11-30"], { rules: rules() });
+  r = await h.runScript(SCRIPT, ["--today", "2026-11-30"], { rules: rules() });
   assert.match(r.stderr, /--env is required/);
-  r = h.runScript(SCRIPT, ["--env", "dev", "--estimate", "/nonexistent.json"], { rules: rules() });
+  r = await h.runScript(SCRIPT, ["--env", "dev", "--estimate", "/nonexistent.json"], { rules: rules() });
   assert.match(r.stderr, /estimate file \/nonexistent.json does not exist/);
-  r = h.runScript(SCRIPT, ["--help"]);
+  r = await h.runScript(SCRIPT, ["--help"]);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Usage: scripts\/lib\/aws-cost-report.sh --env ENV/);
 });

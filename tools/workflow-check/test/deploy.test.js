@@ -39,8 +39,8 @@ const DB_INIT = "+ aws ecs run-task --region us-east-1 --cluster ecommerce-dev -
   "--launch-type FARGATE --started-by deploy-db-init " +
   "--network-configuration 'awsvpcConfiguration={subnets=[subnet-a,subnet-b],securityGroups=[sg-tasks],assignPublicIp=DISABLED}'";
 
-test("--help prints the usage and exits 0 without calling anything", () => {
-  const r = h.runScript(DEPLOY, ["--help"]);
+test("--help prints the usage and exits 0 without calling anything", async () => {
+  const r = await h.runScript(DEPLOY, ["--help"]);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Usage: scripts\/deploy.sh \[options\] \[SERVICE\.\.\.\]/);
   assert.match(r.stdout, /--dry-run/);
@@ -48,8 +48,8 @@ test("--help prints the usage and exits 0 without calling anything", () => {
   assert.deepEqual(r.calls, []);
 });
 
-test("dry run of one service: ECR login, buildx build/push to ecommerce-dev/<service>, db-init, register with the digest, update, wait, smoke test", () => {
-  const r = h.runScript(DEPLOY, ["--dry-run", "--tag", h.TAG, "--url", "http://shop.example", "product-service"], { rules: runningRules() });
+test("dry run of one service: ECR login, buildx build/push to ecommerce-dev/<service>, db-init, register with the digest, update, wait, smoke test", async () => {
+  const r = await h.runScript(DEPLOY, ["--dry-run", "--tag", h.TAG, "--url", "http://shop.example", "product-service"], { rules: runningRules() });
   assert.equal(r.code, 0, r.stderr);
   const repo = REPO("product-service");
   const digest = `sha256:<digest of ${repo}:${h.TAG}>`;
@@ -74,8 +74,8 @@ test("dry run of one service: ECR login, buildx build/push to ecommerce-dev/<ser
   assert.deepEqual(h.callLines(r.calls, "docker"), ["docker buildx version"]);
 });
 
-test("dry run of all services rolls out product-service, order-service, frontend in that order", () => {
-  const r = h.runScript(DEPLOY, ["--dry-run", "--tag", h.TAG, "--url", "http://shop.example"], { rules: runningRules() });
+test("dry run of all services rolls out product-service, order-service, frontend in that order", async () => {
+  const r = await h.runScript(DEPLOY, ["--dry-run", "--tag", h.TAG, "--url", "http://shop.example"], { rules: runningRules() });
   assert.equal(r.code, 0, r.stderr);
   const builds = h.printed(r.stdout).filter((l) => l.startsWith("+ docker buildx build")).map((l) => l.match(/--tag (\S+)/)[1]);
   assert.deepEqual(builds, ["product-service", "order-service", "frontend"].map((s) => `${REPO(s)}:${h.TAG}`));
@@ -84,17 +84,17 @@ test("dry run of all services rolls out product-service, order-service, frontend
   assert.equal(h.printed(r.stdout).filter((l) => l.includes("ecs run-task")).length, 1, "db-init once");
 });
 
-test("ECR_REPOSITORY_PREFIX names other repositories", () => {
-  const r = h.runScript(DEPLOY, ["--dry-run", "--tag", h.TAG, "--url", "http://x", "frontend"], { rules: runningRules(), env: { ECR_REPOSITORY_PREFIX: "shop-dev" } });
+test("ECR_REPOSITORY_PREFIX names other repositories", async () => {
+  const r = await h.runScript(DEPLOY, ["--dry-run", "--tag", h.TAG, "--url", "http://x", "frontend"], { rules: runningRules(), env: { ECR_REPOSITORY_PREFIX: "shop-dev" } });
   assert.equal(r.code, 0, r.stderr);
   assert.ok(h.printed(r.stdout).some((l) => l.includes(`--tag ${h.REGISTRY}/shop-dev/frontend:${h.TAG}`)));
 });
 
-test("rollback dry run: an earlier digest already in ECR, no build, no db-init", () => {
+test("rollback dry run: an earlier digest already in ECR, no build, no db-init", async () => {
   const rules = runningRules();
   rules.push({ cmd: "ecr describe-images", has: ["ecommerce-dev/product-service", "imageDigest=" + h.DIGEST], out: { imageDetails: [{ imageDigest: h.DIGEST, imageTags: ["old"] }] } });
   rules.unshift(rules.pop());
-  const r = h.runScript(DEPLOY, ["--dry-run", "--env", "dev", "--digest", h.DIGEST, "--skip-db-init", "--url", "http://shop.example", "product-service"], { rules });
+  const r = await h.runScript(DEPLOY, ["--dry-run", "--env", "dev", "--digest", h.DIGEST, "--skip-db-init", "--url", "http://shop.example", "product-service"], { rules });
   assert.equal(r.code, 0, r.stderr);
   const lines = h.printed(r.stdout);
   assert.equal(lines[0], `+ aws ecs register-task-definition --region us-east-1 --cli-input-json '${registerInput(`${REPO("product-service")}@${h.DIGEST}`)}'`);
@@ -104,11 +104,11 @@ test("rollback dry run: an earlier digest already in ECR, no build, no db-init",
     `aws ecr describe-images --region us-east-1 --repository-name ecommerce-dev/product-service --image-ids imageDigest=${h.DIGEST} --output json`));
 });
 
-test("CI artifacts dry run: skopeo copies the OCI archive keeping its digest", () => {
+test("CI artifacts dry run: skopeo copies the OCI archive keeping its digest", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "artifacts-"));
   fs.writeFileSync(path.join(dir, "frontend.oci.tar"), "x");
   fs.writeFileSync(path.join(dir, "frontend.digest"), h.BUILD_DIGEST + "\n");
-  const r = h.runScript(DEPLOY, ["--dry-run", "--artifacts", dir, "--tag", h.TAG, "--skip-db-init", "--no-smoke-test", "frontend"], { rules: runningRules() });
+  const r = await h.runScript(DEPLOY, ["--dry-run", "--artifacts", dir, "--tag", h.TAG, "--skip-db-init", "--no-smoke-test", "frontend"], { rules: runningRules() });
   assert.equal(r.code, 0, r.stderr);
   const lines = h.printed(r.stdout);
   assert.equal(lines[1], `+ skopeo copy --all --preserve-digests --retry-times 3 --dest-authfile ${r.dir}/.docker/config.json ` +
@@ -117,37 +117,37 @@ test("CI artifacts dry run: skopeo copies the OCI archive keeping its digest", (
   assert.ok(!lines.some((l) => l.includes("smoke-test")));
 });
 
-test("clear errors: unknown service, bad digest, missing aws, missing region, no credentials, staging", () => {
-  let r = h.runScript(DEPLOY, ["--dry-run", "cart-service"]);
+test("clear errors: unknown service, bad digest, missing aws, missing region, no credentials, staging", async () => {
+  let r = await h.runScript(DEPLOY, ["--dry-run", "cart-service"]);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /unknown service 'cart-service'/);
 
-  r = h.runScript(DEPLOY, ["--dry-run", "--digest", "sha256:xyz", "frontend"]);
+  r = await h.runScript(DEPLOY, ["--dry-run", "--digest", "sha256:xyz", "frontend"]);
   assert.match(r.stderr, /--digest must look like sha256:<64 hex digits>/);
 
-  r = h.runScript(DEPLOY, ["--dry-run", "--digest", h.DIGEST]);
+  r = await h.runScript(DEPLOY, ["--dry-run", "--digest", h.DIGEST]);
   assert.match(r.stderr, /--digest rolls out one service/);
 
-  r = h.runScript(DEPLOY, ["--dry-run"], { path: "/usr/bin:/bin" });
+  r = await h.runScript(DEPLOY, ["--dry-run"], { path: "/usr/bin:/bin" });
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /'aws' is not installed or not on PATH/);
 
-  r = h.runScript(DEPLOY, ["--dry-run", "--url", "http://x"], { env: { AWS_REGION: "", AWS_DEFAULT_REGION: "" } });
+  r = await h.runScript(DEPLOY, ["--dry-run", "--url", "http://x"], { env: { AWS_REGION: "", AWS_DEFAULT_REGION: "" } });
   assert.match(r.stderr, /no AWS region: pass --region or set AWS_REGION/);
 
   const rules = [{ cmd: "sts get-caller-identity", exit: 255, stderr: "Unable to locate credentials" }];
-  r = h.runScript(DEPLOY, ["--dry-run", "--url", "http://x"], { rules });
+  r = await h.runScript(DEPLOY, ["--dry-run", "--url", "http://x"], { rules });
   assert.match(r.stderr, /no usable AWS credentials/);
 
   for (const env of ["qa", "staging"]) {
-    r = h.runScript(DEPLOY, ["--dry-run", "--env", env]);
+    r = await h.runScript(DEPLOY, ["--dry-run", "--env", env]);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, new RegExp(`unknown environment '${env}' \\(expected dev or prod\\)`));
     assert.deepEqual(r.calls, []);
   }
 });
 
-test("db-init: runs the task and fails on a non-zero exit code", () => {
+test("db-init: runs the task and fails on a non-zero exit code", async () => {
   const task = `arn:aws:ecs:us-east-1:${h.ACCOUNT}:task/ecommerce-dev/t1`;
   const rules = [
     { cmd: "ecs run-task", out: { tasks: [{ taskArn: task }], failures: [] } },
@@ -155,7 +155,7 @@ test("db-init: runs the task and fails on a non-zero exit code", () => {
     { cmd: "ecs describe-tasks", out: { tasks: [{ stoppedReason: "Essential container in task exited", containers: [{ name: "db-init", exitCode: 3 }] }] } },
     ...runningRules(),
   ];
-  const r = h.runScript(DEPLOY, ["--db-init-only"], { rules });
+  const r = await h.runScript(DEPLOY, ["--db-init-only"], { rules });
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /db-init task t1 failed: exit code 3/);
   const aws = h.callLines(r.calls, "aws");

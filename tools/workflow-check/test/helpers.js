@@ -2,7 +2,6 @@
 // Runs the project's scripts with the fake aws/terraform/docker/skopeo of
 // fake-bin/ first on PATH and returns what they printed and every call the
 // fakes recorded.
-const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -71,32 +70,73 @@ function baseRules() {
   return rules;
 }
 
-function runScript(script, args, { rules = baseRules(), env = {}, stdin = "", path: pathOverride } = {}) {
+// The environment of a script run with the rules: the fakes first on PATH, and
+// the scripts' waits short (polls without pause; the smoke test gives up after
+// 2 s, polling every 0.5 s).
+function scriptEnv(dir) {
+  return {
+    PATH: `${FAKE_BIN}:${process.env.PATH}`,
+    HOME: dir,
+    FAKE_DIR: dir,
+    FAKE_BUILD_DIGEST: BUILD_DIGEST,
+    AWS_REGION: REGION,
+    DEPLOY_WORK_DIR: path.join(dir, "work"),
+    DEPLOY_POLL_SECONDS: "0",
+    SMOKE_WAIT_SECONDS: "2",
+    SMOKE_POLL_SECONDS: "0.5",
+    SMOKE_STOCK_WAIT_SECONDS: "2",
+    SMOKE_STOCK_POLL_SECONDS: "0.5",
+    TERM: "dumb",
+  };
+}
+
+// runScript(script, args, { rules, env, stdin, path }): runs a repository
+// script with the fakes answering from `rules` (served in-process, see
+// fake-world/server.js); resolves to { code, stdout, stderr, calls, dir }.
+// `path` replaces PATH (e.g. without the fakes).
+async function runScript(script, args, { rules = baseRules(), env = {}, stdin = "", path: pathOverride } = {}) {
+  const { startFakeServer } = require("./fake-world/server");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wfcheck-"));
   fs.writeFileSync(path.join(dir, "rules.json"), JSON.stringify(rules));
-  const result = spawnSync("bash", [path.join(REPO, script), ...args], {
-    cwd: REPO,
-    input: stdin,
-    encoding: "utf8",
-    timeout: 60000,
-    env: {
-      PATH: pathOverride || `${FAKE_BIN}:${process.env.PATH}`,
-      HOME: dir,
-      FAKE_DIR: dir,
-      FAKE_BUILD_DIGEST: BUILD_DIGEST,
-      AWS_REGION: REGION,
-      DEPLOY_WORK_DIR: path.join(dir, "work"),
-      DEPLOY_POLL_SECONDS: "0",
-      SMOKE_WAIT_SECONDS: "2",
-      TERM: "dumb",
-      ...env,
-    },
-  });
+  const server = await startFakeServer(dir, { buildDigest: env.FAKE_BUILD_DIGEST || BUILD_DIGEST });
+  let result;
+  try {
+    result = await spawnScript(REPO, script, args, {
+      env: { ...scriptEnv(dir), FAKE_SERVER_PORT: String(server.port), ...(pathOverride ? { PATH: pathOverride } : {}), ...env },
+      stdin,
+      timeoutMs: 60000,
+    });
+  } finally {
+    await server.close();
+  }
   const callsFile = path.join(dir, "calls.jsonl");
   const calls = fs.existsSync(callsFile)
     ? fs.readFileSync(callsFile, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l))
     : [];
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, calls, dir };
+  return { ...result, calls, dir };
+}
+
+// spawnScript(repo, script, args, { env, stdin, timeoutMs }): runs bash
+// repo/script in repo without blocking the event loop (the fakes' server and
+// the fake shop answer from this process); resolves to { code, stdout, stderr }.
+function spawnScript(repo, script, args, { env, stdin = "", timeoutMs }) {
+  const { spawn } = require("node:child_process");
+  return new Promise((resolve) => {
+    const child = spawn("bash", [path.join(repo, script), ...args], { cwd: repo, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.on("error", () => {}); // the script may exit before reading its input
+    child.stdin.end(stdin);
+  });
 }
 
 // "+ ..." and "# ..." lines: what a dry run says it would do.
@@ -113,41 +153,6 @@ module.exports = {
   REPO, FAKE_BIN, ACCOUNT, REGION, REGISTRY, CLUSTER, DIGEST, BUILD_DIGEST, TAG,
   taskDefArn, serviceJson, taskDefinitionJson, baseRules, runScript, printed, callLines,
 };
-
-// runScript without blocking the event loop (for tests that serve HTTP in-process).
-function runScriptAsync(script, args, opts = {}) {
-  const { spawn } = require("node:child_process");
-  const { rules = baseRules(), env = {}, stdin = "" } = opts;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wfcheck-"));
-  fs.writeFileSync(path.join(dir, "rules.json"), JSON.stringify(rules));
-  return new Promise((resolve) => {
-    const child = spawn("bash", [path.join(REPO, script), ...args], {
-      cwd: REPO,
-      env: {
-        PATH: `${FAKE_BIN}:${process.env.PATH}`, HOME: dir, FAKE_DIR: dir, FAKE_BUILD_DIGEST: BUILD_DIGEST,
-        AWS_REGION: REGION, DEPLOY_WORK_DIR: path.join(dir, "work"), DEPLOY_POLL_SECONDS: "0",
-        SMOKE_WAIT_SECONDS: "2", TERM: "dumb", ...env,
-      },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const callsFile = path.join(dir, "calls.jsonl");
-      const calls = fs.existsSync(callsFile)
-        ? fs.readFileSync(callsFile, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l))
-        : [];
-      resolve({ code, stdout, stderr, calls, dir });
-    });
-    child.stdin.on("error", () => {}); // the script may exit before reading its input
-    if (stdin) child.stdin.end(stdin);
-    else child.stdin.end();
-  });
-}
-module.exports.runScriptAsync = runScriptAsync;
 
 // ---- the stateful fake world (fake-world/) ---------------------------------------------
 
@@ -187,8 +192,8 @@ async function newWorld({ environments = ["dev"], tfvarsOverride = {}, config = 
     cached[env] = { ...(await tfvars(env)), ...(tfvarsOverride[env] || {}) };
   }
   writeWorld(dir, emptyWorld({ urls, tfvars: cached, ...config }));
-  const { startWorldServer } = require("./fake-world/server");
-  const server = await startWorldServer(dir);
+  const { startFakeServer } = require("./fake-world/server");
+  const server = await startFakeServer(dir);
   let mark = 0;
   const allCalls = () => {
     const f = path.join(dir, "calls.jsonl");
@@ -207,7 +212,7 @@ async function newWorld({ environments = ["dev"], tfvarsOverride = {}, config = 
     // run(script, args, opts): runs a script in the world; .calls are this run's calls.
     async run(script, args, { env = {}, stdin = "" } = {}) {
       mark = allCalls().length;
-      const r = await runInWorld(dir, script, args, { env: { FAKE_WORLD_PORT: String(server.port), ...env }, stdin });
+      const r = await runInWorld(dir, script, args, { env: { FAKE_SERVER_PORT: String(server.port), ...env }, stdin });
       r.calls = allCalls().slice(mark);
       return r;
     },
@@ -221,27 +226,14 @@ async function newWorld({ environments = ["dev"], tfvarsOverride = {}, config = 
 }
 
 function runInWorld(dir, script, args, { env = {}, stdin = "", repo = REPO } = {}) {
-  const { spawn } = require("node:child_process");
-  return new Promise((resolve) => {
-    const child = spawn("bash", [path.join(repo, script), ...args], {
-      cwd: repo,
-      env: {
-        PATH: `${FAKE_BIN}:${process.env.PATH}`, HOME: dir, FAKE_DIR: dir, AWS_REGION: REGION, TERM: "dumb",
-        DEPLOY_POLL_SECONDS: "0", ENV_POLL_SECONDS: "0", SMOKE_WAIT_SECONDS: "3", SMOKE_STOCK_WAIT_SECONDS: "3",
-        SETUP_WAIT_SECONDS: "5", DEPLOY_WORK_DIR: path.join(dir, "work"), ...env,
-      },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 240000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.on("error", () => {});
-    child.stdin.end(stdin);
+  return spawnScript(repo, script, args, {
+    env: {
+      PATH: `${FAKE_BIN}:${process.env.PATH}`, HOME: dir, FAKE_DIR: dir, AWS_REGION: REGION, TERM: "dumb",
+      DEPLOY_POLL_SECONDS: "0", ENV_POLL_SECONDS: "0", SMOKE_WAIT_SECONDS: "3", SMOKE_STOCK_WAIT_SECONDS: "3",
+      SMOKE_POLL_SECONDS: "0.5", SMOKE_STOCK_POLL_SECONDS: "0.5", SETUP_WAIT_SECONDS: "5", DEPLOY_WORK_DIR: path.join(dir, "work"), ...env,
+    },
+    stdin,
+    timeoutMs: 240000,
   });
 }
 

@@ -17,7 +17,7 @@ async function smoke(options = {}, args) {
   const shop = await startShop({ products: CATALOG, ...options });
   try {
     const stockBefore = shop.stockBySku();
-    const r = await h.runScriptAsync("scripts/smoke-test.sh", args || [shop.url], { rules: [] });
+    const r = await h.runScript("scripts/smoke-test.sh", args || [shop.url], { rules: [] });
     return { ...r, shop, stockBefore };
   } finally {
     await shop.close();
@@ -94,12 +94,12 @@ test("fails after the wait when the catalog keeps answering 503", async () => {
 });
 
 test("usage errors: no URL, not a URL", async () => {
-  let r = await h.runScriptAsync("scripts/smoke-test.sh", [], { rules: [] });
+  let r = await h.runScript("scripts/smoke-test.sh", [], { rules: [] });
   assert.equal(r.code, 2);
-  r = await h.runScriptAsync("scripts/smoke-test.sh", ["shop.example.com"], { rules: [] });
+  r = await h.runScript("scripts/smoke-test.sh", ["shop.example.com"], { rules: [] });
   assert.equal(r.code, 2);
   assert.match(r.stderr, /not an http\(s\) URL/);
-  r = await h.runScriptAsync("scripts/smoke-test.sh", ["--help"], { rules: [] });
+  r = await h.runScript("scripts/smoke-test.sh", ["--help"], { rules: [] });
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Usage: scripts\/smoke-test.sh BASE_URL/);
   assert.match(r.stdout, /DECLINE test card\s+4000 0000 0000 0002/);

@@ -15,8 +15,8 @@ function natOf(w) {
   return Object.keys(w.read().ec2.instances)[0];
 }
 
-test("teardown --help", () => {
-  const r = h.runScript("scripts/teardown.sh", ["--help"]);
+test("teardown --help", async () => {
+  const r = await h.runScript("scripts/teardown.sh", ["--help"]);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Usage: scripts\/teardown.sh pause\|resume\|destroy/);
   assert.match(r.stdout, /-e, --env ENV\s+dev \(default\) or prod/);
@@ -155,27 +155,27 @@ test("teardown destroy with the confirmation: final snapshot, then terraform des
   }
 });
 
-test("teardown destroy of prod needs --allow-prod; staging is no environment", () => {
-  let r = h.runScript("scripts/teardown.sh", ["destroy", "--env", "prod", "--confirm", "destroy prod", "--dry-run"], {
+test("teardown destroy of prod needs --allow-prod; staging is no environment", async () => {
+  let r = await h.runScript("scripts/teardown.sh", ["destroy", "--env", "prod", "--confirm", "destroy prod", "--dry-run"], {
     rules: [{ cmd: "sts get-caller-identity", out: { Account: h.ACCOUNT } }],
   });
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /refusing to destroy prod without --allow-prod/);
   assert.deepEqual(h.printed(r.stdout), []);
-  r = h.runScript("scripts/teardown.sh", ["pause", "--env", "staging"]);
+  r = await h.runScript("scripts/teardown.sh", ["pause", "--env", "staging"]);
   assert.match(r.stderr, /unknown environment 'staging' \(expected dev or prod\)/);
   assert.deepEqual(r.calls, []);
 });
 
-test("teardown: no action, unknown argument", () => {
-  let r = h.runScript("scripts/teardown.sh", []);
+test("teardown: no action, unknown argument", async () => {
+  let r = await h.runScript("scripts/teardown.sh", []);
   assert.match(r.stderr, /name an action: pause, resume or destroy/);
-  r = h.runScript("scripts/teardown.sh", ["pause", "--force"]);
+  r = await h.runScript("scripts/teardown.sh", ["pause", "--force"]);
   assert.match(r.stderr, /unknown argument: --force/);
 });
 
-test("setup --help", () => {
-  const r = h.runScript("scripts/setup.sh", ["--help"]);
+test("setup --help", async () => {
+  const r = await h.runScript("scripts/setup.sh", ["--help"]);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /From an empty AWS account to a live, smoke-tested shop/);
   assert.match(r.stdout, /-e, --env ENV\s+dev \(default\) or prod/);
@@ -222,20 +222,20 @@ test("setup dry run on an empty account: state bucket, init, ECR first, bootstra
   }
 });
 
-test("setup: old Terraform, a missing aws and staging are refused", () => {
+test("setup: old Terraform, a missing aws and staging are refused", async () => {
   const rules = [
     { cmd: "sts get-caller-identity", out: { Account: h.ACCOUNT } },
     { tool: "terraform", cmd: "version", out: { terraform_version: "1.9.8" } },
   ];
-  let r = h.runScript("scripts/setup.sh", ["--dry-run"], { rules });
+  let r = await h.runScript("scripts/setup.sh", ["--dry-run"], { rules });
   assert.match(r.stderr, /Terraform 1.9.8 is too old/);
 
   for (const env of ["nope", "staging"]) {
-    r = h.runScript("scripts/setup.sh", ["--dry-run", "--env", env]);
+    r = await h.runScript("scripts/setup.sh", ["--dry-run", "--env", env]);
     assert.match(r.stderr, new RegExp(`unknown environment '${env}' \\(expected dev or prod\\)`));
     assert.deepEqual(r.calls, []);
   }
-  r = h.runScript("scripts/setup.sh", ["--dry-run"], { path: "/usr/bin:/bin" });
+  r = await h.runScript("scripts/setup.sh", ["--dry-run"], { path: "/usr/bin:/bin" });
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /'aws' is not installed or not on PATH/);
 });

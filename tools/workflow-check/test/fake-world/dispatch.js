@@ -36,4 +36,9 @@ function dispatch(dir, tool, args, { cwd, stdin = "" }) {
   return { stdout: r.stdout || "", stderr: r.stderr || "", exit: r.exit || 0 };
 }
 
-module.exports = { dispatch, needsStdin };
+// isWorld(dir): whether FAKE_DIR holds a world (otherwise the fakes answer from rules).
+function isWorld(dir) {
+  return fs.existsSync(path.join(dir, "world.json"));
+}
+
+module.exports = { dispatch, needsStdin, isWorld };
