@@ -21,9 +21,7 @@ else
   SUITES=(product-service order-service frontend)
 fi
 
-ensure_packages wrk postgresql-contrib curl nginx
-# shellcheck disable=SC2046
-ensure_packages $(build_packages) $(runtime_packages) python3
+ensure_build_packages "${RUN_PACKAGES[@]}" wrk postgresql-contrib
 build_preset release --target product-service order-service frontend rate_load
 build_web
 

@@ -114,8 +114,8 @@ main() {
   cd "$ROOT_DIR"
   mkdir -p "$LOCAL_DIR" "$LOG_DIR"
   if [ "$INSTALL" -eq 1 ]; then
-    # shellcheck disable=SC2046
-    ensure_packages $(build_packages) $(runtime_packages) python3 curl nginx
+    ensure_build_packages "${RUN_PACKAGES[@]}"
+    require_node
   fi
   if [ "$BUILD" -eq 1 ]; then
     build_preset release --target product-service order-service frontend

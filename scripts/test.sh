@@ -7,11 +7,14 @@
 #   4. runs ctest: everything on the release build, unit and integration
 #      tests on the sanitizer build, the fuzzers for a bounded time, then the
 #      container suite alone (images built and docker-compose.yml run with
-#      podman; ECOM_SKIP_CONTAINERS=1 skips it),
+#      podman, then the fresh-machine check: run.sh and test.sh --quick from
+#      a clean clone on a minimal Debian 12 in a container; about 20 minutes;
+#      ECOM_SKIP_CONTAINERS=1 skips both, ECOM_SKIP_FRESH_MACHINE=1 the latter),
 #   5. stops what it started and prints "N passed, M failed".
 #
 # Options:
-#   --quick        release build only (no sanitizers, no fuzzing)
+#   --quick        release build only (no sanitizers, no fuzzing, no
+#                  fresh-machine check)
 #   --no-install   do not install packages
 #   -L REGEX       only ctest labels matching REGEX (release build)
 set -euo pipefail
@@ -29,7 +32,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1 ;;
     --no-install) INSTALL=0 ;;
     -L) LABELS="$2"; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
   shift
@@ -39,11 +42,22 @@ START_TIME=$(date +%s)
 REPORT_DIR="${ROOT_DIR}/build/test-reports"
 mkdir -p "$REPORT_DIR"
 
+# What the tests use besides the build and what run.sh uses (the tests start
+# PostgreSQL, nginx and the services the same way), by user:
+#   python3-pytest, -yaml, -jsonschema: the pytest suites and the docs check;
+#   python3-boto3, -botocore: the scheduler Lambda's tests;
+#   git: the docs check (git ls-files) and the compose check (git check-ignore);
+#   jq: the deploy and cost-report scripts, run by the workflow checks;
+#   chromium: the browser tests; shellcheck: the shell script checks.
+TEST_PACKAGES=(python3-pytest python3-yaml python3-jsonschema python3-boto3 python3-botocore
+  git jq shellcheck chromium)
+# The fuzz preset compiles with clang and libFuzzer.
+FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+
 install_dependencies() {
-  # shellcheck disable=SC2046
-  ensure_packages $(build_packages) $(runtime_packages) \
-    python3 python3-pytest python3-yaml python3-jsonschema python3-boto3 python3-botocore \
-    clang libclang-rt-14-dev shellcheck nginx wrk chromium
+  local packages=("${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}")
+  [ "$QUICK" -eq 0 ] && packages+=("${FUZZ_PACKAGES[@]}")
+  ensure_build_packages "${packages[@]}"
   require_node
 }
 
@@ -59,10 +73,20 @@ trap 'exit 130' INT TERM
 TOTAL_PASSED=0
 TOTAL_FAILED=0
 SUITES=()
+PHASES=()
+
+# timed NAME COMMAND...: runs COMMAND and records how long it took, for the
+# closing summary (where the test command's time goes, phase by phase).
+timed() {
+  local name="$1" start=$SECONDS
+  shift
+  "$@"
+  PHASES+=("${name} $((SECONDS - start)) s")
+}
 
 # run_ctest NAME BUILD_DIR [ctest args...]: runs and tallies one ctest pass.
 run_ctest() {
-  local name="$1" dir="$2" log passed failed total
+  local name="$1" dir="$2" log passed failed total start=$SECONDS
   shift 2
   log="${REPORT_DIR}/ctest-${name}.log"
   say "tests: ${name}"
@@ -80,17 +104,18 @@ run_ctest() {
   TOTAL_PASSED=$((TOTAL_PASSED + passed))
   TOTAL_FAILED=$((TOTAL_FAILED + failed))
   SUITES+=("${name}: ${passed} passed, ${failed} failed")
+  PHASES+=("tests ${name} $((SECONDS - start)) s")
 }
 
 main() {
   cd "$ROOT_DIR"
-  [ "$INSTALL" -eq 1 ] && install_dependencies
+  [ "$INSTALL" -eq 1 ] && timed install install_dependencies
 
-  build_preset release
-  build_web
+  timed "build release" build_preset release
+  timed "build web" build_web
   if [ "$QUICK" -eq 0 ]; then
-    build_preset asan
-    build_preset fuzz
+    timed "build asan" build_preset asan
+    timed "build fuzz" build_preset fuzz
   fi
 
   local port
@@ -118,10 +143,13 @@ main() {
   fi
   if [ -z "$LABELS" ]; then
     local containers_start=$SECONDS
+    [ "$QUICK" -eq 1 ] && export ECOM_SKIP_FRESH_MACHINE=1
     run_ctest containers "${ROOT_DIR}/build/release" -L containers
     SUITES[-1]+=" ($((SECONDS - containers_start)) s)"
     if [ "${ECOM_SKIP_CONTAINERS:-0}" = 1 ]; then
-      SUITES[-1]+=" (images and stack SKIPPED: ECOM_SKIP_CONTAINERS=1)"
+      SUITES[-1]+=" (images, stack and fresh-machine check SKIPPED: ECOM_SKIP_CONTAINERS=1)"
+    elif [ "${ECOM_SKIP_FRESH_MACHINE:-0}" = 1 ]; then
+      SUITES[-1]+=" (fresh-machine check SKIPPED: --quick or ECOM_SKIP_FRESH_MACHINE=1)"
     fi
   fi
 
@@ -130,6 +158,9 @@ main() {
   for s in "${SUITES[@]}"; do
     echo "  ${s}"
   done
+  local phases
+  phases="$(printf '%s, ' "${PHASES[@]}")"
+  echo "  time by phase: ${phases%, }"
   echo "test command took $((elapsed / 60))m$((elapsed % 60))s"
   echo "${TOTAL_PASSED} passed, ${TOTAL_FAILED} failed"
   [ "$TOTAL_FAILED" -eq 0 ]

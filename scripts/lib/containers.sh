@@ -31,9 +31,10 @@ ECOM_IMAGE_PREFIX="${ECOM_IMAGE_PREFIX:-localhost/aws-devops-ecommerce}"
 ECOM_IMAGE_TAG="${ECOM_IMAGE_TAG:-local}"
 export CONTAINERS_DIR ECOM_IMAGE_PREFIX ECOM_IMAGE_TAG
 
-container_packages() {
-  echo podman buildah runc mmdebstrap uidmap slirp4netns fuse-overlayfs
-}
+# podman with runc, and its network stack: without recommended packages apt
+# picks the CNI plugins, not netavark (which containers.conf below names) and
+# aardvark-dns (container names on compose networks).
+CONTAINER_PACKAGES=(podman buildah runc netavark aardvark-dns mmdebstrap uidmap slirp4netns fuse-overlayfs)
 
 pm() {
   podman "$@"
@@ -43,10 +44,9 @@ pm() {
 # variables that make podman, buildah and compose tools use it.
 containers_setup() {
   if [ "${1:-}" != "--no-install" ]; then
-    # shellcheck disable=SC2046
-    ensure_packages $(container_packages)
+    ensure_packages "${CONTAINER_PACKAGES[@]}"
   fi
-  command -v podman >/dev/null 2>&1 || die "podman is not installed (apt-get install $(container_packages))"
+  command -v podman >/dev/null 2>&1 || die "podman is not installed (apt-get install ${CONTAINER_PACKAGES[*]})"
   mkdir -p "${CONTAINERS_DIR}/bases"
   # crun fails on these machines (rlimits, hybrid cgroups): runc works. No
   # systemd here: cgroupfs and file events.
@@ -78,19 +78,33 @@ image_exists() {
   pm image exists "$1"
 }
 
-# The Debian root: mmdebstrap minbase from the host's apt sources (so the
-# mirror and any snapshot pin are the machine's own), cached as a tarball.
+# The machine's Debian apt sources file, if it has one (mmdebstrap's default
+# mirror otherwise): a root made from it uses the machine's mirror and any
+# snapshot pin.
+host_apt_sources() {
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    echo /etc/apt/sources.list.d/debian.sources
+  elif [ -s /etc/apt/sources.list ]; then
+    echo /etc/apt/sources.list
+  fi
+}
+
+# The machine's settings apt needs to reach its mirror (proxies, and the
+# release file date checks a snapshot mirror needs off), one per line as
+# apt.conf statements: mmdebstrap --aptopt takes them.
+host_apt_network_options() {
+  apt-config dump 2>/dev/null |
+    grep -E '^Acquire::((https?|ftp)::Proxy|Check-Valid-Until|Check-Date)([: ]|$)' || true
+}
+
+# The Debian root: mmdebstrap minbase from the host's apt sources, cached as
+# a tarball.
 bootstrap_debian() {
   local tar="${CONTAINERS_DIR}/bases/debian-bookworm.tar"
   if [ ! -s "$tar" ]; then
     say "bootstrapping a Debian 12 root for ${IMAGE_DEBIAN} (mmdebstrap, cached in ${tar})"
     local sources=()
-    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-      sources=(/etc/apt/sources.list.d/debian.sources)
-    elif [ -s /etc/apt/sources.list ]; then
-      sources=(/etc/apt/sources.list)
-    fi
-    # -: the mirrors come from the files above; without them, mmdebstrap's default.
+    mapfile -t sources < <(host_apt_sources)
     mmdebstrap --quiet --variant=minbase --include=ca-certificates \
       --aptopt='APT::Install-Recommends "false"' \
       --format=tar bookworm "${tar%.tar}.partial.tar" "${sources[@]}" || die "mmdebstrap failed"
@@ -102,6 +116,20 @@ bootstrap_debian() {
   fi
 }
 
+# copy_host_node ROOT: this machine's Node.js and npm into the root file
+# system ROOT, under /usr/local (node, npm's folder, the npm and npx links).
+copy_host_node() {
+  local root="$1" node_bin npm_dir
+  node_bin="$(readlink -f "$(command -v node)")"
+  npm_dir="$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)"
+  [ -f "${npm_dir}/package.json" ] || die "cannot find npm's folder (from $(command -v npm))"
+  mkdir -p "$root/usr/local/bin" "$root/usr/local/lib/node_modules"
+  cp "$node_bin" "$root/usr/local/bin/node"
+  cp -a "$npm_dir" "$root/usr/local/lib/node_modules/npm"
+  ln -sfn ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
+  ln -sfn ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
+}
+
 # node:20-bookworm-slim: the machine's own Node.js (>= 20.19, as require_node
 # checks) in the Debian root; only the storefront's build stage uses it.
 bootstrap_node() {
@@ -109,16 +137,7 @@ bootstrap_node() {
   say "local ${IMAGE_NODE} from this machine's Node.js $(node --version)"
   local ctx="${CONTAINERS_DIR}/bases/node-context"
   rm -rf "$ctx"
-  mkdir -p "$ctx/root/usr/local/bin" "$ctx/root/usr/local/lib"
-  local node_bin npm_dir
-  node_bin="$(readlink -f "$(command -v node)")"
-  npm_dir="$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)"
-  [ -f "${npm_dir}/package.json" ] || die "cannot find npm's folder (from $(command -v npm))"
-  cp "$node_bin" "$ctx/root/usr/local/bin/node"
-  mkdir -p "$ctx/root/usr/local/lib/node_modules"
-  cp -a "$npm_dir" "$ctx/root/usr/local/lib/node_modules/npm"
-  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$ctx/root/usr/local/bin/npm"
-  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$ctx/root/usr/local/bin/npx"
+  copy_host_node "$ctx/root"
   # The machine's CA bundle: npm in a build then trusts what the machine
   # trusts (a TLS-inspecting proxy's CA, for one).
   mkdir -p "$ctx/root/etc/ssl/certs"

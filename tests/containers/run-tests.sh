@@ -87,6 +87,7 @@ static_checks() {
     diff -u "${ROOT_DIR}/compose/nginx.conf" <(/usr/bin/python3 "${ROOT_DIR}/scripts/lib/render_nginx.py" --compose)
   check "shellcheck: the suite's scripts" \
     shellcheck -x -S warning "${HERE}/run-tests.sh" "${ROOT_DIR}/scripts/lib/containers.sh" \
+      "${HERE}/fresh-machine.sh" "${HERE}/fresh-machine-inside.sh" \
       "${ROOT_DIR}/compose/runtime-root.sh" "${ROOT_DIR}/compose/initdb/10-roles-and-schemas.sh" \
       "${HERE}/local-images/postgres/docker-entrypoint.sh"
 }
