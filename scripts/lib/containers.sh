@@ -33,8 +33,10 @@ export CONTAINERS_DIR ECOM_IMAGE_PREFIX ECOM_IMAGE_TAG
 
 # podman with runc, and its network stack: without recommended packages apt
 # picks the CNI plugins, not netavark (which containers.conf below names) and
-# aardvark-dns (container names on compose networks).
-CONTAINER_PACKAGES=(podman buildah runc netavark aardvark-dns mmdebstrap uidmap slirp4netns fuse-overlayfs)
+# aardvark-dns (container names on compose networks); netavark runs
+# iptables to set up a network (without it: "netavark: No such file or
+# directory (os error 2)" at the first RUN of a build).
+CONTAINER_PACKAGES=(podman buildah runc netavark aardvark-dns iptables mmdebstrap uidmap slirp4netns fuse-overlayfs)
 
 pm() {
   podman "$@"

@@ -5,8 +5,11 @@
 --        -v catalog_password=... -v orders_password=... -f bootstrap.sql
 -- Each service owns one schema; no service role can read another's schema.
 
--- Roles belong to the whole cluster: runs for several databases at once
--- (tests, or two db-init tasks) take turns. The lock ends with the session.
+-- Two runs for the same database (two db-init tasks) take turns; the lock
+-- ends with the session. Advisory locks belong to one database while roles
+-- belong to the whole cluster: runs for several databases of one cluster at
+-- once must take turns on their side (the tests' ecomtest.cluster does), or
+-- two ALTER ROLEs meet ("tuple concurrently updated").
 DO $$ BEGIN PERFORM pg_advisory_lock(hashtext('ecom.bootstrap')); END $$;
 
 SELECT format('CREATE ROLE catalog_svc LOGIN PASSWORD %L', :'catalog_password')

@@ -3,6 +3,8 @@
 and restart without disturbing the others. Like RDS, every cluster checks
 passwords on TCP (scram-sha-256), the superuser's too."""
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import pwd
@@ -93,12 +95,28 @@ class Cluster:
         name = "shop_" + secrets.token_hex(6)
         self.psql(f"CREATE DATABASE {name}")
         passwords = self.role_passwords()
-        self.psql(None, dbname=name, file=BOOTSTRAP_SQL, variables={
-            "dbname": name,
-            "catalog_password": passwords["catalog"],
-            "orders_password": passwords["orders"],
-        })
+        with self._bootstrap_turn():
+            self.psql(None, dbname=name, file=BOOTSTRAP_SQL, variables={
+                "dbname": name,
+                "catalog_password": passwords["catalog"],
+                "orders_password": passwords["orders"],
+            })
         return ShopDatabase(self, name, passwords)
+
+    @contextlib.contextmanager
+    def _bootstrap_turn(self):
+        """The roles belong to the whole cluster, and bootstrap.sql's advisory
+        lock to one database: tests making shops in other databases of the
+        same cluster at once (ctest -j) take turns here, or two ALTER ROLEs
+        meet ("tuple concurrently updated")."""
+        cluster_id = hashlib.sha256(f"{self.host}:{self.port}".encode()).hexdigest()[:12]
+        lock_path = os.path.join(tempfile.gettempdir(), f"ecom-bootstrap-{cluster_id}.lock")
+        with open(lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 class ShopDatabase:

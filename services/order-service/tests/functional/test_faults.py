@@ -4,6 +4,7 @@ PostgreSQL restart. Afterwards the reconciler must leave no order PENDING,
 the stock invariant must hold, and every order a client saw as 201 must be
 CONFIRMED. Each run logs its random seed; replay with FAULT_SEED=<seed>."""
 
+import collections
 import os
 import random
 import signal
@@ -73,6 +74,21 @@ class Shoppers:
                 break
             with self.lock:
                 self.final[key] = outcome
+
+
+def outcome_tally(shoppers):
+    """How the clients' orders ended so far, e.g. {"201": 310, "409 insufficient_stock": 12}."""
+    with shoppers.lock:
+        outcomes = list(shoppers.final.values())
+    tally = collections.Counter()
+    for v in outcomes:
+        if v is None:
+            tally["no answer"] += 1
+            continue
+        status, body = v
+        code = body.get("error", {}).get("code", "") if isinstance(body, dict) and status >= 400 else ""
+        tally[f"{status} {code}".strip()] += 1
+    return dict(tally)
 
 
 def wait_until_settled(shop, timeout=60):
@@ -154,8 +170,12 @@ def test_postgres_restart_mid_storm(private_cluster):
     shop = private_cluster.create_shop()
     stack = checkout.Stack(shop, order_env=FAST_RECOVERY, product_env={"DB_ACQUIRE_TIMEOUT_MS": 1000})
     try:
-        products = checkout.make_products(stack.catalog_client, 10, 200, prefix="PR")
-        initial = {pid: 200 for pid in products}
+        # Stock no storm can sell out: orders stop succeeding only while the
+        # database is away (on idle cores 16 clients sold out 10 x 200
+        # before the services were ready again, and no order could succeed).
+        stock = 1_000_000
+        products = checkout.make_products(stack.catalog_client, 10, stock, prefix="PR")
+        initial = {pid: stock for pid in products}
         shoppers = Shoppers(stack, products, seed)
         shoppers.start()
         try:
@@ -175,14 +195,17 @@ def test_postgres_restart_mid_storm(private_cluster):
             confirmed_before = confirmed_since_recovery()
             # Generous bounds: a loaded CI machine (image builds beside the
             # tests) slows PostgreSQL's restart; the time taken is printed.
-            pg.wait_until(lambda: confirmed_since_recovery() >= confirmed_before + 10, 45,
-                          message="orders to succeed again after PostgreSQL came back")
+            try:
+                pg.wait_until(lambda: confirmed_since_recovery() >= confirmed_before + 10, 45,
+                              message="orders to succeed again after PostgreSQL came back")
+            except AssertionError as e:
+                raise AssertionError(f"{e}; the orders so far: {outcome_tally(shoppers)}") from None
             print(f"orders succeed again {time.monotonic() - recovered_at:.1f}s after the services were ready")
         finally:
             shoppers.finish()
         assert stack.orders.alive() and stack.products.alive()
         wait_until_settled(shop, timeout=WINDOW_S * 10 + 20)
         check_outcome(shop, shoppers, initial)
-        print(f"statuses: {checkout.counts_by_status(shop)}")
+        print(f"statuses: {checkout.counts_by_status(shop)}; answers: {outcome_tally(shoppers)}")
     finally:
         stack.close()
