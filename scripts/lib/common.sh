@@ -128,14 +128,9 @@ ensure_build_packages() {
 # shellcheck disable=SC2034 # used by the scripts that source this file
 RUN_PACKAGES=(postgresql postgresql-client nginx python3 curl)
 
+# A free loopback port below the ephemeral range (see the picker's header).
 free_port() {
-  python3 - <<'PY'
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()
-PY
+  python3 "${ROOT_DIR}/tests/lib/ecomtest/ports.py"
 }
 
 port_in_use() {
