@@ -124,6 +124,19 @@ struct Worker {
     std::unordered_map<std::uint64_t, metrics::Histogram*> histograms;  // this thread's cache
 };
 
+constexpr std::size_t no_route = 0xFFFFF;
+
+// One request on a connection, from its first byte to its answer.
+struct Exchange {
+    RequestParser parser;
+    Request request;
+    Router::Match match;
+    std::size_t route_index = no_route;
+    std::optional<EarlyError> early;  // answered without a handler
+    bool close_after = false;         // the connection ends after the answer
+    bool body_unread = false;         // the client may still be sending (a lingering close follows)
+};
+
 bool safe_header_value(std::string_view v) noexcept {
     for (const char c : v) {
         if (c == '\r' || c == '\n' || c == '\0') {
@@ -180,7 +193,15 @@ struct Server::Impl {
     asio::awaitable<void> sweep(Worker& worker);
     void reject(tcp::socket& socket);
 
-    Response route(const Listener& listener, Request& request, const Router::Match& match, unsigned& status);
+    asio::awaitable<bool> await_request(SessionSlot& slot, tcp::socket& socket, bool first);
+    asio::awaitable<bool> read_request(const Listener& listener, SessionSlot& slot, tcp::socket& socket,
+                                       beast::flat_buffer& buffer, Exchange& exchange);
+    asio::awaitable<bool> read_body(SessionSlot& slot, tcp::socket& socket, beast::flat_buffer& buffer,
+                                    Exchange& exchange);
+    asio::awaitable<Response> route(Exchange& exchange, SessionSlot& slot);
+    asio::awaitable<bool> write_response(Worker& worker, const Listener& listener, SessionSlot& slot,
+                                         tcp::socket& socket, Exchange& exchange, const Response& response);
+    static asio::awaitable<void> linger_close(SessionSlot& slot, tcp::socket& socket, bool fully_read);
     std::string serialize_head(Worker& worker, const Listener& listener, const Request& request,
                                const Response& response, bool keep_alive, std::size_t content_length);
     metrics::Histogram& histogram(Worker& worker, const Listener& listener, const Request& request,
@@ -403,6 +424,213 @@ std::string Server::Impl::serialize_head(Worker& worker, const Listener& listene
     return head;
 }
 
+// Waits for the next request without holding a read in progress, so an idle
+// connection can be told apart and closed by the drain. A new connection
+// always gets its first request served (the drain accepts what is queued in
+// the backlog), within the read deadline. False: the connection ends.
+asio::awaitable<bool> Server::Impl::await_request(SessionSlot& slot, tcp::socket& socket, bool first) {
+    const auto& state = *shared;
+    if (!first && state.draining.load(std::memory_order_relaxed)) {
+        co_return false;
+    }
+    slot.phase = first ? Phase::reading : Phase::idle;
+    slot.deadline = Clock::now() + (first ? limits.read_timeout : limits.idle_timeout);
+    error_code ec;
+    co_await socket.async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || slot.timed_out) {
+        co_return false;
+    }
+    co_return first || !state.draining.load(std::memory_order_relaxed) || socket.available(ec) != 0;
+}
+
+// Reads one request: its head, its checks (limits, framing, route, Expect)
+// and its body when a handler will read it (read_body). A request that must be refused
+// leaves its reason in exchange.early. False: nothing to answer (the client
+// left or the read deadline passed), the connection ends.
+asio::awaitable<bool> Server::Impl::read_request(const Listener& listener, SessionSlot& slot, tcp::socket& socket,
+                                                 beast::flat_buffer& buffer, Exchange& exchange) {
+    auto& parser = exchange.parser;
+    auto& request = exchange.request;
+    auto& early = exchange.early;
+    slot.phase = Phase::reading;
+    slot.deadline = Clock::now() + limits.read_timeout;
+    parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+    parser.body_limit(limits.max_body_bytes);
+    error_code ec;
+    co_await bhttp::async_read_header(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    request.context.start = Clock::now();
+
+    if (ec) {
+        if (slot.timed_out) {
+            co_return false;
+        }
+        early = parse_failure(ec);
+        if (!early) {
+            co_return false;
+        }
+    } else {
+        copy_head(parser, request);
+    }
+    assign_ids(request);
+    decide_sampling(request.context);
+    if (!early) {
+        early = check_head(parser, request);
+    }
+    if (!early) {
+        auto& match = exchange.match;
+        match = listener.spec.router->match(request.method, request.path, request.path_params);
+        if (match.route != nullptr) {
+            request.route = match.route->pattern;
+            exchange.route_index = match.route->index;
+            if (match.kind == Router::Match::Kind::found && !match.route->options_for(request.method).traced) {
+                request.context.span_id.clear();
+            }
+        }
+        early = check_route(parser, request, match);
+    }
+    if (!early && !parser.is_done() && !co_await read_body(slot, socket, buffer, exchange)) {
+        co_return false;
+    }
+    if (early) {
+        exchange.body_unread = true;
+        exchange.close_after = true;
+    }
+    co_return true;
+}
+
+// The rest of a request whose head was read and passed its checks: its body,
+// after "100 Continue" when the client waits for it, or nothing when no
+// handler would read it (answered at once, then the connection closes).
+// False: nothing to answer, the connection ends.
+asio::awaitable<bool> Server::Impl::read_body(SessionSlot& slot, tcp::socket& socket, beast::flat_buffer& buffer,
+                                              Exchange& exchange) {
+    auto& early = exchange.early;
+    bool wants_continue = false;
+    early = check_expect(exchange.request, wants_continue);
+    if (early) {
+        co_return true;
+    }
+    if (exchange.match.kind != Router::Match::Kind::found) {
+        exchange.body_unread = true;
+        exchange.close_after = true;
+        co_return true;
+    }
+    error_code ec;
+    if (wants_continue) {
+        static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+        co_await asio::async_write(socket, asio::buffer(go_on.data(), go_on.size()),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+            co_return false;
+        }
+    }
+    co_await bhttp::async_read(socket, buffer, exchange.parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+        if (slot.timed_out) {
+            co_return false;
+        }
+        early = parse_failure(ec);
+        co_return early.has_value();
+    }
+    co_return true;
+}
+
+// The answer to a request that was read: a refusal, 404 or 405, or the
+// route's handler (a handler's HttpError becomes its answer; anything else
+// it throws is logged and answered 500).
+asio::awaitable<Response> Server::Impl::route(Exchange& exchange, SessionSlot& slot) {
+    const auto& early = exchange.early;
+    if (early) {
+        co_return error_response(early->status, early->code, early->message);
+    }
+    auto& request = exchange.request;
+    const auto& match = exchange.match;
+    request.body = std::move(exchange.parser.get().body());
+    slot.phase = Phase::handling;
+    slot.deadline = no_deadline;
+    if (match.kind == Router::Match::Kind::not_found) {
+        co_return error_response(404, "not_found", "no resource at this path");
+    }
+    if (match.kind == Router::Match::Kind::method_not_allowed) {
+        auto response = error_response(405, "method_not_allowed", "the method is not allowed on this resource");
+        response.headers.add("Allow", match.route->allow_header());
+        co_return response;
+    }
+    std::exception_ptr failure;
+    try {
+        co_return co_await (*match.handler)(request);
+    } catch (const HttpError& e) {
+        co_return error_response(e);
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    std::string what = "unknown exception";
+    try {
+        std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+    }
+    log::error("handler failed", {{"request_id", request.context.request_id},
+                                  {"trace_id", request.context.trace_id},
+                                  {"route", request.route},
+                                  {"error", what}});
+    co_return error_response(500, "internal", "the server failed to handle the request");
+}
+
+// Writes the answer (no body for HEAD, 204 and 304), then records it
+// (latency histogram, server span, request log). True: the connection stays
+// open for the next request.
+asio::awaitable<bool> Server::Impl::write_response(Worker& worker, const Listener& listener, SessionSlot& slot,
+                                                   tcp::socket& socket, Exchange& exchange,
+                                                   const Response& response) {
+    const auto& request = exchange.request;
+    const unsigned status = exchange.early ? exchange.early->status : response.status;
+    const bool draining = shared->draining.load(std::memory_order_relaxed);
+    const bool keep_alive = !exchange.close_after && !draining && exchange.parser.get().keep_alive();
+    const bool head_only = request.method == Method::head;
+    const std::string_view body =
+        response.shared_body ? std::string_view(*response.shared_body) : std::string_view(response.body);
+    const std::string head = serialize_head(worker, listener, request, response, keep_alive, body.size());
+    slot.phase = Phase::writing;
+    slot.deadline = Clock::now() + limits.write_timeout;
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
+                                              head_only || status == 304 || status == 204
+                                                  ? asio::const_buffer()
+                                                  : asio::buffer(body.data(), body.size())};
+    error_code ec;
+    co_await asio::async_write(socket, buffers, asio::redirect_error(asio::use_awaitable, ec));
+    const auto elapsed = Clock::now() - request.context.start;
+    histogram(worker, listener, request, exchange.route_index, status).observe(elapsed);
+    record_server_span(listener, request, status, elapsed);
+    log_request(listener, request, status, elapsed, response.expected_unavailable);
+    co_return !ec && !slot.timed_out && keep_alive;
+}
+
+// A lingering close: when the client may still be sending, read and discard
+// for a moment so the response is not destroyed by a reset.
+asio::awaitable<void> Server::Impl::linger_close(SessionSlot& slot, tcp::socket& socket, bool fully_read) {
+    error_code ec;
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    if (!fully_read && !slot.timed_out) {
+        slot.phase = Phase::closing;
+        slot.deadline = Clock::now() + std::chrono::seconds(2);
+        std::array<char, 4096> sink;
+        std::size_t discarded = 0;
+        while (discarded < 1024 * 1024) {
+            const auto n = co_await socket.async_read_some(asio::buffer(sink),
+                                                           asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) {
+                break;
+            }
+            discarded += n;
+        }
+    }
+    socket.close(ec);
+}
+
+// One connection, as Beast's do_session: read a request, route it, write the
+// answer, and go on while both sides keep the connection alive.
 asio::awaitable<void> Server::Impl::session(Worker& worker, const Listener& listener, tcp::socket socket) {
     SessionSlot slot;
     slot.socket = &socket;
@@ -424,187 +652,26 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, const Listener& list
     beast::flat_buffer buffer;
     bool fully_read = true;  // false when a request body was left unread
 
-    bool first = true;
-    while (true) {
-        // Wait for the next request without holding a read in progress, so
-        // an idle connection can be told apart and closed by the drain. A
-        // new connection always gets its first request served (the drain
-        // accepts what is queued in the backlog), within the read deadline.
+    for (bool first = true;; first = false) {
         if (buffer.size() == 0) {
-            if (!first && state->draining.load(std::memory_order_relaxed)) {
-                break;
-            }
             if (buffer.capacity() > 16 * 1024) {
                 buffer.shrink_to_fit();  // idle connections keep little memory
             }
-            slot.phase = first ? Phase::reading : Phase::idle;
-            slot.deadline = Clock::now() + (first ? limits.read_timeout : limits.idle_timeout);
-            co_await socket.async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
-            if (ec || slot.timed_out) {
-                break;
-            }
-            if (!first && state->draining.load(std::memory_order_relaxed) && socket.available(ec) == 0) {
+            if (!co_await await_request(slot, socket, first)) {
                 break;
             }
         }
-        first = false;
-
-        slot.phase = Phase::reading;
-        slot.deadline = Clock::now() + limits.read_timeout;
-        RequestParser parser;
-        parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
-        parser.body_limit(limits.max_body_bytes);
-        co_await bhttp::async_read_header(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-
-        Request request;
-        Response response;
-        std::size_t route_index = 0xFFFFF;
-        bool close_after = false;
-        std::optional<EarlyError> early;
-        Router::Match match;
-        request.context.start = Clock::now();
-
-        if (ec) {
-            if (slot.timed_out) {
-                break;
-            }
-            early = parse_failure(ec);
-            if (!early) {
-                break;  // the client left: nothing to answer
-            }
-        } else {
-            copy_head(parser, request);
+        Exchange exchange;
+        if (!co_await read_request(listener, slot, socket, buffer, exchange)) {
+            break;
         }
-        assign_ids(request);
-        decide_sampling(request.context);
-        if (!early) {
-            early = check_head(parser, request);
-        }
-        if (!early) {
-            match = listener.spec.router->match(request.method, request.path, request.path_params);
-            if (match.route != nullptr) {
-                request.route = match.route->pattern;
-                route_index = match.route->index;
-                if (match.kind == Router::Match::Kind::found && !match.route->options_for(request.method).traced) {
-                    request.context.span_id.clear();
-                }
-            }
-            early = check_route(parser, request, match);
-        }
-        if (!early && !parser.is_done()) {
-            bool wants_continue = false;
-            early = check_expect(request, wants_continue);
-            if (!early && match.kind != Router::Match::Kind::found) {
-                // No handler will read the body: answer now and close.
-                fully_read = false;
-                close_after = true;
-            } else if (!early) {
-                if (wants_continue) {
-                    static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
-                    co_await asio::async_write(socket, asio::buffer(go_on.data(), go_on.size()),
-                                               asio::redirect_error(asio::use_awaitable, ec));
-                    if (ec) {
-                        break;
-                    }
-                }
-                co_await bhttp::async_read(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-                if (ec) {
-                    if (slot.timed_out) {
-                        break;
-                    }
-                    early = parse_failure(ec);
-                    if (!early) {
-                        break;
-                    }
-                }
-            }
-        }
-        if (early) {
-            fully_read = false;
-            close_after = true;
-        }
-        auto& message = parser.get();
-
-        unsigned status = 0;
-        if (early) {
-            response = error_response(early->status, early->code, early->message);
-            status = early->status;
-        } else {
-            request.body = std::move(message.body());
-            slot.phase = Phase::handling;
-            slot.deadline = no_deadline;
-            if (match.kind == Router::Match::Kind::not_found) {
-                response = error_response(404, "not_found", "no resource at this path");
-            } else if (match.kind == Router::Match::Kind::method_not_allowed) {
-                response = error_response(405, "method_not_allowed", "the method is not allowed on this resource");
-                response.headers.add("Allow", match.route->allow_header());
-            } else {
-                std::exception_ptr failure;
-                try {
-                    response = co_await (*match.handler)(request);
-                } catch (const HttpError& e) {
-                    response = error_response(e);
-                } catch (...) {
-                    failure = std::current_exception();
-                }
-                if (failure) {
-                    std::string what = "unknown exception";
-                    try {
-                        std::rethrow_exception(failure);
-                    } catch (const std::exception& e) {
-                        what = e.what();
-                    } catch (...) {
-                    }
-                    log::error("handler failed", {{"request_id", request.context.request_id},
-                                                  {"trace_id", request.context.trace_id},
-                                                  {"route", request.route},
-                                                  {"error", what}});
-                    response = error_response(500, "internal", "the server failed to handle the request");
-                }
-            }
-            status = response.status;
-        }
-
-        const bool draining = state->draining.load(std::memory_order_relaxed);
-        const bool keep_alive = !close_after && !draining && message.keep_alive();
-        const bool head_only = request.method == Method::head;
-        const std::string_view body =
-            response.shared_body ? std::string_view(*response.shared_body) : std::string_view(response.body);
-        const std::string head = serialize_head(worker, listener, request, response, keep_alive, body.size());
-        slot.phase = Phase::writing;
-        slot.deadline = Clock::now() + limits.write_timeout;
-        std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
-                                                  head_only || status == 304 || status == 204
-                                                      ? asio::const_buffer()
-                                                      : asio::buffer(body.data(), body.size())};
-        co_await asio::async_write(socket, buffers, asio::redirect_error(asio::use_awaitable, ec));
-        const auto elapsed = Clock::now() - request.context.start;
-        histogram(worker, listener, request, route_index, status).observe(elapsed);
-        record_server_span(listener, request, status, elapsed);
-        log_request(listener, request, status, elapsed, response.expected_unavailable);
-        if (ec || slot.timed_out || !keep_alive) {
+        fully_read = fully_read && !exchange.body_unread;
+        const Response response = co_await route(exchange, slot);
+        if (!co_await write_response(worker, listener, slot, socket, exchange, response)) {
             break;
         }
     }
-
-    // A lingering close: when the client may still be sending, read and
-    // discard for a moment so the response is not destroyed by a reset.
-    socket.shutdown(tcp::socket::shutdown_send, ec);
-    if (!fully_read && !slot.timed_out) {
-        slot.phase = Phase::closing;
-        slot.deadline = Clock::now() + std::chrono::seconds(2);
-        std::array<char, 4096> sink;
-        std::size_t discarded = 0;
-        while (discarded < 1024 * 1024) {
-            const auto n = co_await socket.async_read_some(asio::buffer(sink),
-                                                           asio::redirect_error(asio::use_awaitable, ec));
-            if (ec) {
-                break;
-            }
-            discarded += n;
-        }
-    }
-    socket.close(ec);
+    co_await linger_close(slot, socket, fully_read);
 }
 
 Server::Server(std::vector<asio::io_context*> workers, ServerLimits limits, RequestLogPolicy log_policy,
