@@ -1,5 +1,6 @@
 #include "ecom/http/admin_auth.hpp"
 
+#include "ecom/ascii.hpp"
 #include "ecom/http/error.hpp"
 
 #include <cctype>
@@ -32,11 +33,7 @@ void AdminAuth::require(const Request& request) const {
         std::string_view value = *header;
         const auto space = value.find(' ');
         if (space != std::string_view::npos) {
-            std::string scheme(value.substr(0, space));
-            for (auto& c : scheme) {
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            }
-            if (scheme == "bearer") {
+            if (ascii::iequals(value.substr(0, space), "bearer")) {
                 presented = value.substr(space);
                 while (!presented.empty() && presented.front() == ' ') {
                     presented.remove_prefix(1);

@@ -1,5 +1,6 @@
 #include "ecom/http/message.hpp"
 
+#include "ecom/ascii.hpp"
 #include "ecom/http/error.hpp"
 #include "ecom/http/router.hpp"
 
@@ -9,25 +10,6 @@
 namespace ecom::http {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        auto x = static_cast<unsigned char>(a[i]);
-        auto y = static_cast<unsigned char>(b[i]);
-        if (x >= 'A' && x <= 'Z') {
-            x = static_cast<unsigned char>(x + 32);
-        }
-        if (y >= 'A' && y <= 'Z') {
-            y = static_cast<unsigned char>(y + 32);
-        }
-        if (x != y) {
-            return false;
-        }
-    }
-    return true;
-}
 
 constexpr std::array<std::string_view, method_count> method_names{
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "UNKNOWN"};
@@ -57,12 +39,12 @@ void Headers::set(std::string_view name, std::string value) {
 }
 
 void Headers::erase(std::string_view name) {
-    std::erase_if(fields_, [&](const auto& field) { return iequals(field.first, name); });
+    std::erase_if(fields_, [&](const auto& field) { return ascii::iequals(field.first, name); });
 }
 
 std::optional<std::string_view> Headers::get(std::string_view name) const {
     for (const auto& [key, value] : fields_) {
-        if (iequals(key, name)) {
+        if (ascii::iequals(key, name)) {
             return std::string_view(value);
         }
     }

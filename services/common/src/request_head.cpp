@@ -1,5 +1,6 @@
 #include "request_head.hpp"
 
+#include "ecom/ascii.hpp"
 #include "ecom/ids.hpp"
 #include "ecom/trace_context.hpp"
 
@@ -13,30 +14,11 @@ namespace bhttp = boost::beast::http;
 
 bool is_json_media_type(std::string_view content_type) noexcept {
     const auto semi = content_type.find(';');
-    return iequals_ascii(trim_spaces(content_type.substr(0, semi)), "application/json");
+    return ascii::iequals(trim_spaces(content_type.substr(0, semi)), "application/json");
 }
 
 }  // namespace
 
-bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        auto x = static_cast<unsigned char>(a[i]);
-        auto y = static_cast<unsigned char>(b[i]);
-        if (x >= 'A' && x <= 'Z') {
-            x = static_cast<unsigned char>(x + 32);
-        }
-        if (y >= 'A' && y <= 'Z') {
-            y = static_cast<unsigned char>(y + 32);
-        }
-        if (x != y) {
-            return false;
-        }
-    }
-    return true;
-}
 
 std::string_view trim_spaces(std::string_view s) noexcept {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
@@ -117,7 +99,7 @@ std::optional<EarlyError> check_head(const RequestParser& parser, Request& reque
         return EarlyError{400, "bad_request", "Content-Length and Transfer-Encoding must not both be sent"};
     }
     if (transfer_encoding && (request.version == 10 || message.count(bhttp::field::transfer_encoding) > 1 ||
-                              !iequals_ascii(trim_spaces(*transfer_encoding), "chunked"))) {
+                              !ascii::iequals(trim_spaces(*transfer_encoding), "chunked"))) {
         return EarlyError{501, "not_implemented", "only the chunked transfer coding is supported"};
     }
     if (request.version == 11 && message.count(bhttp::field::host) != 1) {
@@ -165,7 +147,7 @@ std::optional<EarlyError> check_route(const RequestParser& parser, const Request
 std::optional<EarlyError> check_expect(const Request& request, bool& wants_continue) {
     wants_continue = false;
     if (auto expect = request.headers.get("Expect")) {
-        if (!iequals_ascii(trim_spaces(*expect), "100-continue")) {
+        if (!ascii::iequals(trim_spaces(*expect), "100-continue")) {
             return EarlyError{417, "expectation_failed", "only Expect: 100-continue is supported"};
         }
         wants_continue = true;

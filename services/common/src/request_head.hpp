@@ -47,7 +47,6 @@ std::optional<EarlyError> check_route(const RequestParser& parser, const Request
 // "Expect: 100-continue" present: true; other expectations: 417.
 std::optional<EarlyError> check_expect(const Request& request, bool& wants_continue);
 
-bool iequals_ascii(std::string_view a, std::string_view b) noexcept;
 std::string_view trim_spaces(std::string_view s) noexcept;
 
 }  // namespace ecom::http

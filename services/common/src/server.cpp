@@ -1,5 +1,6 @@
 #include "ecom/http/server.hpp"
 
+#include "ecom/ascii.hpp"
 #include "ecom/http/error.hpp"
 #include "ecom/ids.hpp"
 #include "ecom/log.hpp"
@@ -387,8 +388,8 @@ std::string Server::Impl::serialize_head(Worker& worker, const Listener& listene
     head += worker.date.get();
     head += "\r\n";
     for (const auto& [name, value] : response.headers) {
-        if (!safe_header_value(name) || !safe_header_value(value) || iequals_ascii(name, "Content-Length") ||
-            iequals_ascii(name, "Connection") || iequals_ascii(name, "Transfer-Encoding")) {
+        if (!safe_header_value(name) || !safe_header_value(value) || ascii::iequals(name, "Content-Length") ||
+            ascii::iequals(name, "Connection") || ascii::iequals(name, "Transfer-Encoding")) {
             continue;
         }
         head += name;

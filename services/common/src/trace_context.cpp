@@ -1,5 +1,6 @@
 #include "ecom/trace_context.hpp"
 
+#include "ecom/ascii.hpp"
 #include "ecom/ids.hpp"
 
 #include <chrono>
@@ -27,16 +28,6 @@ bool is_any_hex(std::string_view s) noexcept {
 }
 
 bool all_zero(std::string_view s) noexcept { return s.find_first_not_of('0') == std::string_view::npos; }
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) {
-        if (c >= 'A' && c <= 'F') {
-            c = static_cast<char>(c + 32);
-        }
-    }
-    return out;
-}
 
 int hex_digit(char c) noexcept { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
 
@@ -98,12 +89,12 @@ std::optional<Context> parse_amzn_trace_id(std::string_view h) noexcept {
                 if (!is_any_hex(epoch) || !is_any_hex(rest)) {
                     return std::nullopt;
                 }
-                ctx.trace_id = lower(epoch) + lower(rest);
+                ctx.trace_id = ascii::to_lower(epoch) + ascii::to_lower(rest);
                 have_root = !all_zero(ctx.trace_id);
             } else if (part.starts_with("Parent=")) {
                 const auto parent = part.substr(7);
                 if (parent.size() == 16 && is_any_hex(parent) && !all_zero(parent)) {
-                    ctx.parent_span_id = lower(parent);
+                    ctx.parent_span_id = ascii::to_lower(parent);
                 }
             } else if (part == "Sampled=1") {
                 ctx.sampled = true;

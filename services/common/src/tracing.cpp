@@ -1,5 +1,6 @@
 #include "ecom/tracing.hpp"
 
+#include "ecom/ascii.hpp"
 #include "ecom/http/client.hpp"
 #include "ecom/json_writer.hpp"
 #include "ecom/log.hpp"
@@ -256,11 +257,7 @@ std::vector<std::pair<std::string, std::string>> ecs_resource_attributes(std::st
     add("aws.ecs.task.arn", task_arn);
     add("aws.ecs.task.family", text(t, "Family"));
     add("aws.ecs.task.revision", text(t, "Revision"));
-    std::string launch = text(t, "LaunchType");
-    for (auto& ch : launch) {
-        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    }
-    add("aws.ecs.launchtype", launch);
+    add("aws.ecs.launchtype", ascii::to_lower(text(t, "LaunchType")));
     add("aws.ecs.container.arn", text(c, "ContainerARN"));
     add("container.name", text(c, "Name"));
     add("container.id", text(c, "DockerId"));

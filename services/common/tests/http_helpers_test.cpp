@@ -1,3 +1,4 @@
+#include "ecom/ascii.hpp"
 #include "ecom/http/admin_auth.hpp"
 #include "ecom/http/error.hpp"
 #include "ecom/http/etag.hpp"
@@ -15,6 +16,21 @@
 
 namespace ecom {
 namespace {
+
+TEST(Ascii, LowersOnlyAsciiLetters) {
+    EXPECT_EQ(ascii::to_lower("Content-Type: APPLICATION/Json 0-9_@[`{"), "content-type: application/json 0-9_@[`{");
+    EXPECT_EQ(ascii::to_lower("\xC3\x89T\xC3\x89"), "\xC3\x89t\xC3\x89");  // "ÉTÉ": UTF-8 bytes kept
+    EXPECT_EQ(ascii::to_lower(""), "");
+    static_assert(ascii::to_lower('Z') == 'z' && ascii::to_lower('[') == '[' && ascii::to_lower('@') == '@');
+}
+
+TEST(Ascii, EqualButForCase) {
+    EXPECT_TRUE(ascii::iequals("Transfer-Encoding", "transfer-ENCODING"));
+    EXPECT_TRUE(ascii::iequals("", ""));
+    EXPECT_FALSE(ascii::iequals("chunked", "chunked "));
+    EXPECT_FALSE(ascii::iequals("[", "{"));  // 0x5B and 0x7B differ by 32 but are not letters
+    EXPECT_FALSE(ascii::iequals("\xC3\x89", "\xC3\xA9"));  // É and é: not ASCII, not folded
+}
 
 TEST(AdminAuth, MissingKeyIs401AndWrongKeyIs403) {
     http::AdminAuth auth("0123456789abcdef");

@@ -1,5 +1,6 @@
 #include "static_site.hpp"
 
+#include "ecom/ascii.hpp"
 #include "ecom/http/router.hpp"
 #include "ecom/log.hpp"
 #include "ecom/sha256.hpp"
@@ -39,11 +40,7 @@ std::string lower_extension(std::string_view name) {
     if (dot == std::string_view::npos) {
         return {};
     }
-    std::string ext(name.substr(dot + 1));
-    for (auto& ch : ext) {
-        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    }
-    return ext;
+    return ecom::ascii::to_lower(name.substr(dot + 1));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "checkout_request.hpp"
 
+#include "ecom/ascii.hpp"
 #include "ecom/json.hpp"
 #include "ecom/json_writer.hpp"
 #include "ecom/sha256.hpp"
@@ -14,12 +15,6 @@ namespace {
 
 using ecom::json::FieldErrors;
 using ecom::json::ObjectReader;
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 // Card numbers may be typed with spaces or dashes between digit groups.
 std::optional<std::string> card_digits(std::string_view text) {
@@ -155,7 +150,7 @@ CheckoutRequest parse_checkout_request(std::string_view body, YearMonth today) {
         ObjectReader c(*customer, "customer", errors);
         if (auto email = c.string("email", true, {3, 254})) {
             if (plausible_email(*email)) {
-                out.email = lower(*email);
+                out.email = ecom::ascii::to_lower(*email);
             } else {
                 errors.add("customer.email", "must be an email address like name@example.com");
             }

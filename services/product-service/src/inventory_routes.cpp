@@ -1,5 +1,6 @@
 #include "inventory_routes.hpp"
 
+#include "ecom/ascii.hpp"
 #include "ecom/http/error.hpp"
 #include "ecom/ids.hpp"
 #include "ecom/json.hpp"
@@ -24,18 +25,12 @@ using ecom::http::Method;
 using ecom::http::Request;
 using ecom::http::Response;
 
-std::string lower_uuid(std::string_view id) {
-    std::string out(id);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 std::string order_id_param(const Request& request) {
     const auto id = request.param("order_id");
     if (!ecom::is_uuid(id)) {
         throw HttpError(404, "not_found", "no reservation for this order id");
     }
-    return lower_uuid(id);
+    return ecom::ascii::to_lower(id);
 }
 
 std::string array_literal(const std::vector<ReservationLine>& items, bool quantities) {
@@ -69,7 +64,7 @@ ReservationRequest parse_reservation_request(std::string_view body) {
     ReservationRequest out;
     if (auto id = in.string("order_id", true, {36, 36})) {
         if (ecom::is_uuid(*id)) {
-            out.order_id = lower_uuid(*id);
+            out.order_id = ecom::ascii::to_lower(*id);
         } else {
             errors.add("order_id", "must be a UUID");
         }
