@@ -56,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
     }
     if (ec) {
-        (void)parse_failure(ec);
+        (void)parse_failure(ec, ServerLimits{});
         return 0;
     }
     if (!parser.is_header_done()) {

@@ -30,17 +30,27 @@ std::string_view trim_spaces(std::string_view s) noexcept {
     return s;
 }
 
-std::optional<EarlyError> parse_failure(const boost::system::error_code& ec) {
+std::string size_text(std::size_t bytes) {
+    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0) {
+        return std::to_string(bytes / (1024 * 1024)) + " MiB";
+    }
+    if (bytes >= 1024 && bytes % 1024 == 0) {
+        return std::to_string(bytes / 1024) + " KiB";
+    }
+    return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+}
+
+std::optional<EarlyError> parse_failure(const boost::system::error_code& ec, const ServerLimits& limits) {
     namespace aerr = boost::asio::error;
     if (ec == bhttp::error::end_of_stream || ec == aerr::eof || ec == aerr::connection_reset ||
         ec == aerr::operation_aborted || ec == bhttp::error::partial_message || ec == aerr::broken_pipe) {
         return std::nullopt;
     }
     if (ec == bhttp::error::header_limit) {
-        return EarlyError{431, "header_too_large", "the request header exceeds 8 KiB"};
+        return EarlyError{431, "header_too_large", "the request header exceeds " + size_text(limits.max_header_bytes)};
     }
     if (ec == bhttp::error::body_limit) {
-        return EarlyError{413, "payload_too_large", "the request body exceeds 64 KiB"};
+        return EarlyError{413, "payload_too_large", "the request body exceeds " + size_text(limits.max_body_bytes)};
     }
     if (ec == bhttp::error::bad_version) {
         return EarlyError{505, "http_version_not_supported", "only HTTP/1.0 and HTTP/1.1 are supported"};

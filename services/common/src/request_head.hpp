@@ -6,11 +6,13 @@
 
 #include "ecom/http/message.hpp"
 #include "ecom/http/router.hpp"
+#include "ecom/http/server.hpp"
 
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace ecom::http {
@@ -21,12 +23,15 @@ using RequestParser = boost::beast::http::request_parser<boost::beast::http::str
 struct EarlyError {
     unsigned status;
     std::string_view code;
-    std::string_view message;
+    std::string message;
 };
 
 // The answer to a parser error from reading the header or the body, or
 // nullopt when the client simply went away (nothing to answer).
-std::optional<EarlyError> parse_failure(const boost::system::error_code& ec);
+std::optional<EarlyError> parse_failure(const boost::system::error_code& ec, const ServerLimits& limits);
+
+// A size as a person reads it in an error: "8 KiB", "1 MiB", "1500 bytes".
+std::string size_text(std::size_t bytes);
 
 // Copies method, version, target and header fields into `request`.
 void copy_head(const RequestParser& parser, Request& request);

@@ -465,7 +465,7 @@ asio::awaitable<bool> Server::Impl::read_request(const Listener& listener, Sessi
         if (slot.timed_out) {
             co_return false;
         }
-        early = parse_failure(ec);
+        early = parse_failure(ec, limits);
         if (!early) {
             co_return false;
         }
@@ -530,7 +530,7 @@ asio::awaitable<bool> Server::Impl::read_body(SessionSlot& slot, tcp::socket& so
         if (slot.timed_out) {
             co_return false;
         }
-        early = parse_failure(ec);
+        early = parse_failure(ec, limits);
         co_return early.has_value();
     }
     co_return true;

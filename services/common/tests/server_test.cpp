@@ -32,6 +32,7 @@ protected:
         config.drain_timeout = std::chrono::seconds(5);
         config.limits.read_timeout = std::chrono::milliseconds(500);
         config.request_log.sample_rate = 0;
+        configure(config);
         service_ = std::make_unique<Service>(config);
         auto& api = service_->api();
         api.add({http::Method::get}, "/hello", [](http::Request&) -> asio::awaitable<http::Response> {
@@ -58,6 +59,8 @@ protected:
         port_ = service_->bind();
         runner_ = std::async(std::launch::async, [this] { return service_->run(); });
     }
+
+    virtual void configure(ServiceConfig&) {}
 
     void TearDown() override {
         service_->request_stop();
@@ -132,6 +135,29 @@ TEST_F(ServerTest, EnforcesBodyAndHeaderLimits) {
     EXPECT_NE(r.find("HTTP/1.1 413"), std::string::npos);
     r = exchange("GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'a') + "\r\n\r\n");
     EXPECT_NE(r.find("HTTP/1.1 431"), std::string::npos);
+}
+
+// The limits' errors name the configured sizes, not the defaults.
+class SmallLimitsServerTest : public ServerTest {
+protected:
+    void configure(ServiceConfig& config) override {
+        config.limits.max_header_bytes = 1500;
+        config.limits.max_body_bytes = 2 * 1024;
+    }
+};
+
+TEST_F(SmallLimitsServerTest, ErrorsNameTheConfiguredLimits) {
+    auto r = exchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 3000\r\n\r\n");
+    EXPECT_NE(r.find("HTTP/1.1 413"), std::string::npos);
+    EXPECT_NE(r.find("the request body exceeds 2 KiB"), std::string::npos) << r;
+    r = exchange("GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(1600, 'a') + "\r\n\r\n");
+    EXPECT_NE(r.find("HTTP/1.1 431"), std::string::npos);
+    EXPECT_NE(r.find("the request header exceeds 1500 bytes"), std::string::npos) << r;
+}
+
+TEST_F(ServerTest, LimitErrorsNameTheDefaultSizes) {
+    auto r = exchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 70000\r\n\r\n");
+    EXPECT_NE(r.find("the request body exceeds 64 KiB"), std::string::npos) << r;
 }
 
 TEST_F(ServerTest, RefusesSmuggling) {
