@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <string>
 
 namespace ecom::http {
 namespace {
@@ -83,6 +85,21 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
         return value;
     }
     return std::nullopt;
+}
+
+std::int64_t Request::int_query_param(std::string_view name, std::int64_t fallback, std::int64_t min,
+                                      std::int64_t max) const {
+    const auto text = query_param(name);
+    if (!text) {
+        return fallback;
+    }
+    std::int64_t v = 0;
+    const auto r = std::from_chars(text->data(), text->data() + text->size(), v);
+    if (text->empty() || r.ec != std::errc{} || r.ptr != text->data() + text->size() || v < min || v > max) {
+        throw HttpError(400, "invalid_parameter", std::string(name) + " must be an integer from " +
+                                                      std::to_string(min) + " to " + std::to_string(max));
+    }
+    return v;
 }
 
 Response Response::json(unsigned status, std::string body) {

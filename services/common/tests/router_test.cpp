@@ -1,5 +1,7 @@
 #include "ecom/http/router.hpp"
 
+#include "ecom/http/error.hpp"
+
 #include <gtest/gtest.h>
 
 namespace ecom::http {
@@ -137,6 +139,24 @@ TEST(RequestQuery, FindsDecodedParameters) {
     EXPECT_EQ(r.query_param("missing"), std::nullopt);
     r.query = "q=%ZZ";
     EXPECT_ANY_THROW((void)r.query_param("q"));
+}
+
+TEST(RequestQuery, IntegerParametersWithBounds) {
+    Request r;
+    r.query = "limit=100&zero=0&neg=-1&big=101&empty=&word=ten&half=1.5&plus=%2B5&huge=99999999999999999999";
+    EXPECT_EQ(r.int_query_param("limit", 20, 1, 100), 100);
+    EXPECT_EQ(r.int_query_param("missing", 20, 1, 100), 20);
+    EXPECT_EQ(r.int_query_param("zero", 5, 0, 10), 0);
+    for (const char* name : {"zero", "neg", "big", "empty", "word", "half", "plus", "huge"}) {
+        try {
+            (void)r.int_query_param(name, 20, 1, 100);
+            ADD_FAILURE() << name << " was accepted";
+        } catch (const HttpError& e) {
+            EXPECT_EQ(e.status(), 400u) << name;
+            EXPECT_EQ(e.code(), "invalid_parameter") << name;
+            EXPECT_EQ(std::string(e.what()), std::string(name) + " must be an integer from 1 to 100");
+        }
+    }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "order_routes.hpp"
 
 #include "checkout_request.hpp"
+#include "ecom/ascii.hpp"
 #include "ecom/http/error.hpp"
 #include "ecom/ids.hpp"
 #include "ecom/json_writer.hpp"
@@ -28,12 +29,6 @@ std::string requested_items_json(const CheckoutRequest& r) {
         w.begin_object().field("product_id", line.product_id).field("quantity", line.quantity).end_object();
     }
     w.end_array();
-    return out;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
 
@@ -176,7 +171,7 @@ asio::awaitable<Response> OrderRoutes::get(Request& request) {
     if (!ecom::is_uuid(id)) {
         throw HttpError(404, "not_found", "no order with this id");
     }
-    const auto order = co_await store_.find(lower(id), &request.context);
+    const auto order = co_await store_.find(ecom::ascii::to_lower(id), &request.context);
     if (!order) {
         throw HttpError(404, "not_found", "no order with this id");
     }
@@ -191,14 +186,8 @@ asio::awaitable<Response> OrderRoutes::list(Request& request) {
     if (!email || !plausible_email(*email)) {
         throw HttpError(400, "invalid_parameter", "email must be an email address");
     }
-    std::int64_t limit = 20;
-    if (const auto text = request.query_param("limit")) {
-        const auto r = std::from_chars(text->data(), text->data() + text->size(), limit);
-        if (text->empty() || r.ec != std::errc{} || r.ptr != text->data() + text->size() || limit < 1 || limit > 100) {
-            throw HttpError(400, "invalid_parameter", "limit must be an integer from 1 to 100");
-        }
-    }
-    const auto found = co_await store_.by_email(lower(*email), static_cast<int>(limit), &request.context);
+    const auto limit = request.int_query_param("limit", 20, 1, 100);
+    const auto found = co_await store_.by_email(ecom::ascii::to_lower(*email), static_cast<int>(limit), &request.context);
     std::string body;
     ecom::JsonWriter w(body);
     w.begin_object().key("items").begin_array();

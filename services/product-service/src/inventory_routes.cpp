@@ -211,22 +211,8 @@ asio::awaitable<Response> InventoryRoutes::list(Request& request) {
     if (state != "held" && state != "committed" && state != "released") {
         throw HttpError(400, "invalid_parameter", "state must be held, committed or released");
     }
-    auto number = [&](const char* name, std::int64_t fallback, std::int64_t min, std::int64_t max) {
-        const auto text = request.query_param(name);
-        if (!text) {
-            return fallback;
-        }
-        std::int64_t v = 0;
-        const auto res = std::from_chars(text->data(), text->data() + text->size(), v);
-        if (text->empty() || res.ec != std::errc{} || res.ptr != text->data() + text->size() || v < min || v > max) {
-            throw HttpError(400, "invalid_parameter",
-                            std::string(name) + " must be an integer from " + std::to_string(min) + " to " +
-                                std::to_string(max));
-        }
-        return v;
-    };
-    const auto older_than = number("older_than_seconds", 0, 0, 30 * 24 * 3600);
-    const auto limit = number("limit", 100, 1, 1000);
+    const auto older_than = request.int_query_param("older_than_seconds", 0, 0, 30 * 24 * 3600);
+    const auto limit = request.int_query_param("limit", 100, 1, 1000);
     const auto r = co_await db_.run_traced(&request.context, sql::list_reservations, state, older_than, limit);
     std::string body;
     ecom::JsonWriter w(body);

@@ -62,14 +62,7 @@ std::int64_t parse_product_id(std::string_view text) {
 
 ListRequest parse_list_request(const Request& request) {
     ListRequest out;
-    if (auto limit = request.query_param("limit")) {
-        std::int64_t v = 0;
-        const auto r = std::from_chars(limit->data(), limit->data() + limit->size(), v);
-        if (limit->empty() || r.ec != std::errc{} || r.ptr != limit->data() + limit->size() || v < 1 || v > 100) {
-            throw HttpError(400, "invalid_parameter", "limit must be an integer from 1 to 100");
-        }
-        out.limit = v;
-    }
+    out.limit = request.int_query_param("limit", out.limit, 1, 100);
     if (auto cursor = request.query_param("cursor"); cursor && !cursor->empty()) {
         auto after = decode_cursor(*cursor);
         if (!after) {

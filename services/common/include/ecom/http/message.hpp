@@ -71,6 +71,11 @@ struct Request {
     // The decoded value of the first query parameter of that name. Throws
     // HttpError 400 when the query string has a malformed percent escape.
     [[nodiscard]] std::optional<std::string> query_param(std::string_view name) const;
+    // An integer query parameter from min to max, or fallback when absent.
+    // Throws HttpError 400 invalid_parameter ("limit must be an integer
+    // from 1 to 100") for anything else, an empty value included.
+    [[nodiscard]] std::int64_t int_query_param(std::string_view name, std::int64_t fallback, std::int64_t min,
+                                               std::int64_t max) const;
 };
 
 struct Response {
