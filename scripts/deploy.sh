@@ -68,7 +68,7 @@ BUILD_ONLY=0
 SMOKE=1
 SERVICES=()
 
-usage() { sed -n '2,45p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { script_help "$0"; }
 
 while [ $# -gt 0 ]; do
   case "$1" in

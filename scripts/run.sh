@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     --port) PUBLIC_PORT="$2"; shift ;;
     --no-install) INSTALL=0 ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) script_help "$0"; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
   shift

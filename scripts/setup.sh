@@ -52,7 +52,7 @@ SERVICES=(product-service order-service frontend)
 CATALOG="services/product-service/demo/catalog.json"
 WAIT_SECONDS="${SETUP_WAIT_SECONDS:-600}"
 
-usage() { sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { script_help "$0"; }
 
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Smoke test of a deployed shop, run by scripts/setup.sh, scripts/deploy.sh
 # and the deploy workflows during the blue/green bake time (a failure rolls
 # the service back). It walks the whole checkout path and leaves nothing a
@@ -27,7 +28,9 @@
 # usage error.
 set -euo pipefail
 
-usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; }
+# shellcheck source=lib/help.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/help.sh"
+usage() { script_help "$0"; }
 
 case "${1:-}" in
   -h | --help) usage; exit 0 ;;

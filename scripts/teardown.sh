@@ -46,7 +46,7 @@ CONFIRM=""
 CONFIRM_GIVEN=0
 ALLOW_PROD=0
 
-usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { script_help "$0"; }
 
 while [ $# -gt 0 ]; do
   case "$1" in

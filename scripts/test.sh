@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1 ;;
     --no-install) INSTALL=0 ;;
     -L) LABELS="$2"; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) script_help "$0"; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
   shift

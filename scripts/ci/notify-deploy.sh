@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Reports the outcome of one environment's deployment (the deploy-environment
 # workflow runs it after scripts/deploy.sh, whatever happened): always to the
 # job summary, and to Slack when the SLACK_WEBHOOK_URL secret is set (an
@@ -14,7 +15,9 @@
 # 2 on a usage error.
 set -euo pipefail
 
-usage() { sed -n '7,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+# shellcheck source=../lib/help.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/help.sh"
+usage() { script_help "$0" "Usage:" >&2; exit 2; }
 
 ENVIRONMENT=""
 OUTCOME=""

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Splits the multi-platform OCI archive of one image build (docker buildx
 # --output type=oci) into one OCI image layout per platform, so that each
 # platform of exactly the archive that is deployed can be scanned (Trivy
@@ -20,7 +21,9 @@
 set -euo pipefail
 
 fail() { echo "oci-platforms: $*" >&2; exit 1; }
-usage() { sed -n '7,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+# shellcheck source=../lib/help.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/help.sh"
+usage() { script_help "$0" "Usage:" >&2; exit 2; }
 
 command -v jq >/dev/null 2>&1 || fail "jq is not installed"
 

@@ -26,7 +26,7 @@ OUT=""
 PROJECT="ecommerce"
 TODAY="$(date -u +%Y-%m-%d)"
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { script_help "$0"; }
 
 while [ $# -gt 0 ]; do
   case "$1" in

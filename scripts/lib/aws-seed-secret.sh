@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Gives a Secrets Manager secret its first value: 40 random letters and
 # digits from Secrets Manager's own generator, written only when the secret
 # has no AWSCURRENT version yet. Terraform runs it once per new secret
@@ -15,7 +16,9 @@ set -euo pipefail
 
 die() { echo "aws-seed-secret: $*" >&2; exit 1; }
 
-[ $# -eq 2 ] || { sed -n '9,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+# shellcheck source=help.sh
+source "$(dirname "${BASH_SOURCE[0]}")/help.sh"
+[ $# -eq 2 ] || { script_help "$0" "Usage:" >&2; exit 2; }
 SECRET_ID="$1"
 REGION="$2"
 [ -n "$SECRET_ID" ] || die "the secret id is empty"

@@ -3,6 +3,8 @@
 # installation on Debian/Ubuntu, free ports, the project paths.
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=scripts/lib/help.sh
+source "${ROOT_DIR}/scripts/lib/help.sh"
 LOCAL_DIR="${ROOT_DIR}/.local"
 export ROOT_DIR LOCAL_DIR
 

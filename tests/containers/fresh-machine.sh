@@ -45,7 +45,7 @@ KEEP=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+    -h|--help) script_help "$0"; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
   shift

@@ -430,5 +430,5 @@ run_stack() {
 case "${1:-}" in
   static) static_checks; finish ;;
   stack) run_stack; finish ;;
-  *) sed -n '2,28p' "$0" >&2; exit 2 ;;
+  *) script_help "$0" >&2; exit 2 ;;
 esac
