@@ -425,4 +425,34 @@ void ObjectReader::finish() {
     }
 }
 
+std::vector<ItemLine> read_item_lines(ObjectReader& in, FieldErrors& errors, std::string_view duplicate,
+                                      const std::function<void(ObjectReader&)>& check_line) {
+    std::vector<ItemLine> lines;
+    const auto* items = in.array("items", true, 1, 50);
+    if (items == nullptr) {
+        return lines;
+    }
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        const std::string path = "items[" + std::to_string(i) + "]";
+        ObjectReader line(items->at(i), path, errors);
+        const auto product = line.integer("product_id", true, 1, std::int64_t{1} << 53);
+        const auto quantity = line.integer("quantity", true, 1, 100);
+        if (check_line) {
+            check_line(line);
+        }
+        line.finish();
+        if (!product || !quantity) {
+            continue;
+        }
+        const bool repeated =
+            std::any_of(lines.begin(), lines.end(), [&](const ItemLine& l) { return l.product_id == *product; });
+        if (repeated) {
+            errors.add(path + ".product_id", std::string(duplicate));
+        } else {
+            lines.push_back({*product, *quantity});
+        }
+    }
+    return lines;
+}
+
 }  // namespace ecom::json

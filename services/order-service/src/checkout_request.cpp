@@ -161,25 +161,13 @@ CheckoutRequest parse_checkout_request(std::string_view body, YearMonth today) {
         c.finish();
     }
 
-    if (const auto* items = in.array("items", true, 1, 50)) {
-        for (std::size_t i = 0; i < items->size(); ++i) {
-            const std::string path = "items[" + std::to_string(i) + "]";
-            ObjectReader line(items->at(i), path, errors);
-            auto product = line.integer("product_id", true, 1, std::int64_t{1} << 53);
-            auto quantity = line.integer("quantity", true, 1, 100);
-            line.forbid({"price", "price_cents", "unit_price_cents", "line_total_cents", "total_cents", "name", "sku"},
-                        "is set by the server, not the client");
-            line.finish();
-            if (product && quantity) {
-                const bool duplicate = std::any_of(out.items.begin(), out.items.end(),
-                                                   [&](const OrderLine& l) { return l.product_id == *product; });
-                if (duplicate) {
-                    errors.add(path + ".product_id", "is already in another line: change its quantity instead");
-                } else {
-                    out.items.push_back({*product, *quantity});
-                }
-            }
-        }
+    const auto server_set = [](ObjectReader& line) {
+        line.forbid({"price", "price_cents", "unit_price_cents", "line_total_cents", "total_cents", "name", "sku"},
+                    "is set by the server, not the client");
+    };
+    for (const auto& line :
+         ecom::json::read_item_lines(in, errors, "is already in another line: change its quantity instead", server_set)) {
+        out.items.push_back({line.product_id, line.quantity});
     }
 
     if (const auto* payment = in.object("payment", true)) {

@@ -69,23 +69,8 @@ ReservationRequest parse_reservation_request(std::string_view body) {
             errors.add("order_id", "must be a UUID");
         }
     }
-    if (const auto* items = in.array("items", true, 1, 50)) {
-        for (std::size_t i = 0; i < items->size(); ++i) {
-            const std::string path = "items[" + std::to_string(i) + "]";
-            ecom::json::ObjectReader line(items->at(i), path, errors);
-            auto product = line.integer("product_id", true, 1, (std::int64_t{1} << 53));
-            auto quantity = line.integer("quantity", true, 1, 100);
-            line.finish();
-            if (product && quantity) {
-                const bool duplicate = std::any_of(out.items.begin(), out.items.end(),
-                                                   [&](const auto& l) { return l.product_id == *product; });
-                if (duplicate) {
-                    errors.add(path + ".product_id", "appears in more than one line");
-                } else {
-                    out.items.push_back({*product, *quantity});
-                }
-            }
-        }
+    for (const auto& line : ecom::json::read_item_lines(in, errors, "appears in more than one line")) {
+        out.items.push_back({line.product_id, line.quantity});
     }
     in.finish();
     errors.throw_if_any();

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -102,5 +103,19 @@ std::size_t utf8_length(std::string_view text) noexcept;
 // refuses such strings in every field; any other free text a service
 // accepts must be checked with this too.
 bool contains_bidi_control(std::string_view text) noexcept;
+
+// One line of a checkout or a reservation.
+struct ItemLine {
+    std::int64_t product_id = 0;
+    std::int64_t quantity = 0;
+};
+
+// The required "items" array of a checkout or a reservation: 1 to 50 lines
+// of {"product_id": 1 to 2^53, "quantity": 1 to 100}, each product in one
+// line only (a repeated one is an error at items[i].product_id, worded by
+// `duplicate`). `check_line`, when given, checks more of each line before
+// its reader is finished (e.g. refuses fields the server sets).
+std::vector<ItemLine> read_item_lines(ObjectReader& in, FieldErrors& errors, std::string_view duplicate,
+                                      const std::function<void(ObjectReader&)>& check_line = {});
 
 }  // namespace ecom::json
