@@ -79,17 +79,19 @@ set(ECOM_PYTHON "/usr/bin/python3" CACHE FILEPATH "Python interpreter for functi
 # ecom_add_pytest(<name> PATHS ... LABELS ... [TIMEOUT s])
 # Functional tests in Python that drive the built binaries; they find them
 # through ECOM_BUILD_DIR and PostgreSQL through ECOM_TEST_PG (scripts/test.sh).
+# tests/lib is on PYTHONPATH and its ecomtest.pytest_plugin gives the shared
+# fixtures (shared_cluster, shop, private_cluster).
 function(ecom_add_pytest name)
   cmake_parse_arguments(ARG "" "TIMEOUT" "PATHS;LABELS" ${ARGN})
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 600)
   endif()
   add_test(NAME ${name}
-    COMMAND ${ECOM_PYTHON} -m pytest -q -p no:cacheprovider -o junit_family=xunit2
+    COMMAND ${ECOM_PYTHON} -m pytest -q -p no:cacheprovider -p ecomtest.pytest_plugin -o junit_family=xunit2
             --junitxml=${CMAKE_BINARY_DIR}/test-reports/${name}.xml ${ARG_PATHS}
     WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
   set_tests_properties(${name} PROPERTIES
     LABELS "${ARG_LABELS}"
     TIMEOUT ${ARG_TIMEOUT}
-    ENVIRONMENT "ECOM_BUILD_DIR=${CMAKE_BINARY_DIR};ECOM_SOURCE_DIR=${PROJECT_SOURCE_DIR};PYTHONDONTWRITEBYTECODE=1")
+    ENVIRONMENT "ECOM_BUILD_DIR=${CMAKE_BINARY_DIR};ECOM_SOURCE_DIR=${PROJECT_SOURCE_DIR};PYTHONDONTWRITEBYTECODE=1;PYTHONPATH=${PROJECT_SOURCE_DIR}/tests/lib")
 endfunction()

@@ -1,12 +1,7 @@
-import os
-import sys
-
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-
-from ecomtest import cluster as pg  # noqa: E402
-from ecomtest.stack import FullStack  # noqa: E402
+from ecomtest import cluster as pg
+from ecomtest.stack import FullStack
 
 
 @pytest.fixture(scope="module")

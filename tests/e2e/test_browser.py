@@ -4,12 +4,9 @@ on every page visited. Screenshots go to build/screenshots/."""
 
 import os
 import subprocess
-import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-
-from ecomtest import cluster as pg  # noqa: E402
-from ecomtest import service  # noqa: E402
+from ecomtest import cluster as pg
+from ecomtest import service
 
 
 def test_browser_scenarios(full_stack):

@@ -9,13 +9,10 @@ import re
 import select
 import socket
 import subprocess
-import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-
-from ecomtest import cluster as pg  # noqa: E402
-from ecomtest import http  # noqa: E402
+from ecomtest import cluster as pg
+from ecomtest import http
 
 ROUTES = json.load(open(os.path.join(pg.SOURCE_DIR, "config", "routes.json")))
 RENDER = os.path.join(pg.SOURCE_DIR, "scripts", "lib", "render_nginx.py")

@@ -11,18 +11,15 @@ documents of the metrics config/emf_metrics.json declares."""
 import json
 import os
 import re
-import sys
 import time
 
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-
-from ecomtest import checkout  # noqa: E402
-from ecomtest import cluster as pg  # noqa: E402
-from ecomtest import http  # noqa: E402
-from ecomtest.otlp import Receiver  # noqa: E402
-from ecomtest.stack import FullStack  # noqa: E402
+from ecomtest import checkout
+from ecomtest import cluster as pg
+from ecomtest import http
+from ecomtest.otlp import Receiver
+from ecomtest.stack import FullStack
 
 SERVER, CLIENT = 2, 3  # OTLP SpanKind
 CARD = checkout.APPROVE

@@ -9,12 +9,9 @@ attempt) is added. The demo catalog loader is idempotent by SKU."""
 import json
 import os
 import subprocess
-import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-
-from ecomtest import cluster as pg  # noqa: E402
-from ecomtest import service  # noqa: E402
+from ecomtest import cluster as pg
+from ecomtest import service
 
 SMOKE_TEST = os.path.join(pg.SOURCE_DIR, "scripts", "smoke-test.sh")
 LOAD_DEMO = os.path.join(pg.SOURCE_DIR, "scripts", "lib", "load_demo.py")

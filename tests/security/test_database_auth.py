@@ -7,13 +7,10 @@ before it fails on AWS."""
 
 import os
 import subprocess
-import sys
 
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-
-from ecomtest import cluster as pg  # noqa: E402
+from ecomtest import cluster as pg
 
 
 def connect(cluster, user, password, dbname="postgres"):

@@ -5,16 +5,13 @@ storefront home endpoint with product-service up and down."""
 import gzip
 import os
 import shutil
-import sys
 import tempfile
 
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "tests", "lib"))
-
-from ecomtest import checkout  # noqa: E402
-from ecomtest import cluster as pg  # noqa: E402
-from ecomtest import http, service  # noqa: E402
+from ecomtest import checkout
+from ecomtest import cluster as pg
+from ecomtest import http, service
 
 JS = b"console.log('storefront');" * 20
 INDEX = b"<!doctype html><html><head><script type=module src=/assets/app-1a2b3c.js></script></head></html>"

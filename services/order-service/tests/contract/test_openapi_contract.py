@@ -21,7 +21,6 @@ import contextlib
 import json
 import os
 import socket
-import sys
 import threading
 import time
 import uuid
@@ -30,11 +29,9 @@ import jsonschema
 import pytest
 import yaml
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "tests", "lib"))
-
-from ecomtest import checkout  # noqa: E402
-from ecomtest import cluster as pg  # noqa: E402
-from ecomtest import http, openapi, service  # noqa: E402
+from ecomtest import checkout
+from ecomtest import cluster as pg
+from ecomtest import http, openapi, service
 
 SPEC_PATH = os.path.join(pg.SOURCE_DIR, "docs", "api", "order-service.yaml")
 SPEC = yaml.safe_load(open(SPEC_PATH))

@@ -1,24 +1,6 @@
-import os
-import sys
-
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "tests", "lib"))
-
-from ecomtest import checkout  # noqa: E402
-from ecomtest import cluster as pg  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def shared_cluster():
-    return pg.Cluster.shared()
-
-
-@pytest.fixture(scope="module")
-def shop(shared_cluster):
-    db = shared_cluster.create_shop()
-    yield db
-    db.drop()
+from ecomtest import checkout
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,6 @@ import threading
 import time
 import uuid
 
-import pytest
-
 from ecomtest import checkout
 from ecomtest import cluster as pg
 from ecomtest import http
@@ -119,13 +117,6 @@ def check_outcome(shop, shoppers, initial):
     # No key gave two orders.
     assert shop.sql("SELECT count(*) FROM (SELECT idempotency_key FROM orders.orders GROUP BY 1 HAVING count(*) > 1) d") == "0"
     return answered_201
-
-
-@pytest.fixture
-def private_cluster():
-    cluster = pg.PrivateCluster()
-    yield cluster
-    cluster.destroy()
 
 
 def test_killed_services_leave_no_trace(private_cluster):

@@ -14,16 +14,13 @@ checked too."""
 import json
 import os
 import socket
-import sys
 
 import jsonschema
 import pytest
 import yaml
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "tests", "lib"))
-
-from ecomtest import cluster as pg  # noqa: E402
-from ecomtest import http, openapi, service  # noqa: E402
+from ecomtest import cluster as pg
+from ecomtest import http, openapi, service
 
 SPEC_PATH = os.path.join(pg.SOURCE_DIR, "docs", "api", "product-service.yaml")
 SPEC = yaml.safe_load(open(SPEC_PATH))

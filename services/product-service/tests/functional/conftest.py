@@ -1,25 +1,8 @@
-import os
 import secrets
-import sys
 
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "tests", "lib"))
-
-from ecomtest import cluster as pg  # noqa: E402
-from ecomtest import http, service  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def shared_cluster():
-    return pg.Cluster.shared()
-
-
-@pytest.fixture(scope="module")
-def shop(shared_cluster):
-    db = shared_cluster.create_shop()
-    yield db
-    db.drop()
+from ecomtest import http, service
 
 
 @pytest.fixture(scope="module")
