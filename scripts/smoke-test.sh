@@ -13,7 +13,9 @@
 #      4000 0000 0000 0002 answers 402 card_declined with the order
 #      PAYMENT_DECLINED: order-service recorded the order, reserved the stock
 #      at product-service (/internal), the payment was declined and the
-#      reservation released;
+#      reservation released (a request without an answer within
+#      SMOKE_REQUEST_TIMEOUT, default 10 s, is sent again with the same key,
+#      up to 3 times: never a second order);
 #   4. GET /api/orders/{id} reads that order back: PAYMENT_DECLINED, outcome
 #      card_declined;
 #   5. the product's stock is what it was before (retried for
@@ -50,17 +52,24 @@ TIMEOUT="${SMOKE_REQUEST_TIMEOUT:-10}"
 DECLINE_CARD="4000000000000002"
 CUSTOMER_EMAIL="smoke-test@example.com"
 BODY="$(mktemp)"
-trap 'rm -f "$BODY"' EXIT
+CURL_ERR="$(mktemp)"
+trap 'rm -f "$BODY" "$CURL_ERR"' EXIT
 
 pass() { printf 'PASS %s\n' "$*"; }
 fail() { printf 'FAIL %s\n' "$*" >&2; exit 1; }
 
-# request METHOD PATH [curl args...]: the body goes to $BODY, the status to stdout.
+# request METHOD PATH [curl args...]: the body goes to $BODY, the status to
+# stdout (000 when no answer came: curl's reason is then in $BODY).
 request() {
-  local method="$1" path="$2"
+  local method="$1" path="$2" code
   shift 2
-  curl --silent --show-error --max-time "$TIMEOUT" --request "$method" \
-    --output "$BODY" --write-out '%{http_code}' "$@" "${BASE_URL}${path}" 2>/dev/null || echo 000
+  : >"$BODY"
+  code="$(curl --silent --show-error --max-time "$TIMEOUT" --request "$method" \
+    --output "$BODY" --write-out '%{http_code}' "$@" "${BASE_URL}${path}" 2>"$CURL_ERR")" || code=000
+  if [ "$code" = 000 ]; then
+    cp "$CURL_ERR" "$BODY"
+  fi
+  echo "$code"
 }
 
 body_excerpt() { head -c 300 "$BODY" | tr '\n' ' '; }
@@ -122,7 +131,12 @@ order="$(jq -cn --argjson id "$product_id" --arg email "$CUSTOMER_EMAIL" --arg c
   items: [{product_id: $id, quantity: 1}],
   payment: {card_number: $card, exp_month: 12, exp_year: $year, cvc: "123"}
 }')"
-status="$(request POST /api/orders -H 'Content-Type: application/json' -H "Idempotency-Key: ${key}" --data "$order")"
+# No answer (a timeout on a busy host): the same Idempotency-Key again, so a
+# retry can never make a second order.
+for _ in 1 2 3; do
+  status="$(request POST /api/orders -H 'Content-Type: application/json' -H "Idempotency-Key: ${key}" --data "$order")"
+  [ "$status" = 000 ] || break
+done
 [ "$status" = 402 ] || fail "POST /api/orders with the decline test card: status ${status} (expected 402 card_declined), body: $(body_excerpt)"
 jq -e '.error.code == "card_declined" and .order.status == "PAYMENT_DECLINED"' "$BODY" >/dev/null 2>&1 ||
   fail "POST /api/orders: expected error card_declined and order PAYMENT_DECLINED, body: $(body_excerpt)"

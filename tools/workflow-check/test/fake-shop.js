@@ -28,6 +28,9 @@
 //   productsStatus / orderHttp   force that HTTP status on GET /api/products /
 //                   POST /api/orders
 //   releaseFails    a declined checkout keeps the reserved stock (a bug)
+//   lostOrderAnswers  the first N POST /api/orders are carried out but their
+//                   answers are lost (the connection is cut, as a timeout
+//                   on a busy host looks to the client)
 //   world           { dir, environment }: the fake AWS world decides whether
 //                   each service answers (its tasks run, its database is
 //                   available) like the ALB would (503 otherwise), and what
@@ -100,7 +103,7 @@ function startShop(options = {}) {
     return product;
   };
   for (const p of options.products || []) addProduct(p);
-  const state = { orders: [], requests: [], products, byKey: new Map(), staleLeft: 0, stale: new Map() };
+  const state = { orders: [], requests: [], products, byKey: new Map(), staleLeft: 0, stale: new Map(), lostOrderAnswers: options.lostOrderAnswers || 0 };
 
   const setStock = (p, stock) => {
     if (options.staleReads) {
@@ -132,7 +135,10 @@ function startShop(options = {}) {
         // In the world's call log too, so that tests see when (between which AWS calls) it came.
         require("node:fs").appendFileSync(require("node:path").join(world.dir, "calls.jsonl"), JSON.stringify({ tool: "http", args: [req.method, req.url] }) + "\n");
       }
+      const loseAnswer = req.method === "POST" && req.url === "/api/orders" && state.lostOrderAnswers > 0;
+      if (loseAnswer) state.lostOrderAnswers -= 1;
       const send = (status, obj, headers = {}) => {
+        if (loseAnswer) return req.socket.destroy();
         res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store", ...headers });
         res.end(JSON.stringify(obj));
       };

@@ -61,6 +61,25 @@ test("waits for the stock to read back (the services' cache is refreshed a littl
   assert.equal(r.shop.state.requests.filter((q) => q.url === "/api/products/2").length, 3, "one read before, two after (the first one stale)");
 });
 
+test("an order answer lost on the way is asked for again with the same Idempotency-Key: one order, no second charge", async () => {
+  const r = await smoke({ lostOrderAnswers: 2 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /PASS POST \/api\/orders \(decline test card\) -> 402 card_declined/);
+  const posts = r.shop.state.requests.filter((q) => q.method === "POST");
+  assert.equal(posts.length, 3);
+  assert.equal(new Set(posts.map((q) => q.headers["idempotency-key"])).size, 1, "every try sends the same key");
+  assert.deepEqual(r.shop.ordersByStatus(), { PAYMENT_DECLINED: 1 });
+  assert.deepEqual(r.shop.stockBySku(), r.stockBefore);
+});
+
+test("no answer to the order at all: fails after 3 tries, saying why (curl's reason), not with an earlier body", async () => {
+  const r = await smoke({ lostOrderAnswers: 5 });
+  assert.equal(r.code, 1);
+  assert.equal(r.shop.state.requests.filter((q) => q.method === "POST").length, 3);
+  assert.match(r.stderr, /FAIL POST \/api\/orders with the decline test card: status 000 \(expected 402 card_declined\), body: curl: \(52\) Empty reply from server/);
+  assert.doesNotMatch(r.stderr, /"sku"/, "the body of the catalog read before is not shown as the order's");
+});
+
 test("fails when the reservation is not released (stock lower after the declined checkout)", async () => {
   const r = await smoke({ releaseFails: true }, undefined);
   assert.equal(r.code, 1);
