@@ -14,7 +14,8 @@
 #
 # Usage: scripts/lib/aws-cost-report.sh --env ENV [--estimate FILE] [--out FILE]
 #          [--project NAME] [--today YYYY-MM-DD]
-# Needs aws (v2), jq and GNU date. Cost Explorer bills $0.01 per request (6 here).
+# Needs aws (v2), jq and GNU date. Cost Explorer bills $0.01 per request: 4 here
+# (3 get-cost-and-usage, 1 get-cost-forecast; a paginated answer bills each page).
 set -euo pipefail
 
 # shellcheck source=common.sh
@@ -26,7 +27,7 @@ OUT=""
 PROJECT="ecommerce"
 TODAY="$(date -u +%Y-%m-%d)"
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -18,7 +18,7 @@ interface_endpoint_az_count = 2
 domain_name     = "shop.example.com"
 route53_zone_id = "Z0123456789EXAMPLE"
 
-# WAF with AWS managed rules: ~$8/month + $0.60 per million requests.
+# WAF with AWS managed rules and a rate limit: $9/month (web ACL $5 + 4 rules x $1) + $0.60 per million requests.
 enable_waf              = true
 alb_deletion_protection = true
 

@@ -20,6 +20,9 @@ and for single pages:
                           LLVMFuzzerTestOneInput); in table rows only
   docs/talking-points.md  every number appears in bench/RESULTS.md or in the
                           output of the cost model commands of COSTMODEL_RUNS
+  docs/architecture.md, README.md  every measured figure (a decimal or a
+                          thousands number in ms, MiB, req/s or orders/s)
+                          appears in bench/RESULTS.md
   docs/cost-optimization.md  every dollar amount appears in the cost model's
                           output or in its tests (tools/costmodel/tests), so
                           a figure the page shows is one a test checks
@@ -67,6 +70,10 @@ COSTMODEL_RUNS = [
     ["per-million", "--results", "bench/RESULTS.md", "--request-rate", "500", "--tfvars", "tools/costmodel/fixtures/tfvars-prod.json"],
     ["per-million", "--results", "bench/RESULTS.md", "--request-rate", "10000", "--tfvars", "tools/costmodel/fixtures/tfvars-prod.json"],
 ]
+
+
+# Pages whose measured figures (check_measured) must be bench/RESULTS.md's.
+MEASURED_PAGES = ["docs/architecture.md", "README.md"]
 
 
 @dataclass
@@ -406,6 +413,24 @@ def check_numbers(page, allowed, sources, what="number"):
     return findings
 
 
+# A measured figure: a number with a unit of time, memory or throughput that a
+# benchmark reports ("18.2 ms", "11.1 MiB", "89,657 req/s"). Settings written
+# the same way ("20 s", "300 ms" thresholds) are whole numbers without these
+# units' decimals or thousands, so only decimals and thousands are checked.
+MEASURED = re.compile(r"(?<![\w.$/-])(\d{1,3}(?:,\d{3})+|\d+\.\d+)\s?(ms|MiB|req/s|orders/s)\b")
+
+
+def check_measured(page, allowed, sources):
+    findings = []
+    for number, line in page.prose:
+        for m in MEASURED.finditer(strip_inline_code(line)):
+            value = m.group(1).replace(",", "")
+            if value not in allowed:
+                findings.append(Finding(page.path, number, "numbers",
+                                        f"measured figure {m.group(1)} {m.group(2)} appears in none of {sources}"))
+    return findings
+
+
 def dollar_amounts(page):
     for number, line in page.prose:
         for m in re.finditer(r"\$(\d[\d,]*(?:\.\d+)?)", line):
@@ -475,6 +500,11 @@ def run(only=None):
             results.append(("numbers docs/talking-points.md",
                             check_numbers(by_path["docs/talking-points.md"], allowed,
                                           "bench/RESULTS.md and the cost model's output")))
+        with open(os.path.join(ROOT, "bench", "RESULTS.md"), encoding="utf-8") as f:
+            measured = number_set(f.read())
+        for path in MEASURED_PAGES:
+            if path in by_path:
+                results.append((f"measured figures {path}", check_measured(by_path[path], measured, "bench/RESULTS.md")))
         if "docs/cost-optimization.md" in by_path:
             results.append(("cost figures docs/cost-optimization.md",
                             check_cost_figures(by_path["docs/cost-optimization.md"], outputs, costmodel_test_text())))

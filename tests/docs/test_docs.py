@@ -74,6 +74,24 @@ def test_talking_points_figures_come_from_bench_results_or_the_cost_model(pages,
     assert not findings, "\n".join(map(str, findings))
 
 
+def test_measured_figures_come_from_bench_results(pages):
+    with open(os.path.join(cd.ROOT, "bench", "RESULTS.md"), encoding="utf-8") as f:
+        allowed = cd.number_set(f.read())
+    for path in cd.MEASURED_PAGES:
+        measured = next(p for p in pages if p.path == path)
+        findings = cd.check_measured(measured, allowed, "bench/RESULTS.md")
+        assert not findings, "\n".join(map(str, findings))
+
+
+def test_stale_measured_figures_are_found():
+    allowed = cd.number_set("| start to `/ready` | **18.2 ms** | 89,657 req/s |")
+    p = page("Ready 18.2 ms after start and 89,657 req/s; elsewhere ready in 24.3 ms, 11.1 MiB idle.\n"
+             "A 20 s timeout and a 300 ms threshold are settings, not measurements.\n")
+    found = [f.message for f in cd.check_measured(p, allowed, "bench/RESULTS.md")]
+    assert found == ["measured figure 24.3 ms appears in none of bench/RESULTS.md",
+                     "measured figure 11.1 MiB appears in none of bench/RESULTS.md"], found
+
+
 def test_cost_optimization_figures_are_in_the_cost_model_output_or_its_tests(pages, costmodel_outputs):
     costs = next(p for p in pages if p.path == "docs/cost-optimization.md")
     findings = cd.check_cost_figures(costs, costmodel_outputs, cd.costmodel_test_text())

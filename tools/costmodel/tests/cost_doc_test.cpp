@@ -258,5 +258,16 @@ TEST(CostOptimizationDoc, OneAlbInsteadOfOnePerService) {
   EXPECT_EQ(three.total() - one.total() - lcus - lcus, usd("47.45"));
 }
 
+TEST(CostOptimizationDoc, ProdOneAlbInsteadOfOnePerService) {
+  // Prod's ALB spans 3 AZs: a public IPv4 address in each, so each ALB left out saves
+  // $16.425 + 3 x 730 h x $0.005 = $16.425 + $10.95 = $27.375: 2 x $27.375 = $54.75.
+  const char* three_azs = R"({"subnets":["a","b","c"]})";
+  const auto one = testing::price({resource("aws_lb", three_azs, "", "a")});
+  const auto three = testing::price({resource("aws_lb", three_azs, "", "a"), resource("aws_lb", three_azs, "", "b"),
+                                     resource("aws_lb", three_azs, "", "c")});
+  const Decimal lcus = one.lines[1].monthly;
+  EXPECT_EQ(three.total() - one.total() - lcus - lcus, usd("54.75"));
+}
+
 }  // namespace
 }  // namespace costmodel
