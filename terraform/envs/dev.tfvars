@@ -77,16 +77,20 @@ log_retention_days = 7 # $0.03/GB-month stored; 7 days keeps dev logs near $0
 blue_green_bake_minutes = 1
 
 # Off-hours: the FinOps scheduler runs the services, RDS and the NAT
-# instance 08:00-18:00 Mon-Fri (the scheduler module's default business
-# hours, 50 of 168 h) and stops them otherwise: tasks, RDS instance-hours
-# and NAT instance-hours fall by ~70%. Each hour a week added costs
+# instance 08:00-18:00 Mon-Fri US Eastern time (America/New_York, daylight
+# saving time included: EventBridge Scheduler evaluates the cron in that
+# zone; the defaults of the root and scheduler modules, 50 of 168 h) and
+# stops them otherwise, every evening (an RDS instance AWS restarted after 7
+# days stopped is stopped again that evening): tasks, RDS instance-hours and
+# NAT instance-hours fall by ~70%. Each hour a week added costs
 # $0.15/month (07:00-20:00, 65 h, was $2.22 more); set timezone to the
 # team's, and start dev by hand for off-hours work (modules/scheduler
-# README). The ECS-only scheduled_scale_in is the alternative when the
+# README). What it stops is tagged auto-stopped=<UTC time> until the next
+# start. The ECS-only scheduled_scale_in is the alternative when the
 # scheduler is not deployed.
 scheduler = {
   enabled        = true
-  timezone       = "UTC"
+  timezone       = "America/New_York"
   stop_schedule  = "cron(0 18 ? * * *)"
   start_schedule = "cron(0 8 ? * MON-FRI *)"
 }

@@ -106,6 +106,11 @@ run "dev" {
   }
 
   assert {
+    condition     = module.scheduler[0].schedules.stop.expression == "cron(0 18 ? * * *)" && module.scheduler[0].schedules.start.expression == "cron(0 8 ? * MON-FRI *)" && alltrue([for s in values(module.scheduler[0].schedules) : s.timezone == "America/New_York"])
+    error_message = "By default dev stops at 18:00 every day and starts at 08:00 on weekdays, US Eastern time (DST-aware), as the scheduler module's defaults."
+  }
+
+  assert {
     condition     = module.alb.https_enabled == false
     error_message = "Without a domain the ALB serves HTTP only."
   }
