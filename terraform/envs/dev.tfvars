@@ -28,11 +28,13 @@ enable_waf              = false
 alb_deletion_protection = false
 
 # Three 0.25 vCPU / 0.5 GB Graviton tasks, one each: $7.21/month on-demand
-# each, ~$2.2 on Spot.
+# each, ~$2.2 on Spot. min = max = 1: no target tracking in dev, whose 6
+# policies would make AWS create 12 untagged alarms (18 alarm metrics, $1.80
+# a month beyond the account's free 10, which dev's own alarms already use).
 services = {
-  frontend          = { cpu = 256, memory = 512, desired_count = 1, min_count = 1, max_count = 2 }
-  "product-service" = { cpu = 256, memory = 512, desired_count = 1, min_count = 1, max_count = 2 }
-  "order-service"   = { cpu = 256, memory = 512, desired_count = 1, min_count = 1, max_count = 2 }
+  frontend          = { cpu = 256, memory = 512, desired_count = 1, min_count = 1, max_count = 1 }
+  "product-service" = { cpu = 256, memory = 512, desired_count = 1, min_count = 1, max_count = 1 }
+  "order-service"   = { cpu = 256, memory = 512, desired_count = 1, min_count = 1, max_count = 1 }
 }
 cpu_architecture = "ARM64"
 

@@ -77,9 +77,9 @@ db_backup_retention_days = 14
 db_deletion_protection   = true
 db_allocated_storage_gb  = 50
 
-# The cost model estimates $368.60/month at list prices (--no-free-tier:
+# The cost model estimates $370.40/month at list prices (--no-free-tier:
 # CloudWatch's always-free allowance counts once per account, and dev
-# counts it; docs/cost-optimization.md): the first alert at about 109% of
+# counts it; docs/cost-optimization.md): the first alert at about 108% of
 # it, the budget's limit (and forecast alert) at $600.
 alert_emails             = ["ops@example.com"]
 budget_alert_amounts_usd = [400, 500, 600]

@@ -180,14 +180,20 @@ TEST(CostOptimizationDoc, ProdBillLineByLine) {
   EXPECT_EQ(line(prod, R"(module.monitoring.aws_cloudwatch_metric_alarm.latency_burn["slow_short"])", "alarm"),
             usd("0.20"));
   EXPECT_EQ(line(prod, "module.monitoring.aws_cloudwatch_composite_alarm.availability[0]", "composite"), usd("0.50"));
-  EXPECT_EQ(prod.component_total("monitoring"), usd("9"));
-  EXPECT_EQ(prod.total(), usd("368.596292"));
+  // Target tracking: each policy makes AWS create 2 alarms (scale out, scale in); the
+  // CPU one reads 1 metric, the requests one 2 (blue + green target groups): per
+  // service 2 x 1 + 2 x 2 = 6 alarm metrics, $0.60; 3 services $1.80: $10.80.
+  EXPECT_EQ(line(prod, R"(module.ecs.aws_appautoscaling_policy.cpu["frontend"])", "target tracking"), usd("0.20"));
+  EXPECT_EQ(line(prod, R"(module.ecs.aws_appautoscaling_policy.requests["frontend"])", "target tracking"),
+            usd("0.40"));
+  EXPECT_EQ(prod.component_total("monitoring"), usd("10.80"));
+  EXPECT_EQ(prod.total(), usd("370.396292"));
   // In an account of its own, prod would have the free tier as well: 4.01 GB of logs
-  // ingested ($2.005), 3.955067 GB stored ($0.118652), 10 of its 50 alarm metrics ($1.00)
-  // and its dashboard ($3): $6.123652 less, $362.47264.
+  // ingested ($2.005), 3.955067 GB stored ($0.118652), 10 of its 68 alarm metrics ($1.00)
+  // and its dashboard ($3): $6.123652 less, $364.27264.
   const Estimate own_account = bill(load("prod"), true);
   EXPECT_EQ(own_account.free_tier_total(), usd("-6.123652"));
-  EXPECT_EQ(own_account.total(), usd("362.47264"));
+  EXPECT_EQ(own_account.total(), usd("364.27264"));
 }
 
 TEST(CostOptimizationDoc, DevDecisions) {

@@ -18,7 +18,7 @@ const PRICED = new Set([
   'aws_ecs_cluster', 'aws_ecs_service', 'aws_lb', 'aws_nat_gateway', 'aws_eip', 'aws_instance', 'aws_vpc_endpoint',
   'aws_db_instance', 'aws_cloudwatch_log_group', 'aws_ecr_repository', 'aws_s3_bucket', 'aws_secretsmanager_secret',
   'aws_kms_key', 'aws_wafv2_web_acl', 'aws_cloudwatch_metric_alarm', 'aws_cloudwatch_composite_alarm',
-  'aws_cloudwatch_dashboard', 'aws_route53_zone',
+  'aws_cloudwatch_dashboard', 'aws_route53_zone', 'aws_appautoscaling_policy',
 ]);
 
 // module.scheduler[0].aws_x.y["k"] -> module.scheduler.aws_x.y["k"] (the checker
