@@ -351,6 +351,17 @@ variable "budget_alert_amounts_usd" {
   }
 }
 
+variable "account_budget_alert_amounts_usd" {
+  description = "Monthly cost levels (USD) of a budget over the whole account, without the Environment tag filter, so it sees untagged charges too (target-tracking alarms, Cost Explorer requests, data transfer); empty for none. Set it in one stack per account (at the sum of its environments)."
+  type        = list(number)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.account_budget_alert_amounts_usd : a > 0])
+    error_message = "Every account budget amount must be positive."
+  }
+}
+
 variable "activate_cost_allocation_tags" {
   description = "Activate the Project/Environment/Service cost-allocation tags from this stack. Off by default: Cost Explorer refuses tag keys it has not yet seen in billing data (a new account) and refuses member accounts of an AWS Organization (the payer account activates them); docs/cost-optimization.md says how."
   type        = bool

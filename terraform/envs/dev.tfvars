@@ -107,11 +107,16 @@ db_backup_retention_days = 1
 db_deletion_protection   = false
 db_allocated_storage_gb  = 20
 
-# AWS Budgets: free (one budget). The first e-mail at the $40 a month dev
-# must stay under (the cost model's estimate is below it), then 45 and 50
-# (the budget's limit; its forecast alert is at 50).
-alert_emails             = ["ops@example.com"]
-budget_alert_amounts_usd = [40, 45, 50]
+# AWS Budgets: free (budgets without actions cost nothing). The first e-mail
+# at the $40 a month dev must stay under (the cost model's estimate is below
+# it), then 45 and 50 (the budget's limit; its forecast alert is at 50). The
+# first budget sees only what is tagged Environment=dev; the account budget
+# sees the whole bill at the same levels (untagged charges too: Cost
+# Explorer requests, data transfer). With dev and prod in one account, leave
+# the account budget empty here and set it in prod at their sum.
+alert_emails                     = ["ops@example.com"]
+budget_alert_amounts_usd         = [40, 45, 50]
+account_budget_alert_amounts_usd = [40, 45, 50]
 
 # GitHub: deployed and applied from the `dev` environment; planned for
 # pull requests of the repository and on main.

@@ -80,9 +80,13 @@ db_allocated_storage_gb  = 50
 # The cost model estimates $370.40/month at list prices (--no-free-tier:
 # CloudWatch's always-free allowance counts once per account, and dev
 # counts it; docs/cost-optimization.md): the first alert at about 108% of
-# it, the budget's limit (and forecast alert) at $600.
-alert_emails             = ["ops@example.com"]
-budget_alert_amounts_usd = [400, 500, 600]
+# it, the budget's limit (and forecast alert) at $600. The account budget
+# watches the whole bill at the same levels, untagged charges included (the
+# Environment-tag budget cannot see them); in an account shared with dev,
+# set it here at their sum and leave dev's empty.
+alert_emails                     = ["ops@example.com"]
+budget_alert_amounts_usd         = [400, 500, 600]
+account_budget_alert_amounts_usd = [400, 500, 600]
 
 # GitHub: prod is deployed and applied only from the `prod` environment
 # (required reviewers) and planned only from main, never from a pull request.
