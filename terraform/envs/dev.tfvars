@@ -2,9 +2,9 @@
 # costs are us-east-1 list prices, 730 h (docs/cost-optimization.md and the
 # cost model have the full picture). With the FinOps scheduler stopping the
 # tasks, the NAT instance and RDS outside 08:00-18:00 Mon-Fri the cost model
-# gives $39.52/month ($56.99 running 24/7): $43.93 at list prices less
-# CloudWatch's always-free allowance ($4.42; per account, so prod's estimate
-# leaves it out). The always-on ALB is $23.96 of it ($16.43 + LCUs $0.23 +
+# gives $39.52/month ($56.99 running 24/7): $46.30 at list prices less the
+# always-free allowances ($6.78: CloudWatch's, and 26.28 GB of data transfer
+# out within the free 100 GB; per account, so prod's estimate leaves them out). The always-on ALB is $23.96 of it ($16.43 + LCUs $0.23 +
 # 2 public IPv4 x $3.65).
 
 environment = "dev"

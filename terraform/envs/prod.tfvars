@@ -77,9 +77,9 @@ db_backup_retention_days = 14
 db_deletion_protection   = true
 db_allocated_storage_gb  = 50
 
-# The cost model estimates $370.40/month at list prices (--no-free-tier:
+# The cost model estimates $394.05/month at list prices (--no-free-tier:
 # CloudWatch's always-free allowance counts once per account, and dev
-# counts it; docs/cost-optimization.md): the first alert at about 108% of
+# counts it; docs/cost-optimization.md): the first alert at about 102% of
 # it, the budget's limit (and forecast alert) at $600. The account budget
 # watches the whole bill at the same levels, untagged charges included (the
 # Environment-tag budget cannot see them); in an account shared with dev,

@@ -144,8 +144,8 @@ const std::set<std::string, std::less<>>& free_types() {
 }
 
 const std::vector<std::string>& component_order() {
-  static const std::vector<std::string> order = {"compute", "load balancing", "network", "database",
-                                                 "logs",    "storage",        "security", "monitoring"};
+  static const std::vector<std::string> order = {"compute", "load balancing", "network",    "database",     "logs",
+                                                 "storage", "security",       "monitoring", "data transfer"};
   return order;
 }
 
@@ -186,7 +186,9 @@ void apply_free_tier(Estimate& estimate, const PriceTable& prices) {
                                            : allowance.quantity.to_plain_string() + " of the " +
                                                  used.quantity.to_plain_string() + " here x $" +
                                                  price.to_plain_string();
-    estimate.lines.push_back(Line{used.component, "CloudWatch free tier", kFreeTierType,
+    const bool transfer = allowance.offsets.rfind("data_transfer.", 0) == 0;
+    estimate.lines.push_back(Line{used.component, transfer ? "data transfer free tier" : "CloudWatch free tier",
+                                  kFreeTierType,
                                   "free tier: " + allowance_text(allowance) + ", per account and month: " + covered,
                                   Decimal{} - credit});
   }

@@ -113,11 +113,16 @@ TEST(CostOptimizationDoc, DevBillLineByLine) {
   EXPECT_EQ(line(dev, "CloudWatch free tier", "free tier: 10 alarm metrics"), usd("-1"));
   EXPECT_EQ(line(dev, "CloudWatch free tier", "free tier: 3 dashboards"), usd("-3"));
   EXPECT_EQ(dev.component_total("monitoring"), usd("1.30"));
-  EXPECT_EQ(dev.free_tier_total(), usd("-4.415662"));
+  // The ALB's responses out to the internet: 0.5 req/s x 3,600 s x 730 h x 20 KB =
+  // 26.28 GB x $0.09 = $2.3652, within the account's free 100 GB a month.
+  EXPECT_EQ(line(dev, "module.alb.aws_lb.this", "data transfer out"), usd("2.3652"));
+  EXPECT_EQ(line(dev, "data transfer free tier", "free tier: 100 GB"), usd("-2.3652"));
+  EXPECT_EQ(dev.component_total("data transfer"), usd("0"));
+  EXPECT_EQ(dev.free_tier_total(), usd("-6.780862"));  // the free tier's $6.78
   EXPECT_EQ(dev.total(), usd("39.515178"));
   EXPECT_LT(dev.total(), usd("40"));  // issue 9: dev stays under about $40 a month
-  // At list prices (--no-free-tier): $39.515178 + $4.415662 = $43.93084.
-  EXPECT_EQ(bill(load("dev"), false).total(), usd("43.93084"));
+  // At list prices (--no-free-tier): $39.515178 + $6.780862 = $46.29604.
+  EXPECT_EQ(bill(load("dev"), false).total(), usd("46.29604"));
 }
 
 TEST(CostOptimizationDoc, DevBeforeAndAfter) {
@@ -187,13 +192,15 @@ TEST(CostOptimizationDoc, ProdBillLineByLine) {
   EXPECT_EQ(line(prod, R"(module.ecs.aws_appautoscaling_policy.requests["frontend"])", "target tracking"),
             usd("0.40"));
   EXPECT_EQ(prod.component_total("monitoring"), usd("10.80"));
-  EXPECT_EQ(prod.total(), usd("370.396292"));
+  // Data transfer out: 5 req/s x 3,600 s x 730 h x 20 KB = 262.8 GB x $0.09 = $23.652.
+  EXPECT_EQ(line(prod, "module.alb.aws_lb.this", "data transfer out"), usd("23.652"));
+  EXPECT_EQ(prod.total(), usd("394.048292"));
   // In an account of its own, prod would have the free tier as well: 4.01 GB of logs
-  // ingested ($2.005), 3.955067 GB stored ($0.118652), 10 of its 68 alarm metrics ($1.00)
-  // and its dashboard ($3): $6.123652 less, $364.27264.
+  // ingested ($2.005), 3.955067 GB stored ($0.118652), 10 of its 68 alarm metrics ($1.00),
+  // its dashboard ($3) and 100 GB of data transfer out ($9): $15.123652 less, $378.92464.
   const Estimate own_account = bill(load("prod"), true);
-  EXPECT_EQ(own_account.free_tier_total(), usd("-6.123652"));
-  EXPECT_EQ(own_account.total(), usd("364.27264"));
+  EXPECT_EQ(own_account.free_tier_total(), usd("-15.123652"));
+  EXPECT_EQ(own_account.total(), usd("378.92464"));
 }
 
 TEST(CostOptimizationDoc, DevDecisions) {
@@ -255,13 +262,14 @@ TEST(CostOptimizationDoc, ProdDecisions) {
 TEST(CostOptimizationDoc, OneAlbInsteadOfOnePerService) {
   // Path routing on one ALB instead of an ALB per service: each ALB left out saves its
   // 730 h x $0.0225 = $16.425 and 2 public IPv4 x 730 h x $0.005 = $7.30: 2 x $23.725 = $47.45
-  // (LCUs follow the traffic, not the number of ALBs: not counted).
+  // (LCUs and data transfer out follow the traffic, not the number of ALBs: not counted).
   const auto one = testing::price({resource("aws_lb", R"({"subnets":["a","b"]})", "", "a")});
   const auto three = testing::price({resource("aws_lb", R"({"subnets":["a","b"]})", "", "a"),
                                      resource("aws_lb", R"({"subnets":["a","b"]})", "", "b"),
                                      resource("aws_lb", R"({"subnets":["a","b"]})", "", "c")});
   const Decimal lcus = one.lines[1].monthly;
-  EXPECT_EQ(three.total() - one.total() - lcus - lcus, usd("47.45"));
+  const Decimal transfer = one.lines[3].monthly;  // the traffic's, not the ALBs' (last: its component's)
+  EXPECT_EQ(three.total() - one.total() - lcus - lcus - transfer - transfer, usd("47.45"));
 }
 
 TEST(CostOptimizationDoc, ProdOneAlbInsteadOfOnePerService) {
@@ -272,7 +280,8 @@ TEST(CostOptimizationDoc, ProdOneAlbInsteadOfOnePerService) {
   const auto three = testing::price({resource("aws_lb", three_azs, "", "a"), resource("aws_lb", three_azs, "", "b"),
                                      resource("aws_lb", three_azs, "", "c")});
   const Decimal lcus = one.lines[1].monthly;
-  EXPECT_EQ(three.total() - one.total() - lcus - lcus, usd("54.75"));
+  const Decimal transfer = one.lines[3].monthly;  // the traffic's, not the ALBs' (last: its component's)
+  EXPECT_EQ(three.total() - one.total() - lcus - lcus - transfer - transfer, usd("54.75"));
 }
 
 }  // namespace

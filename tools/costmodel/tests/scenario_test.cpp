@@ -36,7 +36,7 @@ TEST(Scenarios, BaselineFirstThenEveryLever) {
   EXPECT_EQ(scenarios.front().name, "baseline");
 }
 
-TEST(Scenarios, DevWithNatGatewayOnDemand24x7IsAbout108) {
+TEST(Scenarios, DevWithNatGatewayOnDemand24x7IsAbout111) {
   // 3 tasks 21.62625 + ALB 16.425 + LCUs 0.231264 + 2 ALB IPv4 7.30 + NAT gateway
   // 33.075 + its EIP 3.65 + RDS 11.68 + 2.30 + 5 log groups 5 x 0.102762 + ECR 0.09
   // + S3 0.023 + 7 secrets 2.80 + KMS 1.00 + 17 alarm metrics 1.70 = 102.414324, and
@@ -44,9 +44,10 @@ TEST(Scenarios, DevWithNatGatewayOnDemand24x7IsAbout108) {
   // and 13 business, restart and cost-spike alarm metrics 1.30: 106.714324; and the
   // services' target tracking (min 1 < max 2 by default): per service a CPU policy (2
   // alarms x 1 metric) and a requests policy (2 alarms x 2 metrics, blue + green) =
-  // 6 alarm metrics, 18 x $0.10 = 1.80: 108.514324
+  // 6 alarm metrics, 18 x $0.10 = 1.80: 108.514324; and the ALB's responses out to the
+  // internet, 0.5 req/s x 3,600 s x 730 h x 20 KB = 26.28 GB x $0.09 = 2.3652: 110.879524
   const auto scenarios = what_if(dev_spec(), prices(), Usage{}, ScheduleSettings{}, {"24x7", "naive"});
-  EXPECT_EQ(scenarios[0].estimate.total(), usd("108.514324"));
+  EXPECT_EQ(scenarios[0].estimate.total(), usd("110.879524"));
   EXPECT_EQ(scenarios[1].estimate.total(), scenarios[0].estimate.total());
   EXPECT_EQ(scenarios[2].estimate.total(), scenarios[0].estimate.total());
 }
@@ -68,21 +69,23 @@ TEST(Scenarios, EachLeverMovesTheTotalByItsHandComputedAmount) {
   EXPECT_EQ(find(scenarios, "nat-none").estimate.total() - base, usd("36.325"));
 }
 
-TEST(Scenarios, LeanDevIsAbout47) {
+TEST(Scenarios, LeanDevIsAbout49) {
   // Scenarios come in lever order: baseline, business-hours+alb, lean.
   const auto scenarios = what_if(dev_spec(), prices(), Usage{}, ScheduleSettings{}, {"lean", "business-hours+alb"});
   ASSERT_EQ(scenarios[2].name, "lean");
-  // 44.73 before target tracking was priced, + its 18 alarm metrics x $0.10 = 1.80
-  EXPECT_EQ(scenarios[2].estimate.total().to_string(2), "46.53");
+  // 44.73 before target tracking was priced, + its 18 alarm metrics x $0.10 = 1.80, +
+  // data transfer out 26.28 GB x $0.09 = 2.3652
+  EXPECT_EQ(scenarios[2].estimate.total().to_string(2), "48.89");
   EXPECT_LT(scenarios[1].estimate.total(), scenarios[0].estimate.total());
 }
 
 TEST(Scenarios, AlbTeardownSavesItsHoursAndAddresses) {
-  // business-hours+alb - business-hours = (730 - 217.261905) h x ($0.0225 + $0.008 x 0.0396 + 2 x $0.005)
+  // business-hours+alb - business-hours = (730 - 217.261905) h x ($0.0225 + $0.008 x 0.0396 + 2 x $0.005
+  // + 0.036 GB of responses an hour x $0.09): no ALB, no requests and no data transfer out
   const auto scenarios =
       what_if(dev_spec(), prices(), Usage{}, ScheduleSettings{}, {"business-hours", "business-hours+alb"});
   const Decimal saved = scenarios[1].estimate.total() - scenarios[2].estimate.total();
-  EXPECT_EQ(saved.to_string(2), "16.83");
+  EXPECT_EQ(saved.to_string(2), "18.49");
 }
 
 TEST(Scenarios, SchedulerOnInTfvarsMakesBusinessHoursTheBaseline) {
