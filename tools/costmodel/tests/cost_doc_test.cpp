@@ -286,3 +286,39 @@ TEST(CostOptimizationDoc, ProdOneAlbInsteadOfOnePerService) {
 
 }  // namespace
 }  // namespace costmodel
+
+namespace costmodel {
+namespace {
+
+// What the bill holds beyond the model's totals (docs/cost-optimization.md, "Billed
+// outside the totals"): each hand computation, at us-east-1 list prices. The unit
+// prices have more decimals than the model's micro-dollars, so these use doubles.
+TEST(CostOptimizationDoc, BilledOutsideTheTotals) {
+  const double days = 730.0 / 24.0;                        // 30.416667 days a month
+  const double runs = days + days * 5.0 / 7.0;             // stop daily + start Mon-Fri: 52.142857
+  EXPECT_NEAR(runs, 52.142857, 1e-6);
+  // The scheduler Lambda (arm64, 128 MB), worst case: every run lasts its 660 s timeout:
+  // 52.142857 x 660 s x 0.125 GB = 4,301.785714 GB-s x $0.0000133334 = $0.057358, and
+  // 52.142857 requests x $0.20 per million = $0.000010; both inside Lambda's always-free
+  // 400,000 GB-s and 1 million requests a month.
+  const double gb_seconds = runs * 660.0 * 0.125;
+  EXPECT_NEAR(gb_seconds, 4301.785714, 1e-5);
+  EXPECT_NEAR(gb_seconds * 0.0000133334, 0.057358, 1e-6);
+  EXPECT_NEAR(runs * 0.20 / 1e6, 0.000010, 1e-6);
+  // EventBridge Scheduler: 52.142857 invocations x $1.00 per million = $0.000052 (14
+  // million a month are free).
+  EXPECT_NEAR(runs * 1.00 / 1e6, 0.000052, 1e-6);
+  // The cost report: 4 Cost Explorer requests x $0.01 per environment and weekly run,
+  // 52 runs a year: 4 x 52 / 12 x $0.01 = $0.173333 per environment and month.
+  EXPECT_NEAR(4.0 * 52.0 / 12.0 * 0.01, 0.173333, 1e-6);
+  // X-Ray in prod (ADOT on, sampled: ~0.68 M traces a month, docs/observability.md):
+  // 0.68 x $5.00 = $3.40 at list prices, (0.68 - 0.1) x $5 = $2.90 with the free 100,000.
+  EXPECT_NEAR(0.68 * 5.00, 3.40, 1e-9);
+  EXPECT_NEAR((0.68 - 0.1) * 5.00, 2.90, 1e-9);
+  // KMS requests: $0.03 per 10,000 beyond 20,000 free a month; 20,000 requests would be
+  // $0.06 at list prices.
+  EXPECT_NEAR(20000.0 / 10000.0 * 0.03, 0.06, 1e-9);
+}
+
+}  // namespace
+}  // namespace costmodel
