@@ -322,3 +322,49 @@ TEST(CostOptimizationDoc, BilledOutsideTheTotals) {
 
 }  // namespace
 }  // namespace costmodel
+
+namespace costmodel {
+namespace {
+
+// The same shop as one service instead of three (issue 17's FinOps question): one ECS
+// service with each environment's per-service task size and counts, its log group,
+// ECR repository and 5 alarm metrics; 3 secrets instead of 6 (one admin key, one
+// database password, the card-fingerprint key; no internal key between services).
+// Everything else (ALB, NAT, RDS, endpoints, WAF, dashboard) stays.
+EnvironmentSpec one_service(EnvironmentSpec spec) {
+  ServiceSpec shop = spec.services.front();
+  shop.name = "shop";
+  spec.services = {shop};
+  spec.secrets = 3;
+  return spec;
+}
+
+Decimal baseline(const EnvironmentSpec& spec, const Usage& usage, bool free_tier) {
+  return what_if(spec, prices(), usage, ScheduleSettings{}, {"24x7"}, free_tier).front().estimate.total();
+}
+
+TEST(CostOptimizationDoc, OneServiceInsteadOfThree) {
+  const Environment dev = load("dev");
+  const Environment prod = load("prod");
+  const Decimal dev_three = baseline(dev.spec, dev.usage, true);
+  const Decimal dev_one = baseline(one_service(dev.spec), dev.usage, true);
+  const Decimal prod_three = baseline(prod.spec, prod.usage, false);
+  const Decimal prod_one = baseline(one_service(prod.spec), prod.usage, false);
+  // Dev (free tier counted, as scheduled): 2 Spot tasks fewer 2 x $0.643638 = $1.287276,
+  // 2 ECR repositories x 0.3 GB x $0.10 = $0.06, 3 secrets x $0.40 = $1.20, 10 alarm
+  // metrics x $0.10 = $1.00 (its logs are within the free 5 GB): $3.547276 less,
+  // $39.515178 -> $35.967902.
+  EXPECT_EQ(dev_three, usd("39.515178"));
+  EXPECT_EQ(dev_three - dev_one, usd("3.547276"));
+  EXPECT_EQ(dev_one, usd("35.967902"));
+  // Prod (list prices): 4 on-demand tasks fewer 4 x $14.4175 = $57.67, 2 log groups x
+  // $0.529589 = $1.059178, 2 ECR repositories x 1 GB x $0.10 = $0.20, 3 secrets $1.20,
+  // 10 alarm metrics $1.00, 2 services' target tracking 2 x $0.60 = $1.20: $62.329178
+  // less, $394.048292 -> $331.719114.
+  EXPECT_EQ(prod_three, usd("394.048292"));
+  EXPECT_EQ(prod_three - prod_one, usd("62.329178"));
+  EXPECT_EQ(prod_one, usd("331.719114"));
+}
+
+}  // namespace
+}  // namespace costmodel
