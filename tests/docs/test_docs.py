@@ -98,6 +98,15 @@ def test_cost_optimization_figures_are_in_the_cost_model_output_or_its_tests(pag
     assert not findings, "\n".join(map(str, findings))
 
 
+def test_cost_figures_of_the_other_pages_are_in_the_cost_model_output_or_its_tests(pages, costmodel_outputs):
+    assert "docs/observability.md" in cd.COST_FIGURE_PAGES and "README.md" in cd.COST_FIGURE_PAGES
+    findings = []
+    for path in cd.COST_FIGURE_PAGES:
+        page = next(p for p in pages if p.path == path)
+        findings += cd.check_cost_figures(page, costmodel_outputs, cd.costmodel_test_text())
+    assert not findings, "\n".join(map(str, findings))
+
+
 # ---------------------------------------------------------------- the checker
 
 

@@ -318,6 +318,21 @@ TEST(CostOptimizationDoc, BilledOutsideTheTotals) {
   // KMS requests: $0.03 per 10,000 beyond 20,000 free a month; 20,000 requests would be
   // $0.06 at list prices.
   EXPECT_NEAR(20000.0 / 10000.0 * 0.03, 0.06, 1e-9);
+  // The cost report for dev and prod, a year: 4 x 2 x 52 x $0.01 = $4.16 (docs/ci-cd.md).
+  EXPECT_NEAR(4.0 * 2.0 * 52.0 * 0.01, 4.16, 1e-9);
+  // Prod's custom metrics if every one had data every hour: 16 EMF series + 3
+  // ServiceStarts = 19 x $0.30 = $5.70 (docs/observability.md).
+  EXPECT_NEAR(19 * 0.30, 5.70, 1e-9);
+}
+
+// docs/architecture.md "At 100x": a month of the tasks, ALB hour and LCUs of one
+// service's traffic, from the per-million runs at 5 and 500 requests/s: 730 h x
+// $0.065168 = $47.57264 and 730 h x $0.378800 = $276.524. Prod's logs bucket: 20 GB x
+// $0.023 = $0.46.
+TEST(CostOptimizationDoc, ArchitectureMonthlyFigures) {
+  EXPECT_EQ(Decimal::from_int(730) * usd("0.065168"), usd("47.57264"));
+  EXPECT_EQ(Decimal::from_int(730) * usd("0.378800"), usd("276.524"));
+  EXPECT_EQ(Decimal::from_int(20) * usd("0.023"), usd("0.46"));
 }
 
 }  // namespace
