@@ -14,7 +14,7 @@ aws_region  = "us-east-1"
 availability_zone_count = 2
 vpc_cidr                = "10.40.0.0/16"
 
-# One t4g.nano NAT instance: ~$3.70/month + $3.65 public IPv4, instead of a
+# One t4g.nano NAT instance: $3.71/month with its volume + $3.65 public IPv4, instead of a
 # NAT gateway at $32.85 each. Interface endpoints would cost $7.30 each per AZ
 # ($73/month for 5 endpoints in 2 AZs), so dev does without.
 nat_strategy               = "instance"

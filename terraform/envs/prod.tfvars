@@ -23,7 +23,7 @@ enable_waf              = true
 alb_deletion_protection = true
 
 # Two tasks per service, up to six: 6 x 0.5 vCPU / 1 GB Graviton tasks
-# = 6 x $14.42 = $86.52/month at the minimum.
+# = 6 x $14.4175 = $86.505/month at the minimum.
 services = {
   frontend          = { cpu = 512, memory = 1024, desired_count = 2, min_count = 2, max_count = 6 }
   "product-service" = { cpu = 512, memory = 1024, desired_count = 2, min_count = 2, max_count = 6 }
@@ -80,7 +80,7 @@ db_allocated_storage_gb  = 50
 # The cost model estimates $394.05/month at list prices (--no-free-tier:
 # CloudWatch's always-free allowance counts once per account, and dev
 # counts it; docs/cost-optimization.md): the first alert at about 102% of
-# it, the budget's limit (and forecast alert) at $600. The account budget
+# it, the budget's limit (and forecast alert) at 600 USD. The account budget
 # watches the whole bill at the same levels, untagged charges included (the
 # Environment-tag budget cannot see them); in an account shared with dev,
 # set it here at their sum and leave dev's empty.

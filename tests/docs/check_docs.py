@@ -24,7 +24,8 @@ and for single pages:
                           thousands number in ms, MiB, req/s or orders/s)
                           appears in bench/RESULTS.md
   docs/cost-optimization.md, observability.md, architecture.md, ci-cd.md,
-  README.md               every dollar amount appears in the cost model's
+  README.md, terraform/**/README.md, the comments of terraform/envs/*.tfvars
+                          every dollar amount appears in the cost model's
                           output or in its tests (tools/costmodel/tests), so
                           a figure the page shows is one a test checks
 
@@ -466,6 +467,21 @@ def check_cost_figures(page, outputs, test_text):
     return findings
 
 
+def terraform_cost_pages():
+    """terraform/**/README.md as pages, and the comments of terraform/envs/*.tfvars as
+    the prose of a page each (the cost of every costly choice is written there)."""
+    pages = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "terraform", "**", "README.md"), recursive=True)):
+        pages.append(load_page(os.path.relpath(path, ROOT)))
+    for path in sorted(glob.glob(os.path.join(ROOT, "terraform", "envs", "*.tfvars"))):
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        page = Page(os.path.relpath(path, ROOT), text)
+        page.prose = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.lstrip().startswith("#")]
+        pages.append(page)
+    return pages
+
+
 def equal_key(value):
     if "." in value:
         value = value.rstrip("0").rstrip(".")
@@ -516,6 +532,8 @@ def run(only=None):
         for path in COST_FIGURE_PAGES:
             if path in by_path:
                 results.append((f"cost figures {path}", check_cost_figures(by_path[path], outputs, test_text)))
+        for page in terraform_cost_pages():
+            results.append((f"cost figures {page.path}", check_cost_figures(page, outputs, test_text)))
     return results
 
 

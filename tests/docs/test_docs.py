@@ -107,6 +107,21 @@ def test_cost_figures_of_the_other_pages_are_in_the_cost_model_output_or_its_tes
     assert not findings, "\n".join(map(str, findings))
 
 
+def test_cost_figures_of_the_terraform_readmes_and_tfvars_comments(costmodel_outputs):
+    tf_pages = cd.terraform_cost_pages()
+    paths = {p.path for p in tf_pages}
+    assert "terraform/README.md" in paths and "terraform/envs/dev.tfvars" in paths
+    findings = [f for p in tf_pages for f in cd.check_cost_figures(p, costmodel_outputs, cd.costmodel_test_text())]
+    assert not findings, "\n".join(map(str, findings))
+
+
+def test_a_stale_tfvars_comment_figure_is_found():
+    p = cd.Page("terraform/envs/x.tfvars", "")
+    p.prose = [(1, "# WAF off: it would add ~$8/month + $0.60 per million requests.")]
+    found = [f.message for f in cd.check_cost_figures(p, ["WAF 0.60"], "")]
+    assert found == ["$8 is neither in the cost model's output nor checked by a test in tools/costmodel/tests"], found
+
+
 # ---------------------------------------------------------------- the checker
 
 

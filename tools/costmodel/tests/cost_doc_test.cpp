@@ -383,3 +383,24 @@ TEST(CostOptimizationDoc, OneServiceInsteadOfThree) {
 
 }  // namespace
 }  // namespace costmodel
+
+namespace costmodel {
+namespace {
+
+// Figures of the tfvars comments and the Terraform READMEs, rounded as they show them
+// (tests/docs checks their dollar amounts against this text and the model's output).
+TEST(CostOptimizationDoc, TfvarsAndReadmeFigures) {
+  // The NAT instance: 730 h x $0.0042 = $3.066 + 8 GB gp3 x $0.08 = $0.64: $3.706, "$3.71".
+  const Decimal nat_instance = Decimal::from_int(730) * usd("0.0042") + Decimal::from_int(8) * usd("0.08");
+  EXPECT_EQ(nat_instance, usd("3.706"));
+  EXPECT_EQ(nat_instance.to_string(2), "3.71");
+  // A prod task pair's half: 0.5 vCPU / 1 GB ARM on-demand, 730 h: $14.4175, "$14.42".
+  EXPECT_EQ(usd("14.4175").to_string(2), "14.42");
+  // Dev's three small tasks on-demand 24/7: 3 x $7.20875 = $21.62625, "$21.63".
+  EXPECT_EQ((Decimal::from_int(3) * usd("7.20875")).to_string(2), "21.63");
+  // The 07:00-20:00 week (65 h) instead of 50 h: +$2.221776, "$2.22".
+  EXPECT_EQ(usd("2.221776").to_string(2), "2.22");
+}
+
+}  // namespace
+}  // namespace costmodel
