@@ -275,12 +275,13 @@ module "ecs" {
 module "finops" {
   source = "./modules/finops"
 
-  name                          = local.name
-  environment                   = var.environment
-  budget_alert_amounts_usd      = var.budget_alert_amounts_usd
-  alert_emails                  = var.alert_emails
-  activate_cost_allocation_tags = var.activate_cost_allocation_tags
-  tags                          = local.tags
+  name                             = local.name
+  environment                      = var.environment
+  budget_alert_amounts_usd         = var.budget_alert_amounts_usd
+  account_budget_alert_amounts_usd = var.account_budget_alert_amounts_usd
+  alert_emails                     = var.alert_emails
+  activate_cost_allocation_tags    = var.activate_cost_allocation_tags
+  tags                             = local.tags
 }
 
 module "github_oidc" {

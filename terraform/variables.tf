@@ -273,12 +273,12 @@ variable "scheduled_scale_in" {
 }
 
 variable "scheduler" {
-  description = "FinOps scheduler (modules/scheduler): a Lambda run by EventBridge Scheduler that stops the services, RDS and the NAT instance outside working hours and starts them again. Use it or scheduled_scale_in, not both."
+  description = "FinOps scheduler (modules/scheduler): a Lambda run by EventBridge Scheduler that stops the services, RDS and the NAT instance outside working hours and starts them again. Defaults as the module's: stop 18:00 every day (so an RDS instance AWS restarted after 7 days stopped is stopped again that evening), start 08:00 Monday to Friday, in America/New_York (daylight saving time included). Use it or scheduled_scale_in, not both."
   type = object({
     enabled        = bool
-    timezone       = optional(string, "UTC")
-    stop_schedule  = optional(string, "cron(0 20 ? * * *)")
-    start_schedule = optional(string, "cron(0 7 ? * MON-FRI *)")
+    timezone       = optional(string, "America/New_York")
+    stop_schedule  = optional(string, "cron(0 18 ? * * *)")
+    start_schedule = optional(string, "cron(0 8 ? * MON-FRI *)")
   })
   default = { enabled = false }
 
@@ -348,6 +348,17 @@ variable "budget_alert_amounts_usd" {
   validation {
     condition     = length(var.budget_alert_amounts_usd) >= 1 && alltrue([for a in var.budget_alert_amounts_usd : a > 0])
     error_message = "Give at least one positive amount."
+  }
+}
+
+variable "account_budget_alert_amounts_usd" {
+  description = "Monthly cost levels (USD) of a budget over the whole account, without the Environment tag filter, so it sees untagged charges too (target-tracking alarms, Cost Explorer requests, data transfer); empty for none. Set it in one stack per account (at the sum of its environments)."
+  type        = list(number)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.account_budget_alert_amounts_usd : a > 0])
+    error_message = "Every account budget amount must be positive."
   }
 }
 

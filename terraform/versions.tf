@@ -31,4 +31,10 @@ provider "aws" {
       Repository  = var.github_repository
     }
   }
+
+  # The FinOps scheduler tags what it stops auto-stopped=<time> and removes the
+  # tag when it starts it again (modules/scheduler): not drift to undo.
+  ignore_tags {
+    keys = ["auto-stopped"]
+  }
 }

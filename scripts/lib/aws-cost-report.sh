@@ -14,7 +14,8 @@
 #
 # Usage: scripts/lib/aws-cost-report.sh --env ENV [--estimate FILE] [--out FILE]
 #          [--project NAME] [--today YYYY-MM-DD]
-# Needs aws (v2), jq and GNU date. Cost Explorer bills $0.01 per request (6 here).
+# Needs aws (v2), jq and GNU date. Cost Explorer bills $0.01 per request: 4 here
+# (3 get-cost-and-usage, 1 get-cost-forecast; a paginated answer bills each page).
 set -euo pipefail
 
 # shellcheck source=common.sh
@@ -158,8 +159,8 @@ report="$(jq -rn \
         "| **total** | **\($base.total.usd)** |",
         "",
         (if $estimate.free_tier == true
-         then "The estimate prices what the tfvars describe at list prices less the CloudWatch always-free allowances, which count once per account (no data transfer out); see tools/costmodel/README.md."
-         else "The estimate prices what the tfvars describe at list prices (no free tier, no data transfer out); see tools/costmodel/README.md." end)
+         then "The estimate prices what the tfvars describe at list prices less the always-free allowances (CloudWatch, 100 GB of data transfer out), which count once per account; see tools/costmodel/README.md."
+         else "The estimate prices what the tfvars describe at list prices (no free tier; data transfer out of the ALB included); see tools/costmodel/README.md." end)
       end)
     ] | join("\n")
 ')"

@@ -2,9 +2,9 @@
 # costs are us-east-1 list prices, 730 h (docs/cost-optimization.md and the
 # cost model have the full picture). With the FinOps scheduler stopping the
 # tasks, the NAT instance and RDS outside 08:00-18:00 Mon-Fri the cost model
-# gives $39.52/month ($56.99 running 24/7): $43.93 at list prices less
-# CloudWatch's always-free allowance ($4.42; per account, so prod's estimate
-# leaves it out). The always-on ALB is $23.96 of it ($16.43 + LCUs $0.23 +
+# gives $39.52/month ($56.99 running 24/7): $46.30 at list prices less the
+# always-free allowances ($6.78: CloudWatch's, and 26.28 GB of data transfer
+# out within the free 100 GB; per account, so prod's estimate leaves them out). The always-on ALB is $23.96 of it ($16.43 + LCUs $0.23 +
 # 2 public IPv4 x $3.65).
 
 environment = "dev"
@@ -14,7 +14,7 @@ aws_region  = "us-east-1"
 availability_zone_count = 2
 vpc_cidr                = "10.40.0.0/16"
 
-# One t4g.nano NAT instance: ~$3.70/month + $3.65 public IPv4, instead of a
+# One t4g.nano NAT instance: $3.71/month with its volume + $3.65 public IPv4, instead of a
 # NAT gateway at $32.85 each. Interface endpoints would cost $7.30 each per AZ
 # ($73/month for 5 endpoints in 2 AZs), so dev does without.
 nat_strategy               = "instance"
@@ -23,16 +23,18 @@ enable_interface_endpoints = false
 # No domain: plain HTTP on the ALB DNS name (no ACM/Route 53 needed).
 domain_name = ""
 
-# WAF off: it would add ~$8/month + $0.60 per million requests.
+# WAF off: it would add $9/month (web ACL $5 + 4 rules x $1) + $0.60 per million requests.
 enable_waf              = false
 alb_deletion_protection = false
 
 # Three 0.25 vCPU / 0.5 GB Graviton tasks, one each: $7.21/month on-demand
-# each, ~$2.2 on Spot.
+# each, ~$2.2 on Spot. min = max = 1: no target tracking in dev, whose 6
+# policies would make AWS create 12 untagged alarms (18 alarm metrics, $1.80
+# a month beyond the account's free 10, which dev's own alarms already use).
 services = {
-  frontend          = { cpu = 256, memory = 512, desired_count = 1, min_count = 1, max_count = 2 }
-  "product-service" = { cpu = 256, memory = 512, desired_count = 1, min_count = 1, max_count = 2 }
-  "order-service"   = { cpu = 256, memory = 512, desired_count = 1, min_count = 1, max_count = 2 }
+  frontend          = { cpu = 256, memory = 512, desired_count = 1, min_count = 1, max_count = 1 }
+  "product-service" = { cpu = 256, memory = 512, desired_count = 1, min_count = 1, max_count = 1 }
+  "order-service"   = { cpu = 256, memory = 512, desired_count = 1, min_count = 1, max_count = 1 }
 }
 cpu_architecture = "ARM64"
 
@@ -77,16 +79,20 @@ log_retention_days = 7 # $0.03/GB-month stored; 7 days keeps dev logs near $0
 blue_green_bake_minutes = 1
 
 # Off-hours: the FinOps scheduler runs the services, RDS and the NAT
-# instance 08:00-18:00 Mon-Fri (the scheduler module's default business
-# hours, 50 of 168 h) and stops them otherwise: tasks, RDS instance-hours
-# and NAT instance-hours fall by ~70%. Each hour a week added costs
+# instance 08:00-18:00 Mon-Fri US Eastern time (America/New_York, daylight
+# saving time included: EventBridge Scheduler evaluates the cron in that
+# zone; the defaults of the root and scheduler modules, 50 of 168 h) and
+# stops them otherwise, every evening (an RDS instance AWS restarted after 7
+# days stopped is stopped again that evening): tasks, RDS instance-hours and
+# NAT instance-hours fall by ~70%. Each hour a week added costs
 # $0.15/month (07:00-20:00, 65 h, was $2.22 more); set timezone to the
 # team's, and start dev by hand for off-hours work (modules/scheduler
-# README). The ECS-only scheduled_scale_in is the alternative when the
+# README). What it stops is tagged auto-stopped=<UTC time> until the next
+# start. The ECS-only scheduled_scale_in is the alternative when the
 # scheduler is not deployed.
 scheduler = {
   enabled        = true
-  timezone       = "UTC"
+  timezone       = "America/New_York"
   stop_schedule  = "cron(0 18 ? * * *)"
   start_schedule = "cron(0 8 ? * MON-FRI *)"
 }
@@ -101,11 +107,16 @@ db_backup_retention_days = 1
 db_deletion_protection   = false
 db_allocated_storage_gb  = 20
 
-# AWS Budgets: free (one budget). The first e-mail at the $40 a month dev
-# must stay under (the cost model's estimate is below it), then 45 and 50
-# (the budget's limit; its forecast alert is at 50).
-alert_emails             = ["ops@example.com"]
-budget_alert_amounts_usd = [40, 45, 50]
+# AWS Budgets: free (budgets without actions cost nothing). The first e-mail
+# at the $40 a month dev must stay under (the cost model's estimate is below
+# it), then 45 and 50 (the budget's limit; its forecast alert is at 50). The
+# first budget sees only what is tagged Environment=dev; the account budget
+# sees the whole bill at the same levels (untagged charges too: Cost
+# Explorer requests, data transfer). With dev and prod in one account, leave
+# the account budget empty here and set it in prod at their sum.
+alert_emails                     = ["ops@example.com"]
+budget_alert_amounts_usd         = [40, 45, 50]
+account_budget_alert_amounts_usd = [40, 45, 50]
 
 # GitHub: deployed and applied from the `dev` environment; planned for
 # pull requests of the repository and on main.

@@ -18,12 +18,12 @@ interface_endpoint_az_count = 2
 domain_name     = "shop.example.com"
 route53_zone_id = "Z0123456789EXAMPLE"
 
-# WAF with AWS managed rules: ~$8/month + $0.60 per million requests.
+# WAF with AWS managed rules and a rate limit: $9/month (web ACL $5 + 4 rules x $1) + $0.60 per million requests.
 enable_waf              = true
 alb_deletion_protection = true
 
 # Two tasks per service, up to six: 6 x 0.5 vCPU / 1 GB Graviton tasks
-# = 6 x $14.42 = $86.52/month at the minimum.
+# = 6 x $14.4175 = $86.505/month at the minimum.
 services = {
   frontend          = { cpu = 512, memory = 1024, desired_count = 2, min_count = 2, max_count = 6 }
   "product-service" = { cpu = 512, memory = 1024, desired_count = 2, min_count = 2, max_count = 6 }
@@ -77,12 +77,16 @@ db_backup_retention_days = 14
 db_deletion_protection   = true
 db_allocated_storage_gb  = 50
 
-# The cost model estimates $368.60/month at list prices (--no-free-tier:
+# The cost model estimates $394.05/month at list prices (--no-free-tier:
 # CloudWatch's always-free allowance counts once per account, and dev
-# counts it; docs/cost-optimization.md): the first alert at about 109% of
-# it, the budget's limit (and forecast alert) at $600.
-alert_emails             = ["ops@example.com"]
-budget_alert_amounts_usd = [400, 500, 600]
+# counts it; docs/cost-optimization.md): the first alert at about 102% of
+# it, the budget's limit (and forecast alert) at 600 USD. The account budget
+# watches the whole bill at the same levels, untagged charges included (the
+# Environment-tag budget cannot see them); in an account shared with dev,
+# set it here at their sum and leave dev's empty.
+alert_emails                     = ["ops@example.com"]
+budget_alert_amounts_usd         = [400, 500, 600]
+account_budget_alert_amounts_usd = [400, 500, 600]
 
 # GitHub: prod is deployed and applied only from the `prod` environment
 # (required reviewers) and planned only from main, never from a pull request.

@@ -73,6 +73,7 @@ run "dev" {
     scheduler = {
       enabled = true
     }
+    account_budget_alert_amounts_usd = [40, 45, 50]
   }
 
   assert {
@@ -103,6 +104,16 @@ run "dev" {
   assert {
     condition     = length(module.scheduler) == 1 && module.ecs.scheduled_scale_in_enabled == false
     error_message = "dev is stopped outside working hours by the FinOps scheduler (and only by it)."
+  }
+
+  assert {
+    condition     = module.finops.account_budget_name == "${var.project}-dev-account-monthly" && module.finops.budget_name == "${var.project}-dev-monthly"
+    error_message = "dev has its Environment-tag budget and, beside it, a budget over the whole account (untagged charges included)."
+  }
+
+  assert {
+    condition     = module.scheduler[0].schedules.stop.expression == "cron(0 18 ? * * *)" && module.scheduler[0].schedules.start.expression == "cron(0 8 ? * MON-FRI *)" && alltrue([for s in values(module.scheduler[0].schedules) : s.timezone == "America/New_York"])
+    error_message = "By default dev stops at 18:00 every day and starts at 08:00 on weekdays, US Eastern time (DST-aware), as the scheduler module's defaults."
   }
 
   assert {
@@ -172,6 +183,11 @@ run "prod" {
   assert {
     condition     = module.ecs.scheduled_scale_in_enabled == false && length(module.scheduler) == 0
     error_message = "prod never scales to zero on a schedule."
+  }
+
+  assert {
+    condition     = module.finops.account_budget_name == null
+    error_message = "Without account_budget_alert_amounts_usd there is no account-wide budget (one stack per account sets it)."
   }
 }
 

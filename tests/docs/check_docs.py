@@ -20,7 +20,12 @@ and for single pages:
                           LLVMFuzzerTestOneInput); in table rows only
   docs/talking-points.md  every number appears in bench/RESULTS.md or in the
                           output of the cost model commands of COSTMODEL_RUNS
-  docs/cost-optimization.md  every dollar amount appears in the cost model's
+  docs/architecture.md, README.md  every measured figure (a decimal or a
+                          thousands number in ms, MiB, req/s or orders/s)
+                          appears in bench/RESULTS.md
+  docs/cost-optimization.md, observability.md, architecture.md, ci-cd.md,
+  README.md, terraform/**/README.md, the comments of terraform/envs/*.tfvars
+                          every dollar amount appears in the cost model's
                           output or in its tests (tools/costmodel/tests), so
                           a figure the page shows is one a test checks
 
@@ -67,6 +72,16 @@ COSTMODEL_RUNS = [
     ["per-million", "--results", "bench/RESULTS.md", "--request-rate", "500", "--tfvars", "tools/costmodel/fixtures/tfvars-prod.json"],
     ["per-million", "--results", "bench/RESULTS.md", "--request-rate", "10000", "--tfvars", "tools/costmodel/fixtures/tfvars-prod.json"],
 ]
+
+
+# Pages whose dollar amounts (check_cost_figures) must be in the cost model's output
+# or its tests. docs/runbook.md, docs/security.md and docs/lessons-learned.md quote
+# no cost figure of their own; docs/talking-points.md has its own, wider check.
+COST_FIGURE_PAGES = ["docs/cost-optimization.md", "docs/observability.md", "docs/architecture.md",
+                     "docs/ci-cd.md", "README.md"]
+
+# Pages whose measured figures (check_measured) must be bench/RESULTS.md's.
+MEASURED_PAGES = ["docs/architecture.md", "README.md"]
 
 
 @dataclass
@@ -406,6 +421,24 @@ def check_numbers(page, allowed, sources, what="number"):
     return findings
 
 
+# A measured figure: a number with a unit of time, memory or throughput that a
+# benchmark reports ("18.2 ms", "11.1 MiB", "89,657 req/s"). Settings written
+# the same way ("20 s", "300 ms" thresholds) are whole numbers without these
+# units' decimals or thousands, so only decimals and thousands are checked.
+MEASURED = re.compile(r"(?<![\w.$/-])(\d{1,3}(?:,\d{3})+|\d+\.\d+)\s?(ms|MiB|req/s|orders/s)\b")
+
+
+def check_measured(page, allowed, sources):
+    findings = []
+    for number, line in page.prose:
+        for m in MEASURED.finditer(strip_inline_code(line)):
+            value = m.group(1).replace(",", "")
+            if value not in allowed:
+                findings.append(Finding(page.path, number, "numbers",
+                                        f"measured figure {m.group(1)} {m.group(2)} appears in none of {sources}"))
+    return findings
+
+
 def dollar_amounts(page):
     for number, line in page.prose:
         for m in re.finditer(r"\$(\d[\d,]*(?:\.\d+)?)", line):
@@ -432,6 +465,21 @@ def check_cost_figures(page, outputs, test_text):
             findings.append(Finding(page.path, number, "numbers",
                                     f"${value} is neither in the cost model's output nor checked by a test in tools/costmodel/tests"))
     return findings
+
+
+def terraform_cost_pages():
+    """terraform/**/README.md as pages, and the comments of terraform/envs/*.tfvars as
+    the prose of a page each (the cost of every costly choice is written there)."""
+    pages = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "terraform", "**", "README.md"), recursive=True)):
+        pages.append(load_page(os.path.relpath(path, ROOT)))
+    for path in sorted(glob.glob(os.path.join(ROOT, "terraform", "envs", "*.tfvars"))):
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        page = Page(os.path.relpath(path, ROOT), text)
+        page.prose = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.lstrip().startswith("#")]
+        pages.append(page)
+    return pages
 
 
 def equal_key(value):
@@ -475,9 +523,17 @@ def run(only=None):
             results.append(("numbers docs/talking-points.md",
                             check_numbers(by_path["docs/talking-points.md"], allowed,
                                           "bench/RESULTS.md and the cost model's output")))
-        if "docs/cost-optimization.md" in by_path:
-            results.append(("cost figures docs/cost-optimization.md",
-                            check_cost_figures(by_path["docs/cost-optimization.md"], outputs, costmodel_test_text())))
+        with open(os.path.join(ROOT, "bench", "RESULTS.md"), encoding="utf-8") as f:
+            measured = number_set(f.read())
+        for path in MEASURED_PAGES:
+            if path in by_path:
+                results.append((f"measured figures {path}", check_measured(by_path[path], measured, "bench/RESULTS.md")))
+        test_text = costmodel_test_text()
+        for path in COST_FIGURE_PAGES:
+            if path in by_path:
+                results.append((f"cost figures {path}", check_cost_figures(by_path[path], outputs, test_text)))
+        for page in terraform_cost_pages():
+            results.append((f"cost figures {page.path}", check_cost_figures(page, outputs, test_text)))
     return results
 
 

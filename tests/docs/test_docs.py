@@ -74,10 +74,52 @@ def test_talking_points_figures_come_from_bench_results_or_the_cost_model(pages,
     assert not findings, "\n".join(map(str, findings))
 
 
+def test_measured_figures_come_from_bench_results(pages):
+    with open(os.path.join(cd.ROOT, "bench", "RESULTS.md"), encoding="utf-8") as f:
+        allowed = cd.number_set(f.read())
+    for path in cd.MEASURED_PAGES:
+        measured = next(p for p in pages if p.path == path)
+        findings = cd.check_measured(measured, allowed, "bench/RESULTS.md")
+        assert not findings, "\n".join(map(str, findings))
+
+
+def test_stale_measured_figures_are_found():
+    allowed = cd.number_set("| start to `/ready` | **18.2 ms** | 89,657 req/s |")
+    p = page("Ready 18.2 ms after start and 89,657 req/s; elsewhere ready in 24.3 ms, 11.1 MiB idle.\n"
+             "A 20 s timeout and a 300 ms threshold are settings, not measurements.\n")
+    found = [f.message for f in cd.check_measured(p, allowed, "bench/RESULTS.md")]
+    assert found == ["measured figure 24.3 ms appears in none of bench/RESULTS.md",
+                     "measured figure 11.1 MiB appears in none of bench/RESULTS.md"], found
+
+
 def test_cost_optimization_figures_are_in_the_cost_model_output_or_its_tests(pages, costmodel_outputs):
     costs = next(p for p in pages if p.path == "docs/cost-optimization.md")
     findings = cd.check_cost_figures(costs, costmodel_outputs, cd.costmodel_test_text())
     assert not findings, "\n".join(map(str, findings))
+
+
+def test_cost_figures_of_the_other_pages_are_in_the_cost_model_output_or_its_tests(pages, costmodel_outputs):
+    assert "docs/observability.md" in cd.COST_FIGURE_PAGES and "README.md" in cd.COST_FIGURE_PAGES
+    findings = []
+    for path in cd.COST_FIGURE_PAGES:
+        page = next(p for p in pages if p.path == path)
+        findings += cd.check_cost_figures(page, costmodel_outputs, cd.costmodel_test_text())
+    assert not findings, "\n".join(map(str, findings))
+
+
+def test_cost_figures_of_the_terraform_readmes_and_tfvars_comments(costmodel_outputs):
+    tf_pages = cd.terraform_cost_pages()
+    paths = {p.path for p in tf_pages}
+    assert "terraform/README.md" in paths and "terraform/envs/dev.tfvars" in paths
+    findings = [f for p in tf_pages for f in cd.check_cost_figures(p, costmodel_outputs, cd.costmodel_test_text())]
+    assert not findings, "\n".join(map(str, findings))
+
+
+def test_a_stale_tfvars_comment_figure_is_found():
+    p = cd.Page("terraform/envs/x.tfvars", "")
+    p.prose = [(1, "# WAF off: it would add ~$8/month + $0.60 per million requests.")]
+    found = [f.message for f in cd.check_cost_figures(p, ["WAF 0.60"], "")]
+    assert found == ["$8 is neither in the cost model's output nor checked by a test in tools/costmodel/tests"], found
 
 
 # ---------------------------------------------------------------- the checker

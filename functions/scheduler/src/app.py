@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import datetime, timezone
 from typing import Any, Callable, Mapping, TextIO
 
 import boto3
@@ -33,14 +34,15 @@ def aws_clients() -> Clients:
 def run_invocation(event: Any, env: Mapping[str, str], clients: Callable[[], Clients],
                    clock: Callable[[], float] = time.monotonic,
                    sleep: Callable[[float], None] = time.sleep,
-                   stream: TextIO | None = None) -> dict[str, Any]:
+                   stream: TextIO | None = None,
+                   now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> dict[str, Any]:
     log = JsonLog(env.get("ENVIRONMENT", "unknown"), _action_hint(event), stream)
     try:
         config = Config.from_env(env)
         request = parse_request(event)
         log = JsonLog(config.environment, request.action.value, stream)
         deadline = Deadline(config.start_wait_seconds, config.poll_interval_seconds, clock, sleep)
-        result = handle(request, config, clients(), log, deadline)
+        result = handle(request, config, clients(), log, deadline, now())
     except SchedulerError as error:
         log.error(str(error), outcome="failed", error_type=type(error).__name__)
         raise

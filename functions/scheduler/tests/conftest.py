@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,10 @@ from scheduler.runner import Clients  # noqa: E402
 CLUSTER = "ecom-dev"
 CLUSTER_ARN = f"arn:aws:ecs:us-east-1:123456789012:cluster/{CLUSTER}"
 DB_ID = "ecom-dev-postgres"
+DB_ARN = f"arn:aws:rds:us-east-1:123456789012:db:{DB_ID}"
+STOPPED_AT = "2026-12-07T23:00:00Z"  # 18:00 in New York (EST), when the stop schedule runs
+NOW = datetime(2026, 12, 7, 23, 0, 0, tzinfo=timezone.utc)
+TAG = "auto-stopped"
 NAT_ID = "i-0123456789abcdef0"
 PREFIX = "/ecommerce/dev/scheduler/desired-count"
 CLIENT_NAMES = ("ecs", "rds", "ssm", "ec2", "application-autoscaling")
@@ -134,7 +139,7 @@ class Aws:
     def db_status(self, status: str) -> None:
         self.stubs["rds"].add_response(
             "describe_db_instances",
-            {"DBInstances": [{"DBInstanceIdentifier": DB_ID, "DBInstanceStatus": status}]},
+            {"DBInstances": [{"DBInstanceIdentifier": DB_ID, "DBInstanceArn": DB_ARN, "DBInstanceStatus": status}]},
             {"DBInstanceIdentifier": DB_ID})
 
     def stop_db(self) -> None:
@@ -144,6 +149,28 @@ class Aws:
     def start_db(self) -> None:
         self.stubs["rds"].add_response("start_db_instance", {"DBInstance": {"DBInstanceIdentifier": DB_ID}},
                                        {"DBInstanceIdentifier": DB_ID})
+
+    # --- the auto-stopped tag --------------------------------------------------------
+    def tag_service(self, name: str) -> None:
+        self.stubs["ecs"].add_response("tag_resource", {},
+                                       {"resourceArn": service_arn(name), "tags": [{"key": TAG, "value": STOPPED_AT}]})
+
+    def untag_service(self, name: str) -> None:
+        self.stubs["ecs"].add_response("untag_resource", {}, {"resourceArn": service_arn(name), "tagKeys": [TAG]})
+
+    def tag_db(self) -> None:
+        self.stubs["rds"].add_response("add_tags_to_resource", {},
+                                       {"ResourceName": DB_ARN, "Tags": [{"Key": TAG, "Value": STOPPED_AT}]})
+
+    def untag_db(self) -> None:
+        self.stubs["rds"].add_response("remove_tags_from_resource", {}, {"ResourceName": DB_ARN, "TagKeys": [TAG]})
+
+    def tag_nat(self) -> None:
+        self.stubs["ec2"].add_response("create_tags", {},
+                                       {"Resources": [NAT_ID], "Tags": [{"Key": TAG, "Value": STOPPED_AT}]})
+
+    def untag_nat(self) -> None:
+        self.stubs["ec2"].add_response("delete_tags", {}, {"Resources": [NAT_ID], "Tags": [{"Key": TAG}]})
 
     def error(self, service: str, operation: str, code: str, message: str, params: dict[str, Any] | None,
               status: int = 400) -> None:
@@ -168,7 +195,7 @@ class Invocation:
             return self.aws.clients
 
         return run_invocation(event, env if env is not None else base_env(), factory,
-                              clock=self.clock.clock, sleep=self.clock.sleep, stream=self.stream)
+                              clock=self.clock.clock, sleep=self.clock.sleep, stream=self.stream, now=lambda: NOW)
 
     def log_lines(self) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.stream.getvalue().splitlines()]

@@ -24,15 +24,18 @@ def test_throttled_update_of_one_service_does_not_stop_the_others(aws, invoke):
     aws.put_parameter("product-service", 1)
     aws.suspend("product-service")
     aws.update_service("product-service", 0)
+    aws.tag_service("product-service")
     aws.db_status("available")
     aws.stop_db()
+    aws.tag_db()
 
     with pytest.raises(ActionFailedError) as raised:
         invoke(STOP)
 
     assert raised.value.failures == [
         "ecs-service frontend: UpdateService failed with ThrottlingException: Rate exceeded"]
-    assert aws.calls[-2:] == [("rds", "DescribeDBInstances"), ("rds", "StopDBInstance")]
+    assert ("ecs", "TagResource") in aws.calls  # only product-service, which was stopped
+    assert aws.calls[-3:] == [("rds", "DescribeDBInstances"), ("rds", "StopDBInstance"), ("rds", "AddTagsToResource")]
     aws.assert_all_used()
 
 
@@ -59,6 +62,7 @@ def test_invalid_db_state_on_stop_is_reported_after_services_are_stopped(aws, in
     aws.scalable_targets({}, asked=["frontend"])
     aws.put_parameter("frontend", 1)
     aws.update_service("frontend", 0)
+    aws.tag_service("frontend")
     aws.db_status("available")
     aws.error("rds", "stop_db_instance", "InvalidDBInstanceState",
               "Instance ecom-dev-postgres is not in available state.", {"DBInstanceIdentifier": DB_ID})
@@ -88,11 +92,13 @@ def test_throttled_listing_still_stops_the_database(aws, invoke):
     aws.error("ecs", "list_services", "ThrottlingException", "Rate exceeded", {"cluster": CLUSTER})
     aws.db_status("available")
     aws.stop_db()
+    aws.tag_db()
 
-    with pytest.raises(ActionFailedError, match=f"ecs-cluster {CLUSTER}: ListServices failed"):
+    with pytest.raises(ActionFailedError) as raised:
         invoke(STOP)
 
-    assert aws.calls[-1] == ("rds", "StopDBInstance")
+    assert len(raised.value.failures) == 1 and "ListServices failed" in raised.value.failures[0]
+    assert aws.calls[-2:] == [("rds", "StopDBInstance"), ("rds", "AddTagsToResource")]
     aws.assert_all_used()
 
 
@@ -131,10 +137,34 @@ def test_unknown_auto_scaling_state_leaves_services_alone_but_stops_the_database
     aws.error("autoscaling", "describe_scalable_targets", "ThrottlingException", "Rate exceeded", None)
     aws.db_status("available")
     aws.stop_db()
+    aws.tag_db()
 
-    with pytest.raises(ActionFailedError, match="DescribeScalableTargets failed with ThrottlingException"):
+    with pytest.raises(ActionFailedError) as raised:
         invoke(STOP)
 
+    assert len(raised.value.failures) == 1 and "DescribeScalableTargets failed" in raised.value.failures[0]
     assert ("ecs", "UpdateService") not in aws.calls
-    assert aws.calls[-1] == ("rds", "StopDBInstance")
+    assert aws.calls[-2:] == [("rds", "StopDBInstance"), ("rds", "AddTagsToResource")]
+    aws.assert_all_used()
+
+
+def test_a_missing_tagging_permission_fails_the_run_after_the_stop(aws, invoke):
+    # The service and the database are stopped all the same; the run fails so the alarm tells.
+    aws.cluster()
+    aws.list_services(["frontend"])
+    aws.describe_services({"frontend": (1, 1)})
+    aws.scalable_targets({}, asked=["frontend"])
+    aws.put_parameter("frontend", 1)
+    aws.update_service("frontend", 0)
+    aws.error("ecs", "tag_resource", "AccessDeniedException", "not authorized to perform: ecs:TagResource", None)
+    aws.db_status("available")
+    aws.stop_db()
+    aws.tag_db()
+
+    with pytest.raises(ActionFailedError) as raised:
+        invoke(STOP)
+
+    assert raised.value.failures == ["ecs-service frontend: TagResource failed with AccessDeniedException: "
+                                     "not authorized to perform: ecs:TagResource"]
+    assert ("rds", "StopDBInstance") in aws.calls
     aws.assert_all_used()

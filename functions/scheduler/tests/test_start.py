@@ -15,13 +15,16 @@ def test_start_restores_database_first_then_services_and_waits_for_health(aws, i
     aws.start_db()
     aws.db_status("starting")
     aws.db_status("available")
+    aws.untag_db()
     aws.list_services(["frontend", "product-service"])
     aws.describe_services({"frontend": (0, 0), "product-service": (0, 0)})
     aws.scalable_targets({"frontend": True, "product-service": True})
     aws.parameters({"frontend": 1, "product-service": 2})
     aws.update_service("frontend", 1)
+    aws.untag_service("frontend")
     aws.suspend("frontend", False)
     aws.update_service("product-service", 2)
+    aws.untag_service("product-service")
     aws.suspend("product-service", False)
     aws.describe_services({"frontend": (1, 0), "product-service": (2, 1)}, pending=1)
     aws.describe_services({"frontend": (1, 1), "product-service": (2, 2)})
@@ -31,11 +34,11 @@ def test_start_restores_database_first_then_services_and_waits_for_health(aws, i
     assert aws.calls == [
         ("ecs", "DescribeClusters"),
         ("rds", "DescribeDBInstances"), ("rds", "StartDBInstance"),
-        ("rds", "DescribeDBInstances"), ("rds", "DescribeDBInstances"),
+        ("rds", "DescribeDBInstances"), ("rds", "DescribeDBInstances"), ("rds", "RemoveTagsFromResource"),
         ("ecs", "ListServices"), ("ecs", "DescribeServices"), (AAS, "DescribeScalableTargets"),
         ("ssm", "GetParametersByPath"),
-        ("ecs", "UpdateService"), (AAS, "RegisterScalableTarget"),
-        ("ecs", "UpdateService"), (AAS, "RegisterScalableTarget"),
+        ("ecs", "UpdateService"), ("ecs", "UntagResource"), (AAS, "RegisterScalableTarget"),
+        ("ecs", "UpdateService"), ("ecs", "UntagResource"), (AAS, "RegisterScalableTarget"),
         ("ecs", "DescribeServices"), ("ecs", "DescribeServices"),
     ]
     aws.assert_all_used()
@@ -51,19 +54,22 @@ def test_start_restores_database_first_then_services_and_waits_for_health(aws, i
 def test_start_starts_nat_instances_before_the_database(aws, invoke):
     aws.cluster()
     aws.stubs["ec2"].add_response("start_instances", {"StartingInstances": []}, {"InstanceIds": [NAT_ID]})
+    aws.untag_nat()
     aws.db_status("available")
+    aws.untag_db()
     aws.list_services([])
 
     invoke(START, base_env(NAT_INSTANCE_IDS=NAT_ID))
 
-    assert aws.calls == [("ecs", "DescribeClusters"), ("ec2", "StartInstances"),
-                         ("rds", "DescribeDBInstances"), ("ecs", "ListServices")]
+    assert aws.calls == [("ecs", "DescribeClusters"), ("ec2", "StartInstances"), ("ec2", "DeleteTags"),
+                         ("rds", "DescribeDBInstances"), ("rds", "RemoveTagsFromResource"), ("ecs", "ListServices")]
     aws.assert_all_used()
 
 
 def test_start_when_already_running_changes_nothing(aws, invoke):
     aws.cluster()
     aws.db_status("available")
+    aws.untag_db()
     aws.list_services(["frontend"])
     aws.describe_services({"frontend": (1, 1)})
     aws.scalable_targets({"frontend": False})
@@ -83,6 +89,7 @@ def test_start_when_already_running_changes_nothing(aws, invoke):
 def test_start_resumes_scaling_left_suspended_by_an_interrupted_start(aws, invoke):
     aws.cluster()
     aws.db_status("available")
+    aws.untag_db()
     aws.list_services(["frontend"])
     aws.describe_services({"frontend": (1, 1)})
     aws.scalable_targets({"frontend": True})
@@ -115,11 +122,13 @@ def test_start_leaves_services_stopped_when_database_is_not_available_in_time(aw
 def test_start_leaves_a_service_without_remembered_count_at_zero(aws, invoke):
     aws.cluster()
     aws.db_status("available")
+    aws.untag_db()
     aws.list_services(["frontend", "new-service"])
     aws.describe_services({"frontend": (0, 0), "new-service": (0, 0)})
     aws.scalable_targets({"frontend": True, "new-service": True})
     aws.parameters({"frontend": 1})
     aws.update_service("frontend", 1)
+    aws.untag_service("frontend")
     aws.suspend("frontend", False)
     aws.describe_services({"frontend": (1, 1)})
 
@@ -133,11 +142,13 @@ def test_start_leaves_a_service_without_remembered_count_at_zero(aws, invoke):
 def test_start_reports_services_not_healthy_in_time_without_failing(aws, invoke):
     aws.cluster()
     aws.db_status("available")
+    aws.untag_db()
     aws.list_services(["frontend"])
     aws.describe_services({"frontend": (0, 0)})
     aws.scalable_targets({}, asked=["frontend"])
     aws.parameters({"frontend": 1})
     aws.update_service("frontend", 1)
+    aws.untag_service("frontend")
     aws.describe_services({"frontend": (1, 0)}, pending=1)
     aws.describe_services({"frontend": (1, 0)}, pending=1)
 
@@ -146,4 +157,20 @@ def test_start_reports_services_not_healthy_in_time_without_failing(aws, invoke)
     assert result["healthy"] is False
     assert invoke.clock.sleeps == [10]
     assert any(line.get("outcome") == "not-yet-healthy" for line in invoke.log_lines())
+    aws.assert_all_used()
+
+
+def test_start_removes_the_tag_of_a_database_aws_started_on_its_own(aws, invoke):
+    # Stopped and tagged, then started by AWS after 7 days: the start finds it available
+    # and still removes the stale auto-stopped tag.
+    aws.cluster()
+    aws.db_status("available")
+    aws.untag_db()
+    aws.list_services([])
+
+    result = invoke(START)
+
+    assert ("rds", "StartDBInstance") not in aws.calls
+    assert ("rds", "RemoveTagsFromResource") in aws.calls
+    assert [s["outcome"] for s in result["steps"]] == ["already-available"]
     aws.assert_all_used()

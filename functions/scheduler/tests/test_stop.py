@@ -1,6 +1,6 @@
 """stop: services to zero (count remembered, auto scaling suspended), then RDS, then NAT instances."""
 
-from conftest import DB_ID, NAT_ID, base_env
+from conftest import DB_ID, NAT_ID, STOPPED_AT, base_env
 
 STOP = {"action": "stop", "environment": "dev"}
 AAS = "application-autoscaling"
@@ -15,22 +15,25 @@ def test_stop_remembers_counts_suspends_scaling_scales_to_zero_then_stops_databa
         aws.put_parameter(name, count)
         aws.suspend(name)
         aws.update_service(name, 0)
+        aws.tag_service(name)
     aws.db_status("available")
     aws.stop_db()
+    aws.tag_db()
 
     result = invoke(STOP)
 
-    per_service = [("ssm", "PutParameter"), (AAS, "RegisterScalableTarget"), ("ecs", "UpdateService")]
+    per_service = [("ssm", "PutParameter"), (AAS, "RegisterScalableTarget"), ("ecs", "UpdateService"),
+                   ("ecs", "TagResource")]
     assert aws.calls == [
         ("ecs", "DescribeClusters"), ("ecs", "ListServices"), ("ecs", "DescribeServices"),
         (AAS, "DescribeScalableTargets"),
         *per_service, *per_service, *per_service,
-        ("rds", "DescribeDBInstances"), ("rds", "StopDBInstance"),
+        ("rds", "DescribeDBInstances"), ("rds", "StopDBInstance"), ("rds", "AddTagsToResource"),
     ]
     aws.assert_all_used()
-    assert [(s["name"], s["outcome"]) for s in result["steps"]] == [
-        ("frontend", "scaled-to-zero"), ("product-service", "scaled-to-zero"),
-        ("order-service", "scaled-to-zero"), (DB_ID, "stopping"),
+    assert [(s["name"], s["outcome"], s.get("auto_stopped")) for s in result["steps"]] == [
+        ("frontend", "scaled-to-zero", STOPPED_AT), ("product-service", "scaled-to-zero", STOPPED_AT),
+        ("order-service", "scaled-to-zero", STOPPED_AT), (DB_ID, "stopping", STOPPED_AT),
     ]
 
 
@@ -41,14 +44,18 @@ def test_stop_also_stops_nat_instances_last(aws, invoke):
     aws.scalable_targets({}, asked=["frontend"])  # a service without auto scaling
     aws.put_parameter("frontend", 1)
     aws.update_service("frontend", 0)
+    aws.tag_service("frontend")
     aws.db_status("available")
     aws.stop_db()
+    aws.tag_db()
     aws.stubs["ec2"].add_response("stop_instances", {"StoppingInstances": []}, {"InstanceIds": [NAT_ID]})
+    aws.tag_nat()
 
     invoke(STOP, base_env(NAT_INSTANCE_IDS=NAT_ID))
 
     assert (AAS, "RegisterScalableTarget") not in aws.calls
-    assert aws.calls[-3:] == [("rds", "DescribeDBInstances"), ("rds", "StopDBInstance"), ("ec2", "StopInstances")]
+    assert aws.calls[-5:] == [("rds", "DescribeDBInstances"), ("rds", "StopDBInstance"), ("rds", "AddTagsToResource"),
+                              ("ec2", "StopInstances"), ("ec2", "CreateTags")]
     aws.assert_all_used()
 
 
@@ -90,11 +97,13 @@ def test_stop_restops_database_that_aws_restarted_after_seven_days(aws, invoke):
     aws.scalable_targets({"frontend": True})
     aws.db_status("available")
     aws.stop_db()
+    aws.tag_db()
 
     result = invoke(STOP)
 
-    assert aws.calls[-2:] == [("rds", "DescribeDBInstances"), ("rds", "StopDBInstance")]
+    assert aws.calls[-3:] == [("rds", "DescribeDBInstances"), ("rds", "StopDBInstance"), ("rds", "AddTagsToResource")]
     assert result["steps"][-1]["outcome"] == "stopping"
+    assert result["steps"][-1]["auto_stopped"] == STOPPED_AT  # the new stop's time, not the first one's
     aws.assert_all_used()
 
 
@@ -120,6 +129,7 @@ def test_stop_logs_one_json_line_per_action(aws, invoke):
     aws.put_parameter("frontend", 1)
     aws.suspend("frontend")
     aws.update_service("frontend", 0)
+    aws.tag_service("frontend")
     aws.db_status("stopped")
 
     invoke(STOP)

@@ -119,7 +119,7 @@ variable "idle_timeout_seconds" {
 }
 
 variable "enable_waf" {
-  description = "Attach a WAF web ACL with AWS managed rule groups (about $5 + 3 x $1 per month plus $0.60 per million requests)."
+  description = "Attach a WAF web ACL with AWS managed rule groups ($5 + 4 rules x $1 = $9 per month: 3 managed rule groups and the per-IP rate limit, plus $0.60 per million requests)."
   type        = bool
   default     = false
 }

@@ -648,8 +648,12 @@ resource "aws_appautoscaling_target" "this" {
   tags = merge(var.tags, { Service = each.key })
 }
 
+# Target tracking only where there is room to scale (max_count > min_count):
+# each policy makes AWS create two CloudWatch alarms ($0.10 per alarm metric a
+# month, untagged, so invisible to tag-filtered budgets), which a service pinned
+# at min = max would pay for nothing.
 resource "aws_appautoscaling_policy" "cpu" {
-  for_each = var.services
+  for_each = { for name, service in var.services : name => service if service.max_count > service.min_count }
 
   name               = "${each.key}-cpu"
   policy_type        = "TargetTrackingScaling"
@@ -675,7 +679,7 @@ resource "aws_appautoscaling_policy" "cpu" {
 # FILL with 0): after a swap it still sees the real load and never votes to
 # scale in under it.
 resource "aws_appautoscaling_policy" "requests" {
-  for_each = var.services
+  for_each = { for name, service in var.services : name => service if service.max_count > service.min_count }
 
   name               = "${each.key}-alb-requests"
   policy_type        = "TargetTrackingScaling"

@@ -48,6 +48,42 @@ resource "aws_budgets_budget" "monthly" {
   tags = var.tags
 }
 
+# The account's whole bill, tagged or not: the alarms target tracking makes AWS
+# create, Cost Explorer requests, data transfer and every resource without an
+# Environment tag, which the tag-filtered budget above cannot see. Budgets
+# without actions cost nothing. In an account that holds several environments,
+# only one stack should set account_budget_alert_amounts_usd (at their sum).
+resource "aws_budgets_budget" "account" {
+  count = length(var.account_budget_alert_amounts_usd) > 0 ? 1 : 0
+
+  name         = "${var.name}-account-monthly"
+  budget_type  = "COST"
+  limit_amount = tostring(max(var.account_budget_alert_amounts_usd...))
+  limit_unit   = "USD"
+  time_unit    = "MONTHLY"
+
+  dynamic "notification" {
+    for_each = toset([for a in var.account_budget_alert_amounts_usd : tostring(a)])
+    content {
+      comparison_operator        = "GREATER_THAN"
+      notification_type          = "ACTUAL"
+      threshold                  = tonumber(notification.value)
+      threshold_type             = "ABSOLUTE_VALUE"
+      subscriber_email_addresses = var.alert_emails
+    }
+  }
+
+  notification {
+    comparison_operator        = "GREATER_THAN"
+    notification_type          = "FORECASTED"
+    threshold                  = 100
+    threshold_type             = "PERCENTAGE"
+    subscriber_email_addresses = var.alert_emails
+  }
+
+  tags = var.tags
+}
+
 resource "aws_ce_anomaly_monitor" "this" {
   name         = "${var.name}-costs"
   monitor_type = "CUSTOM"

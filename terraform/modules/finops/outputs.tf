@@ -3,6 +3,11 @@ output "budget_name" {
   value       = aws_budgets_budget.monthly.name
 }
 
+output "account_budget_name" {
+  description = "Name of the account-wide monthly cost budget (no tag filter), or null when account_budget_alert_amounts_usd is empty."
+  value       = length(aws_budgets_budget.account) > 0 ? aws_budgets_budget.account[0].name : null
+}
+
 output "budget_limit_usd" {
   description = "Monthly limit of the budget (the highest alert amount)."
   value       = local.limit

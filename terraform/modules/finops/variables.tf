@@ -24,6 +24,17 @@ variable "budget_alert_amounts_usd" {
   }
 }
 
+variable "account_budget_alert_amounts_usd" {
+  description = "Monthly cost levels (USD) of a second budget over the whole account, without the Environment tag filter (untagged charges included: target-tracking alarms, Cost Explorer requests, data transfer); empty for none. Set it in one stack per account."
+  type        = list(number)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.account_budget_alert_amounts_usd : a > 0])
+    error_message = "Every account budget amount must be positive."
+  }
+}
+
 variable "alert_emails" {
   description = "E-mail addresses that receive budget and cost-anomaly alerts."
   type        = list(string)

@@ -30,7 +30,7 @@ variable "availability_zones" {
 }
 
 variable "nat_strategy" {
-  description = "Egress for the private app subnets: none (VPC endpoints only), single (one NAT gateway, $32.85/month), per_az (one NAT gateway per AZ) or instance (one t4g.nano NAT instance, ~$3.70/month plus its public IPv4)."
+  description = "Egress for the private app subnets: none (VPC endpoints only), single (one NAT gateway, $32.85/month), per_az (one NAT gateway per AZ) or instance (one t4g.nano NAT instance, $3.71/month with its 8 GB volume, plus its public IPv4)."
   type        = string
   default     = "instance"
 

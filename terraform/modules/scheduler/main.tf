@@ -3,8 +3,10 @@
 # environment (ECS services to zero, each count remembered in SSM and its auto
 # scaling suspended; then the RDS instance and the NAT instance) and starts it
 # again (NAT instance, RDS waited until available, then the services, waited
-# until steady). The function code is functions/scheduler/src, packaged here
-# with archive_file. Failed invocations land in a dead-letter queue.
+# until steady). What it stops it tags auto-stopped=<UTC time>; a start removes
+# the tag (the root provider ignores that key, so it is no drift). The function
+# code is functions/scheduler/src, packaged here with archive_file. Failed
+# invocations land in a dead-letter queue.
 
 data "aws_region" "current" {}
 
@@ -30,6 +32,9 @@ locals {
     "arn:${local.partition}:ssm:${local.region}:${local.account}:parameter${local.parameter_prefix}/*",
   ]
   kms_key_arns = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+
+  # The only tag key the function sets or removes (functions/scheduler/src/scheduler/stop_tags.py).
+  stop_tag_key = "auto-stopped"
 
   schedules = {
     stop  = var.stop_schedule
@@ -123,6 +128,18 @@ data "aws_iam_policy_document" "function" {
   }
 
   statement {
+    sid       = "TagStoppedServices"
+    actions   = ["ecs:TagResource", "ecs:UntagResource"]
+    resources = [local.service_arns]
+
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "aws:TagKeys"
+      values   = [local.stop_tag_key]
+    }
+  }
+
+  statement {
     sid       = "ReadAutoScaling"
     actions   = ["application-autoscaling:DescribeScalableTargets"]
     resources = ["*"]
@@ -150,11 +167,41 @@ data "aws_iam_policy_document" "function" {
   }
 
   dynamic "statement" {
+    for_each = length(local.db_arns) > 0 ? [1] : []
+    content {
+      sid       = "TagStoppedDatabase"
+      actions   = ["rds:AddTagsToResource", "rds:RemoveTagsFromResource"]
+      resources = local.db_arns
+
+      condition {
+        test     = "ForAllValues:StringEquals"
+        variable = "aws:TagKeys"
+        values   = [local.stop_tag_key]
+      }
+    }
+  }
+
+  dynamic "statement" {
     for_each = length(local.nat_instance_arns) > 0 ? [1] : []
     content {
       sid       = "StopStartNatInstance"
       actions   = ["ec2:StopInstances", "ec2:StartInstances"]
       resources = local.nat_instance_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.nat_instance_arns) > 0 ? [1] : []
+    content {
+      sid       = "TagStoppedNatInstance"
+      actions   = ["ec2:CreateTags", "ec2:DeleteTags"]
+      resources = local.nat_instance_arns
+
+      condition {
+        test     = "ForAllValues:StringEquals"
+        variable = "aws:TagKeys"
+        values   = [local.stop_tag_key]
+      }
     }
   }
 

@@ -18,6 +18,11 @@ output "schedule_arns" {
   value       = { for action, schedule in aws_scheduler_schedule.this : action => schedule.arn }
 }
 
+output "schedules" {
+  description = "The stop and start schedules, keyed by action: expression (cron or rate) and the IANA time zone it is evaluated in."
+  value       = { for action, schedule in aws_scheduler_schedule.this : action => { expression = schedule.schedule_expression, timezone = schedule.schedule_expression_timezone } }
+}
+
 output "dead_letter_queue_arn" {
   description = "ARN of the SQS queue that receives invocations that failed after their retries."
   value       = aws_sqs_queue.dead_letter.arn

@@ -61,6 +61,11 @@ std::vector<ServiceSpec> read_services(const boost::json::value& value, const st
     service.cpu_units = service_number(object, "cpu", service.cpu_units, context);
     service.memory_mib = service_number(object, "memory", service.memory_mib, context);
     service.desired_count = service_number(object, "desired_count", service.desired_count, context);
+    service.min_count = service_number(object, "min_count", service.min_count, context);
+    service.max_count = service_number(object, "max_count", service.max_count, context);
+    if (service.max_count < service.min_count) {
+      throw InputError(context + ": 'max_count' must not be below 'min_count'");
+    }
     services.push_back(service);
   }
   return services;
@@ -184,6 +189,34 @@ void add_services(const EnvironmentSpec& spec, std::vector<Resource>& out) {
                         {"desired_count", decimal_json(service.desired_count)},
                         {"capacity_provider_strategy", strategy}},
                        service.name));
+    if (service.target_tracking()) {  // modules/ecs: one policy on CPU, one on requests (blue + green)
+      out.push_back(make("aws_appautoscaling_policy", "cpu",
+                         {{"policy_type", "TargetTrackingScaling"},
+                          {"target_tracking_scaling_policy_configuration",
+                           boost::json::array{boost::json::object{
+                               {"predefined_metric_specification",
+                                boost::json::array{boost::json::object{
+                                    {"predefined_metric_type", "ECSServiceAverageCPUUtilization"}}}}}}}},
+                         service.name));
+      boost::json::array metrics;
+      for (const char* id : {"blue", "green"}) {
+        metrics.push_back(boost::json::object{
+            {"id", id},
+            {"metric_stat", boost::json::array{boost::json::object{
+                                {"stat", "Sum"},
+                                {"metric", boost::json::array{boost::json::object{
+                                               {"namespace", "AWS/ApplicationELB"},
+                                               {"metric_name", "RequestCountPerTarget"}}}}}}}});
+      }
+      metrics.push_back(boost::json::object{{"id", "requests"}, {"expression", "FILL(blue, 0) + FILL(green, 0)"}});
+      out.push_back(make("aws_appautoscaling_policy", "requests",
+                         {{"policy_type", "TargetTrackingScaling"},
+                          {"target_tracking_scaling_policy_configuration",
+                           boost::json::array{boost::json::object{
+                               {"customized_metric_specification",
+                                boost::json::array{boost::json::object{{"metrics", metrics}}}}}}}},
+                         service.name));
+    }
   }
 }
 

@@ -128,6 +128,39 @@ void price_metric_alarm(const Resource& resource, const PricingContext& context)
   context.meter(key, "monitoring", Decimal::from_int(metrics), amount);
 }
 
+// A target-tracking scaling policy makes Application Auto Scaling create two
+// CloudWatch alarms (scale out, scale in) on its metric, billed like any alarm:
+// per metric each evaluates (a customized metric-math specification reads each
+// of its metric_stat metrics). They carry no tags, so tag-filtered budgets miss
+// them. Step and predictive policies create no alarm here.
+void price_scaling_policy(const Resource& resource, const PricingContext& context) {
+  if (string_field(resource.values, "policy_type", resource.address).value_or("StepScaling") !=
+      "TargetTrackingScaling") {
+    context.free(resource);
+    return;
+  }
+  std::int64_t metrics = 0;
+  if (const auto* config = first_block(resource.values, "target_tracking_scaling_policy_configuration")) {
+    if (const auto* custom = first_block(*config, "customized_metric_specification")) {
+      for (const auto& metric : array_field(*custom, "metrics")) {
+        if (metric.is_object() && first_block(metric.get_object(), "metric_stat") != nullptr) {
+          ++metrics;
+        }
+      }
+    }
+  }
+  metrics = std::max<std::int64_t>(metrics, 1);
+  const std::string key = "cloudwatch.alarm_month";
+  const Decimal price = context.price(key);
+  const Decimal alarm_metrics = Decimal::from_int(2 * metrics);
+  const Decimal amount = alarm_metrics * price;
+  context.add(resource, "monitoring",
+              "target tracking: 2 alarms AWS creates x " + std::to_string(metrics) +
+                  (metrics == 1 ? " metric x " : " metrics x ") + usd(price) + "/month",
+              amount);
+  context.meter(key, "monitoring", alarm_metrics, amount);
+}
+
 // The cluster costs nothing; Container Insights, when on, is billed by metrics and
 // performance-log volume, which the model does not estimate: say so.
 void price_ecs_cluster(const Resource& resource, const PricingContext& context) {

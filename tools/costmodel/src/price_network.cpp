@@ -61,6 +61,19 @@ void price_load_balancer(const Resource& resource, const PricingContext& context
               lcu.lcu() * hours * lcu_rate);
 
   if (!bool_value(resource, "internal", false)) {
+    // Its responses leave AWS: data transfer out, billed per GB (usage: response_kb per
+    // request over the ALB's hours); the account's free 100 GB a month is a free-tier line.
+    const AlbTraffic& traffic = context.usage().alb;
+    const Decimal gb = traffic.requests_per_second * Decimal::from_int(3600) * hours * traffic.response_kb /
+                       Decimal::from_int(1'000'000);
+    const std::string key = "data_transfer.internet_out_gb";
+    const Decimal per_gb = context.price(key);
+    context.add(resource, "data transfer",
+                "data transfer out: " + gb.to_plain_string() + " GB (" + traffic.requests_per_second.to_plain_string() +
+                    " req/s x " + traffic.response_kb.to_plain_string() + " KB x " + hours_text(hours) + ") x " +
+                    usd(per_gb) + "/GB",
+                gb * per_gb);
+    context.meter(key, "data transfer", gb, gb * per_gb);
     const std::size_t subnets = std::max(az_span(resource, "subnets", context.default_az_count()),
                                          az_span(resource, "subnet_mapping", context.default_az_count()));
     price_public_ipv4(resource, context, subnets, hours, "load balancing", " (one per AZ of an internet-facing ALB)");

@@ -95,6 +95,7 @@ const std::map<std::string, Pricer, std::less<>>& pricers() {
       {"aws_kms_key", detail::price_kms_key},
       {"aws_wafv2_web_acl", detail::price_web_acl},
       {"aws_cloudwatch_metric_alarm", detail::price_metric_alarm},
+      {"aws_appautoscaling_policy", detail::price_scaling_policy},
       {"aws_cloudwatch_composite_alarm", detail::price_composite_alarm},
       {"aws_ecs_cluster", detail::price_ecs_cluster},
       {"aws_cloudwatch_dashboard", detail::price_dashboard},
@@ -121,7 +122,7 @@ const std::set<std::string, std::less<>>& free_types() {
       "aws_ecs_cluster_capacity_providers", "aws_service_discovery_http_namespace", "aws_ecs_task_definition",
       "aws_ecs_account_setting_default", "aws_lb_target_group", "aws_lb_listener", "aws_lb_listener_rule",
       "aws_lb_listener_certificate", "aws_alb_target_group", "aws_alb_listener", "aws_alb_listener_rule",
-      "aws_appautoscaling_target", "aws_appautoscaling_policy", "aws_appautoscaling_scheduled_action",
+      "aws_appautoscaling_target", "aws_appautoscaling_scheduled_action",
       "aws_service_discovery_private_dns_namespace", "aws_service_discovery_service",
       "aws_acm_certificate", "aws_acm_certificate_validation", "aws_route53_record",
       // data stores' configuration
@@ -143,8 +144,8 @@ const std::set<std::string, std::less<>>& free_types() {
 }
 
 const std::vector<std::string>& component_order() {
-  static const std::vector<std::string> order = {"compute", "load balancing", "network", "database",
-                                                 "logs",    "storage",        "security", "monitoring"};
+  static const std::vector<std::string> order = {"compute", "load balancing", "network",    "database",     "logs",
+                                                 "storage", "security",       "monitoring", "data transfer"};
   return order;
 }
 
@@ -185,7 +186,9 @@ void apply_free_tier(Estimate& estimate, const PriceTable& prices) {
                                            : allowance.quantity.to_plain_string() + " of the " +
                                                  used.quantity.to_plain_string() + " here x $" +
                                                  price.to_plain_string();
-    estimate.lines.push_back(Line{used.component, "CloudWatch free tier", kFreeTierType,
+    const bool transfer = allowance.offsets.rfind("data_transfer.", 0) == 0;
+    estimate.lines.push_back(Line{used.component, transfer ? "data transfer free tier" : "CloudWatch free tier",
+                                  kFreeTierType,
                                   "free tier: " + allowance_text(allowance) + ", per account and month: " + covered,
                                   Decimal{} - credit});
   }

@@ -77,6 +77,7 @@ void price_secret(const Resource& resource, const PricingContext& context);
 void price_kms_key(const Resource& resource, const PricingContext& context);
 void price_web_acl(const Resource& resource, const PricingContext& context);
 void price_metric_alarm(const Resource& resource, const PricingContext& context);
+void price_scaling_policy(const Resource& resource, const PricingContext& context);
 void price_ecs_cluster(const Resource& resource, const PricingContext& context);
 void price_composite_alarm(const Resource& resource, const PricingContext& context);
 void price_dashboard(const Resource& resource, const PricingContext& context);

@@ -259,7 +259,8 @@ std::string render_per_million(const PerMillionInput& input, const PerMillionRes
       {"ALB LCUs", result.lcu.lcu().to_plain_string() + " LCU = $" + result.lcu_per_hour.to_string(6) + "/h"},
       {"total per hour", "$" + result.total_per_hour.to_string(6)},
       {"million requests per hour", result.million_requests_per_hour.to_plain_string()},
-      {"cost per million requests (all in)", "$" + result.per_million_all_in.to_string(4)},
+      {"cost per million requests (tasks + ALB hour + LCUs; not WAF requests, data transfer or logs)",
+       "$" + result.per_million_all_in.to_string(4)},
       {"cost per million requests (tasks + LCUs)", "$" + result.per_million_variable.to_string(4)},
   };
   if (format == Format::Json) {

@@ -93,10 +93,10 @@ TEST(Cli, JsonOutputParsesAndCarriesExactMicroDollars) {
   const auto document = boost::json::parse(result.out).as_object();
   EXPECT_EQ(document.at("environment").as_string(), "dev");
   EXPECT_EQ(document.at("schedule").as_string(), "24x7");
-  // $61.41 at list prices less the free tier: alarm metrics $1, the dashboard $3 and
-  // the logs $0.415662.
+  // $63.77 at list prices less the free tier: alarm metrics $1, the dashboard $3, the
+  // logs $0.415662 and data transfer out 26.28 GB x $0.09 = $2.3652.
   EXPECT_EQ(document.at("free_tier").as_bool(), true);
-  EXPECT_EQ(document.at("free_tier_credit").at("micro_usd").as_int64(), -4'415'662);
+  EXPECT_EQ(document.at("free_tier_credit").at("micro_usd").as_int64(), -6'780'862);
   EXPECT_EQ(document.at("total").at("usd").as_string(), "56.99");
   std::int64_t sum = 0;
   int free_tier_lines = 0;
@@ -105,7 +105,7 @@ TEST(Cli, JsonOutputParsesAndCarriesExactMicroDollars) {
     free_tier_lines += line.at("type").as_string() == "free_tier" ? 1 : 0;
   }
   EXPECT_EQ(sum, document.at("total").at("micro_usd").as_int64());
-  EXPECT_EQ(free_tier_lines, 4);
+  EXPECT_EQ(free_tier_lines, 5);
 }
 
 TEST(Cli, NoFreeTierGivesListPrices) {
@@ -116,12 +116,12 @@ TEST(Cli, NoFreeTierGivesListPrices) {
   const auto document = boost::json::parse(result.out).as_object();
   EXPECT_EQ(document.at("free_tier").as_bool(), false);
   EXPECT_EQ(document.at("free_tier_credit").at("micro_usd").as_int64(), 0);
-  EXPECT_EQ(document.at("total").at("usd").as_string(), "61.41");
+  EXPECT_EQ(document.at("total").at("usd").as_string(), "63.77");
   const auto what_if = run({"what-if", "--tfvars", fixture("tfvars-dev.json"), "--usage", fixture("usage-dev.json"),
                             "--scenario", "24x7", "--no-free-tier"});
   ASSERT_EQ(what_if.code, 0) << what_if.err;
   EXPECT_NE(what_if.out.find("free tier: not deducted (--no-free-tier)"), std::string::npos);
-  EXPECT_NE(what_if.out.find("61.41"), std::string::npos);
+  EXPECT_NE(what_if.out.find("63.77"), std::string::npos);
   // per-million prices no CloudWatch: the flag is not one of its options.
   EXPECT_NE(run({"per-million", "--request-rate", "5", "--throughput-rps", "100", "--no-free-tier"})
                 .err.find("unknown option '--no-free-tier'"),

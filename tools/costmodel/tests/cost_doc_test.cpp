@@ -113,11 +113,16 @@ TEST(CostOptimizationDoc, DevBillLineByLine) {
   EXPECT_EQ(line(dev, "CloudWatch free tier", "free tier: 10 alarm metrics"), usd("-1"));
   EXPECT_EQ(line(dev, "CloudWatch free tier", "free tier: 3 dashboards"), usd("-3"));
   EXPECT_EQ(dev.component_total("monitoring"), usd("1.30"));
-  EXPECT_EQ(dev.free_tier_total(), usd("-4.415662"));
+  // The ALB's responses out to the internet: 0.5 req/s x 3,600 s x 730 h x 20 KB =
+  // 26.28 GB x $0.09 = $2.3652, within the account's free 100 GB a month.
+  EXPECT_EQ(line(dev, "module.alb.aws_lb.this", "data transfer out"), usd("2.3652"));
+  EXPECT_EQ(line(dev, "data transfer free tier", "free tier: 100 GB"), usd("-2.3652"));
+  EXPECT_EQ(dev.component_total("data transfer"), usd("0"));
+  EXPECT_EQ(dev.free_tier_total(), usd("-6.780862"));  // the free tier's $6.78
   EXPECT_EQ(dev.total(), usd("39.515178"));
   EXPECT_LT(dev.total(), usd("40"));  // issue 9: dev stays under about $40 a month
-  // At list prices (--no-free-tier): $39.515178 + $4.415662 = $43.93084.
-  EXPECT_EQ(bill(load("dev"), false).total(), usd("43.93084"));
+  // At list prices (--no-free-tier): $39.515178 + $6.780862 = $46.29604.
+  EXPECT_EQ(bill(load("dev"), false).total(), usd("46.29604"));
 }
 
 TEST(CostOptimizationDoc, DevBeforeAndAfter) {
@@ -180,14 +185,22 @@ TEST(CostOptimizationDoc, ProdBillLineByLine) {
   EXPECT_EQ(line(prod, R"(module.monitoring.aws_cloudwatch_metric_alarm.latency_burn["slow_short"])", "alarm"),
             usd("0.20"));
   EXPECT_EQ(line(prod, "module.monitoring.aws_cloudwatch_composite_alarm.availability[0]", "composite"), usd("0.50"));
-  EXPECT_EQ(prod.component_total("monitoring"), usd("9"));
-  EXPECT_EQ(prod.total(), usd("368.596292"));
+  // Target tracking: each policy makes AWS create 2 alarms (scale out, scale in); the
+  // CPU one reads 1 metric, the requests one 2 (blue + green target groups): per
+  // service 2 x 1 + 2 x 2 = 6 alarm metrics, $0.60; 3 services $1.80: $10.80.
+  EXPECT_EQ(line(prod, R"(module.ecs.aws_appautoscaling_policy.cpu["frontend"])", "target tracking"), usd("0.20"));
+  EXPECT_EQ(line(prod, R"(module.ecs.aws_appautoscaling_policy.requests["frontend"])", "target tracking"),
+            usd("0.40"));
+  EXPECT_EQ(prod.component_total("monitoring"), usd("10.80"));
+  // Data transfer out: 5 req/s x 3,600 s x 730 h x 20 KB = 262.8 GB x $0.09 = $23.652.
+  EXPECT_EQ(line(prod, "module.alb.aws_lb.this", "data transfer out"), usd("23.652"));
+  EXPECT_EQ(prod.total(), usd("394.048292"));
   // In an account of its own, prod would have the free tier as well: 4.01 GB of logs
-  // ingested ($2.005), 3.955067 GB stored ($0.118652), 10 of its 50 alarm metrics ($1.00)
-  // and its dashboard ($3): $6.123652 less, $362.47264.
+  // ingested ($2.005), 3.955067 GB stored ($0.118652), 10 of its 68 alarm metrics ($1.00),
+  // its dashboard ($3) and 100 GB of data transfer out ($9): $15.123652 less, $378.92464.
   const Estimate own_account = bill(load("prod"), true);
-  EXPECT_EQ(own_account.free_tier_total(), usd("-6.123652"));
-  EXPECT_EQ(own_account.total(), usd("362.47264"));
+  EXPECT_EQ(own_account.free_tier_total(), usd("-15.123652"));
+  EXPECT_EQ(own_account.total(), usd("378.92464"));
 }
 
 TEST(CostOptimizationDoc, DevDecisions) {
@@ -249,13 +262,144 @@ TEST(CostOptimizationDoc, ProdDecisions) {
 TEST(CostOptimizationDoc, OneAlbInsteadOfOnePerService) {
   // Path routing on one ALB instead of an ALB per service: each ALB left out saves its
   // 730 h x $0.0225 = $16.425 and 2 public IPv4 x 730 h x $0.005 = $7.30: 2 x $23.725 = $47.45
-  // (LCUs follow the traffic, not the number of ALBs: not counted).
+  // (LCUs and data transfer out follow the traffic, not the number of ALBs: not counted).
   const auto one = testing::price({resource("aws_lb", R"({"subnets":["a","b"]})", "", "a")});
   const auto three = testing::price({resource("aws_lb", R"({"subnets":["a","b"]})", "", "a"),
                                      resource("aws_lb", R"({"subnets":["a","b"]})", "", "b"),
                                      resource("aws_lb", R"({"subnets":["a","b"]})", "", "c")});
   const Decimal lcus = one.lines[1].monthly;
-  EXPECT_EQ(three.total() - one.total() - lcus - lcus, usd("47.45"));
+  const Decimal transfer = one.lines[3].monthly;  // the traffic's, not the ALBs' (last: its component's)
+  EXPECT_EQ(three.total() - one.total() - lcus - lcus - transfer - transfer, usd("47.45"));
+}
+
+TEST(CostOptimizationDoc, ProdOneAlbInsteadOfOnePerService) {
+  // Prod's ALB spans 3 AZs: a public IPv4 address in each, so each ALB left out saves
+  // $16.425 + 3 x 730 h x $0.005 = $16.425 + $10.95 = $27.375: 2 x $27.375 = $54.75.
+  const char* three_azs = R"({"subnets":["a","b","c"]})";
+  const auto one = testing::price({resource("aws_lb", three_azs, "", "a")});
+  const auto three = testing::price({resource("aws_lb", three_azs, "", "a"), resource("aws_lb", three_azs, "", "b"),
+                                     resource("aws_lb", three_azs, "", "c")});
+  const Decimal lcus = one.lines[1].monthly;
+  const Decimal transfer = one.lines[3].monthly;  // the traffic's, not the ALBs' (last: its component's)
+  EXPECT_EQ(three.total() - one.total() - lcus - lcus - transfer - transfer, usd("54.75"));
+}
+
+}  // namespace
+}  // namespace costmodel
+
+namespace costmodel {
+namespace {
+
+// What the bill holds beyond the model's totals (docs/cost-optimization.md, "Billed
+// outside the totals"): each hand computation, at us-east-1 list prices. The unit
+// prices have more decimals than the model's micro-dollars, so these use doubles.
+TEST(CostOptimizationDoc, BilledOutsideTheTotals) {
+  const double days = 730.0 / 24.0;                        // 30.416667 days a month
+  const double runs = days + days * 5.0 / 7.0;             // stop daily + start Mon-Fri: 52.142857
+  EXPECT_NEAR(runs, 52.142857, 1e-6);
+  // The scheduler Lambda (arm64, 128 MB), worst case: every run lasts its 660 s timeout:
+  // 52.142857 x 660 s x 0.125 GB = 4,301.785714 GB-s x $0.0000133334 = $0.057358, and
+  // 52.142857 requests x $0.20 per million = $0.000010; both inside Lambda's always-free
+  // 400,000 GB-s and 1 million requests a month.
+  const double gb_seconds = runs * 660.0 * 0.125;
+  EXPECT_NEAR(gb_seconds, 4301.785714, 1e-5);
+  EXPECT_NEAR(gb_seconds * 0.0000133334, 0.057358, 1e-6);
+  EXPECT_NEAR(runs * 0.20 / 1e6, 0.000010, 1e-6);
+  // EventBridge Scheduler: 52.142857 invocations x $1.00 per million = $0.000052 (14
+  // million a month are free).
+  EXPECT_NEAR(runs * 1.00 / 1e6, 0.000052, 1e-6);
+  // The cost report: 4 Cost Explorer requests x $0.01 per environment and weekly run,
+  // 52 runs a year: 4 x 52 / 12 x $0.01 = $0.173333 per environment and month.
+  EXPECT_NEAR(4.0 * 52.0 / 12.0 * 0.01, 0.173333, 1e-6);
+  // X-Ray in prod (ADOT on, sampled: ~0.68 M traces a month, docs/observability.md):
+  // 0.68 x $5.00 = $3.40 at list prices, (0.68 - 0.1) x $5 = $2.90 with the free 100,000.
+  EXPECT_NEAR(0.68 * 5.00, 3.40, 1e-9);
+  EXPECT_NEAR((0.68 - 0.1) * 5.00, 2.90, 1e-9);
+  // KMS requests: $0.03 per 10,000 beyond 20,000 free a month; 20,000 requests would be
+  // $0.06 at list prices.
+  EXPECT_NEAR(20000.0 / 10000.0 * 0.03, 0.06, 1e-9);
+  // The cost report for dev and prod, a year: 4 x 2 x 52 x $0.01 = $4.16 (docs/ci-cd.md).
+  EXPECT_NEAR(4.0 * 2.0 * 52.0 * 0.01, 4.16, 1e-9);
+  // Prod's custom metrics if every one had data every hour: 16 EMF series + 3
+  // ServiceStarts = 19 x $0.30 = $5.70 (docs/observability.md).
+  EXPECT_NEAR(19 * 0.30, 5.70, 1e-9);
+}
+
+// docs/architecture.md "At 100x": a month of the tasks, ALB hour and LCUs of one
+// service's traffic, from the per-million runs at 5 and 500 requests/s: 730 h x
+// $0.065168 = $47.57264 and 730 h x $0.378800 = $276.524. Prod's logs bucket: 20 GB x
+// $0.023 = $0.46.
+TEST(CostOptimizationDoc, ArchitectureMonthlyFigures) {
+  EXPECT_EQ(Decimal::from_int(730) * usd("0.065168"), usd("47.57264"));
+  EXPECT_EQ(Decimal::from_int(730) * usd("0.378800"), usd("276.524"));
+  EXPECT_EQ(Decimal::from_int(20) * usd("0.023"), usd("0.46"));
+}
+
+}  // namespace
+}  // namespace costmodel
+
+namespace costmodel {
+namespace {
+
+// The same shop as one service instead of three (issue 17's FinOps question): one ECS
+// service with each environment's per-service task size and counts, its log group,
+// ECR repository and 5 alarm metrics; 3 secrets instead of 6 (one admin key, one
+// database password, the card-fingerprint key; no internal key between services).
+// Everything else (ALB, NAT, RDS, endpoints, WAF, dashboard) stays.
+EnvironmentSpec one_service(EnvironmentSpec spec) {
+  ServiceSpec shop = spec.services.front();
+  shop.name = "shop";
+  spec.services = {shop};
+  spec.secrets = 3;
+  return spec;
+}
+
+Decimal baseline(const EnvironmentSpec& spec, const Usage& usage, bool free_tier) {
+  return what_if(spec, prices(), usage, ScheduleSettings{}, {"24x7"}, free_tier).front().estimate.total();
+}
+
+TEST(CostOptimizationDoc, OneServiceInsteadOfThree) {
+  const Environment dev = load("dev");
+  const Environment prod = load("prod");
+  const Decimal dev_three = baseline(dev.spec, dev.usage, true);
+  const Decimal dev_one = baseline(one_service(dev.spec), dev.usage, true);
+  const Decimal prod_three = baseline(prod.spec, prod.usage, false);
+  const Decimal prod_one = baseline(one_service(prod.spec), prod.usage, false);
+  // Dev (free tier counted, as scheduled): 2 Spot tasks fewer 2 x $0.643638 = $1.287276,
+  // 2 ECR repositories x 0.3 GB x $0.10 = $0.06, 3 secrets x $0.40 = $1.20, 10 alarm
+  // metrics x $0.10 = $1.00 (its logs are within the free 5 GB): $3.547276 less,
+  // $39.515178 -> $35.967902.
+  EXPECT_EQ(dev_three, usd("39.515178"));
+  EXPECT_EQ(dev_three - dev_one, usd("3.547276"));
+  EXPECT_EQ(dev_one, usd("35.967902"));
+  // Prod (list prices): 4 on-demand tasks fewer 4 x $14.4175 = $57.67, 2 log groups x
+  // $0.529589 = $1.059178, 2 ECR repositories x 1 GB x $0.10 = $0.20, 3 secrets $1.20,
+  // 10 alarm metrics $1.00, 2 services' target tracking 2 x $0.60 = $1.20: $62.329178
+  // less, $394.048292 -> $331.719114.
+  EXPECT_EQ(prod_three, usd("394.048292"));
+  EXPECT_EQ(prod_three - prod_one, usd("62.329178"));
+  EXPECT_EQ(prod_one, usd("331.719114"));
+}
+
+}  // namespace
+}  // namespace costmodel
+
+namespace costmodel {
+namespace {
+
+// Figures of the tfvars comments and the Terraform READMEs, rounded as they show them
+// (tests/docs checks their dollar amounts against this text and the model's output).
+TEST(CostOptimizationDoc, TfvarsAndReadmeFigures) {
+  // The NAT instance: 730 h x $0.0042 = $3.066 + 8 GB gp3 x $0.08 = $0.64: $3.706, "$3.71".
+  const Decimal nat_instance = Decimal::from_int(730) * usd("0.0042") + Decimal::from_int(8) * usd("0.08");
+  EXPECT_EQ(nat_instance, usd("3.706"));
+  EXPECT_EQ(nat_instance.to_string(2), "3.71");
+  // A prod task pair's half: 0.5 vCPU / 1 GB ARM on-demand, 730 h: $14.4175, "$14.42".
+  EXPECT_EQ(usd("14.4175").to_string(2), "14.42");
+  // Dev's three small tasks on-demand 24/7: 3 x $7.20875 = $21.62625, "$21.63".
+  EXPECT_EQ((Decimal::from_int(3) * usd("7.20875")).to_string(2), "21.63");
+  // The 07:00-20:00 week (65 h) instead of 50 h: +$2.221776, "$2.22".
+  EXPECT_EQ(usd("2.221776").to_string(2), "2.22");
 }
 
 }  // namespace

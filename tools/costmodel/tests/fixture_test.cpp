@@ -55,20 +55,21 @@ TEST(Fixtures, DevAsScheduled) {
   EXPECT_EQ(result.component_total("compute").to_string(2), "1.93");      // 3 Spot tasks x 217.26 h
   EXPECT_EQ(result.component_total("database").to_string(2), "5.78");     // 217.26 h x $0.016 + 20 GB x $0.115
   EXPECT_EQ(result.component_total("monitoring").to_string(2), "1.30");   // $5.30 less the free tier's $4
-  // At list prices (--no-free-tier).
-  EXPECT_EQ(estimate(load("dev"), ScheduleMode::AsConfigured).total().to_string(2), "43.93");
+  // At list prices (--no-free-tier): + data transfer out 26.28 GB x $0.09 = 2.3652, which
+  // the account's free 100 GB covers above.
+  EXPECT_EQ(estimate(load("dev"), ScheduleMode::AsConfigured).total().to_string(2), "46.30");
 }
 
 TEST(Fixtures, Dev24x7) {
   const auto result = estimate(load("dev"), ScheduleMode::AlwaysOn, true);
   EXPECT_EQ(result.total().to_string(2), "56.99");
   EXPECT_EQ(result.component_total("compute"), usd("6.487875"));  // 3 x $7.20875 x 0.3
-  EXPECT_EQ(estimate(load("dev"), ScheduleMode::AlwaysOn).total().to_string(2), "61.41");
+  EXPECT_EQ(estimate(load("dev"), ScheduleMode::AlwaysOn).total().to_string(2), "63.77");
 }
 
 TEST(Fixtures, Prod24x7) {
   const auto result = estimate(load("prod"), ScheduleMode::AsConfigured);
-  EXPECT_EQ(result.total().to_string(2), "368.60");
+  EXPECT_EQ(result.total().to_string(2), "394.05");
   EXPECT_EQ(result.component_total("compute"), usd("86.505"));  // 6 x (0.5 vCPU, 1 GB) ARM on-demand (base 2)
   // 3 NAT gateways 98.55 + 50 GB 2.25 + 3 EIPs 10.95 + 5 endpoints x 2 AZ x 7.30 + 25 GB x $0.01
   EXPECT_EQ(result.component_total("network"), usd("185"));

@@ -41,11 +41,16 @@ TEST(Formula, AlbLcusFollowTheLargestDimension) {
   EXPECT_EQ(lcu.rule_evaluations, Decimal{});  // 3 rules: the first 10 are free
   const auto estimate = price({resource("aws_lb", R"({"internal":true})")});
   EXPECT_EQ(estimate.lines[1].monthly, usd("0.231264"));  // 0.0396 x 730 x $0.008
+  EXPECT_EQ(estimate.lines.size(), 2U);  // internal: no public addresses, no data transfer out
 }
 
 TEST(Formula, InternetFacingAlbPaysOnePublicIpv4PerSubnet) {
   const auto estimate = price({resource("aws_lb", R"({"subnets":["a","b"]})")});
-  ASSERT_EQ(estimate.lines.size(), 3U);
+  ASSERT_EQ(estimate.lines.size(), 4U);
+  // Its responses leave AWS: 0.5 req/s x 3,600 s x 730 h x 20 KB = 26.28 GB x $0.09.
+  // (listed last: lines are in component order, data transfer after load balancing)
+  EXPECT_EQ(estimate.lines[3].monthly, usd("2.3652"));
+  EXPECT_EQ(estimate.lines[3].component, "data transfer");
   EXPECT_EQ(estimate.lines[2].monthly, usd("7.3"));  // 2 x 730 h x $0.005
 }
 

@@ -36,14 +36,18 @@ TEST(Scenarios, BaselineFirstThenEveryLever) {
   EXPECT_EQ(scenarios.front().name, "baseline");
 }
 
-TEST(Scenarios, DevWithNatGatewayOnDemand24x7IsAbout106) {
+TEST(Scenarios, DevWithNatGatewayOnDemand24x7IsAbout111) {
   // 3 tasks 21.62625 + ALB 16.425 + LCUs 0.231264 + 2 ALB IPv4 7.30 + NAT gateway
   // 33.075 + its EIP 3.65 + RDS 11.68 + 2.30 + 5 log groups 5 x 0.102762 + ECR 0.09
   // + S3 0.023 + 7 secrets 2.80 + KMS 1.00 + 17 alarm metrics 1.70 = 102.414324, and
   // the observability of modules/monitoring without the SLO alarms: a dashboard 3.00
-  // and 13 business, restart and cost-spike alarm metrics 1.30: 106.714324
+  // and 13 business, restart and cost-spike alarm metrics 1.30: 106.714324; and the
+  // services' target tracking (min 1 < max 2 by default): per service a CPU policy (2
+  // alarms x 1 metric) and a requests policy (2 alarms x 2 metrics, blue + green) =
+  // 6 alarm metrics, 18 x $0.10 = 1.80: 108.514324; and the ALB's responses out to the
+  // internet, 0.5 req/s x 3,600 s x 730 h x 20 KB = 26.28 GB x $0.09 = 2.3652: 110.879524
   const auto scenarios = what_if(dev_spec(), prices(), Usage{}, ScheduleSettings{}, {"24x7", "naive"});
-  EXPECT_EQ(scenarios[0].estimate.total(), usd("106.714324"));
+  EXPECT_EQ(scenarios[0].estimate.total(), usd("110.879524"));
   EXPECT_EQ(scenarios[1].estimate.total(), scenarios[0].estimate.total());
   EXPECT_EQ(scenarios[2].estimate.total(), scenarios[0].estimate.total());
 }
@@ -65,20 +69,23 @@ TEST(Scenarios, EachLeverMovesTheTotalByItsHandComputedAmount) {
   EXPECT_EQ(find(scenarios, "nat-none").estimate.total() - base, usd("36.325"));
 }
 
-TEST(Scenarios, LeanDevIsAbout44) {
+TEST(Scenarios, LeanDevIsAbout49) {
   // Scenarios come in lever order: baseline, business-hours+alb, lean.
   const auto scenarios = what_if(dev_spec(), prices(), Usage{}, ScheduleSettings{}, {"lean", "business-hours+alb"});
   ASSERT_EQ(scenarios[2].name, "lean");
-  EXPECT_EQ(scenarios[2].estimate.total().to_string(2), "44.73");
+  // 44.73 before target tracking was priced, + its 18 alarm metrics x $0.10 = 1.80, +
+  // data transfer out 26.28 GB x $0.09 = 2.3652
+  EXPECT_EQ(scenarios[2].estimate.total().to_string(2), "48.89");
   EXPECT_LT(scenarios[1].estimate.total(), scenarios[0].estimate.total());
 }
 
 TEST(Scenarios, AlbTeardownSavesItsHoursAndAddresses) {
-  // business-hours+alb - business-hours = (730 - 217.261905) h x ($0.0225 + $0.008 x 0.0396 + 2 x $0.005)
+  // business-hours+alb - business-hours = (730 - 217.261905) h x ($0.0225 + $0.008 x 0.0396 + 2 x $0.005
+  // + 0.036 GB of responses an hour x $0.09): no ALB, no requests and no data transfer out
   const auto scenarios =
       what_if(dev_spec(), prices(), Usage{}, ScheduleSettings{}, {"business-hours", "business-hours+alb"});
   const Decimal saved = scenarios[1].estimate.total() - scenarios[2].estimate.total();
-  EXPECT_EQ(saved.to_string(2), "16.83");
+  EXPECT_EQ(saved.to_string(2), "18.49");
 }
 
 TEST(Scenarios, SchedulerOnInTfvarsMakesBusinessHoursTheBaseline) {
@@ -134,6 +141,42 @@ TEST(Cron, UnsupportedExpressionsAreNamed) {
   EXPECT_THROW((void)weekly_on_hours("cron(0 25 ? * * *)", "cron(0 18 ? * * *)"), InputError);
   EXPECT_THROW((void)weekly_on_hours("cron(0 8 1 * ? *)", "cron(0 18 ? * * *)"), InputError);
   EXPECT_THROW((void)weekly_on_hours("cron(0 8 ? * FUNDAY *)", "cron(0 18 ? * * *)"), InputError);
+}
+
+}  // namespace
+}  // namespace costmodel
+
+namespace costmodel {
+namespace {
+
+std::size_t count_type(const std::vector<Resource>& resources, const std::string& type) {
+  return static_cast<std::size_t>(
+      std::count_if(resources.begin(), resources.end(), [&](const Resource& r) { return r.type == type; }));
+}
+
+TEST(TargetTracking, OnlyWhereMaxCountExceedsMinCount) {
+  // modules/ecs creates the CPU and requests policies only where max_count > min_count.
+  const auto pinned = spec_from_tfvars(boost::json::parse(R"({"services":{
+      "frontend":{"min_count":1,"max_count":1},"product-service":{"min_count":1,"max_count":3}}})").as_object(),
+                                       "t.json");
+  const auto resources = synthesize_resources(pinned);
+  EXPECT_EQ(count_type(resources, "aws_appautoscaling_policy"), 2U);  // product-service's two
+  const auto estimate = price_resources(resources, prices(), Usage{}, PricingOptions{});
+  // product-service: 2 alarms x 1 metric + 2 alarms x 2 metrics = 6 x $0.10
+  Decimal tracking;
+  for (const auto& line : estimate.lines) {
+    if (line.detail.rfind("target tracking", 0) == 0) {
+      tracking += line.monthly;
+    }
+  }
+  EXPECT_EQ(tracking, usd("0.60"));
+}
+
+TEST(TargetTracking, MaxCountBelowMinCountIsRefused) {
+  EXPECT_THROW(spec_from_tfvars(boost::json::parse(R"({"services":{"frontend":{"min_count":2,"max_count":1}}})")
+                                    .as_object(),
+                                "t.json"),
+               InputError);
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ const PRICED = new Set([
   'aws_ecs_cluster', 'aws_ecs_service', 'aws_lb', 'aws_nat_gateway', 'aws_eip', 'aws_instance', 'aws_vpc_endpoint',
   'aws_db_instance', 'aws_cloudwatch_log_group', 'aws_ecr_repository', 'aws_s3_bucket', 'aws_secretsmanager_secret',
   'aws_kms_key', 'aws_wafv2_web_acl', 'aws_cloudwatch_metric_alarm', 'aws_cloudwatch_composite_alarm',
-  'aws_cloudwatch_dashboard', 'aws_route53_zone',
+  'aws_cloudwatch_dashboard', 'aws_route53_zone', 'aws_appautoscaling_policy',
 ]);
 
 // module.scheduler[0].aws_x.y["k"] -> module.scheduler.aws_x.y["k"] (the checker
@@ -58,5 +58,60 @@ test('the cost model plan fixtures list exactly the priced resources terraform/ 
     const extra = fixture.filter((a) => !known.has(a) && !unknownBlocks.has(block(a)));
     assert.deepEqual({ env, missing, extra }, { env, missing: [], extra: [] },
       `tools/costmodel/fixtures/plan-${env}.json is out of step with terraform/ (update it, then the figures)`);
+  }
+});
+
+// The fixture's resources, by unindexed address, with the values it gives them.
+function fixtureResources(env) {
+  const plan = JSON.parse(fs.readFileSync(path.join(REPO, 'tools', 'costmodel', 'fixtures', `plan-${env}.json`), 'utf8'));
+  const out = new Map();
+  const walk = (m) => {
+    for (const r of m.resources || []) if (r.mode === 'managed' && PRICED.has(r.type)) out.set(unindexModules(r.address), r.values || {});
+    for (const c of m.child_modules || []) walk(c);
+  };
+  walk(plan.planned_values.root_module);
+  return out;
+}
+
+// Names are what a reader of the fixture (and of the cost model's output) matches
+// against the console and the bill: an alarm named `…-cpu` in the fixture but
+// `…-cpu-high` in terraform/ is a fixture that was never compared with the code.
+const NAME_ARGS = ['alarm_name', 'name', 'dashboard_name', 'identifier', 'bucket'];
+
+test('the cost model plan fixtures name each resource as terraform/ does', async () => {
+  const project = await loadProject(path.join(REPO, 'terraform'));
+  for (const s of scenarios(project)) {
+    const env = path.basename(s.name, '.tfvars');
+    const fixture = fixtureResources(env);
+    const differ = [];
+    let compared = 0;
+    for (const r of s.resources) {
+      if (r.res.mode !== 'resource' || !PRICED.has(r.type) || !fixture.has(r.address)) continue;
+      const values = fixture.get(r.address);
+      for (const arg of NAME_ARGS) {
+        if (!(arg in values) || !r.has(arg)) continue;
+        const want = r.get(arg);
+        if (typeof want !== 'string') continue; // not known offline (e.g. from a data source)
+        compared += 1;
+        if (values[arg] !== want) differ.push(`${r.address}.${arg}: fixture "${values[arg]}", terraform "${want}"`);
+      }
+    }
+    assert.ok(compared > 0, `no names of plan-${env}.json could be compared`);
+    assert.deepEqual({ env, differ }, { env, differ: [] },
+      `tools/costmodel/fixtures/plan-${env}.json names resources differently from terraform/`);
+  }
+});
+
+test('the cost model plan fixtures have as many alarms per block as terraform/ creates', async () => {
+  const project = await loadProject(path.join(REPO, 'terraform'));
+  for (const s of scenarios(project)) {
+    const env = path.basename(s.name, '.tfvars');
+    const count = (addresses) => addresses.reduce((m, a) => m.set(block(a), (m.get(block(a)) || 0) + 1), new Map());
+    const alarms = (t) => t === 'aws_cloudwatch_metric_alarm' || t === 'aws_cloudwatch_composite_alarm';
+    const tf = s.resources.filter((r) => r.res.mode === 'resource' && alarms(r.type));
+    if (tf.some((r) => r.key === undefined && (r.res.body.count !== undefined || r.res.body.for_each !== undefined))) continue;
+    const fixture = [...fixtureResources(env).keys()].filter((a) => alarms(a.replace(/^(module\.[^.]+\.)*/, '').split('.')[0]));
+    assert.deepEqual(Object.fromEntries(count(fixture)), Object.fromEntries(count(tf.map((r) => r.address))),
+      `tools/costmodel/fixtures/plan-${env}.json: alarm counts differ from terraform/`);
   }
 });

@@ -64,7 +64,7 @@ test("report: month to date by service and Environment tag, forecast, budget, mo
   assert.match(md, /\| Amazon Relational Database Service \| 1\.40 \| 4\.20 \| \+2\.80 \|/);
   assert.ok(!/Load Balancing \| 5\.53 \| 5\.53/.test(md), "unchanged services are not movers");
   assert.match(md, /\| load balancing \| 23\.96 \|/);
-  assert.match(md, /at list prices less the CloudWatch always-free allowances, which count once per account/);
+  assert.match(md, /at list prices less the always-free allowances \(CloudWatch, 100 GB of data transfer out\), which count once per account/);
 
   const aws = h.callLines(r.calls, "aws");
   const filter = '{"Tags":{"Key":"Environment","Values":["dev"],"MatchOptions":["EQUALS"]}}';
@@ -96,7 +96,7 @@ test("writes --out, refuses bad arguments", async () => {
     { rules: rules() });
   assert.equal(r.code, 0, r.stderr);
   assert.match(fs.readFileSync(out, "utf8"), /## Cost report: prod/);
-  assert.match(fs.readFileSync(out, "utf8"), /at list prices \(no free tier, no data transfer out\)/);
+  assert.match(fs.readFileSync(out, "utf8"), /at list prices \(no free tier; data transfer out of the ALB included\)/);
   r = await h.runScript(SCRIPT, ["--today", "2026-11-30"], { rules: rules() });
   assert.match(r.stderr, /--env is required/);
   r = await h.runScript(SCRIPT, ["--env", "dev", "--estimate", "/nonexistent.json"], { rules: rules() });

@@ -1,19 +1,21 @@
 """Stop and start of one environment, in the order that keeps it consistent.
 
 stop:  ECS services to zero (each count remembered first, auto scaling suspended)
-       -> RDS instance -> NAT instances
+       -> RDS instance -> NAT instances; each one stopped is tagged auto-stopped=<time>
 start: NAT instances -> RDS instance, waited until available -> ECS services restored
-       (auto scaling resumed), waited until their running count matches the desired count
+       (auto scaling resumed), waited until their running count matches the desired count;
+       each one started loses its auto-stopped tag
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import autoscaling, database, ecs_services, guard, nat_instances
+from . import autoscaling, database, ecs_services, guard, nat_instances, stop_tags
 from .config import Config
 from .desired_counts import DesiredCountStore
 from .errors import ActionFailedError, RequestError, SchedulerError
@@ -66,7 +68,8 @@ class Outcome:
         return {"action": self.action.value, "environment": self.environment, "steps": self.steps, **summary}
 
 
-def handle(request: Request, config: Config, clients: Clients, log: JsonLog, deadline: Deadline) -> dict[str, Any]:
+def handle(request: Request, config: Config, clients: Clients, log: JsonLog, deadline: Deadline,
+           now: datetime | None = None) -> dict[str, Any]:
     if request.environment != config.environment:
         raise RequestError(f"event is for environment {request.environment!r} but this function manages "
                            f"{config.environment!r}")
@@ -76,30 +79,34 @@ def handle(request: Request, config: Config, clients: Clients, log: JsonLog, dea
     outcome = Outcome(request.action, config.environment, log)
     store = DesiredCountStore(clients.ssm, config.state_parameter_prefix)
     if request.action is Action.STOP:
-        return stop_environment(config, clients, store, outcome)
+        stopped_at = stop_tags.stamp(now if now is not None else datetime.now(timezone.utc))
+        return stop_environment(config, clients, store, outcome, stopped_at)
     return start_environment(config, clients, store, outcome, deadline)
 
 
 def stop_environment(config: Config, clients: Clients, store: DesiredCountStore,
-                     outcome: Outcome) -> dict[str, Any]:
+                     outcome: Outcome, stopped_at: str) -> dict[str, Any]:
     services = _current_services(config, clients, outcome)
     scaling = _scaling_states(config, clients, services, outcome)
     if scaling is not None:
         for service in services:
-            _stop_service(config, clients, store, service, scaling, outcome)
+            _stop_service(config, clients, store, service, scaling, outcome, stopped_at)
     if config.db_instance_id:
-        _step(outcome, "rds-instance", config.db_instance_id,
-              lambda: database.stop_database(clients.rds, config.db_instance_id))
+        _stop_database(config, clients, outcome, stopped_at)
     if config.nat_instance_ids:
-        _step(outcome, "ec2-instance", ",".join(config.nat_instance_ids),
-              lambda: _stopped_nat(clients, config))
+        if _step(outcome, "ec2-instance", ",".join(config.nat_instance_ids),
+                 lambda: _stopped_nat(clients, config)):
+            _tag_step(outcome, "ec2-instance", ",".join(config.nat_instance_ids),
+                      lambda: stop_tags.tag_instances(clients.ec2, config.nat_instance_ids, stopped_at))
     return outcome.finish()
 
 
 def start_environment(config: Config, clients: Clients, store: DesiredCountStore, outcome: Outcome,
                       deadline: Deadline) -> dict[str, Any]:
     if config.nat_instance_ids:
-        _step(outcome, "ec2-instance", ",".join(config.nat_instance_ids), lambda: _started_nat(clients, config))
+        if _step(outcome, "ec2-instance", ",".join(config.nat_instance_ids), lambda: _started_nat(clients, config)):
+            _tag_step(outcome, "ec2-instance", ",".join(config.nat_instance_ids),
+                      lambda: stop_tags.untag_instances(clients.ec2, config.nat_instance_ids))
     if config.db_instance_id and not _database_ready(config, clients, outcome, deadline):
         return outcome.finish()
     services = _current_services(config, clients, outcome)
@@ -119,6 +126,34 @@ def _step(outcome: Outcome, target: str, name: str, action: Any) -> bool:
     except AWS_ERRORS as error:
         outcome.failed(target, name, error)
         return False
+
+
+def _tag_step(outcome: Outcome, target: str, name: str, action: Any) -> bool:
+    """Sets or removes the auto-stopped tag; a failure (e.g. a missing tagging
+    permission) fails the run, after the resource itself was stopped or started."""
+    try:
+        action()
+        return True
+    except AWS_ERRORS as error:
+        outcome.failed(target, name, error)
+        return False
+
+
+def _stop_database(config: Config, clients: Clients, outcome: Outcome, stopped_at: str) -> None:
+    instance_id = config.db_instance_id or ""
+    try:
+        status, arn = database.stop_database(clients.rds, instance_id)
+    except AWS_ERRORS as error:
+        outcome.failed("rds-instance", instance_id, error)
+        return
+    if status != "stopping":
+        outcome.done("rds-instance", instance_id, status)
+        return
+    if _tag_step(outcome, "rds-instance", instance_id,
+                 lambda: stop_tags.tag_database(clients.rds, arn, stopped_at)):
+        outcome.done("rds-instance", instance_id, status, auto_stopped=stopped_at)
+    else:
+        outcome.done("rds-instance", instance_id, status)
 
 
 def _stopped_nat(clients: Clients, config: Config) -> str:
@@ -154,7 +189,7 @@ def _scaling_states(config: Config, clients: Clients, services: list[ecs_service
 
 
 def _stop_service(config: Config, clients: Clients, store: DesiredCountStore, service: ecs_services.ServiceState,
-                  scaling: dict[str, bool], outcome: Outcome) -> None:
+                  scaling: dict[str, bool], outcome: Outcome, stopped_at: str) -> None:
     must_suspend = service.name in scaling and not scaling[service.name]
     try:
         if service.desired == 0:
@@ -166,24 +201,29 @@ def _stop_service(config: Config, clients: Clients, store: DesiredCountStore, se
         if must_suspend:
             autoscaling.set_suspended(clients.autoscaling, config.cluster_name, service.name, True)
         ecs_services.set_desired_count(clients.ecs, config.cluster_name, service.name, 0)
-        outcome.done("ecs-service", service.name, "scaled-to-zero", previous_desired_count=service.desired,
-                     scaling_suspended=must_suspend)
     except AWS_ERRORS as error:
         outcome.failed("ecs-service", service.name, error)
+        return
+    tagged = _tag_step(outcome, "ecs-service", service.name,
+                       lambda: stop_tags.tag_service(clients.ecs, service.arn, stopped_at))
+    outcome.done("ecs-service", service.name, "scaled-to-zero", previous_desired_count=service.desired,
+                 scaling_suspended=must_suspend, **({"auto_stopped": stopped_at} if tagged else {}))
 
 
 def _database_ready(config: Config, clients: Clients, outcome: Outcome, deadline: Deadline) -> bool:
     instance_id = config.db_instance_id or ""
     try:
-        status = database.start_database(clients.rds, instance_id)
+        status, arn = database.start_database(clients.rds, instance_id)
         outcome.done("rds-instance", instance_id, status)
         if status != "already-available":
             database.wait_until_available(clients.rds, instance_id, deadline.wait_for)
             outcome.done("rds-instance", instance_id, "available")
-        return True
     except AWS_ERRORS as error:
         outcome.failed("rds-instance", instance_id, error)
         return False
+    # Also when already available: AWS may have started it on its own after 7 days.
+    _tag_step(outcome, "rds-instance", instance_id, lambda: stop_tags.untag_database(clients.rds, arn))
+    return True
 
 
 def _remembered_counts(store: DesiredCountStore, outcome: Outcome) -> dict[str, int] | None:
@@ -206,6 +246,7 @@ def _start_service(config: Config, clients: Clients, service: ecs_services.Servi
     try:
         if service.desired == 0:
             ecs_services.set_desired_count(clients.ecs, config.cluster_name, service.name, count)
+            stop_tags.untag_service(clients.ecs, service.arn)
         if must_resume:
             autoscaling.set_suspended(clients.autoscaling, config.cluster_name, service.name, False)
         if service.desired == 0:

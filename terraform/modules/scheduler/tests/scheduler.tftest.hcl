@@ -141,3 +141,31 @@ run "nat_instance_id_malformed" {
 
   expect_failures = [var.nat_instance_ids]
 }
+
+run "tags_what_it_stops_with_auto_stopped_only" {
+  command = plan
+
+  assert {
+    condition     = toset([for s in data.aws_iam_policy_document.function.statement : s.sid if anytrue([for a in s.actions : can(regex("Tag", a))])]) == toset(["TagStoppedServices", "TagStoppedDatabase", "TagStoppedNatInstance"])
+    error_message = "The function may tag and untag the services, the database and the NAT instance, and nothing else."
+  }
+
+  assert {
+    condition     = alltrue([for s in data.aws_iam_policy_document.function.statement : alltrue([for c in s.condition : c.variable == "aws:TagKeys" && toset(c.values) == toset(["auto-stopped"])]) if can(regex("^TagStopped", s.sid))])
+    error_message = "Each tagging statement must allow the auto-stopped key only."
+  }
+}
+
+run "no_database_no_database_tagging" {
+  command = plan
+
+  variables {
+    db_instance_id   = null
+    nat_instance_ids = []
+  }
+
+  assert {
+    condition     = [for s in data.aws_iam_policy_document.function.statement : s.sid if can(regex("^TagStopped", s.sid))] == ["TagStoppedServices"]
+    error_message = "Without a database or NAT instance the function may tag only the services."
+  }
+}

@@ -18,6 +18,12 @@ struct ServiceSpec {
   Decimal cpu_units = Decimal::from_int(256);    // 1024 = 1 vCPU
   Decimal memory_mib = Decimal::from_int(512);
   Decimal desired_count = Decimal::from_int(1);
+  // Auto scaling bounds (modules/ecs: target tracking on CPU and on requests per
+  // target only where max_count > min_count).
+  Decimal min_count = Decimal::from_int(1);
+  Decimal max_count = Decimal::from_int(2);
+
+  [[nodiscard]] bool target_tracking() const { return max_count > min_count; }
 };
 
 // FARGATE base and weight, FARGATE_SPOT weight (the root variable capacity_provider_strategy).
