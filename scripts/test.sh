@@ -8,7 +8,7 @@
 #      tests on the sanitizer build, the fuzzers for a bounded time, then the
 #      container suite alone (images built and docker-compose.yml run with
 #      podman, then the fresh-machine check: run.sh and test.sh --quick from
-#      a clean clone on a minimal Debian 12 in a container; about 20 minutes;
+#      a clean clone on a minimal Debian 12 in a container; about 10 minutes;
 #      ECOM_SKIP_CONTAINERS=1 skips both, ECOM_SKIP_FRESH_MACHINE=1 the latter),
 #   5. stops what it started and prints "N passed, M failed".
 #

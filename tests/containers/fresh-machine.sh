@@ -23,7 +23,7 @@
 # release-date settings, its npm registry and proxies, and the CA files that
 # Node.js and npm are told to trust here).
 #
-# About 20 minutes on 2 cores (a cold release build, every package download
+# About 7 to 10 minutes on 2 cores (a cold release build, every package download
 # and the release test suite); longer when other work shares the cores. The root file system is cached as a tarball in
 # $CONTAINERS_DIR/bases; the machine is unpacked afresh each run under
 # $CONTAINERS_DIR/fresh-machine and removed after a pass (kept after a
