@@ -91,6 +91,15 @@ std::string migration_checksum(std::string_view sql) {
     return out;
 }
 
+MigrationReport migrate(const MigrationOptions& options, const EmbeddedFiles& files) {
+    std::vector<MigrationFile> migrations;
+    migrations.reserve(files.size());
+    for (const auto& [name, sql] : files) {
+        migrations.push_back({name, sql});
+    }
+    return migrate(options, migrations);
+}
+
 MigrationReport migrate(const MigrationOptions& options, std::span<const MigrationFile> files) {
     std::vector<MigrationFile> ordered(files.begin(), files.end());
     std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.name < b.name; });

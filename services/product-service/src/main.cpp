@@ -20,7 +20,7 @@
 #include <vector>
 
 namespace catalog {
-const std::vector<std::pair<std::string_view, std::string_view>>& embedded_files();
+const ecom::pg::EmbeddedFiles& embedded_files();  // generated: the migrations folder
 }
 
 namespace {
@@ -31,11 +31,7 @@ int run() {
     ecom::log::set_level(config.service.log_level);
 
     if (config.migrate_on_start) {
-        std::vector<ecom::pg::MigrationFile> files;
-        for (const auto& [name, sql] : catalog::embedded_files()) {
-            files.push_back({name, sql});
-        }
-        ecom::pg::migrate({config.database.conninfo, "catalog", config.database.startup_timeout}, files);
+        ecom::pg::migrate({config.database.conninfo, "catalog", config.database.startup_timeout}, catalog::embedded_files());
     }
 
     ecom::Service service(config.service);

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace ecom::pg {
 
@@ -32,6 +33,11 @@ struct MigrationReport {
 // Blocks (it runs before the service serves). Throws std::runtime_error
 // naming the migration and the problem.
 MigrationReport migrate(const MigrationOptions& options, std::span<const MigrationFile> files);
+
+// The same from the files a service embeds (cmake/EmbedFiles: its
+// migrations folder as <namespace>::embedded_files(), name and text).
+using EmbeddedFiles = std::vector<std::pair<std::string_view, std::string_view>>;
+MigrationReport migrate(const MigrationOptions& options, const EmbeddedFiles& files);
 
 // FNV-1a 64 of the text, as 16 hex digits: detects edits to applied files.
 std::string migration_checksum(std::string_view sql);
