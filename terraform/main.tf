@@ -79,18 +79,19 @@ locals {
   # stack: the plan role reads their configuration (tools/tfcheck rule
   # IAM_PLAN_READS_STACK keeps this list equal to what terraform/ uses).
   plan_read_services = [
-    "acm", "application-autoscaling", "budgets", "ce", "cloudwatch", "ec2", "ecr", "ecs",
-    "elasticloadbalancing", "iam", "kms", "lambda", "logs", "rds", "route53", "s3", "scheduler",
-    "secretsmanager", "servicediscovery", "sns", "sqs", "ssm", "wafv2", "xray",
+    "acm", "application-autoscaling", "budgets", "ce", "cloudwatch", "config", "ec2", "ecr", "ecs",
+    "elasticloadbalancing", "events", "guardduty", "iam", "kms", "lambda", "logs", "rds", "route53", "s3",
+    "scheduler", "secretsmanager", "securityhub", "servicediscovery", "sns", "sqs", "ssm", "wafv2", "xray",
   ]
 }
 
 module "storage" {
   source = "./modules/storage"
 
-  name          = local.name
-  force_destroy = var.dev_force_destroy
-  tags          = local.tags
+  name                 = local.name
+  force_destroy        = var.dev_force_destroy
+  allow_config_deliver = var.enable_config
+  tags                 = local.tags
 }
 
 module "networking" {
@@ -202,7 +203,22 @@ module "monitoring" {
   enable_business_alarms = var.enable_business_alarms
   trace_sampling         = var.trace_sampling
   cost_spike_alarm_usd   = var.cost_spike_alarm_usd
+  allow_eventbridge      = var.enable_guardduty || var.enable_config || var.enable_securityhub
   tags                   = local.tags
+}
+
+# Account security services (off by default, on in prod): findings to the
+# alarm topic. Account- and Region-wide: one stack per account turns them on.
+module "security_services" {
+  source = "./modules/security-services"
+
+  name               = local.name
+  enable_guardduty   = var.enable_guardduty
+  enable_config      = var.enable_config
+  config_bucket_name = module.storage.logs_bucket_id
+  enable_securityhub = var.enable_securityhub
+  alarm_topic_arn    = module.monitoring.sns_topic_arn
+  tags               = local.tags
 }
 
 module "ecs" {

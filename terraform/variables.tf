@@ -107,6 +107,24 @@ variable "enable_waf" {
   default     = false
 }
 
+variable "enable_guardduty" {
+  description = "Turn on GuardDuty for the account and Region, findings of medium severity or more to the alarm topic (modules/security-services). One stack per account."
+  type        = bool
+  default     = false
+}
+
+variable "enable_config" {
+  description = "Turn on AWS Config with the stack's managed rules (encrypted volumes, restricted SSH, public S3 blocked, RDS not public, no admin IAM policies), delivering to the logs bucket, NON_COMPLIANT changes to the alarm topic. One stack per account."
+  type        = bool
+  default     = false
+}
+
+variable "enable_securityhub" {
+  description = "Turn on Security Hub with the AWS Foundational Security Best Practices standard, CRITICAL and HIGH findings to the alarm topic. One stack per account."
+  type        = bool
+  default     = false
+}
+
 variable "alb_deletion_protection" {
   description = "Deletion protection of the load balancer."
   type        = bool

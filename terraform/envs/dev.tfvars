@@ -27,6 +27,12 @@ domain_name = ""
 enable_waf              = false
 alb_deletion_protection = false
 
+# Account security services off (modules/security-services): no customers
+# here, and in an account shared with prod, prod's stack turns them on.
+enable_guardduty   = false
+enable_config      = false
+enable_securityhub = false
+
 # Three 0.25 vCPU / 0.5 GB Graviton tasks, one each: $7.21/month on-demand
 # each, ~$2.2 on Spot. min = max = 1: no target tracking in dev, whose 6
 # policies would make AWS create 12 untagged alarms (18 alarm metrics, $1.80

@@ -22,6 +22,13 @@ route53_zone_id = "Z0123456789EXAMPLE"
 enable_waf              = true
 alb_deletion_protection = true
 
+# Account security services, findings to the alarm topic
+# (modules/security-services). Account-wide: in an account shared with dev,
+# only this stack turns them on. Not yet priced by the cost model.
+enable_guardduty   = true
+enable_config      = true
+enable_securityhub = true
+
 # Two tasks per service, up to six: 6 x 0.5 vCPU / 1 GB Graviton tasks
 # = 6 x $14.4175 = $86.505/month at the minimum.
 services = {

@@ -125,6 +125,11 @@ run "dev" {
     condition     = module.ecs.cpu_architecture == "ARM64"
     error_message = "Tasks run on Graviton by default."
   }
+
+  assert {
+    condition     = length(module.security_services.event_rule_names) == 0 && length(module.security_services.config_rule_names) == 0 && module.security_services.securityhub_standard_arn == null
+    error_message = "dev turns on no account security service (GuardDuty, Config, Security Hub) by default."
+  }
 }
 
 run "prod" {
@@ -148,6 +153,9 @@ run "prod" {
     db_multi_az              = true
     db_backup_retention_days = 14
     db_deletion_protection   = true
+    enable_guardduty         = true
+    enable_config            = true
+    enable_securityhub       = true
   }
 
   assert {
@@ -188,6 +196,16 @@ run "prod" {
   assert {
     condition     = module.finops.account_budget_name == null
     error_message = "Without account_budget_alert_amounts_usd there is no account-wide budget (one stack per account sets it)."
+  }
+
+  assert {
+    condition     = length(module.security_services.event_rule_names) == 3 && length(module.security_services.config_rule_names) == 6
+    error_message = "prod sends GuardDuty, Config and Security Hub findings to the alarm topic and evaluates the six Config rules."
+  }
+
+  assert {
+    condition     = module.security_services.securityhub_standard_arn == "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0"
+    error_message = "prod's Security Hub runs the AWS Foundational Security Best Practices standard."
   }
 }
 

@@ -28,8 +28,13 @@ and for single pages:
                           every dollar amount appears in the cost model's
                           output or in its tests (tools/costmodel/tests), so
                           a figure the page shows is one a test checks
+  docs/lessons-learned.md every ### entry names a commit of this repository
+                          (`commit `abc1234``) that exists; every `FILE::NAME`
+                          test it names exists; every number appears in the
+                          messages of the commits the page cites, in
+                          bench/RESULTS.md or in the cost model's output
 
-Usage: check_docs.py [--only links,mermaid,commands,security,numbers]
+Usage: check_docs.py [--only links,mermaid,commands,security,numbers,lessons]
 Prints one line per finding and "N passed, M failed" (one check per page and
 kind); exits 1 on any finding. ECOM_BUILD_DIR names the build folder with
 tools/costmodel/costmodel (default build/release).
@@ -488,6 +493,62 @@ def equal_key(value):
     return value or "0"
 
 
+# -- lessons-learned.md: evidence
+
+
+HASH = re.compile(r"`([0-9a-f]{7,40})`")
+
+
+def commit_message(ref):
+    """The full message of commit ref, or None when the repository has no such commit."""
+    r = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%B", f"{ref}^{{commit}}", "--"],
+                       capture_output=True, text=True)
+    return r.stdout if r.returncode == 0 else None
+
+
+def check_lessons(page, outputs=None):
+    """Every ### entry cites at least one existing commit; every FILE::NAME
+    test exists; every number comes from the cited commits' messages,
+    bench/RESULTS.md or the cost model's output (when outputs are given)."""
+    findings = []
+    entries = []  # [heading line, heading, commits cited]
+    messages = {}
+    for number, line in page.prose:
+        m = re.match(r"^###\s+(.*)", line)
+        if m:
+            entries.append([number, m.group(1), []])
+            continue
+        for ref in re.finditer(r"commits?\s+((?:`[0-9a-f]{7,40}`(?:,\s*|\s+and\s+)?)+)", line):
+            for h in HASH.finditer(ref.group(1)):
+                sha = h.group(1)
+                if sha not in messages:
+                    messages[sha] = commit_message(sha)
+                if messages[sha] is None:
+                    findings.append(Finding(page.path, number, "lessons", f"commit {sha} does not exist in this repository"))
+                elif entries:
+                    entries[-1][2].append(sha)
+        for m in PROOF.finditer(line):
+            if "::" in m.group(1):
+                path, _, name = m.group(1).partition("::")
+                ok, message = defines_test(path, name)
+                if not ok:
+                    findings.append(Finding(page.path, number, "lessons", message))
+    if not entries:
+        findings.append(Finding(page.path, 1, "lessons", "no ### entries found"))
+    for number, heading, commits in entries:
+        if not commits:
+            findings.append(Finding(page.path, number, "lessons", f"entry {heading!r} names no commit (commit `abc1234`)"))
+    if outputs is not None:
+        with open(os.path.join(ROOT, "bench", "RESULTS.md"), encoding="utf-8") as f:
+            allowed = number_set(f.read())
+        for out in outputs:
+            allowed |= number_set(out)
+        for message in messages.values():
+            allowed |= number_set(message or "")
+        findings += check_numbers(page, allowed, "the cited commits, bench/RESULTS.md and the cost model's output")
+    return findings
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -498,7 +559,7 @@ def doc_pages():
 
 
 def run(only=None):
-    kinds = set(only or ["links", "mermaid", "commands", "security", "numbers"])
+    kinds = set(only or ["links", "mermaid", "commands", "security", "numbers", "lessons"])
     pages = doc_pages()
     by_path = {p.path: p for p in pages}
     results = []  # (name, findings)
@@ -513,8 +574,10 @@ def run(only=None):
         results.append((f"mermaid ({count} diagrams)", findings))
     if "security" in kinds and "docs/security.md" in by_path:
         results.append(("security proofs docs/security.md", check_security(by_path["docs/security.md"])))
+    outputs = costmodel_outputs() if kinds & {"numbers", "lessons"} else None
+    if "lessons" in kinds and "docs/lessons-learned.md" in by_path:
+        results.append(("evidence docs/lessons-learned.md", check_lessons(by_path["docs/lessons-learned.md"], outputs)))
     if "numbers" in kinds:
-        outputs = costmodel_outputs()
         if "docs/talking-points.md" in by_path:
             with open(os.path.join(ROOT, "bench", "RESULTS.md"), encoding="utf-8") as f:
                 allowed = number_set(f.read())

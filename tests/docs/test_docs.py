@@ -197,3 +197,24 @@ def test_cost_figures_must_be_in_the_output_or_a_test():
     p = page("ALB: 730 h x $0.0225 = $16.425, shown as $16.43; a made-up $12.34.\n")
     found = [f.message for f in cd.check_cost_figures(p, ["ALB 16.43"], "usd(\"16.425\") // 730 x $0.0225")]
     assert found == ["$12.34 is neither in the cost model's output nor checked by a test in tools/costmodel/tests"], found
+
+
+def test_lessons_learned_entries_name_existing_commits_and_sourced_figures(pages, costmodel_outputs):
+    lessons = next(p for p in pages if p.path == "docs/lessons-learned.md")
+    findings = cd.check_lessons(lessons, costmodel_outputs)
+    assert not findings, "\n".join(map(str, findings))
+
+
+def test_lessons_without_evidence_are_found():
+    # f891b96 is the GCC 12 fix; its message says "GCC 12" and "free()".
+    p = page("### Cited\n\nGCC 12 crashed (commit `f891b96`).\n\n"
+             "### Cited, but not by this\n\nThe fix took 37 minutes (commit `0000000`).\n\n"
+             "### Not cited\n\nA story; see `tests/docs/test_docs.py::test_no_such_test`.\n",
+             path="docs/lessons-learned.md")
+    found = [f.message for f in cd.check_lessons(p, [])]
+    assert "commit 0000000 does not exist in this repository" in found, found
+    assert "entry 'Not cited' names no commit (commit `abc1234`)" in found, found
+    assert "entry 'Cited, but not by this' names no commit (commit `abc1234`)" in found, found
+    assert any("test_no_such_test" in m for m in found), found
+    assert "number 37 appears in none of the cited commits, bench/RESULTS.md and the cost model's output" in found, found
+    assert not any("12" in m.split()[1] for m in found if m.startswith("number ")), found

@@ -57,6 +57,23 @@ TEST(AdminAuth, MissingKeyIs401AndWrongKeyIs403) {
     EXPECT_THROW(auth.require(basic), http::HttpError);
 }
 
+TEST(AdminAuth, AcceptsThePreviousKeyDuringARotationAndNothingElse) {
+    http::AdminAuth auth("new-key-0123456789", "old-key-0123456789");
+    EXPECT_TRUE(auth.allows("new-key-0123456789"));
+    EXPECT_TRUE(auth.allows("old-key-0123456789"));
+    EXPECT_FALSE(auth.allows("other-key-01234567"));
+    EXPECT_FALSE(auth.allows(""));
+    http::Request old;
+    old.headers.add("Authorization", "Bearer old-key-0123456789");
+    EXPECT_NO_THROW(auth.require(old));
+    // Without a previous key only the current one opens the door; an empty
+    // previous key is never a match, and no key at all refuses everything.
+    http::AdminAuth single("new-key-0123456789");
+    EXPECT_FALSE(single.allows("old-key-0123456789"));
+    EXPECT_FALSE(single.allows(""));
+    EXPECT_FALSE(http::AdminAuth("", "old-key-0123456789").allows("old-key-0123456789"));
+}
+
 TEST(AdminAuth, ConstantTimeEquals) {
     EXPECT_TRUE(http::constant_time_equals("abc", "abc"));
     EXPECT_FALSE(http::constant_time_equals("abc", "abd"));

@@ -8,6 +8,10 @@ Config Config::from_env(ecom::Env& env) {
     c.service = ecom::ServiceConfig::from_env(env, "order-service");
     c.database = ecom::pg::Settings::from_env(env, "order-service", "postgresql://orders_svc@127.0.0.1:5432/shop");
     c.admin_api_key = env.required_string("ADMIN_API_KEY", 16);
+    c.admin_api_key_previous = env.string("ADMIN_API_KEY_PREVIOUS", "");
+    if (!c.admin_api_key_previous.empty() && c.admin_api_key_previous.size() < 16) {
+        env.reject("ADMIN_API_KEY_PREVIOUS", "must be at least 16 characters long when set");
+    }
     c.card_fingerprint_key = env.required_string("CARD_FINGERPRINT_KEY", 32);
 
     auto& ps = c.product_service;

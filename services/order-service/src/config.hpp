@@ -17,6 +17,7 @@ struct Config {
     ecom::http::ClientOptions product_service;  // PRODUCT_SERVICE_URL, INVENTORY_TIMEOUT_MS, INVENTORY_MAX_ATTEMPTS,
                                                 // INTERNAL_API_KEY, CIRCUIT_BREAKER_FAILURES, CIRCUIT_BREAKER_OPEN_MS
     std::string admin_api_key;                  // ADMIN_API_KEY
+    std::string admin_api_key_previous;         // ADMIN_API_KEY_PREVIOUS (optional): also accepted during a rotation
     std::string card_fingerprint_key;           // CARD_FINGERPRINT_KEY (32+ characters): HMAC key for the card
                                                 // number in a request's fingerprint
     SimulatorSettings payment;                  // PAYMENT_LATENCY_MS, PAYMENT_FAILURE_RATE

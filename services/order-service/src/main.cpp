@@ -42,7 +42,7 @@ int run() {
     orders::SimulatedPaymentGateway payments(db, config.payment);
     orders::OrderStore store(db, config.lease);
     orders::CheckoutSaga saga(store, inventory, payments, &service.metrics());
-    ecom::http::AdminAuth admin(config.admin_api_key);
+    ecom::http::AdminAuth admin(config.admin_api_key, config.admin_api_key_previous);
     orders::OrderRoutes routes(store, saga, inventory, admin, service.metrics(), config.card_fingerprint_key);
     routes.register_on(service.api());
     orders::Reconciler reconciler(*service.workers().front(), store, saga, inventory, config.reconciler,

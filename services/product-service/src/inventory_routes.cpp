@@ -77,10 +77,11 @@ ReservationRequest parse_reservation_request(std::string_view body) {
     return out;
 }
 
-InventoryRoutes::InventoryRoutes(ecom::pg::Database& db, ProductCache& cache, std::string internal_key)
+InventoryRoutes::InventoryRoutes(ecom::pg::Database& db, ProductCache& cache, std::string internal_key,
+                                 std::string previous_internal_key)
     : db_(db), cache_(cache) {
     if (!internal_key.empty()) {
-        key_.emplace(std::move(internal_key));
+        key_.emplace(std::move(internal_key), std::move(previous_internal_key));
     }
 }
 

@@ -37,7 +37,8 @@ ReservationRequest parse_reservation_request(std::string_view body);
 class InventoryRoutes {
 public:
     // `internal_key` empty: no key required (the network keeps the routes private).
-    InventoryRoutes(ecom::pg::Database& db, ProductCache& cache, std::string internal_key);
+    InventoryRoutes(ecom::pg::Database& db, ProductCache& cache, std::string internal_key,
+                    std::string previous_internal_key = {});
 
     void register_on(ecom::http::Router& router);
 

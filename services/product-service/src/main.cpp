@@ -46,10 +46,10 @@ int run() {
                                       : "cache bypassed: catalog change notifications unavailable");
         });
     catalog::CatalogStore store(db);
-    ecom::http::AdminAuth admin(config.admin_api_key);
+    ecom::http::AdminAuth admin(config.admin_api_key, config.admin_api_key_previous);
     catalog::ProductRoutes routes(store, cache, admin);
     routes.register_on(service.api());
-    catalog::InventoryRoutes inventory(db, cache, config.internal_api_key);
+    catalog::InventoryRoutes inventory(db, cache, config.internal_api_key, config.internal_api_key_previous);
     inventory.register_on(service.api());
 
     catalog::ReservationsGauge reservations_held(*service.workers().front(), db, service.metrics(),

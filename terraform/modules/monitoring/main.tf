@@ -25,6 +25,50 @@ resource "aws_sns_topic" "alarms" {
   tags = var.tags
 }
 
+# With allow_eventbridge, the topic's policy replaces the default one: the
+# account administers it, CloudWatch alarms and EventBridge rules of this
+# account publish to it.
+data "aws_caller_identity" "topic" {}
+
+data "aws_iam_policy_document" "alarms_topic" {
+  statement {
+    sid       = "AccountAdministers"
+    actions   = ["sns:*"]
+    resources = [aws_sns_topic.alarms.arn]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.topic.partition}:iam::${data.aws_caller_identity.topic.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "AlarmsAndEventsPublish"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alarms.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.topic.account_id]
+    }
+  }
+}
+
+data "aws_partition" "topic" {}
+
+resource "aws_sns_topic_policy" "alarms" {
+  count = var.allow_eventbridge ? 1 : 0
+
+  arn    = aws_sns_topic.alarms.arn
+  policy = data.aws_iam_policy_document.alarms_topic.json
+}
+
 resource "aws_sns_topic_subscription" "email" {
   for_each = toset(var.alarm_emails)
 

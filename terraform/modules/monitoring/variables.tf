@@ -164,6 +164,12 @@ variable "cost_spike_alarm_usd" {
   }
 }
 
+variable "allow_eventbridge" {
+  description = "Give the alarm topic a policy that lets EventBridge rules of this account publish to it (the security services' findings), beside CloudWatch alarms and the account."
+  type        = bool
+  default     = false
+}
+
 variable "tags" {
   description = "Tags added to every resource of the module."
   type        = map(string)

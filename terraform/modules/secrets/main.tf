@@ -41,9 +41,11 @@ data "aws_iam_policy_document" "kms" {
     actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
     resources = ["*"]
 
+    # CloudWatch alarms, and EventBridge rules (the security services'
+    # findings), publish to the encrypted alarm topic.
     principals {
       type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com"]
+      identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
     }
 
     condition {

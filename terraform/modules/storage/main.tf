@@ -193,6 +193,46 @@ data "aws_iam_policy_document" "logs" {
       values   = [local.account]
     }
   }
+
+  dynamic "statement" {
+    for_each = var.allow_config_deliver ? ["ConfigAclCheck"] : []
+    content {
+      sid       = statement.value
+      actions   = ["s3:GetBucketAcl", "s3:ListBucket"]
+      resources = [aws_s3_bucket.logs.arn]
+
+      principals {
+        type        = "Service"
+        identifiers = ["config.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.allow_config_deliver ? ["ConfigWrite"] : []
+    content {
+      sid       = statement.value
+      actions   = ["s3:PutObject"]
+      resources = ["${aws_s3_bucket.logs.arn}/config/AWSLogs/${local.account}/Config/*"]
+
+      principals {
+        type        = "Service"
+        identifiers = ["config.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account]
+      }
+    }
+  }
 }
 
 resource "aws_s3_bucket_policy" "logs" {

@@ -8,6 +8,12 @@ variable "name" {
   }
 }
 
+variable "allow_config_deliver" {
+  description = "Let AWS Config of this account deliver to the logs bucket under config/ (enable_config)."
+  type        = bool
+  default     = false
+}
+
 variable "log_transition_ia_days" {
   description = "Days after which log objects move to S3 Standard-IA."
   type        = number

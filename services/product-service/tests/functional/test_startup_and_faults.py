@@ -233,3 +233,29 @@ def test_sigterm_under_load_fails_no_accepted_request(shop):
     assert outcomes["failed"] == [], outcomes
     assert outcomes["ok"] > 100
     proc.close()
+
+
+def test_a_rotation_grace_window_accepts_the_previous_keys_too(shop):
+    """During a rotation (scripts/rotate-secret.sh) the task definitions give
+    the previous admin and internal keys beside the new ones: both open the
+    door, any other key still gets 403. A previous key that is too short, or
+    a previous internal key without a current one, stops start-up naming it."""
+    old_admin, old_internal = "old-admin-key-0123456789", "old-internal-key-0123456789"
+    svc = service.product_service(shop, ADMIN_API_KEY_PREVIOUS=old_admin, INTERNAL_API_KEY_PREVIOUS=old_internal)
+    try:
+        anon = http.Client(svc.base_url)
+        for key, status in ((service.TEST_INTERNAL_KEY, 200), (old_internal, 200), (old_admin, 403),
+                            ("wrong-internal-key-0000", 403)):
+            r = anon.get("/internal/reservations", headers={"Authorization": f"Bearer {key}"})
+            assert r.status == status, (key, r)
+        for key, status in ((service.TEST_ADMIN_KEY, 201), (old_admin, 201), (old_internal, 403)):
+            r = anon.post("/api/products", new_product(), headers={"Authorization": f"Bearer {key}"})
+            assert r.status == status, (key, r)
+        anon.close()
+    finally:
+        svc.close()
+    base = {"DATABASE_URL": shop.catalog_url(), "ADMIN_API_KEY": service.TEST_ADMIN_KEY}
+    result = run_once({**base, "ADMIN_API_KEY_PREVIOUS": "short"})
+    assert result.returncode == 2 and "ADMIN_API_KEY_PREVIOUS" in result.stdout, result.stdout
+    result = run_once({**base, "INTERNAL_API_KEY_PREVIOUS": old_internal})
+    assert result.returncode == 2 and "INTERNAL_API_KEY_PREVIOUS" in result.stdout, result.stdout

@@ -25,6 +25,8 @@
 // A command the fake does not model fails loudly (exit 99), so a script that
 // starts calling something new is noticed rather than answered with "{}".
 
+const crypto = require("node:crypto");
+const fs = require("node:fs");
 const { parseArgs, UsageError } = require("./cli");
 const { CALL_SECONDS, nextId, isoTime } = require("./state");
 const { names, DATABASE_SERVICES } = require("./names");
@@ -147,12 +149,31 @@ function taskBlocker(world, environment, td, container) {
   return null;
 }
 
-function databaseProblem(world, environment) {
+function databaseProblem(world, environment, service) {
   const db = dbInstanceOf(world, environment);
   if (!db) return "no database instance";
   if (db.status !== "available") return `the database is ${db.status}`;
   if (!db.initialised) return "the database has no service roles and schemas yet (db-init has not run)";
+  // The role's password is the PGPASSWORD value db-init last applied (ALTER
+  // ROLE); a service started with another one cannot log in.
+  const secret = service && world.secrets.byName[names(environment).secret(service, "PGPASSWORD")];
+  const applied = db.passwordVersions?.[service];
+  if (secret && applied && applied !== secret.versionId) {
+    return `FATAL: password authentication failed for the role of ${service} (PGPASSWORD changed since db-init ran)`;
+  }
   return null;
+}
+
+// The secret versions a task of this task definition starts with: name => VersionId.
+function secretVersionsOf(world, td) {
+  const used = {};
+  for (const c of td?.body.containerDefinitions || []) {
+    for (const s of c.secrets || []) {
+      const found = Object.entries(world.secrets.byName).find(([, x]) => s.valueFrom === x.arn || s.valueFrom.startsWith(`${x.arn}:`));
+      if (found) used[found[0]] = found[1].versionId;
+    }
+  }
+  return used;
 }
 
 // Why a service's tasks fail (to start, or their health checks); null: they run.
@@ -163,7 +184,7 @@ function serviceBlocker(world, svc) {
   const blocker = taskBlocker(world, environment, td, svc.serviceName);
   if (blocker) return blocker;
   if (DATABASE_SERVICES.includes(svc.serviceName)) {
-    const problem = databaseProblem(world, environment);
+    const problem = databaseProblem(world, environment, svc.serviceName);
     if (problem) return `Task failed ELB health checks in (target-group ${svc.serviceName}): ${problem}`;
   }
   return null;
@@ -293,10 +314,14 @@ function stepDeployment(world, d) {
         const environment = environmentOfCluster(world, d.cluster);
         const td = findTaskDefinition(world, d.target);
         const blocker = taskBlocker(world, environment, td, d.service) ||
-          (DATABASE_SERVICES.includes(d.service) ? databaseProblem(world, environment) : null);
+          (DATABASE_SERVICES.includes(d.service) ? databaseProblem(world, environment, d.service) : null);
         if (blocker) rollBack(world, d, `deployment circuit breaker: tasks failed to start: ${blocker}`);
+        d.secretVersions = secretVersionsOf(world, td);
       }
-      if (next === "PRODUCTION_TRAFFIC_SHIFT") svc.serving = d.target;
+      if (next === "PRODUCTION_TRAFFIC_SHIFT") {
+        svc.serving = d.target;
+        if (d.secretVersions) svc.secretVersions = d.secretVersions;
+      }
       return;
     }
     case "ROLLBACK_REQUESTED":
@@ -391,6 +416,7 @@ function finishTask(world, task) {
       return;
     }
     db.initialised = true;
+    db.passwordVersions = Object.fromEntries(DATABASE_SERVICES.map((s) => [s, world.secrets.byName[names(task.environment).secret(s, "PGPASSWORD")]?.versionId]));
   }
   task.containers = [{ name: container, lastStatus: "STOPPED", exitCode: 0 }];
 }
@@ -877,16 +903,118 @@ command("application-autoscaling register-scalable-target", "application-autosca
   return out({ ScalableTargetARN: t.ScalableTargetARN });
 });
 
-// Secrets Manager
+// Secrets Manager. A secret keeps its versions, each with its staging labels
+// (AWSCURRENT, AWSPREVIOUS, AWSPENDING, ...); s.value and s.versionId always
+// mirror the AWSCURRENT version, which is what the rest of the world reads.
+// A secret made by the fake Terraform starts with one version, AWSCURRENT.
 function findSecret(world, id) {
   return Object.entries(world.secrets.byName).find(([n, s]) => n === id || s.arn === id);
 }
-command("secretsmanager get-secret-value", "secretsmanager:GetSecretValue", { "secret-id": "string", "version-stage": "string" }, ["secret-id"], (world, o) => {
-  const found = findSecret(world, o["secret-id"]);
-  if (!found) throw new AwsError("ResourceNotFoundException", "GetSecretValue", "Secrets Manager can't find the specified secret.");
-  const [name, s] = found;
-  if (s.value === undefined) throw new AwsError("ResourceNotFoundException", "GetSecretValue", "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT");
-  return out({ ARN: s.arn, Name: name, VersionId: s.versionId, SecretString: s.value, VersionStages: ["AWSCURRENT"], CreatedDate: s.createdAt });
+function secretOrThrow(world, id, operation) {
+  const found = findSecret(world, id);
+  if (!found) throw new AwsError("ResourceNotFoundException", operation, "Secrets Manager can't find the specified secret.");
+  return found;
+}
+function versionsOf(s) {
+  return s.versions || (s.value === undefined ? [] : [{ id: s.versionId, value: s.value, stages: ["AWSCURRENT"], createdAt: s.createdAt }]);
+}
+// Before a change: the versions kept on the secret (a read changes nothing).
+function ownVersions(s) {
+  s.versions ||= versionsOf(s);
+  return s.versions;
+}
+function versionWith(s, stage) {
+  return versionsOf(s).find((v) => v.stages.includes(stage));
+}
+function syncCurrent(s) {
+  const current = versionWith(s, "AWSCURRENT");
+  s.value = current?.value;
+  s.versionId = current?.id;
+}
+// Moves a label to a version (AWSCURRENT takes AWSPREVIOUS along to the
+// version it leaves, as Secrets Manager does).
+function moveStage(s, stage, to) {
+  const from = versionWith(s, stage);
+  if (from) from.stages = from.stages.filter((x) => x !== stage);
+  if (to) to.stages.push(stage);
+  if (stage === "AWSCURRENT" && from && from !== to) {
+    const previous = versionWith(s, "AWSPREVIOUS");
+    if (previous) previous.stages = previous.stages.filter((x) => x !== "AWSPREVIOUS");
+    from.stages.push("AWSPREVIOUS");
+  }
+  syncCurrent(s);
+}
+function secretString(raw) {
+  if (raw.startsWith("file://")) {
+    const file = raw.slice("file://".length);
+    if (!fs.existsSync(file)) throw new UsageError(`Error parsing parameter '--secret-string': Unable to load paramfile ${raw}: [Errno 2] No such file or directory: '${file}'`);
+    return fs.readFileSync(file, "utf8");
+  }
+  return raw;
+}
+command("secretsmanager get-secret-value", "secretsmanager:GetSecretValue", { "secret-id": "string", "version-stage": "string", "version-id": "string" }, ["secret-id"], (world, o) => {
+  const [name, s] = secretOrThrow(world, o["secret-id"], "GetSecretValue");
+  const stage = o["version-stage"] || (o["version-id"] ? null : "AWSCURRENT");
+  const v = o["version-id"] ? versionsOf(s).find((x) => x.id === o["version-id"]) : versionWith(s, stage);
+  if (!v || (stage && !v.stages.includes(stage))) {
+    throw new AwsError("ResourceNotFoundException", "GetSecretValue", `Secrets Manager can't find the specified secret value for ${o["version-id"] ? `VersionId: ${o["version-id"]}` : `staging label: ${stage}`}`);
+  }
+  return out({ ARN: s.arn, Name: name, VersionId: v.id, SecretString: v.value, VersionStages: v.stages, CreatedDate: v.createdAt });
+});
+command("secretsmanager describe-secret", "secretsmanager:DescribeSecret", { "secret-id": "string" }, ["secret-id"], (world, o) => {
+  const [name, s] = secretOrThrow(world, o["secret-id"], "DescribeSecret");
+  const stages = Object.fromEntries(versionsOf(s).filter((v) => v.stages.length).map((v) => [v.id, [...v.stages]]));
+  return out({ ARN: s.arn, Name: name, CreatedDate: s.createdAt, VersionIdsToStages: stages });
+});
+command("secretsmanager list-secret-version-ids", "secretsmanager:ListSecretVersionIds", { "secret-id": "string", "include-deprecated": "flag" }, ["secret-id"], (world, o) => {
+  const [name, s] = secretOrThrow(world, o["secret-id"], "ListSecretVersionIds");
+  const list = versionsOf(s).filter((v) => o["include-deprecated"] || v.stages.length)
+    .map((v) => ({ VersionId: v.id, VersionStages: [...v.stages], CreatedDate: v.createdAt }));
+  return out({ Versions: list, ARN: s.arn, Name: name });
+});
+command("secretsmanager get-random-password", "secretsmanager:GetRandomPassword", { "password-length": "int", "exclude-punctuation": "flag", "require-each-included-type": "flag" }, [], (world, o) => {
+  const length = o["password-length"] ?? 32;
+  if (length < 1 || length > 4096) throw new AwsError("InvalidParameterException", "GetRandomPassword", "PasswordLength must be between 1 and 4096");
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" + (o["exclude-punctuation"] ? "" : "!#$%&*+-.:;<=>?@^_~");
+  let value = "";
+  for (const b of crypto.randomBytes(length)) value += alphabet[b % alphabet.length];
+  return out({ RandomPassword: value });
+});
+command("secretsmanager put-secret-value", "secretsmanager:PutSecretValue", { "secret-id": "string", "client-request-token": "string", "secret-string": "string", "version-stages": "list" }, ["secret-id"], (world, o) => {
+  const [name, s] = secretOrThrow(world, o["secret-id"], "PutSecretValue");
+  ownVersions(s);
+  if (o["secret-string"] === undefined) throw new AwsError("InvalidRequestException", "PutSecretValue", "You must provide either SecretString or SecretBinary.");
+  const value = secretString(o["secret-string"]);
+  const token = o["client-request-token"] || crypto.randomUUID();
+  const stages = o["version-stages"] || ["AWSCURRENT"];
+  const existing = versionsOf(s).find((v) => v.id === token);
+  if (existing) {
+    if (existing.value !== value) throw new AwsError("ResourceExistsException", "PutSecretValue", `You can't modify an existing version, you can only create a new version. VersionId: ${token}`);
+    return out({ ARN: s.arn, Name: name, VersionId: token, VersionStages: existing.stages });
+  }
+  const v = { id: token, value, stages: [], createdAt: isoTime(world) };
+  versionsOf(s).push(v);
+  for (const stage of stages) moveStage(s, stage, v);
+  return out({ ARN: s.arn, Name: name, VersionId: token, VersionStages: [...v.stages] });
+});
+command("secretsmanager update-secret-version-stage", "secretsmanager:UpdateSecretVersionStage", { "secret-id": "string", "version-stage": "string", "move-to-version-id": "string", "remove-from-version-id": "string" }, ["secret-id", "version-stage"], (world, o) => {
+  const [name, s] = secretOrThrow(world, o["secret-id"], "UpdateSecretVersionStage");
+  ownVersions(s);
+  const stage = o["version-stage"];
+  const holder = versionWith(s, stage);
+  const to = o["move-to-version-id"] ? versionsOf(s).find((v) => v.id === o["move-to-version-id"]) : null;
+  if (o["move-to-version-id"] && !to) throw new AwsError("ResourceNotFoundException", "UpdateSecretVersionStage", `Secrets Manager can't find the specified secret version: ${o["move-to-version-id"]}`);
+  if (o["remove-from-version-id"] && (!holder || holder.id !== o["remove-from-version-id"])) {
+    throw new AwsError("InvalidParameterException", "UpdateSecretVersionStage", `The staging label ${stage} is not attached to version ${o["remove-from-version-id"]}`);
+  }
+  if (to && holder && holder !== to && !o["remove-from-version-id"]) {
+    throw new AwsError("InvalidParameterException", "UpdateSecretVersionStage",
+      `The parameter RemoveFromVersionId can't be empty. Staging label ${stage} is currently attached to version ${holder.id}, so you must explicitly reference that version in RemoveFromVersionId.`);
+  }
+  if (!to && stage === "AWSCURRENT") throw new AwsError("InvalidParameterException", "UpdateSecretVersionStage", "You can't remove the staging label AWSCURRENT from a secret without moving it to another version.");
+  if (to && to === holder) return out({ ARN: s.arn, Name: name });
+  moveStage(s, stage, to);
+  return out({ ARN: s.arn, Name: name });
 });
 
 // IAM (read-only: the GitHub OIDC provider an account holds once)
