@@ -1,5 +1,6 @@
 #include "ecom/http/client.hpp"
 
+#include "ecom/dns.hpp"
 #include "ecom/http/error.hpp"
 #include "ecom/ids.hpp"
 #include "ecom/log.hpp"
@@ -190,14 +191,15 @@ struct Client::Impl {
             }
         }
         auto c = std::make_unique<PooledConnection>(*pool.io);
-        tcp::resolver resolver(*pool.io);
-        error_code ec;
-        auto endpoints = co_await resolver.async_resolve(host, port, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) {
-            throw UpstreamError(UpstreamError::Kind::unavailable, "cannot resolve " + host + ": " + ec.message(), false);
+        auto lookup = co_await dns::resolve(host, port, options.connect_timeout);
+        if (lookup.error) {
+            throw UpstreamError(lookup.error == asio::error::timed_out ? UpstreamError::Kind::timeout
+                                                                      : UpstreamError::Kind::unavailable,
+                                "cannot resolve " + host + ": " + lookup.error.message(), false);
         }
+        error_code ec;
         c->stream.expires_after(options.connect_timeout);
-        co_await c->stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+        co_await c->stream.async_connect(lookup.endpoints, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
             throw UpstreamError(ec == beast::error::timeout ? UpstreamError::Kind::timeout : UpstreamError::Kind::unavailable,
                                 "cannot connect to " + options.name + ": " + ec.message(), false);

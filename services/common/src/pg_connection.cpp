@@ -1,5 +1,6 @@
 #include "pg_connection.hpp"
 
+#include "ecom/dns.hpp"
 #include "ecom/log.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -225,23 +226,20 @@ asio::awaitable<bool> Connection::establish() {
     const std::string* host = params.get("host");
     if (host != nullptr && params.get("hostaddr") == nullptr && needs_lookup(*host)) {
         // libpq would resolve the name with a blocking call; do it here.
-        asio::ip::tcp::resolver resolver(io_);
         const std::string* port = params.get("port");
         // Named locals, not temporaries, in the co_await expression: GCC 12
         // mis-destroyed the "?:" temporary: services connecting to the database
         // by host name (RDS, compose) crashed in free().
-        const std::string host_name = *host;
-        const std::string service = port != nullptr ? *port : "5432";
-        error_code ec;
-        auto results =
-            co_await resolver.async_resolve(host_name, service, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec || results.empty()) {
+        std::string host_name = *host;
+        std::string service = port != nullptr ? *port : "5432";
+        auto lookup = co_await dns::resolve(std::move(host_name), std::move(service), settings_.connect_timeout);
+        if (lookup.error || lookup.endpoints.empty()) {
             if (failures_logged_++ % 30 == 0) {
-                log::warn("database host lookup failed", {{"connection", name_}, {"error", ec.message()}});
+                log::warn("database host lookup failed", {{"connection", name_}, {"error", lookup.error.message()}});
             }
             co_return false;
         }
-        params.set("hostaddr", results.begin()->endpoint().address().to_string());
+        params.set("hostaddr", lookup.endpoints.begin()->endpoint().address().to_string());
     }
     std::string options = params.get("options") != nullptr ? *params.get("options") + " " : "";
     options += "-c statement_timeout=" + std::to_string(settings_.statement_timeout.count());
