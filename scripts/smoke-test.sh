@@ -14,8 +14,10 @@
 #      PAYMENT_DECLINED: order-service recorded the order, reserved the stock
 #      at product-service (/internal), the payment was declined and the
 #      reservation released (a request without an answer within
-#      SMOKE_REQUEST_TIMEOUT, default 10 s, is sent again with the same key,
-#      up to 3 times: never a second order);
+#      SMOKE_REQUEST_TIMEOUT, default 10 s, or answered 409
+#      request_in_progress while the first try still runs, is sent again
+#      with the same key after SMOKE_POLL_SECONDS, up to 6 tries in all:
+#      never a second order);
 #   4. GET /api/orders/{id} reads that order back: PAYMENT_DECLINED, outcome
 #      card_declined;
 #   5. the product's stock is what it was before (retried for
@@ -131,11 +133,19 @@ order="$(jq -cn --argjson id "$product_id" --arg email "$CUSTOMER_EMAIL" --arg c
   items: [{product_id: $id, quantity: 1}],
   payment: {card_number: $card, exp_month: 12, exp_year: $year, cvc: "123"}
 }')"
-# No answer (a timeout on a busy host): the same Idempotency-Key again, so a
-# retry can never make a second order.
-for _ in 1 2 3; do
+# No answer (a timeout on a busy host), or 409 request_in_progress (the
+# first try is still running at order-service): the same Idempotency-Key
+# again after a pause, so a retry can never make a second order.
+for try in 1 2 3 4 5 6; do
   status="$(request POST /api/orders -H 'Content-Type: application/json' -H "Idempotency-Key: ${key}" --data "$order")"
-  [ "$status" = 000 ] || break
+  if [ "$status" = 000 ]; then
+    printf 'no answer to POST /api/orders within %s s (try %s): again with the same Idempotency-Key\n' "$TIMEOUT" "$try"
+  elif [ "$status" = 409 ] && jq -e '.error.code == "request_in_progress"' "$BODY" >/dev/null 2>&1; then
+    printf 'POST /api/orders: the first try is still in progress (try %s): again in %s s with the same Idempotency-Key\n' "$try" "$POLL_SECONDS"
+  else
+    break
+  fi
+  [ "$try" = 6 ] || sleep "$POLL_SECONDS"
 done
 [ "$status" = 402 ] || fail "POST /api/orders with the decline test card: status ${status} (expected 402 card_declined), body: $(body_excerpt)"
 jq -e '.error.code == "card_declined" and .order.status == "PAYMENT_DECLINED"' "$BODY" >/dev/null 2>&1 ||

@@ -31,6 +31,9 @@
 //   lostOrderAnswers  the first N POST /api/orders are carried out but their
 //                   answers are lost (the connection is cut, as a timeout
 //                   on a busy host looks to the client)
+//   inProgressAnswers  the first N POST /api/orders answer 409
+//                   request_in_progress with Retry-After: 1, as order-service
+//                   does while an earlier try with the same key still runs
 //   world           { dir, environment }: the fake AWS world decides whether
 //                   each service answers (its tasks run, its database is
 //                   available) like the ALB would (503 otherwise), and what
@@ -103,7 +106,7 @@ function startShop(options = {}) {
     return product;
   };
   for (const p of options.products || []) addProduct(p);
-  const state = { orders: [], requests: [], products, byKey: new Map(), staleLeft: 0, stale: new Map(), lostOrderAnswers: options.lostOrderAnswers || 0 };
+  const state = { orders: [], requests: [], products, byKey: new Map(), staleLeft: 0, stale: new Map(), lostOrderAnswers: options.lostOrderAnswers || 0, inProgressAnswers: options.inProgressAnswers || 0 };
 
   const setStock = (p, stock) => {
     if (options.staleReads) {
@@ -215,6 +218,10 @@ function startShop(options = {}) {
           if (worldDefect(world, environment, "order-service") === "checkout-500") return error(500, "internal", "a bug");
           const key = req.headers["idempotency-key"];
           if (!key) return error(400, "idempotency_key_required", "send an Idempotency-Key header");
+          if (!loseAnswer && state.inProgressAnswers > 0) {
+            state.inProgressAnswers -= 1;
+            return send(409, { error: { code: "request_in_progress", message: "a request with this Idempotency-Key is still being processed; retry shortly" } }, { "Retry-After": "1" });
+          }
           let order;
           try {
             order = JSON.parse(body);

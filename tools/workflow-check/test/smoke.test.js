@@ -72,10 +72,31 @@ test("an order answer lost on the way is asked for again with the same Idempoten
   assert.deepEqual(r.shop.stockBySku(), r.stockBefore);
 });
 
-test("no answer to the order at all: fails after 3 tries, saying why (curl's reason), not with an earlier body", async () => {
-  const r = await smoke({ lostOrderAnswers: 5 });
+test("a first try still running (409 request_in_progress, after an answer lost on the way) is asked for again after a pause: one order", async () => {
+  const r = await smoke({ lostOrderAnswers: 1, inProgressAnswers: 2 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /no answer to POST \/api\/orders within \d+ s \(try 1\)/);
+  assert.match(r.stdout, /the first try is still in progress \(try 2\)/);
+  assert.match(r.stdout, /the first try is still in progress \(try 3\)/);
+  assert.match(r.stdout, /PASS POST \/api\/orders \(decline test card\) -> 402 card_declined/);
+  const posts = r.shop.state.requests.filter((q) => q.method === "POST");
+  assert.equal(posts.length, 4);
+  assert.equal(new Set(posts.map((q) => q.headers["idempotency-key"])).size, 1, "every try sends the same key");
+  assert.deepEqual(r.shop.ordersByStatus(), { PAYMENT_DECLINED: 1 });
+  assert.deepEqual(r.shop.stockBySku(), r.stockBefore);
+});
+
+test("still in progress after every try: fails after 6 tries with the 409 it got", async () => {
+  const r = await smoke({ inProgressAnswers: 10 });
   assert.equal(r.code, 1);
-  assert.equal(r.shop.state.requests.filter((q) => q.method === "POST").length, 3);
+  assert.equal(r.shop.state.requests.filter((q) => q.method === "POST").length, 6);
+  assert.match(r.stderr, /status 409 \(expected 402 card_declined\), body: .*request_in_progress/);
+});
+
+test("no answer to the order at all: fails after 6 tries, saying why (curl's reason), not with an earlier body", async () => {
+  const r = await smoke({ lostOrderAnswers: 10 });
+  assert.equal(r.code, 1);
+  assert.equal(r.shop.state.requests.filter((q) => q.method === "POST").length, 6);
   assert.match(r.stderr, /FAIL POST \/api\/orders with the decline test card: status 000 \(expected 402 card_declined\), body: curl: \(52\) Empty reply from server/);
   assert.doesNotMatch(r.stderr, /"sku"/, "the body of the catalog read before is not shown as the order's");
 });
