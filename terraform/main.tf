@@ -40,10 +40,16 @@ locals {
   )
 
   # What each service's container gets from Secrets Manager: ENV => secret ARN.
+  # During a rotation's grace window (scripts/rotate-secret.sh) the services
+  # accept the previous key too: the secret's AWSPREVIOUS version stage
+  # (valueFrom ARN:json-key:version-stage:version-id). The seed labels a
+  # first value AWSPREVIOUS as well, so the stage always exists.
   injected_secrets = {
     for s, role in local.db_roles : s => merge(
       module.secrets.secret_arns[s],
       { INTERNAL_API_KEY = module.secrets.secret_arns["shared"]["INTERNAL_API_KEY"] },
+      { ADMIN_API_KEY_PREVIOUS = "${module.secrets.secret_arns[s]["ADMIN_API_KEY"]}::AWSPREVIOUS:" },
+      s == "product-service" ? { INTERNAL_API_KEY_PREVIOUS = "${module.secrets.secret_arns["shared"]["INTERNAL_API_KEY"]}::AWSPREVIOUS:" } : {},
     )
   }
 

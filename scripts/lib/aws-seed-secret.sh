@@ -2,16 +2,20 @@
 # shellcheck source-path=SCRIPTDIR
 # Gives a Secrets Manager secret its first value: 40 random letters and
 # digits from Secrets Manager's own generator, written only when the secret
-# has no AWSCURRENT version yet. Terraform runs it once per new secret
+# has no AWSCURRENT version yet, and labelled AWSPREVIOUS as well (the task
+# definitions name the AWSPREVIOUS stage, which scripts/rotate-secret.sh
+# keeps for the grace window of a rotation; a secret seeded before gets the
+# label on its current version). Terraform runs it once per new secret
 # (terraform/modules/secrets, terraform_data.seed), so secret values never
 # pass through Terraform's state or plans; a value that exists (seeded before,
 # or rotated since) is left alone, so running it again changes nothing.
 #
 # Usage: scripts/lib/aws-seed-secret.sh SECRET_ID REGION
 # Needs the AWS CLI v2 and credentials allowed secretsmanager:ListSecretVersionIds,
-# secretsmanager:GetRandomPassword and secretsmanager:PutSecretValue (and
-# kms:GenerateDataKey on the secret's key). The value is never printed, never
-# on a command line (it goes through a mode-600 temporary file) and never logged.
+# secretsmanager:GetRandomPassword, secretsmanager:PutSecretValue and
+# secretsmanager:UpdateSecretVersionStage (and kms:GenerateDataKey on the
+# secret's key). The value is never printed, never on a command line (it goes
+# through a mode-600 temporary file) and never logged.
 set -euo pipefail
 
 die() { echo "aws-seed-secret: $*" >&2; exit 1; }
@@ -29,7 +33,22 @@ command -v aws >/dev/null 2>&1 || die "the AWS CLI is not installed (https://doc
 # metadata only, never a value.)
 stages="$(aws secretsmanager list-secret-version-ids --region "$REGION" --secret-id "$SECRET_ID" \
   --query 'Versions[].VersionStages[]' --output text)" || die "cannot list the versions of ${SECRET_ID}"
+# label_previous VERSION_ID: AWSPREVIOUS on that version too.
+label_previous() {
+  aws secretsmanager update-secret-version-stage --region "$REGION" --secret-id "$SECRET_ID" \
+    --version-stage AWSPREVIOUS --move-to-version-id "$1" --output text >/dev/null ||
+    die "cannot label version $1 of ${SECRET_ID} AWSPREVIOUS"
+}
 if grep -qw AWSCURRENT <<<"$stages"; then
+  if ! grep -qw AWSPREVIOUS <<<"$stages"; then
+    # shellcheck disable=SC2016 # a JMESPath literal, not a shell expansion
+    current="$(aws secretsmanager list-secret-version-ids --region "$REGION" --secret-id "$SECRET_ID" \
+      --query 'Versions[?contains(VersionStages, `AWSCURRENT`)].VersionId | [0]' --output text)" ||
+      die "cannot list the versions of ${SECRET_ID}"
+    label_previous "$current"
+    echo "aws-seed-secret: ${SECRET_ID##*:} already has a value: left as it is, labelled AWSPREVIOUS too"
+    exit 0
+  fi
   echo "aws-seed-secret: ${SECRET_ID##*:} already has a value: left as it is"
   exit 0
 fi
@@ -46,7 +65,8 @@ unset value
 # put-secret-value with a token derived from the secret: a retry after a
 # lost answer is the same request, not a second version.
 token="seed-$(printf '%s' "$SECRET_ID" | sha256sum | cut -c1-40)"
-aws secretsmanager put-secret-value --region "$REGION" --secret-id "$SECRET_ID" \
-  --client-request-token "$token" --secret-string "file://${value_file}" --output text --query VersionId >/dev/null ||
+version="$(aws secretsmanager put-secret-value --region "$REGION" --secret-id "$SECRET_ID" \
+  --client-request-token "$token" --secret-string "file://${value_file}" --output text --query VersionId)" ||
   die "secretsmanager put-secret-value failed for ${SECRET_ID}"
+label_previous "$version"
 echo "aws-seed-secret: ${SECRET_ID##*:} has its first value"

@@ -286,9 +286,10 @@ data "aws_iam_policy_document" "execution" {
   dynamic "statement" {
     for_each = length(each.value.secrets) > 0 ? [1] : []
     content {
-      sid       = "ReadOwnSecrets"
-      actions   = ["secretsmanager:GetSecretValue"]
-      resources = sort(values(each.value.secrets))
+      sid     = "ReadOwnSecrets"
+      actions = ["secretsmanager:GetSecretValue"]
+      # A valueFrom may name a version stage after the ARN ("ARN::AWSPREVIOUS:"); the policy names the secret.
+      resources = sort(distinct([for v in values(each.value.secrets) : split("::", v)[0]]))
     }
   }
 

@@ -92,7 +92,9 @@ resource "aws_secretsmanager_secret" "this" {
 resource "terraform_data" "seed" {
   for_each = local.secrets
 
-  triggers_replace = [aws_secretsmanager_secret.this[each.key].arn]
+  # The second element re-runs the seed once on secrets seeded before their
+  # first value was also labelled AWSPREVIOUS (the task definitions name it).
+  triggers_replace = [aws_secretsmanager_secret.this[each.key].arn, "AWSCURRENT+AWSPREVIOUS"]
 
   provisioner "local-exec" {
     command     = "bash \"$SEED_SCRIPT\" \"$SECRET_ID\" \"$REGION\""

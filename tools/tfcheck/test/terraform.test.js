@@ -46,7 +46,8 @@ test('values flow through module outputs into the task definitions', async () =>
   const prod = scenarios(project).find((s) => s.name.endsWith('prod.tfvars'));
   const td = prod.byType('aws_ecs_task_definition').find((t) => t.key === 'product-service');
   const [app] = decodeJson(td.get('container_definitions'));
-  assert.deepEqual(app.secrets.map((s) => s.name), ['ADMIN_API_KEY', 'DATABASE_URL', 'INTERNAL_API_KEY', 'LOG_LEVEL', 'LOG_SAMPLE_RATE', 'PGPASSWORD']);
+  assert.deepEqual(app.secrets.map((s) => s.name), ['ADMIN_API_KEY', 'ADMIN_API_KEY_PREVIOUS', 'DATABASE_URL', 'INTERNAL_API_KEY',
+    'INTERNAL_API_KEY_PREVIOUS', 'LOG_LEVEL', 'LOG_SAMPLE_RATE', 'PGPASSWORD']);
   assert.ok(!app.environment.some((e) => /PASSWORD|API_KEY/.test(e.name)));
   assert.equal(app.user, '65532');
   assert.equal(app.stopTimeout, 30);

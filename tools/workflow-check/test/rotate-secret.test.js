@@ -90,6 +90,9 @@ test("the shared internal key: new version, old kept as AWSPREVIOUS, product-ser
       assert.equal(svc.secretVersions[N.secret("shared", "INTERNAL_API_KEY")], newId, `${name} runs with the new key`);
       assert.equal(svc.taskDefinition, rev, `${name} keeps its revision`);
     }
+    // product-service, which checks the key, also accepts the old one (INTERNAL_API_KEY_PREVIOUS from
+    // the AWSPREVIOUS stage) while order-service tasks that still send it are being replaced.
+    assert.equal(service(w, "product-service").secretVersions[`${N.secret("shared", "INTERNAL_API_KEY")}@AWSPREVIOUS`], oldId);
     assert.equal(service(w, "frontend").secretVersions, undefined, "the frontend does not read the key: not redeployed");
     assert.match(r.stderr, /rotated to version .* --retire/);
 
@@ -97,6 +100,8 @@ test("the shared internal key: new version, old kept as AWSPREVIOUS, product-ser
     const retire = await w.run(SCRIPT, ["--env", "dev", "--secret", "shared/INTERNAL_API_KEY", "--retire"]);
     assert.equal(retire.code, 0, retire.stderr);
     assert.deepEqual(labels(secret(w, "shared", "INTERNAL_API_KEY")), { [newId]: ["AWSCURRENT", "AWSPREVIOUS"] });
+    assert.equal(service(w, "product-service").secretVersions[`${N.secret("shared", "INTERNAL_API_KEY")}@AWSPREVIOUS`], newId,
+      "after the grace window the old key opens nothing");
     assert.deepEqual(awsCommands(retire).filter((c) => c.includes("update-")), [
       "aws secretsmanager update-secret-version-stage", "aws ecs update-service", "aws ecs update-service",
     ]);
@@ -148,6 +153,21 @@ test("the fake account can fail: a password changed without db-init stops the re
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /order-service: the deployment with the new ADMIN_API_KEY did not succeed/);
     assert.match(r.stderr, /AWSPREVIOUS version holds the old value/);
+  } finally {
+    await w.close();
+  }
+});
+
+test("the fake account can fail: a secret without its AWSPREVIOUS stage (never seeded with it) stops the tasks that name it", { timeout: 120000 }, async () => {
+  const w = await h.provisionedWorld();
+  try {
+    w.update((x) => {
+      const s = x.secrets.byName[N.secret("shared", "INTERNAL_API_KEY")];
+      s.versions = s.versions.map((v) => ({ ...v, stages: v.stages.filter((l) => l !== "AWSPREVIOUS") }));
+    });
+    const r = await w.run(SCRIPT, ["--env", "dev", "--secret", "product-service/ADMIN_API_KEY"]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /product-service: the deployment with the new ADMIN_API_KEY did not succeed/);
   } finally {
     await w.close();
   }

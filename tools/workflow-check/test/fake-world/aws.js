@@ -139,10 +139,14 @@ function taskBlocker(world, environment, td, container) {
     const img = resolveImage(world, c.image);
     if (img.missing) return `CannotPullContainerError: pull image manifest has been retried 5 time(s): ${img.missing}`;
     for (const s of c.secrets || []) {
-      // valueFrom: a secret's ARN, optionally with ":json-key::" after it.
+      // valueFrom: a secret's ARN, optionally with ":json-key:version-stage:version-id" after it.
       const secret = Object.values(world.secrets.byName).find((x) => s.valueFrom === x.arn || s.valueFrom.startsWith(`${x.arn}:`));
       if (!secret || secret.value === undefined) {
         return `ResourceInitializationError: unable to pull secrets or registry auth: ${s.valueFrom} has no value`;
+      }
+      const stage = stageOf(secret, s.valueFrom);
+      if (stage && !versionWith(secret, stage)) {
+        return `ResourceInitializationError: unable to pull secrets or registry auth: ${s.valueFrom}: Secrets Manager can't find the specified secret value for staging label: ${stage}`;
       }
     }
   }
@@ -164,13 +168,22 @@ function databaseProblem(world, environment, service) {
   return null;
 }
 
-// The secret versions a task of this task definition starts with: name => VersionId.
+// The version stage a valueFrom names ("ARN:json-key:version-stage:version-id"), null: AWSCURRENT.
+function stageOf(secret, valueFrom) {
+  if (valueFrom === secret.arn) return null;
+  return valueFrom.slice(secret.arn.length + 1).split(":")[1] || null;
+}
+
+// The secret versions a task of this task definition starts with:
+// name => VersionId (AWSCURRENT), "name@STAGE" => VersionId for another stage.
 function secretVersionsOf(world, td) {
   const used = {};
   for (const c of td?.body.containerDefinitions || []) {
     for (const s of c.secrets || []) {
       const found = Object.entries(world.secrets.byName).find(([, x]) => s.valueFrom === x.arn || s.valueFrom.startsWith(`${x.arn}:`));
-      if (found) used[found[0]] = found[1].versionId;
+      if (!found) continue;
+      const stage = stageOf(found[1], s.valueFrom);
+      used[stage ? `${found[0]}@${stage}` : found[0]] = stage ? versionWith(found[1], stage)?.id : found[1].versionId;
     }
   }
   return used;

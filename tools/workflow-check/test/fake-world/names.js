@@ -14,11 +14,18 @@ const SECRET_KEYS = {
   "order-service": ["ADMIN_API_KEY", "CARD_FINGERPRINT_KEY", "PGPASSWORD"],
   shared: ["INTERNAL_API_KEY"],
 };
-// What each service's container gets: ENV => [owner, key] of the secret.
+// What each service's container gets: ENV => [owner, key] of the secret, or
+// [owner, key, stage] for a version stage other than AWSCURRENT (terraform/main.tf:
+// the previous keys of a rotation's grace window are the AWSPREVIOUS stage).
 const INJECTED_SECRETS = {
-  "product-service": { ADMIN_API_KEY: ["product-service", "ADMIN_API_KEY"], INTERNAL_API_KEY: ["shared", "INTERNAL_API_KEY"], PGPASSWORD: ["product-service", "PGPASSWORD"] },
+  "product-service": {
+    ADMIN_API_KEY: ["product-service", "ADMIN_API_KEY"], ADMIN_API_KEY_PREVIOUS: ["product-service", "ADMIN_API_KEY", "AWSPREVIOUS"],
+    INTERNAL_API_KEY: ["shared", "INTERNAL_API_KEY"], INTERNAL_API_KEY_PREVIOUS: ["shared", "INTERNAL_API_KEY", "AWSPREVIOUS"],
+    PGPASSWORD: ["product-service", "PGPASSWORD"],
+  },
   "order-service": {
-    ADMIN_API_KEY: ["order-service", "ADMIN_API_KEY"], CARD_FINGERPRINT_KEY: ["order-service", "CARD_FINGERPRINT_KEY"],
+    ADMIN_API_KEY: ["order-service", "ADMIN_API_KEY"], ADMIN_API_KEY_PREVIOUS: ["order-service", "ADMIN_API_KEY", "AWSPREVIOUS"],
+    CARD_FINGERPRINT_KEY: ["order-service", "CARD_FINGERPRINT_KEY"],
     INTERNAL_API_KEY: ["shared", "INTERNAL_API_KEY"], PGPASSWORD: ["order-service", "PGPASSWORD"],
   },
 };

@@ -198,7 +198,11 @@ function apply(world, dir, f, stdin) {
     if (has("secret", name)) continue;
     if (world.secrets.byName[name]) throw new TfError(`creating Secrets Manager Secret (${name}): ResourceExistsException: The operation failed because the secret ${name} already exists.`);
     const value = name === masterSecret ? JSON.stringify({ username: "postgres", password: crypto.randomBytes(16).toString("hex") }) : crypto.randomBytes(24).toString("hex");
-    world.secrets.byName[name] = { arn: secretArn(name), value, versionId: crypto.randomUUID(), createdAt: isoTime(world), owner };
+    const versionId = crypto.randomUUID();
+    // aws-seed-secret.sh labels the first value AWSPREVIOUS too (the task definitions name that stage).
+    const stages = name === masterSecret ? ["AWSCURRENT"] : ["AWSCURRENT", "AWSPREVIOUS"];
+    world.secrets.byName[name] = { arn: secretArn(name), value, versionId, createdAt: isoTime(world), owner,
+      versions: [{ id: versionId, value, stages, createdAt: isoTime(world) }] };
     created("secret", name);
   }
 
@@ -236,7 +240,9 @@ function apply(world, dir, f, stdin) {
   };
   const executionRole = (s) => `arn:aws:iam::${world.config.account}:role/${n.name}-${s}-execution`;
   for (const s of SERVICES) {
-    const secrets = Object.entries(INJECTED_SECRETS[s] || {}).map(([k, [owner, key]]) => ({ name: k, valueFrom: world.secrets.byName[n.secret(owner, key)].arn }));
+    const secrets = Object.entries(INJECTED_SECRETS[s] || {}).map(([k, [owner, key, stage]]) => ({
+      name: k, valueFrom: world.secrets.byName[n.secret(owner, key)].arn + (stage ? `::${stage}:` : ""),
+    }));
     const body = {
       family: n.family(s),
       taskRoleArn: `arn:aws:iam::${world.config.account}:role/${n.name}-${s}-task`,
