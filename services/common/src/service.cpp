@@ -146,9 +146,9 @@ Service::~Service() {
 
 void Service::add_readiness_check(ReadinessCheck check) { readiness_.push_back(std::move(check)); }
 
-void Service::on_drain(std::function<void()> callback) { drain_callbacks_.push_back(std::move(callback)); }
+void Service::add(Component& component) { components_.push_back(&component); }
 
-void Service::on_stop(std::function<void()> callback) { stop_callbacks_.push_back(std::move(callback)); }
+void Service::on_drain(std::function<void()> callback) { drain_callbacks_.push_back(std::move(callback)); }
 
 asio::awaitable<http::Response> Service::ready(http::Request&) {
     std::string_view status = "ready";
@@ -189,6 +189,9 @@ void Service::begin_drain() {
     log::info("draining", {{"open_connections", static_cast<std::uint64_t>(server_->open_connections())},
                            {"deadline_ms", static_cast<std::int64_t>(config_.drain_timeout.count())}});
     server_->drain();
+    for (auto it = components_.rbegin(); it != components_.rend(); ++it) {
+        (*it)->drain();
+    }
     for (auto& callback : drain_callbacks_) {
         callback();
     }
@@ -198,6 +201,9 @@ int Service::run() {
     bind();
     auto& tracer = trace::Tracer::instance();
     tracer.start(config_.tracing, registry_.get());
+    for (auto* component : components_) {
+        component->start();
+    }
     server_->start();
 
     using Guard = asio::executor_work_guard<asio::io_context::executor_type>;
@@ -227,8 +233,8 @@ int Service::run() {
     std::function<void()> finish = [&] {
         server_->close_all();
         business_metrics.stop();  // the last, partial interval
-        for (auto& callback : stop_callbacks_) {
-            callback();
+        for (auto it = components_.rbegin(); it != components_.rend(); ++it) {
+            (*it)->stop();
         }
         signals.cancel();
         guards.clear();

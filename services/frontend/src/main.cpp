@@ -28,7 +28,7 @@ int run() {
     ecom::http::Client catalog(service.workers(), config.product_service, service.metrics());
     storefront::StorefrontRoutes routes(site, catalog, config.home_ttl, service.metrics());
     routes.register_on(service.api());
-    service.on_stop([&] { catalog.close(); });
+    service.add(catalog);
     return service.run();
 }
 

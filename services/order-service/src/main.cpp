@@ -48,15 +48,11 @@ int run() {
     orders::Reconciler reconciler(*service.workers().front(), store, saga, inventory, config.reconciler,
                                   service.metrics());
 
+    // Started in this order; drained and stopped newest first.
+    service.add(db);
+    service.add(product_service);
+    service.add(reconciler);
     service.add_readiness_check([&db] { return db.ping(std::chrono::milliseconds(1000)); });
-    service.on_drain([&] { reconciler.stop(); });
-    service.on_stop([&] {
-        product_service.close();
-        db.close();
-    });
-
-    db.start();
-    reconciler.start();
     ecom::log::info("starting", {{"database", ecom::pg::redact_conninfo(config.database.conninfo)},
                                  {"product_service", config.product_service.base_url},
                                  {"reconcile_window_s", static_cast<std::int64_t>(config.reconciler.window.count())}});

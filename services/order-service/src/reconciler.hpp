@@ -10,6 +10,7 @@
 //    confirmed.
 
 #include "checkout_saga.hpp"
+#include "ecom/component.hpp"
 #include "ecom/metrics.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -26,13 +27,15 @@ struct ReconcilerSettings {
     int batch = 50;
 };
 
-class Reconciler {
+class Reconciler : public ecom::Component {
 public:
     Reconciler(boost::asio::io_context& io, OrderStore& store, CheckoutSaga& saga, InventoryClient& inventory,
                ReconcilerSettings settings, ecom::metrics::Registry& registry);
 
-    void start();
-    void stop();  // thread-safe
+    void start() override;
+    // Ends the loop when the drain begins. Thread-safe; stop() again is a no-op.
+    void stop() override;
+    void drain() override { stop(); }
 
     // One pass over both; exposed for tests. Returns the orders it finished.
     boost::asio::awaitable<int> reconcile_once();

@@ -55,18 +55,13 @@ int run() {
     catalog::ReservationsGauge reservations_held(*service.workers().front(), db, service.metrics(),
                                                  std::chrono::seconds(15));
 
-    service.add_readiness_check([&db] { return db.ping(std::chrono::milliseconds(1000)); });
-    service.on_drain([&] { reservations_held.stop(); });
-    service.on_stop([&] {
-        listener.close();
-        db.close();
-    });
-
-    db.start();
-    reservations_held.start();
+    // Started in this order; drained and stopped newest first.
+    service.add(db);
     if (config.cache_enabled) {
-        listener.start();
+        service.add(listener);
     }
+    service.add(reservations_held);
+    service.add_readiness_check([&db] { return db.ping(std::chrono::milliseconds(1000)); });
     ecom::log::info("starting", {{"database", ecom::pg::redact_conninfo(config.database.conninfo)},
                                  {"cache", config.cache_enabled}});
     return service.run();

@@ -5,6 +5,7 @@
 // every interval by one indexed query, so it is right across all tasks of
 // the service. A failed count keeps the last value and retries next time.
 
+#include "ecom/component.hpp"
 #include "ecom/metrics.hpp"
 #include "ecom/pg/database.hpp"
 
@@ -16,13 +17,15 @@
 
 namespace catalog {
 
-class ReservationsGauge {
+class ReservationsGauge : public ecom::Component {
 public:
     ReservationsGauge(boost::asio::io_context& io, ecom::pg::Database& db, ecom::metrics::Registry& registry,
                       std::chrono::seconds interval);
 
-    void start();
-    void stop();  // thread-safe
+    void start() override;
+    // Ends the loop when the drain begins. Thread-safe; stop() again is a no-op.
+    void stop() override;
+    void drain() override { stop(); }
 
 private:
     boost::asio::awaitable<void> loop();

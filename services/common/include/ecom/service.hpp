@@ -3,8 +3,10 @@
 // The lifecycle every service shares: settings common to all services, the
 // worker threads and their io_contexts, the API and admin listeners,
 // /health, /ready and /metrics, signal handling and the graceful drain.
-// A service's main() builds its components on top and calls run().
+// A service's main() builds its components, adds them (add(), in start
+// order) and calls run(), which starts, drains and stops them in order.
 
+#include "ecom/component.hpp"
 #include "ecom/config.hpp"
 #include "ecom/emf.hpp"
 #include "ecom/http/router.hpp"
@@ -69,12 +71,12 @@ public:
     // Headers every API-port response carries unless it sets them itself.
     void set_default_headers(http::Headers headers) { default_headers_ = std::move(headers); }
 
+    // A component to start when run() begins (in the order added), to tell
+    // when the drain begins and to stop after it (newest first); see
+    // component.hpp. The component must outlive run().
+    void add(Component& component);
     // /ready answers 200 only while every check passes (and 503 while draining).
     void add_readiness_check(ReadinessCheck check);
-    // Called on the first worker when the drain begins.
-    void on_drain(std::function<void()> callback);
-    // Called after the drain, before the workers stop (close pools here).
-    void on_stop(std::function<void()> callback);
 
     // Binds the listeners; returns the API port (useful with port 0).
     std::uint16_t bind();
@@ -90,6 +92,8 @@ public:
 private:
     boost::asio::awaitable<http::Response> ready(http::Request& request);
     void begin_drain();
+    // run()'s own steps when the drain begins, after the components'.
+    void on_drain(std::function<void()> callback);
 
     ServiceConfig config_;
     std::chrono::steady_clock::time_point created_;
@@ -99,10 +103,10 @@ private:
     http::Router api_;
     http::Router admin_;
     std::unique_ptr<http::Server> server_;
+    std::vector<Component*> components_;
     std::vector<ReadinessCheck> readiness_;
     http::Headers default_headers_;
     std::vector<std::function<void()>> drain_callbacks_;
-    std::vector<std::function<void()>> stop_callbacks_;
     std::atomic<bool> stopping_{false};
     bool bound_ = false;
     std::uint16_t api_port_ = 0;

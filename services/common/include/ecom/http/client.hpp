@@ -6,6 +6,7 @@
 // never sent), a circuit breaker that fails fast while the upstream is down,
 // and propagation of the request id and trace context.
 
+#include "ecom/component.hpp"
 #include "ecom/http/message.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -69,7 +70,7 @@ private:
     bool maybe_processed_;
 };
 
-class Client {
+class Client : public Component {
 public:
     Client(const std::vector<boost::asio::io_context*>& workers, ClientOptions options, metrics::Registry& registry);
     ~Client();
@@ -86,6 +87,7 @@ public:
     [[nodiscard]] std::chrono::seconds retry_after() const noexcept;
     // Closes pooled connections (on shutdown). Thread-safe.
     void close();
+    void stop() override { close(); }
 
 private:
     struct Impl;

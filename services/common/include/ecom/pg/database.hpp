@@ -7,6 +7,7 @@
 // leased to explicit transactions. Connections reconnect by themselves after
 // the server restarts; statements are prepared on every new connection.
 
+#include "ecom/component.hpp"
 #include "ecom/config.hpp"
 #include "ecom/http/message.hpp"
 #include "ecom/pg/result.hpp"
@@ -75,7 +76,7 @@ private:
     bool finished_ = false;
 };
 
-class Database {
+class Database : public Component {
 public:
     Database(const std::vector<boost::asio::io_context*>& workers, Settings settings,
              std::vector<Statement> statements, metrics::Registry& registry);
@@ -84,9 +85,10 @@ public:
     Database& operator=(const Database&) = delete;
 
     // Starts connecting every pool (each on its own worker).
-    void start();
+    void start() override;
     // Fails waiting queries and closes every connection. Thread-safe.
     void close();
+    void stop() override { close(); }
 
     // One statement in autocommit mode on this worker's pipelined connection.
     // With a request context, the statement is a span of the request's trace

@@ -5,6 +5,7 @@
 // on_connected runs: notifications sent while the connection was down are
 // lost, so a cache must assume everything changed.
 
+#include "ecom/component.hpp"
 #include "ecom/pg/database.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -21,7 +22,7 @@ namespace ecom::pg {
 class Connection;
 class ListenerEvents;
 
-class Listener {
+class Listener : public Component {
 public:
     using NotifyCallback = std::function<void(std::string_view channel, std::string_view payload)>;
     using StateCallback = std::function<void(bool connected)>;
@@ -31,8 +32,9 @@ public:
              NotifyCallback on_notify, StateCallback on_state);
     ~Listener();
 
-    void start();
+    void start() override;
     void close();  // thread-safe
+    void stop() override { close(); }
     // True from the moment every LISTEN is in effect until the connection drops.
     [[nodiscard]] bool listening() const noexcept { return listening_.load(); }
 
