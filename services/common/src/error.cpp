@@ -6,7 +6,7 @@ namespace ecom::http {
 
 HttpError::HttpError(unsigned status, std::string code, std::string message,
                      std::vector<ErrorDetail> details)
-    : std::runtime_error(std::move(message)),
+    : std::runtime_error(message),
       status_(status),
       code_(std::move(code)),
       details_(std::move(details)) {}

@@ -147,8 +147,7 @@ bj::value parse_strict(std::string_view text, const ParseLimits& limits) {
             message = "duplicate key in a JSON object (near byte " + std::to_string(consumed) + ")";
         } else if (ec == bj::error::too_deep) {
             message = "JSON nesting is deeper than " + std::to_string(limits.max_depth) + " levels";
-        } else if (ec == bj::error::syntax || ec == bj::error::extra_data ||
-                   ec == bj::error::incomplete || ec == bj::error::syntax) {
+        } else if (ec == bj::error::syntax || ec == bj::error::extra_data || ec == bj::error::incomplete) {
             message = "malformed JSON (near byte " + std::to_string(consumed) + ")";
         } else {
             message = "invalid JSON (near byte " + std::to_string(consumed) + "): " + ec.message();

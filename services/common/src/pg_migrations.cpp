@@ -148,7 +148,8 @@ MigrationReport migrate(const MigrationOptions& options, std::span<const Migrati
         log::info("migration applied", {{"migration", name}});
         ++report.applied;
     }
-    for (const auto& [name, checksum] : applied) {
+    for (const auto& entry : applied) {
+        const std::string& name = entry.first;
         const bool known = std::any_of(ordered.begin(), ordered.end(), [&](const auto& f) { return f.name == name; });
         if (!known) {
             log::warn("the database has a migration this build does not know", {{"migration", name}});

@@ -47,6 +47,7 @@ class Decimal {
   friend Decimal operator/(Decimal a, Decimal b);  // throws InputError on division by zero
   Decimal& operator+=(Decimal other);
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 flags the 0 of the defaulted comparison
   friend constexpr auto operator<=>(Decimal, Decimal) = default;
 
  private:

@@ -73,7 +73,7 @@ private:
 class Client : public Component {
 public:
     Client(const std::vector<boost::asio::io_context*>& workers, ClientOptions options, metrics::Registry& registry);
-    ~Client();
+    ~Client() override;
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
 

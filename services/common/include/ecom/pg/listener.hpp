@@ -30,7 +30,7 @@ public:
     // `channels` must be plain identifiers ([a-z_][a-z0-9_]*).
     Listener(boost::asio::io_context& io, Settings settings, std::vector<std::string> channels,
              NotifyCallback on_notify, StateCallback on_state);
-    ~Listener();
+    ~Listener() override;
 
     void start() override;
     void close();  // thread-safe
