@@ -130,6 +130,10 @@ std::string capacity_text(const CapacityShare& share, Decimal discount) {
 
 }  // namespace
 
+Decimal spot_discount(const PriceTable& prices, const PricingOptions& options) {
+  return prices.price(options.spot_worst_case ? "fargate.spot_discount_low" : "fargate.spot_discount");
+}
+
 Decimal fargate_task_cost(const FargateTask& task, Decimal hours, const PriceTable& prices) {
   const std::string arch = task.arm64 ? "arm64" : "x86_64";
   return task.vcpu * hours * prices.price("fargate." + arch + ".vcpu_hour") +
@@ -194,7 +198,7 @@ void price_ecs_service(const Resource& service, const PricingContext& context) {
   }
   const Decimal desired = number_value(service, "desired_count", Decimal{});
   const CapacityShare share = capacity_share(desired, strategy);
-  const Decimal discount = context.price("fargate.spot_discount");
+  const Decimal discount = context.spot_discount();
   const Decimal hours = context.task_hours();
   const Decimal per_task_month = fargate_task_cost(shape->task, hours, context.prices());
   Decimal monthly = per_task_month * share.on_demand_tasks +

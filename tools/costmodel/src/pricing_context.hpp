@@ -35,6 +35,7 @@ class PricingContext {
   [[nodiscard]] const std::vector<Resource>& all() const { return all_; }
   [[nodiscard]] const Usage& usage() const { return usage_; }
   [[nodiscard]] const PriceTable& prices() const { return prices_; }
+  [[nodiscard]] Decimal spot_discount() const { return costmodel::spot_discount(prices_, options_); }
   [[nodiscard]] Decimal always_on_hours() const { return options_.hours.month; }
   [[nodiscard]] Decimal task_hours() const { return options_.hours.tasks; }
   [[nodiscard]] Decimal instance_hours() const { return options_.hours.instances; }

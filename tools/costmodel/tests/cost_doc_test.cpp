@@ -35,9 +35,10 @@ Environment load(const std::string& env) {
                      Usage::load_file(source_path("fixtures/usage-" + env + ".json"))};
 }
 
-Estimate bill(const Environment& e, bool free_tier) {
+Estimate bill(const Environment& e, bool free_tier, bool spot_worst_case = false) {
   PricingOptions options;
   options.free_tier = free_tier;
+  options.spot_worst_case = spot_worst_case;
   options.hours = hours_for(e.spec, ScheduleMode::AsConfigured, ScheduleSettings{});
   options.default_az_count = e.spec.az_count;
   options.endpoint_az_count = std::min(e.spec.interface_endpoint_az_count, e.spec.az_count);
@@ -145,6 +146,33 @@ TEST(CostOptimizationDoc, DevBeforeAndAfter) {
   const Environment dev = load("dev");
   EXPECT_EQ(what_if(dev.spec, prices(), dev.usage, sixty_five, {}, true).front().estimate.total(),
             usd("41.736954"));
+}
+
+TEST(CostOptimizationDoc, FargateSpotRange) {
+  // Fargate Spot is a range: 70% off on-demand at best (AWS: "up to 70%"), 50% off at
+  // worst (the low end of the range the price table cites). Dev's three Spot tasks:
+  // $2.145461 each at 217.261905 h; x 0.3 = $0.643638 (low end), x 0.5 = $1.072731
+  // (high end); three: $1.930914 to $3.218193, +$1.287279.
+  const Environment dev = load("dev");
+  const Estimate low = bill(dev, true);
+  const Estimate high = bill(dev, true, true);
+  EXPECT_EQ(line(high, R"(module.ecs.aws_ecs_service.this["frontend"])", "1 task"), usd("1.072731"));
+  EXPECT_EQ(high.component_total("compute"), usd("3.218193"));
+  EXPECT_EQ(high.total() - low.total(), usd("1.287279"));
+  // Dev as scheduled: $39.515178 to $40.802457; the high end is over the $40 budget.
+  EXPECT_EQ(low.total(), usd("39.515178"));
+  EXPECT_EQ(high.total(), usd("40.802457"));
+  EXPECT_EQ((high.total() - Decimal::from_int(40)).to_string(2), "0.80");
+  // At list prices $46.29604 to $47.583319.
+  EXPECT_EQ(bill(dev, false, true).total(), usd("47.583319"));
+  // The one observed Spot price the docs cite (eu-west-1): $0.01334053 per vCPU-hour and
+  // $0.00146489 per GB-hour against $0.04048 and $0.004445 on-demand is 67% off on both
+  // (in units of $0.00000001, which the six-decimal Decimal cannot hold), inside 50-70%.
+  EXPECT_EQ((100 * 1334053 + 4048000 / 2) / 4048000, 33);
+  EXPECT_EQ((100 * 146489 + 444500 / 2) / 444500, 33);
+  // Prod runs no task on Spot: both ends are $394.048292.
+  const Environment prod = load("prod");
+  EXPECT_EQ(bill(prod, false, true).total(), bill(prod, false).total());
 }
 
 TEST(CostOptimizationDoc, ProdBillLineByLine) {
