@@ -36,6 +36,7 @@ class PricingContext {
   [[nodiscard]] const Usage& usage() const { return usage_; }
   [[nodiscard]] const PriceTable& prices() const { return prices_; }
   [[nodiscard]] Decimal spot_discount() const { return costmodel::spot_discount(prices_, options_); }
+  [[nodiscard]] bool compute_savings_plan() const { return options_.compute_savings_plan; }
   [[nodiscard]] Decimal always_on_hours() const { return options_.hours.month; }
   [[nodiscard]] Decimal task_hours() const { return options_.hours.tasks; }
   [[nodiscard]] Decimal instance_hours() const { return options_.hours.instances; }

@@ -49,6 +49,16 @@ std::vector<Lever> levers() {
       {"rds-multi-az", "RDS Multi-AZ (a standby in a second AZ)", [](EnvironmentSpec& s) { s.db_multi_az = true; }},
       {"arm64", "Fargate on Graviton (ARM64)", [](EnvironmentSpec& s) { s.arm64 = true; }},
       {"x86_64", "Fargate on x86_64", [](EnvironmentSpec& s) { s.arm64 = false; }},
+      {"savings-plan",
+       "a Compute Savings Plan covers the on-demand Fargate tasks at its best case (up to 50% off; not Spot)",
+       [](EnvironmentSpec& s) { s.compute_savings_plan = true; }},
+      {"tasks-small", "every task at 0.25 vCPU / 0.5 GB (rightsized; what Compute Optimizer would have to confirm)",
+       [](EnvironmentSpec& s) {
+         for (auto& service : s.services) {
+           service.cpu_units = Decimal::from_int(256);
+           service.memory_mib = Decimal::from_int(512);
+         }
+       }},
       {"logs-7d", "log retention 7 days", [](EnvironmentSpec& s) { s.log_retention_days = 7; }},
       {"logs-30d", "log retention 30 days", [](EnvironmentSpec& s) { s.log_retention_days = 30; }},
       {"logs-365d", "log retention 365 days", [](EnvironmentSpec& s) { s.log_retention_days = 365; }},
@@ -115,6 +125,7 @@ Estimate estimate_spec(const EnvironmentSpec& spec, const Hours& hours, const Pr
   options.default_az_count = spec.az_count;
   options.endpoint_az_count = std::min(spec.interface_endpoint_az_count, spec.az_count);
   options.strict = true;  // synthesized resources are all known: anything unpriced is a bug
+  options.compute_savings_plan = spec.compute_savings_plan;
   return price_resources(synthesize_resources(spec), prices, usage, options);
 }
 

@@ -9,6 +9,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <regex>
+#include <sstream>
 #include <stdexcept>
 
 #include "costmodel/environment.hpp"
@@ -428,6 +431,77 @@ TEST(CostOptimizationDoc, TfvarsAndReadmeFigures) {
   EXPECT_EQ((Decimal::from_int(3) * usd("7.20875")).to_string(2), "21.63");
   // The 07:00-20:00 week (65 h) instead of 50 h: +$2.221776, "$2.22".
   EXPECT_EQ(usd("2.221776").to_string(2), "2.22");
+}
+
+TEST(CostOptimizationDoc, LeversNotUsedYet) {
+  // Prod: a Compute Savings Plan over its 6 on-demand tasks at AWS's best case, up to 50%
+  // off: $86.505 x 0.5 = $43.2525 a month at most. Rightsizing every task to 0.25 vCPU /
+  // 0.5 GB (bench/RESULTS.md: 6,381 requests/s per 0.25 vCPU task, prod is modelled at 5):
+  // 6 x $7.20875 = $43.2525 instead of $86.505, the same -$43.2525.
+  const auto prod = levers(load("prod"), false);
+  EXPECT_EQ(saving(prod, "savings-plan"), usd("-43.2525"));
+  EXPECT_EQ(saving(prod, "tasks-small"), usd("-43.2525"));
+  // Dev: every task is on Spot (not covered by Savings Plans) and already 0.25 vCPU / 0.5 GB.
+  const auto dev = levers(load("dev"), true);
+  EXPECT_EQ(saving(dev, "savings-plan"), usd("0"));
+  EXPECT_EQ(saving(dev, "tasks-small"), usd("0"));
+}
+
+// The sum of the `timeout-minutes:` of a workflow, each matrix job counted once.
+int timeout_minutes(const std::string& workflow) {
+  std::ifstream in(source_path("../../.github/workflows/" + workflow));
+  if (!in) {
+    throw std::runtime_error("cannot read workflow " + workflow);
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string body = text.str();
+  const std::regex timeout(R"(timeout-minutes:\s*(\d+))");
+  int sum = 0;
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), timeout); it != std::sregex_iterator(); ++it) {
+    sum += std::stoi((*it)[1].str());
+  }
+  return sum;
+}
+
+TEST(CostOptimizationDoc, GithubActionsMinutes) {
+  // The jobs' time limits, from the workflows: the bound on what each can bill.
+  EXPECT_EQ(timeout_minutes("ci.yml"), 90);                  // test
+  EXPECT_EQ(timeout_minutes("build-deploy.yml"), 60);        // build, x 3 services (matrix)
+  EXPECT_EQ(timeout_minutes("deploy-environment.yml"), 120); // deploy, once per environment
+  EXPECT_EQ(timeout_minutes("terraform.yml"), 30 + 30 + 60 + 30 + 60);  // checks, plan, apply-dev, plan-prod, apply-prod
+  EXPECT_EQ(timeout_minutes("cost-report.yml"), 30 + 15);    // estimate, report x 2 environments
+  // Measured: the test command took 19m39s from a clean clone on 2 cores (README); GitHub
+  // rounds each job up to the whole minute: 20 billed minutes per test run.
+  const int test_run = (19 * 60 + 39 + 59) / 60;
+  EXPECT_EQ(test_run, 20);
+  // Assumed: 20 pull requests a month, each pushed twice (40 test runs), 20 merges to
+  // main (20 test runs, in ci or in build-deploy), the weekly cost report 52 / 12 times.
+  const int pr_runs = 40;
+  const int merges = 20;
+  const int tests = (pr_runs + merges) * test_run;
+  EXPECT_EQ(tests, 1200);
+  // The rest is not measured: bounded by the time limits, as if every change touched every
+  // path. Per pull-request run: 3 image builds x 60 + terraform checks 30 + plan 30 = 240;
+  // per merge: builds 180 + deploy dev 120 + deploy prod 120 + checks 30 + apply-dev 60 +
+  // plan-prod 30 + apply-prod 60 = 600; a cost report 30 + 2 x 15 = 60, 52 x 60 / 12 = 260.
+  const int per_pr_bound = 3 * 60 + 30 + 30;
+  const int per_merge_bound = 3 * 60 + 2 * 120 + 30 + 60 + 30 + 60;
+  EXPECT_EQ(per_pr_bound, 240);
+  EXPECT_EQ(per_merge_bound, 600);
+  const int bound = tests + pr_runs * per_pr_bound + merges * per_merge_bound + 52 * 60 / 12;
+  EXPECT_EQ(bound, 23060);
+  // Linux 2-core at $0.006 a minute (from 2026-01-01); included: Free 2,000, Pro and Team
+  // 3,000, Enterprise Cloud 50,000 minutes a month; public repositories: free.
+  const Decimal per_minute = usd("0.006");
+  EXPECT_EQ(Decimal::from_int(std::max(0, tests - 2000)) * per_minute, usd("0"));
+  EXPECT_EQ(Decimal::from_int(bound - 2000) * per_minute, usd("126.36"));
+  EXPECT_EQ(Decimal::from_int(bound - 3000) * per_minute, usd("120.36"));
+  EXPECT_EQ(std::max(0, bound - 50000), 0);
+  // What the free 2,000 leave for the jobs not measured: 800 minutes a month.
+  EXPECT_EQ(2000 - tests, 800);
+  // Each billed minute beyond the allowance: $0.006; 1,000 of them $6.
+  EXPECT_EQ(Decimal::from_int(1000) * per_minute, usd("6"));
 }
 
 }  // namespace

@@ -64,6 +64,8 @@ struct PricingOptions {
   // best-case discount (fargate.spot_discount, AWS's "up to 70%"), the high end at the
   // worst case the table states (fargate.spot_discount_low).
   bool spot_worst_case = false;
+  // A Compute Savings Plan covers the on-demand Fargate tasks (a what-if lever).
+  bool compute_savings_plan = false;
 };
 
 // The Fargate Spot discount a pricing run uses (the best case, or with
