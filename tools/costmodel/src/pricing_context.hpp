@@ -84,5 +84,9 @@ void price_ecs_cluster(const Resource& resource, const PricingContext& context);
 void price_composite_alarm(const Resource& resource, const PricingContext& context);
 void price_dashboard(const Resource& resource, const PricingContext& context);
 void price_hosted_zone(const Resource& resource, const PricingContext& context);
+void price_guardduty_detector(const Resource& resource, const PricingContext& context);
+void price_config_recorder(const Resource& resource, const PricingContext& context);
+void price_config_rule(const Resource& resource, const PricingContext& context);
+void price_securityhub_standard(const Resource& resource, const PricingContext& context);
 
 }  // namespace costmodel::detail

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "costmodel/error.hpp"
 #include "costmodel/environment.hpp"
 #include "costmodel/scenarios.hpp"
 #include "test_support.hpp"
@@ -225,13 +226,42 @@ TEST(CostOptimizationDoc, ProdBillLineByLine) {
   EXPECT_EQ(prod.component_total("monitoring"), usd("10.80"));
   // Data transfer out: 5 req/s x 3,600 s x 730 h x 20 KB = 262.8 GB x $0.09 = $23.652.
   EXPECT_EQ(line(prod, "module.alb.aws_lb.this", "data transfer out"), usd("23.652"));
-  EXPECT_EQ(prod.total(), usd("394.048292"));
+  // The account security services (issue 19), with the volumes of usage-prod.json:
+  // GuardDuty 0.3 M CloudTrail management events x $4 = $1.20 and 1 GB of VPC flow and DNS
+  // logs x $1 = $1.00; AWS Config 1,000 configuration items x $0.003 = $3.00 and 6 rules x
+  // 50 evaluations x $0.001 = $0.30; Security Hub CSPM 9,000 checks x $0.001 = $9.00:
+  // $14.50.
+  const std::string guardduty = "module.security_services.aws_guardduty_detector.this[0]";
+  EXPECT_EQ(line(prod, guardduty, "GuardDuty CloudTrail"), usd("1.20"));
+  EXPECT_EQ(line(prod, guardduty, "GuardDuty VPC flow"), usd("1.00"));
+  EXPECT_EQ(line(prod, "module.security_services.aws_config_configuration_recorder.this[0]", "AWS Config"),
+            usd("3.00"));
+  EXPECT_EQ(line(prod, R"(module.security_services.aws_config_config_rule.this["restricted-ssh"])", "AWS Config rule"),
+            usd("0.05"));
+  EXPECT_EQ(line(prod, "module.security_services.aws_securityhub_standards_subscription.fsbp[0]", "Security Hub"),
+            usd("9.00"));
+  EXPECT_EQ(prod.component_total("security services"), usd("14.50"));
+  // Per service (docs/security.md): GuardDuty $2.20, AWS Config $3.30, Security Hub $9.00.
+  Decimal guardduty_total;
+  Decimal config_total;
+  for (const auto& l : prod.lines) {
+    if (l.type == "aws_guardduty_detector") {
+      guardduty_total += l.monthly;
+    } else if (l.type.rfind("aws_config_", 0) == 0) {
+      config_total += l.monthly;
+    }
+  }
+  EXPECT_EQ(guardduty_total, usd("2.20"));
+  EXPECT_EQ(config_total, usd("3.30"));
+  // 394.048292 before them; with them $408.548292.
+  EXPECT_EQ(prod.total() - prod.component_total("security services"), usd("394.048292"));
+  EXPECT_EQ(prod.total(), usd("408.548292"));
   // In an account of its own, prod would have the free tier as well: 4.01 GB of logs
   // ingested ($2.005), 3.955067 GB stored ($0.118652), 10 of its 68 alarm metrics ($1.00),
-  // its dashboard ($3) and 100 GB of data transfer out ($9): $15.123652 less, $378.92464.
+  // its dashboard ($3) and 100 GB of data transfer out ($9): $15.123652 less, $393.42464.
   const Estimate own_account = bill(load("prod"), true);
   EXPECT_EQ(own_account.free_tier_total(), usd("-15.123652"));
-  EXPECT_EQ(own_account.total(), usd("378.92464"));
+  EXPECT_EQ(own_account.total(), usd("393.42464"));
 }
 
 TEST(CostOptimizationDoc, DevDecisions) {
@@ -406,10 +436,10 @@ TEST(CostOptimizationDoc, OneServiceInsteadOfThree) {
   // Prod (list prices): 4 on-demand tasks fewer 4 x $14.4175 = $57.67, 2 log groups x
   // $0.529589 = $1.059178, 2 ECR repositories x 1 GB x $0.10 = $0.20, 3 secrets $1.20,
   // 10 alarm metrics $1.00, 2 services' target tracking 2 x $0.60 = $1.20: $62.329178
-  // less, $394.048292 -> $331.719114.
-  EXPECT_EQ(prod_three, usd("394.048292"));
+  // less, $408.548292 -> $346.219114 (the account security services stay).
+  EXPECT_EQ(prod_three, usd("408.548292"));
   EXPECT_EQ(prod_three - prod_one, usd("62.329178"));
-  EXPECT_EQ(prod_one, usd("331.719114"));
+  EXPECT_EQ(prod_one, usd("346.219114"));
 }
 
 }  // namespace
@@ -502,6 +532,46 @@ TEST(CostOptimizationDoc, GithubActionsMinutes) {
   EXPECT_EQ(2000 - tests, 800);
   // Each billed minute beyond the allowance: $0.006; 1,000 of them $6.
   EXPECT_EQ(Decimal::from_int(1000) * per_minute, usd("6"));
+}
+
+TEST(CostOptimizationDoc, ProdBudgetAlertsLeaveRoomAboveTheEstimate) {
+  // envs/prod.tfvars: the budget alerts at 500, 600 and 700 USD (the last also the budget's
+  // limit and its forecast alert), the account budget at the same levels. The first must
+  // sit well above the list-price estimate ($408.548292) so that it fires when spend is
+  // really off, not every month: at least 15% above it (500 is 22% above, 600 47%).
+  const auto tfvars = load_tfvars_file(source_path("fixtures/tfvars-prod.json"));
+  const Decimal estimate = bill(load("prod"), false).total();
+  EXPECT_EQ(estimate, usd("408.548292"));
+  for (const char* key : {"budget_alert_amounts_usd", "account_budget_alert_amounts_usd"}) {
+    const auto& amounts = tfvars.at(key).as_array();
+    ASSERT_EQ(amounts.size(), 3U) << key;
+    const Decimal first = Decimal::from_int(amounts[0].to_number<std::int64_t>());
+    EXPECT_GE(first * Decimal::from_int(100), estimate * Decimal::from_int(115)) << key;
+    EXPECT_EQ(amounts[0].to_number<std::int64_t>(), 500) << key;
+    EXPECT_EQ(amounts[1].to_number<std::int64_t>(), 600) << key;
+    EXPECT_EQ(amounts[2].to_number<std::int64_t>(), 700) << key;
+  }
+  // 500 / 408.548292 = 1.22 and 600 / 408.548292 = 1.47: 22% and 47% above.
+  EXPECT_EQ((Decimal::from_int(500) / estimate).to_string(2), "1.22");
+  EXPECT_EQ((Decimal::from_int(600) / estimate).to_string(2), "1.47");
+}
+
+TEST(CostOptimizationDoc, SecurityServicesVolumesAreUsageAndDevHasNone) {
+  // The volumes come from the usage file; a key it does not know is an error naming it.
+  Usage usage;
+  usage.apply_json(boost::json::parse(R"({"security_services":{"config_items_per_month":2000}})").as_object(), "u");
+  EXPECT_EQ(usage.security.config_items, Decimal::from_int(2000));
+  EXPECT_THROW(usage.apply_json(boost::json::parse(R"({"security_services":{"config_items":1}})").as_object(), "u"),
+               InputError);
+  EXPECT_THROW(
+      usage.apply_json(boost::json::parse(R"({"security_services":{"config_items_per_month":-1}})").as_object(), "u"),
+      InputError);
+  // Dev turns the three services off: nothing of them in its bill, in the plan or the what-if.
+  const Environment dev = load("dev");
+  EXPECT_FALSE(dev.spec.guardduty || dev.spec.config || dev.spec.securityhub);
+  EXPECT_EQ(bill(dev, true).component_total("security services"), usd("0"));
+  const Environment prod = load("prod");
+  EXPECT_TRUE(prod.spec.guardduty && prod.spec.config && prod.spec.securityhub);
 }
 
 }  // namespace

@@ -76,6 +76,13 @@ struct EnvironmentSpec {
   // Not a Terraform setting: a what-if lever. A Compute Savings Plan that covers the
   // on-demand Fargate usage (fargate.compute_savings_plan_discount off; Spot is not covered).
   bool compute_savings_plan = false;
+  // modules/security-services (enable_guardduty, enable_config, enable_securityhub): a
+  // detector; a recorder with the module's 6 default managed rules; Security Hub with
+  // one standard (AWS Foundational Security Best Practices).
+  bool guardduty = false;
+  bool config = false;
+  int config_rules = 6;
+  bool securityhub = false;
   int business_alarm_metrics = 9;
   int dashboards = 1;
   // enable_slo_alarms: 4 availability burn-rate alarms (3 metrics each), 4 latency
