@@ -364,26 +364,34 @@ TEST(CostOptimizationDoc, BilledOutsideTheTotals) {
   // 400,000 GB-s and 1 million requests a month.
   const double gb_seconds = runs * 660.0 * 0.125;
   EXPECT_NEAR(gb_seconds, 4301.785714, 1e-5);
-  EXPECT_NEAR(gb_seconds * 0.0000133334, 0.057358, 1e-6);
-  EXPECT_NEAR(runs * 0.20 / 1e6, 0.000010, 1e-6);
+  // Every unit price below is a dated, sourced entry of the price table.
+  const auto unit = [](const char* key) { return std::stod(prices().price(key).to_plain_string()); };
+  EXPECT_DOUBLE_EQ(unit("lambda.arm64.million_gb_seconds") / 1e6, 0.0000133334);
+  EXPECT_NEAR(gb_seconds * unit("lambda.arm64.million_gb_seconds") / 1e6, 0.057358, 1e-6);
+  EXPECT_NEAR(runs * unit("lambda.million_requests") / 1e6, 0.000010, 1e-6);  // $0.20 per million
   // EventBridge Scheduler: 52.142857 invocations x $1.00 per million = $0.000052 (14
   // million a month are free).
-  EXPECT_NEAR(runs * 1.00 / 1e6, 0.000052, 1e-6);
+  EXPECT_NEAR(runs * unit("scheduler.million_invocations") / 1e6, 0.000052, 1e-6);
   // The cost report: 4 Cost Explorer requests x $0.01 per environment and weekly run,
   // 52 runs a year: 4 x 52 / 12 x $0.01 = $0.173333 per environment and month.
-  EXPECT_NEAR(4.0 * 52.0 / 12.0 * 0.01, 0.173333, 1e-6);
+  EXPECT_NEAR(4.0 * 52.0 / 12.0 * unit("costexplorer.api_request"), 0.173333, 1e-6);
   // X-Ray in prod (ADOT on, sampled: ~0.68 M traces a month, docs/observability.md):
   // 0.68 x $5.00 = $3.40 at list prices, (0.68 - 0.1) x $5 = $2.90 with the free 100,000.
-  EXPECT_NEAR(0.68 * 5.00, 3.40, 1e-9);
-  EXPECT_NEAR((0.68 - 0.1) * 5.00, 2.90, 1e-9);
+  EXPECT_NEAR(0.68 * unit("xray.million_traces_recorded"), 3.40, 1e-9);
+  EXPECT_NEAR((0.68 - 0.1) * unit("xray.million_traces_recorded"), 2.90, 1e-9);
   // KMS requests: $0.03 per 10,000 beyond 20,000 free a month; 20,000 requests would be
   // $0.06 at list prices.
-  EXPECT_NEAR(20000.0 / 10000.0 * 0.03, 0.06, 1e-9);
+  EXPECT_NEAR(20000.0 / 10000.0 * unit("kms.ten_thousand_requests"), 0.06, 1e-9);
   // The cost report for dev and prod, a year: 4 x 2 x 52 x $0.01 = $4.16 (docs/ci-cd.md).
-  EXPECT_NEAR(4.0 * 2.0 * 52.0 * 0.01, 4.16, 1e-9);
+  EXPECT_NEAR(4.0 * 2.0 * 52.0 * unit("costexplorer.api_request"), 4.16, 1e-9);
+  // VPC flow logs delivered to S3: $0.25 per GB; Container Insights: $0.30 per metric-month
+  // and $0.50 per GB of performance logs (the table's CloudWatch prices).
+  EXPECT_DOUBLE_EQ(unit("vended_logs.s3_gb"), 0.25);
+  EXPECT_DOUBLE_EQ(unit("cloudwatch.custom_metric_month"), 0.30);
+  EXPECT_DOUBLE_EQ(unit("cloudwatch_logs.ingest_gb"), 0.50);
   // Prod's custom metrics if every one had data every hour: 16 EMF series + 3
   // ServiceStarts = 19 x $0.30 = $5.70 (docs/observability.md).
-  EXPECT_NEAR(19 * 0.30, 5.70, 1e-9);
+  EXPECT_NEAR(19 * unit("cloudwatch.custom_metric_month"), 5.70, 1e-9);
 }
 
 // docs/architecture.md "At 100x": a month of the tasks, ALB hour and LCUs of one
