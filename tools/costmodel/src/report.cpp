@@ -239,6 +239,7 @@ std::string render_what_if(const std::vector<Scenario>& scenarios, const ReportC
     for (const auto& scenario : scenarios) {
       boost::json::object object{{"name", scenario.name}, {"change", scenario.change}};
       object["total"] = money_json(scenario.estimate.total());
+      object["total_high"] = money_json(scenario.high.total());
       object["delta"] = money_json(scenario.estimate.total() - baseline);
       object["estimate"] = estimate_json_object(scenario.estimate);
       items.push_back(std::move(object));
@@ -252,21 +253,24 @@ std::string render_what_if(const std::vector<Scenario>& scenarios, const ReportC
     out << "### What-if scenarios: " << context.environment << "\n\n"
         << context.region << " list prices of " << context.prices_as_of << "; business hours = "
         << context.weekly_hours.to_plain_string() << " h/week; baseline " << schedule_text(context)
-        << "; free tier: " << free_tier_text(context) << "\n\n"
-        << "| Scenario | Change | USD/month | vs baseline |\n|---|---|---:|---:|\n";
+        << "; free tier: " << free_tier_text(context)
+        << "; USD/month with Fargate Spot at its best case, high: at the worst case the price table states\n\n"
+        << "| Scenario | Change | USD/month | high | vs baseline |\n|---|---|---:|---:|---:|\n";
     for (const auto& scenario : scenarios) {
       out << "| " << scenario.name << " | " << md_cell(scenario.change) << " | " << cents(scenario.estimate.total())
-          << " | " << signed_cents(scenario.estimate.total() - baseline) << " |\n";
+          << " | " << cents(scenario.high.total()) << " | " << signed_cents(scenario.estimate.total() - baseline)
+          << " |\n";
     }
     return out.str();
   }
   out << "What-if scenarios: " << title(context) << "\nbusiness hours = " << context.weekly_hours.to_plain_string()
-      << " h/week; baseline " << schedule_text(context) << "\nfree tier: " << free_tier_text(context) << "\n\n";
-  TextTable table({false, true, true, false});
-  table.row({"SCENARIO", "USD/MONTH", "VS BASELINE", "CHANGE"});
+      << " h/week; baseline " << schedule_text(context) << "\nfree tier: " << free_tier_text(context)
+      << "\nUSD/MONTH: Fargate Spot at its best-case discount; HIGH: at the worst case the price table states\n\n";
+  TextTable table({false, true, true, true, false});
+  table.row({"SCENARIO", "USD/MONTH", "HIGH", "VS BASELINE", "CHANGE"});
   for (const auto& scenario : scenarios) {
-    table.row({scenario.name, cents(scenario.estimate.total()), signed_cents(scenario.estimate.total() - baseline),
-               scenario.change});
+    table.row({scenario.name, cents(scenario.estimate.total()), cents(scenario.high.total()),
+               signed_cents(scenario.estimate.total() - baseline), scenario.change});
   }
   out << table.str();
   return out.str();

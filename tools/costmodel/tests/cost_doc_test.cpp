@@ -174,7 +174,11 @@ TEST(CostOptimizationDoc, FargateSpotRange) {
   // (in units of $0.00000001, which the six-decimal Decimal cannot hold), inside 50-70%.
   EXPECT_EQ((100 * 1334053 + 4048000 / 2) / 4048000, 33);
   EXPECT_EQ((100 * 146489 + 444500 / 2) / 444500, 33);
-  // Prod runs no task on Spot: both ends are $394.048292.
+  // what-if prints both ends too: the baseline's equal the plan's; on-demand has one.
+  const auto scenarios = what_if(dev.spec, prices(), dev.usage, ScheduleSettings{}, {"spot-0"}, true);
+  EXPECT_EQ(scenarios[0].high.total(), usd("40.802457"));
+  EXPECT_EQ(scenarios[1].high.total(), scenarios[1].estimate.total());
+  // Prod runs no task on Spot: its two ends are equal.
   const Environment prod = load("prod");
   EXPECT_EQ(bill(prod, false, true).total(), bill(prod, false).total());
 }
