@@ -167,6 +167,8 @@ TEST(CostOptimizationDoc, FargateSpotRange) {
   EXPECT_EQ(low.total(), usd("39.515178"));
   EXPECT_EQ(high.total(), usd("40.802457"));
   EXPECT_EQ((high.total() - Decimal::from_int(40)).to_string(2), "0.80");
+  // Dev's first budget alert, at $40, is about 1% above the low end (40 / 39.515178 = 1.01).
+  EXPECT_EQ((Decimal::from_int(40) / low.total()).to_string(2), "1.01");
   // At list prices $46.29604 to $47.583319.
   EXPECT_EQ(bill(dev, false, true).total(), usd("47.583319"));
   // The one observed Spot price the docs cite (eu-west-1): $0.01334053 per vCPU-hour and
