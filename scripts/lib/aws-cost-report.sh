@@ -126,6 +126,8 @@ report="$(jq -rn \
        end),
       (if $base == null then empty
        else "- **cost model estimate** (tools/costmodel, \($estimate.schedule // "tfvars")): $\($base.total.usd)/month"
+         + (if ($base.total_high.usd // $base.total.usd) == $base.total.usd then ""
+            else " to $\($base.total_high.usd) (Fargate Spot at its worst-case discount)" end)
          + (if $always == null then "" else " (24/7: $\($always.total.usd))" end)
          + (if $fc_rest == null then "" else "; the forecast is \(pct($mtd + $fc_rest; ($base.total.usd | tonumber))) of it" end)
        end),

@@ -44,9 +44,9 @@ services = {
 }
 cpu_architecture = "ARM64"
 
-# Spot-heavy: everything on FARGATE_SPOT (~70% cheaper: $6.49/month for the
-# three tasks running 24/7 instead of $21.63); an interruption only restarts
-# a task.
+# Spot-heavy: everything on FARGATE_SPOT (50-70% cheaper, the price varies:
+# $6.49 to $10.81/month for the three tasks running 24/7 instead of $21.63);
+# an interruption only restarts a task.
 capacity_provider_strategy = {
   on_demand_base   = 0
   on_demand_weight = 0

@@ -106,7 +106,7 @@ variable "cpu_architecture" {
 }
 
 variable "capacity_provider_strategy" {
-  description = "Fargate capacity: on_demand_base tasks always on FARGATE, the rest split by weight between FARGATE and FARGATE_SPOT (~70% cheaper, can be interrupted)."
+  description = "Fargate capacity: on_demand_base tasks always on FARGATE, the rest split by weight between FARGATE and FARGATE_SPOT (up to 70% cheaper, the price varies; can be interrupted)."
   type = object({
     on_demand_base   = number
     on_demand_weight = number

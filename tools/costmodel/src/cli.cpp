@@ -128,7 +128,7 @@ Common read_common(const Arguments& args) {
 ReportContext report_context(const Common& common, const EnvironmentSpec& spec, const std::string& schedule,
                              const Hours& hours, bool free_tier = false) {
   return ReportContext{spec.name, common.prices.region(), common.prices.as_of(), schedule, hours,
-                       business_weekly_hours(spec, common.schedule), free_tier};
+                       business_weekly_hours(spec, common.schedule), free_tier, Decimal{}, Decimal{}};
 }
 
 // The always-free allowances are deducted unless --no-free-tier: they are per account,
@@ -189,9 +189,13 @@ int estimate(const Arguments& args, std::ostream& out) {
   options.strict = args.has("--strict");
   options.free_tier = free_tier(args);
   const Estimate result = price_resources(resources, common.prices, common.usage, options);
-  out << render_estimate(
-      result, report_context(common, spec, schedule_label(mode, spec), options.hours, options.free_tier),
-      common.format);
+  PricingOptions worst = options;
+  worst.spot_worst_case = true;
+  const Estimate high = price_resources(resources, common.prices, common.usage, worst);
+  ReportContext context = report_context(common, spec, schedule_label(mode, spec), options.hours, options.free_tier);
+  context.spot_discount_low_end = spot_discount(common.prices, options);
+  context.spot_discount_high_end = spot_discount(common.prices, worst);
+  out << render_estimate(result, high, context, common.format);
   return 0;
 }
 

@@ -303,6 +303,14 @@ void add_data(const EnvironmentSpec& spec, std::vector<Resource>& out) {
   }
 }
 
+void add_security_services(const EnvironmentSpec& spec, std::vector<Resource>& out) {
+  add_numbered(out, "aws_guardduty_detector", "this", spec.guardduty ? 1 : 0, {{"enable", true}});
+  add_numbered(out, "aws_config_configuration_recorder", "this", spec.config ? 1 : 0);
+  add_numbered(out, "aws_config_config_rule", "this", spec.config ? spec.config_rules : 0);
+  add_numbered(out, "aws_securityhub_account", "this", spec.securityhub ? 1 : 0);
+  add_numbered(out, "aws_securityhub_standards_subscription", "fsbp", spec.securityhub ? 1 : 0);
+}
+
 }  // namespace
 
 boost::json::array strategy_json(const CapacityStrategy& strategy) {
@@ -336,6 +344,9 @@ EnvironmentSpec spec_from_tfvars(const boost::json::object& tfvars, const std::s
   spec.waf = bool_field(tfvars, "enable_waf", origin).value_or(spec.waf);
   spec.slo_alarms = bool_field(tfvars, "enable_slo_alarms", origin).value_or(spec.slo_alarms);
   spec.business_alarms = bool_field(tfvars, "enable_business_alarms", origin).value_or(spec.business_alarms);
+  spec.guardduty = bool_field(tfvars, "enable_guardduty", origin).value_or(spec.guardduty);
+  spec.config = bool_field(tfvars, "enable_config", origin).value_or(spec.config);
+  spec.securityhub = bool_field(tfvars, "enable_securityhub", origin).value_or(spec.securityhub);
   if (const auto spike = number_field(tfvars, "cost_spike_alarm_usd", origin)) {
     if (*spike < Decimal{}) {
       throw InputError(origin + ": 'cost_spike_alarm_usd' must not be negative, got " + spike->to_plain_string());
@@ -361,6 +372,7 @@ std::vector<Resource> synthesize_resources(const EnvironmentSpec& spec) {
   add_services(spec, resources);
   add_network(spec, resources);
   add_data(spec, resources);
+  add_security_services(spec, resources);
   return resources;
 }
 

@@ -130,6 +130,10 @@ std::string capacity_text(const CapacityShare& share, Decimal discount) {
 
 }  // namespace
 
+Decimal spot_discount(const PriceTable& prices, const PricingOptions& options) {
+  return prices.price(options.spot_worst_case ? "fargate.spot_discount_low" : "fargate.spot_discount");
+}
+
 Decimal fargate_task_cost(const FargateTask& task, Decimal hours, const PriceTable& prices) {
   const std::string arch = task.arm64 ? "arm64" : "x86_64";
   return task.vcpu * hours * prices.price("fargate." + arch + ".vcpu_hour") +
@@ -194,17 +198,25 @@ void price_ecs_service(const Resource& service, const PricingContext& context) {
   }
   const Decimal desired = number_value(service, "desired_count", Decimal{});
   const CapacityShare share = capacity_share(desired, strategy);
-  const Decimal discount = context.price("fargate.spot_discount");
+  const Decimal discount = context.spot_discount();
   const Decimal hours = context.task_hours();
   const Decimal per_task_month = fargate_task_cost(shape->task, hours, context.prices());
-  Decimal monthly = per_task_month * share.on_demand_tasks +
-                    per_task_month * share.spot_tasks * (Decimal::from_int(1) - discount);
+  Decimal on_demand = per_task_month * share.on_demand_tasks;
+  if (context.compute_savings_plan() && !share.on_demand_tasks.is_zero()) {
+    on_demand = on_demand * (Decimal::from_int(1) - context.price("fargate.compute_savings_plan_discount"));
+  }
+  Decimal monthly = on_demand + per_task_month * share.spot_tasks * (Decimal::from_int(1) - discount);
   const std::string arch = shape->task.arm64 ? "arm64" : "x86_64";
   std::string detail = tasks_text(desired) + " x (" + shape->task.vcpu.to_plain_string() + " vCPU x " +
                        usd(context.price("fargate." + arch + ".vcpu_hour")) + " + " +
                        shape->task.memory_gb.to_plain_string() + " GB x " +
                        usd(context.price("fargate." + arch + ".gb_hour")) + ") x " + hours_text(hours) + ", " +
                        (shape->task.arm64 ? "ARM64" : "X86_64") + ", " + capacity_text(share, discount);
+  if (context.compute_savings_plan() && !share.on_demand_tasks.is_zero()) {
+    detail += ", on-demand under a Compute Savings Plan at " +
+              (context.price("fargate.compute_savings_plan_discount") * Decimal::from_int(100)).to_plain_string() +
+              "% off";
+  }
   if (!shape->extra_storage_gb.is_zero()) {
     monthly += shape->extra_storage_gb * context.price("fargate.ephemeral_storage_gb_hour") * hours * desired;
     detail += ", +" + shape->extra_storage_gb.to_plain_string() + " GB ephemeral storage";

@@ -100,6 +100,10 @@ const std::map<std::string, Pricer, std::less<>>& pricers() {
       {"aws_ecs_cluster", detail::price_ecs_cluster},
       {"aws_cloudwatch_dashboard", detail::price_dashboard},
       {"aws_route53_zone", detail::price_hosted_zone},
+      {"aws_guardduty_detector", detail::price_guardduty_detector},
+      {"aws_config_configuration_recorder", detail::price_config_recorder},
+      {"aws_config_config_rule", detail::price_config_rule},
+      {"aws_securityhub_standards_subscription", detail::price_securityhub_standard},
   };
   return table;
 }
@@ -139,13 +143,17 @@ const std::set<std::string, std::less<>>& free_types() {
       "aws_lambda_function", "aws_lambda_permission", "aws_lambda_function_event_invoke_config",
       "aws_scheduler_schedule", "aws_scheduler_schedule_group", "aws_sqs_queue", "aws_sqs_queue_policy",
       "aws_wafv2_web_acl_association", "aws_wafv2_web_acl_logging_configuration",
-      "aws_xray_sampling_rule", "aws_resourcegroups_group", "aws_cloudwatch_query_definition"};
+      "aws_xray_sampling_rule", "aws_resourcegroups_group", "aws_cloudwatch_query_definition",
+      // account security services: billed by volume on the detector, the recorder, the
+      // rules and the standards (priced there); these cost nothing by themselves
+      "aws_securityhub_account", "aws_config_delivery_channel", "aws_config_configuration_recorder_status"};
   return types;
 }
 
 const std::vector<std::string>& component_order() {
-  static const std::vector<std::string> order = {"compute", "load balancing", "network",    "database",     "logs",
-                                                 "storage", "security",       "monitoring", "data transfer"};
+  static const std::vector<std::string> order = {"compute",  "load balancing",    "network",    "database",
+                                                 "logs",     "storage",           "security",   "security services",
+                                                 "monitoring", "data transfer"};
   return order;
 }
 

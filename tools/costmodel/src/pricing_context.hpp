@@ -35,6 +35,8 @@ class PricingContext {
   [[nodiscard]] const std::vector<Resource>& all() const { return all_; }
   [[nodiscard]] const Usage& usage() const { return usage_; }
   [[nodiscard]] const PriceTable& prices() const { return prices_; }
+  [[nodiscard]] Decimal spot_discount() const { return costmodel::spot_discount(prices_, options_); }
+  [[nodiscard]] bool compute_savings_plan() const { return options_.compute_savings_plan; }
   [[nodiscard]] Decimal always_on_hours() const { return options_.hours.month; }
   [[nodiscard]] Decimal task_hours() const { return options_.hours.tasks; }
   [[nodiscard]] Decimal instance_hours() const { return options_.hours.instances; }
@@ -82,5 +84,9 @@ void price_ecs_cluster(const Resource& resource, const PricingContext& context);
 void price_composite_alarm(const Resource& resource, const PricingContext& context);
 void price_dashboard(const Resource& resource, const PricingContext& context);
 void price_hosted_zone(const Resource& resource, const PricingContext& context);
+void price_guardduty_detector(const Resource& resource, const PricingContext& context);
+void price_config_recorder(const Resource& resource, const PricingContext& context);
+void price_config_rule(const Resource& resource, const PricingContext& context);
+void price_securityhub_standard(const Resource& resource, const PricingContext& context);
 
 }  // namespace costmodel::detail

@@ -98,7 +98,20 @@ boost::json::array strings_json(const std::vector<std::string>& items) {
   return array;
 }
 
-std::string estimate_table(const Estimate& estimate, const ReportContext& context) {
+std::string percent(Decimal fraction) { return (fraction * Decimal::from_int(100)).to_plain_string() + "%"; }
+
+// One line on the range: what makes the low and the high end.
+std::string range_text(const Estimate& low, const Estimate& high, const ReportContext& context) {
+  const std::string ends = "low " + cents(low.total()) + " - high " + cents(high.total());
+  if (low.total() == high.total()) {
+    return ends + " (no task on Fargate Spot: the two ends are equal)";
+  }
+  return ends + " (Fargate Spot at " + percent(context.spot_discount_low_end) +
+         " off on-demand, the best case AWS publishes, to " + percent(context.spot_discount_high_end) +
+         " off; its price varies)";
+}
+
+std::string estimate_table(const Estimate& estimate, const Estimate& high, const ReportContext& context) {
   std::ostringstream out;
   out << "Monthly cost estimate: " << title(context) << '\n' << "schedule: " << schedule_text(context) << '\n'
       << "free tier: " << free_tier_text(context) << "\n\n";
@@ -108,10 +121,10 @@ std::string estimate_table(const Estimate& estimate, const ReportContext& contex
     table.row({line.component, line.address, cents(line.monthly), line.detail});
   }
   table.row({"", "TOTAL", cents(estimate.total()), ""});
-  out << table.str() << "\nby component:\n";
-  TextTable components({false, true});
+  out << table.str() << "\nrange: " << range_text(estimate, high, context) << "\n\nby component (low, high):\n";
+  TextTable components({false, true, true});
   for (const auto& component : estimate.components()) {
-    components.row({"  " + component, cents(estimate.component_total(component))});
+    components.row({"  " + component, cents(estimate.component_total(component)), cents(high.component_total(component))});
   }
   out << components.str();
   out << estimate.free_resources.size() << " other resources cost nothing by themselves.\n";
@@ -124,7 +137,7 @@ std::string estimate_table(const Estimate& estimate, const ReportContext& contex
   return out.str();
 }
 
-std::string estimate_markdown(const Estimate& estimate, const ReportContext& context) {
+std::string estimate_markdown(const Estimate& estimate, const Estimate& high, const ReportContext& context) {
   std::ostringstream out;
   out << "### Monthly cost estimate: " << context.environment << "\n\n"
       << context.region << " list prices of " << context.prices_as_of << "; schedule: " << schedule_text(context)
@@ -135,9 +148,11 @@ std::string estimate_markdown(const Estimate& estimate, const ReportContext& con
         << cents(line.monthly) << " |\n";
   }
   out << "| **Total** | | | **" << cents(estimate.total()) << "** |\n\n";
-  out << "| Component | USD/month |\n|---|---:|\n";
+  out << "Range: " << md_cell(range_text(estimate, high, context)) << "\n\n";
+  out << "| Component | USD/month (low) | high |\n|---|---:|---:|\n";
   for (const auto& component : estimate.components()) {
-    out << "| " << component << " | " << cents(estimate.component_total(component)) << " |\n";
+    out << "| " << component << " | " << cents(estimate.component_total(component)) << " | "
+        << cents(high.component_total(component)) << " |\n";
   }
   if (!estimate.warnings.empty()) {
     out << "\n**Warnings**\n\n";
@@ -186,16 +201,31 @@ std::optional<Format> parse_format(std::string_view name) {
 }
 
 std::string render_estimate(const Estimate& estimate, const ReportContext& context, Format format) {
+  return render_estimate(estimate, estimate, context, format);
+}
+
+std::string render_estimate(const Estimate& estimate, const Estimate& high, const ReportContext& context,
+                            Format format) {
   switch (format) {
     case Format::Table:
-      return estimate_table(estimate, context);
+      return estimate_table(estimate, high, context);
     case Format::Markdown:
-      return estimate_markdown(estimate, context);
+      return estimate_markdown(estimate, high, context);
     case Format::Json: {
       boost::json::object object = context_json(context);
       for (auto& [key, value] : estimate_json_object(estimate)) {
         object[key] = value;
       }
+      // The range: `total` is its low end (Fargate Spot at the best-case discount).
+      boost::json::object components_high;
+      for (const auto& component : high.components()) {
+        components_high[component] = money_json(high.component_total(component));
+      }
+      object["total_low"] = money_json(estimate.total());
+      object["total_high"] = money_json(high.total());
+      object["components_high"] = std::move(components_high);
+      object["spot_discount"] = {{"low_end", context.spot_discount_low_end.to_plain_string()},
+                                 {"high_end", context.spot_discount_high_end.to_plain_string()}};
       return boost::json::serialize(object) + "\n";
     }
   }
@@ -209,6 +239,7 @@ std::string render_what_if(const std::vector<Scenario>& scenarios, const ReportC
     for (const auto& scenario : scenarios) {
       boost::json::object object{{"name", scenario.name}, {"change", scenario.change}};
       object["total"] = money_json(scenario.estimate.total());
+      object["total_high"] = money_json(scenario.high.total());
       object["delta"] = money_json(scenario.estimate.total() - baseline);
       object["estimate"] = estimate_json_object(scenario.estimate);
       items.push_back(std::move(object));
@@ -222,21 +253,24 @@ std::string render_what_if(const std::vector<Scenario>& scenarios, const ReportC
     out << "### What-if scenarios: " << context.environment << "\n\n"
         << context.region << " list prices of " << context.prices_as_of << "; business hours = "
         << context.weekly_hours.to_plain_string() << " h/week; baseline " << schedule_text(context)
-        << "; free tier: " << free_tier_text(context) << "\n\n"
-        << "| Scenario | Change | USD/month | vs baseline |\n|---|---|---:|---:|\n";
+        << "; free tier: " << free_tier_text(context)
+        << "; USD/month with Fargate Spot at its best case, high: at the worst case the price table states\n\n"
+        << "| Scenario | Change | USD/month | high | vs baseline |\n|---|---|---:|---:|---:|\n";
     for (const auto& scenario : scenarios) {
       out << "| " << scenario.name << " | " << md_cell(scenario.change) << " | " << cents(scenario.estimate.total())
-          << " | " << signed_cents(scenario.estimate.total() - baseline) << " |\n";
+          << " | " << cents(scenario.high.total()) << " | " << signed_cents(scenario.estimate.total() - baseline)
+          << " |\n";
     }
     return out.str();
   }
   out << "What-if scenarios: " << title(context) << "\nbusiness hours = " << context.weekly_hours.to_plain_string()
-      << " h/week; baseline " << schedule_text(context) << "\nfree tier: " << free_tier_text(context) << "\n\n";
-  TextTable table({false, true, true, false});
-  table.row({"SCENARIO", "USD/MONTH", "VS BASELINE", "CHANGE"});
+      << " h/week; baseline " << schedule_text(context) << "\nfree tier: " << free_tier_text(context)
+      << "\nUSD/MONTH: Fargate Spot at its best-case discount; HIGH: at the worst case the price table states\n\n";
+  TextTable table({false, true, true, true, false});
+  table.row({"SCENARIO", "USD/MONTH", "HIGH", "VS BASELINE", "CHANGE"});
   for (const auto& scenario : scenarios) {
-    table.row({scenario.name, cents(scenario.estimate.total()), signed_cents(scenario.estimate.total() - baseline),
-               scenario.change});
+    table.row({scenario.name, cents(scenario.estimate.total()), cents(scenario.high.total()),
+               signed_cents(scenario.estimate.total() - baseline), scenario.change});
   }
   out << table.str();
   return out.str();

@@ -49,6 +49,16 @@ std::vector<Lever> levers() {
       {"rds-multi-az", "RDS Multi-AZ (a standby in a second AZ)", [](EnvironmentSpec& s) { s.db_multi_az = true; }},
       {"arm64", "Fargate on Graviton (ARM64)", [](EnvironmentSpec& s) { s.arm64 = true; }},
       {"x86_64", "Fargate on x86_64", [](EnvironmentSpec& s) { s.arm64 = false; }},
+      {"savings-plan",
+       "a Compute Savings Plan covers the on-demand Fargate tasks at its best case (up to 50% off; not Spot)",
+       [](EnvironmentSpec& s) { s.compute_savings_plan = true; }},
+      {"tasks-small", "every task at 0.25 vCPU / 0.5 GB (rightsized; what Compute Optimizer would have to confirm)",
+       [](EnvironmentSpec& s) {
+         for (auto& service : s.services) {
+           service.cpu_units = Decimal::from_int(256);
+           service.memory_mib = Decimal::from_int(512);
+         }
+       }},
       {"logs-7d", "log retention 7 days", [](EnvironmentSpec& s) { s.log_retention_days = 7; }},
       {"logs-30d", "log retention 30 days", [](EnvironmentSpec& s) { s.log_retention_days = 30; }},
       {"logs-365d", "log retention 365 days", [](EnvironmentSpec& s) { s.log_retention_days = 365; }},
@@ -108,13 +118,15 @@ Hours hours_for(const EnvironmentSpec& spec, ScheduleMode mode, const ScheduleSe
 }
 
 Estimate estimate_spec(const EnvironmentSpec& spec, const Hours& hours, const PriceTable& prices,
-                       const Usage& usage, bool free_tier) {
+                       const Usage& usage, bool free_tier, bool spot_worst_case) {
   PricingOptions options;
   options.free_tier = free_tier;
+  options.spot_worst_case = spot_worst_case;
   options.hours = hours;
   options.default_az_count = spec.az_count;
   options.endpoint_az_count = std::min(spec.interface_endpoint_az_count, spec.az_count);
   options.strict = true;  // synthesized resources are all known: anything unpriced is a bug
+  options.compute_savings_plan = spec.compute_savings_plan;
   return price_resources(synthesize_resources(spec), prices, usage, options);
 }
 
@@ -139,18 +151,21 @@ std::vector<Scenario> what_if(const EnvironmentSpec& base, const PriceTable& pri
       throw InputError("unknown scenario '" + name + "' (known: " + known + ")");
     }
   }
+  const auto both_ends = [&](const EnvironmentSpec& spec, ScheduleMode mode, std::string name, std::string change) {
+    const Hours hours = hours_for(spec, mode, schedule);
+    return Scenario{std::move(name), std::move(change), estimate_spec(spec, hours, prices, usage, free_tier),
+                    estimate_spec(spec, hours, prices, usage, free_tier, true)};
+  };
   std::vector<Scenario> results;
-  results.push_back({"baseline", std::string("as the tfvars say") + (base.schedule_on() ? " (with its schedule)" : " (24/7)"),
-                     estimate_spec(base, hours_for(base, ScheduleMode::AsConfigured, schedule), prices, usage,
-                                   free_tier)});
+  results.push_back(both_ends(base, ScheduleMode::AsConfigured, "baseline",
+                              std::string("as the tfvars say") + (base.schedule_on() ? " (with its schedule)" : " (24/7)")));
   for (const auto& lever : all) {
     if (!only.empty() && std::find(only.begin(), only.end(), lever.name) == only.end()) {
       continue;
     }
     EnvironmentSpec spec = base;
     lever.apply(spec);
-    results.push_back(
-        {lever.name, lever.change, estimate_spec(spec, hours_for(spec, lever.mode, schedule), prices, usage, free_tier)});
+    results.push_back(both_ends(spec, lever.mode, lever.name, lever.change));
   }
   return results;
 }

@@ -56,6 +56,13 @@ void Usage::apply_json(const boost::json::object& object, const std::string& ori
       {"s3_gb_per_bucket", &s3_gb_per_bucket},
       {"waf_million_requests_per_month", &waf_million_requests},
   };
+  const std::vector<Setter> security_fields = {
+      {"guardduty_cloudtrail_million_events_per_month", &security.guardduty_cloudtrail_million_events},
+      {"guardduty_flow_dns_gb_per_month", &security.guardduty_flow_dns_gb},
+      {"config_items_per_month", &security.config_items},
+      {"config_evaluations_per_rule_per_month", &security.config_evaluations_per_rule},
+      {"securityhub_checks_per_standard_per_month", &security.securityhub_checks_per_standard},
+  };
   const std::vector<Setter> alb_fields = {
       {"requests_per_second", &alb.requests_per_second},
       {"request_kb", &alb.request_kb},
@@ -67,6 +74,11 @@ void Usage::apply_json(const boost::json::object& object, const std::string& ori
   apply_fields(object, top, origin, [&](std::string_view key, const boost::json::value& value) {
     if (key == "alb" && value.is_object()) {
       apply_fields(value.get_object(), alb_fields, origin + ".alb", [](auto, const auto&) { return false; });
+      return true;
+    }
+    if (key == "security_services" && value.is_object()) {
+      apply_fields(value.get_object(), security_fields, origin + ".security_services",
+                   [](std::string_view nested_key, const auto&) { return nested_key == "comment"; });
       return true;
     }
     if (key == "log_ingest_gb_by_group" && value.is_object()) {

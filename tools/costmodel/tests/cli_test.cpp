@@ -108,6 +108,28 @@ TEST(Cli, JsonOutputParsesAndCarriesExactMicroDollars) {
   EXPECT_EQ(free_tier_lines, 5);
 }
 
+TEST(Cli, EstimatePrintsTheFargateSpotRange) {
+  // Dev's tasks are all on Spot: 24/7, $56.99 with Spot at 70% off, $61.32 at 50% off
+  // (3 tasks x $7.20875 x 0.2 = $4.32525 more).
+  const auto json = run({"estimate", "--plan", fixture("plan-dev.json"), "--tfvars", fixture("tfvars-dev.json"),
+                         "--usage", fixture("usage-dev.json"), "--format", "json", "--schedule", "24x7"});
+  ASSERT_EQ(json.code, 0) << json.err;
+  const auto document = boost::json::parse(json.out).as_object();
+  EXPECT_EQ(document.at("total_low").at("micro_usd").as_int64(), 56'993'139);
+  EXPECT_EQ(document.at("total_high").at("micro_usd").as_int64(), 61'318'389);
+  EXPECT_EQ(document.at("components_high").at("compute").at("usd").as_string(), "10.81");
+  EXPECT_EQ(document.at("spot_discount").at("high_end").as_string(), "0.5");
+  const auto table = run({"estimate", "--plan", fixture("plan-dev.json"), "--tfvars", fixture("tfvars-dev.json"),
+                          "--usage", fixture("usage-dev.json")});
+  ASSERT_EQ(table.code, 0) << table.err;
+  EXPECT_NE(table.out.find("range: low 39.52 - high 40.80 (Fargate Spot at 70% off"), std::string::npos);
+  // Prod has no task on Spot: the ends are equal, and the output says why.
+  const auto prod = run({"estimate", "--plan", fixture("plan-prod.json"), "--tfvars", fixture("tfvars-prod.json"),
+                         "--usage", fixture("usage-prod.json"), "--no-free-tier", "--format", "markdown"});
+  ASSERT_EQ(prod.code, 0) << prod.err;
+  EXPECT_NE(prod.out.find("(no task on Fargate Spot: the two ends are equal)"), std::string::npos);
+}
+
 TEST(Cli, NoFreeTierGivesListPrices) {
   const auto result = run({"estimate", "--plan", fixture("plan-dev.json"), "--tfvars", fixture("tfvars-dev.json"),
                            "--usage", fixture("usage-dev.json"), "--format", "json", "--schedule", "24x7",

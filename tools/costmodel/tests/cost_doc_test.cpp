@@ -9,8 +9,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <regex>
+#include <sstream>
 #include <stdexcept>
 
+#include "costmodel/error.hpp"
 #include "costmodel/environment.hpp"
 #include "costmodel/scenarios.hpp"
 #include "test_support.hpp"
@@ -35,9 +39,10 @@ Environment load(const std::string& env) {
                      Usage::load_file(source_path("fixtures/usage-" + env + ".json"))};
 }
 
-Estimate bill(const Environment& e, bool free_tier) {
+Estimate bill(const Environment& e, bool free_tier, bool spot_worst_case = false) {
   PricingOptions options;
   options.free_tier = free_tier;
+  options.spot_worst_case = spot_worst_case;
   options.hours = hours_for(e.spec, ScheduleMode::AsConfigured, ScheduleSettings{});
   options.default_az_count = e.spec.az_count;
   options.endpoint_az_count = std::min(e.spec.interface_endpoint_az_count, e.spec.az_count);
@@ -147,6 +152,39 @@ TEST(CostOptimizationDoc, DevBeforeAndAfter) {
             usd("41.736954"));
 }
 
+TEST(CostOptimizationDoc, FargateSpotRange) {
+  // Fargate Spot is a range: 70% off on-demand at best (AWS: "up to 70%"), 50% off at
+  // worst (the low end of the range the price table cites). Dev's three Spot tasks:
+  // $2.145461 each at 217.261905 h; x 0.3 = $0.643638 (low end), x 0.5 = $1.072731
+  // (high end); three: $1.930914 to $3.218193, +$1.287279.
+  const Environment dev = load("dev");
+  const Estimate low = bill(dev, true);
+  const Estimate high = bill(dev, true, true);
+  EXPECT_EQ(line(high, R"(module.ecs.aws_ecs_service.this["frontend"])", "1 task"), usd("1.072731"));
+  EXPECT_EQ(high.component_total("compute"), usd("3.218193"));
+  EXPECT_EQ(high.total() - low.total(), usd("1.287279"));
+  // Dev as scheduled: $39.515178 to $40.802457; the high end is over the $40 budget.
+  EXPECT_EQ(low.total(), usd("39.515178"));
+  EXPECT_EQ(high.total(), usd("40.802457"));
+  EXPECT_EQ((high.total() - Decimal::from_int(40)).to_string(2), "0.80");
+  // Dev's first budget alert, at $40, is about 1% above the low end (40 / 39.515178 = 1.01).
+  EXPECT_EQ((Decimal::from_int(40) / low.total()).to_string(2), "1.01");
+  // At list prices $46.29604 to $47.583319.
+  EXPECT_EQ(bill(dev, false, true).total(), usd("47.583319"));
+  // The one observed Spot price the docs cite (eu-west-1): $0.01334053 per vCPU-hour and
+  // $0.00146489 per GB-hour against $0.04048 and $0.004445 on-demand is 67% off on both
+  // (in units of $0.00000001, which the six-decimal Decimal cannot hold), inside 50-70%.
+  EXPECT_EQ((100 * 1334053 + 4048000 / 2) / 4048000, 33);
+  EXPECT_EQ((100 * 146489 + 444500 / 2) / 444500, 33);
+  // what-if prints both ends too: the baseline's equal the plan's; on-demand has one.
+  const auto scenarios = what_if(dev.spec, prices(), dev.usage, ScheduleSettings{}, {"spot-0"}, true);
+  EXPECT_EQ(scenarios[0].high.total(), usd("40.802457"));
+  EXPECT_EQ(scenarios[1].high.total(), scenarios[1].estimate.total());
+  // Prod runs no task on Spot: its two ends are equal.
+  const Environment prod = load("prod");
+  EXPECT_EQ(bill(prod, false, true).total(), bill(prod, false).total());
+}
+
 TEST(CostOptimizationDoc, ProdBillLineByLine) {
   const Estimate prod = bill(load("prod"), false);
   // 2 tasks x (0.5 vCPU x $0.03238 + 1 GB x $0.00356) = 2 x $0.01975/h x 730 h = $28.835
@@ -194,13 +232,42 @@ TEST(CostOptimizationDoc, ProdBillLineByLine) {
   EXPECT_EQ(prod.component_total("monitoring"), usd("10.80"));
   // Data transfer out: 5 req/s x 3,600 s x 730 h x 20 KB = 262.8 GB x $0.09 = $23.652.
   EXPECT_EQ(line(prod, "module.alb.aws_lb.this", "data transfer out"), usd("23.652"));
-  EXPECT_EQ(prod.total(), usd("394.048292"));
+  // The account security services (issue 19), with the volumes of usage-prod.json:
+  // GuardDuty 0.3 M CloudTrail management events x $4 = $1.20 and 1 GB of VPC flow and DNS
+  // logs x $1 = $1.00; AWS Config 1,000 configuration items x $0.003 = $3.00 and 6 rules x
+  // 50 evaluations x $0.001 = $0.30; Security Hub CSPM 9,000 checks x $0.001 = $9.00:
+  // $14.50.
+  const std::string guardduty = "module.security_services.aws_guardduty_detector.this[0]";
+  EXPECT_EQ(line(prod, guardduty, "GuardDuty CloudTrail"), usd("1.20"));
+  EXPECT_EQ(line(prod, guardduty, "GuardDuty VPC flow"), usd("1.00"));
+  EXPECT_EQ(line(prod, "module.security_services.aws_config_configuration_recorder.this[0]", "AWS Config"),
+            usd("3.00"));
+  EXPECT_EQ(line(prod, R"(module.security_services.aws_config_config_rule.this["restricted-ssh"])", "AWS Config rule"),
+            usd("0.05"));
+  EXPECT_EQ(line(prod, "module.security_services.aws_securityhub_standards_subscription.fsbp[0]", "Security Hub"),
+            usd("9.00"));
+  EXPECT_EQ(prod.component_total("security services"), usd("14.50"));
+  // Per service (docs/security.md): GuardDuty $2.20, AWS Config $3.30, Security Hub $9.00.
+  Decimal guardduty_total;
+  Decimal config_total;
+  for (const auto& l : prod.lines) {
+    if (l.type == "aws_guardduty_detector") {
+      guardduty_total += l.monthly;
+    } else if (l.type.rfind("aws_config_", 0) == 0) {
+      config_total += l.monthly;
+    }
+  }
+  EXPECT_EQ(guardduty_total, usd("2.20"));
+  EXPECT_EQ(config_total, usd("3.30"));
+  // 394.048292 before them; with them $408.548292.
+  EXPECT_EQ(prod.total() - prod.component_total("security services"), usd("394.048292"));
+  EXPECT_EQ(prod.total(), usd("408.548292"));
   // In an account of its own, prod would have the free tier as well: 4.01 GB of logs
   // ingested ($2.005), 3.955067 GB stored ($0.118652), 10 of its 68 alarm metrics ($1.00),
-  // its dashboard ($3) and 100 GB of data transfer out ($9): $15.123652 less, $378.92464.
+  // its dashboard ($3) and 100 GB of data transfer out ($9): $15.123652 less, $393.42464.
   const Estimate own_account = bill(load("prod"), true);
   EXPECT_EQ(own_account.free_tier_total(), usd("-15.123652"));
-  EXPECT_EQ(own_account.total(), usd("378.92464"));
+  EXPECT_EQ(own_account.total(), usd("393.42464"));
 }
 
 TEST(CostOptimizationDoc, DevDecisions) {
@@ -303,26 +370,34 @@ TEST(CostOptimizationDoc, BilledOutsideTheTotals) {
   // 400,000 GB-s and 1 million requests a month.
   const double gb_seconds = runs * 660.0 * 0.125;
   EXPECT_NEAR(gb_seconds, 4301.785714, 1e-5);
-  EXPECT_NEAR(gb_seconds * 0.0000133334, 0.057358, 1e-6);
-  EXPECT_NEAR(runs * 0.20 / 1e6, 0.000010, 1e-6);
+  // Every unit price below is a dated, sourced entry of the price table.
+  const auto unit = [](const char* key) { return std::stod(prices().price(key).to_plain_string()); };
+  EXPECT_DOUBLE_EQ(unit("lambda.arm64.million_gb_seconds") / 1e6, 0.0000133334);
+  EXPECT_NEAR(gb_seconds * unit("lambda.arm64.million_gb_seconds") / 1e6, 0.057358, 1e-6);
+  EXPECT_NEAR(runs * unit("lambda.million_requests") / 1e6, 0.000010, 1e-6);  // $0.20 per million
   // EventBridge Scheduler: 52.142857 invocations x $1.00 per million = $0.000052 (14
   // million a month are free).
-  EXPECT_NEAR(runs * 1.00 / 1e6, 0.000052, 1e-6);
+  EXPECT_NEAR(runs * unit("scheduler.million_invocations") / 1e6, 0.000052, 1e-6);
   // The cost report: 4 Cost Explorer requests x $0.01 per environment and weekly run,
   // 52 runs a year: 4 x 52 / 12 x $0.01 = $0.173333 per environment and month.
-  EXPECT_NEAR(4.0 * 52.0 / 12.0 * 0.01, 0.173333, 1e-6);
+  EXPECT_NEAR(4.0 * 52.0 / 12.0 * unit("costexplorer.api_request"), 0.173333, 1e-6);
   // X-Ray in prod (ADOT on, sampled: ~0.68 M traces a month, docs/observability.md):
   // 0.68 x $5.00 = $3.40 at list prices, (0.68 - 0.1) x $5 = $2.90 with the free 100,000.
-  EXPECT_NEAR(0.68 * 5.00, 3.40, 1e-9);
-  EXPECT_NEAR((0.68 - 0.1) * 5.00, 2.90, 1e-9);
+  EXPECT_NEAR(0.68 * unit("xray.million_traces_recorded"), 3.40, 1e-9);
+  EXPECT_NEAR((0.68 - 0.1) * unit("xray.million_traces_recorded"), 2.90, 1e-9);
   // KMS requests: $0.03 per 10,000 beyond 20,000 free a month; 20,000 requests would be
   // $0.06 at list prices.
-  EXPECT_NEAR(20000.0 / 10000.0 * 0.03, 0.06, 1e-9);
+  EXPECT_NEAR(20000.0 / 10000.0 * unit("kms.ten_thousand_requests"), 0.06, 1e-9);
   // The cost report for dev and prod, a year: 4 x 2 x 52 x $0.01 = $4.16 (docs/ci-cd.md).
-  EXPECT_NEAR(4.0 * 2.0 * 52.0 * 0.01, 4.16, 1e-9);
+  EXPECT_NEAR(4.0 * 2.0 * 52.0 * unit("costexplorer.api_request"), 4.16, 1e-9);
+  // VPC flow logs delivered to S3: $0.25 per GB; Container Insights: $0.30 per metric-month
+  // and $0.50 per GB of performance logs (the table's CloudWatch prices).
+  EXPECT_DOUBLE_EQ(unit("vended_logs.s3_gb"), 0.25);
+  EXPECT_DOUBLE_EQ(unit("cloudwatch.custom_metric_month"), 0.30);
+  EXPECT_DOUBLE_EQ(unit("cloudwatch_logs.ingest_gb"), 0.50);
   // Prod's custom metrics if every one had data every hour: 16 EMF series + 3
   // ServiceStarts = 19 x $0.30 = $5.70 (docs/observability.md).
-  EXPECT_NEAR(19 * 0.30, 5.70, 1e-9);
+  EXPECT_NEAR(19 * unit("cloudwatch.custom_metric_month"), 5.70, 1e-9);
 }
 
 // docs/architecture.md "At 100x": a month of the tasks, ALB hour and LCUs of one
@@ -375,10 +450,10 @@ TEST(CostOptimizationDoc, OneServiceInsteadOfThree) {
   // Prod (list prices): 4 on-demand tasks fewer 4 x $14.4175 = $57.67, 2 log groups x
   // $0.529589 = $1.059178, 2 ECR repositories x 1 GB x $0.10 = $0.20, 3 secrets $1.20,
   // 10 alarm metrics $1.00, 2 services' target tracking 2 x $0.60 = $1.20: $62.329178
-  // less, $394.048292 -> $331.719114.
-  EXPECT_EQ(prod_three, usd("394.048292"));
+  // less, $408.548292 -> $346.219114 (the account security services stay).
+  EXPECT_EQ(prod_three, usd("408.548292"));
   EXPECT_EQ(prod_three - prod_one, usd("62.329178"));
-  EXPECT_EQ(prod_one, usd("331.719114"));
+  EXPECT_EQ(prod_one, usd("346.219114"));
 }
 
 }  // namespace
@@ -400,6 +475,117 @@ TEST(CostOptimizationDoc, TfvarsAndReadmeFigures) {
   EXPECT_EQ((Decimal::from_int(3) * usd("7.20875")).to_string(2), "21.63");
   // The 07:00-20:00 week (65 h) instead of 50 h: +$2.221776, "$2.22".
   EXPECT_EQ(usd("2.221776").to_string(2), "2.22");
+}
+
+TEST(CostOptimizationDoc, LeversNotUsedYet) {
+  // Prod: a Compute Savings Plan over its 6 on-demand tasks at AWS's best case, up to 50%
+  // off: $86.505 x 0.5 = $43.2525 a month at most. Rightsizing every task to 0.25 vCPU /
+  // 0.5 GB (bench/RESULTS.md: 6,381 requests/s per 0.25 vCPU task, prod is modelled at 5):
+  // 6 x $7.20875 = $43.2525 instead of $86.505, the same -$43.2525.
+  const auto prod = levers(load("prod"), false);
+  EXPECT_EQ(saving(prod, "savings-plan"), usd("-43.2525"));
+  EXPECT_EQ(saving(prod, "tasks-small"), usd("-43.2525"));
+  // Dev: every task is on Spot (not covered by Savings Plans) and already 0.25 vCPU / 0.5 GB.
+  const auto dev = levers(load("dev"), true);
+  EXPECT_EQ(saving(dev, "savings-plan"), usd("0"));
+  EXPECT_EQ(saving(dev, "tasks-small"), usd("0"));
+}
+
+// The sum of the `timeout-minutes:` of a workflow, each matrix job counted once.
+int timeout_minutes(const std::string& workflow) {
+  std::ifstream in(source_path("../../.github/workflows/" + workflow));
+  if (!in) {
+    throw std::runtime_error("cannot read workflow " + workflow);
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string body = text.str();
+  const std::regex timeout(R"(timeout-minutes:\s*(\d+))");
+  int sum = 0;
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), timeout); it != std::sregex_iterator(); ++it) {
+    sum += std::stoi((*it)[1].str());
+  }
+  return sum;
+}
+
+TEST(CostOptimizationDoc, GithubActionsMinutes) {
+  // The jobs' time limits, from the workflows: the bound on what each can bill.
+  EXPECT_EQ(timeout_minutes("ci.yml"), 90);                  // test
+  EXPECT_EQ(timeout_minutes("build-deploy.yml"), 60);        // build, x 3 services (matrix)
+  EXPECT_EQ(timeout_minutes("deploy-environment.yml"), 120); // deploy, once per environment
+  EXPECT_EQ(timeout_minutes("terraform.yml"), 30 + 30 + 60 + 30 + 60);  // checks, plan, apply-dev, plan-prod, apply-prod
+  EXPECT_EQ(timeout_minutes("cost-report.yml"), 30 + 15);    // estimate, report x 2 environments
+  // Measured: the test command took 19m39s from a clean clone on 2 cores (README); GitHub
+  // rounds each job up to the whole minute: 20 billed minutes per test run.
+  const int test_run = (19 * 60 + 39 + 59) / 60;
+  EXPECT_EQ(test_run, 20);
+  // Assumed: 20 pull requests a month, each pushed twice (40 test runs), 20 merges to
+  // main (20 test runs, in ci or in build-deploy), the weekly cost report 52 / 12 times.
+  const int pr_runs = 40;
+  const int merges = 20;
+  const int tests = (pr_runs + merges) * test_run;
+  EXPECT_EQ(tests, 1200);
+  // The rest is not measured: bounded by the time limits, as if every change touched every
+  // path. Per pull-request run: 3 image builds x 60 + terraform checks 30 + plan 30 = 240;
+  // per merge: builds 180 + deploy dev 120 + deploy prod 120 + checks 30 + apply-dev 60 +
+  // plan-prod 30 + apply-prod 60 = 600; a cost report 30 + 2 x 15 = 60, 52 x 60 / 12 = 260.
+  const int per_pr_bound = 3 * 60 + 30 + 30;
+  const int per_merge_bound = 3 * 60 + 2 * 120 + 30 + 60 + 30 + 60;
+  EXPECT_EQ(per_pr_bound, 240);
+  EXPECT_EQ(per_merge_bound, 600);
+  const int bound = tests + pr_runs * per_pr_bound + merges * per_merge_bound + 52 * 60 / 12;
+  EXPECT_EQ(bound, 23060);
+  // Linux 2-core at $0.006 a minute (from 2026-01-01); included: Free 2,000, Pro and Team
+  // 3,000, Enterprise Cloud 50,000 minutes a month; public repositories: free.
+  const Decimal per_minute = usd("0.006");
+  EXPECT_EQ(Decimal::from_int(std::max(0, tests - 2000)) * per_minute, usd("0"));
+  EXPECT_EQ(Decimal::from_int(bound - 2000) * per_minute, usd("126.36"));
+  EXPECT_EQ(Decimal::from_int(bound - 3000) * per_minute, usd("120.36"));
+  EXPECT_EQ(std::max(0, bound - 50000), 0);
+  // What the free 2,000 leave for the jobs not measured: 800 minutes a month.
+  EXPECT_EQ(2000 - tests, 800);
+  // Each billed minute beyond the allowance: $0.006; 1,000 of them $6.
+  EXPECT_EQ(Decimal::from_int(1000) * per_minute, usd("6"));
+}
+
+TEST(CostOptimizationDoc, ProdBudgetAlertsLeaveRoomAboveTheEstimate) {
+  // envs/prod.tfvars: the budget alerts at 500, 600 and 700 USD (the last also the budget's
+  // limit and its forecast alert), the account budget at the same levels. The first must
+  // sit well above the list-price estimate ($408.548292) so that it fires when spend is
+  // really off, not every month: at least 15% above it (500 is 22% above, 600 47%).
+  const auto tfvars = load_tfvars_file(source_path("fixtures/tfvars-prod.json"));
+  const Decimal estimate = bill(load("prod"), false).total();
+  EXPECT_EQ(estimate, usd("408.548292"));
+  for (const char* key : {"budget_alert_amounts_usd", "account_budget_alert_amounts_usd"}) {
+    const auto& amounts = tfvars.at(key).as_array();
+    ASSERT_EQ(amounts.size(), 3U) << key;
+    const Decimal first = Decimal::from_int(amounts[0].to_number<std::int64_t>());
+    EXPECT_GE(first * Decimal::from_int(100), estimate * Decimal::from_int(115)) << key;
+    EXPECT_EQ(amounts[0].to_number<std::int64_t>(), 500) << key;
+    EXPECT_EQ(amounts[1].to_number<std::int64_t>(), 600) << key;
+    EXPECT_EQ(amounts[2].to_number<std::int64_t>(), 700) << key;
+  }
+  // 500 / 408.548292 = 1.22 and 600 / 408.548292 = 1.47: 22% and 47% above.
+  EXPECT_EQ((Decimal::from_int(500) / estimate).to_string(2), "1.22");
+  EXPECT_EQ((Decimal::from_int(600) / estimate).to_string(2), "1.47");
+}
+
+TEST(CostOptimizationDoc, SecurityServicesVolumesAreUsageAndDevHasNone) {
+  // The volumes come from the usage file; a key it does not know is an error naming it.
+  Usage usage;
+  usage.apply_json(boost::json::parse(R"({"security_services":{"config_items_per_month":2000}})").as_object(), "u");
+  EXPECT_EQ(usage.security.config_items, Decimal::from_int(2000));
+  EXPECT_THROW(usage.apply_json(boost::json::parse(R"({"security_services":{"config_items":1}})").as_object(), "u"),
+               InputError);
+  EXPECT_THROW(
+      usage.apply_json(boost::json::parse(R"({"security_services":{"config_items_per_month":-1}})").as_object(), "u"),
+      InputError);
+  // Dev turns the three services off: nothing of them in its bill, in the plan or the what-if.
+  const Environment dev = load("dev");
+  EXPECT_FALSE(dev.spec.guardduty || dev.spec.config || dev.spec.securityhub);
+  EXPECT_EQ(bill(dev, true).component_total("security services"), usd("0"));
+  const Environment prod = load("prod");
+  EXPECT_TRUE(prod.spec.guardduty && prod.spec.config && prod.spec.securityhub);
 }
 
 }  // namespace

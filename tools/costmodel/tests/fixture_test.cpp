@@ -69,7 +69,8 @@ TEST(Fixtures, Dev24x7) {
 
 TEST(Fixtures, Prod24x7) {
   const auto result = estimate(load("prod"), ScheduleMode::AsConfigured);
-  EXPECT_EQ(result.total().to_string(2), "394.05");
+  EXPECT_EQ(result.total().to_string(2), "408.55");
+  EXPECT_EQ(result.component_total("security services"), usd("14.50"));  // GuardDuty, Config, Security Hub
   EXPECT_EQ(result.component_total("compute"), usd("86.505"));  // 6 x (0.5 vCPU, 1 GB) ARM on-demand (base 2)
   // 3 NAT gateways 98.55 + 50 GB 2.25 + 3 EIPs 10.95 + 5 endpoints x 2 AZ x 7.30 + 25 GB x $0.01
   EXPECT_EQ(result.component_total("network"), usd("185"));

@@ -8,6 +8,7 @@
 namespace costmodel {
 namespace {
 
+using testing::prices;
 using testing::price;
 using testing::resource;
 using testing::usd;
@@ -74,6 +75,21 @@ TEST(Formula, SpotTaskIs70PercentBelowOnDemand) {
       kArmTask, R"({"name":"frontend","desired_count":1,
         "capacity_provider_strategy":[{"capacity_provider":"FARGATE_SPOT","weight":1,"base":0}]})");
   EXPECT_EQ(estimate.lines[0].monthly, usd("2.162625"));  // $7.20875 x 0.3
+}
+
+TEST(Formula, SpotTaskAtTheWorstCaseIs50PercentBelowOnDemand) {
+  // The high end of the Spot range: $7.20875 x 0.5 = $3.604375; the detail says so.
+  PricingOptions options;
+  options.strict = true;
+  options.spot_worst_case = true;
+  const auto estimate = price_resources(
+      {resource("aws_ecs_task_definition", kArmTask, "module.ecs", "frontend"),
+       resource("aws_ecs_service", R"({"name":"frontend","desired_count":1,
+        "capacity_provider_strategy":[{"capacity_provider":"FARGATE_SPOT","weight":1,"base":0}]})",
+                "module.ecs", "frontend")},
+      prices(), Usage{}, options);
+  EXPECT_EQ(estimate.lines[0].monthly, usd("3.604375"));
+  EXPECT_NE(estimate.lines[0].detail.find("Spot at 50% off"), std::string::npos);
 }
 
 TEST(Formula, CapacityShareHonoursBaseThenWeights) {

@@ -13,12 +13,14 @@ const { loadProject } = require('../lib/project');
 const { scenarios } = require('../lib/instances');
 
 // The types tools/costmodel prices (tools/costmodel/src/pricing.cpp), and the ECS
-// cluster (Container Insights).
+// cluster (Container Insights) and the Security Hub account (free; its standards are priced).
 const PRICED = new Set([
   'aws_ecs_cluster', 'aws_ecs_service', 'aws_lb', 'aws_nat_gateway', 'aws_eip', 'aws_instance', 'aws_vpc_endpoint',
   'aws_db_instance', 'aws_cloudwatch_log_group', 'aws_ecr_repository', 'aws_s3_bucket', 'aws_secretsmanager_secret',
   'aws_kms_key', 'aws_wafv2_web_acl', 'aws_cloudwatch_metric_alarm', 'aws_cloudwatch_composite_alarm',
   'aws_cloudwatch_dashboard', 'aws_route53_zone', 'aws_appautoscaling_policy',
+  'aws_guardduty_detector', 'aws_config_configuration_recorder', 'aws_config_config_rule',
+  'aws_securityhub_standards_subscription', 'aws_securityhub_account',
 ]);
 
 // module.scheduler[0].aws_x.y["k"] -> module.scheduler.aws_x.y["k"] (the checker

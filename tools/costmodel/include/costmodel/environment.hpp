@@ -73,6 +73,16 @@ struct EnvironmentSpec {
   // reservations held (1), the cache hit ratio of each of the 3 caches (1 each);
   // enable_business_alarms = false leaves them out.
   bool business_alarms = true;
+  // Not a Terraform setting: a what-if lever. A Compute Savings Plan that covers the
+  // on-demand Fargate usage (fargate.compute_savings_plan_discount off; Spot is not covered).
+  bool compute_savings_plan = false;
+  // modules/security-services (enable_guardduty, enable_config, enable_securityhub): a
+  // detector; a recorder with the module's 6 default managed rules; Security Hub with
+  // one standard (AWS Foundational Security Best Practices).
+  bool guardduty = false;
+  bool config = false;
+  int config_rules = 6;
+  bool securityhub = false;
   int business_alarm_metrics = 9;
   int dashboards = 1;
   // enable_slo_alarms: 4 availability burn-rate alarms (3 metrics each), 4 latency

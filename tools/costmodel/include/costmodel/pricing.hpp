@@ -60,7 +60,17 @@ struct PricingOptions {
   // They are per account and month: the CLI does it by default, --no-free-tier turns it off
   // for the other environments of a shared account.
   bool free_tier = false;
+  // Fargate Spot has no fixed price: the low end of an estimate prices Spot tasks at the
+  // best-case discount (fargate.spot_discount, AWS's "up to 70%"), the high end at the
+  // worst case the table states (fargate.spot_discount_low).
+  bool spot_worst_case = false;
+  // A Compute Savings Plan covers the on-demand Fargate tasks (a what-if lever).
+  bool compute_savings_plan = false;
 };
+
+// The Fargate Spot discount a pricing run uses (the best case, or with
+// options.spot_worst_case the worst case).
+Decimal spot_discount(const PriceTable& prices, const PricingOptions& options);
 
 // The type of the lines the free tier adds.
 inline constexpr const char* kFreeTierType = "free_tier";

@@ -22,8 +22,15 @@ struct ReportContext {
   Hours hours;
   Decimal weekly_hours;  // the business-hours week used by scenarios
   bool free_tier = false;  // the always-free allowances were deducted
+  // The Fargate Spot discounts of the estimate's low and high ends (0.7 and 0.5).
+  Decimal spot_discount_low_end;
+  Decimal spot_discount_high_end;
 };
 
+// `estimate` is the low end (Fargate Spot at its best-case discount), `high` the same
+// environment with Spot at the worst case the price table states; equal without Spot.
+std::string render_estimate(const Estimate& estimate, const Estimate& high, const ReportContext& context,
+                            Format format);
 std::string render_estimate(const Estimate& estimate, const ReportContext& context, Format format);
 std::string render_what_if(const std::vector<Scenario>& scenarios, const ReportContext& context, Format format);
 std::string render_per_million(const PerMillionInput& input, const PerMillionResult& result,

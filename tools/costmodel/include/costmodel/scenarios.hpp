@@ -31,7 +31,8 @@ Decimal business_weekly_hours(const EnvironmentSpec& spec, const ScheduleSetting
 struct Scenario {
   std::string name;    // "nat-instance"
   std::string change;  // what differs from the baseline, in words
-  Estimate estimate;
+  Estimate estimate;   // the low end: Fargate Spot at its best-case discount
+  Estimate high;       // the high end: Fargate Spot at the worst case the table states
 };
 
 Hours hours_for(const EnvironmentSpec& spec, ScheduleMode mode, const ScheduleSettings& schedule);
@@ -39,7 +40,7 @@ Hours hours_for(const EnvironmentSpec& spec, ScheduleMode mode, const ScheduleSe
 // Prices a spec as the root module would build it; `free_tier` deducts the price table's
 // always-free allowances (PricingOptions::free_tier).
 Estimate estimate_spec(const EnvironmentSpec& spec, const Hours& hours, const PriceTable& prices,
-                       const Usage& usage, bool free_tier = false);
+                       const Usage& usage, bool free_tier = false, bool spot_worst_case = false);
 
 // The baseline (the spec as given) first, then one scenario per lever. `only`, when
 // not empty, keeps the baseline and the named scenarios; an unknown name is an InputError.

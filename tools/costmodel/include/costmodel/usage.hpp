@@ -18,6 +18,17 @@ struct AlbTraffic {
   Decimal rules_per_request = Decimal::from_int(3);             // listener rules evaluated per request
 };
 
+// What GuardDuty analyses, AWS Config records and evaluates, and Security Hub checks in a
+// month: volumes, not resources (the defaults are prod's modelled volumes; see
+// fixtures/usage-prod.json for how each is derived).
+struct SecurityServicesUsage {
+  Decimal guardduty_cloudtrail_million_events = Decimal::from_micro(300'000);  // management events
+  Decimal guardduty_flow_dns_gb = Decimal::from_int(1);           // VPC flow logs + DNS query logs
+  Decimal config_items = Decimal::from_int(1000);                 // configuration items recorded
+  Decimal config_evaluations_per_rule = Decimal::from_int(50);    // rule evaluations
+  Decimal securityhub_checks_per_standard = Decimal::from_int(9000);  // security checks
+};
+
 // What a plan cannot say: traffic and data volumes per month. The defaults describe a
 // quiet dev environment; override any of them with --usage FILE (same keys, JSON).
 struct Usage {
@@ -30,6 +41,8 @@ struct Usage {
   Decimal ecr_gb_per_repository = Decimal::from_micro(300'000); // images kept by the lifecycle policy
   Decimal s3_gb_per_bucket = Decimal::from_int(1);
   Decimal waf_million_requests = Decimal::from_micro(1'300'000);
+  // The account security services (modules/security-services), billed by volume.
+  SecurityServicesUsage security;
 
   [[nodiscard]] Decimal log_ingest_for(const std::string& group_name) const;
 
