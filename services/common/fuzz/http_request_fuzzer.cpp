@@ -4,7 +4,7 @@
 #include "ecom/http/error.hpp"
 #include "ecom/http/router.hpp"
 #include "ecom/json.hpp"
-#include "request_head.hpp"
+#include "http/request_head.hpp"
 
 #include <boost/asio/buffer.hpp>
 

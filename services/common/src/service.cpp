@@ -3,6 +3,7 @@
 #include "ecom/health_probe.hpp"
 #include "ecom/http/error.hpp"
 #include "ecom/json_writer.hpp"
+#include "ecom/pg/result.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
@@ -353,6 +354,10 @@ int service_main(int argc, char** argv, std::string_view service, const std::fun
     std::fprintf(stderr, "usage: %.*s [%s--health-check]\n(settings come from the environment; see README)\n",
                  static_cast<int>(service.size()), service.data(), statements.empty() ? "" : "--print-statements | ");
     return 2;
+}
+
+int service_main(int argc, char** argv, std::string_view service, const std::function<int()>& body) {
+    return service_main(argc, argv, service, body, {});
 }
 
 }  // namespace ecom

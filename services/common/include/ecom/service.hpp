@@ -13,7 +13,6 @@
 #include "ecom/http/server.hpp"
 #include "ecom/log.hpp"
 #include "ecom/metrics.hpp"
-#include "ecom/pg/result.hpp"
 #include "ecom/tracing.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -28,6 +27,10 @@
 #include <vector>
 
 namespace ecom {
+
+namespace pg {
+struct Statement;  // ecom/pg/result.hpp; only its name and SQL are printed here
+}
 
 struct ServiceConfig {
     std::string name;
@@ -125,6 +128,7 @@ int run_main(std::string_view service, const std::function<int()>& body);
 // ({"name": "sql", ...}) so benchmarks run exactly the service's SQL.
 // Anything else prints the usage and returns 2.
 int service_main(int argc, char** argv, std::string_view service, const std::function<int()>& body,
-                 const std::vector<pg::Statement>& statements = {});
+                 const std::vector<pg::Statement>& statements);
+int service_main(int argc, char** argv, std::string_view service, const std::function<int()>& body);
 
 }  // namespace ecom

@@ -7,7 +7,7 @@
 #include "ecom/metrics.hpp"
 #include "ecom/trace_context.hpp"
 #include "ecom/tracing.hpp"
-#include "request_head.hpp"
+#include "http/request_head.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>

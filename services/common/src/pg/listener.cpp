@@ -1,7 +1,7 @@
 #include "ecom/pg/listener.hpp"
 
 #include "ecom/log.hpp"
-#include "pg_connection.hpp"
+#include "pg/connection.hpp"
 
 #include <boost/asio/post.hpp>
 

@@ -1,4 +1,4 @@
-#include "pg_connection.hpp"
+#include "pg/connection.hpp"
 
 #include "ecom/dns.hpp"
 #include "ecom/log.hpp"

@@ -3,7 +3,7 @@
 #include "ecom/log.hpp"
 #include "ecom/metrics.hpp"
 #include "ecom/tracing.hpp"
-#include "pg_connection.hpp"
+#include "pg/connection.hpp"
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
