@@ -64,14 +64,14 @@ std::string error_with_order(std::string_view code, std::string_view message, co
 }  // namespace
 
 SagaStep next_step(const SagaState& s, bool have_card) noexcept {
-    if (s.status != "PENDING") {
+    if (s.status != OrderStatus::pending) {
         return SagaStep::done;
     }
-    if (s.reservation == "none") {
+    if (s.reservation == ReservationState::none) {
         // Nothing is held yet. Without a card there is no point reserving.
         return have_card ? SagaStep::reserve : SagaStep::cancel;
     }
-    if (s.reservation == "held") {
+    if (s.reservation == ReservationState::held) {
         if (!s.payment) {
             if (have_card) {
                 return SagaStep::charge;
@@ -80,7 +80,7 @@ SagaStep next_step(const SagaState& s, bool have_card) noexcept {
         }
         return *s.payment == PaymentOutcome::approved ? SagaStep::commit : SagaStep::release;
     }
-    if (s.reservation == "committed") {
+    if (s.reservation == ReservationState::committed) {
         return SagaStep::confirm;
     }
     // released
@@ -162,7 +162,7 @@ asio::awaitable<SagaOutcome> CheckoutSaga::finish(OrderRecord& order, const std:
         co_return result;
     }
     ecom::log::info("order finished", {{"order_id", order.id},
-                                      {"status", outcome.status},
+                                      {"status", to_string(outcome.status)},
                                       {"response_status", outcome.response_status}});
     result.kind = SagaOutcome::Kind::finished;
     result.order = order;
@@ -203,9 +203,7 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
     SagaState state;
     state.status = order.status;
     state.reservation = order.reservation_state;
-    if (order.payment_outcome) {
-        state.payment = payment_outcome_from_string(*order.payment_outcome);
-    }
+    state.payment = order.payment_outcome;
     SagaOutcome transient;
     transient.kind = SagaOutcome::Kind::transient;
     SagaOutcome lost;
@@ -219,17 +217,21 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                     const auto requested = requested_lines(order);
                     const ReserveResult r = co_await inventory_.reserve(order.id, requested, context);
                     if (r.kind == ReserveResult::Kind::insufficient_stock) {
-                        order.status = "REJECTED";
+                        order.status = OrderStatus::rejected;
                         order.updated_ms = now_ms();
-                        const std::string detail = shortages_json(r.shortages);
                         // Arguments of a co_await are named first: GCC 12 mishandles
                         // temporaries that must outlive a suspension.
-                        FinalOutcome final{"REJECTED", "none", std::nullopt, "insufficient_stock", detail, 409,
-                                           insufficient_stock_body(order, r.shortages), order.updated_ms};
+                        FinalOutcome final{.status = OrderStatus::rejected,
+                                           .reservation_state = ReservationState::none,
+                                           .failure_code = "insufficient_stock",
+                                           .failure_detail = shortages_json(r.shortages),
+                                           .response_status = 409,
+                                           .response_body = insufficient_stock_body(order, r.shortages),
+                                           .updated_ms = order.updated_ms};
                         co_return co_await finish(order, owner, std::move(final), context);
                     }
                     if (r.kind == ReserveResult::Kind::unknown_products) {
-                        order.status = "REJECTED";
+                        order.status = OrderStatus::rejected;
                         order.updated_ms = now_ms();
                         std::vector<ecom::http::ErrorDetail> details;
                         for (const auto id : r.unknown_product_ids) {
@@ -239,12 +241,16 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                                 }
                             }
                         }
-                        FinalOutcome final{"REJECTED", "none", std::nullopt, "unknown_product", std::nullopt, 422,
-                                           unknown_product_body(order, details), order.updated_ms};
+                        FinalOutcome final{.status = OrderStatus::rejected,
+                                           .reservation_state = ReservationState::none,
+                                           .failure_code = "unknown_product",
+                                           .response_status = 422,
+                                           .response_body = unknown_product_body(order, details),
+                                           .updated_ms = order.updated_ms};
                         co_return co_await finish(order, owner, std::move(final), context);
                     }
                     if (r.kind == ReserveResult::Kind::released) {
-                        state.reservation = "released";
+                        state.reservation = ReservationState::released;
                         break;
                     }
                     std::int64_t total = 0;
@@ -257,8 +263,9 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                     if (!co_await store_.record_reservation(order.id, owner, *order.items, total, order.updated_ms, context)) {
                         co_return lost;
                     }
-                    state.reservation = r.state == "committed" ? "committed" : "held";
-                    order.reservation_state = "held";
+                    state.reservation =
+                        r.state == ReservationState::committed ? ReservationState::committed : ReservationState::held;
+                    order.reservation_state = ReservationState::held;
                     break;
                 }
                 case SagaStep::charge: {
@@ -266,14 +273,14 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                     // final update stores the outcome. A crash before it is resumed
                     // by charging again (idempotent) or by find_payment.
                     state.payment = co_await charge_with_retries(order, *card, context);
-                    order.payment_outcome = std::string(to_string(*state.payment));
+                    order.payment_outcome = state.payment;
                     break;
                 }
                 case SagaStep::find_payment: {
                     const auto found = co_await payments_.find_charge(order.id, context);
                     if (found) {
                         state.payment = found;
-                        order.payment_outcome = std::string(to_string(*found));
+                        order.payment_outcome = found;
                     } else {
                         state.payment_looked_up = true;
                     }
@@ -287,13 +294,15 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                         ecom::log::error("a paid order's reservation could not be committed; refunding",
                                          {{"order_id", order.id}});
                     }
-                    state.reservation = after == ReservationState::committed ? "committed" : "released";
+                    state.reservation =
+                        after == ReservationState::committed ? ReservationState::committed : ReservationState::released;
                     order.reservation_state = state.reservation;
                     break;
                 }
                 case SagaStep::release: {
                     const ReservationState after = co_await inventory_.release(order.id, context);
-                    state.reservation = after == ReservationState::committed ? "committed" : "released";
+                    state.reservation =
+                        after == ReservationState::committed ? ReservationState::committed : ReservationState::released;
                     order.reservation_state = state.reservation;
                     break;
                 }
@@ -303,20 +312,29 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                     break;
                 }
                 case SagaStep::confirm: {
-                    order.status = "CONFIRMED";
-                    order.reservation_state = "committed";
+                    order.status = OrderStatus::confirmed;
+                    order.reservation_state = ReservationState::committed;
                     order.updated_ms = now_ms();
-                    FinalOutcome final{"CONFIRMED", "committed", order.payment_outcome, std::nullopt, std::nullopt, 201, order_json(order),
-                                       order.updated_ms};
+                    FinalOutcome final{.status = OrderStatus::confirmed,
+                                       .reservation_state = ReservationState::committed,
+                                       .payment_outcome = order.payment_outcome,
+                                       .response_status = 201,
+                                       .response_body = order_json(order),
+                                       .updated_ms = order.updated_ms};
                     co_return co_await finish(order, owner, std::move(final), context);
                 }
                 case SagaStep::decline: {
-                    order.status = "PAYMENT_DECLINED";
-                    order.reservation_state = "released";
+                    order.status = OrderStatus::payment_declined;
+                    order.reservation_state = ReservationState::released;
                     order.updated_ms = now_ms();
                     const std::string reason(to_string(*state.payment));
-                    FinalOutcome final{"PAYMENT_DECLINED", "released", order.payment_outcome,
-                                       reason, std::nullopt, 402, declined_body(order, *state.payment), order.updated_ms};
+                    FinalOutcome final{.status = OrderStatus::payment_declined,
+                                       .reservation_state = ReservationState::released,
+                                       .payment_outcome = order.payment_outcome,
+                                       .failure_code = reason,
+                                       .response_status = 402,
+                                       .response_body = declined_body(order, *state.payment),
+                                       .updated_ms = order.updated_ms};
                     auto result = co_await finish(order, owner, std::move(final), context);
                     if (registry_ != nullptr && result.kind == SagaOutcome::Kind::finished) {
                         registry_->counter(kDeclinesName, kDeclinesHelp, {{"reason", reason}}).inc();
@@ -324,19 +342,24 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                     co_return result;
                 }
                 case SagaStep::cancel: {
-                    if (state.reservation == "none") {
+                    if (state.reservation == ReservationState::none) {
                         // Leave a tombstone so a reserve still in flight holds nothing.
                         const auto after = co_await inventory_.release(order.id, context);
                         if (after == ReservationState::committed) {
-                            state.reservation = "committed";
+                            state.reservation = ReservationState::committed;
                             break;
                         }
                     }
-                    order.status = "CANCELLED";
-                    order.reservation_state = "released";
+                    order.status = OrderStatus::cancelled;
+                    order.reservation_state = ReservationState::released;
                     order.updated_ms = now_ms();
-                    FinalOutcome final{"CANCELLED", "released", order.payment_outcome, "order_cancelled", std::nullopt, 409,
-                                       cancelled_body(order, state.refunded), order.updated_ms};
+                    FinalOutcome final{.status = OrderStatus::cancelled,
+                                       .reservation_state = ReservationState::released,
+                                       .payment_outcome = order.payment_outcome,
+                                       .failure_code = "order_cancelled",
+                                       .response_status = 409,
+                                       .response_body = cancelled_body(order, state.refunded),
+                                       .updated_ms = order.updated_ms};
                     co_return co_await finish(order, owner, std::move(final), context);
                 }
                 case SagaStep::done: {

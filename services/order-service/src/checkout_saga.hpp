@@ -19,6 +19,7 @@
 #include "ecom/http/error.hpp"
 #include "ecom/metrics.hpp"
 #include "inventory_client.hpp"
+#include "order_domain.hpp"
 #include "order_store.hpp"
 #include "payment.hpp"
 
@@ -43,8 +44,8 @@ enum class SagaStep {
 };
 
 struct SagaState {
-    std::string status = "PENDING";
-    std::string reservation = "none";  // none, held, committed, released
+    OrderStatus status = OrderStatus::pending;
+    ReservationState reservation = ReservationState::none;
     std::optional<PaymentOutcome> payment;
     bool payment_looked_up = false;    // find_payment ran and found nothing
     bool refunded = false;

@@ -5,6 +5,7 @@
 
 #include "checkout_request.hpp"
 #include "ecom/http/client.hpp"
+#include "order_domain.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -34,14 +35,12 @@ struct ReserveResult {
     std::vector<PricedLine> lines;                 // held
     std::vector<Shortage> shortages;               // insufficient_stock
     std::vector<std::int64_t> unknown_product_ids;  // unknown_products
-    std::string state;                             // held or committed (a repeat after commit)
+    ReservationState state = ReservationState::held;  // held, or committed (a repeat after commit)
 };
-
-enum class ReservationState { held, committed, released, missing };
 
 struct HeldReservation {
     std::string order_id;
-    std::string state;
+    ReservationState state = ReservationState::held;
 };
 
 // Raised when product-service cannot answer (down, circuit open, 5xx after
@@ -62,7 +61,8 @@ public:
 
     boost::asio::awaitable<ReserveResult> reserve(const std::string& order_id, const std::vector<OrderLine>& lines,
                                                   const ecom::http::RequestContext* context);
-    // The state after the call: committed, or released/missing when it could not be committed.
+    // The state after the call: committed, or released (or none: no such
+    // reservation) when it could not be committed.
     boost::asio::awaitable<ReservationState> commit(const std::string& order_id, const ecom::http::RequestContext* context);
     // The state after the call: released, or committed when it could not be released.
     boost::asio::awaitable<ReservationState> release(const std::string& order_id, const ecom::http::RequestContext* context);

@@ -9,7 +9,7 @@ namespace orders {
 void write_order_json(ecom::JsonWriter& w, const OrderRecord& o) {
     namespace bj = boost::json;
     w.begin_object();
-    w.field("id", o.id).field("status", o.status);
+    w.field("id", o.id).field("status", to_string(o.status));
     w.key("customer").begin_object().field("email", o.email).field("name", o.name).end_object();
     w.key("items").begin_array();
     if (o.items) {
@@ -50,7 +50,7 @@ void write_order_json(ecom::JsonWriter& w, const OrderRecord& o) {
     w.field("currency", o.currency);
     w.key("payment").begin_object().field("card_last4", o.card_last4).key("outcome");
     if (o.payment_outcome) {
-        w.string(*o.payment_outcome);
+        w.string(to_string(*o.payment_outcome));
     } else {
         w.null();
     }

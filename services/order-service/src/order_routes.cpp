@@ -94,11 +94,7 @@ Response OrderRoutes::answer(const SagaOutcome& outcome, bool replayed) {
         response.headers.add("Idempotent-Replayed", "true");
         count("replayed");
     } else {
-        const auto& status = outcome.order.status;
-        count(status == "CONFIRMED" ? "confirmed"
-              : status == "PAYMENT_DECLINED" ? "payment_declined"
-              : status == "REJECTED" ? "rejected"
-                                     : "cancelled");
+        count(metric_label(outcome.order.status));
     }
     return response;
 }

@@ -2,6 +2,8 @@
 
 #include "order_sql.hpp"
 
+#include <stdexcept>
+
 namespace orders {
 namespace {
 
@@ -13,6 +15,18 @@ std::optional<std::string> optional_string(const Result& r, int row, int col) {
         return std::nullopt;
     }
     return std::string(r.text(row, col));
+}
+
+// The CHECK constraints keep these columns to the enums' names.
+template <typename Enum>
+Enum stored_enum(const Result& r, int row, int col, std::optional<Enum> (*parse)(std::string_view) noexcept) {
+    const auto text = r.text(row, col);
+    const auto value = parse(text);
+    if (!value) {
+        throw std::runtime_error("orders: unexpected stored value '" + std::string(text) + "' in column " +
+                                 std::to_string(col));
+    }
+    return *value;
 }
 
 std::string uuid_array(const std::vector<std::string>& ids) {
@@ -37,7 +51,7 @@ std::int64_t now_ms() {
 OrderRecord read_order(const Result& r, int row) {
     OrderRecord o;
     o.id = std::string(r.text(row, 0));
-    o.status = std::string(r.text(row, 1));
+    o.status = stored_enum(r, row, 1, order_status_from_string);
     o.email = std::string(r.text(row, 2));
     o.name = std::string(r.text(row, 3));
     o.requested_items = std::string(r.text(row, 4));
@@ -47,8 +61,10 @@ OrderRecord read_order(const Result& r, int row) {
     }
     o.currency = std::string(r.text(row, 7));
     o.card_last4 = std::string(r.text(row, 8));
-    o.reservation_state = std::string(r.text(row, 9));
-    o.payment_outcome = optional_string(r, row, 10);
+    o.reservation_state = stored_enum(r, row, 9, reservation_state_from_string);
+    if (!r.is_null(row, 10)) {
+        o.payment_outcome = stored_enum(r, row, 10, payment_outcome_from_string);
+    }
     o.failure_code = optional_string(r, row, 11);
     o.failure_detail = optional_string(r, row, 12);
     if (!r.is_null(row, 13)) {
@@ -106,9 +122,14 @@ asio::awaitable<bool> OrderStore::record_reservation(const std::string& id, cons
 }
 
 asio::awaitable<bool> OrderStore::finish(const std::string& id, const std::string& owner, const FinalOutcome& f, const ecom::http::RequestContext* ctx) {
-    const Result r = co_await db_.run_traced(ctx, sql::finish_order, id, owner, f.status, f.reservation_state, f.failure_code,
-                                      f.failure_detail, static_cast<std::int64_t>(f.response_status), f.response_body,
-                                      f.updated_ms, f.payment_outcome);
+    std::optional<std::string_view> payment;
+    if (f.payment_outcome) {
+        payment = to_string(*f.payment_outcome);
+    }
+    const Result r = co_await db_.run_traced(ctx, sql::finish_order, id, owner, to_string(f.status),
+                                             to_string(f.reservation_state), f.failure_code, f.failure_detail,
+                                             static_cast<std::int64_t>(f.response_status), f.response_body,
+                                             f.updated_ms, payment);
     co_return !r.empty();
 }
 
@@ -136,12 +157,12 @@ asio::awaitable<std::vector<OrderRecord>> OrderStore::by_email(const std::string
     co_return out;
 }
 
-asio::awaitable<std::vector<std::pair<std::string, std::string>>> OrderStore::statuses(
+asio::awaitable<std::vector<std::pair<std::string, OrderStatus>>> OrderStore::statuses(
     const std::vector<std::string>& ids, const ecom::http::RequestContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::order_statuses, uuid_array(ids));
-    std::vector<std::pair<std::string, std::string>> out;
+    std::vector<std::pair<std::string, OrderStatus>> out;
     for (int i = 0; i < r.rows(); ++i) {
-        out.emplace_back(std::string(r.text(i, 0)), std::string(r.text(i, 1)));
+        out.emplace_back(std::string(r.text(i, 0)), stored_enum(r, i, 1, order_status_from_string));
     }
     co_return out;
 }

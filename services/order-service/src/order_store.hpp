@@ -5,6 +5,7 @@
 // replay, and the reconciler's claims.
 
 #include "ecom/pg/database.hpp"
+#include "order_domain.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -18,7 +19,7 @@ namespace orders {
 
 struct OrderRecord {
     std::string id;
-    std::string status;
+    OrderStatus status = OrderStatus::pending;
     std::string email;
     std::string name;
     std::string requested_items;       // JSON
@@ -26,8 +27,8 @@ struct OrderRecord {
     std::optional<std::int64_t> total_cents;
     std::string currency;
     std::string card_last4;
-    std::string reservation_state;  // none, held, committed, released
-    std::optional<std::string> payment_outcome;
+    ReservationState reservation_state = ReservationState::none;
+    std::optional<PaymentOutcome> payment_outcome;
     std::optional<std::string> failure_code;
     std::optional<std::string> failure_detail;  // JSON
     std::optional<int> response_status;
@@ -51,13 +52,13 @@ struct NewOrder {
 };
 
 struct FinalOutcome {
-    std::string status;
-    std::string reservation_state;
-    std::optional<std::string> payment_outcome;
-    std::optional<std::string> failure_code;
-    std::optional<std::string> failure_detail;  // JSON
+    OrderStatus status = OrderStatus::pending;
+    ReservationState reservation_state = ReservationState::none;
+    std::optional<PaymentOutcome> payment_outcome{};
+    std::optional<std::string> failure_code{};
+    std::optional<std::string> failure_detail{};  // JSON
     int response_status = 0;
-    std::string response_body;
+    std::string response_body{};
     std::int64_t updated_ms = 0;
 };
 
@@ -84,7 +85,7 @@ public:
                                                                  const std::string& owner, const ecom::http::RequestContext* ctx = nullptr);
     boost::asio::awaitable<std::vector<OrderRecord>> by_email(const std::string& email, int limit, const ecom::http::RequestContext* ctx = nullptr);
     // id -> status for those of `ids` that exist.
-    boost::asio::awaitable<std::vector<std::pair<std::string, std::string>>> statuses(const std::vector<std::string>& ids, const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<std::vector<std::pair<std::string, OrderStatus>>> statuses(const std::vector<std::string>& ids, const ecom::http::RequestContext* ctx = nullptr);
 
     [[nodiscard]] std::chrono::seconds lease() const noexcept { return lease_; }
 

@@ -3,6 +3,7 @@
 #include "ecom/http/error.hpp"
 #include "ecom/sha256.hpp"
 #include "inventory_client.hpp"
+#include "order_domain.hpp"
 #include "payment.hpp"
 
 #include <boost/json/parse.hpp>
@@ -201,26 +202,53 @@ TEST(Payment, TestCardsDecide) {
     EXPECT_FALSE(payment_outcome_from_string("maybe"));
 }
 
+// The stored names are the ones the CHECK constraints of
+// migrations/0001_create_orders.sql allow, and each reads back as itself.
+TEST(OrderDomain, NamesRoundTrip) {
+    const std::vector<std::pair<OrderStatus, std::string_view>> statuses{
+        {OrderStatus::pending, "PENDING"},
+        {OrderStatus::confirmed, "CONFIRMED"},
+        {OrderStatus::payment_declined, "PAYMENT_DECLINED"},
+        {OrderStatus::rejected, "REJECTED"},
+        {OrderStatus::cancelled, "CANCELLED"}};
+    for (const auto& [status, name] : statuses) {
+        EXPECT_EQ(to_string(status), name);
+        EXPECT_EQ(order_status_from_string(name), status);
+    }
+    EXPECT_EQ(metric_label(OrderStatus::payment_declined), "payment_declined");
+    EXPECT_EQ(metric_label(OrderStatus::confirmed), "confirmed");
+    for (const auto state : {ReservationState::none, ReservationState::held, ReservationState::committed,
+                             ReservationState::released}) {
+        EXPECT_EQ(reservation_state_from_string(to_string(state)), state);
+    }
+    EXPECT_EQ(to_string(ReservationState::none), "none");
+    EXPECT_EQ(to_string(ReservationState::committed), "committed");
+    EXPECT_EQ(to_string(PaymentOutcome::insufficient_funds), "insufficient_funds");
+    EXPECT_FALSE(order_status_from_string("pending"));
+    EXPECT_FALSE(reservation_state_from_string("HELD"));
+    EXPECT_FALSE(reservation_state_from_string("missing"));
+}
+
 // The saga's state machine: every recorded state leads to exactly one step.
 TEST(SagaStateMachine, HappyPathWithCard) {
     SagaState s;
     EXPECT_EQ(next_step(s, true), SagaStep::reserve);
-    s.reservation = "held";
+    s.reservation = ReservationState::held;
     EXPECT_EQ(next_step(s, true), SagaStep::charge);
     s.payment = PaymentOutcome::approved;
     EXPECT_EQ(next_step(s, true), SagaStep::commit);
-    s.reservation = "committed";
+    s.reservation = ReservationState::committed;
     EXPECT_EQ(next_step(s, true), SagaStep::confirm);
-    s.status = "CONFIRMED";
+    s.status = OrderStatus::confirmed;
     EXPECT_EQ(next_step(s, true), SagaStep::done);
 }
 
 TEST(SagaStateMachine, DeclinedPaymentReleasesThenDeclines) {
     SagaState s;
-    s.reservation = "held";
+    s.reservation = ReservationState::held;
     s.payment = PaymentOutcome::card_declined;
     EXPECT_EQ(next_step(s, true), SagaStep::release);
-    s.reservation = "released";
+    s.reservation = ReservationState::released;
     EXPECT_EQ(next_step(s, true), SagaStep::decline);
     s.payment = PaymentOutcome::insufficient_funds;
     EXPECT_EQ(next_step(s, false), SagaStep::decline);
@@ -229,24 +257,24 @@ TEST(SagaStateMachine, DeclinedPaymentReleasesThenDeclines) {
 TEST(SagaStateMachine, WithoutACardNothingNewIsCharged) {
     SagaState s;
     EXPECT_EQ(next_step(s, false), SagaStep::cancel);  // never reserved: cancel (leaves a tombstone)
-    s.reservation = "held";
+    s.reservation = ReservationState::held;
     EXPECT_EQ(next_step(s, false), SagaStep::find_payment);  // maybe charged before the crash
     s.payment_looked_up = true;
     EXPECT_EQ(next_step(s, false), SagaStep::release);
-    s.reservation = "released";
+    s.reservation = ReservationState::released;
     EXPECT_EQ(next_step(s, false), SagaStep::cancel);
 }
 
 TEST(SagaStateMachine, ACrashAfterChargingStillConfirms) {
     SagaState s;
-    s.reservation = "held";
+    s.reservation = ReservationState::held;
     s.payment = PaymentOutcome::approved;  // found by find_payment
     EXPECT_EQ(next_step(s, false), SagaStep::commit);
 }
 
 TEST(SagaStateMachine, PaidButReleasedIsRefunded) {
     SagaState s;
-    s.reservation = "released";
+    s.reservation = ReservationState::released;
     s.payment = PaymentOutcome::approved;
     EXPECT_EQ(next_step(s, true), SagaStep::refund);
     s.refunded = true;
@@ -274,13 +302,13 @@ TEST(InventoryAnswers, Parsed) {
 TEST(ResponseBodies, CarryErrorAndOrder) {
     OrderRecord o;
     o.id = "11111111-1111-4111-8111-111111111111";
-    o.status = "PAYMENT_DECLINED";
+    o.status = OrderStatus::payment_declined;
     o.email = "a@b.co";
     o.name = "A";
     o.requested_items = R"([{"product_id":1,"quantity":1}])";
     o.currency = "USD";
     o.card_last4 = "0002";
-    o.payment_outcome = "card_declined";
+    o.payment_outcome = PaymentOutcome::card_declined;
     const auto v = boost::json::parse(declined_body(o, PaymentOutcome::card_declined));
     EXPECT_EQ(v.at("error").at("code").as_string(), "card_declined");
     EXPECT_EQ(v.at("order").at("id").as_string(), o.id);
