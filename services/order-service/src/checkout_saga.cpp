@@ -8,7 +8,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/json/parse.hpp>
 
 #include <chrono>
 
@@ -16,36 +15,9 @@ namespace orders {
 namespace {
 
 namespace asio = boost::asio;
-namespace bj = boost::json;
 
 constexpr std::string_view kDeclinesName = "payment_declines_total";
 constexpr std::string_view kDeclinesHelp = "Charges the payment provider declined, by reason";
-
-std::vector<OrderLine> requested_lines(const OrderRecord& order) {
-    std::vector<OrderLine> lines;
-    const bj::value requested = bj::parse(order.requested_items);
-    for (const auto& line : requested.as_array()) {
-        lines.push_back({line.at("product_id").to_number<std::int64_t>(), line.at("quantity").to_number<std::int64_t>()});
-    }
-    return lines;
-}
-
-std::string priced_items_json(const std::vector<PricedLine>& lines) {
-    std::string out;
-    ecom::JsonWriter w(out);
-    w.begin_array();
-    for (const auto& l : lines) {
-        w.begin_object()
-            .field("product_id", l.product_id)
-            .field("sku", l.sku)
-            .field("name", l.name)
-            .field("quantity", l.quantity)
-            .field("unit_price_cents", l.unit_price_cents)
-            .end_object();
-    }
-    w.end_array();
-    return out;
-}
 
 // {"error":{...},"order":{...}}
 std::string error_with_order(std::string_view code, std::string_view message, const OrderRecord& order,
@@ -214,7 +186,7 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
             const SagaStep step = next_step(state, card != nullptr);
             switch (step) {
                 case SagaStep::reserve: {
-                    const auto requested = requested_lines(order);
+                    const auto& requested = order.requested_items;
                     const ReserveResult r = co_await inventory_.reserve(order.id, requested, context);
                     if (r.kind == ReserveResult::Kind::insufficient_stock) {
                         order.status = OrderStatus::rejected;
@@ -257,7 +229,7 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
                     for (const auto& line : r.lines) {
                         total += line.quantity * line.unit_price_cents;
                     }
-                    order.items = priced_items_json(r.lines);
+                    order.items = r.lines;
                     order.total_cents = total;
                     order.updated_ms = now_ms();
                     if (!co_await store_.record_reservation(order.id, owner, *order.items, total, order.updated_ms, context)) {

@@ -16,14 +16,6 @@
 
 namespace orders {
 
-struct PricedLine {
-    std::int64_t product_id = 0;
-    std::string sku;
-    std::string name;
-    std::int64_t quantity = 0;
-    std::int64_t unit_price_cents = 0;
-};
-
 struct Shortage {
     std::int64_t product_id = 0;
     std::int64_t requested = 0;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace orders {
@@ -30,6 +31,22 @@ enum class ReservationState {
 
 // The payment provider's answer to a charge.
 enum class PaymentOutcome { approved, card_declined, insufficient_funds };
+
+// A line as the customer asked for it (orders.requested_items).
+struct OrderLine {
+    std::int64_t product_id = 0;
+    std::int64_t quantity = 0;
+};
+
+// A line as reserved, priced by product-service when the stock was held
+// (orders.items): what the customer pays, whatever the catalog says later.
+struct PricedLine {
+    std::int64_t product_id = 0;
+    std::string sku;
+    std::string name;
+    std::int64_t quantity = 0;
+    std::int64_t unit_price_cents = 0;
+};
 
 // The stored and shown names ("PENDING", "held", "card_declined") and back.
 std::string_view to_string(OrderStatus status) noexcept;

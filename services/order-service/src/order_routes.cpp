@@ -21,17 +21,6 @@ using ecom::http::Method;
 using ecom::http::Request;
 using ecom::http::Response;
 
-std::string requested_items_json(const CheckoutRequest& r) {
-    std::string out;
-    ecom::JsonWriter w(out);
-    w.begin_array();
-    for (const auto& line : r.items) {
-        w.begin_object().field("product_id", line.product_id).field("quantity", line.quantity).end_object();
-    }
-    w.end_array();
-    return out;
-}
-
 Response in_progress() {
     auto r = ecom::http::error_response(409, "request_in_progress",
                                         "a request with this Idempotency-Key is still being processed; retry shortly");
@@ -113,8 +102,15 @@ asio::awaitable<Response> OrderRoutes::create(Request& request) {
     const std::string fingerprint = checkout.fingerprint(card_fingerprint_key_);
     const std::string owner = ecom::new_uuid();
 
-    NewOrder fresh{ecom::new_uuid(), key, fingerprint, checkout.email, checkout.name, requested_items_json(checkout),
-                   checkout.card.last4(), owner, now_ms()};
+    const NewOrder fresh{.id = ecom::new_uuid(),
+                         .idempotency_key = key,
+                         .fingerprint = fingerprint,
+                         .email = checkout.email,
+                         .name = checkout.name,
+                         .requested_items = checkout.items,
+                         .card_last4 = checkout.card.last4(),
+                         .lease_owner = owner,
+                         .created_ms = now_ms()};
     // While product-service is known to be down a new order is not even
     // recorded; an existing key is still answered from what is stored.
     const bool inventory_down = inventory_.circuit_open();

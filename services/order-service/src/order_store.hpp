@@ -22,8 +22,8 @@ struct OrderRecord {
     OrderStatus status = OrderStatus::pending;
     std::string email;
     std::string name;
-    std::string requested_items;       // JSON
-    std::optional<std::string> items;  // JSON, once reserved
+    std::vector<OrderLine> requested_items;
+    std::optional<std::vector<PricedLine>> items;  // once reserved
     std::optional<std::int64_t> total_cents;
     std::string currency;
     std::string card_last4;
@@ -45,7 +45,7 @@ struct NewOrder {
     std::string fingerprint;
     std::string email;
     std::string name;
-    std::string requested_items;  // JSON
+    std::vector<OrderLine> requested_items;
     std::string card_last4;
     std::string lease_owner;
     std::int64_t created_ms = 0;
@@ -76,7 +76,7 @@ public:
 
     // Each returns false when the lease was lost (someone else took over).
     boost::asio::awaitable<bool> record_reservation(const std::string& id, const std::string& owner,
-                                                    const std::string& items, std::int64_t total_cents,
+                                                    const std::vector<PricedLine>& items, std::int64_t total_cents,
                                                     std::int64_t updated_ms, const ecom::http::RequestContext* ctx = nullptr);
     boost::asio::awaitable<bool> finish(const std::string& id, const std::string& owner, const FinalOutcome& outcome, const ecom::http::RequestContext* ctx = nullptr);
     boost::asio::awaitable<void> release_lease(const std::string& id, const std::string& owner, const ecom::http::RequestContext* ctx = nullptr);
@@ -95,6 +95,14 @@ private:
 };
 
 OrderRecord read_order(const ecom::pg::Result& result, int row);
+
+// The lines' jsonb forms, written and read only here; exposed for unit tests.
+//   requested_items: [{"product_id","quantity"}]
+//   items:           [{"product_id","sku","name","quantity","unit_price_cents"}]
+std::string requested_lines_json(const std::vector<OrderLine>& lines);
+std::string priced_lines_json(const std::vector<PricedLine>& lines);
+std::vector<OrderLine> parse_requested_lines(std::string_view json);
+std::vector<PricedLine> parse_priced_lines(std::string_view json);
 
 // Milliseconds since the epoch on this service's clock.
 std::int64_t now_ms();

@@ -4,6 +4,8 @@
 #include "ecom/sha256.hpp"
 #include "inventory_client.hpp"
 #include "order_domain.hpp"
+#include "order_json.hpp"
+#include "order_store.hpp"
 #include "payment.hpp"
 
 #include <boost/json/parse.hpp>
@@ -229,6 +231,39 @@ TEST(OrderDomain, NamesRoundTrip) {
     EXPECT_FALSE(reservation_state_from_string("missing"));
 }
 
+// Lines are structs from parse to store: their jsonb forms keep the keys
+// the stored rows have, and read back as what was written.
+TEST(OrderLines, StoredFormsRoundTrip) {
+    const std::vector<OrderLine> requested{{3, 2}, {7, 1}};
+    EXPECT_EQ(requested_lines_json(requested), R"([{"product_id":3,"quantity":2},{"product_id":7,"quantity":1}])");
+    const auto back = parse_requested_lines(requested_lines_json(requested));
+    ASSERT_EQ(back.size(), 2u);
+    EXPECT_EQ(back[1].product_id, 7);
+    EXPECT_EQ(back[1].quantity, 1);
+    const std::vector<PricedLine> priced{{.product_id = 3, .sku = "MUG-1", .name = "Mug \"Ada\"", .quantity = 2,
+                                          .unit_price_cents = 1299}};
+    EXPECT_EQ(priced_lines_json(priced),
+              R"([{"product_id":3,"sku":"MUG-1","name":"Mug \"Ada\"","quantity":2,"unit_price_cents":1299}])");
+    // PostgreSQL hands jsonb back with its keys reordered.
+    const auto read = parse_priced_lines(
+        R"([{"sku": "MUG-1", "name": "Mug \"Ada\"", "quantity": 2, "product_id": 3, "unit_price_cents": 1299}])");
+    ASSERT_EQ(read.size(), 1u);
+    EXPECT_EQ(read[0].name, "Mug \"Ada\"");
+    EXPECT_EQ(read[0].unit_price_cents, 1299);
+    OrderRecord o;
+    o.id = "11111111-1111-4111-8111-111111111111";
+    o.requested_items = requested;
+    o.items = read;
+    o.total_cents = 2598;
+    const auto v = boost::json::parse(order_json(o));
+    EXPECT_EQ(v.at("items").as_array().size(), 1u);
+    EXPECT_EQ(v.at("items").at(0).at("line_total_cents").as_int64(), 2598);
+    o.items.reset();
+    const auto unpriced = boost::json::parse(order_json(o));
+    EXPECT_EQ(unpriced.at("items").as_array().size(), 2u);
+    EXPECT_TRUE(unpriced.at("items").at(0).at("unit_price_cents").is_null());
+}
+
 // The saga's state machine: every recorded state leads to exactly one step.
 TEST(SagaStateMachine, HappyPathWithCard) {
     SagaState s;
@@ -305,7 +340,7 @@ TEST(ResponseBodies, CarryErrorAndOrder) {
     o.status = OrderStatus::payment_declined;
     o.email = "a@b.co";
     o.name = "A";
-    o.requested_items = R"([{"product_id":1,"quantity":1}])";
+    o.requested_items = {{1, 1}};
     o.currency = "USD";
     o.card_last4 = "0002";
     o.payment_outcome = PaymentOutcome::card_declined;
