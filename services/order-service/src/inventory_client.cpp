@@ -71,14 +71,8 @@ ReserveResult parse_reserve_response(unsigned status, std::string_view body) {
         }
         if (status == 422 && code == "unknown_product") {
             out.kind = ReserveResult::Kind::unknown_products;
-            for (const auto& d : v.at("error").at("details").as_array()) {
-                // "items[3].product_id" -> index 3
-                const std::string field(d.at("field").as_string());
-                const auto open = field.find('[');
-                const auto close = field.find(']');
-                if (open != std::string::npos && close != std::string::npos) {
-                    out.unknown_product_ids.push_back(std::stoll(field.substr(open + 1, close - open - 1)));
-                }
+            for (const auto& id : v.at("error").at("product_ids").as_array()) {
+                out.unknown_product_ids.push_back(id.to_number<std::int64_t>());
             }
             return out;
         }
@@ -113,14 +107,7 @@ asio::awaitable<ReserveResult> InventoryClient::reserve(const std::string& order
     if (response.status >= 500) {
         unexpected(response.status, "a reservation");
     }
-    ReserveResult result = parse_reserve_response(response.status, response.body);
-    // Indices in the 422 details point into our lines: turn them into ids.
-    for (auto& index : result.unknown_product_ids) {
-        if (index >= 0 && static_cast<std::size_t>(index) < lines.size()) {
-            index = lines[static_cast<std::size_t>(index)].product_id;
-        }
-    }
-    co_return result;
+    co_return parse_reserve_response(response.status, response.body);
 }
 
 asio::awaitable<ReservationState> InventoryClient::commit(const std::string& order_id,

@@ -326,10 +326,14 @@ TEST(InventoryAnswers, Parsed) {
         409, R"({"error":{"code":"insufficient_stock","message":"m","shortages":[{"product_id":3,"name":"Mug","requested":5,"available":1}]}})");
     EXPECT_EQ(short_.kind, ReserveResult::Kind::insufficient_stock);
     EXPECT_EQ(short_.shortages[0].available, 1);
+    // Unknown products come back by id; the details' indices are not read.
     auto unknown = parse_reserve_response(
-        422, R"({"error":{"code":"unknown_product","message":"m","details":[{"field":"items[1].product_id","message":"x"}]}})");
+        422, R"({"error":{"code":"unknown_product","message":"m","details":[{"field":"items[1].product_id","message":"x"}],"product_ids":[987654321]}})");
     EXPECT_EQ(unknown.kind, ReserveResult::Kind::unknown_products);
-    EXPECT_EQ(unknown.unknown_product_ids, (std::vector<std::int64_t>{1}));
+    EXPECT_EQ(unknown.unknown_product_ids, (std::vector<std::int64_t>{987654321}));
+    EXPECT_THROW(parse_reserve_response(
+                     422, R"({"error":{"code":"unknown_product","message":"m","details":[{"field":"items[1].product_id","message":"x"}]}})"),
+                 InventoryUnavailable);
     EXPECT_THROW(parse_reserve_response(418, R"({"error":{"code":"teapot"}})"), InventoryUnavailable);
     EXPECT_THROW(parse_reserve_response(200, "not json"), InventoryUnavailable);
 }
