@@ -74,9 +74,9 @@ Response OrderRoutes::answer(const SagaOutcome& outcome, bool replayed) {
         ecom::log::warn("checkout paused: a dependency failed", {{"order_id", outcome.order.id}, {"reason", outcome.reason}});
         return unavailable("the order could not be completed right now; retry with the same Idempotency-Key");
     }
-    response = Response::json(static_cast<unsigned>(outcome.response_status), outcome.response_body);
+    response = Response::json(static_cast<unsigned>(outcome.answer.status), outcome.answer.body);
     response.headers.add("Cache-Control", "no-store");
-    if (outcome.response_status == 201) {
+    if (outcome.answer.status == 201) {
         response.headers.add("Location", "/api/orders/" + outcome.order.id);
     }
     if (replayed) {
@@ -135,8 +135,7 @@ asio::awaitable<Response> OrderRoutes::create(Request& request) {
         if (existing->response_status) {
             SagaOutcome replay;
             replay.order = *existing;
-            replay.response_status = *existing->response_status;
-            replay.response_body = existing->response_body.value_or("");
+            replay.answer = {.status = *existing->response_status, .body = existing->response_body.value_or("")};
             co_return answer(replay, true);
         }
         if (existing->leased) {

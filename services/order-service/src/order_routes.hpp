@@ -9,6 +9,7 @@
 #include "ecom/http/admin_auth.hpp"
 #include "ecom/http/router.hpp"
 #include "ecom/metrics.hpp"
+#include "inventory_client.hpp"
 #include "order_store.hpp"
 
 namespace orders {

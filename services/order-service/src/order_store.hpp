@@ -62,7 +62,24 @@ struct FinalOutcome {
     std::int64_t updated_ms = 0;
 };
 
-class OrderStore {
+// Where the checkout saga records its steps; each write checks that the
+// caller still holds the order's lease and returns false when it does not
+// (someone else took the order over). OrderStore is the real one.
+class SagaStore {
+public:
+    virtual ~SagaStore() = default;
+    virtual boost::asio::awaitable<bool> record_reservation(const std::string& id, const std::string& owner,
+                                                            const std::vector<PricedLine>& items,
+                                                            std::int64_t total_cents, std::int64_t updated_ms,
+                                                            const ecom::http::RequestContext* ctx) = 0;
+    virtual boost::asio::awaitable<bool> finish(const std::string& id, const std::string& owner,
+                                                const FinalOutcome& outcome, const ecom::http::RequestContext* ctx) = 0;
+    // Gives the lease back early, after a transient failure.
+    virtual boost::asio::awaitable<void> release_lease(const std::string& id, const std::string& owner,
+                                                       const ecom::http::RequestContext* ctx) = 0;
+};
+
+class OrderStore final : public SagaStore {
 public:
     OrderStore(ecom::pg::Database& db, std::chrono::seconds lease) : db_(db), lease_(lease) {}
 
@@ -74,12 +91,14 @@ public:
     boost::asio::awaitable<std::optional<OrderRecord>> find(const std::string& id, const ecom::http::RequestContext* ctx = nullptr);
     boost::asio::awaitable<std::optional<OrderRecord>> take_lease(const std::string& id, const std::string& owner, const ecom::http::RequestContext* ctx = nullptr);
 
-    // Each returns false when the lease was lost (someone else took over).
     boost::asio::awaitable<bool> record_reservation(const std::string& id, const std::string& owner,
                                                     const std::vector<PricedLine>& items, std::int64_t total_cents,
-                                                    std::int64_t updated_ms, const ecom::http::RequestContext* ctx = nullptr);
-    boost::asio::awaitable<bool> finish(const std::string& id, const std::string& owner, const FinalOutcome& outcome, const ecom::http::RequestContext* ctx = nullptr);
-    boost::asio::awaitable<void> release_lease(const std::string& id, const std::string& owner, const ecom::http::RequestContext* ctx = nullptr);
+                                                    std::int64_t updated_ms,
+                                                    const ecom::http::RequestContext* ctx) override;
+    boost::asio::awaitable<bool> finish(const std::string& id, const std::string& owner, const FinalOutcome& outcome,
+                                        const ecom::http::RequestContext* ctx) override;
+    boost::asio::awaitable<void> release_lease(const std::string& id, const std::string& owner,
+                                               const ecom::http::RequestContext* ctx) override;
 
     boost::asio::awaitable<std::vector<OrderRecord>> claim_stale(std::chrono::seconds older_than, int limit,
                                                                  const std::string& owner, const ecom::http::RequestContext* ctx = nullptr);

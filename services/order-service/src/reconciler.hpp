@@ -10,6 +10,7 @@
 //    confirmed.
 
 #include "checkout_saga.hpp"
+#include "inventory_client.hpp"
 #include "ecom/metrics.hpp"
 
 #include <boost/asio/io_context.hpp>

@@ -1,3 +1,4 @@
+#include "checkout_answer.hpp"
 #include "checkout_request.hpp"
 #include "checkout_saga.hpp"
 #include "ecom/http/error.hpp"
@@ -348,17 +349,92 @@ TEST(ResponseBodies, CarryErrorAndOrder) {
     o.currency = "USD";
     o.card_last4 = "0002";
     o.payment_outcome = PaymentOutcome::card_declined;
-    const auto v = boost::json::parse(declined_body(o, PaymentOutcome::card_declined));
+    const auto declined = checkout_answer({.order = o});
+    EXPECT_EQ(declined.status, 402);
+    const auto v = boost::json::parse(declined.body);
     EXPECT_EQ(v.at("error").at("code").as_string(), "card_declined");
     EXPECT_EQ(v.at("order").at("id").as_string(), o.id);
     EXPECT_EQ(v.at("order").at("payment").at("card_last4").as_string(), "0002");
-    const auto s = boost::json::parse(insufficient_stock_body(o, {{1, 5, 2}}));
+    o.status = OrderStatus::rejected;
+    const auto short_answer = checkout_answer({.order = o, .shortages = std::vector<Shortage>{{1, 5, 2}}});
+    EXPECT_EQ(short_answer.status, 409);
+    const auto s = boost::json::parse(short_answer.body);
     EXPECT_EQ(s.at("error").at("shortages").at(0).at("available").as_int64(), 2);
-    EXPECT_EQ(boost::json::parse(cancelled_body(o, false)).at("error").at("code").as_string(), "order_cancelled");
-    EXPECT_NE(cancelled_body(o, true).find("refunded"), std::string::npos);
-    const auto u = boost::json::parse(unknown_product_body(o, {{"items[0].product_id", "no such product"}}));
+    o.status = OrderStatus::cancelled;
+    EXPECT_EQ(boost::json::parse(checkout_answer({.order = o}).body).at("error").at("code").as_string(),
+              "order_cancelled");
+    EXPECT_NE(checkout_answer({.order = o, .refunded = true}).body.find("refunded"), std::string::npos);
+    o.status = OrderStatus::rejected;
+    const auto unknown = checkout_answer({.order = o, .unknown_product_ids = {1}});
+    EXPECT_EQ(unknown.status, 422);
+    const auto u = boost::json::parse(unknown.body);
     EXPECT_EQ(u.at("error").at("details").at(0).at("field").as_string(), "items[0].product_id");
     EXPECT_EQ(u.at("order").at("id").as_string(), o.id);
+    o.status = OrderStatus::pending;
+    EXPECT_THROW((void)checkout_answer({.order = o}), std::logic_error);
+}
+
+// The answers are byte for byte what the saga stored before they were built
+// with a writer: the error envelope of ecom::http::error_body with the
+// order spliced in beside it (the old construction, kept here as the oracle).
+std::string old_error_with_order(std::string_view code, std::string_view message, const OrderRecord& order,
+                                 const std::vector<std::pair<std::string, std::string>>& members = {},
+                                 const std::vector<ecom::http::ErrorDetail>& details = {}) {
+    const std::string envelope = ecom::http::error_body(code, message, details, members);
+    return R"({"error":)" + envelope.substr(9, envelope.size() - 10) + R"(,"order":)" + order_json(order) + "}";
+}
+
+TEST(ResponseBodies, SameBytesAsBefore) {
+    OrderRecord o;
+    o.id = "11111111-1111-4111-8111-111111111111";
+    o.email = "a@b.co";
+    o.name = "Ada \"Countess\" Lovelace";
+    o.requested_items = {{4, 1}, {9, 2}};
+    o.currency = "USD";
+    o.card_last4 = "9995";
+    o.created_ms = 1764979200123;
+    o.updated_ms = 1764979201456;
+
+    o.status = OrderStatus::payment_declined;
+    o.payment_outcome = PaymentOutcome::insufficient_funds;
+    EXPECT_EQ(checkout_answer({.order = o}).body,
+              old_error_with_order("insufficient_funds",
+                                   "the card was declined for insufficient funds; nothing was charged", o));
+    o.payment_outcome = PaymentOutcome::card_declined;
+    EXPECT_EQ(checkout_answer({.order = o}).body,
+              old_error_with_order("card_declined", "the card was declined; nothing was charged", o));
+
+    o.payment_outcome.reset();
+    o.status = OrderStatus::rejected;
+    EXPECT_EQ(checkout_answer({.order = o, .shortages = std::vector<Shortage>{{4, 3, 1}, {9, 2, 0}}}).body,
+              old_error_with_order("insufficient_stock", "some items are not in stock in the quantity asked for", o,
+                                   {{"shortages", R"([{"product_id":4,"requested":3,"available":1},)"
+                                                  R"({"product_id":9,"requested":2,"available":0}])"}}));
+    EXPECT_EQ(checkout_answer({.order = o, .unknown_product_ids = {4, 9}}).body,
+              old_error_with_order("unknown_product", "some products do not exist", o, {},
+                                   {{"items[0].product_id", "no such product"},
+                                    {"items[1].product_id", "no such product"}}));
+
+    o.status = OrderStatus::cancelled;
+    EXPECT_EQ(checkout_answer({.order = o}).body,
+              old_error_with_order("order_cancelled",
+                                   "the order could not be completed and was cancelled; nothing was charged. "
+                                   "Start a new checkout (with a new Idempotency-Key)",
+                                   o));
+    o.payment_outcome = PaymentOutcome::approved;
+    EXPECT_EQ(checkout_answer({.order = o, .refunded = true}).body,
+              old_error_with_order("order_cancelled",
+                                   "the order could not be completed and was cancelled; the payment was refunded. "
+                                   "Start a new checkout (with a new Idempotency-Key)",
+                                   o));
+
+    o.status = OrderStatus::confirmed;
+    o.items = std::vector<PricedLine>{{.product_id = 4, .sku = "A", .name = "Mug", .quantity = 1,
+                                       .unit_price_cents = 1299}};
+    o.total_cents = 1299;
+    const auto confirmed = checkout_answer({.order = o});
+    EXPECT_EQ(confirmed.status, 201);
+    EXPECT_EQ(confirmed.body, order_json(o));
 }
 
 }  // namespace
