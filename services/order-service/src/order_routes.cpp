@@ -33,8 +33,13 @@ Response in_progress() {
 OrderRoutes::OrderRoutes(OrderStore& store, IdempotentCheckout& checkout, InventoryClient& inventory,
                          const ecom::http::AdminAuth& admin, ecom::metrics::Registry& registry)
     : store_(store), checkout_(checkout), inventory_(inventory), admin_(admin), registry_(registry) {
-    for (const auto* outcome : {"confirmed", "payment_declined", "rejected", "cancelled", "replayed", "in_progress",
-                                "unavailable", "key_reused"}) {
+    // Every label exists from the start: the final statuses a checkout answers with, then the others.
+    for (const auto status :
+         {OrderStatus::confirmed, OrderStatus::payment_declined, OrderStatus::rejected, OrderStatus::cancelled}) {
+        (void)registry_.counter("orders_total", "Checkout requests by outcome",
+                                {{"outcome", std::string(metric_label(status))}});
+    }
+    for (const auto* outcome : {"replayed", "in_progress", "unavailable", "key_reused"}) {
         (void)registry_.counter("orders_total", "Checkout requests by outcome", {{"outcome", outcome}});
     }
 }

@@ -20,8 +20,12 @@ namespace asio = boost::asio;
 Reconciler::Reconciler(asio::io_context& io, OrderStore& store, CheckoutSaga& saga, InventoryClient& inventory,
                        ReconcilerSettings settings, ecom::metrics::Registry& registry)
     : io_(io), store_(store), saga_(saga), inventory_(inventory), settings_(settings), registry_(registry), timer_(io) {
-    for (const auto* action : {"confirmed", "payment_declined", "cancelled", "released_orphan", "committed_orphan",
-                               "deferred"}) {
+    // The statuses an order finished without its card can end in, then the other actions.
+    for (const auto status : {OrderStatus::confirmed, OrderStatus::payment_declined, OrderStatus::cancelled}) {
+        (void)registry_.counter("reconciler_actions_total", "What the reconciler did",
+                                {{"action", std::string(metric_label(status))}});
+    }
+    for (const auto* action : {"released_orphan", "committed_orphan", "deferred"}) {
         (void)registry_.counter("reconciler_actions_total", "What the reconciler did", {{"action", action}});
     }
 }

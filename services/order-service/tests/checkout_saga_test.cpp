@@ -3,6 +3,7 @@
 // it leaves for a retry or the reconciler.
 
 #include "checkout_saga.hpp"
+#include "ecom/log.hpp"
 #include "ecom/metrics.hpp"
 #include "ecom/pg/result.hpp"
 #include "inventory.hpp"
@@ -145,6 +146,7 @@ protected:
     ecom::metrics::Registry registry;
 
     SagaTest() {
+        ecom::log::set_level(ecom::log::Level::fatal);  // the saga logs every finished order
         inventory.reserve_answer = {.kind = ReserveResult::Kind::held,
                                     .lines = {mug(2), {.product_id = 7, .sku = "TEE", .name = "Tee", .quantity = 1,
                                                        .unit_price_cents = 2000}}};
