@@ -9,7 +9,7 @@ namespace {
 namespace asio = boost::asio;
 }
 
-IdempotentCheckout::IdempotentCheckout(OrderStore& store, CheckoutSaga& saga, InventoryClient& inventory,
+IdempotentCheckout::IdempotentCheckout(CheckoutStore& store, CheckoutSaga& saga, const Inventory& inventory,
                                        std::string card_fingerprint_key)
     : store_(store), saga_(saga), inventory_(inventory), card_fingerprint_key_(std::move(card_fingerprint_key)) {}
 

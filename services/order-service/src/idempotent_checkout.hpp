@@ -15,7 +15,7 @@
 #include "checkout_answer.hpp"
 #include "checkout_request.hpp"
 #include "checkout_saga.hpp"
-#include "inventory_client.hpp"
+#include "inventory.hpp"
 #include "order_store.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -41,7 +41,7 @@ struct CheckoutResult {
 class IdempotentCheckout {
 public:
     // `card_fingerprint_key`: the HMAC key for the card number in request fingerprints.
-    IdempotentCheckout(OrderStore& store, CheckoutSaga& saga, InventoryClient& inventory,
+    IdempotentCheckout(CheckoutStore& store, CheckoutSaga& saga, const Inventory& inventory,
                        std::string card_fingerprint_key);
 
     // `key` is a valid Idempotency-Key, `request` a validated checkout.
@@ -57,9 +57,9 @@ private:
                                                  const CheckoutRequest& request,
                                                  const ecom::http::RequestContext* context);
 
-    OrderStore& store_;
+    CheckoutStore& store_;
     CheckoutSaga& saga_;
-    InventoryClient& inventory_;
+    const Inventory& inventory_;
     std::string card_fingerprint_key_;
 };
 

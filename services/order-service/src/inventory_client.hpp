@@ -34,7 +34,7 @@ public:
                                                      const ecom::http::RequestContext* context) override;
     boost::asio::awaitable<std::vector<HeldReservation>> held_older_than(std::chrono::seconds age, int limit);
 
-    [[nodiscard]] bool circuit_open() const noexcept { return http_.circuit_open(); }
+    [[nodiscard]] bool circuit_open() const noexcept override { return http_.circuit_open(); }
     [[nodiscard]] std::chrono::seconds retry_after() const noexcept { return http_.retry_after(); }
 
 private:

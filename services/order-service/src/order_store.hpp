@@ -79,17 +79,36 @@ public:
                                                        const ecom::http::RequestContext* ctx) = 0;
 };
 
-class OrderStore final : public SagaStore {
+// Where a checkout records its order under the customer's Idempotency-Key
+// and finds it again (IdempotentCheckout's side). OrderStore is the real one.
+class CheckoutStore {
+public:
+    virtual ~CheckoutStore() = default;
+    // The new order with `order.lease_owner`'s lease, or nothing when the
+    // customer's key is taken (the caller reads what it belongs to). Keys
+    // are scoped to the customer's e-mail.
+    virtual boost::asio::awaitable<std::optional<OrderRecord>> insert(const NewOrder& order,
+                                                                      const ecom::http::RequestContext* ctx) = 0;
+    virtual boost::asio::awaitable<std::optional<OrderRecord>> find_by_key(const std::string& email,
+                                                                           const std::string& key,
+                                                                           const ecom::http::RequestContext* ctx) = 0;
+    // The order with `owner`'s lease, if it is PENDING and nobody's lease is running.
+    virtual boost::asio::awaitable<std::optional<OrderRecord>> take_lease(const std::string& id,
+                                                                          const std::string& owner,
+                                                                          const ecom::http::RequestContext* ctx) = 0;
+};
+
+class OrderStore final : public SagaStore, public CheckoutStore {
 public:
     OrderStore(ecom::pg::Database& db, std::chrono::seconds lease) : db_(db), lease_(lease) {}
 
-    // The new order, or nothing when the customer's key is taken (the
-    // caller reads what it belongs to). Keys are scoped to the customer's e-mail.
-    boost::asio::awaitable<std::optional<OrderRecord>> insert(const NewOrder& order, const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<std::optional<OrderRecord>> insert(const NewOrder& order,
+                                                              const ecom::http::RequestContext* ctx) override;
     boost::asio::awaitable<std::optional<OrderRecord>> find_by_key(const std::string& email, const std::string& key,
-                                                                   const ecom::http::RequestContext* ctx = nullptr);
+                                                                   const ecom::http::RequestContext* ctx) override;
     boost::asio::awaitable<std::optional<OrderRecord>> find(const std::string& id, const ecom::http::RequestContext* ctx = nullptr);
-    boost::asio::awaitable<std::optional<OrderRecord>> take_lease(const std::string& id, const std::string& owner, const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<std::optional<OrderRecord>> take_lease(const std::string& id, const std::string& owner,
+                                                                  const ecom::http::RequestContext* ctx) override;
 
     boost::asio::awaitable<bool> record_reservation(const std::string& id, const std::string& owner,
                                                     const std::vector<PricedLine>& items, std::int64_t total_cents,

@@ -2,6 +2,7 @@
 // branch of the state machine, what it records, what it answers, and what
 // it leaves for a retry or the reconciler.
 
+#include "checkout_fakes.hpp"
 #include "checkout_saga.hpp"
 #include "ecom/log.hpp"
 #include "ecom/metrics.hpp"
@@ -10,12 +11,9 @@
 #include "order_store.hpp"
 #include "payment.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
-#include <deque>
 #include <exception>
 #include <optional>
 #include <string>
@@ -26,100 +24,12 @@ namespace {
 
 namespace asio = boost::asio;
 using ecom::http::RequestContext;
+using fakes::FakeInventory;
+using fakes::FakePayments;
+using fakes::FakeStore;
+using fakes::run_to_end;
 
 const std::string kOwner = "22222222-2222-4222-8222-222222222222";
-
-struct FakeStore final : SagaStore {
-    bool lease_held = true;
-    std::vector<std::vector<PricedLine>> reservations;
-    std::optional<std::int64_t> recorded_total;
-    std::optional<FinalOutcome> finished;
-    int leases_released = 0;
-
-    asio::awaitable<bool> record_reservation(const std::string&, const std::string& owner,
-                                             const std::vector<PricedLine>& items, std::int64_t total_cents,
-                                             std::int64_t, const RequestContext*) override {
-        EXPECT_EQ(owner, kOwner);
-        if (!lease_held) {
-            co_return false;
-        }
-        reservations.push_back(items);
-        recorded_total = total_cents;
-        co_return true;
-    }
-    asio::awaitable<bool> finish(const std::string&, const std::string& owner, const FinalOutcome& outcome,
-                                 const RequestContext*) override {
-        EXPECT_EQ(owner, kOwner);
-        if (!lease_held) {
-            co_return false;
-        }
-        finished = outcome;
-        co_return true;
-    }
-    asio::awaitable<void> release_lease(const std::string&, const std::string&, const RequestContext*) override {
-        ++leases_released;
-        co_return;
-    }
-};
-
-struct FakeInventory final : Inventory {
-    ReserveResult reserve_answer;
-    ReservationState commit_answer = ReservationState::committed;
-    ReservationState release_answer = ReservationState::released;
-    bool down = false;
-    std::vector<std::string> calls;
-
-    asio::awaitable<ReserveResult> reserve(const std::string&, const std::vector<OrderLine>& lines,
-                                           const RequestContext*) override {
-        calls.push_back("reserve:" + std::to_string(lines.size()));
-        fail_if_down();
-        co_return reserve_answer;
-    }
-    asio::awaitable<ReservationState> commit(const std::string&, const RequestContext*) override {
-        calls.emplace_back("commit");
-        fail_if_down();
-        co_return commit_answer;
-    }
-    asio::awaitable<ReservationState> release(const std::string&, const RequestContext*) override {
-        calls.emplace_back("release");
-        fail_if_down();
-        co_return release_answer;
-    }
-    void fail_if_down() const {
-        if (down) {
-            throw InventoryUnavailable("product-service is down", true);
-        }
-    }
-};
-
-struct FakePayments final : PaymentGateway {
-    PaymentOutcome outcome = PaymentOutcome::approved;
-    int failures_before_answer = 0;  // PaymentUnavailable this many times first
-    std::optional<PaymentOutcome> earlier_charge;
-    std::vector<std::int64_t> charged;
-    int attempts = 0;
-    int refunds = 0;
-    int lookups = 0;
-
-    asio::awaitable<PaymentOutcome> charge(const std::string&, std::int64_t amount_cents, const Card&,
-                                           const RequestContext*) override {
-        ++attempts;
-        if (failures_before_answer > 0) {
-            --failures_before_answer;
-            throw PaymentUnavailable("provider down");
-        }
-        charged.push_back(amount_cents);
-        co_return outcome;
-    }
-    asio::awaitable<std::optional<PaymentOutcome>> find_charge(const std::string&, const RequestContext*) override {
-        ++lookups;
-        co_return earlier_charge;
-    }
-    asio::awaitable<void> refund(const std::string&, const RequestContext*) override {
-        ++refunds;
-        co_return;
-    }
-};
 
 PricedLine mug(std::int64_t quantity) {
     return {.product_id = 3, .sku = "MUG", .name = "Mug", .quantity = quantity, .unit_price_cents = 1299};
@@ -147,6 +57,7 @@ protected:
 
     SagaTest() {
         ecom::log::set_level(ecom::log::Level::fatal);  // the saga logs every finished order
+        store.expected_owner = kOwner;
         inventory.reserve_answer = {.kind = ReserveResult::Kind::held,
                                     .lines = {mug(2), {.product_id = 7, .sku = "TEE", .name = "Tee", .quantity = 1,
                                                        .unit_price_cents = 2000}}};
@@ -154,19 +65,7 @@ protected:
 
     SagaOutcome run(OrderRecord order, const Card* card = &kCard) {
         CheckoutSaga saga(store, inventory, payments, &registry);
-        asio::io_context io;
-        std::optional<SagaOutcome> result;
-        std::exception_ptr error;
-        asio::co_spawn(io, saga.run(std::move(order), kOwner, card, nullptr),
-                       [&](std::exception_ptr e, SagaOutcome outcome) {
-                           error = e;
-                           result = std::move(outcome);
-                       });
-        io.run();
-        if (error) {
-            std::rethrow_exception(error);
-        }
-        return std::move(*result);
+        return run_to_end(saga.run(std::move(order), kOwner, card, nullptr));
     }
 
     std::uint64_t declines(std::string_view reason) {
@@ -320,18 +219,7 @@ TEST_F(SagaTest, ATransientDatabaseErrorIsTransientAndAPermanentOneIsThrown) {
     const auto drive = [&](ecom::pg::Error e) {
         FailingStore failing(std::move(e));
         CheckoutSaga saga(failing, inventory, payments);
-        asio::io_context io;
-        std::optional<SagaOutcome> result;
-        std::exception_ptr error;
-        asio::co_spawn(io, saga.run(pending_order(), kOwner, &kCard, nullptr), [&](std::exception_ptr ep, SagaOutcome o) {
-            error = ep;
-            result = std::move(o);
-        });
-        io.run();
-        if (error) {
-            std::rethrow_exception(error);
-        }
-        return *result;
+        return run_to_end(saga.run(pending_order(), kOwner, &kCard, nullptr));
     };
     EXPECT_EQ(drive(ecom::pg::Error(ecom::pg::Error::Kind::connection, "", "connection lost")).kind,
               SagaOutcome::Kind::transient);
