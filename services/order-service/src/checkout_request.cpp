@@ -134,6 +134,74 @@ std::string CheckoutRequest::legacy_fingerprint() const {
     return ecom::sha256_hex(canonical);
 }
 
+namespace {
+
+void read_customer(ObjectReader& in, FieldErrors& errors, CheckoutRequest& out) {
+    const auto* customer = in.object("customer", true);
+    if (customer == nullptr) {
+        return;
+    }
+    ObjectReader c(*customer, "customer", errors);
+    if (auto email = c.string("email", true, {3, 254})) {
+        if (plausible_email(*email)) {
+            out.email = ecom::ascii::to_lower(*email);
+        } else {
+            errors.add("customer.email", "must be an email address like name@example.com");
+        }
+    }
+    if (auto name = c.string("name", true, {1, 200})) {
+        out.name = *name;
+    }
+    c.finish();
+}
+
+void read_lines(ObjectReader& in, FieldErrors& errors, CheckoutRequest& out) {
+    const auto server_set = [](ObjectReader& line) {
+        line.forbid({"price", "price_cents", "unit_price_cents", "line_total_cents", "total_cents", "name", "sku"},
+                    "is set by the server, not the client");
+    };
+    for (const auto& line :
+         ecom::json::read_item_lines(in, errors, "is already in another line: change its quantity instead", server_set)) {
+        out.items.push_back({line.product_id, line.quantity});
+    }
+}
+
+void read_payment(ObjectReader& in, FieldErrors& errors, YearMonth today, CheckoutRequest& out) {
+    const auto* payment = in.object("payment", true);
+    if (payment == nullptr) {
+        return;
+    }
+    ObjectReader p(*payment, "payment", errors);
+    if (auto number = p.string("card_number", true, {12, 30})) {
+        const auto digits = card_digits(*number);
+        if (!digits || !luhn_valid(*digits)) {
+            errors.add("payment.card_number", "is not a valid card number");
+        } else {
+            out.card.number = *digits;
+        }
+    }
+    auto month = p.integer("exp_month", true, 1, 12);
+    auto year = p.integer("exp_year", true, 2000, 2100);
+    if (month && year) {
+        out.card.exp_month = static_cast<int>(*month);
+        out.card.exp_year = static_cast<int>(*year);
+        // A card is valid through the last day of its expiry month.
+        if (*year < today.year || (*year == today.year && *month < today.month)) {
+            errors.add("payment.exp_year", "the card has expired");
+        }
+    }
+    if (auto cvc = p.string("cvc", true, {3, 4})) {
+        if (!std::all_of(cvc->begin(), cvc->end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            errors.add("payment.cvc", "must be 3 or 4 digits");
+        } else {
+            out.card.cvc = *cvc;
+        }
+    }
+    p.finish();
+}
+
+}  // namespace
+
 CheckoutRequest parse_checkout_request(std::string_view body, YearMonth today) {
     const auto document = ecom::json::parse_strict(body);
     FieldErrors errors;
@@ -145,60 +213,9 @@ CheckoutRequest parse_checkout_request(std::string_view body, YearMonth today) {
     in.forbid({"id", "status", "total", "total_cents", "currency", "price", "price_cents", "amount",
                "amount_cents", "created_at"},
               "is set by the server, not the client");
-
-    if (const auto* customer = in.object("customer", true)) {
-        ObjectReader c(*customer, "customer", errors);
-        if (auto email = c.string("email", true, {3, 254})) {
-            if (plausible_email(*email)) {
-                out.email = ecom::ascii::to_lower(*email);
-            } else {
-                errors.add("customer.email", "must be an email address like name@example.com");
-            }
-        }
-        if (auto name = c.string("name", true, {1, 200})) {
-            out.name = *name;
-        }
-        c.finish();
-    }
-
-    const auto server_set = [](ObjectReader& line) {
-        line.forbid({"price", "price_cents", "unit_price_cents", "line_total_cents", "total_cents", "name", "sku"},
-                    "is set by the server, not the client");
-    };
-    for (const auto& line :
-         ecom::json::read_item_lines(in, errors, "is already in another line: change its quantity instead", server_set)) {
-        out.items.push_back({line.product_id, line.quantity});
-    }
-
-    if (const auto* payment = in.object("payment", true)) {
-        ObjectReader p(*payment, "payment", errors);
-        if (auto number = p.string("card_number", true, {12, 30})) {
-            const auto digits = card_digits(*number);
-            if (!digits || !luhn_valid(*digits)) {
-                errors.add("payment.card_number", "is not a valid card number");
-            } else {
-                out.card.number = *digits;
-            }
-        }
-        auto month = p.integer("exp_month", true, 1, 12);
-        auto year = p.integer("exp_year", true, 2000, 2100);
-        if (month && year) {
-            out.card.exp_month = static_cast<int>(*month);
-            out.card.exp_year = static_cast<int>(*year);
-            // A card is valid through the last day of its expiry month.
-            if (*year < today.year || (*year == today.year && *month < today.month)) {
-                errors.add("payment.exp_year", "the card has expired");
-            }
-        }
-        if (auto cvc = p.string("cvc", true, {3, 4})) {
-            if (!std::all_of(cvc->begin(), cvc->end(), [](char c) { return c >= '0' && c <= '9'; })) {
-                errors.add("payment.cvc", "must be 3 or 4 digits");
-            } else {
-                out.card.cvc = *cvc;
-            }
-        }
-        p.finish();
-    }
+    read_customer(in, errors, out);
+    read_lines(in, errors, out);
+    read_payment(in, errors, today, out);
     in.finish();
     errors.throw_if_any();
     return out;

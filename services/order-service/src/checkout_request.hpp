@@ -5,17 +5,14 @@
 // only in memory for the length of the request; only the last four digits
 // are stored or logged.
 
+#include "order_domain.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace orders {
-
-struct OrderLine {
-    std::int64_t product_id = 0;
-    std::int64_t quantity = 0;
-};
 
 struct Card {
     std::string number;  // digits only

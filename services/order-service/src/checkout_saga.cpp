@@ -1,6 +1,6 @@
 #include "checkout_saga.hpp"
 
-#include "ecom/http/error.hpp"
+#include "ecom/json_writer.hpp"
 #include "ecom/log.hpp"
 #include "ecom/pg/result.hpp"
 #include "order_json.hpp"
@@ -8,7 +8,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/json/parse.hpp>
 
 #include <chrono>
 
@@ -16,62 +15,60 @@ namespace orders {
 namespace {
 
 namespace asio = boost::asio;
-namespace bj = boost::json;
 
 constexpr std::string_view kDeclinesName = "payment_declines_total";
 constexpr std::string_view kDeclinesHelp = "Charges the payment provider declined, by reason";
 
-std::vector<OrderLine> requested_lines(const OrderRecord& order) {
-    std::vector<OrderLine> lines;
-    const bj::value requested = bj::parse(order.requested_items);
-    for (const auto& line : requested.as_array()) {
-        lines.push_back({line.at("product_id").to_number<std::int64_t>(), line.at("quantity").to_number<std::int64_t>()});
-    }
-    return lines;
-}
-
-std::string priced_items_json(const std::vector<PricedLine>& lines) {
-    std::string out;
-    ecom::JsonWriter w(out);
+// [{"product_id", "requested", "available"}, ...]: a rejected order's failure detail.
+std::string shortages_json(const std::vector<Shortage>& shortages) {
+    std::string list;
+    ecom::JsonWriter w(list);
     w.begin_array();
-    for (const auto& l : lines) {
+    for (const auto& s : shortages) {
         w.begin_object()
-            .field("product_id", l.product_id)
-            .field("sku", l.sku)
-            .field("name", l.name)
-            .field("quantity", l.quantity)
-            .field("unit_price_cents", l.unit_price_cents)
+            .field("product_id", s.product_id)
+            .field("requested", s.requested)
+            .field("available", s.available)
             .end_object();
     }
     w.end_array();
-    return out;
+    return list;
 }
 
-// {"error":{...},"order":{...}}
-std::string error_with_order(std::string_view code, std::string_view message, const OrderRecord& order,
-                             const std::vector<std::pair<std::string, std::string>>& members = {},
-                             const std::vector<ecom::http::ErrorDetail>& details = {}) {
-    std::string out = R"({"error":)";
-    const std::string envelope = ecom::http::error_body(code, message, details, members);
-    // error_body is {"error":{...}}: keep its inner object.
-    out += envelope.substr(9, envelope.size() - 10);
-    out += R"(,"order":)";
-    out += order_json(order);
-    out += '}';
-    return out;
+// orders.failure_code and failure_detail for a final order.
+std::pair<std::optional<std::string>, std::optional<std::string>> failure_of(const CheckoutEnd& end) {
+    switch (end.order.status) {
+        case OrderStatus::payment_declined:
+            return {std::string(to_string(end.order.payment_outcome.value_or(PaymentOutcome::card_declined))),
+                    std::nullopt};
+        case OrderStatus::rejected:
+            if (end.shortages) {
+                return {"insufficient_stock", shortages_json(*end.shortages)};
+            }
+            return {"unknown_product", std::nullopt};
+        case OrderStatus::cancelled: return {"order_cancelled", std::nullopt};
+        case OrderStatus::pending:
+        case OrderStatus::confirmed: break;
+    }
+    return {std::nullopt, std::nullopt};
+}
+
+// Commit and release answer with the reservation's state afterwards.
+ReservationState committed_or_released(ReservationState after) noexcept {
+    return after == ReservationState::committed ? ReservationState::committed : ReservationState::released;
 }
 
 }  // namespace
 
 SagaStep next_step(const SagaState& s, bool have_card) noexcept {
-    if (s.status != "PENDING") {
+    if (s.status != OrderStatus::pending) {
         return SagaStep::done;
     }
-    if (s.reservation == "none") {
+    if (s.reservation == ReservationState::none) {
         // Nothing is held yet. Without a card there is no point reserving.
         return have_card ? SagaStep::reserve : SagaStep::cancel;
     }
-    if (s.reservation == "held") {
+    if (s.reservation == ReservationState::held) {
         if (!s.payment) {
             if (have_card) {
                 return SagaStep::charge;
@@ -80,7 +77,7 @@ SagaStep next_step(const SagaState& s, bool have_card) noexcept {
         }
         return *s.payment == PaymentOutcome::approved ? SagaStep::commit : SagaStep::release;
     }
-    if (s.reservation == "committed") {
+    if (s.reservation == ReservationState::committed) {
         return SagaStep::confirm;
     }
     // released
@@ -109,86 +106,15 @@ std::string_view to_string(SagaStep step) noexcept {
     return "done";
 }
 
-std::string declined_body(const OrderRecord& order, PaymentOutcome outcome) {
-    return error_with_order(to_string(outcome),
-                            outcome == PaymentOutcome::insufficient_funds
-                                ? "the card was declined for insufficient funds; nothing was charged"
-                                : "the card was declined; nothing was charged",
-                            order);
-}
+struct CheckoutSaga::Run {
+    OrderRecord order;
+    const std::string& owner;
+    const Card* card;  // null: the reconciler, which cannot charge
+    const ecom::http::RequestContext* context;
+    SagaState state;
+};
 
-namespace {
-// [{"product_id", "requested", "available"}, ...]: the order's failure
-// detail and the 409 body's list.
-std::string shortages_json(const std::vector<Shortage>& shortages) {
-    std::string list;
-    ecom::JsonWriter w(list);
-    w.begin_array();
-    for (const auto& s : shortages) {
-        w.begin_object()
-            .field("product_id", s.product_id)
-            .field("requested", s.requested)
-            .field("available", s.available)
-            .end_object();
-    }
-    w.end_array();
-    return list;
-}
-}  // namespace
-
-std::string insufficient_stock_body(const OrderRecord& order, const std::vector<Shortage>& shortages) {
-    return error_with_order("insufficient_stock", "some items are not in stock in the quantity asked for", order,
-                            {{"shortages", shortages_json(shortages)}});
-}
-
-std::string cancelled_body(const OrderRecord& order, bool refunded) {
-    return error_with_order("order_cancelled",
-                            refunded ? "the order could not be completed and was cancelled; the payment was refunded. "
-                                       "Start a new checkout (with a new Idempotency-Key)"
-                                     : "the order could not be completed and was cancelled; nothing was charged. "
-                                       "Start a new checkout (with a new Idempotency-Key)",
-                            order);
-}
-
-std::string unknown_product_body(const OrderRecord& order, const std::vector<ecom::http::ErrorDetail>& details) {
-    return error_with_order("unknown_product", "some products do not exist", order, {}, details);
-}
-
-asio::awaitable<SagaOutcome> CheckoutSaga::finish(OrderRecord& order, const std::string& owner, FinalOutcome outcome,
-                                                  const ecom::http::RequestContext* context) {
-    SagaOutcome result;
-    if (!co_await store_.finish(order.id, owner, outcome, context)) {
-        result.kind = SagaOutcome::Kind::lease_lost;
-        co_return result;
-    }
-    ecom::log::info("order finished", {{"order_id", order.id},
-                                      {"status", outcome.status},
-                                      {"response_status", outcome.response_status}});
-    result.kind = SagaOutcome::Kind::finished;
-    result.order = order;
-    result.response_status = outcome.response_status;
-    result.response_body = std::move(outcome.response_body);
-    co_return result;
-}
-
-asio::awaitable<PaymentOutcome> CheckoutSaga::charge_with_retries(const OrderRecord& order, const Card& card,
-                                                                   const ecom::http::RequestContext* context) {
-    // Charges are idempotent per order: retrying after an unknown outcome
-    // returns the first charge instead of making a second one.
-    for (int attempt = 0;; ++attempt) {
-        try {
-            co_return co_await payments_.charge(order.id, *order.total_cents, card, context);
-        } catch (const PaymentUnavailable&) {
-            if (attempt >= 2) {
-                throw;
-            }
-        }
-        asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(20 * (attempt + 1)));
-        co_await pause.async_wait(asio::use_awaitable);
-    }
-}
-
-CheckoutSaga::CheckoutSaga(OrderStore& store, InventoryClient& inventory, PaymentGateway& payments,
+CheckoutSaga::CheckoutSaga(SagaStore& store, Inventory& inventory, PaymentGateway& payments,
                            ecom::metrics::Registry* registry)
     : store_(store), inventory_(inventory), payments_(payments), registry_(registry) {
     if (registry_ != nullptr) {
@@ -200,157 +126,18 @@ CheckoutSaga::CheckoutSaga(OrderStore& store, InventoryClient& inventory, Paymen
 
 asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::string& owner, const Card* card,
                                                const ecom::http::RequestContext* context) {
-    SagaState state;
-    state.status = order.status;
-    state.reservation = order.reservation_state;
-    if (order.payment_outcome) {
-        state.payment = payment_outcome_from_string(*order.payment_outcome);
-    }
-    SagaOutcome transient;
-    transient.kind = SagaOutcome::Kind::transient;
-    SagaOutcome lost;
-    lost.kind = SagaOutcome::Kind::lease_lost;
-
+    const SagaState state{.status = order.status, .reservation = order.reservation_state, .payment = order.payment_outcome};
+    Run run{std::move(order), owner, card, context, state};
+    SagaOutcome transient{.kind = SagaOutcome::Kind::transient};
     try {
         for (int guard = 0; guard < 16; ++guard) {
-            const SagaStep step = next_step(state, card != nullptr);
-            switch (step) {
-                case SagaStep::reserve: {
-                    const auto requested = requested_lines(order);
-                    const ReserveResult r = co_await inventory_.reserve(order.id, requested, context);
-                    if (r.kind == ReserveResult::Kind::insufficient_stock) {
-                        order.status = "REJECTED";
-                        order.updated_ms = now_ms();
-                        const std::string detail = shortages_json(r.shortages);
-                        // Arguments of a co_await are named first: GCC 12 mishandles
-                        // temporaries that must outlive a suspension.
-                        FinalOutcome final{"REJECTED", "none", std::nullopt, "insufficient_stock", detail, 409,
-                                           insufficient_stock_body(order, r.shortages), order.updated_ms};
-                        co_return co_await finish(order, owner, std::move(final), context);
-                    }
-                    if (r.kind == ReserveResult::Kind::unknown_products) {
-                        order.status = "REJECTED";
-                        order.updated_ms = now_ms();
-                        std::vector<ecom::http::ErrorDetail> details;
-                        for (const auto id : r.unknown_product_ids) {
-                            for (std::size_t i = 0; i < requested.size(); ++i) {
-                                if (requested[i].product_id == id) {
-                                    details.push_back({"items[" + std::to_string(i) + "].product_id", "no such product"});
-                                }
-                            }
-                        }
-                        FinalOutcome final{"REJECTED", "none", std::nullopt, "unknown_product", std::nullopt, 422,
-                                           unknown_product_body(order, details), order.updated_ms};
-                        co_return co_await finish(order, owner, std::move(final), context);
-                    }
-                    if (r.kind == ReserveResult::Kind::released) {
-                        state.reservation = "released";
-                        break;
-                    }
-                    std::int64_t total = 0;
-                    for (const auto& line : r.lines) {
-                        total += line.quantity * line.unit_price_cents;
-                    }
-                    order.items = priced_items_json(r.lines);
-                    order.total_cents = total;
-                    order.updated_ms = now_ms();
-                    if (!co_await store_.record_reservation(order.id, owner, *order.items, total, order.updated_ms, context)) {
-                        co_return lost;
-                    }
-                    state.reservation = r.state == "committed" ? "committed" : "held";
-                    order.reservation_state = "held";
-                    break;
-                }
-                case SagaStep::charge: {
-                    // Not recorded here: the provider's ledger is the record, and the
-                    // final update stores the outcome. A crash before it is resumed
-                    // by charging again (idempotent) or by find_payment.
-                    state.payment = co_await charge_with_retries(order, *card, context);
-                    order.payment_outcome = std::string(to_string(*state.payment));
-                    break;
-                }
-                case SagaStep::find_payment: {
-                    const auto found = co_await payments_.find_charge(order.id, context);
-                    if (found) {
-                        state.payment = found;
-                        order.payment_outcome = std::string(to_string(*found));
-                    } else {
-                        state.payment_looked_up = true;
-                    }
-                    break;
-                }
-                case SagaStep::commit: {
-                    // Committing and releasing are idempotent at product-service, so
-                    // their result is recorded only with the final status.
-                    const ReservationState after = co_await inventory_.commit(order.id, context);
-                    if (after != ReservationState::committed) {
-                        ecom::log::error("a paid order's reservation could not be committed; refunding",
-                                         {{"order_id", order.id}});
-                    }
-                    state.reservation = after == ReservationState::committed ? "committed" : "released";
-                    order.reservation_state = state.reservation;
-                    break;
-                }
-                case SagaStep::release: {
-                    const ReservationState after = co_await inventory_.release(order.id, context);
-                    state.reservation = after == ReservationState::committed ? "committed" : "released";
-                    order.reservation_state = state.reservation;
-                    break;
-                }
-                case SagaStep::refund: {
-                    co_await payments_.refund(order.id, context);
-                    state.refunded = true;
-                    break;
-                }
-                case SagaStep::confirm: {
-                    order.status = "CONFIRMED";
-                    order.reservation_state = "committed";
-                    order.updated_ms = now_ms();
-                    FinalOutcome final{"CONFIRMED", "committed", order.payment_outcome, std::nullopt, std::nullopt, 201, order_json(order),
-                                       order.updated_ms};
-                    co_return co_await finish(order, owner, std::move(final), context);
-                }
-                case SagaStep::decline: {
-                    order.status = "PAYMENT_DECLINED";
-                    order.reservation_state = "released";
-                    order.updated_ms = now_ms();
-                    const std::string reason(to_string(*state.payment));
-                    FinalOutcome final{"PAYMENT_DECLINED", "released", order.payment_outcome,
-                                       reason, std::nullopt, 402, declined_body(order, *state.payment), order.updated_ms};
-                    auto result = co_await finish(order, owner, std::move(final), context);
-                    if (registry_ != nullptr && result.kind == SagaOutcome::Kind::finished) {
-                        registry_->counter(kDeclinesName, kDeclinesHelp, {{"reason", reason}}).inc();
-                    }
-                    co_return result;
-                }
-                case SagaStep::cancel: {
-                    if (state.reservation == "none") {
-                        // Leave a tombstone so a reserve still in flight holds nothing.
-                        const auto after = co_await inventory_.release(order.id, context);
-                        if (after == ReservationState::committed) {
-                            state.reservation = "committed";
-                            break;
-                        }
-                    }
-                    order.status = "CANCELLED";
-                    order.reservation_state = "released";
-                    order.updated_ms = now_ms();
-                    FinalOutcome final{"CANCELLED", "released", order.payment_outcome, "order_cancelled", std::nullopt, 409,
-                                       cancelled_body(order, state.refunded), order.updated_ms};
-                    co_return co_await finish(order, owner, std::move(final), context);
-                }
-                case SagaStep::done: {
-                    SagaOutcome result;
-                    result.kind = SagaOutcome::Kind::finished;
-                    result.order = order;
-                    result.response_status = order.response_status.value_or(200);
-                    result.response_body = order.response_body.value_or(order_json(order));
-                    co_return result;
-                }
+            const SagaStep next = next_step(run.state, card != nullptr);
+            if (auto outcome = co_await step(run, next)) {
+                co_return std::move(*outcome);
             }
         }
         transient.reason = "the saga did not converge";
-        ecom::log::error("checkout saga did not converge", {{"order_id", order.id}});
+        ecom::log::error("checkout saga did not converge", {{"order_id", run.order.id}});
     } catch (const InventoryUnavailable& e) {
         transient.reason = e.what();
         transient.circuit_open = e.circuit_open();
@@ -364,11 +151,186 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
     }
     // Give the lease back so a retry can resume at once.
     try {
-        co_await store_.release_lease(order.id, owner, context);
+        co_await store_.release_lease(run.order.id, owner, context);
     } catch (const ecom::pg::Error&) {
     }
-    transient.order = order;
+    transient.order = std::move(run.order);
     co_return transient;
+}
+
+asio::awaitable<std::optional<SagaOutcome>> CheckoutSaga::step(Run& run, SagaStep step) {
+    switch (step) {
+        case SagaStep::reserve: co_return co_await reserve(run);
+        case SagaStep::charge: co_await charge(run); break;
+        case SagaStep::find_payment: co_await find_payment(run); break;
+        case SagaStep::commit: co_await commit(run); break;
+        case SagaStep::release: co_await release(run); break;
+        case SagaStep::refund: co_await refund(run); break;
+        case SagaStep::confirm: co_return co_await confirm(run);
+        case SagaStep::decline: co_return co_await decline(run);
+        case SagaStep::cancel: co_return co_await cancel(run);
+        case SagaStep::done: co_return done(run);
+    }
+    co_return std::nullopt;
+}
+
+asio::awaitable<std::optional<SagaOutcome>> CheckoutSaga::reserve(Run& run) {
+    OrderRecord& order = run.order;
+    const ReserveResult r = co_await inventory_.reserve(order.id, order.requested_items, run.context);
+    switch (r.kind) {
+        case ReserveResult::Kind::insufficient_stock: {
+            order.status = OrderStatus::rejected;
+            // Arguments of a co_await are named first: GCC 12 mishandles
+            // temporaries that must outlive a suspension.
+            CheckoutEnd end{.order = order, .shortages = r.shortages};
+            co_return co_await finish(run, std::move(end));
+        }
+        case ReserveResult::Kind::unknown_products: {
+            order.status = OrderStatus::rejected;
+            CheckoutEnd end{.order = order, .unknown_product_ids = r.unknown_product_ids};
+            co_return co_await finish(run, std::move(end));
+        }
+        case ReserveResult::Kind::released:
+            // A tombstone: the order was given up while this request was away.
+            run.state.reservation = ReservationState::released;
+            co_return std::nullopt;
+        case ReserveResult::Kind::held: break;
+    }
+    std::int64_t total = 0;
+    for (const auto& line : r.lines) {
+        total += line.quantity * line.unit_price_cents;
+    }
+    order.items = r.lines;
+    order.total_cents = total;
+    order.updated_ms = now_ms();
+    if (!co_await store_.record_reservation(order.id, run.owner, *order.items, total, order.updated_ms, run.context)) {
+        co_return SagaOutcome{.kind = SagaOutcome::Kind::lease_lost};
+    }
+    run.state.reservation = r.state == ReservationState::committed ? ReservationState::committed : ReservationState::held;
+    order.reservation_state = ReservationState::held;
+    co_return std::nullopt;
+}
+
+asio::awaitable<void> CheckoutSaga::charge(Run& run) {
+    // Not recorded here: the provider's ledger is the record, and the
+    // final update stores the outcome. A crash before it is resumed
+    // by charging again (idempotent) or by find_payment.
+    run.state.payment = co_await charge_with_retries(run);
+    run.order.payment_outcome = run.state.payment;
+}
+
+asio::awaitable<void> CheckoutSaga::find_payment(Run& run) {
+    const auto found = co_await payments_.find_charge(run.order.id, run.context);
+    if (found) {
+        run.state.payment = found;
+        run.order.payment_outcome = found;
+    } else {
+        run.state.payment_looked_up = true;
+    }
+}
+
+asio::awaitable<void> CheckoutSaga::commit(Run& run) {
+    // Committing and releasing are idempotent at product-service, so
+    // their result is recorded only with the final status.
+    const ReservationState after = co_await inventory_.commit(run.order.id, run.context);
+    if (after != ReservationState::committed) {
+        ecom::log::error("a paid order's reservation could not be committed; refunding", {{"order_id", run.order.id}});
+    }
+    run.state.reservation = committed_or_released(after);
+    run.order.reservation_state = run.state.reservation;
+}
+
+asio::awaitable<void> CheckoutSaga::release(Run& run) {
+    const ReservationState after = co_await inventory_.release(run.order.id, run.context);
+    run.state.reservation = committed_or_released(after);
+    run.order.reservation_state = run.state.reservation;
+}
+
+asio::awaitable<void> CheckoutSaga::refund(Run& run) {
+    co_await payments_.refund(run.order.id, run.context);
+    run.state.refunded = true;
+}
+
+asio::awaitable<SagaOutcome> CheckoutSaga::confirm(Run& run) {
+    run.order.status = OrderStatus::confirmed;
+    run.order.reservation_state = ReservationState::committed;
+    CheckoutEnd end{.order = run.order};
+    co_return co_await finish(run, std::move(end));
+}
+
+asio::awaitable<SagaOutcome> CheckoutSaga::decline(Run& run) {
+    run.order.status = OrderStatus::payment_declined;
+    run.order.reservation_state = ReservationState::released;
+    const std::string reason(to_string(*run.state.payment));
+    CheckoutEnd end{.order = run.order};
+    auto result = co_await finish(run, std::move(end));
+    if (registry_ != nullptr && result.kind == SagaOutcome::Kind::finished) {
+        registry_->counter(kDeclinesName, kDeclinesHelp, {{"reason", reason}}).inc();
+    }
+    co_return result;
+}
+
+asio::awaitable<std::optional<SagaOutcome>> CheckoutSaga::cancel(Run& run) {
+    if (run.state.reservation == ReservationState::none) {
+        // Leave a tombstone so a reserve still in flight holds nothing.
+        const auto after = co_await inventory_.release(run.order.id, run.context);
+        if (after == ReservationState::committed) {
+            run.state.reservation = ReservationState::committed;
+            co_return std::nullopt;
+        }
+    }
+    run.order.status = OrderStatus::cancelled;
+    run.order.reservation_state = ReservationState::released;
+    CheckoutEnd end{.order = run.order, .refunded = run.state.refunded};
+    co_return co_await finish(run, std::move(end));
+}
+
+SagaOutcome CheckoutSaga::done(const Run& run) {
+    const OrderRecord& order = run.order;
+    return {.kind = SagaOutcome::Kind::finished,
+            .order = order,
+            .answer = {.status = order.response_status.value_or(200),
+                       .body = order.response_body.value_or(order_json(order))}};
+}
+
+asio::awaitable<SagaOutcome> CheckoutSaga::finish(Run& run, CheckoutEnd end) {
+    // The body shows the time recorded with it.
+    end.order.updated_ms = now_ms();
+    run.order.updated_ms = end.order.updated_ms;
+    CheckoutAnswer answer = checkout_answer(end);
+    auto [failure_code, failure_detail] = failure_of(end);
+    const OrderRecord& order = end.order;
+    const FinalOutcome final{.status = order.status,
+                             .reservation_state = order.reservation_state,
+                             .payment_outcome = order.payment_outcome,
+                             .failure_code = std::move(failure_code),
+                             .failure_detail = std::move(failure_detail),
+                             .response_status = answer.status,
+                             .response_body = answer.body,
+                             .updated_ms = order.updated_ms};
+    if (!co_await store_.finish(order.id, run.owner, final, run.context)) {
+        co_return SagaOutcome{.kind = SagaOutcome::Kind::lease_lost};
+    }
+    ecom::log::info("order finished", {{"order_id", order.id},
+                                      {"status", to_string(order.status)},
+                                      {"response_status", answer.status}});
+    co_return SagaOutcome{.kind = SagaOutcome::Kind::finished, .order = std::move(end.order), .answer = std::move(answer)};
+}
+
+asio::awaitable<PaymentOutcome> CheckoutSaga::charge_with_retries(const Run& run) {
+    // Charges are idempotent per order: retrying after an unknown outcome
+    // returns the first charge instead of making a second one.
+    for (int attempt = 0;; ++attempt) {
+        try {
+            co_return co_await payments_.charge(run.order.id, *run.order.total_cents, *run.card, run.context);
+        } catch (const PaymentUnavailable&) {
+            if (attempt >= 2) {
+                throw;
+            }
+        }
+        asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(20 * (attempt + 1)));
+        co_await pause.async_wait(asio::use_awaitable);
+    }
 }
 
 }  // namespace orders

@@ -2,10 +2,10 @@
 
 // The checkout saga. An order moves through recorded steps:
 //
-//   PENDING, nothing reserved ──reserve──▶ held ──charge──▶ paid ──commit──▶ CONFIRMED (201)
-//        │                                  │                └─declined──▶ release ──▶ PAYMENT_DECLINED (402)
-//        ├─ short of stock ──▶ REJECTED (409, nothing held)
-//        └─ unknown product ─▶ REJECTED (422)
+//   PENDING, nothing reserved ──reserve──▶ held ──charge──▶ paid ──commit──▶ CONFIRMED
+//        │                                  │                └─declined──▶ release ──▶ PAYMENT_DECLINED
+//        ├─ short of stock ──▶ REJECTED (nothing held)
+//        └─ unknown product ─▶ REJECTED
 //
 // Whoever holds the order's lease drives it: the request that created it,
 // a retry of that request (same Idempotency-Key), or the reconciler after a
@@ -13,12 +13,13 @@
 // not charged cannot be, so it is compensated: its stock is released and it
 // ends CANCELLED. Every step is idempotent at its destination (reservations
 // and charges are keyed by the order id), so resuming never repeats an
-// effect.
+// effect. The saga decides; what a final order answers over HTTP is
+// checkout_answer()'s (checkout_answer.hpp), stored with the final status.
 
-#include "checkout_request.hpp"
-#include "ecom/http/error.hpp"
+#include "checkout_answer.hpp"
 #include "ecom/metrics.hpp"
-#include "inventory_client.hpp"
+#include "inventory.hpp"
+#include "order_domain.hpp"
 #include "order_store.hpp"
 #include "payment.hpp"
 
@@ -43,8 +44,8 @@ enum class SagaStep {
 };
 
 struct SagaState {
-    std::string status = "PENDING";
-    std::string reservation = "none";  // none, held, committed, released
+    OrderStatus status = OrderStatus::pending;
+    ReservationState reservation = ReservationState::none;
     std::optional<PaymentOutcome> payment;
     bool payment_looked_up = false;    // find_payment ran and found nothing
     bool refunded = false;
@@ -56,14 +57,13 @@ std::string_view to_string(SagaStep step) noexcept;
 
 struct SagaOutcome {
     enum class Kind {
-        finished,   // `order` is final; `response` is what its key answers
+        finished,   // `order` is final; `answer` is what its key answers
         transient,  // a dependency failed; the order stays PENDING for a retry or the reconciler
         lease_lost, // someone else took the order over
     } kind = Kind::finished;
-    OrderRecord order;
-    int response_status = 0;
-    std::string response_body;
-    std::string reason;  // for transient failures
+    OrderRecord order{};
+    CheckoutAnswer answer{};  // finished
+    std::string reason{};     // transient
     bool circuit_open = false;
 };
 
@@ -71,7 +71,7 @@ class CheckoutSaga {
 public:
     // With a registry, declined charges are counted in payment_declines_total
     // by reason, once per order (when the decline is recorded).
-    CheckoutSaga(OrderStore& store, InventoryClient& inventory, PaymentGateway& payments,
+    CheckoutSaga(SagaStore& store, Inventory& inventory, PaymentGateway& payments,
                  ecom::metrics::Registry* registry = nullptr);
 
     // Drives an order whose lease `owner` holds as far as it goes.
@@ -79,21 +79,28 @@ public:
                                             const ecom::http::RequestContext* context);
 
 private:
-    boost::asio::awaitable<SagaOutcome> finish(OrderRecord& order, const std::string& owner, FinalOutcome outcome,
-                                               const ecom::http::RequestContext* context);
-    boost::asio::awaitable<PaymentOutcome> charge_with_retries(const OrderRecord& order, const Card& card,
-                                                               const ecom::http::RequestContext* context);
+    struct Run;  // one drive of one order
+    // Each step either moves the state on (nothing returned) or ends the run.
+    boost::asio::awaitable<std::optional<SagaOutcome>> step(Run& run, SagaStep step);
+    boost::asio::awaitable<std::optional<SagaOutcome>> reserve(Run& run);
+    boost::asio::awaitable<void> charge(Run& run);
+    boost::asio::awaitable<void> find_payment(Run& run);
+    boost::asio::awaitable<void> commit(Run& run);
+    boost::asio::awaitable<void> release(Run& run);
+    boost::asio::awaitable<void> refund(Run& run);
+    boost::asio::awaitable<SagaOutcome> confirm(Run& run);
+    boost::asio::awaitable<SagaOutcome> decline(Run& run);
+    boost::asio::awaitable<std::optional<SagaOutcome>> cancel(Run& run);
+    static SagaOutcome done(const Run& run);
 
-    OrderStore& store_;
-    InventoryClient& inventory_;
+    // Records the final status with its answer, unless the lease was lost.
+    boost::asio::awaitable<SagaOutcome> finish(Run& run, CheckoutEnd end);
+    boost::asio::awaitable<PaymentOutcome> charge_with_retries(const Run& run);
+
+    SagaStore& store_;
+    Inventory& inventory_;
     PaymentGateway& payments_;
     ecom::metrics::Registry* registry_;
 };
-
-// The final response bodies, exposed for unit tests.
-std::string declined_body(const OrderRecord& order, PaymentOutcome outcome);
-std::string insufficient_stock_body(const OrderRecord& order, const std::vector<Shortage>& shortages);
-std::string cancelled_body(const OrderRecord& order, bool refunded);
-std::string unknown_product_body(const OrderRecord& order, const std::vector<ecom::http::ErrorDetail>& details);
 
 }  // namespace orders

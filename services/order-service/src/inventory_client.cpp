@@ -3,6 +3,7 @@
 #include "ecom/json_writer.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace orders {
 namespace {
@@ -15,6 +16,14 @@ using ecom::http::OutgoingRequest;
 
 [[noreturn]] void unexpected(unsigned status, std::string_view what) {
     throw InventoryUnavailable("product-service answered " + std::to_string(status) + " to " + std::string(what), false);
+}
+
+ReservationState reservation_state_of(const bj::value& state) {
+    const auto parsed = reservation_state_from_string(state.as_string());
+    if (!parsed) {
+        throw std::runtime_error("unknown reservation state " + bj::serialize(state));
+    }
+    return *parsed;
 }
 
 std::string error_code_of(std::string_view body) {
@@ -34,7 +43,7 @@ ReserveResult parse_reserve_response(unsigned status, std::string_view body) {
         const auto v = bj::parse(body);
         if (status == 200) {
             out.kind = ReserveResult::Kind::held;
-            out.state = std::string(v.at("state").as_string());
+            out.state = reservation_state_of(v.at("state"));
             for (const auto& item : v.at("items").as_array()) {
                 PricedLine line;
                 line.product_id = item.at("product_id").to_number<std::int64_t>();
@@ -62,14 +71,8 @@ ReserveResult parse_reserve_response(unsigned status, std::string_view body) {
         }
         if (status == 422 && code == "unknown_product") {
             out.kind = ReserveResult::Kind::unknown_products;
-            for (const auto& d : v.at("error").at("details").as_array()) {
-                // "items[3].product_id" -> index 3
-                const std::string field(d.at("field").as_string());
-                const auto open = field.find('[');
-                const auto close = field.find(']');
-                if (open != std::string::npos && close != std::string::npos) {
-                    out.unknown_product_ids.push_back(std::stoll(field.substr(open + 1, close - open - 1)));
-                }
+            for (const auto& id : v.at("error").at("product_ids").as_array()) {
+                out.unknown_product_ids.push_back(id.to_number<std::int64_t>());
             }
             return out;
         }
@@ -104,14 +107,7 @@ asio::awaitable<ReserveResult> InventoryClient::reserve(const std::string& order
     if (response.status >= 500) {
         unexpected(response.status, "a reservation");
     }
-    ReserveResult result = parse_reserve_response(response.status, response.body);
-    // Indices in the 422 details point into our lines: turn them into ids.
-    for (auto& index : result.unknown_product_ids) {
-        if (index >= 0 && static_cast<std::size_t>(index) < lines.size()) {
-            index = lines[static_cast<std::size_t>(index)].product_id;
-        }
-    }
-    co_return result;
+    co_return parse_reserve_response(response.status, response.body);
 }
 
 asio::awaitable<ReservationState> InventoryClient::commit(const std::string& order_id,
@@ -125,7 +121,7 @@ asio::awaitable<ReservationState> InventoryClient::commit(const std::string& ord
         co_return ReservationState::committed;
     }
     if (response.status == 404) {
-        co_return ReservationState::missing;
+        co_return ReservationState::none;
     }
     if (response.status == 409 && error_code_of(response.body) == "reservation_released") {
         co_return ReservationState::released;
@@ -160,7 +156,7 @@ asio::awaitable<std::vector<HeldReservation>> InventoryClient::held_older_than(s
     std::vector<HeldReservation> out;
     const bj::value listing = bj::parse(response.body);
     for (const auto& item : listing.at("items").as_array()) {
-        out.push_back({std::string(item.at("order_id").as_string()), std::string(item.at("state").as_string())});
+        out.push_back({std::string(item.at("order_id").as_string()), reservation_state_of(item.at("state"))});
     }
     co_return out;
 }

@@ -9,6 +9,7 @@
 #include "ecom/log.hpp"
 #include "ecom/pg/migrations.hpp"
 #include "ecom/service.hpp"
+#include "idempotent_checkout.hpp"
 #include "inventory_client.hpp"
 #include "order_routes.hpp"
 #include "order_sql.hpp"
@@ -43,7 +44,8 @@ int run() {
     orders::OrderStore store(db, config.lease);
     orders::CheckoutSaga saga(store, inventory, payments, &service.metrics());
     ecom::http::AdminAuth admin(config.admin_api_key, config.admin_api_key_previous);
-    orders::OrderRoutes routes(store, saga, inventory, admin, service.metrics(), config.card_fingerprint_key);
+    orders::IdempotentCheckout checkout(store, saga, inventory, config.card_fingerprint_key);
+    orders::OrderRoutes routes(store, checkout, inventory, admin, service.metrics());
     routes.register_on(service.api());
     orders::Reconciler reconciler(*service.workers().front(), store, saga, inventory, config.reconciler,
                                   service.metrics());

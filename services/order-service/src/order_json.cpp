@@ -2,39 +2,32 @@
 
 #include "ecom/time_format.hpp"
 
-#include <boost/json/parse.hpp>
-
 namespace orders {
 
 void write_order_json(ecom::JsonWriter& w, const OrderRecord& o) {
-    namespace bj = boost::json;
     w.begin_object();
-    w.field("id", o.id).field("status", o.status);
+    w.field("id", o.id).field("status", to_string(o.status));
     w.key("customer").begin_object().field("email", o.email).field("name", o.name).end_object();
     w.key("items").begin_array();
     if (o.items) {
-        const bj::value items = bj::parse(*o.items);
-        for (const auto& line : items.as_array()) {
-            const auto quantity = line.at("quantity").to_number<std::int64_t>();
-            const auto price = line.at("unit_price_cents").to_number<std::int64_t>();
+        for (const auto& line : *o.items) {
             w.begin_object()
-                .field("product_id", line.at("product_id").to_number<std::int64_t>())
-                .field("sku", std::string_view(line.at("sku").as_string()))
-                .field("name", std::string_view(line.at("name").as_string()))
-                .field("quantity", quantity)
-                .field("unit_price_cents", price)
-                .field("line_total_cents", quantity * price)
+                .field("product_id", line.product_id)
+                .field("sku", line.sku)
+                .field("name", line.name)
+                .field("quantity", line.quantity)
+                .field("unit_price_cents", line.unit_price_cents)
+                .field("line_total_cents", line.quantity * line.unit_price_cents)
                 .end_object();
         }
     } else {
         // Not priced yet (or rejected before pricing): what was asked for.
-        const bj::value requested = bj::parse(o.requested_items);
-        for (const auto& line : requested.as_array()) {
+        for (const auto& line : o.requested_items) {
             w.begin_object()
-                .field("product_id", line.at("product_id").to_number<std::int64_t>())
+                .field("product_id", line.product_id)
                 .key("sku").null()
                 .key("name").null()
-                .field("quantity", line.at("quantity").to_number<std::int64_t>())
+                .field("quantity", line.quantity)
                 .key("unit_price_cents").null()
                 .key("line_total_cents").null()
                 .end_object();
@@ -50,7 +43,7 @@ void write_order_json(ecom::JsonWriter& w, const OrderRecord& o) {
     w.field("currency", o.currency);
     w.key("payment").begin_object().field("card_last4", o.card_last4).key("outcome");
     if (o.payment_outcome) {
-        w.string(*o.payment_outcome);
+        w.string(to_string(*o.payment_outcome));
     } else {
         w.null();
     }

@@ -21,17 +21,6 @@ using ecom::http::Method;
 using ecom::http::Request;
 using ecom::http::Response;
 
-std::string requested_items_json(const CheckoutRequest& r) {
-    std::string out;
-    ecom::JsonWriter w(out);
-    w.begin_array();
-    for (const auto& line : r.items) {
-        w.begin_object().field("product_id", line.product_id).field("quantity", line.quantity).end_object();
-    }
-    w.end_array();
-    return out;
-}
-
 Response in_progress() {
     auto r = ecom::http::error_response(409, "request_in_progress",
                                         "a request with this Idempotency-Key is still being processed; retry shortly");
@@ -41,17 +30,16 @@ Response in_progress() {
 
 }  // namespace
 
-OrderRoutes::OrderRoutes(OrderStore& store, CheckoutSaga& saga, InventoryClient& inventory,
-                         const ecom::http::AdminAuth& admin, ecom::metrics::Registry& registry,
-                         std::string card_fingerprint_key)
-    : store_(store),
-      saga_(saga),
-      inventory_(inventory),
-      admin_(admin),
-      registry_(registry),
-      card_fingerprint_key_(std::move(card_fingerprint_key)) {
-    for (const auto* outcome : {"confirmed", "payment_declined", "rejected", "cancelled", "replayed", "in_progress",
-                                "unavailable", "key_reused"}) {
+OrderRoutes::OrderRoutes(OrderStore& store, IdempotentCheckout& checkout, InventoryClient& inventory,
+                         const ecom::http::AdminAuth& admin, ecom::metrics::Registry& registry)
+    : store_(store), checkout_(checkout), inventory_(inventory), admin_(admin), registry_(registry) {
+    // Every label exists from the start: the final statuses a checkout answers with, then the others.
+    for (const auto status :
+         {OrderStatus::confirmed, OrderStatus::payment_declined, OrderStatus::rejected, OrderStatus::cancelled}) {
+        (void)registry_.counter("orders_total", "Checkout requests by outcome",
+                                {{"outcome", std::string(metric_label(status))}});
+    }
+    for (const auto* outcome : {"replayed", "in_progress", "unavailable", "key_reused"}) {
         (void)registry_.counter("orders_total", "Checkout requests by outcome", {{"outcome", outcome}});
     }
 }
@@ -75,95 +63,50 @@ Response OrderRoutes::unavailable(std::string_view message) {
     return r;
 }
 
-Response OrderRoutes::answer(const SagaOutcome& outcome, bool replayed) {
-    Response response;
-    if (outcome.kind == SagaOutcome::Kind::lease_lost) {
-        count("in_progress");
-        return in_progress();
+Response OrderRoutes::respond(const CheckoutResult& result) {
+    using Kind = CheckoutResult::Kind;
+    switch (result.kind) {
+        case Kind::in_progress: count("in_progress"); return in_progress();
+        case Kind::inventory_down:
+            return unavailable("the inventory is unavailable; retry with the same Idempotency-Key");
+        case Kind::paused:
+            ecom::log::warn("checkout paused: a dependency failed",
+                            {{"order_id", result.order.id}, {"reason", result.reason}});
+            return unavailable("the order could not be completed right now; retry with the same Idempotency-Key");
+        case Kind::key_reused:
+            count("key_reused");
+            throw HttpError(422, "idempotency_key_reused",
+                            "this Idempotency-Key was used with a different request; use a new key for a new order");
+        case Kind::finished:
+        case Kind::replayed: break;
     }
-    if (outcome.kind == SagaOutcome::Kind::transient) {
-        ecom::log::warn("checkout paused: a dependency failed", {{"order_id", outcome.order.id}, {"reason", outcome.reason}});
-        return unavailable("the order could not be completed right now; retry with the same Idempotency-Key");
-    }
-    response = Response::json(static_cast<unsigned>(outcome.response_status), outcome.response_body);
+    auto response = Response::json(static_cast<unsigned>(result.answer.status), result.answer.body);
     response.headers.add("Cache-Control", "no-store");
-    if (outcome.response_status == 201) {
-        response.headers.add("Location", "/api/orders/" + outcome.order.id);
+    if (result.answer.status == 201) {
+        response.headers.add("Location", "/api/orders/" + result.order.id);
     }
-    if (replayed) {
+    if (result.kind == Kind::replayed) {
         response.headers.add("Idempotent-Replayed", "true");
         count("replayed");
     } else {
-        const auto& status = outcome.order.status;
-        count(status == "CONFIRMED" ? "confirmed"
-              : status == "PAYMENT_DECLINED" ? "payment_declined"
-              : status == "REJECTED" ? "rejected"
-                                     : "cancelled");
+        count(metric_label(result.order.status));
     }
     return response;
 }
 
 asio::awaitable<Response> OrderRoutes::create(Request& request) {
-    const auto key_header = request.header("Idempotency-Key");
-    if (!key_header) {
+    const auto key = request.header("Idempotency-Key");
+    if (!key) {
         throw HttpError(400, "idempotency_key_required",
                         "send an Idempotency-Key header (1 to 255 characters), the same one when retrying");
     }
-    if (!valid_idempotency_key(*key_header)) {
+    if (!valid_idempotency_key(*key)) {
         throw HttpError(400, "invalid_idempotency_key", "the Idempotency-Key must be 1 to 255 printable ASCII characters");
     }
-    const std::string key(*key_header);
     const CheckoutRequest checkout = parse_checkout_request(request.body);
-    const std::string fingerprint = checkout.fingerprint(card_fingerprint_key_);
-    const std::string owner = ecom::new_uuid();
-
-    NewOrder fresh{ecom::new_uuid(), key, fingerprint, checkout.email, checkout.name, requested_items_json(checkout),
-                   checkout.card.last4(), owner, now_ms()};
-    // While product-service is known to be down a new order is not even
-    // recorded; an existing key is still answered from what is stored.
-    const bool inventory_down = inventory_.circuit_open();
-    std::optional<OrderRecord> order;
-    if (!inventory_down) {
-        order = co_await store_.insert(fresh, &request.context);
-    }
-    if (!order) {
-        const auto existing = co_await store_.find_by_key(checkout.email, key, &request.context);
-        if (!existing) {
-            if (inventory_down) {
-                co_return unavailable("the inventory is unavailable; retry with the same Idempotency-Key");
-            }
-            count("in_progress");
-            co_return in_progress();  // the key's first request has not committed yet
-        }
-        if (!checkout.matches_fingerprint(existing->fingerprint, card_fingerprint_key_)) {
-            count("key_reused");
-            throw HttpError(422, "idempotency_key_reused",
-                            "this Idempotency-Key was used with a different request; use a new key for a new order");
-        }
-        if (existing->response_status) {
-            SagaOutcome replay;
-            replay.order = *existing;
-            replay.response_status = *existing->response_status;
-            replay.response_body = existing->response_body.value_or("");
-            co_return answer(replay, true);
-        }
-        if (existing->leased) {
-            count("in_progress");
-            co_return in_progress();
-        }
-        if (inventory_down) {
-            co_return unavailable("the inventory is unavailable; retry with the same Idempotency-Key");
-        }
-        // The first attempt stopped half-way (a dependency failed or its
-        // process died): this retry takes over and carries on.
-        order = co_await store_.take_lease(existing->id, owner, &request.context);
-        if (!order) {
-            count("in_progress");
-            co_return in_progress();
-        }
-    }
-    const SagaOutcome outcome = co_await saga_.run(*order, owner, &checkout.card, &request.context);
-    co_return answer(outcome, false);
+    const std::string key_text(*key);
+    const CheckoutResult result = co_await checkout_.place(key_text, checkout, &request.context);
+    co_return respond(result);
 }
 
 asio::awaitable<Response> OrderRoutes::get(Request& request) {

@@ -5,19 +5,20 @@
 //   GET  /api/orders/{id}     the order (ids are random UUIDs)
 //   GET  /api/orders?email=   admin only: a customer's orders, newest first
 
-#include "checkout_saga.hpp"
 #include "ecom/http/admin_auth.hpp"
 #include "ecom/http/router.hpp"
 #include "ecom/metrics.hpp"
+#include "idempotent_checkout.hpp"
+#include "inventory_client.hpp"
 #include "order_store.hpp"
 
 namespace orders {
 
 class OrderRoutes {
 public:
-    // `card_fingerprint_key`: the HMAC key for the card number in request fingerprints.
-    OrderRoutes(OrderStore& store, CheckoutSaga& saga, InventoryClient& inventory, const ecom::http::AdminAuth& admin,
-                ecom::metrics::Registry& registry, std::string card_fingerprint_key);
+    // `inventory`: for the Retry-After of a 503 while its circuit is open.
+    OrderRoutes(OrderStore& store, IdempotentCheckout& checkout, InventoryClient& inventory,
+                const ecom::http::AdminAuth& admin, ecom::metrics::Registry& registry);
 
     void register_on(ecom::http::Router& router);
 
@@ -25,16 +26,15 @@ private:
     boost::asio::awaitable<ecom::http::Response> create(ecom::http::Request& request);
     boost::asio::awaitable<ecom::http::Response> get(ecom::http::Request& request);
     boost::asio::awaitable<ecom::http::Response> list(ecom::http::Request& request);
-    ecom::http::Response answer(const SagaOutcome& outcome, bool replayed);
+    ecom::http::Response respond(const CheckoutResult& result);
     ecom::http::Response unavailable(std::string_view message);
     void count(std::string_view outcome);
 
     OrderStore& store_;
-    CheckoutSaga& saga_;
+    IdempotentCheckout& checkout_;
     InventoryClient& inventory_;
     const ecom::http::AdminAuth& admin_;
     ecom::metrics::Registry& registry_;
-    std::string card_fingerprint_key_;
 };
 
 }  // namespace orders

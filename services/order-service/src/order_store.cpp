@@ -1,6 +1,11 @@
 #include "order_store.hpp"
 
+#include "ecom/json_writer.hpp"
 #include "order_sql.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <stdexcept>
 
 namespace orders {
 namespace {
@@ -13,6 +18,18 @@ std::optional<std::string> optional_string(const Result& r, int row, int col) {
         return std::nullopt;
     }
     return std::string(r.text(row, col));
+}
+
+// The CHECK constraints keep these columns to the enums' names.
+template <typename Enum>
+Enum stored_enum(const Result& r, int row, int col, std::optional<Enum> (*parse)(std::string_view) noexcept) {
+    const auto text = r.text(row, col);
+    const auto value = parse(text);
+    if (!value) {
+        throw std::runtime_error("orders: unexpected stored value '" + std::string(text) + "' in column " +
+                                 std::to_string(col));
+    }
+    return *value;
 }
 
 std::string uuid_array(const std::vector<std::string>& ids) {
@@ -29,6 +46,56 @@ std::string uuid_array(const std::vector<std::string>& ids) {
 
 }  // namespace
 
+std::string requested_lines_json(const std::vector<OrderLine>& lines) {
+    std::string out;
+    ecom::JsonWriter w(out);
+    w.begin_array();
+    for (const auto& line : lines) {
+        w.begin_object().field("product_id", line.product_id).field("quantity", line.quantity).end_object();
+    }
+    w.end_array();
+    return out;
+}
+
+std::string priced_lines_json(const std::vector<PricedLine>& lines) {
+    std::string out;
+    ecom::JsonWriter w(out);
+    w.begin_array();
+    for (const auto& l : lines) {
+        w.begin_object()
+            .field("product_id", l.product_id)
+            .field("sku", l.sku)
+            .field("name", l.name)
+            .field("quantity", l.quantity)
+            .field("unit_price_cents", l.unit_price_cents)
+            .end_object();
+    }
+    w.end_array();
+    return out;
+}
+
+std::vector<OrderLine> parse_requested_lines(std::string_view json) {
+    std::vector<OrderLine> lines;
+    const boost::json::value parsed = boost::json::parse(json);
+    for (const auto& line : parsed.as_array()) {
+        lines.push_back({line.at("product_id").to_number<std::int64_t>(), line.at("quantity").to_number<std::int64_t>()});
+    }
+    return lines;
+}
+
+std::vector<PricedLine> parse_priced_lines(std::string_view json) {
+    std::vector<PricedLine> lines;
+    const boost::json::value parsed = boost::json::parse(json);
+    for (const auto& line : parsed.as_array()) {
+        lines.push_back({.product_id = line.at("product_id").to_number<std::int64_t>(),
+                         .sku = std::string(line.at("sku").as_string()),
+                         .name = std::string(line.at("name").as_string()),
+                         .quantity = line.at("quantity").to_number<std::int64_t>(),
+                         .unit_price_cents = line.at("unit_price_cents").to_number<std::int64_t>()});
+    }
+    return lines;
+}
+
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
@@ -37,18 +104,22 @@ std::int64_t now_ms() {
 OrderRecord read_order(const Result& r, int row) {
     OrderRecord o;
     o.id = std::string(r.text(row, 0));
-    o.status = std::string(r.text(row, 1));
+    o.status = stored_enum(r, row, 1, order_status_from_string);
     o.email = std::string(r.text(row, 2));
     o.name = std::string(r.text(row, 3));
-    o.requested_items = std::string(r.text(row, 4));
-    o.items = optional_string(r, row, 5);
+    o.requested_items = parse_requested_lines(r.text(row, 4));
+    if (!r.is_null(row, 5)) {
+        o.items = parse_priced_lines(r.text(row, 5));
+    }
     if (!r.is_null(row, 6)) {
         o.total_cents = r.int64(row, 6);
     }
     o.currency = std::string(r.text(row, 7));
     o.card_last4 = std::string(r.text(row, 8));
-    o.reservation_state = std::string(r.text(row, 9));
-    o.payment_outcome = optional_string(r, row, 10);
+    o.reservation_state = stored_enum(r, row, 9, reservation_state_from_string);
+    if (!r.is_null(row, 10)) {
+        o.payment_outcome = stored_enum(r, row, 10, payment_outcome_from_string);
+    }
     o.failure_code = optional_string(r, row, 11);
     o.failure_detail = optional_string(r, row, 12);
     if (!r.is_null(row, 13)) {
@@ -64,7 +135,7 @@ OrderRecord read_order(const Result& r, int row) {
 
 asio::awaitable<std::optional<OrderRecord>> OrderStore::insert(const NewOrder& o, const ecom::http::RequestContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::insert_order, o.id, o.idempotency_key, o.fingerprint, o.email, o.name,
-                                      o.requested_items, o.card_last4, o.lease_owner,
+                                      requested_lines_json(o.requested_items), o.card_last4, o.lease_owner,
                                       static_cast<std::int64_t>(lease_.count()), o.created_ms);
     if (r.empty()) {
         co_return std::nullopt;
@@ -98,17 +169,22 @@ asio::awaitable<std::optional<OrderRecord>> OrderStore::take_lease(const std::st
 }
 
 asio::awaitable<bool> OrderStore::record_reservation(const std::string& id, const std::string& owner,
-                                                     const std::string& items, std::int64_t total_cents,
+                                                     const std::vector<PricedLine>& items, std::int64_t total_cents,
                                                      std::int64_t updated_ms, const ecom::http::RequestContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::record_reservation, id, owner, static_cast<std::int64_t>(lease_.count()),
-                                      items, total_cents, updated_ms);
+                                      priced_lines_json(items), total_cents, updated_ms);
     co_return !r.empty();
 }
 
 asio::awaitable<bool> OrderStore::finish(const std::string& id, const std::string& owner, const FinalOutcome& f, const ecom::http::RequestContext* ctx) {
-    const Result r = co_await db_.run_traced(ctx, sql::finish_order, id, owner, f.status, f.reservation_state, f.failure_code,
-                                      f.failure_detail, static_cast<std::int64_t>(f.response_status), f.response_body,
-                                      f.updated_ms, f.payment_outcome);
+    std::optional<std::string_view> payment;
+    if (f.payment_outcome) {
+        payment = to_string(*f.payment_outcome);
+    }
+    const Result r = co_await db_.run_traced(ctx, sql::finish_order, id, owner, to_string(f.status),
+                                             to_string(f.reservation_state), f.failure_code, f.failure_detail,
+                                             static_cast<std::int64_t>(f.response_status), f.response_body,
+                                             f.updated_ms, payment);
     co_return !r.empty();
 }
 
@@ -136,12 +212,12 @@ asio::awaitable<std::vector<OrderRecord>> OrderStore::by_email(const std::string
     co_return out;
 }
 
-asio::awaitable<std::vector<std::pair<std::string, std::string>>> OrderStore::statuses(
+asio::awaitable<std::vector<std::pair<std::string, OrderStatus>>> OrderStore::statuses(
     const std::vector<std::string>& ids, const ecom::http::RequestContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::order_statuses, uuid_array(ids));
-    std::vector<std::pair<std::string, std::string>> out;
+    std::vector<std::pair<std::string, OrderStatus>> out;
     for (int i = 0; i < r.rows(); ++i) {
-        out.emplace_back(std::string(r.text(i, 0)), std::string(r.text(i, 1)));
+        out.emplace_back(std::string(r.text(i, 0)), stored_enum(r, i, 1, order_status_from_string));
     }
     co_return out;
 }

@@ -5,6 +5,7 @@
 // replay, and the reconciler's claims.
 
 #include "ecom/pg/database.hpp"
+#include "order_domain.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -18,16 +19,16 @@ namespace orders {
 
 struct OrderRecord {
     std::string id;
-    std::string status;
+    OrderStatus status = OrderStatus::pending;
     std::string email;
     std::string name;
-    std::string requested_items;       // JSON
-    std::optional<std::string> items;  // JSON, once reserved
+    std::vector<OrderLine> requested_items;
+    std::optional<std::vector<PricedLine>> items;  // once reserved
     std::optional<std::int64_t> total_cents;
     std::string currency;
     std::string card_last4;
-    std::string reservation_state;  // none, held, committed, released
-    std::optional<std::string> payment_outcome;
+    ReservationState reservation_state = ReservationState::none;
+    std::optional<PaymentOutcome> payment_outcome;
     std::optional<std::string> failure_code;
     std::optional<std::string> failure_detail;  // JSON
     std::optional<int> response_status;
@@ -44,47 +45,85 @@ struct NewOrder {
     std::string fingerprint;
     std::string email;
     std::string name;
-    std::string requested_items;  // JSON
+    std::vector<OrderLine> requested_items;
     std::string card_last4;
     std::string lease_owner;
     std::int64_t created_ms = 0;
 };
 
 struct FinalOutcome {
-    std::string status;
-    std::string reservation_state;
-    std::optional<std::string> payment_outcome;
-    std::optional<std::string> failure_code;
-    std::optional<std::string> failure_detail;  // JSON
+    OrderStatus status = OrderStatus::pending;
+    ReservationState reservation_state = ReservationState::none;
+    std::optional<PaymentOutcome> payment_outcome{};
+    std::optional<std::string> failure_code{};
+    std::optional<std::string> failure_detail{};  // JSON
     int response_status = 0;
-    std::string response_body;
+    std::string response_body{};
     std::int64_t updated_ms = 0;
 };
 
-class OrderStore {
+// Where the checkout saga records its steps; each write checks that the
+// caller still holds the order's lease and returns false when it does not
+// (someone else took the order over). OrderStore is the real one.
+class SagaStore {
+public:
+    virtual ~SagaStore() = default;
+    virtual boost::asio::awaitable<bool> record_reservation(const std::string& id, const std::string& owner,
+                                                            const std::vector<PricedLine>& items,
+                                                            std::int64_t total_cents, std::int64_t updated_ms,
+                                                            const ecom::http::RequestContext* ctx) = 0;
+    virtual boost::asio::awaitable<bool> finish(const std::string& id, const std::string& owner,
+                                                const FinalOutcome& outcome, const ecom::http::RequestContext* ctx) = 0;
+    // Gives the lease back early, after a transient failure.
+    virtual boost::asio::awaitable<void> release_lease(const std::string& id, const std::string& owner,
+                                                       const ecom::http::RequestContext* ctx) = 0;
+};
+
+// Where a checkout records its order under the customer's Idempotency-Key
+// and finds it again (IdempotentCheckout's side). OrderStore is the real one.
+class CheckoutStore {
+public:
+    virtual ~CheckoutStore() = default;
+    // The new order with `order.lease_owner`'s lease, or nothing when the
+    // customer's key is taken (the caller reads what it belongs to). Keys
+    // are scoped to the customer's e-mail.
+    virtual boost::asio::awaitable<std::optional<OrderRecord>> insert(const NewOrder& order,
+                                                                      const ecom::http::RequestContext* ctx) = 0;
+    virtual boost::asio::awaitable<std::optional<OrderRecord>> find_by_key(const std::string& email,
+                                                                           const std::string& key,
+                                                                           const ecom::http::RequestContext* ctx) = 0;
+    // The order with `owner`'s lease, if it is PENDING and nobody's lease is running.
+    virtual boost::asio::awaitable<std::optional<OrderRecord>> take_lease(const std::string& id,
+                                                                          const std::string& owner,
+                                                                          const ecom::http::RequestContext* ctx) = 0;
+};
+
+class OrderStore final : public SagaStore, public CheckoutStore {
 public:
     OrderStore(ecom::pg::Database& db, std::chrono::seconds lease) : db_(db), lease_(lease) {}
 
-    // The new order, or nothing when the customer's key is taken (the
-    // caller reads what it belongs to). Keys are scoped to the customer's e-mail.
-    boost::asio::awaitable<std::optional<OrderRecord>> insert(const NewOrder& order, const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<std::optional<OrderRecord>> insert(const NewOrder& order,
+                                                              const ecom::http::RequestContext* ctx) override;
     boost::asio::awaitable<std::optional<OrderRecord>> find_by_key(const std::string& email, const std::string& key,
-                                                                   const ecom::http::RequestContext* ctx = nullptr);
+                                                                   const ecom::http::RequestContext* ctx) override;
     boost::asio::awaitable<std::optional<OrderRecord>> find(const std::string& id, const ecom::http::RequestContext* ctx = nullptr);
-    boost::asio::awaitable<std::optional<OrderRecord>> take_lease(const std::string& id, const std::string& owner, const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<std::optional<OrderRecord>> take_lease(const std::string& id, const std::string& owner,
+                                                                  const ecom::http::RequestContext* ctx) override;
 
-    // Each returns false when the lease was lost (someone else took over).
     boost::asio::awaitable<bool> record_reservation(const std::string& id, const std::string& owner,
-                                                    const std::string& items, std::int64_t total_cents,
-                                                    std::int64_t updated_ms, const ecom::http::RequestContext* ctx = nullptr);
-    boost::asio::awaitable<bool> finish(const std::string& id, const std::string& owner, const FinalOutcome& outcome, const ecom::http::RequestContext* ctx = nullptr);
-    boost::asio::awaitable<void> release_lease(const std::string& id, const std::string& owner, const ecom::http::RequestContext* ctx = nullptr);
+                                                    const std::vector<PricedLine>& items, std::int64_t total_cents,
+                                                    std::int64_t updated_ms,
+                                                    const ecom::http::RequestContext* ctx) override;
+    boost::asio::awaitable<bool> finish(const std::string& id, const std::string& owner, const FinalOutcome& outcome,
+                                        const ecom::http::RequestContext* ctx) override;
+    boost::asio::awaitable<void> release_lease(const std::string& id, const std::string& owner,
+                                               const ecom::http::RequestContext* ctx) override;
 
     boost::asio::awaitable<std::vector<OrderRecord>> claim_stale(std::chrono::seconds older_than, int limit,
                                                                  const std::string& owner, const ecom::http::RequestContext* ctx = nullptr);
     boost::asio::awaitable<std::vector<OrderRecord>> by_email(const std::string& email, int limit, const ecom::http::RequestContext* ctx = nullptr);
     // id -> status for those of `ids` that exist.
-    boost::asio::awaitable<std::vector<std::pair<std::string, std::string>>> statuses(const std::vector<std::string>& ids, const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<std::vector<std::pair<std::string, OrderStatus>>> statuses(const std::vector<std::string>& ids, const ecom::http::RequestContext* ctx = nullptr);
 
     [[nodiscard]] std::chrono::seconds lease() const noexcept { return lease_; }
 
@@ -94,6 +133,14 @@ private:
 };
 
 OrderRecord read_order(const ecom::pg::Result& result, int row);
+
+// The lines' jsonb forms, written and read only here; exposed for unit tests.
+//   requested_items: [{"product_id","quantity"}]
+//   items:           [{"product_id","sku","name","quantity","unit_price_cents"}]
+std::string requested_lines_json(const std::vector<OrderLine>& lines);
+std::string priced_lines_json(const std::vector<PricedLine>& lines);
+std::vector<OrderLine> parse_requested_lines(std::string_view json);
+std::vector<PricedLine> parse_priced_lines(std::string_view json);
 
 // Milliseconds since the epoch on this service's clock.
 std::int64_t now_ms();

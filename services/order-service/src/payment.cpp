@@ -13,22 +13,6 @@ namespace {
 namespace asio = boost::asio;
 }
 
-std::string_view to_string(PaymentOutcome outcome) noexcept {
-    switch (outcome) {
-        case PaymentOutcome::approved: return "approved";
-        case PaymentOutcome::card_declined: return "card_declined";
-        case PaymentOutcome::insufficient_funds: return "insufficient_funds";
-    }
-    return "approved";
-}
-
-std::optional<PaymentOutcome> payment_outcome_from_string(std::string_view text) noexcept {
-    if (text == "approved") return PaymentOutcome::approved;
-    if (text == "card_declined") return PaymentOutcome::card_declined;
-    if (text == "insufficient_funds") return PaymentOutcome::insufficient_funds;
-    return std::nullopt;
-}
-
 PaymentOutcome SimulatedPaymentGateway::decide(const Card& card) noexcept {
     if (card.number == "4000000000000002") {
         return PaymentOutcome::card_declined;

@@ -7,6 +7,7 @@
 
 #include "checkout_request.hpp"
 #include "ecom/pg/database.hpp"
+#include "order_domain.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -16,11 +17,6 @@
 #include <string>
 
 namespace orders {
-
-enum class PaymentOutcome { approved, card_declined, insufficient_funds };
-
-std::string_view to_string(PaymentOutcome outcome) noexcept;
-std::optional<PaymentOutcome> payment_outcome_from_string(std::string_view text) noexcept;
 
 // The provider could not be reached or failed: the charge may or may not
 // have happened (ask find_charge()).

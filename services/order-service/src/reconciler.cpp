@@ -20,8 +20,12 @@ namespace asio = boost::asio;
 Reconciler::Reconciler(asio::io_context& io, OrderStore& store, CheckoutSaga& saga, InventoryClient& inventory,
                        ReconcilerSettings settings, ecom::metrics::Registry& registry)
     : io_(io), store_(store), saga_(saga), inventory_(inventory), settings_(settings), registry_(registry), timer_(io) {
-    for (const auto* action : {"confirmed", "payment_declined", "cancelled", "released_orphan", "committed_orphan",
-                               "deferred"}) {
+    // The statuses an order finished without its card can end in, then the other actions.
+    for (const auto status : {OrderStatus::confirmed, OrderStatus::payment_declined, OrderStatus::cancelled}) {
+        (void)registry_.counter("reconciler_actions_total", "What the reconciler did",
+                                {{"action", std::string(metric_label(status))}});
+    }
+    for (const auto* action : {"released_orphan", "committed_orphan", "deferred"}) {
         (void)registry_.counter("reconciler_actions_total", "What the reconciler did", {{"action", action}});
     }
 }
@@ -72,9 +76,10 @@ asio::awaitable<int> Reconciler::reconcile_orders() {
         const SagaOutcome outcome = co_await saga_.run(order, owner, nullptr, nullptr);
         if (outcome.kind == SagaOutcome::Kind::finished) {
             ++finished;
-            const auto& status = outcome.order.status;
-            count(status == "CONFIRMED" ? "confirmed" : status == "PAYMENT_DECLINED" ? "payment_declined" : "cancelled");
-            ecom::log::info("reconciler finished an order", {{"order_id", order.id}, {"status", status}});
+            // Without a card the saga never reserves, so it never rejects: confirmed, payment_declined or cancelled.
+            count(metric_label(outcome.order.status));
+            ecom::log::info("reconciler finished an order",
+                            {{"order_id", order.id}, {"status", to_string(outcome.order.status)}});
         } else {
             count("deferred");
             ecom::log::warn("reconciler could not finish an order yet",
@@ -93,16 +98,16 @@ asio::awaitable<void> Reconciler::reconcile_reservations() {
     for (const auto& r : held) {
         ids.push_back(r.order_id);
     }
-    std::map<std::string, std::string> status;
+    std::map<std::string, OrderStatus> status;
     for (auto& [id, s] : co_await store_.statuses(ids)) {
         status.emplace(std::move(id), std::move(s));
     }
     for (const auto& id : ids) {
         const auto it = status.find(id);
-        if (it != status.end() && it->second == "PENDING") {
+        if (it != status.end() && it->second == OrderStatus::pending) {
             continue;  // the order reconciler owns it
         }
-        if (it != status.end() && it->second == "CONFIRMED") {
+        if (it != status.end() && it->second == OrderStatus::confirmed) {
             co_await inventory_.commit(id, nullptr);
             count("committed_orphan");
         } else {
@@ -110,7 +115,8 @@ asio::awaitable<void> Reconciler::reconcile_reservations() {
             count("released_orphan");
         }
         ecom::log::info("reconciler settled a reservation",
-                        {{"order_id", id}, {"order_status", it == status.end() ? std::string_view("unknown") : it->second}});
+                        {{"order_id", id},
+                         {"order_status", it == status.end() ? std::string_view("unknown") : to_string(it->second)}});
     }
 }
 

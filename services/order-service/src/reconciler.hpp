@@ -12,6 +12,7 @@
 #include "checkout_saga.hpp"
 #include "ecom/component.hpp"
 #include "ecom/metrics.hpp"
+#include "inventory_client.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>

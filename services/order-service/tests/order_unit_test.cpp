@@ -1,8 +1,12 @@
+#include "checkout_answer.hpp"
 #include "checkout_request.hpp"
 #include "checkout_saga.hpp"
 #include "ecom/http/error.hpp"
 #include "ecom/sha256.hpp"
 #include "inventory_client.hpp"
+#include "order_domain.hpp"
+#include "order_json.hpp"
+#include "order_store.hpp"
 #include "payment.hpp"
 
 #include <boost/json/parse.hpp>
@@ -201,26 +205,86 @@ TEST(Payment, TestCardsDecide) {
     EXPECT_FALSE(payment_outcome_from_string("maybe"));
 }
 
+// The stored names are the ones the CHECK constraints of
+// migrations/0001_create_orders.sql allow, and each reads back as itself.
+TEST(OrderDomain, NamesRoundTrip) {
+    const std::vector<std::pair<OrderStatus, std::string_view>> statuses{
+        {OrderStatus::pending, "PENDING"},
+        {OrderStatus::confirmed, "CONFIRMED"},
+        {OrderStatus::payment_declined, "PAYMENT_DECLINED"},
+        {OrderStatus::rejected, "REJECTED"},
+        {OrderStatus::cancelled, "CANCELLED"}};
+    for (const auto& [status, name] : statuses) {
+        EXPECT_EQ(to_string(status), name);
+        EXPECT_EQ(order_status_from_string(name), status);
+    }
+    EXPECT_EQ(metric_label(OrderStatus::payment_declined), "payment_declined");
+    EXPECT_EQ(metric_label(OrderStatus::confirmed), "confirmed");
+    for (const auto state : {ReservationState::none, ReservationState::held, ReservationState::committed,
+                             ReservationState::released}) {
+        EXPECT_EQ(reservation_state_from_string(to_string(state)), state);
+    }
+    EXPECT_EQ(to_string(ReservationState::none), "none");
+    EXPECT_EQ(to_string(ReservationState::committed), "committed");
+    EXPECT_EQ(to_string(PaymentOutcome::insufficient_funds), "insufficient_funds");
+    EXPECT_FALSE(order_status_from_string("pending"));
+    EXPECT_FALSE(reservation_state_from_string("HELD"));
+    EXPECT_FALSE(reservation_state_from_string("missing"));
+}
+
+// Lines are structs from parse to store: their jsonb forms keep the keys
+// the stored rows have, and read back as what was written.
+TEST(OrderLines, StoredFormsRoundTrip) {
+    const std::vector<OrderLine> requested{{3, 2}, {7, 1}};
+    EXPECT_EQ(requested_lines_json(requested), R"([{"product_id":3,"quantity":2},{"product_id":7,"quantity":1}])");
+    const auto back = parse_requested_lines(requested_lines_json(requested));
+    ASSERT_EQ(back.size(), 2u);
+    EXPECT_EQ(back[1].product_id, 7);
+    EXPECT_EQ(back[1].quantity, 1);
+    const std::vector<PricedLine> priced{{.product_id = 3, .sku = "MUG-1", .name = "Mug \"Ada\"", .quantity = 2,
+                                          .unit_price_cents = 1299}};
+    EXPECT_EQ(priced_lines_json(priced),
+              R"([{"product_id":3,"sku":"MUG-1","name":"Mug \"Ada\"","quantity":2,"unit_price_cents":1299}])");
+    // PostgreSQL hands jsonb back with its keys reordered.
+    const auto read = parse_priced_lines(
+        R"([{"sku": "MUG-1", "name": "Mug \"Ada\"", "quantity": 2, "product_id": 3, "unit_price_cents": 1299}])");
+    ASSERT_EQ(read.size(), 1u);
+    EXPECT_EQ(read[0].name, "Mug \"Ada\"");
+    EXPECT_EQ(read[0].unit_price_cents, 1299);
+    OrderRecord o;
+    o.id = "11111111-1111-4111-8111-111111111111";
+    o.requested_items = requested;
+    o.items = read;
+    o.total_cents = 2598;
+    const auto v = boost::json::parse(order_json(o));
+    EXPECT_EQ(v.at("items").as_array().size(), 1u);
+    EXPECT_EQ(v.at("items").at(0).at("line_total_cents").as_int64(), 2598);
+    o.items.reset();
+    const auto unpriced = boost::json::parse(order_json(o));
+    EXPECT_EQ(unpriced.at("items").as_array().size(), 2u);
+    EXPECT_TRUE(unpriced.at("items").at(0).at("unit_price_cents").is_null());
+}
+
 // The saga's state machine: every recorded state leads to exactly one step.
 TEST(SagaStateMachine, HappyPathWithCard) {
     SagaState s;
     EXPECT_EQ(next_step(s, true), SagaStep::reserve);
-    s.reservation = "held";
+    s.reservation = ReservationState::held;
     EXPECT_EQ(next_step(s, true), SagaStep::charge);
     s.payment = PaymentOutcome::approved;
     EXPECT_EQ(next_step(s, true), SagaStep::commit);
-    s.reservation = "committed";
+    s.reservation = ReservationState::committed;
     EXPECT_EQ(next_step(s, true), SagaStep::confirm);
-    s.status = "CONFIRMED";
+    s.status = OrderStatus::confirmed;
     EXPECT_EQ(next_step(s, true), SagaStep::done);
 }
 
 TEST(SagaStateMachine, DeclinedPaymentReleasesThenDeclines) {
     SagaState s;
-    s.reservation = "held";
+    s.reservation = ReservationState::held;
     s.payment = PaymentOutcome::card_declined;
     EXPECT_EQ(next_step(s, true), SagaStep::release);
-    s.reservation = "released";
+    s.reservation = ReservationState::released;
     EXPECT_EQ(next_step(s, true), SagaStep::decline);
     s.payment = PaymentOutcome::insufficient_funds;
     EXPECT_EQ(next_step(s, false), SagaStep::decline);
@@ -229,24 +293,24 @@ TEST(SagaStateMachine, DeclinedPaymentReleasesThenDeclines) {
 TEST(SagaStateMachine, WithoutACardNothingNewIsCharged) {
     SagaState s;
     EXPECT_EQ(next_step(s, false), SagaStep::cancel);  // never reserved: cancel (leaves a tombstone)
-    s.reservation = "held";
+    s.reservation = ReservationState::held;
     EXPECT_EQ(next_step(s, false), SagaStep::find_payment);  // maybe charged before the crash
     s.payment_looked_up = true;
     EXPECT_EQ(next_step(s, false), SagaStep::release);
-    s.reservation = "released";
+    s.reservation = ReservationState::released;
     EXPECT_EQ(next_step(s, false), SagaStep::cancel);
 }
 
 TEST(SagaStateMachine, ACrashAfterChargingStillConfirms) {
     SagaState s;
-    s.reservation = "held";
+    s.reservation = ReservationState::held;
     s.payment = PaymentOutcome::approved;  // found by find_payment
     EXPECT_EQ(next_step(s, false), SagaStep::commit);
 }
 
 TEST(SagaStateMachine, PaidButReleasedIsRefunded) {
     SagaState s;
-    s.reservation = "released";
+    s.reservation = ReservationState::released;
     s.payment = PaymentOutcome::approved;
     EXPECT_EQ(next_step(s, true), SagaStep::refund);
     s.refunded = true;
@@ -263,10 +327,14 @@ TEST(InventoryAnswers, Parsed) {
         409, R"({"error":{"code":"insufficient_stock","message":"m","shortages":[{"product_id":3,"name":"Mug","requested":5,"available":1}]}})");
     EXPECT_EQ(short_.kind, ReserveResult::Kind::insufficient_stock);
     EXPECT_EQ(short_.shortages[0].available, 1);
+    // Unknown products come back by id; the details' indices are not read.
     auto unknown = parse_reserve_response(
-        422, R"({"error":{"code":"unknown_product","message":"m","details":[{"field":"items[1].product_id","message":"x"}]}})");
+        422, R"({"error":{"code":"unknown_product","message":"m","details":[{"field":"items[1].product_id","message":"x"}],"product_ids":[987654321]}})");
     EXPECT_EQ(unknown.kind, ReserveResult::Kind::unknown_products);
-    EXPECT_EQ(unknown.unknown_product_ids, (std::vector<std::int64_t>{1}));
+    EXPECT_EQ(unknown.unknown_product_ids, (std::vector<std::int64_t>{987654321}));
+    EXPECT_THROW(parse_reserve_response(
+                     422, R"({"error":{"code":"unknown_product","message":"m","details":[{"field":"items[1].product_id","message":"x"}]}})"),
+                 InventoryUnavailable);
     EXPECT_THROW(parse_reserve_response(418, R"({"error":{"code":"teapot"}})"), InventoryUnavailable);
     EXPECT_THROW(parse_reserve_response(200, "not json"), InventoryUnavailable);
 }
@@ -274,24 +342,99 @@ TEST(InventoryAnswers, Parsed) {
 TEST(ResponseBodies, CarryErrorAndOrder) {
     OrderRecord o;
     o.id = "11111111-1111-4111-8111-111111111111";
-    o.status = "PAYMENT_DECLINED";
+    o.status = OrderStatus::payment_declined;
     o.email = "a@b.co";
     o.name = "A";
-    o.requested_items = R"([{"product_id":1,"quantity":1}])";
+    o.requested_items = {{1, 1}};
     o.currency = "USD";
     o.card_last4 = "0002";
-    o.payment_outcome = "card_declined";
-    const auto v = boost::json::parse(declined_body(o, PaymentOutcome::card_declined));
+    o.payment_outcome = PaymentOutcome::card_declined;
+    const auto declined = checkout_answer({.order = o});
+    EXPECT_EQ(declined.status, 402);
+    const auto v = boost::json::parse(declined.body);
     EXPECT_EQ(v.at("error").at("code").as_string(), "card_declined");
     EXPECT_EQ(v.at("order").at("id").as_string(), o.id);
     EXPECT_EQ(v.at("order").at("payment").at("card_last4").as_string(), "0002");
-    const auto s = boost::json::parse(insufficient_stock_body(o, {{1, 5, 2}}));
+    o.status = OrderStatus::rejected;
+    const auto short_answer = checkout_answer({.order = o, .shortages = std::vector<Shortage>{{1, 5, 2}}});
+    EXPECT_EQ(short_answer.status, 409);
+    const auto s = boost::json::parse(short_answer.body);
     EXPECT_EQ(s.at("error").at("shortages").at(0).at("available").as_int64(), 2);
-    EXPECT_EQ(boost::json::parse(cancelled_body(o, false)).at("error").at("code").as_string(), "order_cancelled");
-    EXPECT_NE(cancelled_body(o, true).find("refunded"), std::string::npos);
-    const auto u = boost::json::parse(unknown_product_body(o, {{"items[0].product_id", "no such product"}}));
+    o.status = OrderStatus::cancelled;
+    EXPECT_EQ(boost::json::parse(checkout_answer({.order = o}).body).at("error").at("code").as_string(),
+              "order_cancelled");
+    EXPECT_NE(checkout_answer({.order = o, .refunded = true}).body.find("refunded"), std::string::npos);
+    o.status = OrderStatus::rejected;
+    const auto unknown = checkout_answer({.order = o, .unknown_product_ids = {1}});
+    EXPECT_EQ(unknown.status, 422);
+    const auto u = boost::json::parse(unknown.body);
     EXPECT_EQ(u.at("error").at("details").at(0).at("field").as_string(), "items[0].product_id");
     EXPECT_EQ(u.at("order").at("id").as_string(), o.id);
+    o.status = OrderStatus::pending;
+    EXPECT_THROW((void)checkout_answer({.order = o}), std::logic_error);
+}
+
+// The answers are byte for byte what the saga stored before they were built
+// with a writer: the error envelope of ecom::http::error_body with the
+// order spliced in beside it (the old construction, kept here as the oracle).
+std::string old_error_with_order(std::string_view code, std::string_view message, const OrderRecord& order,
+                                 const std::vector<std::pair<std::string, std::string>>& members = {},
+                                 const std::vector<ecom::http::ErrorDetail>& details = {}) {
+    const std::string envelope = ecom::http::error_body(code, message, details, members);
+    return R"({"error":)" + envelope.substr(9, envelope.size() - 10) + R"(,"order":)" + order_json(order) + "}";
+}
+
+TEST(ResponseBodies, SameBytesAsBefore) {
+    OrderRecord o;
+    o.id = "11111111-1111-4111-8111-111111111111";
+    o.email = "a@b.co";
+    o.name = "Ada \"Countess\" Lovelace";
+    o.requested_items = {{4, 1}, {9, 2}};
+    o.currency = "USD";
+    o.card_last4 = "9995";
+    o.created_ms = 1764979200123;
+    o.updated_ms = 1764979201456;
+
+    o.status = OrderStatus::payment_declined;
+    o.payment_outcome = PaymentOutcome::insufficient_funds;
+    EXPECT_EQ(checkout_answer({.order = o}).body,
+              old_error_with_order("insufficient_funds",
+                                   "the card was declined for insufficient funds; nothing was charged", o));
+    o.payment_outcome = PaymentOutcome::card_declined;
+    EXPECT_EQ(checkout_answer({.order = o}).body,
+              old_error_with_order("card_declined", "the card was declined; nothing was charged", o));
+
+    o.payment_outcome.reset();
+    o.status = OrderStatus::rejected;
+    EXPECT_EQ(checkout_answer({.order = o, .shortages = std::vector<Shortage>{{4, 3, 1}, {9, 2, 0}}}).body,
+              old_error_with_order("insufficient_stock", "some items are not in stock in the quantity asked for", o,
+                                   {{"shortages", R"([{"product_id":4,"requested":3,"available":1},)"
+                                                  R"({"product_id":9,"requested":2,"available":0}])"}}));
+    EXPECT_EQ(checkout_answer({.order = o, .unknown_product_ids = {4, 9}}).body,
+              old_error_with_order("unknown_product", "some products do not exist", o, {},
+                                   {{"items[0].product_id", "no such product"},
+                                    {"items[1].product_id", "no such product"}}));
+
+    o.status = OrderStatus::cancelled;
+    EXPECT_EQ(checkout_answer({.order = o}).body,
+              old_error_with_order("order_cancelled",
+                                   "the order could not be completed and was cancelled; nothing was charged. "
+                                   "Start a new checkout (with a new Idempotency-Key)",
+                                   o));
+    o.payment_outcome = PaymentOutcome::approved;
+    EXPECT_EQ(checkout_answer({.order = o, .refunded = true}).body,
+              old_error_with_order("order_cancelled",
+                                   "the order could not be completed and was cancelled; the payment was refunded. "
+                                   "Start a new checkout (with a new Idempotency-Key)",
+                                   o));
+
+    o.status = OrderStatus::confirmed;
+    o.items = std::vector<PricedLine>{{.product_id = 4, .sku = "A", .name = "Mug", .quantity = 1,
+                                       .unit_price_cents = 1299}};
+    o.total_cents = 1299;
+    const auto confirmed = checkout_answer({.order = o});
+    EXPECT_EQ(confirmed.status, 201);
+    EXPECT_EQ(confirmed.body, order_json(o));
 }
 
 }  // namespace

@@ -118,15 +118,18 @@ asio::awaitable<Response> InventoryRoutes::reserve(Request& request) {
     const bj::object result = function_result(r);
     const std::string_view outcome = result.at("outcome").as_string();
     if (outcome == "unknown_products") {
+        // The caller reads the ids; the details point into the request like any 422's.
+        const auto& unknown = result.at("product_ids");
         std::vector<ecom::http::ErrorDetail> details;
-        for (const auto& id : result.at("product_ids").as_array()) {
+        for (const auto& id : unknown.as_array()) {
             for (std::size_t i = 0; i < input.items.size(); ++i) {
                 if (input.items[i].product_id == id.to_number<std::int64_t>()) {
                     details.push_back({"items[" + std::to_string(i) + "].product_id", "no such product"});
                 }
             }
         }
-        throw HttpError(422, "unknown_product", "some products do not exist", std::move(details));
+        throw HttpError(422, "unknown_product", "some products do not exist", std::move(details))
+            .with_member("product_ids", bj::serialize(unknown));
     }
     if (outcome == "insufficient_stock") {
         throw HttpError(409, "insufficient_stock", "not enough stock for some products")

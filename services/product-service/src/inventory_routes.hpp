@@ -3,6 +3,10 @@
 // The internal inventory API that order-service calls. Never routed by the
 // load balancer; optionally guarded by INTERNAL_API_KEY.
 //   POST   /internal/reservations                    {"order_id","items":[{"product_id","quantity"}]}
+//          200 the reservation; products are named by id in the refusals:
+//          409 insufficient_stock, "shortages":[{"product_id","name","requested","available"}]
+//          422 unknown_product, "product_ids":[...] (and a detail per line of the request)
+//          409 reservation_released: the order was given up; use a new order id
 //   POST   /internal/reservations/{order_id}/commit
 //   DELETE /internal/reservations/{order_id}          release
 //   GET    /internal/reservations/{order_id}

@@ -72,6 +72,39 @@ def test_unknown_product_is_422(stack):
     assert r.json()["error"]["details"][0]["field"] == "items[0].product_id"
 
 
+def counters(metrics, name, label):
+    """{label value: count} of one counter family in a Prometheus text exposition."""
+    out = {}
+    prefix = f'{name}{{{label}="'
+    for line in metrics.splitlines():
+        if line.startswith(prefix):
+            value, count = line[len(prefix):].split('"} ')
+            out[value] = int(float(count))
+    return out
+
+
+def test_checkout_outcomes_are_counted_by_label(stack):
+    """orders_total counts each answer under its outcome label (the order's
+    final status, or what happened to the request), every label exists
+    before it is first counted, and so do the reconciler's."""
+    before = stack.orders.metrics()
+    assert set(counters(before, "orders_total", "outcome")) == {
+        "confirmed", "payment_declined", "rejected", "cancelled", "replayed", "in_progress", "unavailable",
+        "key_reused"}
+    assert set(counters(before, "reconciler_actions_total", "action")) >= {
+        "confirmed", "payment_declined", "cancelled", "released_orphan", "committed_orphan", "deferred"}
+    pid = product(stack, stock=5)
+    confirmed, key = checkout.place(stack.order_client, [(pid, 1)])
+    assert confirmed.status == 201, confirmed
+    assert checkout.place(stack.order_client, [(pid, 1)], key=key)[0].status == 201
+    assert checkout.place(stack.order_client, [(pid, 1)], card=checkout.DECLINE)[0].status == 402
+    assert checkout.place(stack.order_client, [(pid, 9)])[0].status == 409
+    assert checkout.place(stack.order_client, [(987654321, 1)])[0].status == 422
+    old, new = counters(before, "orders_total", "outcome"), counters(stack.orders.metrics(), "orders_total", "outcome")
+    assert {k: new[k] - old[k] for k in new if new[k] != old[k]} == {
+        "confirmed": 1, "replayed": 1, "payment_declined": 1, "rejected": 2}
+
+
 def test_same_key_same_body_replays_the_first_answer(stack, shop):
     pid = product(stack, stock=10)
     first, key = checkout.place(stack.order_client, [(pid, 1)])

@@ -281,6 +281,32 @@ def test_internal_routes_need_the_internal_key(catalog):
     anon.close()
 
 
+def test_internal_reservations_name_products_by_id(catalog, client):
+    """The inventory API refuses a reservation naming unknown products with
+    their ids, and one short of stock with a shortage per product id: the
+    caller (order-service) reads ids, never indices into its request."""
+    internal = http.Client(catalog.base_url)
+    auth = {"Authorization": f"Bearer {service.TEST_INTERNAL_KEY}"}
+    mug = create(client, stock=2).json()
+    missing = 987654321
+
+    def reserve(items):
+        return internal.post("/internal/reservations", {"order_id": str(uuid.uuid4()), "items": items}, headers=auth)
+
+    r = reserve([{"product_id": mug["id"], "quantity": 1}, {"product_id": missing, "quantity": 1}])
+    assert r.status == 422 and r.error_code == "unknown_product", r
+    assert r.json()["error"]["product_ids"] == [missing]
+    assert [d["field"] for d in r.json()["error"]["details"]] == ["items[1].product_id"]
+    r = reserve([{"product_id": missing + 1, "quantity": 1}, {"product_id": missing, "quantity": 1}])
+    assert r.json()["error"]["product_ids"] == [missing, missing + 1], r
+    r = reserve([{"product_id": mug["id"], "quantity": 3}])
+    assert r.status == 409 and r.error_code == "insufficient_stock", r
+    assert [(s["product_id"], s["requested"], s["available"]) for s in r.json()["error"]["shortages"]] == \
+        [(mug["id"], 3, 2)]
+    assert client.get(f"/api/products/{mug['id']}").json()["stock"] == 2
+    internal.close()
+
+
 def test_sql_metacharacters_are_data(client, shop):
     """Quotes, comments and semicolons in a search or a name are text:
     every statement binds its parameters."""

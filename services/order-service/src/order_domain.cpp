@@ -1,0 +1,109 @@
+#include "order_domain.hpp"
+
+#include <array>
+#include <utility>
+
+namespace orders {
+namespace {
+
+// One row per enumerator, in declaration order.
+struct StatusName {
+    OrderStatus status;
+    std::string_view stored;  // SQL and JSON
+    std::string_view label;   // metrics
+};
+constexpr std::array kStatusNames{
+    StatusName{OrderStatus::pending, "PENDING", "pending"},
+    StatusName{OrderStatus::confirmed, "CONFIRMED", "confirmed"},
+    StatusName{OrderStatus::payment_declined, "PAYMENT_DECLINED", "payment_declined"},
+    StatusName{OrderStatus::rejected, "REJECTED", "rejected"},
+    StatusName{OrderStatus::cancelled, "CANCELLED", "cancelled"},
+};
+
+constexpr std::array kReservationNames{
+    std::pair{ReservationState::none, std::string_view("none")},
+    std::pair{ReservationState::held, std::string_view("held")},
+    std::pair{ReservationState::committed, std::string_view("committed")},
+    std::pair{ReservationState::released, std::string_view("released")},
+};
+
+constexpr std::array kPaymentNames{
+    std::pair{PaymentOutcome::approved, std::string_view("approved")},
+    std::pair{PaymentOutcome::card_declined, std::string_view("card_declined")},
+    std::pair{PaymentOutcome::insufficient_funds, std::string_view("insufficient_funds")},
+};
+
+template <typename Enum, typename Table>
+std::string_view name_in(const Table& table, Enum value) noexcept {
+    return table[static_cast<std::size_t>(value)].second;
+}
+
+template <typename Enum, typename Table>
+std::optional<Enum> find_in(const Table& table, std::string_view text) noexcept {
+    for (const auto& [value, name] : table) {
+        if (name == text) {
+            return value;
+        }
+    }
+    return std::nullopt;
+}
+
+constexpr bool statuses_in_order() {
+    for (std::size_t i = 0; i < kStatusNames.size(); ++i) {
+        if (static_cast<std::size_t>(kStatusNames[i].status) != i) {
+            return false;
+        }
+    }
+    return kStatusNames.size() == static_cast<std::size_t>(OrderStatus::cancelled) + 1;
+}
+template <typename Table>
+constexpr bool pairs_in_order(const Table& table, std::size_t count) {
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        if (static_cast<std::size_t>(table[i].first) != i) {
+            return false;
+        }
+    }
+    return table.size() == count;
+}
+static_assert(statuses_in_order(), "kStatusNames: one row per OrderStatus, in declaration order");
+static_assert(pairs_in_order(kReservationNames, static_cast<std::size_t>(ReservationState::released) + 1),
+              "kReservationNames: one row per ReservationState, in declaration order");
+static_assert(pairs_in_order(kPaymentNames, static_cast<std::size_t>(PaymentOutcome::insufficient_funds) + 1),
+              "kPaymentNames: one row per PaymentOutcome, in declaration order");
+
+}  // namespace
+
+std::string_view to_string(OrderStatus status) noexcept {
+    return kStatusNames[static_cast<std::size_t>(status)].stored;
+}
+
+std::string_view metric_label(OrderStatus status) noexcept {
+    return kStatusNames[static_cast<std::size_t>(status)].label;
+}
+
+std::optional<OrderStatus> order_status_from_string(std::string_view text) noexcept {
+    for (const auto& row : kStatusNames) {
+        if (row.stored == text) {
+            return row.status;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(ReservationState state) noexcept {
+    return name_in(kReservationNames, state);
+}
+
+std::optional<ReservationState> reservation_state_from_string(std::string_view text) noexcept {
+    return find_in<ReservationState>(kReservationNames, text);
+}
+
+std::string_view to_string(PaymentOutcome outcome) noexcept {
+    return name_in(kPaymentNames, outcome);
+}
+
+std::optional<PaymentOutcome> payment_outcome_from_string(std::string_view text) noexcept {
+    return find_in<PaymentOutcome>(kPaymentNames, text);
+}
+
+}  // namespace orders
