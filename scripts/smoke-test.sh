@@ -14,8 +14,9 @@
 #      PAYMENT_DECLINED: order-service recorded the order, reserved the stock
 #      at product-service (/internal), the payment was declined and the
 #      reservation released (a request without an answer within
-#      SMOKE_REQUEST_TIMEOUT, default 10 s, or answered 409
-#      request_in_progress while the first try still runs, is sent again
+#      SMOKE_REQUEST_TIMEOUT, default 10 s, answered 409
+#      request_in_progress while the first try still runs, or 503
+#      service_unavailable while a dependency is down, is sent again
 #      with the same key after SMOKE_POLL_SECONDS, up to 6 tries in all:
 #      never a second order);
 #   4. GET /api/orders/{id} reads that order back: PAYMENT_DECLINED, outcome
@@ -142,6 +143,11 @@ for try in 1 2 3 4 5 6; do
     printf 'no answer to POST /api/orders within %s s (try %s): again with the same Idempotency-Key\n' "$TIMEOUT" "$try"
   elif [ "$status" = 409 ] && jq -e '.error.code == "request_in_progress"' "$BODY" >/dev/null 2>&1; then
     printf 'POST /api/orders: the first try is still in progress (try %s): again in %s s with the same Idempotency-Key\n' "$try" "$POLL_SECONDS"
+  elif [ "$status" = 503 ] && jq -e '.error.code == "service_unavailable"' "$BODY" >/dev/null 2>&1; then
+    # order-service paused the checkout (a dependency did not answer) and
+    # kept it for a retry with the same key.
+    printf 'POST /api/orders: 503 %s (try %s): again in %s s with the same Idempotency-Key\n' \
+      "$(jq -r '.error.message' "$BODY")" "$try" "$POLL_SECONDS"
   else
     break
   fi

@@ -31,6 +31,9 @@
 //   lostOrderAnswers  the first N POST /api/orders are carried out but their
 //                   answers are lost (the connection is cut, as a timeout
 //                   on a busy host looks to the client)
+//   pausedOrderAnswers  the first N POST /api/orders answer 503
+//                   service_unavailable (the checkout paused: product-service
+//                   did not answer; kept for a retry with the same key)
 //   inProgressAnswers  the first N POST /api/orders answer 409
 //                   request_in_progress with Retry-After: 1, as order-service
 //                   does while an earlier try with the same key still runs
@@ -106,7 +109,7 @@ function startShop(options = {}) {
     return product;
   };
   for (const p of options.products || []) addProduct(p);
-  const state = { orders: [], requests: [], products, byKey: new Map(), staleLeft: 0, stale: new Map(), lostOrderAnswers: options.lostOrderAnswers || 0, inProgressAnswers: options.inProgressAnswers || 0 };
+  const state = { orders: [], requests: [], products, byKey: new Map(), staleLeft: 0, stale: new Map(), lostOrderAnswers: options.lostOrderAnswers || 0, inProgressAnswers: options.inProgressAnswers || 0, pausedOrderAnswers: options.pausedOrderAnswers || 0 };
 
   const setStock = (p, stock) => {
     if (options.staleReads) {
@@ -218,6 +221,10 @@ function startShop(options = {}) {
           if (worldDefect(world, environment, "order-service") === "checkout-500") return error(500, "internal", "a bug");
           const key = req.headers["idempotency-key"];
           if (!key) return error(400, "idempotency_key_required", "send an Idempotency-Key header");
+          if (!loseAnswer && state.pausedOrderAnswers > 0) {
+            state.pausedOrderAnswers -= 1;
+            return send(503, { error: { code: "service_unavailable", message: "the order could not be completed right now; retry with the same Idempotency-Key" } }, { "Retry-After": "1" });
+          }
           if (!loseAnswer && state.inProgressAnswers > 0) {
             state.inProgressAnswers -= 1;
             return send(409, { error: { code: "request_in_progress", message: "a request with this Idempotency-Key is still being processed; retry shortly" } }, { "Retry-After": "1" });

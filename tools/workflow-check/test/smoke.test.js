@@ -86,6 +86,23 @@ test("a first try still running (409 request_in_progress, after an answer lost o
   assert.deepEqual(r.shop.stockBySku(), r.stockBefore);
 });
 
+test("a checkout paused while product-service is down (503 service_unavailable) is asked again after a pause: one order", async () => {
+  const r = await smoke({ pausedOrderAnswers: 2 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /POST \/api\/orders: 503 the order could not be completed right now; retry with the same Idempotency-Key \(try 1\)/);
+  assert.match(r.stdout, /PASS POST \/api\/orders \(decline test card\) -> 402 card_declined/);
+  const posts = r.shop.state.requests.filter((q) => q.method === "POST");
+  assert.equal(posts.length, 3);
+  assert.equal(new Set(posts.map((q) => q.headers["idempotency-key"])).size, 1, "every try sends the same key");
+  assert.deepEqual(r.shop.ordersByStatus(), { PAYMENT_DECLINED: 1 });
+});
+
+test("other 5xx answers are not retried: a broken order-service fails the smoke test at once", async () => {
+  const r = await smoke({ orderHttp: 502 });
+  assert.equal(r.code, 1);
+  assert.equal(r.shop.state.requests.filter((q) => q.method === "POST").length, 1);
+});
+
 test("still in progress after every try: fails after 6 tries with the 409 it got", async () => {
   const r = await smoke({ inProgressAnswers: 10 });
   assert.equal(r.code, 1);
