@@ -207,6 +207,7 @@ module "monitoring" {
   }
   enable_slo_alarms      = var.enable_slo_alarms
   enable_business_alarms = var.enable_business_alarms
+  enable_task_alarms     = var.enable_task_alarms
   trace_sampling         = var.trace_sampling
   cost_spike_alarm_usd   = var.cost_spike_alarm_usd
   allow_eventbridge      = var.enable_guardduty || var.enable_config || var.enable_securityhub
