@@ -1,7 +1,8 @@
 "use strict";
-// .github/workflows/rotate-secrets.yml: its steps run as GitHub would run them
-// (the step's env with the expressions of a schedule or workflow_dispatch
-// event, its run: block under bash -eo pipefail) in the stateful fake account
+// .github/workflows/rotate-secrets.yml and the rotate-secrets-environment.yml
+// it calls: the called job's steps run as GitHub would run them (the step's
+// env with the expressions of a schedule or workflow_dispatch event and the
+// caller's inputs, its run: block under bash -eo pipefail) in the stateful fake account
 // (fake-world/): the first schedule rotates the three API keys, the second
 // retires their grace window; every AWS call those runs make is allowed by the
 // rotate role of terraform/ and the IAM coverage check fails when the role
@@ -16,15 +17,16 @@ const { names } = require("./fake-world/names");
 const { checkIam, checkCoverage, allowed, reachedCalls, MAP } = require("../lib/iam-coverage");
 
 const WORKFLOW = path.join(h.REPO, ".github", "workflows", "rotate-secrets.yml");
+const CALLED = path.join(h.REPO, ".github", "workflows", "rotate-secrets-environment.yml");
 const KEYS = [["product-service", "ADMIN_API_KEY"], ["order-service", "ADMIN_API_KEY"], ["shared", "INTERNAL_API_KEY"]];
 const N = names("dev");
 
-function workflow() {
-  return YAML.parse(fs.readFileSync(WORKFLOW, "utf8"));
+function workflow(file = WORKFLOW) {
+  return YAML.parse(fs.readFileSync(file, "utf8"));
 }
 
 function step(name) {
-  const s = workflow().jobs.rotate.steps.find((x) => x.name === name);
+  const s = workflow(CALLED).jobs.rotate.steps.find((x) => x.name === name);
   assert.ok(s, `rotate-secrets.yml has a step "${name}"`);
   return s;
 }
@@ -34,7 +36,7 @@ function step(name) {
 function stepEnv(s, context) {
   const env = {};
   for (const [k, v] of Object.entries(s.env || {})) {
-    const m = String(v).match(/^\$\{\{\s*([A-Za-z0-9_.]+)\s*\}\}$/);
+    const m = String(v).match(/^\$\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}$/);
     if (!m) {
       env[k] = String(v);
       continue;
@@ -60,13 +62,26 @@ async function runStep(w, s, context) {
   return r;
 }
 
-function scheduleContext(cron) {
+// The called workflow's context for the dev job of rotate-secrets.yml: its
+// inputs are the caller's `with:` (the dispatch inputs are empty on a schedule).
+function devContext({ cron = "", dispatch = {}, role = "arn:aws:iam::123456789012:role/ecommerce-dev-github-rotate" } = {}) {
+  const w = workflow().jobs.dev.with;
+  const caller = { "inputs.action": dispatch.action || "", "inputs.secret": dispatch.secret || "" };
+  const value = (v) => {
+    const m = String(v).match(/^\$\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}$/);
+    if (!m) return String(v);
+    if (m[1] === "vars.AWS_ROTATE_ROLE_ARN_DEV") return role;
+    if (m[1] === "vars.AWS_REGION") return "us-east-1";
+    assert.ok(m[1] in caller, `unknown expression ${m[1]} in the dev job's with:`);
+    return caller[m[1]];
+  };
   return {
-    "matrix.environment": "dev", "matrix.role": "arn:aws:iam::123456789012:role/ecommerce-dev-github-rotate",
-    "github.event_name": "schedule", "github.event.schedule": cron,
-    "inputs.environment": "", "inputs.action": "", "inputs.secret": "",
+    "github.event.schedule": cron,
+    "inputs.environment": value(w.environment), "inputs.role-arn": value(w["role-arn"]), "inputs.region": value(w.region),
+    "inputs.action": value(w.action), "inputs.secret": value(w.secret),
   };
 }
+const scheduleContext = (cron) => devContext({ cron });
 
 function labels(w, owner, key) {
   const s = w.read().secrets.byName[N.secret(owner, key)];
@@ -143,19 +158,23 @@ test("the schedule: the 1st rotates the three API keys of the environment, the 8
 });
 
 test("workflow_dispatch: only the chosen environment and key; no role variable skips with a notice", { timeout: 120000 }, async () => {
+  const jobs = workflow().jobs;
+  assert.deepEqual(Object.keys(jobs).sort(), ["dev", "prod"]);
+  for (const env of ["dev", "prod"]) {
+    assert.equal(jobs[env].if, `github.event_name == 'schedule' || inputs.environment == '${env}'`, `the ${env} job runs on the schedule or when chosen`);
+    assert.equal(jobs[env].with.environment, env);
+    assert.equal(jobs[env].with["role-arn"], `\${{ vars.AWS_ROTATE_ROLE_ARN_${env.toUpperCase()} }}`);
+  }
   const w = await h.provisionedWorld();
   try {
-    const dispatch = (extra) => ({ ...scheduleContext(""), "github.event_name": "workflow_dispatch", ...extra });
-    const other = await runStep(w, step("Decide what runs"), dispatch({ "inputs.environment": "prod", "inputs.action": "rotate", "inputs.secret": "all" }));
-    assert.equal(other.outputs.run, "false", "the dev entry does nothing when prod was chosen");
-    const noRole = await runStep(w, step("Decide what runs"), { ...scheduleContext("0 14 1 * *"), "matrix.role": "" });
+    const noRole = await runStep(w, step("Decide what runs"), devContext({ cron: "0 14 1 * *", role: "" }));
     assert.equal(noRole.outputs.run, "false");
     assert.match(noRole.stdout, /::notice::no AWS_ROTATE_ROLE_ARN variable for dev/);
 
     const before = w.read().secrets.byName[N.secret("order-service", "ADMIN_API_KEY")].versionId;
     const untouched = w.read().secrets.byName[N.secret("shared", "INTERNAL_API_KEY")].versionId;
     const one = await runStep(w, step("Rotate or retire the API keys"),
-      dispatch({ "inputs.environment": "dev", "inputs.action": "rotate", "inputs.secret": "order-service/ADMIN_API_KEY" }));
+      devContext({ dispatch: { action: "rotate", secret: "order-service/ADMIN_API_KEY" } }));
     assert.equal(one.code, 0, one.stderr);
     assert.notEqual(w.read().secrets.byName[N.secret("order-service", "ADMIN_API_KEY")].versionId, before);
     assert.equal(w.read().secrets.byName[N.secret("shared", "INTERNAL_API_KEY")].versionId, untouched, "the other keys are left alone");
