@@ -229,6 +229,7 @@ scripts/smoke-test.sh "$URL" || die "the smoke test failed against ${URL}"
 deploy_role="$(tf_output github_deploy_role_arn)"
 plan_role="$(tf_output github_plan_role_arn)"
 apply_role="$(tf_output github_apply_role_arn)"
+rotate_role="$(tf_output github_rotate_role_arn)"
 suffix="$(tr '[:lower:]' '[:upper:]' <<<"$ENVIRONMENT")"
 cat <<EOF
 
@@ -242,6 +243,7 @@ your clone of the repository (GitHub CLI, logged in with 'gh auth login'):
   gh variable set AWS_DEPLOY_ROLE_ARN_${suffix} --body '${deploy_role}'
   gh variable set AWS_PLAN_ROLE_ARN_${suffix} --body '${plan_role}'
   gh variable set AWS_APPLY_ROLE_ARN_${suffix} --body '${apply_role}'
+  gh variable set AWS_ROTATE_ROLE_ARN_${suffix} --body '${rotate_role}'
   gh variable set TF_STATE_BUCKET_${suffix} --body '${BUCKET}'
   gh variable set APP_URL_${suffix} --body '${URL}'
 

@@ -207,6 +207,7 @@ module "monitoring" {
   }
   enable_slo_alarms      = var.enable_slo_alarms
   enable_business_alarms = var.enable_business_alarms
+  enable_task_alarms     = var.enable_task_alarms
   trace_sampling         = var.trace_sampling
   cost_spike_alarm_usd   = var.cost_spike_alarm_usd
   allow_eventbridge      = var.enable_guardduty || var.enable_config || var.enable_securityhub
@@ -314,6 +315,11 @@ module "github_oidc" {
   deploy_subjects                  = var.github_deploy_subjects
   plan_subjects                    = var.github_plan_subjects
   apply_subjects                   = ["environment:${var.environment}"]
+  rotate_subjects                  = ["environment:${var.environment}"]
+  rotated_secret_arns              = [module.secrets.secret_arns["product-service"]["ADMIN_API_KEY"], module.secrets.secret_arns["order-service"]["ADMIN_API_KEY"], module.secrets.secret_arns["shared"]["INTERNAL_API_KEY"]]
+  secrets_kms_key_arn              = module.secrets.kms_key_arn
+  rotated_service_arns             = [module.ecs.service_arns["product-service"], module.ecs.service_arns["order-service"]]
+  db_init_role_arns                = [module.ecs.execution_role_arns["db-init"], module.ecs.task_role_arns["db-init"]]
   create_oidc_provider             = var.create_github_oidc_provider
   existing_oidc_provider_arn       = var.existing_github_oidc_provider_arn
   ecr_repository_arns              = values(module.ecr.repository_arns)

@@ -119,6 +119,11 @@ output "github_apply_role_arn" {
   value       = module.github_oidc.apply_role_arn
 }
 
+output "github_rotate_role_arn" {
+  description = "Role the rotate-secrets workflow assumes (repository variable AWS_ROTATE_ROLE_ARN_<ENV>)."
+  value       = module.github_oidc.rotate_role_arn
+}
+
 output "github_oidc_provider_arn" {
   description = "The account's GitHub OIDC provider (created by this stack, or the one another stack of the account created)."
   value       = module.github_oidc.oidc_provider_arn

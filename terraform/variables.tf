@@ -225,6 +225,12 @@ variable "enable_business_alarms" {
   default     = true
 }
 
+variable "enable_task_alarms" {
+  description = "Each service's CPU, memory and restart alarms (3 alarm metrics per service, $0.90/month for three at list prices); off where the tasks run a few hours a week and a person is watching when they do. The 5xx (blue/green rollback), load balancer, database, cost-spike and scheduler alarms stay either way."
+  type        = bool
+  default     = true
+}
+
 variable "cost_spike_alarm_usd" {
   description = "Alarm when the account's estimated charges grow by more than this many USD in 6 hours (AWS/Billing, us-east-1 stacks only, needs billing alerts enabled in the account); 0 disables it."
   type        = number

@@ -2,7 +2,7 @@
 # costs are us-east-1 list prices, 730 h (docs/cost-optimization.md and the
 # cost model have the full picture). With the FinOps scheduler stopping the
 # tasks, the NAT instance and RDS outside 08:00-18:00 Mon-Fri the cost model
-# gives $39.52/month ($56.99 running 24/7): $46.30 at list prices less the
+# gives $38.62/month ($56.09 running 24/7): $45.40 at list prices less the
 # always-free allowances ($6.78: CloudWatch's, and 26.28 GB of data transfer
 # out within the free 100 GB; per account, so prod's estimate leaves them out). The always-on ALB is $23.96 of it ($16.43 + LCUs $0.23 +
 # 2 public IPv4 x $3.65).
@@ -74,9 +74,17 @@ cost_spike_alarm_usd = 5
 # The business-metric alarms (payment declines, reconciler, reservations
 # held, cache hit ratios: 9 alarm metrics, $0.90/month) would judge the
 # team's own test traffic, declined test cards and caches emptied by every
-# nightly stop; the dashboard still shows the metrics. The infrastructure,
-# rollback (5xx), restart, cost-spike and scheduler alarms stay.
+# nightly stop; the dashboard still shows the metrics.
 enable_business_alarms = false
+
+# Each service's CPU, memory and restart alarms (9 alarm metrics, $0.90/month)
+# watch tasks that run 50 of 168 hours a week, while the team that started
+# them is using them; the dashboard still shows CPU, memory and starts, and
+# a service with no healthy task still trips the load balancer's 5xx alarm.
+# Without them Fargate Spot's high end ($39.90) stays under the $40 budget.
+# The rollback (5xx), load balancer, database, cost-spike and scheduler
+# alarms stay.
+enable_task_alarms = false
 
 log_level          = "debug"
 log_sample_rate    = 0.1

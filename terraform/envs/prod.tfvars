@@ -63,6 +63,10 @@ trace_sampling = {
 enable_slo_alarms    = true
 cost_spike_alarm_usd = 20
 
+# Each service's CPU, memory and restart alarms (the default, stated here
+# because dev turns them off).
+enable_task_alarms = true
+
 log_level          = "info"
 log_sample_rate    = 0.01
 log_retention_days = 30

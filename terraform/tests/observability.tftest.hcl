@@ -103,8 +103,8 @@ run "prod_observability" {
   }
 
   assert {
-    condition     = contains(module.monitoring.alarm_names, "ecommerce-prod-estimated-charges-spike") && contains(module.monitoring.alarm_names, "ecommerce-prod-order-service-restarting")
-    error_message = "prod alarms on cost spikes and restart loops."
+    condition     = contains(module.monitoring.alarm_names, "ecommerce-prod-estimated-charges-spike") && contains(module.monitoring.alarm_names, "ecommerce-prod-order-service-restarting") && contains(module.monitoring.alarm_names, "ecommerce-prod-frontend-cpu-high") && contains(module.monitoring.alarm_names, "ecommerce-prod-product-service-memory-high")
+    error_message = "prod alarms on cost spikes, restart loops, and each service's CPU and memory."
   }
 
   assert {
@@ -166,6 +166,7 @@ run "dev_observability" {
     }
     enable_slo_alarms      = false
     enable_business_alarms = false
+    enable_task_alarms     = false
     cost_spike_alarm_usd   = 5
   }
 
@@ -175,8 +176,13 @@ run "dev_observability" {
   }
 
   assert {
-    condition     = length(module.monitoring.alarm_names) == 18 && length(module.monitoring.slo_alarm_names) == 0
-    error_message = "dev has the 18 alarms without the SLO burn-rate and business-metric ones."
+    condition     = length(module.monitoring.alarm_names) == 9 && length(module.monitoring.slo_alarm_names) == 0
+    error_message = "dev has 9 alarms (3 services x 5xx; ALB 5xx and p95; RDS CPU, storage, connections; the cost spike), without the SLO burn-rate, business-metric and per-task (CPU, memory, restart) ones."
+  }
+
+  assert {
+    condition     = !contains(module.monitoring.alarm_names, "ecommerce-dev-frontend-cpu-high") && !contains(module.monitoring.alarm_names, "ecommerce-dev-order-service-restarting") && contains(module.monitoring.alarm_names, "ecommerce-dev-order-service-5xx")
+    error_message = "enable_task_alarms = false leaves out the CPU, memory and restart alarms but keeps the 5xx (rollback) alarms."
   }
 
   assert {

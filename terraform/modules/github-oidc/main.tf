@@ -1,4 +1,4 @@
-# GitHub Actions authenticates with OIDC (no stored AWS keys). Three roles
+# GitHub Actions authenticates with OIDC (no stored AWS keys). Four roles
 # per environment, each trusted only for the OIDC subjects that need it:
 # - deploy (environment:<env>): push to this environment's ECR repositories,
 #   register this environment's task definitions, update and follow its
@@ -15,6 +15,12 @@
 #   environment's own roles and policies; it may not change its own role
 #   (an administrator applies that, scripts/setup.sh) nor attach managed
 #   policies.
+# - rotate (environment:<env>): the scheduled rotation of the API keys
+#   (.github/workflows/rotate-secrets.yml running scripts/rotate-secret.sh):
+#   new versions and staging labels of the API-key secrets only (never a
+#   database password's), redeploys of the services that read them, and
+#   db-init, which the script's password path starts (a password cannot be
+#   written by this role, so a run can only re-apply the current ones).
 # The account's GitHub OIDC provider is created by one stack of the account
 # (create_oidc_provider) and looked up by the others.
 
@@ -58,6 +64,7 @@ data "aws_iam_policy_document" "trust" {
     deploy = var.deploy_subjects
     plan   = var.plan_subjects
     apply  = var.apply_subjects
+    rotate = var.rotate_subjects
   }
 
   statement {
@@ -419,4 +426,100 @@ resource "aws_iam_role_policy" "apply" {
   name   = "apply"
   role   = aws_iam_role.apply.id
   policy = data.aws_iam_policy_document.apply.json
+}
+
+# ---- rotate -----------------------------------------------------------------------
+
+resource "aws_iam_role" "rotate" {
+  name                 = "${var.name}-github-rotate"
+  assume_role_policy   = data.aws_iam_policy_document.trust["rotate"].json
+  max_session_duration = 3600
+
+  tags = var.tags
+}
+
+# Exactly the calls of scripts/rotate-secret.sh (tools/workflow-check iam
+# checks both ways). GetRandomPassword has no resource type (Service
+# Authorization Reference, AWS Secrets Manager); the others are scoped to
+# the API-key secrets, the KMS key that encrypts them, the services that
+# read them and their deployments, and db-init.
+data "aws_iam_policy_document" "rotate" {
+  statement {
+    sid       = "GenerateValues"
+    actions   = ["secretsmanager:GetRandomPassword"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "RotateApiKeys"
+    actions   = ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"]
+    resources = var.rotated_secret_arns
+  }
+
+  # PutSecretValue encrypts the new version with the secrets' key.
+  statement {
+    sid       = "EncryptNewVersions"
+    actions   = ["kms:GenerateDataKey"]
+    resources = [var.secrets_kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["secretsmanager.${local.region}.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid       = "RedeployReaders"
+    actions   = ["ecs:DescribeServices", "ecs:UpdateService", "ecs:ListServiceDeployments"]
+    resources = var.rotated_service_arns
+  }
+
+  statement {
+    sid       = "FollowDeployments"
+    actions   = ["ecs:DescribeServiceDeployments"]
+    resources = ["arn:${local.partition}:ecs:${local.region}:${local.account}:service-deployment/${var.ecs_cluster_name}/*"]
+  }
+
+  statement {
+    sid       = "RunDbInit"
+    actions   = ["ecs:RunTask"]
+    resources = ["arn:${local.partition}:ecs:${local.region}:${local.account}:task-definition/${var.db_init_family}:*"]
+
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = [var.ecs_cluster_arn]
+    }
+  }
+
+  statement {
+    sid       = "WatchDbInit"
+    actions   = ["ecs:DescribeTasks"]
+    resources = ["arn:${local.partition}:ecs:${local.region}:${local.account}:task/${var.ecs_cluster_name}/*"]
+
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = [var.ecs_cluster_arn]
+    }
+  }
+
+  statement {
+    sid       = "PassOnlyDbInitRoles"
+    actions   = ["iam:PassRole"]
+    resources = var.db_init_role_arns
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "rotate" {
+  name   = "rotate"
+  role   = aws_iam_role.rotate.id
+  policy = data.aws_iam_policy_document.rotate.json
 }

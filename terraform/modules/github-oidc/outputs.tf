@@ -17,3 +17,8 @@ output "apply_role_arn" {
   description = "Role the terraform workflow assumes to apply (AWS_APPLY_ROLE_ARN)."
   value       = aws_iam_role.apply.arn
 }
+
+output "rotate_role_arn" {
+  description = "Role the rotate-secrets workflow assumes (AWS_ROTATE_ROLE_ARN)."
+  value       = aws_iam_role.rotate.arn
+}

@@ -48,6 +48,36 @@ variable "apply_subjects" {
   }
 }
 
+variable "rotate_subjects" {
+  description = "OIDC subjects that may assume the rotate role (the scheduled secret rotation): the GitHub environment of the rotation job, e.g. environment:dev."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.rotate_subjects) > 0 && alltrue([for s in var.rotate_subjects : can(regex("^environment:[A-Za-z0-9_.-]+$", s))])
+    error_message = "Rotate subjects must be GitHub environments (environment:<name>)."
+  }
+}
+
+variable "rotated_secret_arns" {
+  description = "ARNs of the secrets the rotate role may give new versions (the API keys; never a database password)."
+  type        = list(string)
+}
+
+variable "secrets_kms_key_arn" {
+  description = "ARN of the KMS key that encrypts the rotated secrets (PutSecretValue needs kms:GenerateDataKey on it)."
+  type        = string
+}
+
+variable "rotated_service_arns" {
+  description = "ARNs of the ECS services the rotate role may redeploy (those that read a rotated secret)."
+  type        = list(string)
+}
+
+variable "db_init_role_arns" {
+  description = "Execution and task role ARNs of the db-init task (the rotate role may pass only these)."
+  type        = list(string)
+}
+
 variable "create_oidc_provider" {
   description = "Create the account's GitHub OIDC provider (only one may exist per account): true for the account's first stack, false for the others, which look it up."
   type        = bool

@@ -5,7 +5,7 @@
 # task that keeps restarting), and the account's estimated charges (a cost
 # spike). Each alarm names its runbook section in docs/runbook.md.
 # enable_business_alarms = false (dev) leaves out the business-metric alarms;
-# the restart and cost alarms stay.
+# enable_task_alarms = false (dev) the restart alarms; the cost alarm stays.
 
 locals {
   emf_dimensions = { Environment = var.environment }
@@ -209,8 +209,10 @@ resource "aws_cloudwatch_log_metric_filter" "starts" {
 
 # More starts in 30 minutes than a deployment at full scale causes (twice
 # max_count: the new tasks, plus replacements) means a crash loop.
+# Off with enable_task_alarms = false (dev); the metric filter above stays,
+# so the dashboard still counts starts.
 resource "aws_cloudwatch_metric_alarm" "restarts" {
-  for_each = var.services
+  for_each = var.enable_task_alarms ? var.services : {}
 
   alarm_name          = "${var.name}-${each.key}-restarting"
   alarm_description   = "${each.key} started more than ${2 * each.value.max_count} times in 30 minutes: a task keeps crashing or failing its health checks. docs/runbook.md#task-keeps-restarting"

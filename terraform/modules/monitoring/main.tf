@@ -90,8 +90,10 @@ locals {
   emf    = { for m in var.emf_catalog.metrics : "${m.name}/${m.service}" => m }
 }
 
+# The tasks' own alarms (CPU, memory, and the restart alarm in business.tf)
+# exist only with enable_task_alarms: dev turns them off (see variables.tf).
 resource "aws_cloudwatch_metric_alarm" "service_cpu" {
-  for_each = var.services
+  for_each = var.enable_task_alarms ? var.services : {}
 
   alarm_name          = "${var.name}-${each.key}-cpu-high"
   alarm_description   = "${each.key}: average CPU above ${var.thresholds.cpu_percent}% for 10 minutes"
@@ -111,7 +113,7 @@ resource "aws_cloudwatch_metric_alarm" "service_cpu" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "service_memory" {
-  for_each = var.services
+  for_each = var.enable_task_alarms ? var.services : {}
 
   alarm_name          = "${var.name}-${each.key}-memory-high"
   alarm_description   = "${each.key}: average memory above ${var.thresholds.memory_percent}% for 10 minutes"

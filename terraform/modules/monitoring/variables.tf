@@ -140,6 +140,12 @@ variable "enable_business_alarms" {
   default     = true
 }
 
+variable "enable_task_alarms" {
+  description = "Create each service's CPU, memory and restart alarms (3 alarm metrics per service, $0.90/month for three services at list prices). The 5xx (rollback), load balancer, database and cost alarms do not depend on it; the dashboard shows CPU, memory and starts either way."
+  type        = bool
+  default     = true
+}
+
 variable "trace_sampling" {
   description = "Share of new traces sampled: default_ratio for every request, checkout_ratio for checkouts (POST /api/orders*). The X-Ray sampling rules carry the same rates; health probes are never sampled."
   type = object({

@@ -328,7 +328,7 @@ std::string usage_text() {
       `tfcheck tfvars-json`) give the AZ count and the schedules (auto: as they say)
   costmodel what-if --tfvars VARS.json [--scenario NAME[,NAME...]] [--no-free-tier] [common options]
       the baseline and one scenario per lever: schedule, Spot share, NAT strategy,
-      RDS Multi-AZ, ARM vs x86, log retention, SLO and business-metric alarms
+      RDS Multi-AZ, ARM vs x86, log retention, SLO, business-metric and per-task alarms
       CloudWatch's always-free allowances (alarm metrics, dashboards, log GB) are deducted
       as negative lines; they count once per AWS account and month, so give --no-free-tier
       for every other environment that shares the account

@@ -280,7 +280,8 @@ void add_data(const EnvironmentSpec& spec, std::vector<Resource>& out) {
   add_numbered(out, "aws_kms_key", "this", spec.kms_keys);
   add_numbered(out, "aws_s3_bucket", "this", spec.s3_buckets);
   // One single-metric alarm per alarm metric: the price is per metric.
-  const int alarms = spec.alarm_metrics_per_service * static_cast<int>(spec.services.size()) +
+  const int per_service = spec.alarm_metrics_per_service + (spec.task_alarms ? spec.task_alarm_metrics_per_service : 0);
+  const int alarms = per_service * static_cast<int>(spec.services.size()) +
                      spec.environment_alarms + (spec.business_alarms ? spec.business_alarm_metrics : 0) +
                      (spec.cost_spike_alarm ? 1 : 0) +
                      (spec.slo_alarms ? spec.slo_alarm_metrics : 0);
@@ -344,6 +345,7 @@ EnvironmentSpec spec_from_tfvars(const boost::json::object& tfvars, const std::s
   spec.waf = bool_field(tfvars, "enable_waf", origin).value_or(spec.waf);
   spec.slo_alarms = bool_field(tfvars, "enable_slo_alarms", origin).value_or(spec.slo_alarms);
   spec.business_alarms = bool_field(tfvars, "enable_business_alarms", origin).value_or(spec.business_alarms);
+  spec.task_alarms = bool_field(tfvars, "enable_task_alarms", origin).value_or(spec.task_alarms);
   spec.guardduty = bool_field(tfvars, "enable_guardduty", origin).value_or(spec.guardduty);
   spec.config = bool_field(tfvars, "enable_config", origin).value_or(spec.config);
   spec.securityhub = bool_field(tfvars, "enable_securityhub", origin).value_or(spec.securityhub);

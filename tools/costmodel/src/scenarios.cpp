@@ -68,6 +68,9 @@ std::vector<Lever> levers() {
       {"business-alarms", "the business-metric alarms on (enable_business_alarms)",
        [](EnvironmentSpec& s) { s.business_alarms = true; }},
       {"no-business-alarms", "no business-metric alarms", [](EnvironmentSpec& s) { s.business_alarms = false; }},
+      {"task-alarms", "each service's CPU, memory and restart alarms on (enable_task_alarms)",
+       [](EnvironmentSpec& s) { s.task_alarms = true; }},
+      {"no-task-alarms", "no CPU, memory and restart alarms per service", [](EnvironmentSpec& s) { s.task_alarms = false; }},
       {"naive", "the starting point: one NAT gateway, on-demand tasks, 24/7",
        [](EnvironmentSpec& s) {
          set_nat(s, "single", s.interface_endpoints);

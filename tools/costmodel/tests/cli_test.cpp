@@ -93,11 +93,11 @@ TEST(Cli, JsonOutputParsesAndCarriesExactMicroDollars) {
   const auto document = boost::json::parse(result.out).as_object();
   EXPECT_EQ(document.at("environment").as_string(), "dev");
   EXPECT_EQ(document.at("schedule").as_string(), "24x7");
-  // $63.77 at list prices less the free tier: alarm metrics $1, the dashboard $3, the
+  // $62.87 at list prices less the free tier: alarm metrics $1, the dashboard $3, the
   // logs $0.415662 and data transfer out 26.28 GB x $0.09 = $2.3652.
   EXPECT_EQ(document.at("free_tier").as_bool(), true);
   EXPECT_EQ(document.at("free_tier_credit").at("micro_usd").as_int64(), -6'780'862);
-  EXPECT_EQ(document.at("total").at("usd").as_string(), "56.99");
+  EXPECT_EQ(document.at("total").at("usd").as_string(), "56.09");
   std::int64_t sum = 0;
   int free_tier_lines = 0;
   for (const auto& line : document.at("lines").as_array()) {
@@ -109,20 +109,20 @@ TEST(Cli, JsonOutputParsesAndCarriesExactMicroDollars) {
 }
 
 TEST(Cli, EstimatePrintsTheFargateSpotRange) {
-  // Dev's tasks are all on Spot: 24/7, $56.99 with Spot at 70% off, $61.32 at 50% off
+  // Dev's tasks are all on Spot: 24/7, $56.09 with Spot at 70% off, $60.42 at 50% off
   // (3 tasks x $7.20875 x 0.2 = $4.32525 more).
   const auto json = run({"estimate", "--plan", fixture("plan-dev.json"), "--tfvars", fixture("tfvars-dev.json"),
                          "--usage", fixture("usage-dev.json"), "--format", "json", "--schedule", "24x7"});
   ASSERT_EQ(json.code, 0) << json.err;
   const auto document = boost::json::parse(json.out).as_object();
-  EXPECT_EQ(document.at("total_low").at("micro_usd").as_int64(), 56'993'139);
-  EXPECT_EQ(document.at("total_high").at("micro_usd").as_int64(), 61'318'389);
+  EXPECT_EQ(document.at("total_low").at("micro_usd").as_int64(), 56'093'139);
+  EXPECT_EQ(document.at("total_high").at("micro_usd").as_int64(), 60'418'389);
   EXPECT_EQ(document.at("components_high").at("compute").at("usd").as_string(), "10.81");
   EXPECT_EQ(document.at("spot_discount").at("high_end").as_string(), "0.5");
   const auto table = run({"estimate", "--plan", fixture("plan-dev.json"), "--tfvars", fixture("tfvars-dev.json"),
                           "--usage", fixture("usage-dev.json")});
   ASSERT_EQ(table.code, 0) << table.err;
-  EXPECT_NE(table.out.find("range: low 39.52 - high 40.80 (Fargate Spot at 70% off"), std::string::npos);
+  EXPECT_NE(table.out.find("range: low 38.62 - high 39.90 (Fargate Spot at 70% off"), std::string::npos);
   // Prod has no task on Spot: the ends are equal, and the output says why.
   const auto prod = run({"estimate", "--plan", fixture("plan-prod.json"), "--tfvars", fixture("tfvars-prod.json"),
                          "--usage", fixture("usage-prod.json"), "--no-free-tier", "--format", "markdown"});
@@ -138,12 +138,12 @@ TEST(Cli, NoFreeTierGivesListPrices) {
   const auto document = boost::json::parse(result.out).as_object();
   EXPECT_EQ(document.at("free_tier").as_bool(), false);
   EXPECT_EQ(document.at("free_tier_credit").at("micro_usd").as_int64(), 0);
-  EXPECT_EQ(document.at("total").at("usd").as_string(), "63.77");
+  EXPECT_EQ(document.at("total").at("usd").as_string(), "62.87");
   const auto what_if = run({"what-if", "--tfvars", fixture("tfvars-dev.json"), "--usage", fixture("usage-dev.json"),
                             "--scenario", "24x7", "--no-free-tier"});
   ASSERT_EQ(what_if.code, 0) << what_if.err;
   EXPECT_NE(what_if.out.find("free tier: not deducted (--no-free-tier)"), std::string::npos);
-  EXPECT_NE(what_if.out.find("63.77"), std::string::npos);
+  EXPECT_NE(what_if.out.find("62.87"), std::string::npos);
   // per-million prices no CloudWatch: the flag is not one of its options.
   EXPECT_NE(run({"per-million", "--request-rate", "5", "--throughput-rps", "100", "--no-free-tier"})
                 .err.find("unknown option '--no-free-tier'"),
@@ -168,7 +168,7 @@ TEST(Cli, TableShowsTheScheduleAndTheTotal) {
   EXPECT_NE(result.out.find("free tier: CloudWatch's always-free allowances deducted"), std::string::npos);
   EXPECT_NE(result.out.find("free tier: 10 alarm metrics"), std::string::npos);
   EXPECT_NE(result.out.find("TOTAL"), std::string::npos);
-  EXPECT_NE(result.out.find("39.52"), std::string::npos);  // $43.93 at list prices - $4.42
+  EXPECT_NE(result.out.find("38.62"), std::string::npos);  // $45.40 at list prices - $6.78
 }
 
 TEST(Cli, BadUsageFileIsNamed) {

@@ -110,24 +110,26 @@ TEST(CostOptimizationDoc, DevBillLineByLine) {
   EXPECT_EQ(dev.component_total("storage"), usd("0.113"));
   // KMS $1 + 7 secrets x $0.40 (6 of the services, the RDS-managed master secret) = $3.80.
   EXPECT_EQ(dev.component_total("security"), usd("3.80"));
-  // The dashboard $3 + 23 alarm metrics x $0.10 = $2.30: 17 of the infrastructure alarms
-  // (the 5xx alarms watch blue and green), 3 restart alarms, the cost-spike alarm and 2
-  // of the scheduler; no business-metric alarms (enable_business_alarms = false). The
-  // free tier takes the dashboard ($3) and 10 alarm metrics ($1.00) off: $1.30.
+  // The dashboard $3 + 14 alarm metrics x $0.10 = $1.40: 11 of the infrastructure alarms
+  // (the 3 per-service 5xx alarms watch blue and green; ALB 5xx and latency; RDS CPU,
+  // storage and connections), the cost-spike alarm and 2 of the scheduler; no
+  // business-metric alarms (enable_business_alarms = false) and no CPU, memory or restart
+  // alarms per service (enable_task_alarms = false: 9 metrics, $0.90). The free tier takes
+  // the dashboard ($3) and 10 alarm metrics ($1.00) off: $0.40.
   EXPECT_EQ(line(dev, "module.monitoring.aws_cloudwatch_dashboard.this", "dashboard"), usd("3"));
   EXPECT_EQ(line(dev, "CloudWatch free tier", "free tier: 10 alarm metrics"), usd("-1"));
   EXPECT_EQ(line(dev, "CloudWatch free tier", "free tier: 3 dashboards"), usd("-3"));
-  EXPECT_EQ(dev.component_total("monitoring"), usd("1.30"));
+  EXPECT_EQ(dev.component_total("monitoring"), usd("0.40"));
   // The ALB's responses out to the internet: 0.5 req/s x 3,600 s x 730 h x 20 KB =
   // 26.28 GB x $0.09 = $2.3652, within the account's free 100 GB a month.
   EXPECT_EQ(line(dev, "module.alb.aws_lb.this", "data transfer out"), usd("2.3652"));
   EXPECT_EQ(line(dev, "data transfer free tier", "free tier: 100 GB"), usd("-2.3652"));
   EXPECT_EQ(dev.component_total("data transfer"), usd("0"));
   EXPECT_EQ(dev.free_tier_total(), usd("-6.780862"));  // the free tier's $6.78
-  EXPECT_EQ(dev.total(), usd("39.515178"));
+  EXPECT_EQ(dev.total(), usd("38.615178"));
   EXPECT_LT(dev.total(), usd("40"));  // issue 9: dev stays under about $40 a month
-  // At list prices (--no-free-tier): $39.515178 + $6.780862 = $46.29604.
-  EXPECT_EQ(bill(load("dev"), false).total(), usd("46.29604"));
+  // At list prices (--no-free-tier): $38.615178 + $6.780862 = $45.39604.
+  EXPECT_EQ(bill(load("dev"), false).total(), usd("45.39604"));
 }
 
 TEST(CostOptimizationDoc, DevBeforeAndAfter) {
@@ -136,20 +138,23 @@ TEST(CostOptimizationDoc, DevBeforeAndAfter) {
   // 2.510190 - 1.930914, NAT instance 3.238452 - 2.638810, RDS 6.819048 - 5.776190)
   // and the business-metric alarms -$0.90 (9 alarm metrics); since then the stack has
   // grown by two secrets (+$0.80: order-service's card fingerprint key, the shared
-  // inventory API key) and lost a bucket (-$0.023: the unused assets bucket).
+  // inventory API key) and lost a bucket (-$0.023: the unused assets bucket). Then the
+  // CPU, memory and restart alarms per service left dev (-$0.90, 9 alarm metrics, so
+  // that the Spot high end stays under $40): $38.615178.
   const Decimal before = usd("46.275616");
   EXPECT_EQ(before.to_string(2), "46.28");
   const Decimal free_tier = usd("4.415662");
   const Decimal week = (usd("2.510190") - usd("1.930914")) + (usd("3.238452") - usd("2.638810")) +
                        (usd("6.819048") - usd("5.776190"));
   EXPECT_EQ(week, usd("2.221776"));
-  EXPECT_EQ(before - free_tier - week - usd("0.90") + usd("0.80") - usd("0.023"), bill(load("dev"), true).total());
-  // The former 65-hour week with today's alarms and the free tier: $41.736954.
+  EXPECT_EQ(before - free_tier - week - usd("0.90") + usd("0.80") - usd("0.023"), usd("39.515178"));
+  EXPECT_EQ(usd("39.515178") - usd("0.90"), bill(load("dev"), true).total());
+  // The former 65-hour week with today's alarms and the free tier: $40.836954.
   ScheduleSettings sixty_five;
   sixty_five.weekly_hours = Decimal::from_int(65);
   const Environment dev = load("dev");
   EXPECT_EQ(what_if(dev.spec, prices(), dev.usage, sixty_five, {}, true).front().estimate.total(),
-            usd("41.736954"));
+            usd("40.836954"));
 }
 
 TEST(CostOptimizationDoc, FargateSpotRange) {
@@ -163,14 +168,16 @@ TEST(CostOptimizationDoc, FargateSpotRange) {
   EXPECT_EQ(line(high, R"(module.ecs.aws_ecs_service.this["frontend"])", "1 task"), usd("1.072731"));
   EXPECT_EQ(high.component_total("compute"), usd("3.218193"));
   EXPECT_EQ(high.total() - low.total(), usd("1.287279"));
-  // Dev as scheduled: $39.515178 to $40.802457; the high end is over the $40 budget.
-  EXPECT_EQ(low.total(), usd("39.515178"));
-  EXPECT_EQ(high.total(), usd("40.802457"));
-  EXPECT_EQ((high.total() - Decimal::from_int(40)).to_string(2), "0.80");
-  // Dev's first budget alert, at $40, is about 1% above the low end (40 / 39.515178 = 1.01).
-  EXPECT_EQ((Decimal::from_int(40) / low.total()).to_string(2), "1.01");
-  // At list prices $46.29604 to $47.583319.
-  EXPECT_EQ(bill(dev, false, true).total(), usd("47.583319"));
+  // Dev as scheduled: $38.615178 to $39.902457; both ends under the $40 budget (the high
+  // end was $40.802457, $0.80 over, before enable_task_alarms = false took $0.90 off).
+  EXPECT_EQ(low.total(), usd("38.615178"));
+  EXPECT_EQ(high.total(), usd("39.902457"));
+  EXPECT_LT(high.total(), Decimal::from_int(40));
+  EXPECT_EQ((Decimal::from_int(40) - high.total()).to_string(2), "0.10");
+  // Dev's first budget alert, at $40, is about 4% above the low end (40 / 38.615178 = 1.04).
+  EXPECT_EQ((Decimal::from_int(40) / low.total()).to_string(2), "1.04");
+  // At list prices $45.39604 to $46.683319.
+  EXPECT_EQ(bill(dev, false, true).total(), usd("46.683319"));
   // The one observed Spot price the docs cite (eu-west-1): $0.01334053 per vCPU-hour and
   // $0.00146489 per GB-hour against $0.04048 and $0.004445 on-demand is 67% off on both
   // (in units of $0.00000001, which the six-decimal Decimal cannot hold), inside 50-70%.
@@ -178,7 +185,7 @@ TEST(CostOptimizationDoc, FargateSpotRange) {
   EXPECT_EQ((100 * 146489 + 444500 / 2) / 444500, 33);
   // what-if prints both ends too: the baseline's equal the plan's; on-demand has one.
   const auto scenarios = what_if(dev.spec, prices(), dev.usage, ScheduleSettings{}, {"spot-0"}, true);
-  EXPECT_EQ(scenarios[0].high.total(), usd("40.802457"));
+  EXPECT_EQ(scenarios[0].high.total(), usd("39.902457"));
   EXPECT_EQ(scenarios[1].high.total(), scenarios[1].estimate.total());
   // Prod runs no task on Spot: its two ends are equal.
   const Environment prod = load("prod");
@@ -300,8 +307,10 @@ TEST(CostOptimizationDoc, DevDecisions) {
   // alarms x $0.50; the business-metric alarms' 9 metrics x $0.10.
   EXPECT_EQ(saving(s, "slo-alarms"), usd("3"));
   EXPECT_EQ(saving(s, "business-alarms"), usd("0.90"));
-  EXPECT_EQ(s.front().estimate.total(), usd("39.515178"));
-  EXPECT_EQ(saving(s, "naive"), usd("61.985336"));  // $101.500514: NAT gateway, on-demand, 24/7
+  // The CPU, memory and restart alarms of the 3 services: 9 metrics x $0.10.
+  EXPECT_EQ(saving(s, "task-alarms"), usd("0.90"));
+  EXPECT_EQ(s.front().estimate.total(), usd("38.615178"));
+  EXPECT_EQ(saving(s, "naive"), usd("61.985336"));  // $100.600514: NAT gateway, on-demand, 24/7
 }
 
 TEST(CostOptimizationDoc, ProdDecisions) {
@@ -324,6 +333,7 @@ TEST(CostOptimizationDoc, ProdDecisions) {
   EXPECT_EQ(saving(s, "logs-365d"), usd("1.324948"));
   EXPECT_EQ(saving(s, "no-slo-alarms"), usd("-3"));
   EXPECT_EQ(saving(s, "no-business-alarms"), usd("-0.90"));
+  EXPECT_EQ(saving(s, "no-task-alarms"), usd("-0.90"));  // prod keeps them (the default)
 }
 
 TEST(CostOptimizationDoc, OneAlbInsteadOfOnePerService) {
@@ -441,12 +451,12 @@ TEST(CostOptimizationDoc, OneServiceInsteadOfThree) {
   const Decimal prod_three = baseline(prod.spec, prod.usage, false);
   const Decimal prod_one = baseline(one_service(prod.spec), prod.usage, false);
   // Dev (free tier counted, as scheduled): 2 Spot tasks fewer 2 x $0.643638 = $1.287276,
-  // 2 ECR repositories x 0.3 GB x $0.10 = $0.06, 3 secrets x $0.40 = $1.20, 10 alarm
-  // metrics x $0.10 = $1.00 (its logs are within the free 5 GB): $3.547276 less,
-  // $39.515178 -> $35.967902.
-  EXPECT_EQ(dev_three, usd("39.515178"));
-  EXPECT_EQ(dev_three - dev_one, usd("3.547276"));
-  EXPECT_EQ(dev_one, usd("35.967902"));
+  // 2 ECR repositories x 0.3 GB x $0.10 = $0.06, 3 secrets x $0.40 = $1.20, 4 alarm
+  // metrics (2 services' 5xx alarms, blue and green) x $0.10 = $0.40 (its logs are within
+  // the free 5 GB): $2.947276 less, $38.615178 -> $35.667902.
+  EXPECT_EQ(dev_three, usd("38.615178"));
+  EXPECT_EQ(dev_three - dev_one, usd("2.947276"));
+  EXPECT_EQ(dev_one, usd("35.667902"));
   // Prod (list prices): 4 on-demand tasks fewer 4 x $14.4175 = $57.67, 2 log groups x
   // $0.529589 = $1.059178, 2 ECR repositories x 1 GB x $0.10 = $0.20, 3 secrets $1.20,
   // 10 alarm metrics $1.00, 2 services' target tracking 2 x $0.60 = $1.20: $62.329178

@@ -45,26 +45,27 @@ TEST(Fixtures, DevTfvarsScheduleIs50HoursAWeek) {
   EXPECT_EQ(*dev.spec.scheduler_weekly_hours, Decimal::from_int(50));  // Mon-Fri 08:00-18:00
   EXPECT_EQ(hours_for(dev.spec, ScheduleMode::AsConfigured, ScheduleSettings{}).instances, usd("217.261905"));
   EXPECT_FALSE(dev.spec.business_alarms);  // enable_business_alarms = false
+  EXPECT_FALSE(dev.spec.task_alarms);      // enable_task_alarms = false
 }
 
 TEST(Fixtures, DevAsScheduled) {
   const auto result = estimate(load("dev"), ScheduleMode::AsConfigured, true);
   EXPECT_TRUE(result.warnings.empty());
-  EXPECT_EQ(result.total().to_string(2), "39.52");
+  EXPECT_EQ(result.total().to_string(2), "38.62");
   EXPECT_EQ(result.component_total("load balancing"), usd("23.956264"));  // always on: 16.425 + 0.231264 + 7.30
   EXPECT_EQ(result.component_total("compute").to_string(2), "1.93");      // 3 Spot tasks x 217.26 h
   EXPECT_EQ(result.component_total("database").to_string(2), "5.78");     // 217.26 h x $0.016 + 20 GB x $0.115
-  EXPECT_EQ(result.component_total("monitoring").to_string(2), "1.30");   // $5.30 less the free tier's $4
+  EXPECT_EQ(result.component_total("monitoring").to_string(2), "0.40");   // $4.40 less the free tier's $4
   // At list prices (--no-free-tier): + data transfer out 26.28 GB x $0.09 = 2.3652, which
   // the account's free 100 GB covers above.
-  EXPECT_EQ(estimate(load("dev"), ScheduleMode::AsConfigured).total().to_string(2), "46.30");
+  EXPECT_EQ(estimate(load("dev"), ScheduleMode::AsConfigured).total().to_string(2), "45.40");
 }
 
 TEST(Fixtures, Dev24x7) {
   const auto result = estimate(load("dev"), ScheduleMode::AlwaysOn, true);
-  EXPECT_EQ(result.total().to_string(2), "56.99");
+  EXPECT_EQ(result.total().to_string(2), "56.09");
   EXPECT_EQ(result.component_total("compute"), usd("6.487875"));  // 3 x $7.20875 x 0.3
-  EXPECT_EQ(estimate(load("dev"), ScheduleMode::AlwaysOn).total().to_string(2), "63.77");
+  EXPECT_EQ(estimate(load("dev"), ScheduleMode::AlwaysOn).total().to_string(2), "62.87");
 }
 
 TEST(Fixtures, Prod24x7) {

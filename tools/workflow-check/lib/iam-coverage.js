@@ -6,9 +6,13 @@
 // - Who runs what: each workflow job that assumes a role (configure-aws-
 //   credentials) is classified by the role it assumes (AWS_DEPLOY_ROLE_ARN_*,
 //   AWS_PLAN_ROLE_ARN_* and the cost role that defaults to it,
-//   AWS_APPLY_ROLE_ARN_*; through matrices, job env and reusable workflows'
-//   inputs). Its run: blocks name scripts; a script brings the scripts it
-//   sources and the repository scripts it names (scripts/smoke-test.sh).
+//   AWS_APPLY_ROLE_ARN_*, AWS_ROTATE_ROLE_ARN_*; through matrices, job env
+//   and reusable workflows' inputs). Its run: blocks name scripts; a script
+//   brings the scripts it sources and the repository scripts it names
+//   (scripts/smoke-test.sh). Of a sourced library only the top-level code
+//   and the functions the scripts reach (by name, transitively) count: a
+//   script that sources lib/aws-ecs.sh for its deployment helpers does not
+//   need the ECR push of a function it never calls.
 //   Terraform in a job adds the S3 backend's calls, an apply the local-exec
 //   scripts of terraform/, a plan the reads of every resource type.
 // - What each call needs: lib/iam-actions.json, the vendored, dated and
@@ -86,6 +90,79 @@ function scriptClosure(repo, rel, seen = new Set()) {
   return seen;
 }
 
+// The files of a closure that are sourced by another file of it (libraries).
+function sourcedFiles(repo, files) {
+  const out = new Set();
+  for (const rel of files) {
+    const text = fs.readFileSync(path.join(repo, rel), "utf8");
+    for (const m of text.matchAll(/^\s*(?:source|\.)\s+"\$\(dirname "\$\{BASH_SOURCE\[0\]\}"\)\/([^"]+)"/gm)) {
+      out.add(path.normalize(path.join(path.dirname(rel), m[1])));
+    }
+  }
+  return out;
+}
+
+// A script's functions ("name() {" to the next "}" in column 0), by the
+// codeLines() line numbers: { name: { start, end, words } }.
+function functionsOf(lines) {
+  const out = {};
+  let open = null;
+  lines.forEach((l, i) => {
+    const m = l.match(/^([A-Za-z_][A-Za-z0-9_]*)\(\)\s*\{(.*)$/);
+    if (!open && m) {
+      if (/\}\s*;?\s*$/.test(m[2])) out[m[1]] = { start: i + 1, end: i + 1 };
+      else open = { name: m[1], start: i + 1 };
+    } else if (open && /^\}/.test(l)) {
+      out[open.name] = { start: open.start, end: i + 1 };
+      open = null;
+    }
+  });
+  for (const f of Object.values(out)) f.words = new Set(lines.slice(f.start - 1, f.end).join("\n").match(/[A-Za-z_][A-Za-z0-9_]*/g) || []);
+  return out;
+}
+
+// The AWS calls of a closure (scriptClosure) that can run: every call of the
+// scripts it runs, and of the libraries they source only the top-level code
+// and the functions reached by name from what runs. [{ call, where }]
+function reachedCalls(repo, files) {
+  const libs = sourcedFiles(repo, files);
+  const parsed = [...files].map((rel) => {
+    const text = fs.readFileSync(path.join(repo, rel), "utf8");
+    const lines = codeLines(text);
+    return { rel, text, lines, lib: libs.has(rel), fns: libs.has(rel) ? functionsOf(lines) : {} };
+  });
+  const inFunction = (p, line) => Object.entries(p.fns).find(([, f]) => line >= f.start && line <= f.end);
+  // Words of what always runs: the scripts, and the libraries' top-level code.
+  const words = new Set();
+  for (const p of parsed) {
+    p.lines.forEach((l, i) => {
+      if (p.lib && inFunction(p, i + 1)) return;
+      for (const w of l.match(/[A-Za-z_][A-Za-z0-9_]*/g) || []) words.add(w);
+    });
+  }
+  const reached = new Set();
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of parsed) {
+      for (const [name, f] of Object.entries(p.fns)) {
+        if (reached.has(`${p.rel}:${name}`) || !words.has(name)) continue;
+        reached.add(`${p.rel}:${name}`);
+        for (const w of f.words) words.add(w);
+        grew = true;
+      }
+    }
+  }
+  const out = [];
+  for (const p of parsed) {
+    for (const c of awsCallsOfScript(p.text)) {
+      const fn = p.lib && inFunction(p, c.line);
+      if (fn && !reached.has(`${p.rel}:${fn[0]}`)) continue;
+      out.push({ call: c.call, where: `${p.rel}:${c.line}` });
+    }
+  }
+  return out;
+}
+
 // ---- workflows ---------------------------------------------------------------
 
 function readWorkflows(repo) {
@@ -98,6 +175,7 @@ const ROLE_KINDS = [
   [/AWS_DEPLOY_ROLE_ARN/, "deploy"],
   [/AWS_APPLY_ROLE_ARN/, "apply"],
   [/AWS_PLAN_ROLE_ARN|AWS_COST_ROLE_ARN/, "plan"],
+  [/AWS_ROTATE_ROLE_ARN/, "rotate"],
 ];
 
 // The role expressions a job may assume, after expanding matrix, job env and
@@ -130,7 +208,7 @@ function classify(expr) {
 // Every AWS call made under each role kind, with where it comes from.
 function callsByRole(repo, terraformScripts) {
   const workflows = readWorkflows(repo);
-  const byRole = { deploy: [], plan: [], apply: [] };
+  const byRole = { deploy: [], plan: [], apply: [], rotate: [] };
   const add = (kind, call, where) => byRole[kind].push({ call, where });
   for (const wf of workflows) {
     for (const [id, job] of Object.entries(wf.data.jobs || {})) {
@@ -139,6 +217,7 @@ function callsByRole(repo, terraformScripts) {
       const runs = (job.steps || []).filter((s) => typeof s.run === "string").map((s) => s.run);
       const scripts = new Set();
       for (const run of runs) for (const ref of referencedScripts(run)) if (/\.sh$/.test(ref)) scriptClosure(repo, ref, scripts);
+      const reached = reachedCalls(repo, scripts);
       const code = codeLines(runs.join("\n")).join("\n");
       const TF = /(?:^|[;&|(]\s*|\s)(?:terraform(?:\s+-chdir=\S+)?|\S*terraform-env\.sh)\s+(init|plan|apply)\b/gm;
       const verbs = new Set([...code.matchAll(TF)].map((m) => m[1]));
@@ -146,9 +225,7 @@ function callsByRole(repo, terraformScripts) {
       const applies = verbs.has("apply");
       for (const kind of kinds) {
         for (const run of runs) for (const c of awsCallsOfScript(run)) add(kind, c.call, `${wf.file} (job ${id})`);
-        for (const s of scripts) {
-          for (const c of awsCallsOfScript(fs.readFileSync(path.join(repo, s), "utf8"))) add(kind, c.call, `${s}:${c.line}`);
-        }
+        for (const c of reached) add(kind, c.call, c.where);
         if (usesTerraform) add(kind, "terraform S3 backend with use_lockfile", `${wf.file} (job ${id})`);
         if (applies && kind === "apply") {
           for (const s of terraformScripts) {
@@ -191,7 +268,7 @@ function serviceOfType(type) {
   return prefix ? t.prefixes[prefix] : undefined;
 }
 
-const ROLE_POLICIES = { deploy: "deploy", plan: "plan", apply: "apply" };
+const ROLE_POLICIES = { deploy: "deploy", plan: "plan", apply: "apply", rotate: "rotate" };
 
 // Evaluates terraform/ with tools/tfcheck: per scenario (envs/*.tfvars), the
 // statements of each GitHub role, the managed policies attached to it, the
@@ -235,7 +312,7 @@ async function terraformFacts(repo) {
 // Required actions per role: [{ action, why }]; unknown calls are findings.
 function requiredActions(byRole, types) {
   const findings = [];
-  const required = { deploy: [], plan: [], apply: [] };
+  const required = { deploy: [], plan: [], apply: [], rotate: [] };
   for (const [kind, calls] of Object.entries(byRole)) {
     for (const { call, where } of calls) {
       if (call === "terraform refresh") {
@@ -303,4 +380,4 @@ async function checkIam(repo) {
   return { byRole, facts, findings: checkCoverage({ byRole, facts }) };
 }
 
-module.exports = { awsCallsOfScript, scriptClosure, callsByRole, allowed, matches, checkCoverage, requiredActions, checkIam, serviceOfType, MAP };
+module.exports = { awsCallsOfScript, scriptClosure, reachedCalls, callsByRole, allowed, matches, checkCoverage, requiredActions, checkIam, serviceOfType, MAP };

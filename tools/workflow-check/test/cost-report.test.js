@@ -13,8 +13,8 @@ const ESTIMATE = {
   schedule: "as scheduled in the tfvars",
   free_tier: true,
   scenarios: [
-    { name: "baseline", total: { usd: "39.52" }, total_high: { usd: "40.80" }, estimate: { components: { compute: { usd: "1.93" }, "load balancing": { usd: "23.96" } } } },
-    { name: "24x7", total: { usd: "56.99" } },
+    { name: "baseline", total: { usd: "38.62" }, total_high: { usd: "39.90" }, estimate: { components: { compute: { usd: "1.93" }, "load balancing": { usd: "23.96" } } } },
+    { name: "24x7", total: { usd: "56.09" } },
   ],
 };
 
@@ -57,7 +57,7 @@ test("report: month to date by service and Environment tag, forecast, budget, mo
   assert.match(md, /\*\*month to date \(2026-11-01 to 2026-11-29\)\*\*: \$20\.50/);
   assert.match(md, /\*\*forecast for November\*\*: \$27\.00 \(\$6\.50 still to come\)/);
   assert.match(md, /budget\*\* ecommerce-dev-monthly: \$20\.50 of \$50\.00 spent \(41%\), forecast \$27\.00 \(54%\): within budget/);
-  assert.match(md, /cost model estimate\*\* \(tools\/costmodel, as scheduled in the tfvars\): \$39\.52\/month to \$40\.80 \(Fargate Spot at its worst-case discount\) \(24\/7: \$56\.99\); the forecast is 68% of it/);
+  assert.match(md, /cost model estimate\*\* \(tools\/costmodel, as scheduled in the tfvars\): \$38\.62\/month to \$39\.90 \(Fargate Spot at its worst-case discount\) \(24\/7: \$56\.09\); the forecast is 70% of it/);
   assert.match(md, /\| Amazon Elastic Load Balancing \| 15\.20 \| 74% \|/);
   assert.ok(!md.includes("| Tax |"), "sub-cent lines are left out");
   assert.match(md, /\| dev \| 20\.50 \|\n\| \(untagged\) \| 1\.25 \|/);

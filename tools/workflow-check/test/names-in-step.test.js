@@ -60,7 +60,7 @@ for (const env of ["dev", "prod"]) {
     assert.deepEqual(tf.databases, [n.dbInstance]);
     const wantSecrets = Object.entries(SECRET_KEYS).flatMap(([s, keys]) => keys.map((k) => n.secret(s, k))).sort();
     assert.deepEqual(tf.secrets, wantSecrets, "secrets (INTERNAL_API_KEY included)");
-    for (const role of [n.deployRole, n.planRole, n.applyRole]) assert.ok(tf.roles.includes(role), `IAM role ${role}`);
+    for (const role of [n.deployRole, n.planRole, n.applyRole, n.rotateRole]) assert.ok(tf.roles.includes(role), `IAM role ${role}`);
     if (env === "dev") {
       assert.deepEqual(tf.natTags, [n.natInstanceTag], "the NAT instance the scripts stop and start");
       assert.deepEqual(tf.schedulerPrefixes, [n.schedulerPrefix], "the scheduler's SSM path (scripts/lib/aws-environment.sh)");

@@ -143,7 +143,7 @@ test("scenario: an empty account to a smoke-tested shop, deploys at any hour, ro
         "aws ecs wait services-stable",
         "terraform output",
         "aws secretsmanager get-secret-value",
-        "terraform output (x3)",
+        "terraform output (x4)", // the four GitHub roles
       ]);
       const applies = argsOf(r, "terraform apply");
       assert.deepEqual(applies, [
@@ -181,6 +181,7 @@ test("scenario: an empty account to a smoke-tested shop, deploys at any hour, ro
         `gh variable set AWS_DEPLOY_ROLE_ARN_DEV --body '${roles("deploy")}'`,
         `gh variable set AWS_PLAN_ROLE_ARN_DEV --body '${roles("plan")}'`,
         `gh variable set AWS_APPLY_ROLE_ARN_DEV --body '${roles("apply")}'`,
+        `gh variable set AWS_ROTATE_ROLE_ARN_DEV --body '${roles("rotate")}'`,
         `gh variable set TF_STATE_BUCKET_DEV --body '${BUCKET}'`,
         `gh variable set APP_URL_DEV --body '${shop.url}'`,
         "gh secret set SLACK_WEBHOOK_URL",

@@ -66,7 +66,10 @@ struct EnvironmentSpec {
   int kms_keys = 1;              // the secrets/logs key
   int s3_buckets = 1;            // logs (ALB access logs, VPC flow logs)
   // Log groups besides the services': db-init and the RDS postgresql export.
-  int alarm_metrics_per_service = 5;  // cpu, memory, 5xx (blue + green), restarts
+  int alarm_metrics_per_service = 2;  // 5xx (blue + green target groups)
+  // Each service's CPU, memory and restart alarms; enable_task_alarms = false leaves them out.
+  bool task_alarms = true;
+  int task_alarm_metrics_per_service = 3;
   int environment_alarms = 5;    // ALB 5xx and latency, DB cpu, storage and connections
   // modules/monitoring's business alarms on the EMF metrics (config/emf_metrics.json):
   // payment declines (2 metrics), reconciler deferring (1) and orphans (2),

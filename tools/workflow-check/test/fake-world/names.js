@@ -34,7 +34,7 @@ const DATABASE_SERVICES = ["product-service", "order-service"];
 // The root outputs the scripts read.
 const OUTPUTS = [
   "url", "ecs_cluster_name", "db_init_run_task_command", "github_deploy_role_arn", "github_plan_role_arn",
-  "github_apply_role_arn", "ecr_repository_names", "admin_api_key_secret_arn", "vpc_id", "public_subnet_ids",
+  "github_apply_role_arn", "github_rotate_role_arn", "ecr_repository_names", "admin_api_key_secret_arn", "vpc_id", "public_subnet_ids",
   "app_subnet_ids", "task_security_group_id", "alb_security_group_id",
 ];
 
@@ -56,6 +56,7 @@ function names(environment, project = PROJECT) {
     deployRole: `${name}-github-deploy`,
     planRole: `${name}-github-plan`,
     applyRole: `${name}-github-apply`,
+    rotateRole: `${name}-github-rotate`,
   };
 }
 

@@ -214,7 +214,7 @@ function apply(world, dir, f, stdin) {
   }
 
   // IAM roles
-  for (const role of [n.deployRole, n.planRole, n.applyRole]) {
+  for (const role of [n.deployRole, n.planRole, n.applyRole, n.rotateRole]) {
     if (has("role", role)) continue;
     if (world.iam.roles[role]) throw new TfError(`creating IAM Role (${role}): EntityAlreadyExists: Role with name ${role} already exists.`);
     world.iam.roles[role] = { arn: `arn:aws:iam::${world.config.account}:role/${role}`, owner };
@@ -321,6 +321,7 @@ function apply(world, dir, f, stdin) {
     github_deploy_role_arn: world.iam.roles[n.deployRole].arn,
     github_plan_role_arn: world.iam.roles[n.planRole].arn,
     github_apply_role_arn: world.iam.roles[n.applyRole].arn,
+    github_rotate_role_arn: world.iam.roles[n.rotateRole].arn,
     ecr_repository_names: Object.fromEntries(SERVICES.map((s) => [s, n.repository(s)])),
     admin_api_key_secret_arn: world.secrets.byName[n.adminKeySecret].arn,
     vpc_id: vpc.vpcId,
