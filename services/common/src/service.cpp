@@ -55,6 +55,88 @@ std::size_t raise_descriptor_limit() {
     return static_cast<std::size_t>(limit.rlim_cur);
 }
 
+// Watches the drain from the first worker: once no connection is left, or
+// at the deadline (connections then cut), calls `finish` once.
+class DrainWatch {
+public:
+    DrainWatch(asio::io_context& io, http::Server& server, std::function<void()> finish)
+        : timer_(io), server_(server), finish_(std::move(finish)) {}
+
+    void start(std::chrono::milliseconds timeout) {
+        deadline_ = std::chrono::steady_clock::now() + timeout;
+        poll();
+    }
+    [[nodiscard]] bool forced() const noexcept { return forced_; }
+
+private:
+    void poll() {
+        if (server_.open_connections() == 0) {
+            finish_();
+            return;
+        }
+        if (std::chrono::steady_clock::now() >= deadline_) {
+            forced_ = true;
+            log::warn("drain deadline passed; closing remaining connections",
+                      {{"open_connections", static_cast<std::uint64_t>(server_.open_connections())}});
+            finish_();
+            return;
+        }
+        timer_.expires_after(std::chrono::milliseconds(10));
+        timer_.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec) {
+                poll();
+            }
+        });
+    }
+
+    asio::steady_timer timer_;
+    http::Server& server_;
+    std::function<void()> finish_;
+    std::chrono::steady_clock::time_point deadline_{};
+    bool forced_ = false;
+};
+
+// Stops the workers when some component does not stop by itself within
+// `limit` of the drain's start.
+class Watchdog {
+public:
+    Watchdog(const std::vector<std::unique_ptr<asio::io_context>>& workers, std::chrono::milliseconds limit)
+        : thread_([this, &workers, limit] {
+              std::unique_lock lock(mutex_);
+              wake_.wait(lock, [this] { return done_ || draining_; });
+              if (!wake_.wait_for(lock, limit, [this] { return done_; })) {
+                  log::error("workers did not stop after the drain; stopping them");
+                  for (const auto& io : workers) {
+                      io->stop();
+                  }
+              }
+          }) {}
+    ~Watchdog() {
+        workers_done();
+        thread_.join();
+    }
+    Watchdog(const Watchdog&) = delete;
+    Watchdog& operator=(const Watchdog&) = delete;
+
+    void drain_started() { set(draining_); }
+    void workers_done() { set(done_); }
+
+private:
+    void set(bool& flag) {
+        {
+            std::lock_guard lock(mutex_);
+            flag = true;
+        }
+        wake_.notify_all();
+    }
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool draining_ = false;
+    bool done_ = false;
+    std::thread thread_;  // last: starts once the members above exist
+};
+
 std::string status_body(std::string_view status) {
     std::string body;
     JsonWriter(body).begin_object().field("status", status).end_object();
@@ -212,7 +294,6 @@ int Service::run() {
     for (auto& io : workers_) {
         guards.emplace_back(io->get_executor());
     }
-
     auto& main_io = *workers_.front();
     asio::signal_set signals(main_io, SIGINT, SIGTERM);
     signals.async_wait([this](const boost::system::error_code& ec, int signal) {
@@ -221,17 +302,13 @@ int Service::run() {
             begin_drain();
         }
     });
-
-    // Watches the drain from the first worker: once no connection is left
-    // (or the deadline passes), stops components and lets the workers end.
-    asio::steady_timer drain_timer(main_io);
-    std::chrono::steady_clock::time_point drain_deadline{};
-    bool drain_forced = false;
-    std::function<void()> watch_drain;
     emf::Reporter business_metrics(emf::Catalog::builtin(config_.name), *registry_, config_.name,
                                    config_.environment);
     business_metrics.start(main_io, config_.emf.interval);
-    std::function<void()> finish = [&] {
+
+    // After the drain: close what is left, stop the components newest first
+    // and let the workers end.
+    DrainWatch drain(main_io, *server_, [&] {
         server_->close_all();
         business_metrics.stop();  // the last, partial interval
         for (auto it = components_.rbegin(); it != components_.rend(); ++it) {
@@ -239,31 +316,29 @@ int Service::run() {
         }
         signals.cancel();
         guards.clear();
-    };
-    watch_drain = [&] {
-        if (server_->open_connections() == 0) {
-            finish();
-            return;
-        }
-        if (std::chrono::steady_clock::now() >= drain_deadline) {
-            drain_forced = true;
-            log::warn("drain deadline passed; closing remaining connections",
-                      {{"open_connections", static_cast<std::uint64_t>(server_->open_connections())}});
-            finish();
-            return;
-        }
-        drain_timer.expires_after(std::chrono::milliseconds(10));
-        drain_timer.async_wait([&](const boost::system::error_code& ec) {
-            if (!ec) {
-                watch_drain();
-            }
-        });
-    };
+    });
+    Watchdog watchdog(workers_, config_.drain_timeout + std::chrono::seconds(5));
     on_drain([&] {
-        drain_deadline = std::chrono::steady_clock::now() + config_.drain_timeout;
-        watch_drain();
+        drain.start(config_.drain_timeout);
+        watchdog.drain_started();
     });
 
+    log_listening();
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < workers_.size(); ++i) {
+        threads.emplace_back([io = workers_[i].get()] { io->run(); });
+    }
+    main_io.run();
+    for (auto& t : threads) {
+        t.join();
+    }
+    watchdog.workers_done();
+    tracer.stop();  // exports the spans of the last requests
+    log::info("stopped", {{"forced", drain.forced()}});
+    return 0;
+}
+
+void Service::log_listening() const {
     const auto ready_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - created_).count();
     log::info("listening", {{"port", static_cast<unsigned>(api_port_)},
                             {"admin_port", static_cast<unsigned>(admin_port_)},
@@ -271,46 +346,6 @@ int Service::run() {
                             {"version", config_.version},
                             {"tracing", config_.tracing.endpoint.empty() ? std::string("off") : config_.tracing.endpoint},
                             {"startup_ms", ready_ms}});
-
-    std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < workers_.size(); ++i) {
-        threads.emplace_back([io = workers_[i].get()] { io->run(); });
-    }
-
-    // A watchdog in case some component does not stop by itself.
-    std::mutex watchdog_mutex;
-    std::condition_variable watchdog_wake;
-    bool workers_done = false;
-    std::thread watchdog([&] {
-        std::unique_lock lock(watchdog_mutex);
-        watchdog_wake.wait(lock, [&] { return workers_done || stopping_.load(); });
-        const auto limit = config_.drain_timeout + std::chrono::seconds(5);
-        if (!watchdog_wake.wait_for(lock, limit, [&] { return workers_done; })) {
-            log::error("workers did not stop after the drain; stopping them");
-            for (auto& io : workers_) {
-                io->stop();
-            }
-        }
-    });
-    // Wake the watchdog when the drain starts.
-    on_drain([&] {
-        std::lock_guard lock(watchdog_mutex);
-        watchdog_wake.notify_all();
-    });
-
-    main_io.run();
-    for (auto& t : threads) {
-        t.join();
-    }
-    {
-        std::lock_guard lock(watchdog_mutex);
-        workers_done = true;
-    }
-    watchdog_wake.notify_all();
-    watchdog.join();
-    tracer.stop();  // exports the spans of the last requests
-    log::info("stopped", {{"forced", drain_forced}});
-    return 0;
 }
 
 int run_main(std::string_view service, const std::function<int()>& body) {

@@ -95,6 +95,7 @@ public:
 private:
     boost::asio::awaitable<http::Response> ready(http::Request& request);
     void begin_drain();
+    void log_listening() const;
     // run()'s own steps when the drain begins, after the components'.
     void on_drain(std::function<void()> callback);
 
