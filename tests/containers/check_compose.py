@@ -67,6 +67,8 @@ def check_file(doc):
     sizes = fargate_sizes()
     for name in SERVICES:
         s = services.get(name, {})
+        if not {"timeout:1", "attempts:5"} <= set(s.get("dns_opt") or []):
+            errors.append(f"{name}: dns_opt lacks timeout:1 and attempts:5 (lost DNS queries would cost 5 s each)")
         if s.get("build", {}).get("dockerfile") != f"services/{name}/Dockerfile" or s.get("build", {}).get("context") != ".":
             errors.append(f"{name}: not built from services/{name}/Dockerfile with the repository as context")
         if s.get("healthcheck", {}).get("test") != ["CMD", f"/app/{name}", "--health-check"]:
@@ -151,6 +153,9 @@ def check_running(doc, project):
         if host.get("NanoCpus") != int(float(limits["cpus"]) * 1e9):
             errors.append(f"{name}: CPU limit {host.get('NanoCpus')} is not {limits['cpus']}")
         if name in SERVICES:
+            dns_options = set(host.get("DnsOptions") or [])
+            if not {"timeout:1", "attempts:5"} <= dns_options:
+                errors.append(f"{name}: DNS options {sorted(dns_options)}, not timeout:1 attempts:5 (dns_opt)")
             user = c["Config"].get("User")
             if user != "65532:65532":
                 errors.append(f"{name}: runs as {user!r}, not 65532:65532")

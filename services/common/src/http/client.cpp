@@ -22,6 +22,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 
@@ -191,7 +192,10 @@ struct Client::Impl {
             }
         }
         auto c = std::make_unique<PooledConnection>(*pool.io);
-        auto lookup = co_await dns::resolve(host, port, options.connect_timeout);
+        // A lost DNS query is retried by the C library after its timeout
+        // (1 s with compose's dns_opt, 5 s by default): give the lookup the
+        // request's time, the connection its own.
+        auto lookup = co_await dns::resolve(host, port, std::max(options.connect_timeout, options.request_timeout));
         if (lookup.error) {
             throw UpstreamError(lookup.error == asio::error::timed_out ? UpstreamError::Kind::timeout
                                                                       : UpstreamError::Kind::unavailable,
