@@ -22,7 +22,7 @@ else
 fi
 
 ensure_build_packages "${RUN_PACKAGES[@]}" wrk postgresql-contrib
-build_preset release --target product-service order-service frontend rate_load
+build_preset release --target product-service order-service frontend rate_load list_server bare_server
 build_web
 
 PG_DIR=""
