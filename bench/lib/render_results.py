@@ -191,18 +191,25 @@ def frontend(r):
     return lines, None
 
 
+def syscall_text(calls):
+    if not calls:
+        return "-"
+    return ", ".join(f"{name} {n:.2f}" for name, n in sorted(calls.items()))
+
+
 def callgrind(r):
     m = r["machine"]
     lines = [
         "## Instructions per request (callgrind)",
         "",
         f"Measured {m['date']} on {m['cpu']}, commit `{m['commit']}`. Command: `{r['command']}` "
-        f"({r['requests']:,} requests after {r['warmup']} of warm-up, one at a time on one keep-alive connection, "
-        "each server under `valgrind --tool=callgrind`, counters zeroed after the warm-up). Instruction counts "
+        f"({r['requests']:,} requests after {r['warmup']} of warm-up, in rounds of one request on each of "
+        f"{r.get('connections', 1)} keep-alive connections, each server under `valgrind --tool=callgrind`, counters "
+        "zeroed after the warm-up). Instruction counts "
         "do not depend on the machine's load; they exclude the kernel's work (the socket system calls).",
         "",
-        "| mix | product-service | reference server | service / reference |",
-        "|---|---|---|---|",
+        "| mix | product-service | reference server | service / reference | system calls per request (service / reference) |",
+        "|---|---|---|---|---|",
     ]
     for mix, name in (("list", "`GET /api/products?limit=20`, cache off (reference: `list_server`)"),
                       ("cached", "`GET /api/products/1` from the cache (reference: `bare_server`)")):
@@ -212,8 +219,9 @@ def callgrind(r):
         svc = row.get("service", {}).get("instructions_per_request")
         ref = row.get("reference", {}).get("instructions_per_request")
         ratio = row.get("service_over_reference")
+        calls = " / ".join(syscall_text(row.get(who, {}).get("syscalls_per_request")) for who in ("service", "reference"))
         lines.append(f"| {name} | {f'{svc:,}' if svc else '-'} | {f'{ref:,}' if ref else '-'} | "
-                     f"{f'{ratio:.2f}x' if ratio else '-'} |")
+                     f"{f'{ratio:.2f}x' if ratio else '-'} | {calls} |")
     lines.append("")
     return lines, None
 
