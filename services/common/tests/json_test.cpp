@@ -201,6 +201,54 @@ TEST(JsonWriter, EscapesAndFormats) {
     EXPECT_NO_THROW((void)parse_strict(out));
 }
 
+// The escaper checks eight bytes at a time: every byte value, at every
+// position of a long string, must come out as a byte-at-a-time escaper's.
+TEST(JsonWriter, EscapesEveryByteAtEveryPosition) {
+    const auto one_at_a_time = [](std::string_view text) {
+        std::string out;
+        for (const char ch : text) {
+            const auto c = static_cast<unsigned char>(ch);
+            static constexpr char hex[] = "0123456789abcdef";
+            switch (c) {
+                case '"': out += "\\\""; break;
+                case '\\': out += "\\\\"; break;
+                case '\n': out += "\\n"; break;
+                case '\r': out += "\\r"; break;
+                case '\t': out += "\\t"; break;
+                case '\b': out += "\\b"; break;
+                case '\f': out += "\\f"; break;
+                default:
+                    if (c < 0x20 || c == 0x7f) {
+                        out += "\\u00";
+                        out += hex[c >> 4];
+                        out += hex[c & 0xf];
+                    } else {
+                        out += ch;
+                    }
+            }
+        }
+        return out;
+    };
+    for (int value = 0; value < 256; ++value) {
+        for (std::size_t at = 0; at < 19; ++at) {
+            std::string text(19, 'a');
+            text[at] = static_cast<char>(value);
+            text[(at + 9) % 19] = static_cast<char>(0xc3);  // bytes from 0x80 pass as they are
+            std::string out;
+            append_json_escaped(out, text);
+            ASSERT_EQ(out, one_at_a_time(text)) << "byte " << value << " at " << at;
+        }
+    }
+}
+
+TEST(JsonWriter, FragmentsWriteMembersAsTheyAre) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_array().integer(1);
+    w.begin_object().fragment("\"a\":\"").escaped("x\"y").fragment("\",\"b\":2").end_object().integer(3).end_array();
+    EXPECT_EQ(out, R"([1,{"a":"x\"y","b":2},3])");
+}
+
 TEST(JsonWriter, NonFiniteNumbersBecomeNull) {
     std::string out;
     JsonWriter(out).begin_array().number(1.0 / 0.0).end_array();
