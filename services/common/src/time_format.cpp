@@ -29,6 +29,16 @@ void put_digits(char* at, std::int64_t value, int width) {
     }
 }
 
+// "00" to "99": two digits per lookup.
+constexpr char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+void put_two(char* at, unsigned value) {
+    std::memcpy(at, digit_pairs + 2 * value, 2);
+}
+
 }  // namespace
 
 void write_rfc3339_millis(char* out, std::int64_t epoch_millis) {
@@ -44,14 +54,21 @@ void write_rfc3339_millis(char* out, std::int64_t epoch_millis) {
     civil_from_days(days, y, m, d);
     char* const buf = out;
     std::memcpy(buf, "0000-00-00T00:00:00.000Z", rfc3339_millis_size);
-    put_digits(buf, y, 4);
-    put_digits(buf + 5, m, 2);
-    put_digits(buf + 8, d, 2);
+    if (y >= 0 && y <= 9999) {
+        put_two(buf, static_cast<unsigned>(y / 100));
+        put_two(buf + 2, static_cast<unsigned>(y % 100));
+    } else {
+        put_digits(buf, y, 4);
+    }
+    put_two(buf + 5, m);
+    put_two(buf + 8, d);
     const auto seconds = static_cast<unsigned>(rest / 1000);
-    put_digits(buf + 11, seconds / 3600, 2);
-    put_digits(buf + 14, seconds / 60 % 60, 2);
-    put_digits(buf + 17, seconds % 60, 2);
-    put_digits(buf + 20, rest % 1000, 3);
+    const auto millis = static_cast<unsigned>(rest % 1000);
+    put_two(buf + 11, seconds / 3600);
+    put_two(buf + 14, seconds / 60 % 60);
+    put_two(buf + 17, seconds % 60);
+    buf[20] = static_cast<char>('0' + millis / 100);
+    put_two(buf + 21, millis % 100);
 }
 
 void append_rfc3339_millis(std::string& out, std::int64_t epoch_millis) {
