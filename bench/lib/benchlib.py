@@ -109,9 +109,11 @@ def pgbench_at_rate(conninfo_args, script_path, clients, rate, seconds=None, job
     seconds = int(seconds or SECONDS)
     with tempfile.TemporaryDirectory(prefix="pgbench-log-") as folder:
         prefix = os.path.join(folder, "tx")
-        subprocess.run(["pgbench", "-n", "-M", "prepared", "-f", script_path, "-c", str(clients), "-j", str(jobs),
-                        "-T", str(seconds), "--rate", str(int(rate)), "-l", "--log-prefix", prefix] + conninfo_args,
-                       capture_output=True, text=True, check=True, env=env)
+        run = subprocess.run(["pgbench", "-n", "-M", "prepared", "-f", script_path, "-c", str(clients), "-j",
+                              str(jobs), "-T", str(seconds), "--rate", str(int(rate)), "-l", "--log-prefix", prefix] +
+                             conninfo_args, capture_output=True, text=True, env=env)
+        if run.returncode != 0:
+            raise RuntimeError(f"pgbench --rate failed ({run.returncode}): {run.stderr.strip()[-2000:]}")
         latencies_us = []
         for name in os.listdir(folder):
             for line in open(os.path.join(folder, name)):

@@ -15,7 +15,8 @@ Mixes:
   cached: GET /api/products/1 from the cache, against bench/reference/bare_server
           answering the same body.
 
-Usage: callgrind_mix.py [--requests N] [--connections C] [--only service|reference] [--service-binary PATH] [--keep DIR] [out.json]
+Usage: callgrind_mix.py [--requests N] [--connections C] [--only service|reference] [--service-binary PATH]
+                        [--before-binary PATH --before-commit SHA] [--keep DIR] [out.json]
 Environment: ECOM_BENCH_PG (the cluster), ECOM_BUILD_DIR."""
 
 import argparse
@@ -122,6 +123,36 @@ def syscall_wrappers(dump):
     return counts
 
 
+def top_functions(dump, requests, count=8):
+    """The functions with the most instructions of their own, per request."""
+    names, own, current, after_call = {}, {}, None, False
+    with open(dump) as f:
+        for line in f:
+            if line.startswith(("fn=", "cfn=")):
+                m = re.match(r"c?fn=\((\d+)\)(?: (.*))?", line.rstrip("\n"))
+                if m and m.group(2) is not None:
+                    names[m.group(1)] = m.group(2)
+                if line.startswith("fn=") and m:
+                    current = names.get(m.group(1))
+                    after_call = False
+            elif line.startswith("calls="):
+                after_call = True
+            elif line[:1].isdigit() or line[:1] in "+-*":
+                parts = line.split()
+                if len(parts) >= 2 and parts[1].isdigit():
+                    if after_call:
+                        after_call = False  # the inclusive cost of a call, not the caller's own
+                    else:
+                        own[current] = own.get(current, 0) + int(parts[1])
+    short = {}
+    for name, n in own.items():
+        label = re.sub(r"\(.*", "", name or "?")  # no argument lists
+        label = re.sub(r"<.*>", "<...>", label)
+        short[label] = short.get(label, 0) + n
+    return [{"function": name, "instructions_per_request": round(n / requests)}
+            for name, n in sorted(short.items(), key=lambda kv: -kv[1])[:count]]
+
+
 def send_round(conns, path):
     """One request on each connection, all sent before any answer is read
     (the server finds them all ready at once, as under wrk's load)."""
@@ -178,6 +209,7 @@ def count(argv, env, port, path, requests, outdir, label, connections, ready_pat
         return {"label": label, "requests": requests, "instructions": instructions,
                 "instructions_per_request": round(instructions / requests), "body_bytes": len(body),
                 "syscalls_per_request": {name: round(n / requests, 2) for name, n in calls.items()},
+                "top_functions": top_functions(dumps[-1], requests),
                 "dump": os.path.basename(dumps[-1])}, body
     finally:
         proc.terminate()
@@ -213,12 +245,25 @@ def load_demo(db):
         proc.close()
 
 
+def command_line(args):
+    """The command as a reader would rerun it (no machine paths)."""
+    words = ["bench/callgrind.sh", "--requests", str(args.requests), "--connections", str(args.connections)]
+    if args.before_binary:
+        words += ["--before-binary", f"<product-service built at {args.before_commit or '?'}>",
+                  "--before-commit", args.before_commit]
+    if args.only:
+        words += ["--only", args.only]
+    return " ".join(words)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--connections", type=int, default=16,
                         help="keep-alive connections, one request on each per round (1: strictly one at a time)")
     parser.add_argument("--service-binary", help="another product-service build to count (an A/B comparison)")
+    parser.add_argument("--before-binary", help="an older product-service build, counted too (a before/after row)")
+    parser.add_argument("--before-commit", default="", help="the commit --before-binary was built from")
     parser.add_argument("--only", choices=("service", "reference"))
     parser.add_argument("--keep", help="keep the callgrind dumps in this folder (for callgrind_annotate)")
     parser.add_argument("out", nargs="?")
@@ -232,7 +277,7 @@ def main():
     build = os.environ["ECOM_BUILD_DIR"]
     results = {"suite": "callgrind", "machine": benchlib.machine(), "requests": args.requests, "warmup": WARMUP,
                "connections": args.connections,
-               "command": "bench/callgrind.sh", "mixes": {}}
+               "command": command_line(args), "mixes": {}}
     try:
         load_demo(db)
         bodies = {}
@@ -243,6 +288,11 @@ def main():
                 row["service"], bodies[mix] = count([args.service_binary or service.binary("product-service")], service_env(db, port, cache),
                                                     port, path, args.requests, outdir, f"service-{mix}",
                                                     args.connections, ready_path="/ready")
+            if args.before_binary:
+                port = ports.free_port()
+                row["before"], _ = count([args.before_binary], service_env(db, port, cache), port, path, args.requests,
+                                         outdir, f"before-{mix}", args.connections, ready_path="/ready")
+                row["before"]["commit"] = args.before_commit
             if args.only != "service":
                 port = ports.free_port()
                 if mix == "list":
