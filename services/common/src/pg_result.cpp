@@ -68,6 +68,16 @@ bool parse_int64(std::string_view t, std::int64_t& out) noexcept {
         return false;
     }
     std::uint64_t v = 0;
+    if (t.size() - i <= 18) {
+        // Up to 18 digits cannot overflow: no checks but the digits'.
+        for (; i < t.size(); ++i) {
+            const auto digit = static_cast<unsigned>(static_cast<unsigned char>(t[i])) - '0';
+            if (digit > 9) {
+                return false;
+            }
+            v = v * 10 + digit;
+        }
+    }
     for (; i < t.size(); ++i) {
         const auto digit = static_cast<unsigned>(static_cast<unsigned char>(t[i])) - '0';
         if (digit > 9 || __builtin_mul_overflow(v, 10u, &v) || __builtin_add_overflow(v, digit, &v)) {

@@ -201,8 +201,9 @@ TEST(JsonWriter, EscapesAndFormats) {
     EXPECT_NO_THROW((void)parse_strict(out));
 }
 
-// The escaper checks eight bytes at a time: every byte value, at every
-// position of a long string, must come out as a byte-at-a-time escaper's.
+// The escaper checks 8 and 16 bytes at a time: every byte value, at every
+// position of strings of 1 to 40 bytes, must come out as a byte-at-a-time
+// escaper's.
 TEST(JsonWriter, EscapesEveryByteAtEveryPosition) {
     const auto one_at_a_time = [](std::string_view text) {
         std::string out;
@@ -229,15 +230,22 @@ TEST(JsonWriter, EscapesEveryByteAtEveryPosition) {
         }
         return out;
     };
-    for (int value = 0; value < 256; ++value) {
-        for (std::size_t at = 0; at < 19; ++at) {
-            std::string text(19, 'a');
-            text[at] = static_cast<char>(value);
-            text[(at + 9) % 19] = static_cast<char>(0xc3);  // bytes from 0x80 pass as they are
-            std::string out;
-            append_json_escaped(out, text);
-            ASSERT_EQ(out, one_at_a_time(text)) << "byte " << value << " at " << at;
+    // Lengths below, at and around the 8- and 16-byte checks and their tails.
+    for (std::size_t size = 1; size <= 40; ++size) {
+        for (int value = 0; value < 256; ++value) {
+            for (std::size_t at = 0; at < size; ++at) {
+                std::string text(size, 'a');
+                text[(at + 9) % size] = static_cast<char>(0xc3);  // bytes from 0x80 pass as they are
+                text[at] = static_cast<char>(value);
+                std::string out;
+                append_json_escaped(out, text);
+                ASSERT_EQ(out, one_at_a_time(text)) << "byte " << value << " at " << at << " of " << size;
+            }
         }
+        const std::string plain(size, 'a');
+        std::string out;
+        append_json_escaped(out, plain);
+        ASSERT_EQ(out, plain);
     }
 }
 
