@@ -252,6 +252,10 @@ def noisy(m, end=None):
     return max(loads) > m["cores"]
 
 
+def achieved(runs, key):
+    return ", ".join(f"{run[key]:,.0f}" for run in runs if run.get(key) is not None)
+
+
 def ratios(r):
     m = r["machine"]
     c, l, o = r["cached_get_by_id"], r["uncached_list_20"], r["checkout_at_70_percent"]
@@ -289,7 +293,8 @@ def ratios(r):
         f"{o['median_p50_ms']:.2f} / {o['median_p99_ms']:.2f} / {o['median_p999_ms']:.2f} ms "
         f"(p99 per run: {p99_list(o['runs'])}) | {o['pgbench_median_p50_ms']:.2f} / "
         f"{o['pgbench_median_p99_ms']:.2f} / {o['pgbench_median_p999_ms']:.2f} ms (p99 per run: "
-        f"{p99_list(o['pgbench_runs'])}) | **{o['p99_ratio_to_pgbench']:.2f}x** (p99) | <= 2x: "
+        f"{p99_list(o['pgbench_runs'])}; rate achieved per run: {achieved(o['pgbench_runs'], 'rate')}/s, the "
+        f"service's: {achieved(o['runs'], 'achieved_rate')}/s) | **{o['p99_ratio_to_pgbench']:.2f}x** (p99) | <= 2x: "
         f"{verdict(o['p99_ratio_to_pgbench'] <= 2)} |",
         "",
     ]
