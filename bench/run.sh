@@ -7,6 +7,8 @@
 #
 #   bench/run.sh                 every suite
 #   bench/run.sh product-service one suite
+#   bench/run.sh ratios          the side-by-side ratios against the reference
+#                                servers and pgbench (bench/lib/bench_ratios.py)
 # Environment: BENCH_SECONDS (per measurement, default 10), BENCH_RUNS (default 3).
 set -euo pipefail
 
@@ -18,11 +20,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/postgres.sh"
 if [ $# -gt 0 ]; then
   SUITES=("$@")
 else
-  SUITES=(product-service order-service frontend)
+  SUITES=(product-service order-service frontend ratios)
 fi
 
 ensure_build_packages "${RUN_PACKAGES[@]}" wrk postgresql-contrib
-build_preset release --target product-service order-service frontend rate_load
+build_preset release --target product-service order-service frontend rate_load list_server bare_server
 build_web
 
 PG_DIR=""

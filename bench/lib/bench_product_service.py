@@ -1,8 +1,12 @@
 """product-service benchmarks (issue targets in brackets):
   1. GET /api/products/{id} from the cache: peak req/s with wrk -t1 -c64
      [>= 50,000], and p99 at 70% of that rate with rate_load [<= 5 ms];
+     The same against bench/reference/bare_server answering the same body,
+     runs alternating [>= 0.95x];
   2. GET /api/products?limit=20 with the cache off, against pgbench running
-     the same SQL with the same client count in the same run [>= 65%];
+     the same SQL with the same client count in the same run [>= 0.8x], and
+     against bench/reference/list_server (the same statement and JSON from a
+     minimal server of the same design), runs alternating [>= 0.9x];
   3. RSS idle [<= 16 MB] and peak under load [<= 48 MB];
   4. start to /ready with migrations already applied [<= 100 ms];
   5. HTTP_THREADS 1 versus 2 for both endpoints (the threading choice);
@@ -78,23 +82,67 @@ def load_demo(proc):
                                                          "catalog.json")], check=True, capture_output=True)
 
 
-def measure_peak(proc, path, runs):
-    """wrk runs; the service's CPU per request and peak RSS over them."""
-    results = []
+def measure_peak(proc, path, runs, reference_url=None):
+    """wrk runs; the service's CPU per request and peak RSS over them. With
+    reference_url, a run against the reference server follows each of the
+    service's (side by side: drift on a shared machine hits both alike)."""
+    results, reference = [], []
     cpu_before = benchlib.cpu_seconds(proc.process.pid)
+    cpu_reference = 0.0
     requests = 0
     for _ in range(runs):
         r = benchlib.wrk(proc.base_url + path)
         assert r["non_2xx"] == 0 and not r["socket_errors"], r
         results.append(r)
         requests += r["rps"] * benchlib.SECONDS
-    cpu = benchlib.cpu_seconds(proc.process.pid) - cpu_before
-    return {
+        if reference_url:
+            before = benchlib.cpu_seconds(proc.process.pid)
+            ref = benchlib.wrk(reference_url)
+            assert ref["non_2xx"] == 0 and not ref["socket_errors"], ref
+            reference.append(ref)
+            cpu_reference += benchlib.cpu_seconds(proc.process.pid) - before  # the idle service's own ticks
+    cpu = benchlib.cpu_seconds(proc.process.pid) - cpu_before - cpu_reference
+    out = {
         "runs": results,
         "median_rps": benchlib.median_of(results, "rps"),
         "cpu_ms_per_1000_requests": round(cpu / requests * 1000 * 1000, 3),
         "peak_rss_kib": benchlib.memory_kib(proc.process.pid)["VmHWM"],
     }
+    if reference_url:
+        out["reference_runs"] = reference
+        out["reference_median_rps"] = benchlib.median_of(reference, "rps")
+        out["ratio_to_reference"] = round(out["median_rps"] / out["reference_median_rps"], 3)
+    return out
+
+
+def http_get(port, path):
+    """One GET on a fresh connection: (status, body bytes)."""
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+class ReferenceServer:
+    """A reference server of bench/reference (built by bench/run.sh)."""
+
+    def __init__(self, name, *args, env=None):
+        self.port = benchlib_free_port()
+        self.process = subprocess.Popen([os.path.join(benchlib.BUILD_DIR, "bench", name), "--port", str(self.port)] +
+                                        list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        env=env)
+        line = self.process.stdout.readline()
+        if not line.startswith("listening"):
+            raise RuntimeError(f"{name} did not start: {line}{self.process.stderr.read()}")
+        self.base_url = f"http://127.0.0.1:{self.port}"
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
 
 
 def tracing_overhead(db):
@@ -142,7 +190,19 @@ def main(out_path):
         load_demo(proc)
         time.sleep(0.5)
         results["rss_idle_kib"] = benchlib.memory_kib(proc.process.pid)["VmRSS"]
-        cached = measure_peak(proc, "/api/products/1", benchlib.RUNS)
+        # The bare server answers the same body the service serves here.
+        status, body = http_get(proc.port, "/api/products/1")
+        assert status == 200, status
+        body_file = tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False)
+        body_file.write(body)
+        body_file.close()
+        bare = ReferenceServer("bare_server", "--body-file", body_file.name)
+        try:
+            cached = measure_peak(proc, "/api/products/1", benchlib.RUNS, reference_url=bare.base_url + "/")
+        finally:
+            bare.stop()
+            os.unlink(body_file.name)
+        cached["reference"] = f"bench/reference/bare_server, the same {len(body)}-byte body"
         rate70 = 0.7 * cached["median_rps"]
         # Tail latency on a shared 2-core VM is noisy: five runs, the median p99.
         latency = [benchlib.rate_load("127.0.0.1", proc.port, "/api/products/1", rate70)
@@ -156,11 +216,26 @@ def main(out_path):
         proc.close()
 
         # --- uncached list versus pgbench ---------------------------------
+        script, sql = pgbench_script("list_products", [0, 21])  # limit 20 + 1 to see if more follow
         proc = service.product_service(db, LOG_SAMPLE_RATE=0, CATALOG_CACHE="false")
-        listing = measure_peak(proc, "/api/products?limit=20", benchlib.RUNS)
+        statement = json.loads(subprocess.run([service.binary("product-service"), "--print-statements"],
+                                              capture_output=True, text=True, check=True).stdout)["list_products"]
+        reference = ReferenceServer("list_server", "--conninfo", cluster.conninfo(dbname=db.name, user="catalog_svc"),
+                                    "--sql", statement, env=dict(os.environ, PGPASSWORD=db.passwords["catalog"]))
+        try:
+            # The same JSON, byte for byte, or the comparison means nothing.
+            service_body = http_get(proc.port, "/api/products?limit=20")
+            reference_body = http_get(reference.port, "/api/products?limit=20")
+            if service_body != reference_body:
+                raise RuntimeError(f"list_server's answer differs from the service's: {reference_body[1][:300]!r} "
+                                   f"versus {service_body[1][:300]!r}")
+            listing = measure_peak(proc, "/api/products?limit=20", benchlib.RUNS,
+                                   reference_url=reference.base_url + "/api/products?limit=20")
+        finally:
+            reference.stop()
+        listing["reference"] = "bench/reference/list_server, the same statement and JSON"
         proc.stop()
         proc.close()
-        script, sql = pgbench_script("list_products", [0, 21])  # limit 20 + 1 to see if more follow
         listing["pgbench_sql"] = sql
         env = dict(os.environ, PGPASSWORD=db.passwords["catalog"])
         conn_args = ["-h", cluster.host, "-p", str(cluster.port), "-U", "catalog_svc", db.name]
@@ -193,8 +268,10 @@ def main(out_path):
         db.drop()
     benchlib.write(out_path, results)
     print(f"cached GET: {cached['median_rps']:.0f} req/s, p99 {cached['at_70_percent']['median_p99_ms']:.2f} ms at 70%")
+    print(f"cached GET: {cached['ratio_to_reference']:.2f}x the bare server ({cached['reference_median_rps']:.0f} req/s)")
     print(f"uncached list: {listing['median_rps']:.0f} req/s vs pgbench {listing['pgbench_median_tps']:.0f} tps "
-          f"= {listing['ratio_to_pgbench']:.2f}")
+          f"= {listing['ratio_to_pgbench']:.2f}; {listing['ratio_to_reference']:.2f}x the reference server "
+          f"({listing['reference_median_rps']:.0f} req/s)")
     for label in ("cached_get", "uncached_list"):
         t = results["tracing"][label]
         print(f"tracing on (dead collector) / off, {label}: {t['on_median_rps']:.0f} / {t['off_median_rps']:.0f} "

@@ -8,6 +8,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "lib"))
@@ -40,6 +41,8 @@ def machine():
         "kernel": platform.release(),
         "os": _os_name(),
         "commit": commit,
+        # The machine may be shared (other builds): its load when the suite started.
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -96,6 +99,37 @@ def pgbench(conninfo_args, script_path, clients, seconds=None, jobs=1, env=None)
                           "-T", str(int(seconds or SECONDS))] + conninfo_args,
                          capture_output=True, text=True, check=True, env=env).stdout
     return float(re.search(r"tps = ([\d.]+)", out).group(1))
+
+
+def pgbench_at_rate(conninfo_args, script_path, clients, rate, seconds=None, jobs=1, env=None):
+    """pgbench as an open-loop load at `rate` transactions/s (--rate), each
+    transaction's latency counted from its scheduled start (pgbench's latency
+    plus its schedule lag, from the per-transaction log), as rate_load counts
+    the service's. Returns {rate, p50_ms, p99_ms, p999_ms, max_ms, transactions}."""
+    seconds = int(seconds or SECONDS)
+    with tempfile.TemporaryDirectory(prefix="pgbench-log-") as folder:
+        prefix = os.path.join(folder, "tx")
+        run = subprocess.run(["pgbench", "-n", "-M", "prepared", "-f", script_path, "-c", str(clients), "-j",
+                              str(jobs), "-T", str(seconds), "--rate", str(int(rate)), "-l", "--log-prefix", prefix] +
+                             conninfo_args, capture_output=True, text=True, env=env)
+        if run.returncode != 0:
+            raise RuntimeError(f"pgbench --rate failed ({run.returncode}): {run.stderr.strip()[-2000:]}")
+        latencies_us = []
+        for name in os.listdir(folder):
+            for line in open(os.path.join(folder, name)):
+                fields = line.split()
+                # client transaction latency_us script epoch epoch_us schedule_lag_us
+                if len(fields) >= 7 and fields[2] != "skipped":
+                    latencies_us.append(int(fields[2]) + int(fields[6]))
+    if not latencies_us:
+        raise RuntimeError("pgbench logged no transaction")
+    latencies_us.sort()
+
+    def pct(p):
+        return round(latencies_us[min(len(latencies_us) - 1, int(p / 100 * len(latencies_us)))] / 1000, 3)
+
+    return {"rate": round(len(latencies_us) / seconds, 1), "transactions": len(latencies_us), "p50_ms": pct(50),
+            "p99_ms": pct(99), "p999_ms": pct(99.9), "max_ms": round(latencies_us[-1] / 1000, 3)}
 
 
 def median_of(runs, key):

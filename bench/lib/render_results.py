@@ -19,6 +19,12 @@ def p99_list(runs):
     return ", ".join(f"{run['p99_ms']:.1f}" for run in runs)
 
 
+def load(m):
+    """The machine's load average (1, 5, 15 min) when the suite started, if recorded."""
+    la = m.get("load_average")
+    return f" Load average at the start: {la[0]:.2f}, {la[1]:.2f}, {la[2]:.2f}." if la else ""
+
+
 def verdict(ok):
     return "meets" if ok else "**misses**"
 
@@ -36,7 +42,7 @@ def product_service(r):
         f"kernel {m['kernel']}, commit `{m['commit']}`. Command: `{r['command']}` "
         f"({r['runs']} runs of {r['seconds_per_run']:.0f} s each; medians). The service, PostgreSQL and the "
         "load generator share the same cores, so absolute numbers are lower bounds; ratios against the "
-        "baseline measured in the same run are what carry over.",
+        "baseline measured in the same run are what carry over." + load(m),
         "",
         "| measurement | result | target |",
         "|---|---|---|",
@@ -47,9 +53,31 @@ def product_service(r):
         f"**{c['at_70_percent']['median_p99_ms']:.2f} ms** (p50 {c['at_70_percent']['median_p50_ms']:.2f} ms; "
         f"p99 per run: {p99_list(c['at_70_percent']['runs'])}) | "
         f"<= 5 ms: {verdict(c['at_70_percent']['median_p99_ms'] <= 5)} |",
-        f"| `GET /api/products?limit=20`, cache off, wrk -t1 -c64 | **{l['median_rps']:,.0f} req/s** | |",
-        f"| pgbench, the same SQL as a prepared custom script, -c64 -j1 | {l['pgbench_median_tps']:,.0f} tps | baseline |",
-        f"| list / pgbench | **{l['ratio_to_pgbench'] * 100:.0f}%** | >= 65%: {verdict(l['ratio_to_pgbench'] >= 0.65)} |",
+    ]
+    if "ratio_to_reference" in c:
+        lines += [
+            f"| bare Beast server (`{c['reference']}`), wrk -t1 -c64, runs alternating with the service's | "
+            f"{c['reference_median_rps']:,.0f} req/s (runs: {runs_list(c['reference_runs'])}) | baseline |",
+            f"| cached GET / bare server | **{c['ratio_to_reference']:.2f}x** | >= 0.95x: "
+            f"{verdict(c['ratio_to_reference'] >= 0.95)} |",
+        ]
+    lines += [
+        f"| `GET /api/products?limit=20`, cache off, wrk -t1 -c64 | **{l['median_rps']:,.0f} req/s** "
+        f"(runs: {runs_list(l['runs'])}) | |",
+    ]
+    if "ratio_to_reference" in l:
+        lines += [
+            f"| reference server (`{l['reference']}`), wrk -t1 -c64, runs alternating with the service's | "
+            f"{l['reference_median_rps']:,.0f} req/s (runs: {runs_list(l['reference_runs'])}) | baseline |",
+            f"| list / reference server | **{l['ratio_to_reference']:.2f}x** | >= 0.9x: "
+            f"{verdict(l['ratio_to_reference'] >= 0.9)} |",
+        ]
+    list_target = 0.8 if "ratio_to_reference" in l else 0.65
+    lines += [
+        f"| pgbench, the same SQL as a prepared custom script, -c64 -j1 | {l['pgbench_median_tps']:,.0f} tps "
+        f"(runs: {', '.join(f'{x:,.0f}' for x in l['pgbench_same_sql_c64_tps'])}) | baseline |",
+        f"| list / pgbench | **{l['ratio_to_pgbench'] * 100:.0f}%** | >= {list_target * 100:.0f}%: "
+        f"{verdict(l['ratio_to_pgbench'] >= list_target)} |",
         f"| RSS idle (after loading the demo catalog) | **{mib(r['rss_idle_kib'])}** | <= 16 MB: {verdict(r['rss_idle_kib'] <= 16 * 1000)} |",
         f"| RSS peak under the loads above (VmHWM) | **{mib(peak)}** | <= 48 MB: {verdict(peak <= 48 * 1000)} |",
         f"| start to `/ready`, migrations applied (median of 7) | **{r['startup_to_ready_ms']['median']} ms** | "
@@ -101,7 +129,7 @@ def order_service(r):
         "checkout saga: the order and its Idempotency-Key recorded, stock reserved at product-service over HTTP, "
         "the payment simulator (latency 0) charged, the reservation committed, the final status and the replayable "
         f"response stored. PostgreSQL synchronous_commit/fsync: {r['postgres_synchronous_commit_fsync']}. "
-        f"{r['clients']} clients.",
+        f"{r['clients']} clients." + load(m),
         "",
         "| measurement | result | target |",
         "|---|---|---|",
@@ -112,6 +140,19 @@ def order_service(r):
         f"| service / pgbench | **{r['ratio_to_pgbench'] * 100:.0f}%** | >= 60%: {verdict(r['ratio_to_pgbench'] >= 0.6)} |",
         f"| p99 at 70% of peak ({l['rate']:,} orders/s, open loop) | **{l['median_p99_ms']:.2f} ms** "
         f"(p50 {l['median_p50_ms']:.2f} ms; p99 per run: {p99_list(l['runs'])}) | <= 20 ms: {verdict(l['median_p99_ms'] <= 20)} |",
+    ]
+    if "pgbench_runs" in l:
+        lines += [
+            f"| same, p50 / p99 / p99.9 (median of runs) | {l['median_p50_ms']:.2f} / **{l['median_p99_ms']:.2f}** / "
+            f"{l['median_p999_ms']:.2f} ms | |",
+            f"| pgbench, the same statements at the same offered rate (--rate {l['rate']:,}, -c{r['clients']}, latency "
+            f"from the scheduled start), runs alternating with the service's: p50 / p99 / p99.9 | "
+            f"{l['pgbench_median_p50_ms']:.2f} / **{l['pgbench_median_p99_ms']:.2f}** / "
+            f"{l['pgbench_median_p999_ms']:.2f} ms (p99 per run: {p99_list(l['pgbench_runs'])}) | baseline |",
+            f"| checkout p99 / pgbench p99 at the same rate | **{l['p99_ratio_to_pgbench']:.2f}x** | <= 2x: "
+            f"{verdict(l['p99_ratio_to_pgbench'] <= 2)} |",
+        ]
+    lines += [
         f"| RSS peak: order-service / product-service | {mib(r['rss_peak_kib']['order-service'])} / "
         f"{mib(r['rss_peak_kib']['product-service'])} | |",
         "",
@@ -150,7 +191,125 @@ def frontend(r):
     return lines, None
 
 
-RENDERERS = {"product-service": product_service, "order-service": order_service, "frontend": frontend}
+def syscall_text(calls):
+    if not calls:
+        return "-"
+    return ", ".join(f"{name} {n:.2f}" for name, n in sorted(calls.items()))
+
+
+def callgrind(r):
+    m = r["machine"]
+    lines = [
+        "## Instructions per request (callgrind)",
+        "",
+        f"Measured {m['date']} on {m['cpu']}, commit `{m['commit']}`. Command: `{r['command']}` "
+        f"({r['requests']:,} requests after {r['warmup']} of warm-up, in rounds of one request on each of "
+        f"{r.get('connections', 1)} keep-alive connections, each server under `valgrind --tool=callgrind`, counters "
+        "zeroed after the warm-up). Instruction counts "
+        "do not depend on the machine's load; they exclude the kernel's work (the socket system calls).",
+        "",
+    ]
+    before = any("before" in row for row in r["mixes"].values())
+    if before:
+        lines += ["| mix | product-service before | product-service | reference server | service / reference | "
+                  "system calls per request (before / service / reference) |", "|---|---|---|---|---|---|"]
+    else:
+        lines += ["| mix | product-service | reference server | service / reference | "
+                  "system calls per request (service / reference) |", "|---|---|---|---|---|"]
+    for mix, name in (("list", "`GET /api/products?limit=20`, cache off (reference: `list_server`)"),
+                      ("cached", "`GET /api/products/1` from the cache (reference: `bare_server`)")):
+        row = r["mixes"].get(mix)
+        if not row:
+            continue
+        svc = row.get("service", {}).get("instructions_per_request")
+        ref = row.get("reference", {}).get("instructions_per_request")
+        ratio = row.get("service_over_reference")
+        who = ("before", "service", "reference") if before else ("service", "reference")
+        calls = " / ".join(syscall_text(row.get(w, {}).get("syscalls_per_request")) for w in who)
+        first = ""
+        if before:
+            b = row.get("before", {})
+            first = (f"{b['instructions_per_request']:,} (commit `{b.get('commit', '?')}`) | " if b else "- | ")
+        lines.append(f"| {name} | {first}{f'{svc:,}' if svc else '-'} | {f'{ref:,}' if ref else '-'} | "
+                     f"{f'{ratio:.2f}x' if ratio else '-'} | {calls} |")
+    lines.append("")
+    for mix, name in (("list", "uncached list"), ("cached", "cached GET")):
+        top = r["mixes"].get(mix, {}).get("service", {}).get("top_functions")
+        if top:
+            lines.append(f"Where product-service's instructions go, {name} (own instructions per request, the "
+                         "largest): " + "; ".join(f"`{t['function']}` {t['instructions_per_request']:,}"
+                                                  for t in top) + "." +
+                         (" Unnamed addresses are inside libpq." if any(t["function"].startswith("0x") for t in top)
+                          else ""))
+            lines.append("")
+    return lines, None
+
+
+def noisy(m, end=None):
+    """True when the machine's load (at the start or the end of the suite)
+    was above its core count: other work shared the cores."""
+    loads = [m.get("load_average", [0])[0]] + ([end[0]] if end else [])
+    return max(loads) > m["cores"]
+
+
+def achieved(runs, key):
+    return ", ".join(f"{run[key]:,.0f}" for run in runs if run.get(key) is not None)
+
+
+def ratios(r):
+    m = r["machine"]
+    c, l, o = r["cached_get_by_id"], r["uncached_list_20"], r["checkout_at_70_percent"]
+    end = r.get("load_average_at_end")
+    shared = noisy(m, end)
+
+    def verdict(ok):  # noqa: F811 - a noisy run claims nothing
+        return ("meets" if ok else "**misses**") + (" (noisy run: not a claim)" if shared else "")
+    lines = [
+        "## Ratios against baselines measured side by side",
+        "",
+        f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores, {m['os']}, commit `{m['commit']}`. Command: "
+        f"`{r['command']}` ({r['runs']} runs of {r['seconds_per_run']:.0f} s each, the service's and its "
+        "baseline's runs alternating; medians; wrk -t1 -c64, product-service with one thread). "
+        f"PostgreSQL synchronous_commit/fsync: {r['postgres_synchronous_commit_fsync']}." + load(m) +
+        (f" At the end: {end[0]:.2f}, {end[1]:.2f}, {end[2]:.2f}." if end else ""),
+        "",
+        "| measurement | service | baseline | ratio | target |",
+        "|---|---|---|---|---|",
+        f"| `GET /api/products/{{id}}` from the cache vs `{c['reference']}` | {c['median_rps']:,.0f} req/s "
+        f"(runs: {runs_list(c['runs'])}) | {c['reference_median_rps']:,.0f} req/s (runs: "
+        f"{runs_list(c['reference_runs'])}) | **{c['ratio_to_reference']:.2f}x** | >= 0.95x: "
+        f"{verdict(c['ratio_to_reference'] >= 0.95)} |",
+        f"| `GET /api/products?limit=20`, cache off, vs `{l['reference']}` | {l['median_rps']:,.0f} req/s "
+        f"(runs: {runs_list(l['runs'])}) | {l['reference_median_rps']:,.0f} req/s (runs: "
+        f"{runs_list(l['reference_runs'])}) | **{l['ratio_to_reference']:.2f}x** | >= 0.9x: "
+        f"{verdict(l['ratio_to_reference'] >= 0.9)} |",
+        f"| same, vs pgbench running the same SQL, -c64 -j1 | | {l['pgbench_median_tps']:,.0f} tps (runs: "
+        f"{', '.join(f'{x:,.0f}' for x in l['pgbench_tps'])}) | **{l['ratio_to_pgbench']:.2f}x** | >= 0.8x: "
+        f"{verdict(l['ratio_to_pgbench'] >= 0.8)} |",
+        f"| checkout (`POST /api/orders`, the whole saga) at 70% of the service's peak "
+        f"({o['rate']:,} orders/s of {o['peak_median_orders_per_s']:,.0f}, open loop, {o['clients']} connections), "
+        f"p50 / p99 / p99.9 vs pgbench running the same {len(o['pgbench_statements'])} statements at the same "
+        f"offered rate (--rate, -c{o['clients']}, latency from the scheduled start) | "
+        f"{o['median_p50_ms']:.2f} / {o['median_p99_ms']:.2f} / {o['median_p999_ms']:.2f} ms "
+        f"(p99 per run: {p99_list(o['runs'])}) | {o['pgbench_median_p50_ms']:.2f} / "
+        f"{o['pgbench_median_p99_ms']:.2f} / {o['pgbench_median_p999_ms']:.2f} ms (p99 per run: "
+        f"{p99_list(o['pgbench_runs'])}; rate achieved per run: {achieved(o['pgbench_runs'], 'rate')}/s, the "
+        f"service's: {achieved(o['runs'], 'achieved_rate')}/s) | **{o['p99_ratio_to_pgbench']:.2f}x** (p99) | <= 2x: "
+        f"{verdict(o['p99_ratio_to_pgbench'] <= 2)} |",
+        "",
+    ]
+    if shared:
+        lines += [
+            f"This run is noisy: the load average was above the {m['cores']} cores (other builds and tests shared "
+            "them), so these ratios are not claims. A quiet rerun needs the machine to itself: load average below "
+            "1 before `bench/run.sh ratios` starts and nothing else started during its run; the instruction counts "
+            "of `bench/callgrind.sh` above do not depend on the load.",
+            "",
+        ]
+    return lines, None
+
+
+RENDERERS = {"ratios": ratios, "callgrind": callgrind, "product-service": product_service, "order-service": order_service, "frontend": frontend}
 
 
 def main(results_dir, out):

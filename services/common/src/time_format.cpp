@@ -1,6 +1,7 @@
 #include "ecom/time_format.hpp"
 
 #include <chrono>
+#include <cstring>
 
 namespace ecom {
 namespace {
@@ -19,18 +20,28 @@ void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) 
     y += m <= 2 ? 1 : 0;
 }
 
-void append_digits(std::string& out, std::int64_t value, int width) {
-    char buf[8];
+// Writes `value` as `width` decimal digits at `at` (the lowest digits when
+// it has more).
+void put_digits(char* at, std::int64_t value, int width) {
     for (int i = width - 1; i >= 0; --i) {
-        buf[i] = static_cast<char>('0' + value % 10);
+        at[i] = static_cast<char>('0' + value % 10);
         value /= 10;
     }
-    out.append(buf, static_cast<std::size_t>(width));
+}
+
+// "00" to "99": two digits per lookup.
+constexpr char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+void put_two(char* at, unsigned value) {
+    std::memcpy(at, digit_pairs + 2 * value, 2);
 }
 
 }  // namespace
 
-void append_rfc3339_millis(std::string& out, std::int64_t epoch_millis) {
+void write_rfc3339_millis(char* out, std::int64_t epoch_millis) {
     std::int64_t days = epoch_millis / 86'400'000;
     std::int64_t rest = epoch_millis % 86'400'000;
     if (rest < 0) {
@@ -41,20 +52,29 @@ void append_rfc3339_millis(std::string& out, std::int64_t epoch_millis) {
     unsigned m = 0;
     unsigned d = 0;
     civil_from_days(days, y, m, d);
-    append_digits(out, y, 4);
-    out += '-';
-    append_digits(out, m, 2);
-    out += '-';
-    append_digits(out, d, 2);
-    out += 'T';
-    append_digits(out, rest / 3'600'000, 2);
-    out += ':';
-    append_digits(out, rest / 60'000 % 60, 2);
-    out += ':';
-    append_digits(out, rest / 1000 % 60, 2);
-    out += '.';
-    append_digits(out, rest % 1000, 3);
-    out += 'Z';
+    char* const buf = out;
+    std::memcpy(buf, "0000-00-00T00:00:00.000Z", rfc3339_millis_size);
+    if (y >= 0 && y <= 9999) {
+        put_two(buf, static_cast<unsigned>(y / 100));
+        put_two(buf + 2, static_cast<unsigned>(y % 100));
+    } else {
+        put_digits(buf, y, 4);
+    }
+    put_two(buf + 5, m);
+    put_two(buf + 8, d);
+    const auto seconds = static_cast<unsigned>(rest / 1000);
+    const auto millis = static_cast<unsigned>(rest % 1000);
+    put_two(buf + 11, seconds / 3600);
+    put_two(buf + 14, seconds / 60 % 60);
+    put_two(buf + 17, seconds % 60);
+    buf[20] = static_cast<char>('0' + millis / 100);
+    put_two(buf + 21, millis % 100);
+}
+
+void append_rfc3339_millis(std::string& out, std::int64_t epoch_millis) {
+    char buf[rfc3339_millis_size];
+    write_rfc3339_millis(buf, epoch_millis);
+    out.append(buf, sizeof buf);
 }
 
 std::string rfc3339_millis(std::int64_t epoch_millis) {

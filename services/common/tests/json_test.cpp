@@ -201,6 +201,62 @@ TEST(JsonWriter, EscapesAndFormats) {
     EXPECT_NO_THROW((void)parse_strict(out));
 }
 
+// The escaper checks 8 and 16 bytes at a time: every byte value, at every
+// position of strings of 1 to 40 bytes, must come out as a byte-at-a-time
+// escaper's.
+TEST(JsonWriter, EscapesEveryByteAtEveryPosition) {
+    const auto one_at_a_time = [](std::string_view text) {
+        std::string out;
+        for (const char ch : text) {
+            const auto c = static_cast<unsigned char>(ch);
+            static constexpr char hex[] = "0123456789abcdef";
+            switch (c) {
+                case '"': out += "\\\""; break;
+                case '\\': out += "\\\\"; break;
+                case '\n': out += "\\n"; break;
+                case '\r': out += "\\r"; break;
+                case '\t': out += "\\t"; break;
+                case '\b': out += "\\b"; break;
+                case '\f': out += "\\f"; break;
+                default:
+                    if (c < 0x20 || c == 0x7f) {
+                        out += "\\u00";
+                        out += hex[c >> 4];
+                        out += hex[c & 0xf];
+                    } else {
+                        out += ch;
+                    }
+            }
+        }
+        return out;
+    };
+    // Lengths below, at and around the 8- and 16-byte checks and their tails.
+    for (std::size_t size = 1; size <= 40; ++size) {
+        for (int value = 0; value < 256; ++value) {
+            for (std::size_t at = 0; at < size; ++at) {
+                std::string text(size, 'a');
+                text[(at + 9) % size] = static_cast<char>(0xc3);  // bytes from 0x80 pass as they are
+                text[at] = static_cast<char>(value);
+                std::string out;
+                append_json_escaped(out, text);
+                ASSERT_EQ(out, one_at_a_time(text)) << "byte " << value << " at " << at << " of " << size;
+            }
+        }
+        const std::string plain(size, 'a');
+        std::string out;
+        append_json_escaped(out, plain);
+        ASSERT_EQ(out, plain);
+    }
+}
+
+TEST(JsonWriter, FragmentsWriteMembersAsTheyAre) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_array().integer(1);
+    w.begin_object().fragment("\"a\":\"").escaped("x\"y").fragment("\",\"b\":2").end_object().integer(3).end_array();
+    EXPECT_EQ(out, R"([1,{"a":"x\"y","b":2},3])");
+}
+
 TEST(JsonWriter, NonFiniteNumbersBecomeNull) {
     std::string out;
     JsonWriter(out).begin_array().number(1.0 / 0.0).end_array();

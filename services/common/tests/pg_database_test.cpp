@@ -14,7 +14,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
+#include <cstdint>
 #include <thread>
 
 namespace ecom::pg {
@@ -28,6 +30,7 @@ constexpr Statement count_items{"count_items", "SELECT count(*) FROM items", tru
 constexpr Statement get_note{"get_note", "SELECT note FROM items WHERE id = $1", true};
 constexpr Statement sleep_for{"sleep_for", "SELECT pg_sleep($1::float8)"};
 constexpr Statement backend_pid{"backend_pid", "SELECT pg_backend_pid()", true};
+constexpr Statement echo_text{"echo_text", "SELECT $1::text", true};
 
 class PgTest : public ::testing::Test {
 protected:
@@ -45,7 +48,8 @@ protected:
     void run(Body body, Settings settings) {
         asio::io_context io;
         metrics::Registry registry;
-        Database database({&io}, settings, {insert_item, count_items, get_note, sleep_for, backend_pid}, registry);
+        Database database({&io}, settings, {insert_item, count_items, get_note, sleep_for, backend_pid, echo_text},
+                          registry);
         database.start();
         std::exception_ptr failure;
         asio::co_spawn(io, [&]() -> asio::awaitable<void> {
@@ -85,6 +89,28 @@ TEST_F(PgTest, RunsPreparedStatements) {
         EXPECT_TRUE(none.empty());
         const Result count = co_await d.run(count_items);
         EXPECT_EQ(count.int64(0, 0), 1);
+    });
+}
+
+// Result::int64 reads what std::from_chars reads for an int64, in range,
+// and refuses the rest.
+TEST_F(PgTest, ReadsIntegersAsFromCharsDoes) {
+    run([](Database& d) -> asio::awaitable<void> {
+        static constexpr std::array<std::pair<const char*, std::int64_t>, 6> good{{
+            {"0", 0}, {"42", 42}, {"-5", -5}, {"1796031630123", 1796031630123},
+            {"9223372036854775807", INT64_MAX}, {"-9223372036854775808", INT64_MIN}}};
+        static constexpr std::array<const char*, 8> bad{
+            "", "-", "+1", "1a", " 1", "9223372036854775808", "-9223372036854775809", "99999999999999999999"};
+        for (std::size_t i = 0; i < good.size(); ++i) {
+            const std::string text = good[i].first;
+            const Result r = co_await d.run(echo_text, text);
+            EXPECT_EQ(r.int64(0, 0), good[i].second) << text;
+        }
+        for (std::size_t i = 0; i < bad.size(); ++i) {
+            const std::string text = bad[i];
+            const Result r = co_await d.run(echo_text, text);
+            EXPECT_THROW((void)r.int64(0, 0), std::runtime_error) << text;
+        }
     });
 }
 

@@ -26,6 +26,15 @@ Response product_response(unsigned status, const std::string& body, const std::s
     return response;
 }
 
+// A 200 with a body held by the cache entry: written without a copy, the
+// entry kept alive until the response is written.
+Response cached_response(const std::shared_ptr<const CachedBody>& entry) {
+    Response response;
+    response.headers.add("Content-Type", "application/json");
+    response.shared_body = std::shared_ptr<const std::string>(entry, &entry->body);
+    return response;
+}
+
 std::string page_key(const ListRequest& r) {
     std::string key = std::to_string(r.limit) + '|' + std::to_string(r.after_id) + '|';
     if (r.category) {
@@ -152,7 +161,7 @@ asio::awaitable<Response> ProductRoutes::list(Request& request) {
         cache_.store_page(key, fresh, generation);
         entry = std::move(fresh);
     }
-    auto response = Response::json(200, entry->body);
+    auto response = cached_response(entry);
     response.headers.add("Cache-Control", "no-cache");
     co_return response;
 }
@@ -167,7 +176,7 @@ asio::awaitable<Response> ProductRoutes::categories(Request& request) {
         cache_.store_page(key, fresh, generation);
         entry = std::move(fresh);
     }
-    auto response = Response::json(200, entry->body);
+    auto response = cached_response(entry);
     response.headers.add("Cache-Control", "no-cache");
     co_return response;
 }
@@ -197,7 +206,10 @@ asio::awaitable<Response> ProductRoutes::get(Request& request) {
             co_return not_modified;
         }
     }
-    co_return product_response(200, entry->body, entry->etag);
+    auto response = cached_response(entry);
+    response.headers.add("ETag", ecom::http::quote_etag(entry->etag));
+    response.headers.add("Cache-Control", "no-cache");
+    co_return response;
 }
 
 asio::awaitable<Response> ProductRoutes::create(Request& request) {

@@ -33,6 +33,19 @@ public:
     // Appends already-serialised JSON as one value.
     JsonWriter& raw(std::string_view json);
 
+    // The inside of an object written member by member with no separators
+    // (a row written with constant keys): `fragment` appends JSON text as is,
+    // `escaped` appends text as the contents of a JSON string, no quotes.
+    // Between begin_object() and end_object() only.
+    JsonWriter& fragment(std::string_view json) {
+        out_ += json;
+        return *this;
+    }
+    JsonWriter& escaped(std::string_view text) {
+        append_json_escaped(out_, text);
+        return *this;
+    }
+
     // key(name) followed by the value.
     JsonWriter& field(std::string_view name, std::string_view value) { return key(name).string(value); }
     JsonWriter& field(std::string_view name, const char* value) { return key(name).string(value); }

@@ -32,6 +32,9 @@ Method method_from_string(std::string_view name) noexcept {
 }
 
 void Headers::add(std::string name, std::string value) {
+    if (fields_.capacity() == 0) {
+        fields_.reserve(8);  // one allocation for a request's or response's usual fields
+    }
     fields_.emplace_back(std::move(name), std::move(value));
 }
 

@@ -18,6 +18,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -194,7 +195,8 @@ struct Server::Impl {
     asio::awaitable<void> sweep(Worker& worker);
     void reject(tcp::socket& socket);
 
-    asio::awaitable<bool> await_request(SessionSlot& slot, tcp::socket& socket, bool first);
+    asio::awaitable<bool> await_request(SessionSlot& slot, tcp::socket& socket, beast::flat_buffer& buffer,
+                                        bool first);
     asio::awaitable<bool> read_request(const Listener& listener, SessionSlot& slot, tcp::socket& socket,
                                        beast::flat_buffer& buffer, Exchange& exchange);
     asio::awaitable<bool> read_body(SessionSlot& slot, tcp::socket& socket, beast::flat_buffer& buffer,
@@ -425,23 +427,25 @@ std::string Server::Impl::serialize_head(Worker& worker, const Listener& listene
     return head;
 }
 
-// Waits for the next request without holding a read in progress, so an idle
-// connection can be told apart and closed by the drain. A new connection
-// always gets its first request served (the drain accepts what is queued in
-// the backlog), within the read deadline. False: the connection ends.
-asio::awaitable<bool> Server::Impl::await_request(SessionSlot& slot, tcp::socket& socket, bool first) {
-    const auto& state = *shared;
-    if (!first && state.draining.load(std::memory_order_relaxed)) {
+// Waits for the next request by reading its first bytes: a read is
+// attempted at once (no readiness wait and no epoll_ctl when the bytes are
+// already there), and an idle connection is told apart by its phase, so the
+// drain can cancel it. A new connection always gets its first request served
+// (the drain accepts what is queued in the backlog), within the read
+// deadline; bytes that arrived before a drain's cancel are served too.
+// False: the connection ends.
+asio::awaitable<bool> Server::Impl::await_request(SessionSlot& slot, tcp::socket& socket, beast::flat_buffer& buffer,
+                                                  bool first) {
+    if (!first && shared->draining.load(std::memory_order_relaxed)) {
         co_return false;
     }
     slot.phase = first ? Phase::reading : Phase::idle;
     slot.deadline = Clock::now() + (first ? limits.read_timeout : limits.idle_timeout);
     error_code ec;
-    co_await socket.async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || slot.timed_out) {
-        co_return false;
-    }
-    co_return first || !state.draining.load(std::memory_order_relaxed) || socket.available(ec) != 0;
+    const std::size_t n = co_await socket.async_read_some(buffer.prepare(beast::read_size(buffer, 64 * 1024)),
+                                                          asio::redirect_error(asio::use_awaitable, ec));
+    buffer.commit(n);
+    co_return !ec && !slot.timed_out;
 }
 
 // Reads one request: its head, its checks (limits, framing, route, Expect)
@@ -658,7 +662,7 @@ asio::awaitable<void> Server::Impl::session(Worker& worker, const Listener& list
             if (buffer.capacity() > 16 * 1024) {
                 buffer.shrink_to_fit();  // idle connections keep little memory
             }
-            if (!co_await await_request(slot, socket, first)) {
+            if (!co_await await_request(slot, socket, buffer, first)) {
                 break;
             }
         }
