@@ -364,7 +364,7 @@ def test_orders_recorded_before_the_upgrade_keep_their_keys(shared_cluster):
            f"'{old_body}')")
     stack = checkout.Stack(db)
     try:
-        assert db.sql("SELECT count(*) FROM orders.schema_migrations") == "2"
+        assert db.sql("SELECT count(*) FROM orders.schema_migrations") == str(len(os.listdir(MIGRATIONS)))
         body = checkout.order_body([(1, 1)], email=email, name="Old Customer")
         replay = stack.order_client.post("/api/orders", body, headers={"Idempotency-Key": key})
         assert replay.status == 201 and replay.body.decode() == old_body, replay
