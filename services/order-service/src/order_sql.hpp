@@ -13,7 +13,8 @@ namespace orders::sql {
     "id, status, customer_email, customer_name, requested_items::text, items::text, total_cents, currency, " \
     "card_last4, reservation_state, payment_outcome, failure_code, failure_detail::text, response_status, "  \
     "response_body, request_fingerprint, floor(extract(epoch FROM created_at) * 1000)::bigint, "            \
-    "floor(extract(epoch FROM updated_at) * 1000)::bigint, COALESCE(lease_until > now(), false)"
+    "floor(extract(epoch FROM updated_at) * 1000)::bigint, COALESCE(lease_until > now(), false), "             \
+    "encode(access_token_sha256, 'hex')"
 
 // Timestamps shown by the API come from the service's clock ($10 here, and
 // in record_reservation and finish_order), so they never go backwards
@@ -64,6 +65,12 @@ inline constexpr ecom::pg::Statement finish_order{
     "WHERE id = $1 AND lease_owner = $2 AND status = 'PENDING' RETURNING id, status, updated_at) "
     "INSERT INTO order_history (order_id, at, actor, from_status, to_status, reason) "
     "SELECT id, updated_at, 'system', 'PENDING', status, 'checkout' FROM finished RETURNING order_id"};
+
+// The digest of the order's access token (order_access.hpp), replaced by
+// each 201 or 402 answer of its checkout: $1 id, $2 SHA-256 hex.
+inline constexpr ecom::pg::Statement set_access_token{
+    "set_access_token",
+    "UPDATE orders SET access_token_sha256 = decode($2, 'hex') WHERE id = $1 AND status <> 'PENDING' RETURNING id"};
 
 // A lifecycle move (order_lifecycle.hpp): one guarded UPDATE, the current
 // status in its WHERE, and its history row, in one statement. No row: the
@@ -128,7 +135,8 @@ inline constexpr ecom::pg::Statement refund_charge{
 inline std::vector<ecom::pg::Statement> statements() {
     return {insert_order,    order_by_key,  order_by_id,        take_lease,      record_reservation,
             finish_order,    release_lease, claim_stale_orders, orders_by_email, order_statuses,
-            record_charge,   find_charge,   refund_charge,      move_order,      order_history};
+            record_charge,   find_charge,   refund_charge,      move_order,      order_history,
+            set_access_token};
 }
 
 }  // namespace orders::sql

@@ -37,6 +37,7 @@ struct OrderRecord {
     std::int64_t created_ms = 0;
     std::int64_t updated_ms = 0;
     bool leased = false;  // someone holds an unexpired lease
+    std::optional<std::string> access_token_sha256;  // hex; none before migration 0003
 };
 
 struct NewOrder {
@@ -124,6 +125,10 @@ public:
     boost::asio::awaitable<std::vector<OrderRecord>> by_email(const std::string& email, int limit, const ecom::http::RequestContext* ctx = nullptr);
     // id -> status for those of `ids` that exist.
     boost::asio::awaitable<std::vector<std::pair<std::string, OrderStatus>>> statuses(const std::vector<std::string>& ids, const ecom::http::RequestContext* ctx = nullptr);
+
+    // Replaces the digest of a final order's access token; false if the order is not final.
+    boost::asio::awaitable<bool> set_access_token(const std::string& id, const std::string& digest_hex,
+                                                  const ecom::http::RequestContext* ctx = nullptr);
 
     [[nodiscard]] std::chrono::seconds lease() const noexcept { return lease_; }
 

@@ -2,6 +2,8 @@
 0003_order_lifecycle.sql): every order's moves in an append-only history,
 the checkout's end being its first move; the new statuses and columns."""
 
+import hashlib
+
 import pytest
 
 from ecomtest import checkout
@@ -74,3 +76,85 @@ def test_the_lifecycle_statuses_are_stored_and_nothing_else(stack, shop):
         shop.sql("INSERT INTO orders.order_history (order_id, actor, from_status, to_status) "
                  f"VALUES ('{order_id}', 'robot', 'CONFIRMED', 'FULFILLED')")
     assert shop.sql(f"SELECT status FROM orders.orders WHERE id = '{order_id}'") == "CONFIRMED"
+
+
+# --- the order access token (order_access.hpp) ------------------------------
+
+def get(stack, order_id, token=None, **kw):
+    headers = {"X-Order-Token": token} if token else {}
+    return stack.anon.get(f"/api/orders/{order_id}", headers=headers, **kw)
+
+
+@pytest.fixture(scope="module")
+def anon(stack):
+    from ecomtest import http
+    client = http.Client(stack.orders.base_url)
+    stack.anon = client
+    yield client
+    client.close()
+
+
+def test_only_the_token_or_the_admin_key_opens_an_order(stack, shop, anon):
+    pid = product(stack, stock=5)
+    r, _ = checkout.place(stack.order_client, [(pid, 1)])
+    order = r.json()
+    token = order.pop("access_token")
+    other = checkout.place(stack.order_client, [(pid, 1)])[0].json()["access_token"]
+    assert get(stack, order["id"], token).json() == order
+    assert stack.order_client.get(f"/api/orders/{order['id']}", admin=True).json() == order
+    refused = [get(stack, order["id"]), get(stack, order["id"], other), get(stack, order["id"], "A" * 43),
+               anon.get(f"/api/orders/{order['id']}?token={token}"),
+               anon.get(f"/api/orders/{order['id']}?X-Order-Token={token}"),
+               get(stack, "00000000-0000-4000-8000-000000000000", token)]
+    assert [x.status for x in refused] == [404] * len(refused)
+    assert len({x.body for x in refused}) == 1, "a 404 must not tell which orders exist"
+    # Only the digest is stored; the stored answer does not hold the token.
+    row = shop.sql(f"SELECT encode(access_token_sha256, 'hex') || '|' || response_body FROM orders.orders "
+                   f"WHERE id = '{order['id']}'")
+    digest, body = row.split("|", 1)
+    assert digest == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in body and "access_token" not in body
+    assert token not in stack.orders.output()
+
+
+def test_a_declined_order_has_a_token_too(stack, anon):
+    pid = product(stack, stock=5)
+    r, _ = checkout.place(stack.order_client, [(pid, 1)], card=checkout.DECLINE)
+    assert r.status == 402
+    body = r.json()
+    assert get(stack, body["order"]["id"], body["access_token"]).json() == body["order"]
+
+
+def test_a_replay_issues_a_fresh_token_and_retires_the_old_one(stack, anon):
+    pid = product(stack, stock=5)
+    first, key = checkout.place(stack.order_client, [(pid, 1)])
+    again, _ = checkout.place(stack.order_client, [(pid, 1)], key=key)
+    old, new = first.json()["access_token"], again.json()["access_token"]
+    assert old != new
+    order_id = first.json()["id"]
+    assert get(stack, order_id, old).status == 404
+    assert get(stack, order_id, new).status == 200
+
+
+def test_every_answer_that_records_an_order_carries_its_token(stack, anon):
+    pid = product(stack, stock=1)
+    short, _ = checkout.place(stack.order_client, [(pid, 5)])
+    assert short.status == 409 and short.error_code == "insufficient_stock"
+    body = short.json()
+    assert get(stack, body["order"]["id"], body["access_token"]).json()["status"] == "REJECTED"
+    unknown, _ = checkout.place(stack.order_client, [(987654321, 1)])
+    assert unknown.status == 422 and unknown.error_code == "unknown_product"
+    assert get(stack, unknown.json()["order"]["id"], unknown.json()["access_token"]).status == 200
+    # Answers that record nothing carry none.
+    invalid = stack.order_client.post("/api/orders", {"customer": {}}, headers={"Idempotency-Key": "bad-body"})
+    assert invalid.status in (400, 422) and "access_token" not in invalid.json()
+
+
+def test_a_wrong_admin_key_is_refused_whatever_the_order(stack, anon):
+    pid = product(stack, stock=2)
+    r, _ = checkout.place(stack.order_client, [(pid, 1)])
+    order = r.json()
+    for order_id in (order["id"], "00000000-0000-4000-8000-000000000000"):
+        bad = anon.get(f"/api/orders/{order_id}", headers={"Authorization": "Bearer wrong-wrong-wrong",
+                                                            "X-Order-Token": order["access_token"]})
+        assert bad.status == 403, bad
