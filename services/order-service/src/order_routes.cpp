@@ -55,6 +55,7 @@ void OrderRoutes::register_on(ecom::http::Router& router) {
                {.json_body = true});
     router.add({Method::get}, "/api/orders", with_database_errors([this](Request& r) { return list(r); }));
     router.add({Method::get}, "/api/orders/{id}", with_database_errors([this](Request& r) { return get(r); }));
+    router.add({Method::post}, "/api/orders/{id}/fulfil", with_database_errors([this](Request& r) { return fulfil(r); }));
 }
 
 Response OrderRoutes::unavailable(std::string_view message) {
@@ -160,6 +161,49 @@ asio::awaitable<Response> OrderRoutes::get(Request& request) {
         throw HttpError(404, "not_found", "no order with this id (or no valid X-Order-Token for it)");
     }
     auto response = Response::json(200, order_json(*order));
+    response.headers.add("Cache-Control", "no-store");
+    co_return response;
+}
+
+namespace {
+
+[[noreturn]] void refuse_move(OrderStatus current, OrderAction action) {
+    throw HttpError(409, "illegal_transition",
+                    "an order in status " + std::string(to_string(current)) + " cannot be asked to " +
+                        std::string(to_string(action)))
+        .with_member("current_status", "\"" + std::string(to_string(current)) + "\"");
+}
+
+}  // namespace
+
+// CONFIRMED -> FULFILLED, by an admin: one guarded UPDATE with its history
+// row; any other status (or a move that lost a race) is 409 with the
+// status the order is in.
+asio::awaitable<Response> OrderRoutes::fulfil(Request& request) {
+    admin_.require(request);
+    const auto id_text = request.param("id");
+    if (!ecom::is_uuid(id_text)) {
+        throw HttpError(404, "not_found", "no order with this id");
+    }
+    const std::string id = ecom::ascii::to_lower(id_text);
+    const auto order = co_await store_.find(id, &request.context);
+    if (!order) {
+        throw HttpError(404, "not_found", "no order with this id");
+    }
+    const auto to = next_status(order->status, OrderAction::fulfil);
+    if (!to) {
+        refuse_move(order->status, OrderAction::fulfil);
+    }
+    const MoveResult moved = co_await store_.move(id, order->status, *to, Actor::admin, std::nullopt, &request.context);
+    if (!moved.moved) {
+        refuse_move(moved.current.value_or(order->status), OrderAction::fulfil);
+    }
+    registry_
+        .counter("order_transitions_total", "Order lifecycle moves by status before and after",
+                 {{"from", std::string(metric_label(order->status))}, {"to", std::string(metric_label(*to))}})
+        .inc();
+    const auto after = co_await store_.find(id, &request.context);
+    auto response = Response::json(200, order_json(after.value_or(*order)));
     response.headers.add("Cache-Control", "no-store");
     co_return response;
 }

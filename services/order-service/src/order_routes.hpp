@@ -5,6 +5,7 @@
 //   GET  /api/orders/{id}     the order, to the holder of its access token (X-Order-Token) or an admin;
 //                             404 to anyone else
 //   GET  /api/orders?email=   admin only: a customer's orders, newest first
+//   POST /api/orders/{id}/fulfil  admin only: CONFIRMED -> FULFILLED (409 with the current status otherwise)
 
 #include "ecom/http/admin_auth.hpp"
 #include "ecom/http/router.hpp"
@@ -31,6 +32,7 @@ private:
     boost::asio::awaitable<ecom::http::Response> create(ecom::http::Request& request);
     boost::asio::awaitable<ecom::http::Response> get(ecom::http::Request& request);
     boost::asio::awaitable<ecom::http::Response> list(ecom::http::Request& request);
+    boost::asio::awaitable<ecom::http::Response> fulfil(ecom::http::Request& request);
     boost::asio::awaitable<std::optional<std::string>> issue_access_token(const CheckoutResult& result,
                                                                           const ecom::http::RequestContext* ctx);
     boost::asio::awaitable<std::optional<OrderRecord>> authorized_order(ecom::http::Request& request);

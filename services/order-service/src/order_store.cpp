@@ -189,6 +189,18 @@ asio::awaitable<bool> OrderStore::finish(const std::string& id, const std::strin
     co_return !r.empty();
 }
 
+asio::awaitable<MoveResult> OrderStore::move(const std::string& id, OrderStatus from, OrderStatus to, Actor actor,
+                                             const std::optional<std::string>& reason,
+                                             const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::move_order, id, to_string(from), to_string(to),
+                                             to_string(actor), reason);
+    if (!r.empty()) {
+        co_return MoveResult{.moved = true, .current = to};
+    }
+    const auto now = co_await find(id, ctx);
+    co_return MoveResult{.moved = false, .current = now ? std::optional(now->status) : std::nullopt};
+}
+
 asio::awaitable<bool> OrderStore::set_access_token(const std::string& id, const std::string& digest_hex,
                                                    const ecom::http::RequestContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::set_access_token, id, digest_hex);

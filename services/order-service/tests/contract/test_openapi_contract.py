@@ -480,8 +480,43 @@ def get_404(c):
     return out
 
 
+def fresh_order(c, **kw):
+    r, _ = checkout.place(c.orders, [(c.plenty, 1)], email=unique_email(), **kw)
+    assert r.status in (201, 402), r
+    body = r.json()
+    return body.get("order", body)
+
+
+def fulfil_200(c):
+    order = fresh_order(c)
+    r = c.orders.post(f"/api/orders/{order['id']}/fulfil", None, admin=True)
+    assert r.json()["status"] == "FULFILLED" and r.json()["id"] == order["id"]
+    return [r]
+
+
+def fulfil_409(c):
+    fulfilled = fresh_order(c)
+    first = c.orders.post(f"/api/orders/{fulfilled['id']}/fulfil", None, admin=True)
+    assert first.status == 200, first
+    again = c.orders.post(f"/api/orders/{fulfilled['id']}/fulfil", None, admin=True)
+    declined = fresh_order(c, card=checkout.DECLINE)
+    refused = c.orders.post(f"/api/orders/{declined['id']}/fulfil", None, admin=True)
+    assert [(r.error_code, r.json()["error"]["current_status"]) for r in (again, refused)] == \
+        [("illegal_transition", "FULFILLED"), ("illegal_transition", "PAYMENT_DECLINED")]
+    return [again, refused]
+
+
 def specific():
     r = {}
+    r[("POST", "/api/orders/{id}/fulfil", "200")] = fulfil_200
+    r[("POST", "/api/orders/{id}/fulfil", "401")] = lambda c: c.anon.post(
+        c.path_for("/api/orders/{id}/fulfil"), None, headers={"X-Order-Token": c.token})
+    r[("POST", "/api/orders/{id}/fulfil", "403")] = lambda c: c.anon.post(
+        c.path_for("/api/orders/{id}/fulfil"), None, headers={"Authorization": "Bearer nope-nope-nope-nope"})
+    r[("POST", "/api/orders/{id}/fulfil", "404")] = lambda c: [
+        c.orders.post("/api/orders/not-a-uuid/fulfil", None, admin=True),
+        c.orders.post(f"/api/orders/{uuid.uuid4()}/fulfil", None, admin=True)]
+    r[("POST", "/api/orders/{id}/fulfil", "409")] = fulfil_409
     r[("POST", "/api/orders", "201")] = post_201
     r[("POST", "/api/orders", "400")] = post_400
     r[("POST", "/api/orders", "402")] = post_402

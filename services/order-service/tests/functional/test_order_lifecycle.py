@@ -2,11 +2,14 @@
 0003_order_lifecycle.sql): every order's moves in an append-only history,
 the checkout's end being its first move; the new statuses and columns."""
 
+import concurrent.futures
 import hashlib
+import threading
 
 import pytest
 
 from ecomtest import checkout
+from ecomtest import http
 
 
 def product(stack, stock=10):
@@ -87,7 +90,6 @@ def get(stack, order_id, token=None, **kw):
 
 @pytest.fixture(scope="module")
 def anon(stack):
-    from ecomtest import http
     client = http.Client(stack.orders.base_url)
     stack.anon = client
     yield client
@@ -158,3 +160,68 @@ def test_a_wrong_admin_key_is_refused_whatever_the_order(stack, anon):
         bad = anon.get(f"/api/orders/{order_id}", headers={"Authorization": "Bearer wrong-wrong-wrong",
                                                             "X-Order-Token": order["access_token"]})
         assert bad.status == 403, bad
+
+
+# --- fulfil: CONFIRMED -> FULFILLED (admin) ----------------------------------
+
+def fulfil(stack, order_id, **kw):
+    return stack.order_client.post(f"/api/orders/{order_id}/fulfil", None, **kw)
+
+
+def test_fulfil_moves_a_confirmed_order_once_with_its_history(stack, shop, anon):
+    pid = product(stack, stock=5)
+    order = checkout.place(stack.order_client, [(pid, 2)])[0].json()
+    r = fulfil(stack, order["id"], admin=True)
+    assert r.status == 200, r
+    assert r.json()["status"] == "FULFILLED" and r.json()["items"] == order["items"]
+    assert get(stack, order["id"], order["access_token"]).json()["status"] == "FULFILLED"
+    assert history(shop, order["id"]) == ["system|PENDING|CONFIRMED|checkout", "admin|CONFIRMED|FULFILLED|"]
+    again = fulfil(stack, order["id"], admin=True)
+    assert again.status == 409 and again.error_code == "illegal_transition", again
+    assert again.json()["error"]["current_status"] == "FULFILLED"
+    assert len(history(shop, order["id"])) == 2
+    # Fulfilment moves no stock: it was committed at checkout.
+    assert stack.catalog_client.get(f"/api/products/{pid}").json()["stock"] == 3
+    assert 'order_transitions_total{from="confirmed",to="fulfilled"}' in stack.orders.metrics()
+
+
+def test_only_a_confirmed_order_can_be_fulfilled(stack, shop, anon):
+    pid = product(stack, stock=1)
+    declined = checkout.place(stack.order_client, [(pid, 1)], card=checkout.DECLINE)[0].json()["order"]
+    short = checkout.place(stack.order_client, [(pid, 5)])[0].json()["order"]
+    for order, status in ((declined, "PAYMENT_DECLINED"), (short, "REJECTED")):
+        r = fulfil(stack, order["id"], admin=True)
+        assert (r.status, r.error_code, r.json()["error"]["current_status"]) == (409, "illegal_transition", status)
+        assert shop.sql(f"SELECT status FROM orders.orders WHERE id = '{order['id']}'") == status
+        assert len(history(shop, order["id"])) == 1
+
+
+def test_concurrent_fulfils_move_the_order_once(stack, shop, anon):
+    pid = product(stack, stock=5)
+    order_id = checkout.place(stack.order_client, [(pid, 1)])[0].json()["id"]
+    barrier = threading.Barrier(16)
+
+    def one(_):
+        client = http.Client(stack.orders.base_url, admin_key=stack.order_client.admin_key)
+        try:
+            barrier.wait()
+            return client.post(f"/api/orders/{order_id}/fulfil", None, admin=True).status
+        finally:
+            client.close()
+
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        statuses = sorted(pool.map(one, range(16)))
+    assert statuses == [200] + [409] * 15, statuses
+    assert history(shop, order_id)[-1] == "admin|CONFIRMED|FULFILLED|"
+    assert len(history(shop, order_id)) == 2
+
+
+def test_fulfil_needs_the_admin_key(stack, anon):
+    pid = product(stack, stock=2)
+    order = checkout.place(stack.order_client, [(pid, 1)])[0].json()
+    as_customer = anon.post(f"/api/orders/{order['id']}/fulfil", None, headers={"X-Order-Token": order["access_token"]})
+    wrong = anon.post(f"/api/orders/{order['id']}/fulfil", None, headers={"Authorization": "Bearer wrong-wrong-wrong"})
+    assert (as_customer.status, wrong.status) == (401, 403)
+    assert get(stack, order["id"], order["access_token"]).json()["status"] == "CONFIRMED"
+    unknown = fulfil(stack, "00000000-0000-4000-8000-000000000000", admin=True)
+    assert (unknown.status, unknown.error_code) == (404, "not_found")
