@@ -19,8 +19,8 @@
 #      service_unavailable while a dependency is down, is sent again
 #      with the same key after SMOKE_POLL_SECONDS, up to 6 tries in all:
 #      never a second order);
-#   4. GET /api/orders/{id} reads that order back: PAYMENT_DECLINED, outcome
-#      card_declined;
+#   4. GET /api/orders/{id} with the answer's access token (X-Order-Token)
+#      reads that order back: PAYMENT_DECLINED, outcome card_declined;
 #   5. the product's stock is what it was before (retried for
 #      SMOKE_STOCK_WAIT_SECONDS, default 15, every SMOKE_STOCK_POLL_SECONDS,
 #      default 1: reads are cached and refreshed on PostgreSQL NOTIFY).
@@ -158,10 +158,13 @@ jq -e '.error.code == "card_declined" and .order.status == "PAYMENT_DECLINED"' "
   fail "POST /api/orders: expected error card_declined and order PAYMENT_DECLINED, body: $(body_excerpt)"
 order_id="$(jq -r '.order.id // empty' "$BODY")"
 [[ "$order_id" =~ ^[0-9a-f-]{36}$ ]] || fail "POST /api/orders: no order id in $(body_excerpt)"
+# The order's access token opens its page; it is never printed.
+order_token="$(jq -r '.access_token // empty' "$BODY")"
+[[ "$order_token" =~ ^[A-Za-z0-9_-]{43}$ ]] || fail "POST /api/orders: no access_token (43 base64url characters) in the 402 answer"
 pass "POST /api/orders (decline test card) -> 402 card_declined, order ${order_id} PAYMENT_DECLINED (Idempotency-Key ${key})"
 
 # 4. The order reads back as declined.
-status="$(request GET "/api/orders/${order_id}")"
+status="$(request GET "/api/orders/${order_id}" -H "X-Order-Token: ${order_token}")"
 [ "$status" = 200 ] || fail "GET /api/orders/${order_id}: status ${status}, body: $(body_excerpt)"
 jq -e '.status == "PAYMENT_DECLINED" and .payment.outcome == "card_declined"' "$BODY" >/dev/null 2>&1 ||
   fail "GET /api/orders/${order_id}: expected PAYMENT_DECLINED / card_declined, body: $(body_excerpt)"

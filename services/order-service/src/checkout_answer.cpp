@@ -99,9 +99,16 @@ CheckoutAnswer checkout_answer(const CheckoutEnd& end) {
         case OrderStatus::payment_declined: return declined(end.order);
         case OrderStatus::rejected: return rejected(end);
         case OrderStatus::cancelled: return cancelled(end);
-        case OrderStatus::pending: break;
+        case OrderStatus::pending:
+        // Statuses after checkout: the answer stored at its end is replayed instead.
+        case OrderStatus::cancelling:
+        case OrderStatus::fulfilled:
+        case OrderStatus::refunding:
+        case OrderStatus::refunded:
+        case OrderStatus::cancel_refund_failed:
+        case OrderStatus::return_refund_failed: break;
     }
-    throw std::logic_error("checkout_answer: the order " + end.order.id + " is not final");
+    throw std::logic_error("checkout_answer: the order " + end.order.id + " is not a checkout's end");
 }
 
 }  // namespace orders

@@ -48,7 +48,14 @@ std::pair<std::optional<std::string>, std::optional<std::string>> failure_of(con
             return {"unknown_product", std::nullopt};
         case OrderStatus::cancelled: return {"order_cancelled", std::nullopt};
         case OrderStatus::pending:
-        case OrderStatus::confirmed: break;
+        case OrderStatus::confirmed:
+        // After checkout: the lifecycle's moves, never a saga's end.
+        case OrderStatus::cancelling:
+        case OrderStatus::fulfilled:
+        case OrderStatus::refunding:
+        case OrderStatus::refunded:
+        case OrderStatus::cancel_refund_failed:
+        case OrderStatus::return_refund_failed: break;
     }
     return {std::nullopt, std::nullopt};
 }

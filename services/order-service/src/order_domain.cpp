@@ -18,6 +18,12 @@ constexpr std::array kStatusNames{
     StatusName{OrderStatus::payment_declined, "PAYMENT_DECLINED", "payment_declined"},
     StatusName{OrderStatus::rejected, "REJECTED", "rejected"},
     StatusName{OrderStatus::cancelled, "CANCELLED", "cancelled"},
+    StatusName{OrderStatus::cancelling, "CANCELLING", "cancelling"},
+    StatusName{OrderStatus::fulfilled, "FULFILLED", "fulfilled"},
+    StatusName{OrderStatus::refunding, "REFUNDING", "refunding"},
+    StatusName{OrderStatus::refunded, "REFUNDED", "refunded"},
+    StatusName{OrderStatus::cancel_refund_failed, "CANCEL_REFUND_FAILED", "cancel_refund_failed"},
+    StatusName{OrderStatus::return_refund_failed, "RETURN_REFUND_FAILED", "return_refund_failed"},
 };
 
 constexpr std::array kReservationNames{
@@ -25,6 +31,7 @@ constexpr std::array kReservationNames{
     std::pair{ReservationState::held, std::string_view("held")},
     std::pair{ReservationState::committed, std::string_view("committed")},
     std::pair{ReservationState::released, std::string_view("released")},
+    std::pair{ReservationState::returned, std::string_view("returned")},
 };
 
 constexpr std::array kPaymentNames{
@@ -54,7 +61,7 @@ constexpr bool statuses_in_order() {
             return false;
         }
     }
-    return kStatusNames.size() == static_cast<std::size_t>(OrderStatus::cancelled) + 1;
+    return kStatusNames.size() == static_cast<std::size_t>(OrderStatus::return_refund_failed) + 1;
 }
 template <typename Table>
 constexpr bool pairs_in_order(const Table& table, std::size_t count) {
@@ -66,7 +73,7 @@ constexpr bool pairs_in_order(const Table& table, std::size_t count) {
     return table.size() == count;
 }
 static_assert(statuses_in_order(), "kStatusNames: one row per OrderStatus, in declaration order");
-static_assert(pairs_in_order(kReservationNames, static_cast<std::size_t>(ReservationState::released) + 1),
+static_assert(pairs_in_order(kReservationNames, static_cast<std::size_t>(ReservationState::returned) + 1),
               "kReservationNames: one row per ReservationState, in declaration order");
 static_assert(pairs_in_order(kPaymentNames, static_cast<std::size_t>(PaymentOutcome::insufficient_funds) + 1),
               "kPaymentNames: one row per PaymentOutcome, in declaration order");

@@ -12,13 +12,23 @@
 
 namespace orders {
 
-// orders.status. PENDING until the checkout saga ends; then final.
+// orders.status. PENDING until the checkout saga ends. PAYMENT_DECLINED and
+// REJECTED are final; a CONFIRMED order then moves along its lifecycle
+// (order_lifecycle.hpp: fulfilled, or cancelled and refunded; a fulfilled
+// order returned and refunded), one guarded update per move.
 enum class OrderStatus {
-    pending,           // PENDING: recorded, the saga is running or will be resumed
-    confirmed,         // CONFIRMED: stock committed, payment approved
-    payment_declined,  // PAYMENT_DECLINED: the card was declined, stock released
-    rejected,          // REJECTED: short of stock or an unknown product, nothing held
-    cancelled,         // CANCELLED: could not complete, stock released (refunded if paid)
+    pending,               // PENDING: recorded, the saga is running or will be resumed
+    confirmed,             // CONFIRMED: stock committed, payment approved
+    payment_declined,      // PAYMENT_DECLINED: the card was declined, stock released
+    rejected,              // REJECTED: short of stock or an unknown product, nothing held
+    cancelled,             // CANCELLED: stock given back and the charge refunded (if there was one)
+    cancelling,            // CANCELLING: cancel accepted; returning the stock and refunding are under way
+    fulfilled,             // FULFILLED: shipped
+    refunding,             // REFUNDING: a return accepted; the refund (and the optional restock) under way
+    refunded,              // REFUNDED: returned and refunded
+    cancel_refund_failed,  // CANCEL_REFUND_FAILED: cancelled, stock returned, the payment side refused the
+                           //   refund: an operator retries it (never a silent loss)
+    return_refund_failed,  // RETURN_REFUND_FAILED: returned, the payment side refused the refund: likewise
 };
 
 // orders.reservation_state: the stock held at product-service for the order.
@@ -26,7 +36,8 @@ enum class ReservationState {
     none,       // nothing reserved (or no reservation at all at product-service)
     held,       // reserved, not yet sold
     committed,  // sold
-    released,   // given back
+    released,   // given back before it was sold
+    returned,   // sold, then given back to the catalog (a cancel, or a return with restock)
 };
 
 // The payment provider's answer to a charge.

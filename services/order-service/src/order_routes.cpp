@@ -7,6 +7,7 @@
 #include "ecom/json_writer.hpp"
 #include "ecom/log.hpp"
 #include "ecom/pg/http_errors.hpp"
+#include "order_access.hpp"
 #include "order_json.hpp"
 
 #include <algorithm>
@@ -54,6 +55,7 @@ void OrderRoutes::register_on(ecom::http::Router& router) {
                {.json_body = true});
     router.add({Method::get}, "/api/orders", with_database_errors([this](Request& r) { return list(r); }));
     router.add({Method::get}, "/api/orders/{id}", with_database_errors([this](Request& r) { return get(r); }));
+    router.add({Method::post}, "/api/orders/{id}/fulfil", with_database_errors([this](Request& r) { return fulfil(r); }));
 }
 
 Response OrderRoutes::unavailable(std::string_view message) {
@@ -63,7 +65,7 @@ Response OrderRoutes::unavailable(std::string_view message) {
     return r;
 }
 
-Response OrderRoutes::respond(const CheckoutResult& result) {
+Response OrderRoutes::respond(const CheckoutResult& result, const std::optional<std::string>& access_token) {
     using Kind = CheckoutResult::Kind;
     switch (result.kind) {
         case Kind::in_progress: count("in_progress"); return in_progress();
@@ -80,7 +82,9 @@ Response OrderRoutes::respond(const CheckoutResult& result) {
         case Kind::finished:
         case Kind::replayed: break;
     }
-    auto response = Response::json(static_cast<unsigned>(result.answer.status), result.answer.body);
+    auto response = Response::json(static_cast<unsigned>(result.answer.status),
+                                   access_token ? with_access_token(result.answer.body, *access_token)
+                                                : result.answer.body);
     response.headers.add("Cache-Control", "no-store");
     if (result.answer.status == 201) {
         response.headers.add("Location", "/api/orders/" + result.order.id);
@@ -106,19 +110,100 @@ asio::awaitable<Response> OrderRoutes::create(Request& request) {
     const CheckoutRequest checkout = parse_checkout_request(request.body);
     const std::string key_text(*key);
     const CheckoutResult result = co_await checkout_.place(key_text, checkout, &request.context);
-    co_return respond(result);
+    co_return respond(result, co_await issue_access_token(result, &request.context));
+}
+
+// Every final answer (201, 402, 409 insufficient_stock or order_cancelled,
+// 422 unknown_product: each carries the order), first or replayed, carries
+// a fresh access token whose digest replaces the stored one
+// (order_access.hpp): the stored answer never holds it, and the customer
+// who lost an answer gets a working token from the retry.
+asio::awaitable<std::optional<std::string>> OrderRoutes::issue_access_token(const CheckoutResult& result,
+                                                                            const ecom::http::RequestContext* ctx) {
+    using Kind = CheckoutResult::Kind;
+    if (result.kind != Kind::finished && result.kind != Kind::replayed) {
+        co_return std::nullopt;
+    }
+    std::string token = new_access_token();
+    if (!co_await store_.set_access_token(result.order.id, access_token_digest(token), ctx)) {
+        co_return std::nullopt;
+    }
+    co_return token;
+}
+
+// An order is shown to an admin (Authorization: Bearer <ADMIN_API_KEY>;
+// a wrong key is 401/403 whatever the id) or to whoever presents its
+// access token in X-Order-Token; anyone else is told 404, as for an
+// order that does not exist.
+asio::awaitable<std::optional<OrderRecord>> OrderRoutes::authorized_order(Request& request) {
+    const bool admin = request.header("Authorization").has_value();
+    if (admin) {
+        admin_.require(request);
+    }
+    const auto id = request.param("id");
+    if (!ecom::is_uuid(id)) {
+        co_return std::nullopt;
+    }
+    auto order = co_await store_.find(ecom::ascii::to_lower(id), &request.context);
+    if (!order || admin) {
+        co_return order;
+    }
+    const auto token = request.header("X-Order-Token");
+    if (!token || !access_token_matches(order->access_token_sha256, *token)) {
+        co_return std::nullopt;
+    }
+    co_return order;
 }
 
 asio::awaitable<Response> OrderRoutes::get(Request& request) {
-    const auto id = request.param("id");
-    if (!ecom::is_uuid(id)) {
+    const auto order = co_await authorized_order(request);
+    if (!order) {
+        throw HttpError(404, "not_found", "no order with this id (or no valid X-Order-Token for it)");
+    }
+    auto response = Response::json(200, order_json(*order));
+    response.headers.add("Cache-Control", "no-store");
+    co_return response;
+}
+
+namespace {
+
+[[noreturn]] void refuse_move(OrderStatus current, OrderAction action) {
+    throw HttpError(409, "illegal_transition",
+                    "an order in status " + std::string(to_string(current)) + " cannot be asked to " +
+                        std::string(to_string(action)))
+        .with_member("current_status", "\"" + std::string(to_string(current)) + "\"");
+}
+
+}  // namespace
+
+// CONFIRMED -> FULFILLED, by an admin: one guarded UPDATE with its history
+// row; any other status (or a move that lost a race) is 409 with the
+// status the order is in.
+asio::awaitable<Response> OrderRoutes::fulfil(Request& request) {
+    admin_.require(request);
+    const auto id_text = request.param("id");
+    if (!ecom::is_uuid(id_text)) {
         throw HttpError(404, "not_found", "no order with this id");
     }
-    const auto order = co_await store_.find(ecom::ascii::to_lower(id), &request.context);
+    const std::string id = ecom::ascii::to_lower(id_text);
+    const auto order = co_await store_.find(id, &request.context);
     if (!order) {
         throw HttpError(404, "not_found", "no order with this id");
     }
-    auto response = Response::json(200, order_json(*order));
+    const auto to = next_status(order->status, OrderAction::fulfil);
+    if (!to) {
+        refuse_move(order->status, OrderAction::fulfil);
+    }
+    const MoveResult moved = co_await store_.move(id, order->status, *to, Actor::admin, std::nullopt, &request.context);
+    if (!moved.moved) {
+        refuse_move(moved.current.value_or(order->status), OrderAction::fulfil);
+    }
+    registry_
+        .counter("order_transitions_total", "Order lifecycle moves by status before and after",
+                 {{"from", std::string(metric_label(order->status))}, {"to", std::string(metric_label(*to))}})
+        .inc();
+    const auto after = co_await store_.find(id, &request.context);
+    auto response = Response::json(200, order_json(after.value_or(*order)));
     response.headers.add("Cache-Control", "no-store");
     co_return response;
 }

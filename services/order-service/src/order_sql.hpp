@@ -13,7 +13,8 @@ namespace orders::sql {
     "id, status, customer_email, customer_name, requested_items::text, items::text, total_cents, currency, " \
     "card_last4, reservation_state, payment_outcome, failure_code, failure_detail::text, response_status, "  \
     "response_body, request_fingerprint, floor(extract(epoch FROM created_at) * 1000)::bigint, "            \
-    "floor(extract(epoch FROM updated_at) * 1000)::bigint, COALESCE(lease_until > now(), false)"
+    "floor(extract(epoch FROM updated_at) * 1000)::bigint, COALESCE(lease_until > now(), false), "             \
+    "encode(access_token_sha256, 'hex')"
 
 // Timestamps shown by the API come from the service's clock ($10 here, and
 // in record_reservation and finish_order), so they never go backwards
@@ -54,12 +55,40 @@ inline constexpr ecom::pg::Statement record_reservation{
 // $1 id, $2 owner, $3 status, $4 reservation state, $5 failure code, $6 failure detail,
 // $7 response status, $8 response body, $9 updated_at (epoch ms, the one the body shows),
 // $10 payment outcome
+// The checkout's end is the order's first move: its history row is written
+// by the same statement.
 inline constexpr ecom::pg::Statement finish_order{
     "finish_order",
-    "UPDATE orders SET status = $3, reservation_state = $4, failure_code = $5, failure_detail = $6::jsonb, "
-    "response_status = $7, response_body = $8, lease_owner = NULL, lease_until = NULL, "
+    "WITH finished AS (UPDATE orders SET status = $3, reservation_state = $4, failure_code = $5, "
+    "failure_detail = $6::jsonb, response_status = $7, response_body = $8, lease_owner = NULL, lease_until = NULL, "
     "updated_at = to_timestamp($9::float8 / 1000), payment_outcome = $10 "
-    "WHERE id = $1 AND lease_owner = $2 AND status = 'PENDING' RETURNING id"};
+    "WHERE id = $1 AND lease_owner = $2 AND status = 'PENDING' RETURNING id, status, updated_at) "
+    "INSERT INTO order_history (order_id, at, actor, from_status, to_status, reason) "
+    "SELECT id, updated_at, 'system', 'PENDING', status, 'checkout' FROM finished RETURNING order_id"};
+
+// The digest of the order's access token (order_access.hpp), replaced by
+// each 201 or 402 answer of its checkout: $1 id, $2 SHA-256 hex.
+inline constexpr ecom::pg::Statement set_access_token{
+    "set_access_token",
+    "UPDATE orders SET access_token_sha256 = decode($2, 'hex') WHERE id = $1 AND status <> 'PENDING' RETURNING id"};
+
+// A lifecycle move (order_lifecycle.hpp): one guarded UPDATE, the current
+// status in its WHERE, and its history row, in one statement. No row: the
+// order is not in $2 (any more), and nothing changed.
+// $1 id, $2 from status, $3 to status, $4 actor, $5 reason
+inline constexpr ecom::pg::Statement move_order{
+    "move_order",
+    "WITH moved AS (UPDATE orders SET status = $3, updated_at = now() WHERE id = $1 AND status = $2 "
+    "RETURNING id, updated_at) "
+    "INSERT INTO order_history (order_id, at, actor, from_status, to_status, reason) "
+    "SELECT id, updated_at, $4, $2, $3, $5 FROM moved RETURNING order_id"};
+
+// An order's history, oldest first: actor, from, to, reason, at (epoch ms).
+inline constexpr ecom::pg::Statement order_history{
+    "order_history",
+    "SELECT actor, from_status, to_status, reason, floor(extract(epoch FROM at) * 1000)::bigint "
+    "FROM order_history WHERE order_id = $1 ORDER BY id",
+    true};
 
 // $1 id, $2 owner: give the lease back early after a transient failure.
 inline constexpr ecom::pg::Statement release_lease{
@@ -106,7 +135,8 @@ inline constexpr ecom::pg::Statement refund_charge{
 inline std::vector<ecom::pg::Statement> statements() {
     return {insert_order,    order_by_key,  order_by_id,        take_lease,      record_reservation,
             finish_order,    release_lease, claim_stale_orders, orders_by_email, order_statuses,
-            record_charge,   find_charge,   refund_charge};
+            record_charge,   find_charge,   refund_charge,      move_order,      order_history,
+            set_access_token};
 }
 
 }  // namespace orders::sql

@@ -130,6 +130,7 @@ OrderRecord read_order(const Result& r, int row) {
     o.created_ms = r.int64(row, 16);
     o.updated_ms = r.int64(row, 17);
     o.leased = r.boolean(row, 18);
+    o.access_token_sha256 = optional_string(r, row, 19);
     return o;
 }
 
@@ -185,6 +186,24 @@ asio::awaitable<bool> OrderStore::finish(const std::string& id, const std::strin
                                              to_string(f.reservation_state), f.failure_code, f.failure_detail,
                                              static_cast<std::int64_t>(f.response_status), f.response_body,
                                              f.updated_ms, payment);
+    co_return !r.empty();
+}
+
+asio::awaitable<MoveResult> OrderStore::move(const std::string& id, OrderStatus from, OrderStatus to, Actor actor,
+                                             const std::optional<std::string>& reason,
+                                             const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::move_order, id, to_string(from), to_string(to),
+                                             to_string(actor), reason);
+    if (!r.empty()) {
+        co_return MoveResult{.moved = true, .current = to};
+    }
+    const auto now = co_await find(id, ctx);
+    co_return MoveResult{.moved = false, .current = now ? std::optional(now->status) : std::nullopt};
+}
+
+asio::awaitable<bool> OrderStore::set_access_token(const std::string& id, const std::string& digest_hex,
+                                                   const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::set_access_token, id, digest_hex);
     co_return !r.empty();
 }
 

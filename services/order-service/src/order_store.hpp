@@ -6,6 +6,7 @@
 
 #include "ecom/pg/database.hpp"
 #include "order_domain.hpp"
+#include "order_lifecycle.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -37,6 +38,14 @@ struct OrderRecord {
     std::int64_t created_ms = 0;
     std::int64_t updated_ms = 0;
     bool leased = false;  // someone holds an unexpired lease
+    std::optional<std::string> access_token_sha256;  // hex; none before migration 0003
+};
+
+// What a lifecycle move did: `moved`, and the order's status now (the one
+// it moved to, or the one that refused the move); no status: no such order.
+struct MoveResult {
+    bool moved = false;
+    std::optional<OrderStatus> current;
 };
 
 struct NewOrder {
@@ -124,6 +133,15 @@ public:
     boost::asio::awaitable<std::vector<OrderRecord>> by_email(const std::string& email, int limit, const ecom::http::RequestContext* ctx = nullptr);
     // id -> status for those of `ids` that exist.
     boost::asio::awaitable<std::vector<std::pair<std::string, OrderStatus>>> statuses(const std::vector<std::string>& ids, const ecom::http::RequestContext* ctx = nullptr);
+
+    // One guarded UPDATE from `from` to `to` with its order_history row (sql::move_order).
+    boost::asio::awaitable<MoveResult> move(const std::string& id, OrderStatus from, OrderStatus to, Actor actor,
+                                            const std::optional<std::string>& reason,
+                                            const ecom::http::RequestContext* ctx = nullptr);
+
+    // Replaces the digest of a final order's access token; false if the order is not final.
+    boost::asio::awaitable<bool> set_access_token(const std::string& id, const std::string& digest_hex,
+                                                  const ecom::http::RequestContext* ctx = nullptr);
 
     [[nodiscard]] std::chrono::seconds lease() const noexcept { return lease_; }
 

@@ -206,14 +206,20 @@ TEST(Payment, TestCardsDecide) {
 }
 
 // The stored names are the ones the CHECK constraints of
-// migrations/0001_create_orders.sql allow, and each reads back as itself.
+// migrations (0001_create_orders.sql, 0003_order_lifecycle.sql) allow, and each reads back as itself.
 TEST(OrderDomain, NamesRoundTrip) {
     const std::vector<std::pair<OrderStatus, std::string_view>> statuses{
         {OrderStatus::pending, "PENDING"},
         {OrderStatus::confirmed, "CONFIRMED"},
         {OrderStatus::payment_declined, "PAYMENT_DECLINED"},
         {OrderStatus::rejected, "REJECTED"},
-        {OrderStatus::cancelled, "CANCELLED"}};
+        {OrderStatus::cancelled, "CANCELLED"},
+        {OrderStatus::cancelling, "CANCELLING"},
+        {OrderStatus::fulfilled, "FULFILLED"},
+        {OrderStatus::refunding, "REFUNDING"},
+        {OrderStatus::refunded, "REFUNDED"},
+        {OrderStatus::cancel_refund_failed, "CANCEL_REFUND_FAILED"},
+        {OrderStatus::return_refund_failed, "RETURN_REFUND_FAILED"}};
     for (const auto& [status, name] : statuses) {
         EXPECT_EQ(to_string(status), name);
         EXPECT_EQ(order_status_from_string(name), status);
@@ -221,7 +227,7 @@ TEST(OrderDomain, NamesRoundTrip) {
     EXPECT_EQ(metric_label(OrderStatus::payment_declined), "payment_declined");
     EXPECT_EQ(metric_label(OrderStatus::confirmed), "confirmed");
     for (const auto state : {ReservationState::none, ReservationState::held, ReservationState::committed,
-                             ReservationState::released}) {
+                             ReservationState::released, ReservationState::returned}) {
         EXPECT_EQ(reservation_state_from_string(to_string(state)), state);
     }
     EXPECT_EQ(to_string(ReservationState::none), "none");

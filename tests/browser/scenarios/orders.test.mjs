@@ -162,6 +162,10 @@ test('orders: the order status page', async () => {
   const order = result.data;
   await withBrowser('order-status', async (s) => {
     const { page } = s;
+    // The page opens with the order's access token, kept in sessionStorage as the checkout page keeps it.
+    await s.goto('/');
+    await page.evaluate(([id, token]) => sessionStorage.setItem('shop.orderTokens', JSON.stringify([[id, token]])),
+      [order.id, order.access_token]);
     await s.goto(`/orders/${order.id}`);
     await page.getByText(/This order is confirmed/).waitFor();
     await page.getByText(order.id).waitFor();

@@ -173,6 +173,8 @@ def with_sibling_refs(spec):
                        "details": {"$ref": "#/components/schemas/ErrorDetails"}}}
     if "Shortages" in schemas:
         schemas["SharedErrorBody"]["properties"]["shortages"] = {"$ref": "#/components/schemas/Shortages"}
+    if "IllegalTransitionError" in schemas:
+        schemas["SharedErrorBody"]["properties"]["current_status"] = {"$ref": "#/components/schemas/OrderStatus"}
     return doc
 
 

@@ -18,7 +18,11 @@
 //                                       and end PAYMENT_DECLINED; any other
 //                                       Luhn-valid card: 201 CONFIRMED, stock
 //                                       committed; replays of a key
-//   GET  /api/orders/{id}               200 or 404
+//                                       every answer with an order carries
+//                                       its access_token, a fresh one on
+//                                       each replay (only the latest works)
+//   GET  /api/orders/{id}               200 with the order's X-Order-Token
+//                                       or the admin key; 404 otherwise
 // Options:
 //   products        the initial catalog (default: empty, as on a new account)
 //   adminKey        the admin API key (or world: the environment's secret)
@@ -43,6 +47,8 @@
 //                   the serving image's defect is (config.defects)
 const http = require("node:http");
 const crypto = require("node:crypto");
+
+const sha256 = (text) => crypto.createHash("sha256").update(text).digest("hex");
 
 const DECLINES = { "4000000000000002": "card_declined", "4000000000009995": "insufficient_funds" };
 
@@ -109,7 +115,7 @@ function startShop(options = {}) {
     return product;
   };
   for (const p of options.products || []) addProduct(p);
-  const state = { orders: [], requests: [], products, byKey: new Map(), staleLeft: 0, stale: new Map(), lostOrderAnswers: options.lostOrderAnswers || 0, inProgressAnswers: options.inProgressAnswers || 0, pausedOrderAnswers: options.pausedOrderAnswers || 0 };
+  const state = { orders: [], requests: [], products, byKey: new Map(), tokens: new Map(), staleLeft: 0, stale: new Map(), lostOrderAnswers: options.lostOrderAnswers || 0, inProgressAnswers: options.inProgressAnswers || 0, pausedOrderAnswers: options.pausedOrderAnswers || 0 };
 
   const setStock = (p, stock) => {
     if (options.staleReads) {
@@ -207,13 +213,24 @@ function startShop(options = {}) {
         return error(405, "method_not_allowed", "not allowed");
       }
 
+      // Every answer that records an order carries a fresh access token; only its SHA-256 is kept.
+      const withToken = (status, bodyObj, orderId) => {
+        if (!orderId) return bodyObj;
+        const token = crypto.randomBytes(32).toString("base64url");
+        state.tokens.set(orderId, sha256(token));
+        return { access_token: token, ...bodyObj };
+      };
       if (p.startsWith("/api/orders")) {
         if (worldProblem(world, environment, "order-service")) return albUnavailable();
         const one = /^\/api\/orders\/([^/]+)$/.exec(p);
         if (req.method === "GET" && one) {
           if (!/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(one[1])) return error(400, "invalid_id", "not an order id");
           const order = state.orders.find((o) => o.id === one[1]);
-          if (!order) return error(404, "not_found", "no order with this id");
+          const adminKey = world ? worldAdminKey(world) : options.adminKey;
+          const admin = Boolean(adminKey) && req.headers.authorization === `Bearer ${adminKey}`;
+          const token = req.headers["x-order-token"];
+          const holder = Boolean(order && token) && state.tokens.get(order.id) === sha256(token);
+          if (!order || !(admin || holder)) return error(404, "not_found", "no order with this id");
           return send(200, order);
         }
         if (req.method === "POST" && p === "/api/orders") {
@@ -254,7 +271,7 @@ function startShop(options = {}) {
           const earlier = state.byKey.get(key);
           if (earlier) {
             if (earlier.fingerprint !== fingerprint) return error(422, "idempotency_key_reused", "this Idempotency-Key was used with another body");
-            return send(earlier.status, earlier.body, { "Idempotent-Replayed": "true" });
+            return send(earlier.status, withToken(earlier.status, earlier.body, earlier.orderId), { "Idempotent-Replayed": "true" });
           }
           const record = {
             id: crypto.randomUUID(), status: "PENDING",
@@ -266,8 +283,8 @@ function startShop(options = {}) {
           state.orders.push(record);
           const finish = (status, bodyObj) => {
             record.updated_at = now();
-            state.byKey.set(key, { fingerprint, status, body: bodyObj });
-            return send(status, bodyObj);
+            state.byKey.set(key, { fingerprint, status, body: bodyObj, orderId: record.id });
+            return send(status, withToken(status, bodyObj, record.id));
           };
           // reserve
           const unknown = order.items.filter((l) => !products.has(l.product_id));

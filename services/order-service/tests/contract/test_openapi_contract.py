@@ -125,6 +125,7 @@ class Ctx:
         r, self.key = checkout.place(self.orders, [(self.plenty, 2)], email=self.email)
         assert r.status == 201, r
         self.order = r.json()
+        self.token = self.order.pop("access_token")
         self.database_down = False
 
     def path_for(self, path):
@@ -250,7 +251,14 @@ def checkout_with(client, body, key=None):
 
 def assert_replay(first, again):
     assert again.status == first.status, (first, again)
-    assert again.body == first.body, "a replay must repeat the first answer byte for byte"
+    if "access_token" in first.json():
+        # Byte for byte but the access token: each final answer carries a fresh one.
+        old, new = first.json()["access_token"], again.json()["access_token"]
+        assert old != new, "a replay must issue a fresh access token"
+        assert again.body.replace(new.encode(), old.encode()) == first.body, \
+            "a replay must repeat the first answer byte for byte, but its token"
+    else:
+        assert again.body == first.body, "a replay must repeat the first answer byte for byte"
     assert again.headers.get("idempotent-replayed") == "true", again.headers
     assert "idempotent-replayed" not in first.headers, first.headers
 
@@ -262,7 +270,13 @@ def post_201(c):
     first, key = checkout.place(c.orders, [(c.plenty, 2)], email=email)
     again, _ = checkout.place(c.orders, [(c.plenty, 2)], key=key, email=email)
     assert_replay(first, again)
-    assert c.orders.get(first.headers["location"]).json() == first.json()
+    order = first.json()
+    del order["access_token"]
+    latest = {"X-Order-Token": again.json()["access_token"]}
+    assert c.orders.get(first.headers["location"], headers=latest).json() == order
+    # The replay replaced the first answer's token.
+    stale = {"X-Order-Token": first.json()["access_token"]}
+    assert c.orders.get(first.headers["location"], headers=stale).status == 404
     return [first, again]
 
 
@@ -353,7 +367,8 @@ def post_409_order_cancelled(c):
         assert cancelled.error_code == "order_cancelled", cancelled
         assert cancelled.headers.get("idempotent-replayed") == "true"
         again = checkout_with(c.orders, body, key)
-        assert again.body == cancelled.body
+        old, new = cancelled.json()["access_token"], again.json()["access_token"]
+        assert old != new and again.body.replace(new.encode(), old.encode()) == cancelled.body
         return [cancelled, again]
     finally:
         client.close()
@@ -439,15 +454,69 @@ def list_400(c):
 
 
 def get_200(c):
-    r = c.orders.get(c.path_for("/api/orders/{id}"))
+    token = {"X-Order-Token": c.token}
+    r = c.anon.get(c.path_for("/api/orders/{id}"), headers=token)
     assert r.json() == c.order
-    upper = c.orders.get(c.path_for("/api/orders/{id}").upper().replace("/API/ORDERS/", "/api/orders/"))
+    upper = c.anon.get(c.path_for("/api/orders/{id}").upper().replace("/API/ORDERS/", "/api/orders/"), headers=token)
     assert upper.json() == c.order
-    return [r, upper]
+    admin = c.orders.get(c.path_for("/api/orders/{id}"), admin=True)
+    assert admin.json() == c.order
+    return [r, upper, admin]
+
+
+def get_404(c):
+    path = c.path_for("/api/orders/{id}")
+    other = checkout.place(c.orders, [(c.plenty, 1)], email=unique_email())[0].json()["access_token"]
+    out = [c.anon.get("/api/orders/not-a-uuid", headers={"X-Order-Token": c.token}),
+           c.anon.get(f"/api/orders/{uuid.uuid4()}", headers={"X-Order-Token": c.token}),
+           c.anon.get(path),                                           # no token
+           c.anon.get(path, headers={"X-Order-Token": other}),         # another order's token
+           c.anon.get(path, headers={"X-Order-Token": "x" * 43}),
+           c.anon.get(path, headers={"X-Order-Token": c.token + "="}),
+           c.anon.get(f"{path}?token={c.token}"),                      # never read from the URL
+           c.anon.get(f"{path}?X-Order-Token={c.token}")]
+    assert [r.error_code for r in out] == ["not_found"] * len(out)
+    assert len({r.body for r in out}) == 1, "every 404 says the same"
+    return out
+
+
+def fresh_order(c, **kw):
+    r, _ = checkout.place(c.orders, [(c.plenty, 1)], email=unique_email(), **kw)
+    assert r.status in (201, 402), r
+    body = r.json()
+    return body.get("order", body)
+
+
+def fulfil_200(c):
+    order = fresh_order(c)
+    r = c.orders.post(f"/api/orders/{order['id']}/fulfil", None, admin=True)
+    assert r.json()["status"] == "FULFILLED" and r.json()["id"] == order["id"]
+    return [r]
+
+
+def fulfil_409(c):
+    fulfilled = fresh_order(c)
+    first = c.orders.post(f"/api/orders/{fulfilled['id']}/fulfil", None, admin=True)
+    assert first.status == 200, first
+    again = c.orders.post(f"/api/orders/{fulfilled['id']}/fulfil", None, admin=True)
+    declined = fresh_order(c, card=checkout.DECLINE)
+    refused = c.orders.post(f"/api/orders/{declined['id']}/fulfil", None, admin=True)
+    assert [(r.error_code, r.json()["error"]["current_status"]) for r in (again, refused)] == \
+        [("illegal_transition", "FULFILLED"), ("illegal_transition", "PAYMENT_DECLINED")]
+    return [again, refused]
 
 
 def specific():
     r = {}
+    r[("POST", "/api/orders/{id}/fulfil", "200")] = fulfil_200
+    r[("POST", "/api/orders/{id}/fulfil", "401")] = lambda c: c.anon.post(
+        c.path_for("/api/orders/{id}/fulfil"), None, headers={"X-Order-Token": c.token})
+    r[("POST", "/api/orders/{id}/fulfil", "403")] = lambda c: c.anon.post(
+        c.path_for("/api/orders/{id}/fulfil"), None, headers={"Authorization": "Bearer nope-nope-nope-nope"})
+    r[("POST", "/api/orders/{id}/fulfil", "404")] = lambda c: [
+        c.orders.post("/api/orders/not-a-uuid/fulfil", None, admin=True),
+        c.orders.post(f"/api/orders/{uuid.uuid4()}/fulfil", None, admin=True)]
+    r[("POST", "/api/orders/{id}/fulfil", "409")] = fulfil_409
     r[("POST", "/api/orders", "201")] = post_201
     r[("POST", "/api/orders", "400")] = post_400
     r[("POST", "/api/orders", "402")] = post_402
@@ -465,8 +534,11 @@ def specific():
     r[("GET", "/api/orders/{id}", "400")] = lambda c: raw(
         c, c.path_for("GET /api/orders/{id} HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
                       "Transfer-Encoding: chunked\r\n\r\n").encode())
-    r[("GET", "/api/orders/{id}", "404")] = lambda c: [
-        c.orders.get("/api/orders/not-a-uuid"), c.orders.get(f"/api/orders/{uuid.uuid4()}")]
+    r[("GET", "/api/orders/{id}", "404")] = get_404
+    r[("GET", "/api/orders/{id}", "401")] = lambda c: c.anon.get(
+        c.path_for("/api/orders/{id}"), headers={"Authorization": "Basic x", "X-Order-Token": c.token})
+    r[("GET", "/api/orders/{id}", "403")] = lambda c: c.anon.get(
+        c.path_for("/api/orders/{id}"), headers={"Authorization": "Bearer nope-nope-nope-nope"})
     r[("GET", "/health", "200")] = lambda c: c.orders.get("/health")
     r[("GET", "/ready", "200")] = lambda c: c.orders.get("/ready")
     r[("GET", "/health", "400")] = lambda c: raw(c, b"GET /health HTTP/1.1\r\n\r\n")
@@ -578,7 +650,7 @@ def test_http_layer_table(ctx):
     assert (r.status, r.error_code) == (505, "http_version_not_supported"), r
     r = raw(ctx, b"TRACE /api/orders HTTP/1.1\r\nHost: x\r\n\r\n")
     assert (r.status, r.error_code) == (501, "not_implemented"), r
-    head = ctx.anon.request("HEAD", ctx.path_for("/api/orders/{id}"))
+    head = ctx.anon.request("HEAD", ctx.path_for("/api/orders/{id}"), headers={"X-Order-Token": ctx.token})
     assert head.status == 200 and head.body == b"" and head.headers.get("cache-control") == "no-store"
     traced = ctx.anon.get("/health", headers={"X-Request-Id": "contract.test-1"})
     assert traced.headers.get("x-request-id") == "contract.test-1"
@@ -591,9 +663,11 @@ def checkout_traffic(c, client):
     placed, key = checkout.place(client, [(c.plenty, 1)], email=email)
     order_path = placed.headers.get("location", "/api/orders/x")
     invalid = checkout.order_body([(c.plenty, 0)], email="nope")
+    retry = checkout.place(client, [(c.plenty, 1)], key=key, email=email)[0]
+    token = {"X-Order-Token": retry.json().get("access_token", "") if retry.status == 201 else ""}
     return [("checkout", 201, placed),
-            ("retry", 201, checkout.place(client, [(c.plenty, 1)], key=key, email=email)[0]),
-            ("order page", 200, client.get(order_path)),
+            ("retry", 201, retry),
+            ("order page", 200, client.get(order_path, headers=token)),
             ("staff search", 200, client.get(f"/api/orders?email={email}", admin=True)),
             ("declined", 402, checkout.place(client, [(c.plenty, 1)], card=checkout.DECLINE, email=email)[0]),
             ("short of stock", 409, checkout.place(client, [(c.scarce, 2)], email=email)[0]),

@@ -1,6 +1,7 @@
 """Storms of concurrent orders: no oversell, and one key gives one order."""
 
 import concurrent.futures
+import json
 import random
 import threading
 import uuid
@@ -90,8 +91,11 @@ def test_idempotency_storm_gives_one_order_and_one_charge(stack, shop):
     assert set(statuses) <= {201, 409}, statuses
     assert all(code == "request_in_progress" for s, code, _ in results if s == 409)
     assert statuses.count(201) >= 1
-    bodies = {b for s, _, b in results if s == 201}
-    assert len(bodies) == 1  # every 201 is the same order
+    # Every 201 is the same order, each with its own fresh access token.
+    answers = [json.loads(b) for s, _, b in results if s == 201]
+    tokens = [a.pop("access_token") for a in answers]
+    assert len({json.dumps(a, sort_keys=True) for a in answers}) == 1
+    assert len(set(tokens)) == len(tokens)
     assert shop.sql(f"SELECT count(*) FROM orders.orders WHERE idempotency_key = '{key}'") == "1"
     order_id = shop.sql(f"SELECT id FROM orders.orders WHERE idempotency_key = '{key}'")
     assert shop.sql(f"SELECT count(*) FROM orders.payment_charges WHERE order_id = '{order_id}'") == "1"

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jsonResponse, order, orderRequest, unpricedOrder } from '../test/fixtures';
+import { createOrderTokenStore, type OrderTokenStore } from './order-tokens';
 import { createOrderSender, getOrder, isRetryable, unknownProductIds } from './orders';
 import type { FetchLike } from './http';
 
@@ -7,6 +8,7 @@ interface Sent {
   url: string;
   method: string;
   key: string | null;
+  token: string | null;
   body: unknown;
 }
 
@@ -15,7 +17,7 @@ function recordingFetch(response: () => Response | Promise<Response>): { fetch: 
   const fetch: FetchLike = async (url, init) => {
     const headers = new Headers(init?.headers);
     const body: unknown = typeof init?.body === 'string' ? JSON.parse(init.body) : null;
-    sent.push({ url, method: init?.method ?? 'GET', key: headers.get('Idempotency-Key'), body });
+    sent.push({ url, method: init?.method ?? 'GET', key: headers.get('Idempotency-Key'), token: headers.get('X-Order-Token'), body });
     return response();
   };
   return { fetch, sent };
@@ -129,17 +131,63 @@ describe('POST /api/orders outcomes', () => {
   });
 });
 
+const TOKEN = 'q3Vb8nR0tYw2K5mZs9LxP1cD4fH7jA6eU0iO3gN8kT2';
+
+function memoryTokens(): OrderTokenStore {
+  const map = new Map<string, string>();
+  return createOrderTokenStore({ getItem: (k) => map.get(k) ?? null, setItem: (k, v) => { map.set(k, v); } });
+}
+
+describe('order access tokens', () => {
+  it('keeps the token of a 201 and of a 402, by order id', async () => {
+    const tokens = memoryTokens();
+    const created = await createOrderSender(recordingFetch(() => jsonResponse(201, { access_token: TOKEN, ...order() })).fetch, tokens)('k', orderRequest());
+    expect(created).toMatchObject({ kind: 'created' });
+    expect(tokens.get(order().id)).toBe(TOKEN);
+    const declined = order({ id: 'd-1', status: 'PAYMENT_DECLINED', payment: { card_last4: '0002', outcome: 'card_declined' } });
+    const other = TOKEN.replace('q', 'Q');
+    await createOrderSender(recordingFetch(() => jsonResponse(402, { access_token: other, error: { code: 'card_declined', message: 'no' }, order: declined })).fetch, tokens)('k', orderRequest());
+    expect(tokens.get('d-1')).toBe(other);
+  });
+
+  it('a replay\'s token replaces the earlier one; a malformed token is not kept', async () => {
+    const tokens = memoryTokens();
+    tokens.remember('o-1', TOKEN);
+    const fresh = TOKEN.replace('q', 'x');
+    tokens.remember('o-1', fresh);
+    expect(tokens.get('o-1')).toBe(fresh);
+    tokens.remember('o-2', 'not a token');
+    expect(tokens.get('o-2')).toBeNull();
+  });
+
+  it('keeps the tokens of the latest orders only', () => {
+    const tokens = memoryTokens();
+    for (let i = 0; i < 25; i += 1) {
+      tokens.remember(`o-${String(i)}`, TOKEN);
+    }
+    expect(tokens.get('o-0')).toBeNull();
+    expect(tokens.get('o-24')).toBe(TOKEN);
+  });
+
+  it('sends the token as X-Order-Token, never in the URL', async () => {
+    const { fetch, sent } = recordingFetch(() => jsonResponse(200, order()));
+    await getOrder('o-1', TOKEN, undefined, fetch);
+    expect(sent[0]?.token).toBe(TOKEN);
+    expect(sent[0]?.url).toBe('/api/orders/o-1');
+  });
+});
+
 describe('GET /api/orders/{id}', () => {
   it('reads the order and escapes the id', async () => {
     const { fetch, sent } = recordingFetch(() => jsonResponse(200, order()));
-    const o = await getOrder('a/b', undefined, fetch);
+    const o = await getOrder('a/b', null, undefined, fetch);
     expect(o.id).toBe(order().id);
     expect(sent[0]?.url).toBe('/api/orders/a%2Fb');
   });
 
   it('throws not_found for an unknown order', async () => {
     const { fetch } = recordingFetch(() => jsonResponse(404, { error: { code: 'not_found', message: 'no such order' } }));
-    await expect(getOrder('x', undefined, fetch)).rejects.toMatchObject({ status: 404, code: 'not_found' });
+    await expect(getOrder('x', null, undefined, fetch)).rejects.toMatchObject({ status: 404, code: 'not_found' });
   });
 });
 
@@ -164,7 +212,7 @@ describe('unknownProductIds', () => {
 describe('GET /api/orders/{id} of orders that did not go through', () => {
   it('reads a REJECTED order that was never priced', async () => {
     const { fetch } = recordingFetch(() => jsonResponse(200, unpricedOrder()));
-    const o = await getOrder(unpricedOrder().id, undefined, fetch);
+    const o = await getOrder(unpricedOrder().id, null, undefined, fetch);
     expect(o.status).toBe('REJECTED');
     expect(o.total_cents).toBeNull();
     expect(o.items.map((l) => l.name)).toEqual([null, null]);
@@ -172,6 +220,6 @@ describe('GET /api/orders/{id} of orders that did not go through', () => {
 
   it('reads a CANCELLED order', async () => {
     const { fetch } = recordingFetch(() => jsonResponse(200, unpricedOrder({ status: 'CANCELLED' })));
-    expect((await getOrder('x', undefined, fetch)).status).toBe('CANCELLED');
+    expect((await getOrder('x', null, undefined, fetch)).status).toBe('CANCELLED');
   });
 });

@@ -1,6 +1,7 @@
 // order-service: placing an order under an Idempotency-Key, and reading one.
 import { isRecord } from './decode';
 import { ApiError, browserFetch, decodeBody, errorFromResponse, requestJson, sendRequest, type FetchLike, type FieldError } from './http';
+import { accessTokenOf, type OrderTokenStore } from './order-tokens';
 import { decodeOrder, decodeShortage, type Order, type OrderErrorCode, type OrderRequest, type Shortage } from './types';
 
 // The codes the checkout page tells apart, typed by the document: renaming
@@ -120,8 +121,19 @@ export function outcomeOfError(error: ApiError, request: OrderRequest | null = n
 
 export type OrderSender = (idempotencyKey: string, request: OrderRequest) => Promise<OrderOutcome>;
 
-/** POST /api/orders. Never throws for an HTTP answer: every answer is an outcome. */
-export function createOrderSender(fetchFn: FetchLike = browserFetch): OrderSender {
+/**
+ * POST /api/orders. Never throws for an HTTP answer: every answer is an
+ * outcome. The order access token of an answer that records the order
+ * (201, 402, 409/422 with an order) goes to `tokens` (the latest answer's
+ * token is the one that works).
+ */
+export function createOrderSender(fetchFn: FetchLike = browserFetch, tokens: OrderTokenStore | null = null): OrderSender {
+  const keepToken = (body: unknown, order: Order | null) => {
+    const token = accessTokenOf(body);
+    if (tokens && order && token) {
+      tokens.remember(order.id, token);
+    }
+  };
   return async (idempotencyKey, request) => {
     try {
       const response = await sendRequest(fetchFn, '/api/orders', {
@@ -130,9 +142,15 @@ export function createOrderSender(fetchFn: FetchLike = browserFetch): OrderSende
         body: JSON.stringify(request),
       });
       if (response.status === 201 || response.status === 200) {
-        return { kind: 'created', order: decodeBody(response, (b) => decodeOrder(b)) };
+        const order = decodeBody(response, (b) => decodeOrder(b));
+        keepToken(response.body, order);
+        return { kind: 'created', order };
       }
-      return outcomeOfError(errorFromResponse(response), request);
+      const outcome = outcomeOfError(errorFromResponse(response), request);
+      if ('order' in outcome) {
+        keepToken(response.body, outcome.order);
+      }
+      return outcome;
     } catch (error) {
       if (error instanceof ApiError) {
         return outcomeOfError(error, request);
@@ -142,8 +160,12 @@ export function createOrderSender(fetchFn: FetchLike = browserFetch): OrderSende
   };
 }
 
-export async function getOrder(id: string, signal?: AbortSignal, fetchFn: FetchLike = browserFetch): Promise<Order> {
+/** GET /api/orders/{id} with the order's access token (`X-Order-Token`; without one the answer is 404). */
+export async function getOrder(id: string, token: string | null, signal?: AbortSignal, fetchFn: FetchLike = browserFetch): Promise<Order> {
   const init: RequestInit = { cache: 'no-store' };
+  if (token) {
+    init.headers = { 'X-Order-Token': token };
+  }
   if (signal) {
     init.signal = signal;
   }

@@ -48,10 +48,13 @@ describe('decoding orders', () => {
   });
 
   it('reads every status of the API and refuses others', () => {
-    for (const status of ['PENDING', 'CONFIRMED', 'PAYMENT_DECLINED', 'REJECTED', 'CANCELLED']) {
+    const statuses = ['PENDING', 'CONFIRMED', 'PAYMENT_DECLINED', 'REJECTED', 'CANCELLED', 'CANCELLING', 'FULFILLED',
+      'REFUNDING', 'REFUNDED', 'CANCEL_REFUND_FAILED', 'RETURN_REFUND_FAILED'];
+    for (const status of statuses) {
       expect(decodeOrder({ ...rejectedJson, status }).status).toBe(status);
     }
-    expect(() => decodeOrder({ ...rejectedJson, status: 'REFUNDED' })).toThrow(/order.status/);
+    expect(() => decodeOrder({ ...rejectedJson, status: 'SHIPPED' })).toThrow(/order.status/);
+    expect(() => decodeOrder({ ...rejectedJson, status: 'refunded' })).toThrow(/order.status/);
   });
 
   it('still refuses amounts that are missing or not integers', () => {

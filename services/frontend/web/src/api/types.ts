@@ -100,7 +100,19 @@ export function decodeStorefrontHome(value: unknown): StorefrontHome {
   };
 }
 
-const ORDER_STATUSES: readonly OrderStatus[] = ['PENDING', 'CONFIRMED', 'PAYMENT_DECLINED', 'REJECTED', 'CANCELLED'];
+const ORDER_STATUSES: readonly OrderStatus[] = [
+  'PENDING',
+  'CONFIRMED',
+  'PAYMENT_DECLINED',
+  'REJECTED',
+  'CANCELLED',
+  'CANCELLING',
+  'FULFILLED',
+  'REFUNDING',
+  'REFUNDED',
+  'CANCEL_REFUND_FAILED',
+  'RETURN_REFUND_FAILED',
+];
 const PAYMENT_OUTCOMES: readonly PaymentOutcome[] = ['approved', 'card_declined', 'insufficient_funds'];
 
 /** A line with prices (`unit_price_cents` is a number), or one the catalog never priced (every price null). */

@@ -1,4 +1,5 @@
 // The app's single instances, created once when the page loads.
+import { createOrderTokenStore } from '../api/order-tokens';
 import { createOrderSender } from '../api/orders';
 import type { Order } from '../api/types';
 import { createRouter } from '../lib/router';
@@ -21,7 +22,10 @@ window.addEventListener('storage', (event) => {
 export const adminKeyStore = createAdminKeyStore(browserSessionStorage());
 
 /** One for the whole page life, so a retry after leaving the checkout page still reuses its key. */
-export const checkoutAttempts = new CheckoutAttempts({ send: createOrderSender() });
+/** Order access tokens of this tab (sessionStorage), for the order pages. */
+export const orderTokens = createOrderTokenStore(browserSessionStorage());
+
+export const checkoutAttempts = new CheckoutAttempts({ send: createOrderSender(undefined, orderTokens) });
 
 /** The order the checkout just placed, so the confirmation needs no extra request. */
 let lastPlacedOrder: Order | null = null;

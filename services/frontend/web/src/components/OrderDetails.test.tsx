@@ -47,6 +47,14 @@ describe('order status wording', () => {
   it('has a name for every status', () => {
     expect(statusText('CANCELLED')).toBe('Cancelled');
     expect(statusText('REJECTED')).toBe('Rejected');
+    expect(statusText('FULFILLED')).toBe('Shipped');
+    expect(statusText('CANCEL_REFUND_FAILED')).toBe('Cancelled, refund pending');
+  });
+
+  it('explains the lifecycle after checkout', () => {
+    expect(statusExplanation(order({ status: 'FULFILLED' }))).toBeNull();
+    expect(statusExplanation(order({ status: 'REFUNDED' }))).toBe('The order was returned and the payment refunded.');
+    expect(statusExplanation(order({ status: 'RETURN_REFUND_FAILED' }))).toMatch(/refund could not be completed yet/);
   });
 
   it('explains a cancelled order: nothing charged, or the payment refunded', () => {

@@ -7,6 +7,12 @@ const STATUS_TEXT: Readonly<Record<OrderStatus, string>> = {
   PAYMENT_DECLINED: 'Payment declined',
   REJECTED: 'Rejected',
   CANCELLED: 'Cancelled',
+  CANCELLING: 'Being cancelled',
+  FULFILLED: 'Shipped',
+  REFUNDING: 'Being refunded',
+  REFUNDED: 'Refunded',
+  CANCEL_REFUND_FAILED: 'Cancelled, refund pending',
+  RETURN_REFUND_FAILED: 'Returned, refund pending',
 };
 
 export function statusText(status: OrderStatus): string {
@@ -27,7 +33,17 @@ export function statusExplanation(order: Order): string | null {
   switch (order.status) {
     case 'CONFIRMED':
     case 'PENDING':
+    case 'FULFILLED':
       return null;
+    case 'CANCELLING':
+      return 'The cancellation is under way: the items go back to stock and the payment is refunded.';
+    case 'REFUNDING':
+      return 'The return was accepted; the refund is under way.';
+    case 'REFUNDED':
+      return 'The order was returned and the payment refunded.';
+    case 'CANCEL_REFUND_FAILED':
+    case 'RETURN_REFUND_FAILED':
+      return 'The refund could not be completed yet; the shop has been told and will complete it.';
     case 'PAYMENT_DECLINED':
       return order.payment.outcome === 'insufficient_funds'
         ? 'The card had insufficient funds; nothing was charged.'

@@ -1,5 +1,5 @@
 import { getOrder } from '../api/orders';
-import { placedOrder } from '../app/services';
+import { orderTokens, placedOrder } from '../app/services';
 import { Link } from '../components/Link';
 import { ConfirmationNotice, OrderDetails } from '../components/OrderDetails';
 import { ErrorNotice, Loading } from '../components/Status';
@@ -10,7 +10,7 @@ export default function ConfirmationPage({ id }: { id: string }) {
   useDocumentTitle('Thank you for your order');
   const loaded = useAsync((signal) => {
     const known = placedOrder(id);
-    return known ? Promise.resolve(known) : getOrder(id, signal);
+    return known ? Promise.resolve(known) : getOrder(id, orderTokens.get(id), signal);
   }, [id]);
   return (
     <section className="page" aria-labelledby="confirmation-title">

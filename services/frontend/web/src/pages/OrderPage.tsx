@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { ApiError } from '../api/http';
 import { getOrder } from '../api/orders';
+import { orderTokens } from '../app/services';
 import { Link } from '../components/Link';
 import { OrderDetails, OrderStatusLine, statusText } from '../components/OrderDetails';
 import { ErrorNotice, Loading } from '../components/Status';
@@ -12,7 +13,7 @@ const POLL_MS = 2000;
 const MAX_POLLS = 60;
 
 export default function OrderPage({ id }: { id: string }) {
-  const loaded = useAsync((signal) => getOrder(id, signal), [id]);
+  const loaded = useAsync((signal) => getOrder(id, orderTokens.get(id), signal), [id]);
   const order = loaded.state.status === 'ready' ? loaded.state.data : null;
   useDocumentTitle(order ? `Order ${statusText(order.status).toLowerCase()}` : 'Order status');
 
