@@ -98,7 +98,7 @@ function loggedFields() {
   const fields = new Set(['time', 'level', 'service', 'msg']);
   const dirs = ['services/common/src', 'services/product-service/src', 'services/order-service/src', 'services/frontend/src'];
   for (const d of dirs) {
-    for (const f of fs.readdirSync(path.join(REPO, d)).filter((x) => x.endsWith('.cpp'))) {
+    for (const f of fs.readdirSync(path.join(REPO, d), { recursive: true }).filter((x) => x.endsWith('.cpp'))) {
       const src = fs.readFileSync(path.join(REPO, d, f), 'utf8');
       for (const call of src.matchAll(/log::(?:debug|info|warn|error|fatal|write)\(([\s\S]*?)\);/g)) {
         for (const m of call[1].matchAll(/\{\s*"([a-z_]+)"\s*,/g)) fields.add(m[1]);
