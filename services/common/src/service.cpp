@@ -55,8 +55,9 @@ std::size_t raise_descriptor_limit() {
     return static_cast<std::size_t>(limit.rlim_cur);
 }
 
-// Watches the drain from the first worker: once no connection is left, or
-// at the deadline (connections then cut), calls `finish` once.
+// Watches the drain from the first worker: once no connection is left (the
+// backlogs taken in first), or at the deadline (connections then cut), calls
+// `finish` once.
 class DrainWatch {
 public:
     DrainWatch(asio::io_context& io, http::Server& server, std::function<void()> finish)
@@ -70,7 +71,7 @@ public:
 
 private:
     void poll() {
-        if (server_.open_connections() == 0) {
+        if (server_.drained()) {
             finish_();
             return;
         }
@@ -189,9 +190,8 @@ Service::Service(ServiceConfig config) : config_(std::move(config)), created_(st
     }
     server_ = std::make_unique<http::Server>(worker_ptrs_, config_.limits, config_.request_log, *registry_);
 
-    const auto start_seconds = static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
-                                                       std::chrono::system_clock::now().time_since_epoch())
-                                                       .count());
+    const auto start_seconds = static_cast<double>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     auto& r = *registry_;
     r.callback_gauge("process_resident_memory_bytes", "Resident memory size in bytes", {}, resident_memory_bytes);
     r.callback_gauge("process_cpu_seconds_total", "User and system CPU time in seconds", {}, cpu_seconds);
@@ -211,7 +211,8 @@ Service::Service(ServiceConfig config) : config_(std::move(config)), created_(st
     http::RouteOptions probe;
     probe.traced = false;
     api_.add({http::Method::get}, "/health", health, probe);
-    api_.add({http::Method::get}, "/ready", [this](http::Request& r2) { return ready(r2); }, probe);
+    api_.add(
+        {http::Method::get}, "/ready", [this](http::Request& r2) { return ready(r2); }, probe);
     admin_.add({http::Method::get}, "/health", health);
     admin_.add({http::Method::get}, "/metrics", [this](http::Request&) -> asio::awaitable<http::Response> {
         http::Response response;
@@ -227,11 +228,17 @@ Service::~Service() {
     server_.reset();
 }
 
-void Service::add_readiness_check(ReadinessCheck check) { readiness_.push_back(std::move(check)); }
+void Service::add_readiness_check(ReadinessCheck check) {
+    readiness_.push_back(std::move(check));
+}
 
-void Service::add(Component& component) { components_.push_back(&component); }
+void Service::add(Component& component) {
+    components_.push_back(&component);
+}
 
-void Service::on_drain(std::function<void()> callback) { drain_callbacks_.push_back(std::move(callback)); }
+void Service::on_drain(std::function<void()> callback) {
+    drain_callbacks_.push_back(std::move(callback));
+}
 
 asio::awaitable<http::Response> Service::ready(http::Request&) {
     std::string_view status = "ready";
@@ -269,8 +276,9 @@ void Service::begin_drain() {
     if (stopping_.exchange(true)) {
         return;
     }
-    log::info("draining", {{"open_connections", static_cast<std::uint64_t>(server_->open_connections())},
-                           {"deadline_ms", static_cast<std::int64_t>(config_.drain_timeout.count())}});
+    log::info("draining",
+              {{"open_connections", static_cast<std::uint64_t>(server_->open_connections())},
+               {"deadline_ms", static_cast<std::int64_t>(config_.drain_timeout.count())}});
     server_->drain();
     for (auto it = components_.rbegin(); it != components_.rend(); ++it) {
         (*it)->drain();
@@ -302,8 +310,7 @@ int Service::run() {
             begin_drain();
         }
     });
-    emf::Reporter business_metrics(emf::Catalog::builtin(config_.name), *registry_, config_.name,
-                                   config_.environment);
+    emf::Reporter business_metrics(emf::Catalog::builtin(config_.name), *registry_, config_.name, config_.environment);
     business_metrics.start(main_io, config_.emf.interval);
 
     // After the drain: close what is left, stop the components newest first
@@ -339,13 +346,15 @@ int Service::run() {
 }
 
 void Service::log_listening() const {
-    const auto ready_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - created_).count();
-    log::info("listening", {{"port", static_cast<unsigned>(api_port_)},
-                            {"admin_port", static_cast<unsigned>(admin_port_)},
-                            {"threads", config_.threads},
-                            {"version", config_.version},
-                            {"tracing", config_.tracing.endpoint.empty() ? std::string("off") : config_.tracing.endpoint},
-                            {"startup_ms", ready_ms}});
+    const auto ready_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - created_).count();
+    log::info("listening",
+              {{"port", static_cast<unsigned>(api_port_)},
+               {"admin_port", static_cast<unsigned>(admin_port_)},
+               {"threads", config_.threads},
+               {"version", config_.version},
+               {"tracing", config_.tracing.endpoint.empty() ? std::string("off") : config_.tracing.endpoint},
+               {"startup_ms", ready_ms}});
 }
 
 int run_main(std::string_view service, const std::function<int()>& body) {

@@ -84,6 +84,8 @@ struct SessionList {
 struct SharedState {
     std::atomic<std::size_t> open{0};
     std::atomic<bool> draining{false};
+    // Workers that have not yet taken their backlog in since the drain began.
+    std::atomic<std::size_t> backlogs_pending{0};
 };
 
 // The cached HTTP Date header value, refreshed once a second.
@@ -161,8 +163,8 @@ void decide_sampling(RequestContext& context) {
     if (!tracer.enabled()) {
         return;
     }
-    context.sampled = trace::should_sample(tracer.settings(), context.trace_id, context.sampling_decided,
-                                           context.sampled);
+    context.sampled =
+        trace::should_sample(tracer.settings(), context.trace_id, context.sampling_decided, context.sampled);
     if (context.sampled) {
         context.span_id = trace::new_span_id();
     }
@@ -178,12 +180,12 @@ struct Server::Impl {
         }
         rejected = &registry.counter("http_server_connections_rejected_total",
                                      "Connections refused because the connection cap was reached");
-        timeouts_read = &registry.counter("http_server_timeouts_total",
-                                          "Connections closed by a deadline", {{"phase", "read"}});
-        timeouts_write = &registry.counter("http_server_timeouts_total",
-                                           "Connections closed by a deadline", {{"phase", "write"}});
-        timeouts_idle = &registry.counter("http_server_timeouts_total",
-                                          "Connections closed by a deadline", {{"phase", "idle"}});
+        timeouts_read =
+            &registry.counter("http_server_timeouts_total", "Connections closed by a deadline", {{"phase", "read"}});
+        timeouts_write =
+            &registry.counter("http_server_timeouts_total", "Connections closed by a deadline", {{"phase", "write"}});
+        timeouts_idle =
+            &registry.counter("http_server_timeouts_total", "Connections closed by a deadline", {{"phase", "idle"}});
         accepted = &registry.counter("http_server_connections_accepted_total", "Connections accepted");
         auto s = shared;
         registry.callback_gauge("http_server_open_connections", "Connections open now", {},
@@ -195,8 +197,7 @@ struct Server::Impl {
     asio::awaitable<void> sweep(Worker& worker);
     void reject(tcp::socket& socket);
 
-    asio::awaitable<bool> await_request(SessionSlot& slot, tcp::socket& socket, beast::flat_buffer& buffer,
-                                        bool first);
+    asio::awaitable<bool> await_request(SessionSlot& slot, tcp::socket& socket, beast::flat_buffer& buffer, bool first);
     asio::awaitable<bool> read_request(const Listener& listener, SessionSlot& slot, tcp::socket& socket,
                                        beast::flat_buffer& buffer, Exchange& exchange);
     asio::awaitable<bool> read_body(SessionSlot& slot, tcp::socket& socket, beast::flat_buffer& buffer,
@@ -209,10 +210,9 @@ struct Server::Impl {
                                const Response& response, bool keep_alive, std::size_t content_length);
     metrics::Histogram& histogram(Worker& worker, const Listener& listener, const Request& request,
                                   std::size_t route_index, unsigned status);
-    void log_request(const Listener& listener, const Request& request, unsigned status,
-                     Clock::duration elapsed, bool expected_unavailable);
-    void record_server_span(const Listener& listener, const Request& request, unsigned status,
-                            Clock::duration elapsed);
+    void log_request(const Listener& listener, const Request& request, unsigned status, Clock::duration elapsed,
+                     bool expected_unavailable);
+    void record_server_span(const Listener& listener, const Request& request, unsigned status, Clock::duration elapsed);
 
     ServerLimits limits;
     RequestLogPolicy policy;
@@ -231,8 +231,9 @@ struct Server::Impl {
 
 void Server::Impl::reject(tcp::socket& socket) {
     static const std::string body = error_body("overloaded", "the server has too many open connections");
-    std::string response = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-                           "Retry-After: 1\r\nConnection: close\r\nContent-Length: ";
+    std::string response =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+        "Retry-After: 1\r\nConnection: close\r\nContent-Length: ";
     append_uint(response, body.size());
     response += "\r\n\r\n";
     response += body;
@@ -243,8 +244,7 @@ void Server::Impl::reject(tcp::socket& socket) {
     rejected->inc();
 }
 
-asio::awaitable<void> Server::Impl::accept_loop(Worker& worker, const Listener& listener,
-                                                tcp::acceptor& acceptor) {
+asio::awaitable<void> Server::Impl::accept_loop(Worker& worker, const Listener& listener, tcp::acceptor& acceptor) {
     asio::steady_timer backoff(worker.io);
     while (acceptor.is_open()) {
         error_code ec;
@@ -283,9 +283,9 @@ asio::awaitable<void> Server::Impl::sweep(Worker& worker) {
         for (auto* s = worker.sessions->head; s != nullptr; s = s->next) {
             if (s->deadline <= now) {
                 s->timed_out = true;
-                (s->phase == Phase::writing ? timeouts_write
-                 : s->phase == Phase::idle  ? timeouts_idle
-                                            : timeouts_read)
+                (s->phase == Phase::writing    ? timeouts_write
+                     : s->phase == Phase::idle ? timeouts_idle
+                                               : timeouts_read)
                     ->inc();
                 s->deadline = no_deadline;
                 error_code ignored;
@@ -304,8 +304,8 @@ asio::awaitable<void> Server::Impl::sweep(Worker& worker) {
 metrics::Histogram& Server::Impl::histogram(Worker& worker, const Listener& listener, const Request& request,
                                             std::size_t route_index, unsigned status) {
     const std::uint64_t key = (static_cast<std::uint64_t>(listener.index) << 40) |
-                              (static_cast<std::uint64_t>(route_index & 0xFFFFF) << 20) |
-                              (static_cast<std::uint64_t>(request.method) << 12) | status;
+        (static_cast<std::uint64_t>(route_index & 0xFFFFF) << 20) | (static_cast<std::uint64_t>(request.method) << 12) |
+        status;
     auto it = worker.histograms.find(key);
     if (it != worker.histograms.end()) {
         return *it->second;
@@ -442,8 +442,17 @@ asio::awaitable<bool> Server::Impl::await_request(SessionSlot& slot, tcp::socket
     slot.phase = first ? Phase::reading : Phase::idle;
     slot.deadline = Clock::now() + (first ? limits.read_timeout : limits.idle_timeout);
     error_code ec;
-    const std::size_t n = co_await socket.async_read_some(buffer.prepare(beast::read_size(buffer, 64 * 1024)),
-                                                          asio::redirect_error(asio::use_awaitable, ec));
+    std::size_t n = co_await socket.async_read_some(buffer.prepare(beast::read_size(buffer, 64 * 1024)),
+                                                    asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted && !slot.timed_out) {
+        // The drain cancelled the wait of an idle connection: a request whose
+        // bytes had already arrived is still served.
+        error_code pending_ec;
+        const std::size_t pending = socket.available(pending_ec);
+        if (!pending_ec && pending != 0) {
+            n = socket.read_some(buffer.prepare(pending), ec);
+        }
+    }
     buffer.commit(n);
     co_return !ec && !slot.timed_out;
 }
@@ -576,10 +585,11 @@ asio::awaitable<Response> Server::Impl::route(Exchange& exchange, SessionSlot& s
         what = e.what();
     } catch (...) {
     }
-    log::error("handler failed", {{"request_id", request.context.request_id},
-                                  {"trace_id", request.context.trace_id},
-                                  {"route", request.route},
-                                  {"error", what}});
+    log::error("handler failed",
+               {{"request_id", request.context.request_id},
+                {"trace_id", request.context.trace_id},
+                {"route", request.route},
+                {"error", what}});
     co_return error_response(500, "internal", "the server failed to handle the request");
 }
 
@@ -587,8 +597,7 @@ asio::awaitable<Response> Server::Impl::route(Exchange& exchange, SessionSlot& s
 // (latency histogram, server span, request log). True: the connection stays
 // open for the next request.
 asio::awaitable<bool> Server::Impl::write_response(Worker& worker, const Listener& listener, SessionSlot& slot,
-                                                   tcp::socket& socket, Exchange& exchange,
-                                                   const Response& response) {
+                                                   tcp::socket& socket, Exchange& exchange, const Response& response) {
     const auto& request = exchange.request;
     const unsigned status = exchange.early ? exchange.early->status : response.status;
     const bool draining = shared->draining.load(std::memory_order_relaxed);
@@ -599,10 +608,9 @@ asio::awaitable<bool> Server::Impl::write_response(Worker& worker, const Listene
     const std::string head = serialize_head(worker, listener, request, response, keep_alive, body.size());
     slot.phase = Phase::writing;
     slot.deadline = Clock::now() + limits.write_timeout;
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
-                                              head_only || status == 304 || status == 204
-                                                  ? asio::const_buffer()
-                                                  : asio::buffer(body.data(), body.size())};
+    std::array<asio::const_buffer, 2> buffers{
+        asio::buffer(head),
+        head_only || status == 304 || status == 204 ? asio::const_buffer() : asio::buffer(body.data(), body.size())};
     error_code ec;
     co_await asio::async_write(socket, buffers, asio::redirect_error(asio::use_awaitable, ec));
     const auto elapsed = Clock::now() - request.context.start;
@@ -623,8 +631,8 @@ asio::awaitable<void> Server::Impl::linger_close(SessionSlot& slot, tcp::socket&
         std::array<char, 4096> sink;
         std::size_t discarded = 0;
         while (discarded < 1024 * 1024) {
-            const auto n = co_await socket.async_read_some(asio::buffer(sink),
-                                                           asio::redirect_error(asio::use_awaitable, ec));
+            const auto n =
+                co_await socket.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
             if (ec) {
                 break;
             }
@@ -729,6 +737,7 @@ void Server::drain() {
     if (impl_->shared->draining.exchange(true)) {
         return;
     }
+    impl_->shared->backlogs_pending.store(impl_->workers.size());
     for (auto& worker : impl_->workers) {
         Worker* w = worker.get();
         Impl* impl = impl_.get();
@@ -750,6 +759,7 @@ void Server::drain() {
                 }
                 acceptor->close(ec);
             }
+            impl->shared->backlogs_pending.fetch_sub(1);
             // Idle connections close now; the sweeper closes the rest as
             // they become idle and ends once none is left.
             for (auto* s = w->sessions->head; s != nullptr; s = s->next) {
@@ -780,8 +790,17 @@ void Server::close_all() {
     }
 }
 
-bool Server::draining() const noexcept { return impl_->shared->draining.load(); }
+bool Server::draining() const noexcept {
+    return impl_->shared->draining.load();
+}
 
-std::size_t Server::open_connections() const noexcept { return impl_->shared->open.load(); }
+std::size_t Server::open_connections() const noexcept {
+    return impl_->shared->open.load();
+}
+
+bool Server::drained() const noexcept {
+    const auto& shared = *impl_->shared;
+    return shared.draining.load() && shared.backlogs_pending.load() == 0 && shared.open.load() == 0;
+}
 
 }  // namespace ecom::http

@@ -23,9 +23,9 @@ class Registry;
 namespace ecom::http {
 
 struct ServerLimits {
-    std::size_t max_header_bytes = 8 * 1024;    // larger headers: 431
-    std::size_t max_body_bytes = 64 * 1024;     // larger bodies: 413
-    std::size_t max_connections = 10'000;       // over the cap: 503 and close
+    std::size_t max_header_bytes = 8 * 1024;          // larger headers: 431
+    std::size_t max_body_bytes = 64 * 1024;           // larger bodies: 413
+    std::size_t max_connections = 10'000;             // over the cap: 503 and close
     std::chrono::milliseconds idle_timeout{75'000};   // keep-alive with no request (> the ALB's 60 s)
     std::chrono::milliseconds read_timeout{10'000};   // first byte to complete request
     std::chrono::milliseconds write_timeout{10'000};  // a response the client does not read
@@ -38,19 +38,19 @@ struct RequestLogPolicy {
 };
 
 struct ListenerSpec {
-    std::string name;            // "api", "admin": the `listener` label of metrics
-    std::string address;         // "0.0.0.0", "127.0.0.1", "::"
-    std::uint16_t port = 0;      // 0 picks a free port (tests)
+    std::string name;        // "api", "admin": the `listener` label of metrics
+    std::string address;     // "0.0.0.0", "127.0.0.1", "::"
+    std::uint16_t port = 0;  // 0 picks a free port (tests)
     const Router* router = nullptr;
-    bool all_workers = true;     // false: accept on the first worker only
-    Headers default_headers;     // added to every response that does not set them (security headers)
-    bool traced = true;          // false: no server spans (health checks and metrics scrapes)
+    bool all_workers = true;  // false: accept on the first worker only
+    Headers default_headers;  // added to every response that does not set them (security headers)
+    bool traced = true;       // false: no server spans (health checks and metrics scrapes)
 };
 
 class Server {
 public:
-    Server(std::vector<boost::asio::io_context*> workers, ServerLimits limits,
-           RequestLogPolicy log_policy, metrics::Registry& registry);
+    Server(std::vector<boost::asio::io_context*> workers, ServerLimits limits, RequestLogPolicy log_policy,
+           metrics::Registry& registry);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
@@ -68,6 +68,10 @@ public:
     void close_all();
     [[nodiscard]] bool draining() const noexcept;
     [[nodiscard]] std::size_t open_connections() const noexcept;
+    // True once the drain has begun, every worker has taken in the
+    // connections its backlog held (drain() does so on each worker, later),
+    // and no connection is open.
+    [[nodiscard]] bool drained() const noexcept;
 
 private:
     struct Impl;
