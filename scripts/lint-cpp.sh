@@ -62,8 +62,9 @@ self_test() {
   local sample
   sample="$(mktemp --suffix=.cpp)"
   printf '#include <string>\n#include <utility>\nstd::size_t f(std::string a) {\n    std::string b = std::move(a);\n    return a.size() + b.size();\n}\n' >"$sample"
-  if ! "$CLANG_TIDY" --quiet --config-file="${ROOT_DIR}/.clang-tidy" "$sample" -- -std=c++20 2>&1 |
-    grep -q 'bugprone-use-after-move'; then
+  local found
+  found="$("$CLANG_TIDY" --quiet --config-file="${ROOT_DIR}/.clang-tidy" "$sample" -- -std=c++20 2>&1 || true)"
+  if [[ "$found" != *bugprone-use-after-move* ]]; then
     rm -f "$sample"
     die "self-test: clang-tidy with .clang-tidy found no use after move in a sample that has one"
   fi

@@ -13,8 +13,8 @@
 #   5. stops what it started and prints "N passed, M failed".
 #
 # Options:
-#   --quick        release build only (no sanitizers, no fuzzing, no
-#                  fresh-machine check)
+#   --quick        release build only (no sanitizers, no fuzzing, no C++
+#                  format and clang-tidy check, no fresh-machine check)
 #   --no-install   do not install packages
 #   -L REGEX       only ctest labels matching REGEX (release build)
 set -euo pipefail
@@ -51,8 +51,9 @@ mkdir -p "$REPORT_DIR"
 #   chromium: the browser tests; shellcheck: the shell script checks.
 TEST_PACKAGES=(python3-pytest python3-yaml python3-jsonschema python3-boto3 python3-botocore
   git jq shellcheck chromium)
-# The fuzz preset compiles with clang and libFuzzer.
-FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+# The fuzz preset compiles with clang and libFuzzer; the C++ habits
+# (scripts/lint-cpp.sh, ctest label "lint") use clang-format and clang-tidy.
+FUZZ_PACKAGES=(clang libclang-rt-14-dev clang-format clang-tidy)
 
 install_dependencies() {
   local packages=("${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}")
@@ -134,7 +135,12 @@ main() {
     run_ctest release "${ROOT_DIR}/build/release" -L "$LABELS"
   else
     # The container suite compiles in containers: it runs alone, below.
-    run_ctest release "${ROOT_DIR}/build/release" -LE containers
+    # --quick leaves out the C++ habits (lint-cpp.sh) with the sanitizers.
+    if [ "$QUICK" -eq 1 ]; then
+      run_ctest release "${ROOT_DIR}/build/release" -LE 'containers|lint'
+    else
+      run_ctest release "${ROOT_DIR}/build/release" -LE containers
+    fi
   fi
   if [ "$QUICK" -eq 0 ] && [ -z "$LABELS" ]; then
     # The sanitizer pass is for C++: skip the suites of other languages.

@@ -13,6 +13,7 @@
 //   list_server --port P --conninfo "host=... dbname=..." --sql "SELECT ..."
 // (the password, if any, in PGPASSWORD, not on the command line)
 
+#include <libpq-fe.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -24,7 +25,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <libpq-fe.h>
 
 #include <charconv>
 #include <cstdio>
@@ -148,8 +148,8 @@ std::string_view text(const PGresult* r, int row, int col) {
 constexpr int page = 20;
 
 std::string render(const PGresult* r) {
-    static constexpr const char* string_columns[] = {nullptr, "sku", "name", "description", "category", nullptr,
-                                                     "currency", nullptr, "image_url"};
+    static constexpr const char* string_columns[] = {nullptr, "sku",      "name",  "description", "category",
+                                                     nullptr, "currency", nullptr, "image_url"};
     const int rows = PQntuples(r);
     const int shown = rows > page ? page : rows;
     std::string out;

@@ -23,10 +23,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstring>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -54,7 +54,8 @@ struct Options {
 class Histogram {
 public:
     void record(std::chrono::nanoseconds latency) {
-        const auto us = std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::microseconds>(latency).count());
+        const auto us =
+            std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::microseconds>(latency).count());
         samples_.push_back(us);
     }
     [[nodiscard]] double percentile_ms(double p) {
@@ -105,8 +106,8 @@ asio::awaitable<void> connection(State& s, int index, tcp::endpoint endpoint) {
     if (!s.options.body.empty()) {
         head += "Content-Type: application/json\r\nContent-Length: " + std::to_string(s.options.body.size()) + "\r\n";
     }
-    const std::string key_prefix = "rate-load-" + std::to_string(Clock::now().time_since_epoch().count()) + "-" +
-                                   std::to_string(index) + "-";
+    const std::string key_prefix =
+        "rate-load-" + std::to_string(Clock::now().time_since_epoch().count()) + "-" + std::to_string(index) + "-";
     std::uint64_t sent = 0;
     std::string request;
     asio::steady_timer timer(executor);
@@ -161,8 +162,9 @@ asio::awaitable<void> connection(State& s, int index, tcp::endpoint endpoint) {
                 s.fail("response larger than the read buffer");
                 co_return;
             }
-            const std::size_t n = co_await socket.async_read_some(
-                asio::buffer(buffer.data() + filled, buffer.size() - filled), asio::redirect_error(asio::use_awaitable, ec));
+            const std::size_t n =
+                co_await socket.async_read_some(asio::buffer(buffer.data() + filled, buffer.size() - filled),
+                                                asio::redirect_error(asio::use_awaitable, ec));
             if (ec) {
                 s.fail("read: " + ec.message());
                 co_return;
@@ -189,16 +191,26 @@ bool parse(int argc, char** argv, Options& o) {
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string key = argv[i];
         const std::string value = argv[i + 1];
-        if (key == "--host") o.host = value;
-        else if (key == "--port") o.port = value;
-        else if (key == "--path") o.path = value;
-        else if (key == "--method") o.method = value;
-        else if (key == "--body") o.body = value;
-        else if (key == "--idempotency-keys") o.idempotency_keys = value == "1" || value == "true";
-        else if (key == "--rate") o.rate = std::atof(value.c_str());
-        else if (key == "--connections") o.connections = std::atoi(value.c_str());
-        else if (key == "--seconds") o.seconds = std::atof(value.c_str());
-        else if (key == "--warmup") o.warmup = std::atof(value.c_str());
+        if (key == "--host")
+            o.host = value;
+        else if (key == "--port")
+            o.port = value;
+        else if (key == "--path")
+            o.path = value;
+        else if (key == "--method")
+            o.method = value;
+        else if (key == "--body")
+            o.body = value;
+        else if (key == "--idempotency-keys")
+            o.idempotency_keys = value == "1" || value == "true";
+        else if (key == "--rate")
+            o.rate = std::atof(value.c_str());
+        else if (key == "--connections")
+            o.connections = std::atoi(value.c_str());
+        else if (key == "--seconds")
+            o.seconds = std::atof(value.c_str());
+        else if (key == "--warmup")
+            o.warmup = std::atof(value.c_str());
         else {
             std::cerr << "rate_load: unknown option " << key << "\n";
             return false;
@@ -224,8 +236,10 @@ int main(int argc, char** argv) {
     tcp::resolver resolver(io);
     const auto endpoint = *resolver.resolve(s.options.host, s.options.port).begin();
     s.start = Clock::now() + std::chrono::milliseconds(200);
-    s.measure_from = s.start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.options.warmup));
-    s.end = s.measure_from + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.options.seconds));
+    s.measure_from =
+        s.start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.options.warmup));
+    s.end =
+        s.measure_from + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.options.seconds));
     s.histogram.reserve(static_cast<std::size_t>(s.options.rate * (s.options.seconds + s.options.warmup + 1)));
     for (int i = 0; i < s.options.connections; ++i) {
         asio::co_spawn(io, connection(s, i, endpoint.endpoint()), asio::detached);

@@ -71,8 +71,7 @@ std::int64_t Env::integer(const char* name, std::int64_t fallback, std::int64_t 
     }
     std::int64_t parsed = 0;
     if (!parse_int(value, parsed) || parsed < min || parsed > max) {
-        problem(name, value,
-                "is not an integer from " + std::to_string(min) + " to " + std::to_string(max));
+        problem(name, value, "is not an integer from " + std::to_string(min) + " to " + std::to_string(max));
         return fallback;
     }
     return parsed;
@@ -85,12 +84,9 @@ double Env::fraction(const char* name, double fallback, double min, double max) 
     }
     const std::string_view text(value);
     double parsed = 0;
-    const auto result = std::from_chars(text.data(), text.data() + text.size(), parsed,
-                                        std::chars_format::fixed);
-    if (result.ec != std::errc{} || result.ptr != text.data() + text.size() || !(parsed >= min) ||
-        !(parsed <= max)) {
-        problem(name, value,
-                "is not a decimal number from " + std::to_string(min) + " to " + std::to_string(max));
+    const auto result = std::from_chars(text.data(), text.data() + text.size(), parsed, std::chars_format::fixed);
+    if (result.ec != std::errc{} || result.ptr != text.data() + text.size() || !(parsed >= min) || !(parsed <= max)) {
+        problem(name, value, "is not a decimal number from " + std::to_string(min) + " to " + std::to_string(max));
         return fallback;
     }
     return parsed;
@@ -117,8 +113,7 @@ std::chrono::milliseconds Env::millis(const char* name, std::chrono::millisecond
     return std::chrono::milliseconds(integer(name, fallback.count(), min.count(), max.count()));
 }
 
-std::string Env::one_of(const char* name, std::string_view fallback,
-                        std::initializer_list<std::string_view> allowed) {
+std::string Env::one_of(const char* name, std::string_view fallback, std::initializer_list<std::string_view> allowed) {
     const char* value = raw(name);
     if (value == nullptr) {
         return std::string(fallback);
@@ -152,7 +147,7 @@ std::string Env::http_url(const char* name, std::string_view fallback) {
         const std::string_view authority = std::string_view(url).substr(scheme.size());
         for (const char c : authority) {
             const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                                 c == '.' || c == '-' || c == ':' || c == '[' || c == ']' || c == '_';
+                c == '.' || c == '-' || c == ':' || c == '[' || c == ']' || c == '_';
             if (!allowed) {
                 ok = false;
                 break;
@@ -165,7 +160,9 @@ std::string Env::http_url(const char* name, std::string_view fallback) {
     return url;
 }
 
-void Env::reject(const char* name, std::string_view expectation) { problem(name, {}, expectation); }
+void Env::reject(const char* name, std::string_view expectation) {
+    problem(name, {}, expectation);
+}
 
 void Env::check() const {
     if (problems_.empty()) {

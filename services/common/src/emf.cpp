@@ -48,7 +48,9 @@ std::int64_t unix_millis() {
 }
 
 // The key of the document a source belongs to: its dimension.
-std::string group_key(const Source& s) { return s.dimension_name + '\x1f' + s.dimension_value; }
+std::string group_key(const Source& s) {
+    return s.dimension_name + '\x1f' + s.dimension_value;
+}
 
 }  // namespace
 

@@ -32,25 +32,26 @@ int health_check_main() {
             socket.close();
         }
     });
-    asio::async_connect(socket, resolver.resolve("127.0.0.1", port), [&](const boost::system::error_code& ec, const tcp::endpoint&) {
-        if (ec) {
-            failure = ec;
-            deadline.cancel();
-            return;
-        }
-        asio::async_write(socket, asio::buffer(request), [&](const boost::system::error_code& wec, std::size_t) {
-            if (wec) {
-                failure = wec;
+    asio::async_connect(
+        socket, resolver.resolve("127.0.0.1", port), [&](const boost::system::error_code& ec, const tcp::endpoint&) {
+            if (ec) {
+                failure = ec;
                 deadline.cancel();
                 return;
             }
-            asio::async_read(socket, asio::dynamic_buffer(response),
-                             [&](const boost::system::error_code&, std::size_t) {
-                                 done = true;
-                                 deadline.cancel();
-                             });
+            asio::async_write(socket, asio::buffer(request), [&](const boost::system::error_code& wec, std::size_t) {
+                if (wec) {
+                    failure = wec;
+                    deadline.cancel();
+                    return;
+                }
+                asio::async_read(socket, asio::dynamic_buffer(response),
+                                 [&](const boost::system::error_code&, std::size_t) {
+                                     done = true;
+                                     deadline.cancel();
+                                 });
+            });
         });
-    });
     io.run();
     const bool healthy = response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200");
     if (!healthy) {

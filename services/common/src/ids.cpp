@@ -71,7 +71,9 @@ void secure_random_bytes(std::span<std::uint8_t> out) {
     }
 }
 
-std::uint64_t fast_random() noexcept { return generator().next(); }
+std::uint64_t fast_random() noexcept {
+    return generator().next();
+}
 
 double fast_random_unit() noexcept {
     return static_cast<double>(fast_random() >> 11) * 0x1.0p-53;
@@ -122,15 +124,17 @@ bool is_uuid(std::string_view text) noexcept {
     return true;
 }
 
-std::string new_request_id() { return random_hex(16); }
+std::string new_request_id() {
+    return random_hex(16);
+}
 
 bool is_valid_request_id(std::string_view id) noexcept {
     if (id.empty() || id.size() > 128) {
         return false;
     }
     for (const char c : id) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '.' || c == '_' || c == ':' || c == '/' || c == '+' || c == '=' || c == '-';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+            c == '_' || c == ':' || c == '/' || c == '+' || c == '=' || c == '-';
         if (!ok) {
             return false;
         }

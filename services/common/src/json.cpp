@@ -175,8 +175,8 @@ std::string printable_field_name(std::string_view name) {
         return "(field)";
     }
     for (const char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '_' || c == '-' || c == '.';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+            c == '-' || c == '.';
         if (!ok) {
             return "(field)";
         }
@@ -264,7 +264,9 @@ std::string ObjectReader::field_path(std::string_view key) const {
     return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
 }
 
-void ObjectReader::mark_seen(std::string_view key) { seen_.push_back(key); }
+void ObjectReader::mark_seen(std::string_view key) {
+    seen_.push_back(key);
+}
 
 const bj::value* ObjectReader::find(std::string_view key) {
     if (object_ == nullptr) {
@@ -290,10 +292,10 @@ std::optional<std::string> ObjectReader::string(std::string_view key, bool requi
     const std::string_view text(s->data(), s->size());
     const std::size_t length = utf8_length(text);
     if (length < rule.min_chars || length > rule.max_chars) {
-        errors_.add(field_path(key), rule.min_chars == rule.max_chars
-                                         ? "must be " + std::to_string(rule.min_chars) + " characters"
-                                         : "must be " + std::to_string(rule.min_chars) + " to " +
-                                               std::to_string(rule.max_chars) + " characters");
+        errors_.add(field_path(key),
+                    rule.min_chars == rule.max_chars ? "must be " + std::to_string(rule.min_chars) + " characters"
+                                                     : "must be " + std::to_string(rule.min_chars) + " to " +
+                            std::to_string(rule.max_chars) + " characters");
         return std::nullopt;
     }
     if (!rule.allow_control_chars) {
@@ -331,8 +333,7 @@ std::optional<std::int64_t> ObjectReader::integer(std::string_view key, bool req
         }
     }
     if (!value || *value < min || *value > max) {
-        errors_.add(field_path(key), "must be an integer from " + std::to_string(min) + " to " +
-                                         std::to_string(max));
+        errors_.add(field_path(key), "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
         return std::nullopt;
     }
     return value;
@@ -383,8 +384,8 @@ const bj::array* ObjectReader::array(std::string_view key, bool required, std::s
         return nullptr;
     }
     if (a->size() < min_items || a->size() > max_items) {
-        errors_.add(field_path(key), "must have " + std::to_string(min_items) + " to " +
-                                         std::to_string(max_items) + " items");
+        errors_.add(field_path(key),
+                    "must have " + std::to_string(min_items) + " to " + std::to_string(max_items) + " items");
         return nullptr;
     }
     return a;

@@ -59,9 +59,9 @@ unsigned escape_mask16(const char* p) noexcept {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     const __m128i limit = _mm_set1_epi8(0x1f);
     const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, limit), limit);  // v <= 0x1f, unsigned
-    const __m128i special = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-        _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+    const __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
     return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(control, special)));
 }
 #endif
@@ -107,16 +107,16 @@ void append_json_escaped(std::string& out, std::string_view text) {
             }
         } else
 #endif
-        // Eight bytes at a time while none may need an escape (the tail on
-        // x86-64, everything elsewhere).
-        if (end - p >= 8) {
-            std::uint64_t w;
-            std::memcpy(&w, p, sizeof w);
-            if (may_need_escape(w) == 0) {
-                p += 8;
-                continue;
+            // Eight bytes at a time while none may need an escape (the tail on
+            // x86-64, everything elsewhere).
+            if (end - p >= 8) {
+                std::uint64_t w;
+                std::memcpy(&w, p, sizeof w);
+                if (may_need_escape(w) == 0) {
+                    p += 8;
+                    continue;
+                }
             }
-        }
         const auto c = static_cast<unsigned char>(*p);
         if (escape_table[c] != 0) {
             out.append(run, static_cast<std::size_t>(p - run));

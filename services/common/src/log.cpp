@@ -126,10 +126,14 @@ std::string_view to_string(Level level) noexcept {
 }
 
 Level level_from_string(std::string_view name) {
-    if (name == "debug") return Level::debug;
-    if (name == "info") return Level::info;
-    if (name == "warn") return Level::warn;
-    if (name == "error") return Level::error;
+    if (name == "debug")
+        return Level::debug;
+    if (name == "info")
+        return Level::info;
+    if (name == "warn")
+        return Level::warn;
+    if (name == "error")
+        return Level::error;
     throw std::invalid_argument("unknown log level");
 }
 
@@ -139,15 +143,21 @@ void start(const Options& options) {
     sink().start(options);
 }
 
-void stop() { sink().stop(); }
+void stop() {
+    sink().stop();
+}
 
-void set_level(Level level) noexcept { sink().level.store(level, std::memory_order_relaxed); }
+void set_level(Level level) noexcept {
+    sink().level.store(level, std::memory_order_relaxed);
+}
 
 bool enabled(Level level) noexcept {
     return level >= sink().level.load(std::memory_order_relaxed);
 }
 
-std::string utc_timestamp() { return rfc3339_now(); }
+std::string utc_timestamp() {
+    return rfc3339_now();
+}
 
 std::string format_line(std::string_view time, Level level, std::string_view service, std::string_view msg,
                         std::initializer_list<Field> fields) {
@@ -184,8 +194,12 @@ void write(Level level, std::string_view msg, std::initializer_list<Field> field
     sink().push(format_line(utc_timestamp(), level, sink().service, msg, fields));
 }
 
-void write_raw(std::string line) { sink().push(std::move(line)); }
+void write_raw(std::string line) {
+    sink().push(std::move(line));
+}
 
-std::uint64_t dropped_lines() noexcept { return sink().dropped(); }
+std::uint64_t dropped_lines() noexcept {
+    return sink().dropped();
+}
 
 }  // namespace ecom::log

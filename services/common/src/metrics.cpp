@@ -117,8 +117,8 @@ std::string render_labels(const Labels& labels) {
 }
 
 struct Registry::Family {
-    using Series = std::variant<std::unique_ptr<Counter>, std::unique_ptr<Gauge>,
-                                std::unique_ptr<Histogram>, std::function<double()>>;
+    using Series = std::variant<std::unique_ptr<Counter>, std::unique_ptr<Gauge>, std::unique_ptr<Histogram>,
+                                std::function<double()>>;
     std::string help;
     int type = counter_type;
     bool callback = false;

@@ -26,9 +26,13 @@ bool is_any_hex(std::string_view s) noexcept {
     return true;
 }
 
-bool all_zero(std::string_view s) noexcept { return s.find_first_not_of('0') == std::string_view::npos; }
+bool all_zero(std::string_view s) noexcept {
+    return s.find_first_not_of('0') == std::string_view::npos;
+}
 
-int hex_digit(char c) noexcept { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
+int hex_digit(char c) noexcept {
+    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
 
 }  // namespace
 

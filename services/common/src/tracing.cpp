@@ -99,8 +99,9 @@ TracerSettings TracerSettings::from_env(Env& env, std::string_view service, std:
     TracerSettings s;
     s.endpoint = env.http_url("OTEL_EXPORTER_OTLP_ENDPOINT", "");
     s.ecs_metadata_uri = env.string("ECS_CONTAINER_METADATA_URI_V4", "");
-    if (!s.ecs_metadata_uri.empty() && (!s.ecs_metadata_uri.starts_with("http://") ||
-                                        s.ecs_metadata_uri.find_first_of(" \r\n?#") != std::string::npos)) {
+    if (!s.ecs_metadata_uri.empty() &&
+        (!s.ecs_metadata_uri.starts_with("http://") ||
+         s.ecs_metadata_uri.find_first_of(" \r\n?#") != std::string::npos)) {
         env.reject("ECS_CONTAINER_METADATA_URI_V4", "must be the http:// URL ECS sets");
     }
     s.sampler = env.one_of("OTEL_TRACES_SAMPLER", "parentbased_traceidratio",
@@ -133,7 +134,8 @@ TracerSettings TracerSettings::from_env(Env& env, std::string_view service, std:
                 set(std::move(k), std::move(v));
             }
         } else {
-            env.reject("OTEL_RESOURCE_ATTRIBUTES", "must be key=value pairs separated by commas (values percent-encoded)");
+            env.reject("OTEL_RESOURCE_ATTRIBUTES",
+                       "must be key=value pairs separated by commas (values percent-encoded)");
         }
     }
     if (const auto name = env.string("OTEL_SERVICE_NAME", ""); !name.empty()) {
@@ -306,13 +308,17 @@ Tracer& Tracer::instance() {
 
 Tracer::Tracer() = default;
 
-Tracer::~Tracer() { stop(); }
+Tracer::~Tracer() {
+    stop();
+}
 
 std::uint64_t Tracer::dropped() const noexcept {
     return exporter_ ? exporter_->dropped_queue_full->value() + exporter_->dropped_export_failed->value() : 0;
 }
 
-std::uint64_t Tracer::exported() const noexcept { return exporter_ ? exporter_->exported->value() : 0; }
+std::uint64_t Tracer::exported() const noexcept {
+    return exporter_ ? exporter_->exported->value() : 0;
+}
 
 namespace {
 std::int64_t steady_nanos() noexcept {
@@ -321,7 +327,9 @@ std::int64_t steady_nanos() noexcept {
 }
 }  // namespace
 
-bool Tracer::paused() const noexcept { return steady_nanos() < paused_until_ns_.load(std::memory_order_relaxed); }
+bool Tracer::paused() const noexcept {
+    return steady_nanos() < paused_until_ns_.load(std::memory_order_relaxed);
+}
 
 bool Tracer::admit() noexcept {
     if (!enabled()) {
@@ -387,9 +395,7 @@ std::string Tracer::encode(const std::vector<SpanData>& spans,
     w.key("scope").begin_object().field("name", "ecom").end_object();
     w.key("spans").begin_array();
     for (const auto& s : spans) {
-        w.begin_object()
-            .field("traceId", s.trace_id)
-            .field("spanId", s.span_id);
+        w.begin_object().field("traceId", s.trace_id).field("spanId", s.span_id);
         if (!s.parent_span_id.empty()) {
             w.field("parentSpanId", s.parent_span_id);
         }
@@ -406,10 +412,13 @@ std::string Tracer::encode(const std::vector<SpanData>& spans,
         }
         w.end_array();
         if (s.error) {
-            w.key("events").begin_array().begin_object()
+            w.key("events")
+                .begin_array()
+                .begin_object()
                 .field("name", "exception")
                 .field("timeUnixNano", std::to_string(s.end_ns))
-                .key("attributes").begin_array();
+                .key("attributes")
+                .begin_array();
             attribute({"exception.message", s.error_message});
             w.end_array().end_object().end_array();
         }
@@ -439,10 +448,9 @@ void Tracer::start(TracerSettings settings, metrics::Registry* registry) {
         auto& e = *exporter_;
         auto& r = registry != nullptr ? *registry : e.own_registry;
         e.exported = &r.counter("otel_spans_exported_total", "Spans accepted by the collector");
-        e.dropped_queue_full = &r.counter("otel_spans_dropped_total", "Spans not exported",
-                                          {{"reason", "queue_full"}});
-        e.dropped_export_failed = &r.counter("otel_spans_dropped_total", "Spans not exported",
-                                             {{"reason", "export_failed"}});
+        e.dropped_queue_full = &r.counter("otel_spans_dropped_total", "Spans not exported", {{"reason", "queue_full"}});
+        e.dropped_export_failed =
+            &r.counter("otel_spans_dropped_total", "Spans not exported", {{"reason", "export_failed"}});
         e.failures = &r.counter("otel_export_failures_total", "Exports the collector did not accept");
     }
     exporter_->thread = std::thread([this] {
@@ -550,7 +558,9 @@ Span::Span(std::string name, SpanKind kind, const http::RequestContext* parent) 
     data_->start_ns = now_unix_nanos();
 }
 
-std::string_view Span::id() const noexcept { return data_ ? std::string_view(data_->span_id) : std::string_view(); }
+std::string_view Span::id() const noexcept {
+    return data_ ? std::string_view(data_->span_id) : std::string_view();
+}
 
 void Span::attribute(std::string key, std::string value) {
     if (data_) {

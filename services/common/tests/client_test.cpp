@@ -5,11 +5,11 @@
 #include "ecom/http/error.hpp"
 #include "ecom/service.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <future>
@@ -39,9 +39,9 @@ protected:
         });
         api.add({Method::get}, "/echo-headers", [](Request& r) -> asio::awaitable<Response> {
             std::string body = "{\"request_id\":\"" + std::string(r.header("X-Request-Id").value_or("")) +
-                               "\",\"traceparent\":\"" + std::string(r.header("traceparent").value_or("")) +
-                               "\",\"tracestate\":\"" + std::string(r.header("tracestate").value_or("")) +
-                               "\",\"amzn\":\"" + std::string(r.header("X-Amzn-Trace-Id").value_or("")) + "\"}";
+                "\",\"traceparent\":\"" + std::string(r.header("traceparent").value_or("")) + "\",\"tracestate\":\"" +
+                std::string(r.header("tracestate").value_or("")) + "\",\"amzn\":\"" +
+                std::string(r.header("X-Amzn-Trace-Id").value_or("")) + "\"}";
             co_return Response::json(200, body);
         });
         api.add({Method::get}, "/slow", [](Request&) -> asio::awaitable<Response> {
@@ -75,14 +75,17 @@ protected:
         metrics::Registry registry;
         Client client({&io}, o, registry);
         std::exception_ptr failure;
-        asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-            try {
-                co_await body(client);
-            } catch (...) {
-                failure = std::current_exception();
-            }
-            client.close();
-        }, asio::detached);
+        asio::co_spawn(
+            io,
+            [&]() -> asio::awaitable<void> {
+                try {
+                    co_await body(client);
+                } catch (...) {
+                    failure = std::current_exception();
+                }
+                client.close();
+            },
+            asio::detached);
         io.run();
         if (failure) {
             std::rethrow_exception(failure);

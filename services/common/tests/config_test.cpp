@@ -26,7 +26,10 @@ TEST(Env, UsesDefaultsWhenUnset) {
 }
 
 TEST(Env, ParsesValidValues) {
-    Env env = env_of({{"PORT", "9000"}, {"FLAG", "false"}, {"RATE", "0.5"}, {"LEVEL", "warn"},
+    Env env = env_of({{"PORT", "9000"},
+                      {"FLAG", "false"},
+                      {"RATE", "0.5"},
+                      {"LEVEL", "warn"},
                       {"URL", "http://product-service:8080"}});
     EXPECT_EQ(env.integer("PORT", 8080, 1, 65535), 9000);
     EXPECT_FALSE(env.boolean("FLAG", true));
@@ -46,8 +49,12 @@ TEST(Env, OptionalUrlAndTrailingSlash) {
 }
 
 TEST(Env, NamesEveryBadVariable) {
-    Env env = env_of({{"PORT", "80x"}, {"THREADS", "0"}, {"FLAG", "maybe"}, {"RATE", "1e-2"},
-                      {"LEVEL", "loud"}, {"URL", "ftp://x/y"}});
+    Env env = env_of({{"PORT", "80x"},
+                      {"THREADS", "0"},
+                      {"FLAG", "maybe"},
+                      {"RATE", "1e-2"},
+                      {"LEVEL", "loud"},
+                      {"URL", "ftp://x/y"}});
     env.integer("PORT", 8080, 1, 65535);
     env.integer("THREADS", 1, 1, 64);
     env.boolean("FLAG", true);
@@ -82,8 +89,12 @@ TEST(Env, EmptyCountsAsUnset) {
 }
 
 TEST(ServiceConfig, ReadsCommonSettings) {
-    Env env = env_of({{"PORT", "8081"}, {"ADMIN_PORT", "9081"}, {"HTTP_THREADS", "2"}, {"LOG_LEVEL", "debug"},
-                      {"LOG_SAMPLE_RATE", "0.25"}, {"DRAIN_TIMEOUT_SECONDS", "5"}});
+    Env env = env_of({{"PORT", "8081"},
+                      {"ADMIN_PORT", "9081"},
+                      {"HTTP_THREADS", "2"},
+                      {"LOG_LEVEL", "debug"},
+                      {"LOG_SAMPLE_RATE", "0.25"},
+                      {"DRAIN_TIMEOUT_SECONDS", "5"}});
     auto c = ServiceConfig::from_env(env, "test");
     EXPECT_NO_THROW(env.check());
     EXPECT_EQ(c.port, 8081);

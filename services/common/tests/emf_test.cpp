@@ -4,9 +4,9 @@
 
 #include "ecom/emf.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <gtest/gtest.h>
 
 #include <set>
 #include <stdexcept>
@@ -45,8 +45,8 @@ void expect_valid_emf(const std::string& line) {
     ASSERT_TRUE(aws.contains("Timestamp") && aws.at("Timestamp").is_int64());
     EXPECT_GT(aws.at("Timestamp").as_int64(), 0);
     ASSERT_TRUE(aws.contains("CloudWatchMetrics") && aws.at("CloudWatchMetrics").is_array());
-    const std::set<std::string> units = {"Seconds", "Microseconds", "Milliseconds", "Bytes", "Count", "Percent",
-                                         "Count/Second", "None"};
+    const std::set<std::string> units = {"Seconds", "Microseconds", "Milliseconds", "Bytes",
+                                         "Count",   "Percent",      "Count/Second", "None"};
     for (const auto& directive : aws.at("CloudWatchMetrics").as_array()) {
         ASSERT_TRUE(directive.is_object());
         const auto& d = directive.as_object();
@@ -80,7 +80,9 @@ void expect_valid_emf(const std::string& line) {
     }
 }
 
-bj::object parse_object(const std::string& line) { return bj::parse(line).as_object(); }
+bj::object parse_object(const std::string& line) {
+    return bj::parse(line).as_object();
+}
 
 TEST(EmfCatalog, KeepsTheEntriesOfOneServiceOnePerDimensionValue) {
     const auto orders = Catalog::parse(kCatalog, "orders");

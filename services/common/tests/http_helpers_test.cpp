@@ -1,9 +1,9 @@
 #include "ecom/ascii.hpp"
 #include "ecom/http/admin_auth.hpp"
+#include "ecom/http/client.hpp"
 #include "ecom/http/error.hpp"
 #include "ecom/http/etag.hpp"
 #include "ecom/ids.hpp"
-#include "ecom/http/client.hpp"
 #include "ecom/log.hpp"
 #include "ecom/sha256.hpp"
 #include "ecom/time_format.hpp"
@@ -28,7 +28,7 @@ TEST(Ascii, EqualButForCase) {
     EXPECT_TRUE(ascii::iequals("Transfer-Encoding", "transfer-ENCODING"));
     EXPECT_TRUE(ascii::iequals("", ""));
     EXPECT_FALSE(ascii::iequals("chunked", "chunked "));
-    EXPECT_FALSE(ascii::iequals("[", "{"));  // 0x5B and 0x7B differ by 32 but are not letters
+    EXPECT_FALSE(ascii::iequals("[", "{"));                // 0x5B and 0x7B differ by 32 but are not letters
     EXPECT_FALSE(ascii::iequals("\xC3\x89", "\xC3\xA9"));  // É and é: not ASCII, not folded
 }
 
@@ -207,7 +207,9 @@ TEST(TimeFormat, FormatsRfc3339Millis) {
 TEST(Log, FormatsOneJsonObjectPerLine) {
     const auto line = log::format_line("2026-01-01T00:00:00.000Z", log::Level::warn, "svc", "hello \"x\"",
                                        {{"n", 5}, {"ok", true}, {"s", "a\nb"}, {"ms", 1.5}});
-    EXPECT_EQ(line, R"({"time":"2026-01-01T00:00:00.000Z","level":"warn","service":"svc","msg":"hello \"x\"","n":5,"ok":true,"s":"a\nb","ms":1.5})");
+    EXPECT_EQ(
+        line,
+        R"({"time":"2026-01-01T00:00:00.000Z","level":"warn","service":"svc","msg":"hello \"x\"","n":5,"ok":true,"s":"a\nb","ms":1.5})");
     EXPECT_EQ(line.find('\n'), std::string::npos);
     EXPECT_EQ(log::utc_timestamp().size(), 24u);
 }

@@ -1,8 +1,8 @@
 #include "ecom/json.hpp"
 #include "ecom/json_writer.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/serialize.hpp>
 
 namespace ecom::json {
 namespace {
@@ -47,8 +47,8 @@ TEST(ParseStrict, RefusesDeepNesting) {
 }
 
 TEST(ParseStrict, RefusesMalformedInput) {
-    for (const auto* text : {"", "{", "{\"a\":}", "[1,]", "{\"a\":1} x", "nul", "'a'", "{\"a\":1,}",
-                             "/* c */ {}", "\"\xff\"", "{\"a\":01}", "NaN"}) {
+    for (const auto* text : {"", "{", "{\"a\":}", "[1,]", "{\"a\":1} x", "nul", "'a'", "{\"a\":1,}", "/* c */ {}",
+                             "\"\xff\"", "{\"a\":01}", "NaN"}) {
         EXPECT_EQ(status_of(text), 400) << text;
     }
 }
@@ -139,14 +139,14 @@ TEST(ObjectReader, CountsCodePointsAndRefusesControlCharacters) {
 }
 
 TEST(BidiControls, FoundExactly) {
-    for (const auto* control : {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
-                                "\u2069"}) {
+    for (const auto* control :
+         {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"}) {
         EXPECT_TRUE(contains_bidi_control(std::string("Eve ") + control + "lanretni")) << control;
         EXPECT_TRUE(contains_bidi_control(control)) << control;
     }
     // Neighbours, marks and right-to-left text are not controls.
-    for (const auto* text : {"", "plain", "\u2029", "\u202f", "\u2065", "\u206a", "\u200e\u200f",
-                             "\u05d3\u05e0\u05d4", "\u0645\u0631\u062d\u0628\u0627", "\u20ac 12", "\xe2\x80"}) {
+    for (const auto* text : {"", "plain", "\u2029", "\u202f", "\u2065", "\u206a", "\u200e\u200f", "\u05d3\u05e0\u05d4",
+                             "\u0645\u0631\u062d\u0628\u0627", "\u20ac 12", "\xe2\x80"}) {
         EXPECT_FALSE(contains_bidi_control(text)) << text;
     }
 }
@@ -193,8 +193,15 @@ TEST(JsonWriter, EscapesAndFormats) {
     w.begin_object()
         .field("s", std::string_view("a\"b\\c\n\x01\x7f"))
         .field("i", std::int64_t{-5})
-        .key("arr").begin_array().integer(1).boolean(false).null().number(0.5).end_array()
-        .key("raw").raw("{\"x\":1}")
+        .key("arr")
+        .begin_array()
+        .integer(1)
+        .boolean(false)
+        .null()
+        .number(0.5)
+        .end_array()
+        .key("raw")
+        .raw("{\"x\":1}")
         .end_object();
     EXPECT_EQ(out, R"({"s":"a\"b\\c\n\u0001\u007f","i":-5,"arr":[1,false,null,0.5],"raw":{"x":1}})");
     // The output is valid JSON.
@@ -266,8 +273,9 @@ TEST(JsonWriter, NonFiniteNumbersBecomeNull) {
 TEST(ErrorBody, HasTheEnvelope) {
     EXPECT_EQ(http::error_body("not_found", "no such thing"),
               R"({"error":{"code":"not_found","message":"no such thing"}})");
-    EXPECT_EQ(http::error_body("validation_failed", "1 field", {{"a", "is required"}}),
-              R"({"error":{"code":"validation_failed","message":"1 field","details":[{"field":"a","message":"is required"}]}})");
+    EXPECT_EQ(
+        http::error_body("validation_failed", "1 field", {{"a", "is required"}}),
+        R"({"error":{"code":"validation_failed","message":"1 field","details":[{"field":"a","message":"is required"}]}})");
 }
 
 }  // namespace

@@ -8,11 +8,11 @@
 #include "ecom/pg/migrations.hpp"
 #include "pg_test_database.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <gtest/gtest.h>
 
 #include <array>
 #include <atomic>
@@ -52,14 +52,17 @@ protected:
                           registry);
         database.start();
         std::exception_ptr failure;
-        asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-            try {
-                co_await body(database);
-            } catch (...) {
-                failure = std::current_exception();
-            }
-            database.close();
-        }, asio::detached);
+        asio::co_spawn(
+            io,
+            [&]() -> asio::awaitable<void> {
+                try {
+                    co_await body(database);
+                } catch (...) {
+                    failure = std::current_exception();
+                }
+                database.close();
+            },
+            asio::detached);
         io.run();
         if (failure) {
             std::rethrow_exception(failure);
@@ -96,9 +99,13 @@ TEST_F(PgTest, RunsPreparedStatements) {
 // and refuses the rest.
 TEST_F(PgTest, ReadsIntegersAsFromCharsDoes) {
     run([](Database& d) -> asio::awaitable<void> {
-        static constexpr std::array<std::pair<const char*, std::int64_t>, 6> good{{
-            {"0", 0}, {"42", 42}, {"-5", -5}, {"1796031630123", 1796031630123},
-            {"9223372036854775807", INT64_MAX}, {"-9223372036854775808", INT64_MIN}}};
+        static constexpr std::array<std::pair<const char*, std::int64_t>, 6> good{
+            {{"0", 0},
+             {"42", 42},
+             {"-5", -5},
+             {"1796031630123", 1796031630123},
+             {"9223372036854775807", INT64_MAX},
+             {"-9223372036854775808", INT64_MIN}}};
         static constexpr std::array<const char*, 8> bad{
             "", "-", "+1", "1a", " 1", "9223372036854775808", "-9223372036854775809", "99999999999999999999"};
         for (std::size_t i = 0; i < good.size(); ++i) {
@@ -123,11 +130,13 @@ TEST_F(PgTest, ReadsIntegersAsFromCharsDoes) {
 TEST_F(PgTest, ConnectsToADatabaseNamedByHostName) {
     Settings settings = settings_;
     settings.conninfo = db_.conninfo() + " host=localhost";
-    run([](Database& d) -> asio::awaitable<void> {
-        co_await d.run(insert_item, 7, "by name");
-        const Result r = co_await d.run(get_note, 7);
-        EXPECT_EQ(r.text(0, 0), "by name");
-    }, settings);
+    run(
+        [](Database& d) -> asio::awaitable<void> {
+            co_await d.run(insert_item, 7, "by name");
+            const Result r = co_await d.run(get_note, 7);
+            EXPECT_EQ(r.text(0, 0), "by name");
+        },
+        settings);
 }
 
 TEST_F(PgTest, FailingNeighbourInABatchDoesNotLoseOrDuplicateWrites) {
@@ -137,15 +146,18 @@ TEST_F(PgTest, FailingNeighbourInABatchDoesNotLoseOrDuplicateWrites) {
         std::atomic<int> failed = 0;
         auto executor = co_await asio::this_coro::executor;
         for (int i = 0; i < 100; ++i) {
-            asio::co_spawn(executor, [&d, &done, &failed, i]() -> asio::awaitable<void> {
-                try {
-                    co_await d.run(insert_item, i, "n" + std::to_string(i));
-                } catch (const Error& e) {
-                    EXPECT_TRUE(e.unique_violation()) << e.what();
-                    ++failed;
-                }
-                ++done;
-            }, asio::detached);
+            asio::co_spawn(
+                executor,
+                [&d, &done, &failed, i]() -> asio::awaitable<void> {
+                    try {
+                        co_await d.run(insert_item, i, "n" + std::to_string(i));
+                    } catch (const Error& e) {
+                        EXPECT_TRUE(e.unique_violation()) << e.what();
+                        ++failed;
+                    }
+                    ++done;
+                },
+                asio::detached);
         }
         while (done < 100) {
             co_await sleep_ms(5);
@@ -203,13 +215,16 @@ TEST_F(PgTest, TransactionsWaitForAFreeConnection) {
         auto executor = co_await asio::this_coro::executor;
         std::atomic<int> finished = 0;
         for (int i = 0; i < 6; ++i) {
-            asio::co_spawn(executor, [&d, &finished, i]() -> asio::awaitable<void> {
-                auto tx = co_await d.begin();
-                co_await tx.run(insert_item, 100 + i, "tx");
-                co_await sleep_ms(20);
-                co_await tx.commit();
-                ++finished;
-            }, asio::detached);
+            asio::co_spawn(
+                executor,
+                [&d, &finished, i]() -> asio::awaitable<void> {
+                    auto tx = co_await d.begin();
+                    co_await tx.run(insert_item, 100 + i, "tx");
+                    co_await sleep_ms(20);
+                    co_await tx.commit();
+                    ++finished;
+                },
+                asio::detached);
         }
         while (finished < 6) {
             co_await sleep_ms(5);
@@ -280,34 +295,38 @@ TEST_F(PgTest, ListenerDeliversNotificationsAndReportsReconnects) {
     asio::io_context io;
     std::vector<std::string> payloads;
     std::vector<bool> states;
-    Listener listener(io, settings_, {"test_channel"},
-                      [&](std::string_view channel, std::string_view payload) {
-                          EXPECT_EQ(channel, "test_channel");
-                          payloads.emplace_back(payload);
-                      },
-                      [&](bool up) { states.push_back(up); });
+    Listener listener(
+        io, settings_, {"test_channel"},
+        [&](std::string_view channel, std::string_view payload) {
+            EXPECT_EQ(channel, "test_channel");
+            payloads.emplace_back(payload);
+        },
+        [&](bool up) { states.push_back(up); });
     listener.start();
     const auto conninfo = db_.conninfo();
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-        for (int i = 0; i < 200 && !listener.listening(); ++i) {
-            co_await sleep_ms(10);
-        }
-        ecom::testing::admin_exec(conninfo, "SELECT pg_notify('test_channel', 'first')");
-        for (int i = 0; i < 200 && payloads.empty(); ++i) {
-            co_await sleep_ms(10);
-        }
-        ecom::testing::admin_exec(conninfo,
-                                  "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                  "WHERE query = 'LISTEN test_channel'");
-        for (int i = 0; i < 300 && states.size() < 3; ++i) {
-            co_await sleep_ms(10);
-        }
-        ecom::testing::admin_exec(conninfo, "SELECT pg_notify('test_channel', 'second')");
-        for (int i = 0; i < 200 && payloads.size() < 2; ++i) {
-            co_await sleep_ms(10);
-        }
-        listener.close();
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            for (int i = 0; i < 200 && !listener.listening(); ++i) {
+                co_await sleep_ms(10);
+            }
+            ecom::testing::admin_exec(conninfo, "SELECT pg_notify('test_channel', 'first')");
+            for (int i = 0; i < 200 && payloads.empty(); ++i) {
+                co_await sleep_ms(10);
+            }
+            ecom::testing::admin_exec(conninfo,
+                                      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                      "WHERE query = 'LISTEN test_channel'");
+            for (int i = 0; i < 300 && states.size() < 3; ++i) {
+                co_await sleep_ms(10);
+            }
+            ecom::testing::admin_exec(conninfo, "SELECT pg_notify('test_channel', 'second')");
+            for (int i = 0; i < 200 && payloads.size() < 2; ++i) {
+                co_await sleep_ms(10);
+            }
+            listener.close();
+        },
+        asio::detached);
     io.run();
     EXPECT_EQ(payloads, (std::vector<std::string>{"first", "second"}));
     EXPECT_EQ(states, (std::vector<bool>{true, false, true, false}));  // the last: close()

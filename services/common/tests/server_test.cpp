@@ -4,13 +4,13 @@
 #include "ecom/http/error.hpp"
 #include "ecom/service.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <gtest/gtest.h>
 
 #include <future>
 #include <thread>
@@ -38,11 +38,10 @@ protected:
         api.add({http::Method::get}, "/hello", [](http::Request&) -> asio::awaitable<http::Response> {
             co_return http::Response::json(200, R"({"hello":"world"})");
         });
-        api.add({http::Method::post}, "/echo",
-                [](http::Request& r) -> asio::awaitable<http::Response> {
-                    co_return http::Response::json(200, r.body);
-                },
-                {.json_body = true});
+        api.add(
+            {http::Method::post}, "/echo",
+            [](http::Request& r) -> asio::awaitable<http::Response> { co_return http::Response::json(200, r.body); },
+            {.json_body = true});
         api.add({http::Method::get}, "/slow", [](http::Request&) -> asio::awaitable<http::Response> {
             asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(300));
             co_await t.async_wait(asio::use_awaitable);
@@ -131,7 +130,8 @@ TEST_F(ServerTest, HeadHasNoBody) {
 }
 
 TEST_F(ServerTest, EnforcesBodyAndHeaderLimits) {
-    auto r = exchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 70000\r\n\r\n");
+    auto r =
+        exchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 70000\r\n\r\n");
     EXPECT_NE(r.find("HTTP/1.1 413"), std::string::npos);
     r = exchange("GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'a') + "\r\n\r\n");
     EXPECT_NE(r.find("HTTP/1.1 431"), std::string::npos);
@@ -147,7 +147,8 @@ protected:
 };
 
 TEST_F(SmallLimitsServerTest, ErrorsNameTheConfiguredLimits) {
-    auto r = exchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 3000\r\n\r\n");
+    auto r =
+        exchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 3000\r\n\r\n");
     EXPECT_NE(r.find("HTTP/1.1 413"), std::string::npos);
     EXPECT_NE(r.find("the request body exceeds 2 KiB"), std::string::npos) << r;
     r = exchange("GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(1600, 'a') + "\r\n\r\n");
@@ -156,7 +157,8 @@ TEST_F(SmallLimitsServerTest, ErrorsNameTheConfiguredLimits) {
 }
 
 TEST_F(ServerTest, LimitErrorsNameTheDefaultSizes) {
-    auto r = exchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 70000\r\n\r\n");
+    auto r =
+        exchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 70000\r\n\r\n");
     EXPECT_NE(r.find("the request body exceeds 64 KiB"), std::string::npos) << r;
 }
 
@@ -181,7 +183,8 @@ TEST_F(ServerTest, ChunkedBodiesWork) {
 }
 
 TEST_F(ServerTest, JsonRoutesNeedJsonContentType) {
-    const auto r = exchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}");
+    const auto r =
+        exchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}");
     EXPECT_NE(r.find("HTTP/1.1 415"), std::string::npos);
     const auto ok = exchange(
         "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: Application/JSON; charset=utf-8\r\nContent-Length: 2\r\n"
@@ -262,8 +265,10 @@ TEST_F(ServerTest, MetricsAreOnTheAdminListener) {
     std::string response;
     boost::system::error_code ec;
     asio::read(socket, asio::dynamic_buffer(response), ec);
-    EXPECT_NE(response.find(R"(http_server_request_duration_seconds_count{listener="api",method="GET",route="/hello",status="200"} 1)"),
-              std::string::npos)
+    EXPECT_NE(
+        response.find(
+            R"(http_server_request_duration_seconds_count{listener="api",method="GET",route="/hello",status="200"} 1)"),
+        std::string::npos)
         << response;
     // /metrics is not on the API port.
     EXPECT_NE(exchange("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").find("404"), std::string::npos);

@@ -2,18 +2,18 @@
 // ECS resource attributes, and the exporter's batching and bounded queue
 // against a real in-process OTLP receiver.
 
+#include "ecom/tracing.hpp"
 #include "ecom/http/client.hpp"
 #include "ecom/http/error.hpp"
 #include "ecom/service.hpp"
 #include "ecom/trace_context.hpp"
-#include "ecom/tracing.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <future>
@@ -34,8 +34,8 @@ TEST(Tracestate, AcceptsWellFormedLists) {
 }
 
 TEST(Tracestate, RefusesMalformedOrOversized) {
-    for (const auto* bad : {"", ",", "Upper=1", "1abc=x", "key", "key=", "key=a,b", "key= ",
-                            "k=v\x01", "k=v=w", "@sys=1", "tenant@=1", "tenant@Sys=1"}) {
+    for (const auto* bad : {"", ",", "Upper=1", "1abc=x", "key", "key=", "key=a,b", "key= ", "k=v\x01", "k=v=w",
+                            "@sys=1", "tenant@=1", "tenant@Sys=1"}) {
         EXPECT_FALSE(is_valid_tracestate(bad)) << bad;
     }
     std::string many;
@@ -224,23 +224,34 @@ public:
         config.admin_port = 0;
         config.request_log.sample_rate = 0;
         service_ = std::make_unique<Service>(config);
-        service_->api().add({http::Method::post}, "/v1/traces", [this](http::Request& r) -> asio::awaitable<http::Response> {
-            if (fail_.load()) {
-                co_return http::error_response(503, "unavailable", "collector down");
-            }
-            const auto doc = bj::parse(r.body);
-            const auto n = doc.at("resourceSpans").as_array().at(0).at("scopeSpans").as_array().at(0).at("spans").as_array().size();
-            {
-                std::lock_guard lock(mutex_);
-                batches_.push_back(n);
-            }
-            {
-                std::lock_guard lock(mutex_);
-                bodies_.push_back(r.body);
-            }
-            spans_.fetch_add(n);
-            co_return http::Response::json(200, "{}");
-        }, untraced());
+        service_->api().add(
+            {http::Method::post}, "/v1/traces",
+            [this](http::Request& r) -> asio::awaitable<http::Response> {
+                if (fail_.load()) {
+                    co_return http::error_response(503, "unavailable", "collector down");
+                }
+                const auto doc = bj::parse(r.body);
+                const auto n = doc.at("resourceSpans")
+                                   .as_array()
+                                   .at(0)
+                                   .at("scopeSpans")
+                                   .as_array()
+                                   .at(0)
+                                   .at("spans")
+                                   .as_array()
+                                   .size();
+                {
+                    std::lock_guard lock(mutex_);
+                    batches_.push_back(n);
+                }
+                {
+                    std::lock_guard lock(mutex_);
+                    bodies_.push_back(r.body);
+                }
+                spans_.fetch_add(n);
+                co_return http::Response::json(200, "{}");
+            },
+            untraced());
         port_ = service_->bind();
         runner_ = std::async(std::launch::async, [this] { return service_->run(); });
     }
@@ -366,7 +377,8 @@ TEST(Exporter, ACollectorFailurePausesExportsAndIsCounted) {
     Tracer tracer;
     tracer.start(s, &registry);
     tracer.record(sample_span("GET /x"));
-    ASSERT_TRUE(eventually([&] { return registry.render().find("otel_export_failures_total 1") != std::string::npos; }));
+    ASSERT_TRUE(
+        eventually([&] { return registry.render().find("otel_export_failures_total 1") != std::string::npos; }));
     receiver.fail(false);
     tracer.record(sample_span("GET /y"));  // within the pause: dropped, not queued
     EXPECT_EQ(tracer.dropped(), 2u);

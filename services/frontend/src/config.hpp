@@ -11,7 +11,7 @@ namespace storefront {
 
 struct Config {
     ecom::ServiceConfig service;
-    std::string static_dir;                    // STATIC_DIR: the built web app (web/dist)
+    std::string static_dir;                     // STATIC_DIR: the built web app (web/dist)
     ecom::http::ClientOptions product_service;  // PRODUCT_SERVICE_URL, CATALOG_TIMEOUT_MS
     std::chrono::milliseconds home_ttl{5'000};  // HOME_CACHE_MS
 

@@ -9,7 +9,6 @@
 
 #include <boost/asio/awaitable.hpp>
 
-
 namespace {
 
 int run() {
@@ -19,9 +18,10 @@ int run() {
 
     storefront::LoadReport report;
     const storefront::StaticSite site = storefront::StaticSite::load(config.static_dir, &report);
-    ecom::log::info("web app loaded", {{"files", static_cast<std::uint64_t>(report.files)},
-                                       {"bytes", static_cast<std::uint64_t>(report.bytes)},
-                                       {"skipped_links", static_cast<std::uint64_t>(report.skipped_links)}});
+    ecom::log::info("web app loaded",
+                    {{"files", static_cast<std::uint64_t>(report.files)},
+                     {"bytes", static_cast<std::uint64_t>(report.bytes)},
+                     {"skipped_links", static_cast<std::uint64_t>(report.skipped_links)}});
 
     ecom::Service service(config.service);
     service.set_default_headers(storefront::security_headers());
@@ -34,4 +34,6 @@ int run() {
 
 }  // namespace
 
-int main(int argc, char** argv) { return ecom::service_main(argc, argv, "frontend", run); }
+int main(int argc, char** argv) {
+    return ecom::service_main(argc, argv, "frontend", run);
+}

@@ -78,22 +78,38 @@ std::optional<std::string> safe_relative_path(std::string_view request_path) {
 
 std::string_view content_type_for(std::string_view file_name) {
     const std::string ext = lower_extension(file_name);
-    if (ext == "html") return "text/html; charset=utf-8";
-    if (ext == "js" || ext == "mjs") return "text/javascript; charset=utf-8";
-    if (ext == "css") return "text/css; charset=utf-8";
-    if (ext == "json" || ext == "map") return "application/json";
-    if (ext == "webmanifest") return "application/manifest+json";
-    if (ext == "svg") return "image/svg+xml";
-    if (ext == "png") return "image/png";
-    if (ext == "jpg" || ext == "jpeg") return "image/jpeg";
-    if (ext == "webp") return "image/webp";
-    if (ext == "avif") return "image/avif";
-    if (ext == "gif") return "image/gif";
-    if (ext == "ico") return "image/x-icon";
-    if (ext == "txt") return "text/plain; charset=utf-8";
-    if (ext == "xml") return "application/xml";
-    if (ext == "woff2") return "font/woff2";
-    if (ext == "woff") return "font/woff";
+    if (ext == "html")
+        return "text/html; charset=utf-8";
+    if (ext == "js" || ext == "mjs")
+        return "text/javascript; charset=utf-8";
+    if (ext == "css")
+        return "text/css; charset=utf-8";
+    if (ext == "json" || ext == "map")
+        return "application/json";
+    if (ext == "webmanifest")
+        return "application/manifest+json";
+    if (ext == "svg")
+        return "image/svg+xml";
+    if (ext == "png")
+        return "image/png";
+    if (ext == "jpg" || ext == "jpeg")
+        return "image/jpeg";
+    if (ext == "webp")
+        return "image/webp";
+    if (ext == "avif")
+        return "image/avif";
+    if (ext == "gif")
+        return "image/gif";
+    if (ext == "ico")
+        return "image/x-icon";
+    if (ext == "txt")
+        return "text/plain; charset=utf-8";
+    if (ext == "xml")
+        return "application/xml";
+    if (ext == "woff2")
+        return "font/woff2";
+    if (ext == "woff")
+        return "font/woff";
     return "application/octet-stream";
 }
 
@@ -114,12 +130,15 @@ Encoding choose_encoding(std::string_view header, bool have_gzip, bool have_brot
     std::size_t pos = 0;
     while (pos < header.size()) {
         const auto comma = header.find(',', pos);
-        std::string_view item = header.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+        std::string_view item =
+            header.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
         pos = comma == std::string_view::npos ? header.size() : comma + 1;
         const auto semi = item.find(';');
         std::string_view coding = item.substr(0, semi);
-        while (!coding.empty() && coding.front() == ' ') coding.remove_prefix(1);
-        while (!coding.empty() && coding.back() == ' ') coding.remove_suffix(1);
+        while (!coding.empty() && coding.front() == ' ')
+            coding.remove_prefix(1);
+        while (!coding.empty() && coding.back() == ' ')
+            coding.remove_suffix(1);
         double q = 1.0;
         if (semi != std::string_view::npos) {
             const auto qpos = item.find("q=", semi);
@@ -127,15 +146,23 @@ Encoding choose_encoding(std::string_view header, bool have_gzip, bool have_brot
                 q = std::strtod(std::string(item.substr(qpos + 2)).c_str(), nullptr);
             }
         }
-        if (coding == "br") q_br = q;
-        else if (coding == "gzip" || coding == "x-gzip") q_gzip = q;
-        else if (coding == "*") q_any = q;
+        if (coding == "br")
+            q_br = q;
+        else if (coding == "gzip" || coding == "x-gzip")
+            q_gzip = q;
+        else if (coding == "*")
+            q_any = q;
     }
-    if (q_br < 0) q_br = q_any;
-    if (q_gzip < 0) q_gzip = q_any;
-    if (have_brotli && q_br > 0 && q_br >= q_gzip) return Encoding::brotli;
-    if (have_gzip && q_gzip > 0) return Encoding::gzip;
-    if (have_brotli && q_br > 0) return Encoding::brotli;
+    if (q_br < 0)
+        q_br = q_any;
+    if (q_gzip < 0)
+        q_gzip = q_any;
+    if (have_brotli && q_br > 0 && q_br >= q_gzip)
+        return Encoding::brotli;
+    if (have_gzip && q_gzip > 0)
+        return Encoding::gzip;
+    if (have_brotli && q_br > 0)
+        return Encoding::brotli;
     return Encoding::identity;
 }
 

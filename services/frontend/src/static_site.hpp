@@ -20,7 +20,7 @@ namespace storefront {
 
 struct Variant {
     std::shared_ptr<const std::string> body;  // shared with the responses that send it
-    std::string etag;  // quoted
+    std::string etag;                         // quoted
 };
 
 struct Asset {

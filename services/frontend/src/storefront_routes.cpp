@@ -70,12 +70,13 @@ StorefrontRoutes::StorefrontRoutes(const StaticSite& site, ecom::http::Client& c
       catalog_(catalog),
       home_ttl_(home_ttl),
       home_hits_(registry.counter("cache_hits_total", "Reads served from the in-process cache", {{"cache", "home"}})),
-      home_misses_(registry.counter("cache_misses_total", "Reads that missed the in-process cache", {{"cache", "home"}})) {}
+      home_misses_(
+          registry.counter("cache_misses_total", "Reads that missed the in-process cache", {{"cache", "home"}})) {}
 
 void StorefrontRoutes::register_on(ecom::http::Router& router) {
     router.add({Method::get}, "/api/storefront/home", [this](Request& r) { return home(r); });
-    router.fallback({Method::get, Method::head},
-                    [this](Request& r) -> asio::awaitable<Response> { co_return serve(r); }, "static");
+    router.fallback(
+        {Method::get, Method::head}, [this](Request& r) -> asio::awaitable<Response> { co_return serve(r); }, "static");
 }
 
 Response StorefrontRoutes::serve(const Request& request) const {
@@ -87,10 +88,9 @@ Response StorefrontRoutes::serve(const Request& request) const {
         return ecom::http::error_response(404, "not_found", "no resource at this path");
     }
     const auto accept = request.header("Accept-Encoding");
-    const Encoding encoding =
-        choose_encoding(accept.value_or(""), asset->gzip.has_value(), asset->brotli.has_value());
+    const Encoding encoding = choose_encoding(accept.value_or(""), asset->gzip.has_value(), asset->brotli.has_value());
     const Variant& variant = encoding == Encoding::brotli ? *asset->brotli
-                             : encoding == Encoding::gzip ? *asset->gzip
+        : encoding == Encoding::gzip                      ? *asset->gzip
                                                           : asset->identity;
     Response response;
     response.headers.add("Content-Type", asset->content_type);
@@ -129,10 +129,9 @@ asio::awaitable<std::string> StorefrontRoutes::fetch_home(const Request& request
     const auto c = co_await catalog_.send(categories);
     const auto p = co_await catalog_.send(products);
     if (c.status != 200 || p.status != 200) {
-        throw ecom::http::UpstreamError(ecom::http::UpstreamError::Kind::bad_response,
-                                        "product-service answered " + std::to_string(c.status) + "/" +
-                                            std::to_string(p.status),
-                                        false);
+        throw ecom::http::UpstreamError(
+            ecom::http::UpstreamError::Kind::bad_response,
+            "product-service answered " + std::to_string(c.status) + "/" + std::to_string(p.status), false);
     }
     co_return compose_home(c.body, p.body, 8);
 }
@@ -159,10 +158,12 @@ asio::awaitable<Response> StorefrontRoutes::home(Request& request) {
         failure = std::string("unreadable catalog answer: ") + e.what();
     }
     if (!failure.empty()) {
-        ecom::log::warn("storefront home unavailable", {{"request_id", request.context.request_id}, {"reason", failure}});
+        ecom::log::warn("storefront home unavailable",
+                        {{"request_id", request.context.request_id}, {"reason", failure}});
         auto response = ecom::http::error_response(503, "catalog_unavailable",
                                                    "the catalog is unavailable right now; try again shortly");
-        response.headers.add("Retry-After", std::to_string(catalog_.circuit_open() ? catalog_.retry_after().count() : 1));
+        response.headers.add("Retry-After",
+                             std::to_string(catalog_.circuit_open() ? catalog_.retry_after().count() : 1));
         co_return response;
     }
     {

@@ -1,8 +1,8 @@
 #include "static_site.hpp"
 #include "storefront_routes.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -96,7 +96,8 @@ TEST(StaticSite, RefusesARootWithoutIndex) {
 }
 
 TEST(Home, ComposesCategoriesAndInStockFeatured) {
-    const std::string categories = R"({"items":[{"slug":"audio","product_count":2},{"slug":"home","product_count":1}]})";
+    const std::string categories =
+        R"({"items":[{"slug":"audio","product_count":2},{"slug":"home","product_count":1}]})";
     const std::string products =
         R"({"items":[{"id":1,"stock":0,"name":"a"},{"id":2,"stock":3,"name":"b"},{"id":3,"stock":1,"name":"c"}],"next_cursor":null})";
     const auto home = boost::json::parse(compose_home(categories, products, 1));

@@ -58,10 +58,12 @@ private:
 
 CheckoutAnswer declined(const OrderRecord& order) {
     const PaymentOutcome outcome = order.payment_outcome.value_or(PaymentOutcome::card_declined);
-    return {402, ErrorWithOrder(to_string(outcome), outcome == PaymentOutcome::insufficient_funds
-                                                        ? "the card was declined for insufficient funds; nothing was charged"
-                                                        : "the card was declined; nothing was charged")
-                     .with(order)};
+    return {402,
+            ErrorWithOrder(to_string(outcome),
+                           outcome == PaymentOutcome::insufficient_funds
+                               ? "the card was declined for insufficient funds; nothing was charged"
+                               : "the card was declined; nothing was charged")
+                .with(order)};
 }
 
 CheckoutAnswer rejected(const CheckoutEnd& end) {
@@ -77,18 +79,20 @@ CheckoutAnswer rejected(const CheckoutEnd& end) {
         }
         return {422, ErrorWithOrder("unknown_product", "some products do not exist").details(fields).with(end.order)};
     }
-    return {409, ErrorWithOrder("insufficient_stock", "some items are not in stock in the quantity asked for")
-                     .shortages(*end.shortages)
-                     .with(end.order)};
+    return {409,
+            ErrorWithOrder("insufficient_stock", "some items are not in stock in the quantity asked for")
+                .shortages(*end.shortages)
+                .with(end.order)};
 }
 
 CheckoutAnswer cancelled(const CheckoutEnd& end) {
-    return {409, ErrorWithOrder("order_cancelled",
-                                end.refunded ? "the order could not be completed and was cancelled; the payment was "
-                                               "refunded. Start a new checkout (with a new Idempotency-Key)"
-                                             : "the order could not be completed and was cancelled; nothing was "
-                                               "charged. Start a new checkout (with a new Idempotency-Key)")
-                     .with(end.order)};
+    return {409,
+            ErrorWithOrder("order_cancelled",
+                           end.refunded ? "the order could not be completed and was cancelled; the payment was "
+                                          "refunded. Start a new checkout (with a new Idempotency-Key)"
+                                        : "the order could not be completed and was cancelled; nothing was "
+                                          "charged. Start a new checkout (with a new Idempotency-Key)")
+                .with(end.order)};
 }
 
 }  // namespace

@@ -24,10 +24,10 @@ namespace orders {
 // How a checkout ended: the final order and, for a rejection or a
 // cancellation, why.
 struct CheckoutEnd {
-    OrderRecord order;                                   // its status is final
-    std::optional<std::vector<Shortage>> shortages{};    // REJECTED: short of stock
-    std::vector<std::int64_t> unknown_product_ids{};     // REJECTED otherwise: no such products
-    bool refunded = false;                               // CANCELLED after the charge was refunded
+    OrderRecord order;                                 // its status is final
+    std::optional<std::vector<Shortage>> shortages{};  // REJECTED: short of stock
+    std::vector<std::int64_t> unknown_product_ids{};   // REJECTED otherwise: no such products
+    bool refunded = false;                             // CANCELLED after the charge was refunded
 };
 
 struct CheckoutAnswer {

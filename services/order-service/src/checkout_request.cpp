@@ -160,8 +160,8 @@ void read_lines(ObjectReader& in, FieldErrors& errors, CheckoutRequest& out) {
         line.forbid({"price", "price_cents", "unit_price_cents", "line_total_cents", "total_cents", "name", "sku"},
                     "is set by the server, not the client");
     };
-    for (const auto& line :
-         ecom::json::read_item_lines(in, errors, "is already in another line: change its quantity instead", server_set)) {
+    for (const auto& line : ecom::json::read_item_lines(
+             in, errors, "is already in another line: change its quantity instead", server_set)) {
         out.items.push_back({line.product_id, line.quantity});
     }
 }
@@ -210,8 +210,8 @@ CheckoutRequest parse_checkout_request(std::string_view body, YearMonth today) {
     if (!in.valid()) {
         errors.throw_if_any();
     }
-    in.forbid({"id", "status", "total", "total_cents", "currency", "price", "price_cents", "amount",
-               "amount_cents", "created_at"},
+    in.forbid({"id", "status", "total", "total_cents", "currency", "price", "price_cents", "amount", "amount_cents",
+               "created_at"},
               "is set by the server, not the client");
     read_customer(in, errors, out);
     read_lines(in, errors, out);

@@ -133,7 +133,8 @@ CheckoutSaga::CheckoutSaga(SagaStore& store, Inventory& inventory, PaymentGatewa
 
 asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::string& owner, const Card* card,
                                                const ecom::http::RequestContext* context) {
-    const SagaState state{.status = order.status, .reservation = order.reservation_state, .payment = order.payment_outcome};
+    const SagaState state{
+        .status = order.status, .reservation = order.reservation_state, .payment = order.payment_outcome};
     Run run{std::move(order), owner, card, context, state};
     SagaOutcome transient{.kind = SagaOutcome::Kind::transient};
     try {
@@ -213,7 +214,8 @@ asio::awaitable<std::optional<SagaOutcome>> CheckoutSaga::reserve(Run& run) {
     if (!co_await store_.record_reservation(order.id, run.owner, *order.items, total, order.updated_ms, run.context)) {
         co_return SagaOutcome{.kind = SagaOutcome::Kind::lease_lost};
     }
-    run.state.reservation = r.state == ReservationState::committed ? ReservationState::committed : ReservationState::held;
+    run.state.reservation =
+        r.state == ReservationState::committed ? ReservationState::committed : ReservationState::held;
     order.reservation_state = ReservationState::held;
     co_return std::nullopt;
 }
@@ -318,10 +320,10 @@ asio::awaitable<SagaOutcome> CheckoutSaga::finish(Run& run, CheckoutEnd end) {
     if (!co_await store_.finish(order.id, run.owner, final, run.context)) {
         co_return SagaOutcome{.kind = SagaOutcome::Kind::lease_lost};
     }
-    ecom::log::info("order finished", {{"order_id", order.id},
-                                      {"status", to_string(order.status)},
-                                      {"response_status", answer.status}});
-    co_return SagaOutcome{.kind = SagaOutcome::Kind::finished, .order = std::move(end.order), .answer = std::move(answer)};
+    ecom::log::info("order finished",
+                    {{"order_id", order.id}, {"status", to_string(order.status)}, {"response_status", answer.status}});
+    co_return SagaOutcome{
+        .kind = SagaOutcome::Kind::finished, .order = std::move(end.order), .answer = std::move(answer)};
 }
 
 asio::awaitable<PaymentOutcome> CheckoutSaga::charge_with_retries(const Run& run) {

@@ -31,23 +31,23 @@
 namespace orders {
 
 enum class SagaStep {
-    reserve,          // take the stock
-    charge,           // take the money (needs the card)
-    find_payment,     // no card: ask the provider whether a charge happened
-    commit,           // paid: keep the stock sold
-    release,          // declined or abandoned: put the stock back
-    refund,           // paid but the stock is gone (never expected)
-    confirm,          // CONFIRMED
-    decline,          // PAYMENT_DECLINED
-    cancel,           // CANCELLED: nothing charged, nothing held
-    done,             // not PENDING any more
+    reserve,       // take the stock
+    charge,        // take the money (needs the card)
+    find_payment,  // no card: ask the provider whether a charge happened
+    commit,        // paid: keep the stock sold
+    release,       // declined or abandoned: put the stock back
+    refund,        // paid but the stock is gone (never expected)
+    confirm,       // CONFIRMED
+    decline,       // PAYMENT_DECLINED
+    cancel,        // CANCELLED: nothing charged, nothing held
+    done,          // not PENDING any more
 };
 
 struct SagaState {
     OrderStatus status = OrderStatus::pending;
     ReservationState reservation = ReservationState::none;
     std::optional<PaymentOutcome> payment;
-    bool payment_looked_up = false;    // find_payment ran and found nothing
+    bool payment_looked_up = false;  // find_payment ran and found nothing
     bool refunded = false;
 };
 
@@ -57,9 +57,9 @@ std::string_view to_string(SagaStep step) noexcept;
 
 struct SagaOutcome {
     enum class Kind {
-        finished,   // `order` is final; `answer` is what its key answers
-        transient,  // a dependency failed; the order stays PENDING for a retry or the reconciler
-        lease_lost, // someone else took the order over
+        finished,    // `order` is final; `answer` is what its key answers
+        transient,   // a dependency failed; the order stays PENDING for a retry or the reconciler
+        lease_lost,  // someone else took the order over
     } kind = Kind::finished;
     OrderRecord order{};
     CheckoutAnswer answer{};  // finished

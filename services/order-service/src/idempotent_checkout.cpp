@@ -84,9 +84,8 @@ asio::awaitable<CheckoutResult> IdempotentCheckout::drive(OrderRecord order, con
                                      .reason = std::move(outcome.reason)};
         case SagaOutcome::Kind::finished: break;
     }
-    co_return CheckoutResult{.kind = CheckoutResult::Kind::finished,
-                             .order = std::move(outcome.order),
-                             .answer = std::move(outcome.answer)};
+    co_return CheckoutResult{
+        .kind = CheckoutResult::Kind::finished, .order = std::move(outcome.order), .answer = std::move(outcome.answer)};
 }
 
 }  // namespace orders

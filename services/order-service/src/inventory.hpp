@@ -24,10 +24,10 @@ struct Shortage {
 
 struct ReserveResult {
     enum class Kind { held, insufficient_stock, unknown_products, released } kind = Kind::held;
-    std::vector<PricedLine> lines{};                   // held
-    std::vector<Shortage> shortages{};                 // insufficient_stock
-    std::vector<std::int64_t> unknown_product_ids{};   // unknown_products
-    ReservationState state = ReservationState::held;   // held, or committed (a repeat after commit)
+    std::vector<PricedLine> lines{};                  // held
+    std::vector<Shortage> shortages{};                // insufficient_stock
+    std::vector<std::int64_t> unknown_product_ids{};  // unknown_products
+    ReservationState state = ReservationState::held;  // held, or committed (a repeat after commit)
 };
 
 // Raised when the inventory cannot answer (down, circuit open, 5xx after

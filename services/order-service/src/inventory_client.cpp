@@ -15,7 +15,8 @@ using ecom::http::Method;
 using ecom::http::OutgoingRequest;
 
 [[noreturn]] void unexpected(unsigned status, std::string_view what) {
-    throw InventoryUnavailable("product-service answered " + std::to_string(status) + " to " + std::string(what), false);
+    throw InventoryUnavailable("product-service answered " + std::to_string(status) + " to " + std::string(what),
+                               false);
 }
 
 ReservationState reservation_state_of(const bj::value& state) {
@@ -91,7 +92,8 @@ asio::awaitable<IncomingResponse> InventoryClient::call(OutgoingRequest request)
     }
 }
 
-asio::awaitable<ReserveResult> InventoryClient::reserve(const std::string& order_id, const std::vector<OrderLine>& lines,
+asio::awaitable<ReserveResult> InventoryClient::reserve(const std::string& order_id,
+                                                        const std::vector<OrderLine>& lines,
                                                         const ecom::http::RequestContext* context) {
     OutgoingRequest request;
     request.method = Method::post;
@@ -148,7 +150,7 @@ asio::awaitable<ReservationState> InventoryClient::release(const std::string& or
 asio::awaitable<std::vector<HeldReservation>> InventoryClient::held_older_than(std::chrono::seconds age, int limit) {
     OutgoingRequest request;
     request.target = "/internal/reservations?state=held&older_than_seconds=" + std::to_string(age.count()) +
-                     "&limit=" + std::to_string(limit);
+        "&limit=" + std::to_string(limit);
     const IncomingResponse response = co_await call(std::move(request));
     if (response.status != 200) {
         unexpected(response.status, "a reservation listing");

@@ -33,7 +33,8 @@ int run() {
     ecom::log::set_level(config.service.log_level);
 
     if (config.migrate_on_start) {
-        ecom::pg::migrate({config.database.conninfo, "orders", config.database.startup_timeout}, orders::embedded_files());
+        ecom::pg::migrate({config.database.conninfo, "orders", config.database.startup_timeout},
+                          orders::embedded_files());
     }
 
     ecom::Service service(config.service);
@@ -55,9 +56,10 @@ int run() {
     service.add(product_service);
     service.add(reconciler);
     service.add_readiness_check([&db] { return db.ping(std::chrono::milliseconds(1000)); });
-    ecom::log::info("starting", {{"database", ecom::pg::redact_conninfo(config.database.conninfo)},
-                                 {"product_service", config.product_service.base_url},
-                                 {"reconcile_window_s", static_cast<std::int64_t>(config.reconciler.window.count())}});
+    ecom::log::info("starting",
+                    {{"database", ecom::pg::redact_conninfo(config.database.conninfo)},
+                     {"product_service", config.product_service.base_url},
+                     {"reconcile_window_s", static_cast<std::int64_t>(config.reconciler.window.count())}});
     return service.run();
 }
 

@@ -25,11 +25,15 @@ void write_order_json(ecom::JsonWriter& w, const OrderRecord& o) {
         for (const auto& line : o.requested_items) {
             w.begin_object()
                 .field("product_id", line.product_id)
-                .key("sku").null()
-                .key("name").null()
+                .key("sku")
+                .null()
+                .key("name")
+                .null()
                 .field("quantity", line.quantity)
-                .key("unit_price_cents").null()
-                .key("line_total_cents").null()
+                .key("unit_price_cents")
+                .null()
+                .key("line_total_cents")
+                .null()
                 .end_object();
         }
     }

@@ -79,7 +79,7 @@ bool may_perform(Actor actor, OrderAction action) noexcept {
         case Actor::customer: return action == OrderAction::cancel;
         case Actor::admin:
             return action == OrderAction::cancel || action == OrderAction::fulfil || action == OrderAction::refund ||
-                   action == OrderAction::retry_refund;
+                action == OrderAction::retry_refund;
         case Actor::system: return action == OrderAction::settle || action == OrderAction::refund_refused;
     }
     return false;

@@ -55,7 +55,8 @@ void OrderRoutes::register_on(ecom::http::Router& router) {
                {.json_body = true});
     router.add({Method::get}, "/api/orders", with_database_errors([this](Request& r) { return list(r); }));
     router.add({Method::get}, "/api/orders/{id}", with_database_errors([this](Request& r) { return get(r); }));
-    router.add({Method::post}, "/api/orders/{id}/fulfil", with_database_errors([this](Request& r) { return fulfil(r); }));
+    router.add({Method::post}, "/api/orders/{id}/fulfil",
+               with_database_errors([this](Request& r) { return fulfil(r); }));
 }
 
 Response OrderRoutes::unavailable(std::string_view message) {
@@ -82,9 +83,9 @@ Response OrderRoutes::respond(const CheckoutResult& result, const std::optional<
         case Kind::finished:
         case Kind::replayed: break;
     }
-    auto response = Response::json(static_cast<unsigned>(result.answer.status),
-                                   access_token ? with_access_token(result.answer.body, *access_token)
-                                                : result.answer.body);
+    auto response =
+        Response::json(static_cast<unsigned>(result.answer.status),
+                       access_token ? with_access_token(result.answer.body, *access_token) : result.answer.body);
     response.headers.add("Cache-Control", "no-store");
     if (result.answer.status == 201) {
         response.headers.add("Location", "/api/orders/" + result.order.id);
@@ -105,7 +106,8 @@ asio::awaitable<Response> OrderRoutes::create(Request& request) {
                         "send an Idempotency-Key header (1 to 255 characters), the same one when retrying");
     }
     if (!valid_idempotency_key(*key)) {
-        throw HttpError(400, "invalid_idempotency_key", "the Idempotency-Key must be 1 to 255 printable ASCII characters");
+        throw HttpError(400, "invalid_idempotency_key",
+                        "the Idempotency-Key must be 1 to 255 printable ASCII characters");
     }
     const CheckoutRequest checkout = parse_checkout_request(request.body);
     const std::string key_text(*key);
@@ -215,7 +217,8 @@ asio::awaitable<Response> OrderRoutes::list(Request& request) {
         throw HttpError(400, "invalid_parameter", "email must be an email address");
     }
     const auto limit = request.int_query_param("limit", 20, 1, 100);
-    const auto found = co_await store_.by_email(ecom::ascii::to_lower(*email), static_cast<int>(limit), &request.context);
+    const auto found =
+        co_await store_.by_email(ecom::ascii::to_lower(*email), static_cast<int>(limit), &request.context);
     std::string body;
     ecom::JsonWriter w(body);
     w.begin_object().key("items").begin_array();

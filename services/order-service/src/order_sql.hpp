@@ -9,11 +9,11 @@
 namespace orders::sql {
 
 // Column order read by read_order(): keep them in step.
-#define ORDERS_ORDER_COLUMNS                                                                              \
+#define ORDERS_ORDER_COLUMNS                                                                                 \
     "id, status, customer_email, customer_name, requested_items::text, items::text, total_cents, currency, " \
     "card_last4, reservation_state, payment_outcome, failure_code, failure_detail::text, response_status, "  \
-    "response_body, request_fingerprint, floor(extract(epoch FROM created_at) * 1000)::bigint, "            \
-    "floor(extract(epoch FROM updated_at) * 1000)::bigint, COALESCE(lease_until > now(), false), "             \
+    "response_body, request_fingerprint, floor(extract(epoch FROM created_at) * 1000)::bigint, "             \
+    "floor(extract(epoch FROM updated_at) * 1000)::bigint, COALESCE(lease_until > now(), false), "           \
     "encode(access_token_sha256, 'hex')"
 
 // Timestamps shown by the API come from the service's clock ($10 here, and
@@ -31,11 +31,11 @@ inline constexpr ecom::pg::Statement insert_order{
 
 // A key belongs to its customer: $1 email, $2 key.
 inline constexpr ecom::pg::Statement order_by_key{
-    "order_by_key",
-    "SELECT " ORDERS_ORDER_COLUMNS " FROM orders WHERE customer_email = $1 AND idempotency_key = $2", true};
+    "order_by_key", "SELECT " ORDERS_ORDER_COLUMNS " FROM orders WHERE customer_email = $1 AND idempotency_key = $2",
+    true};
 
-inline constexpr ecom::pg::Statement order_by_id{
-    "order_by_id", "SELECT " ORDERS_ORDER_COLUMNS " FROM orders WHERE id = $1", true};
+inline constexpr ecom::pg::Statement order_by_id{"order_by_id",
+                                                 "SELECT " ORDERS_ORDER_COLUMNS " FROM orders WHERE id = $1", true};
 
 // $1 id, $2 new owner, $3 lease seconds: only a PENDING order whose lease expired.
 inline constexpr ecom::pg::Statement take_lease{
@@ -91,9 +91,9 @@ inline constexpr ecom::pg::Statement order_history{
     true};
 
 // $1 id, $2 owner: give the lease back early after a transient failure.
-inline constexpr ecom::pg::Statement release_lease{
-    "release_lease",
-    "UPDATE orders SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND status = 'PENDING'"};
+inline constexpr ecom::pg::Statement release_lease{"release_lease",
+                                                   "UPDATE orders SET lease_owner = NULL, lease_until = NULL WHERE id "
+                                                   "= $1 AND lease_owner = $2 AND status = 'PENDING'"};
 
 // The reconciler claims PENDING orders older than $1 seconds whose lease
 // expired, at most $2, for owner $3 with a lease of $4 seconds. SKIP LOCKED
@@ -113,8 +113,8 @@ inline constexpr ecom::pg::Statement orders_by_email{
     true};
 
 // $1 ids (uuid[])
-inline constexpr ecom::pg::Statement order_statuses{
-    "order_statuses", "SELECT id, status FROM orders WHERE id = ANY($1::uuid[])", true};
+inline constexpr ecom::pg::Statement order_statuses{"order_statuses",
+                                                    "SELECT id, status FROM orders WHERE id = ANY($1::uuid[])", true};
 
 // The simulated provider's ledger. Charging twice for one order returns
 // the first charge: $1 order, $2 amount, $3 last4, $4 outcome.
@@ -133,10 +133,9 @@ inline constexpr ecom::pg::Statement refund_charge{
     "UPDATE payment_charges SET refunded_at = now() WHERE order_id = $1 AND refunded_at IS NULL RETURNING order_id"};
 
 inline std::vector<ecom::pg::Statement> statements() {
-    return {insert_order,    order_by_key,  order_by_id,        take_lease,      record_reservation,
-            finish_order,    release_lease, claim_stale_orders, orders_by_email, order_statuses,
-            record_charge,   find_charge,   refund_charge,      move_order,      order_history,
-            set_access_token};
+    return {insert_order,  order_by_key,       order_by_id,     take_lease,      record_reservation, finish_order,
+            release_lease, claim_stale_orders, orders_by_email, order_statuses,  record_charge,      find_charge,
+            refund_charge, move_order,         order_history,   set_access_token};
 }
 
 }  // namespace orders::sql

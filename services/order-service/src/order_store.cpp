@@ -78,7 +78,8 @@ std::vector<OrderLine> parse_requested_lines(std::string_view json) {
     std::vector<OrderLine> lines;
     const boost::json::value parsed = boost::json::parse(json);
     for (const auto& line : parsed.as_array()) {
-        lines.push_back({line.at("product_id").to_number<std::int64_t>(), line.at("quantity").to_number<std::int64_t>()});
+        lines.push_back(
+            {line.at("product_id").to_number<std::int64_t>(), line.at("quantity").to_number<std::int64_t>()});
     }
     return lines;
 }
@@ -134,10 +135,11 @@ OrderRecord read_order(const Result& r, int row) {
     return o;
 }
 
-asio::awaitable<std::optional<OrderRecord>> OrderStore::insert(const NewOrder& o, const ecom::http::RequestContext* ctx) {
-    const Result r = co_await db_.run_traced(ctx, sql::insert_order, o.id, o.idempotency_key, o.fingerprint, o.email, o.name,
-                                      requested_lines_json(o.requested_items), o.card_last4, o.lease_owner,
-                                      static_cast<std::int64_t>(lease_.count()), o.created_ms);
+asio::awaitable<std::optional<OrderRecord>> OrderStore::insert(const NewOrder& o,
+                                                               const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::insert_order, o.id, o.idempotency_key, o.fingerprint, o.email,
+                                             o.name, requested_lines_json(o.requested_items), o.card_last4,
+                                             o.lease_owner, static_cast<std::int64_t>(lease_.count()), o.created_ms);
     if (r.empty()) {
         co_return std::nullopt;
     }
@@ -153,7 +155,8 @@ asio::awaitable<std::optional<OrderRecord>> OrderStore::find_by_key(const std::s
     co_return read_order(r, 0);
 }
 
-asio::awaitable<std::optional<OrderRecord>> OrderStore::find(const std::string& id, const ecom::http::RequestContext* ctx) {
+asio::awaitable<std::optional<OrderRecord>> OrderStore::find(const std::string& id,
+                                                             const ecom::http::RequestContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::order_by_id, id);
     if (r.empty()) {
         co_return std::nullopt;
@@ -161,8 +164,10 @@ asio::awaitable<std::optional<OrderRecord>> OrderStore::find(const std::string& 
     co_return read_order(r, 0);
 }
 
-asio::awaitable<std::optional<OrderRecord>> OrderStore::take_lease(const std::string& id, const std::string& owner, const ecom::http::RequestContext* ctx) {
-    const Result r = co_await db_.run_traced(ctx, sql::take_lease, id, owner, static_cast<std::int64_t>(lease_.count()));
+asio::awaitable<std::optional<OrderRecord>> OrderStore::take_lease(const std::string& id, const std::string& owner,
+                                                                   const ecom::http::RequestContext* ctx) {
+    const Result r =
+        co_await db_.run_traced(ctx, sql::take_lease, id, owner, static_cast<std::int64_t>(lease_.count()));
     if (r.empty()) {
         co_return std::nullopt;
     }
@@ -172,28 +177,29 @@ asio::awaitable<std::optional<OrderRecord>> OrderStore::take_lease(const std::st
 asio::awaitable<bool> OrderStore::record_reservation(const std::string& id, const std::string& owner,
                                                      const std::vector<PricedLine>& items, std::int64_t total_cents,
                                                      std::int64_t updated_ms, const ecom::http::RequestContext* ctx) {
-    const Result r = co_await db_.run_traced(ctx, sql::record_reservation, id, owner, static_cast<std::int64_t>(lease_.count()),
-                                      priced_lines_json(items), total_cents, updated_ms);
+    const Result r =
+        co_await db_.run_traced(ctx, sql::record_reservation, id, owner, static_cast<std::int64_t>(lease_.count()),
+                                priced_lines_json(items), total_cents, updated_ms);
     co_return !r.empty();
 }
 
-asio::awaitable<bool> OrderStore::finish(const std::string& id, const std::string& owner, const FinalOutcome& f, const ecom::http::RequestContext* ctx) {
+asio::awaitable<bool> OrderStore::finish(const std::string& id, const std::string& owner, const FinalOutcome& f,
+                                         const ecom::http::RequestContext* ctx) {
     std::optional<std::string_view> payment;
     if (f.payment_outcome) {
         payment = to_string(*f.payment_outcome);
     }
-    const Result r = co_await db_.run_traced(ctx, sql::finish_order, id, owner, to_string(f.status),
-                                             to_string(f.reservation_state), f.failure_code, f.failure_detail,
-                                             static_cast<std::int64_t>(f.response_status), f.response_body,
-                                             f.updated_ms, payment);
+    const Result r = co_await db_.run_traced(
+        ctx, sql::finish_order, id, owner, to_string(f.status), to_string(f.reservation_state), f.failure_code,
+        f.failure_detail, static_cast<std::int64_t>(f.response_status), f.response_body, f.updated_ms, payment);
     co_return !r.empty();
 }
 
 asio::awaitable<MoveResult> OrderStore::move(const std::string& id, OrderStatus from, OrderStatus to, Actor actor,
                                              const std::optional<std::string>& reason,
                                              const ecom::http::RequestContext* ctx) {
-    const Result r = co_await db_.run_traced(ctx, sql::move_order, id, to_string(from), to_string(to),
-                                             to_string(actor), reason);
+    const Result r =
+        co_await db_.run_traced(ctx, sql::move_order, id, to_string(from), to_string(to), to_string(actor), reason);
     if (!r.empty()) {
         co_return MoveResult{.moved = true, .current = to};
     }
@@ -207,14 +213,17 @@ asio::awaitable<bool> OrderStore::set_access_token(const std::string& id, const 
     co_return !r.empty();
 }
 
-asio::awaitable<void> OrderStore::release_lease(const std::string& id, const std::string& owner, const ecom::http::RequestContext* ctx) {
+asio::awaitable<void> OrderStore::release_lease(const std::string& id, const std::string& owner,
+                                                const ecom::http::RequestContext* ctx) {
     co_await db_.run_traced(ctx, sql::release_lease, id, owner);
 }
 
 asio::awaitable<std::vector<OrderRecord>> OrderStore::claim_stale(std::chrono::seconds older_than, int limit,
-                                                                  const std::string& owner, const ecom::http::RequestContext* ctx) {
-    const Result r = co_await db_.run_traced(ctx, sql::claim_stale_orders, static_cast<std::int64_t>(older_than.count()), limit,
-                                      owner, static_cast<std::int64_t>(lease_.count()));
+                                                                  const std::string& owner,
+                                                                  const ecom::http::RequestContext* ctx) {
+    const Result r =
+        co_await db_.run_traced(ctx, sql::claim_stale_orders, static_cast<std::int64_t>(older_than.count()), limit,
+                                owner, static_cast<std::int64_t>(lease_.count()));
     std::vector<OrderRecord> out;
     for (int i = 0; i < r.rows(); ++i) {
         out.push_back(read_order(r, i));
@@ -222,7 +231,8 @@ asio::awaitable<std::vector<OrderRecord>> OrderStore::claim_stale(std::chrono::s
     co_return out;
 }
 
-asio::awaitable<std::vector<OrderRecord>> OrderStore::by_email(const std::string& email, int limit, const ecom::http::RequestContext* ctx) {
+asio::awaitable<std::vector<OrderRecord>> OrderStore::by_email(const std::string& email, int limit,
+                                                               const ecom::http::RequestContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::orders_by_email, email, limit);
     std::vector<OrderRecord> out;
     for (int i = 0; i < r.rows(); ++i) {

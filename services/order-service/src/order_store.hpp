@@ -37,7 +37,7 @@ struct OrderRecord {
     std::string fingerprint;
     std::int64_t created_ms = 0;
     std::int64_t updated_ms = 0;
-    bool leased = false;  // someone holds an unexpired lease
+    bool leased = false;                             // someone holds an unexpired lease
     std::optional<std::string> access_token_sha256;  // hex; none before migration 0003
 };
 
@@ -115,7 +115,8 @@ public:
                                                               const ecom::http::RequestContext* ctx) override;
     boost::asio::awaitable<std::optional<OrderRecord>> find_by_key(const std::string& email, const std::string& key,
                                                                    const ecom::http::RequestContext* ctx) override;
-    boost::asio::awaitable<std::optional<OrderRecord>> find(const std::string& id, const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<std::optional<OrderRecord>> find(const std::string& id,
+                                                            const ecom::http::RequestContext* ctx = nullptr);
     boost::asio::awaitable<std::optional<OrderRecord>> take_lease(const std::string& id, const std::string& owner,
                                                                   const ecom::http::RequestContext* ctx) override;
 
@@ -129,10 +130,13 @@ public:
                                                const ecom::http::RequestContext* ctx) override;
 
     boost::asio::awaitable<std::vector<OrderRecord>> claim_stale(std::chrono::seconds older_than, int limit,
-                                                                 const std::string& owner, const ecom::http::RequestContext* ctx = nullptr);
-    boost::asio::awaitable<std::vector<OrderRecord>> by_email(const std::string& email, int limit, const ecom::http::RequestContext* ctx = nullptr);
+                                                                 const std::string& owner,
+                                                                 const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<std::vector<OrderRecord>> by_email(const std::string& email, int limit,
+                                                              const ecom::http::RequestContext* ctx = nullptr);
     // id -> status for those of `ids` that exist.
-    boost::asio::awaitable<std::vector<std::pair<std::string, OrderStatus>>> statuses(const std::vector<std::string>& ids, const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<std::vector<std::pair<std::string, OrderStatus>>> statuses(
+        const std::vector<std::string>& ids, const ecom::http::RequestContext* ctx = nullptr);
 
     // One guarded UPDATE from `from` to `to` with its order_history row (sql::move_order).
     boost::asio::awaitable<MoveResult> move(const std::string& id, OrderStatus from, OrderStatus to, Actor actor,

@@ -30,9 +30,9 @@ asio::awaitable<void> SimulatedPaymentGateway::delay() {
     }
 }
 
-asio::awaitable<PaymentOutcome> SimulatedPaymentGateway::charge(const std::string& order_id,
-                                                               std::int64_t amount_cents, const Card& card,
-                                                               const ecom::http::RequestContext* ctx) {
+asio::awaitable<PaymentOutcome> SimulatedPaymentGateway::charge(const std::string& order_id, std::int64_t amount_cents,
+                                                                const Card& card,
+                                                                const ecom::http::RequestContext* ctx) {
     // The provider call as its own span; the card never appears in it.
     ecom::trace::Span span("payment.charge", ecom::trace::SpanKind::client, ctx);
     span.attribute("peer.service", std::string("payment-simulator"));
@@ -64,7 +64,7 @@ asio::awaitable<std::optional<PaymentOutcome>> SimulatedPaymentGateway::find_cha
 }
 
 asio::awaitable<void> SimulatedPaymentGateway::refund(const std::string& order_id,
-                                                     const ecom::http::RequestContext* ctx) {
+                                                      const ecom::http::RequestContext* ctx) {
     co_await db_.run_traced(ctx, sql::refund_charge, order_id);
 }
 

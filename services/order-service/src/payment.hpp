@@ -31,8 +31,8 @@ public:
     virtual boost::asio::awaitable<PaymentOutcome> charge(const std::string& order_id, std::int64_t amount_cents,
                                                           const Card& card, const ecom::http::RequestContext* ctx) = 0;
     // The outcome of an earlier charge for the order, if there was one.
-    virtual boost::asio::awaitable<std::optional<PaymentOutcome>> find_charge(const std::string& order_id,
-                                                                              const ecom::http::RequestContext* ctx) = 0;
+    virtual boost::asio::awaitable<std::optional<PaymentOutcome>> find_charge(
+        const std::string& order_id, const ecom::http::RequestContext* ctx) = 0;
     virtual boost::asio::awaitable<void> refund(const std::string& order_id, const ecom::http::RequestContext* ctx) = 0;
 };
 

@@ -23,8 +23,8 @@
 namespace orders {
 
 struct ReconcilerSettings {
-    std::chrono::seconds window{30};                 // RECONCILE_WINDOW_SECONDS
-    std::chrono::milliseconds interval{2'000};       // RECONCILE_INTERVAL_MS
+    std::chrono::seconds window{30};            // RECONCILE_WINDOW_SECONDS
+    std::chrono::milliseconds interval{2'000};  // RECONCILE_INTERVAL_MS
     int batch = 50;
 };
 

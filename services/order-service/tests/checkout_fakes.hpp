@@ -7,10 +7,10 @@
 #include "order_store.hpp"
 #include "payment.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <gtest/gtest.h>
 
 #include <exception>
 #include <optional>

@@ -2,8 +2,8 @@
 // branch of the state machine, what it records, what it answers, and what
 // it leaves for a retry or the reconciler.
 
-#include "checkout_fakes.hpp"
 #include "checkout_saga.hpp"
+#include "checkout_fakes.hpp"
 #include "ecom/log.hpp"
 #include "ecom/metrics.hpp"
 #include "ecom/pg/result.hpp"
@@ -11,8 +11,8 @@
 #include "order_store.hpp"
 #include "payment.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include <exception>
 #include <optional>
@@ -58,9 +58,9 @@ protected:
     SagaTest() {
         ecom::log::set_level(ecom::log::Level::fatal);  // the saga logs every finished order
         store.expected_owner = kOwner;
-        inventory.reserve_answer = {.kind = ReserveResult::Kind::held,
-                                    .lines = {mug(2), {.product_id = 7, .sku = "TEE", .name = "Tee", .quantity = 1,
-                                                       .unit_price_cents = 2000}}};
+        inventory.reserve_answer = {
+            .kind = ReserveResult::Kind::held,
+            .lines = {mug(2), {.product_id = 7, .sku = "TEE", .name = "Tee", .quantity = 1, .unit_price_cents = 2000}}};
     }
 
     SagaOutcome run(OrderRecord order, const Card* card = &kCard) {
@@ -73,7 +73,9 @@ protected:
     }
 };
 
-boost::json::value body_of(const SagaOutcome& outcome) { return boost::json::parse(outcome.answer.body); }
+boost::json::value body_of(const SagaOutcome& outcome) {
+    return boost::json::parse(outcome.answer.body);
+}
 
 TEST_F(SagaTest, ReservesChargesCommitsAndConfirms) {
     const auto outcome = run(pending_order());
@@ -203,9 +205,8 @@ TEST_F(SagaTest, ATransientDatabaseErrorIsTransientAndAPermanentOneIsThrown) {
     struct FailingStore final : SagaStore {
         ecom::pg::Error error;
         explicit FailingStore(ecom::pg::Error e) : error(std::move(e)) {}
-        asio::awaitable<bool> record_reservation(const std::string&, const std::string&,
-                                                 const std::vector<PricedLine>&, std::int64_t, std::int64_t,
-                                                 const RequestContext*) override {
+        asio::awaitable<bool> record_reservation(const std::string&, const std::string&, const std::vector<PricedLine>&,
+                                                 std::int64_t, std::int64_t, const RequestContext*) override {
             throw error;
         }
         asio::awaitable<bool> finish(const std::string&, const std::string&, const FinalOutcome&,

@@ -1,10 +1,10 @@
 // IdempotentCheckout::place against a fake order store and the saga with
 // fakes: what one Idempotency-Key gives in every state of its order.
 
+#include "idempotent_checkout.hpp"
 #include "checkout_fakes.hpp"
 #include "checkout_saga.hpp"
 #include "ecom/log.hpp"
-#include "idempotent_checkout.hpp"
 
 #include <gtest/gtest.h>
 
@@ -94,9 +94,9 @@ protected:
 
     IdempotentCheckoutTest() {
         ecom::log::set_level(ecom::log::Level::fatal);
-        inventory.reserve_answer = {.kind = ReserveResult::Kind::held,
-                                    .lines = {{.product_id = 3, .sku = "MUG", .name = "Mug", .quantity = 2,
-                                               .unit_price_cents = 1299}}};
+        inventory.reserve_answer = {
+            .kind = ReserveResult::Kind::held,
+            .lines = {{.product_id = 3, .sku = "MUG", .name = "Mug", .quantity = 2, .unit_price_cents = 1299}}};
     }
 
     CheckoutResult place(const std::string& key, const CheckoutRequest& r = request()) {

@@ -1,8 +1,8 @@
-#include "ecom/sha256.hpp"
 #include "order_access.hpp"
+#include "ecom/sha256.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include <set>
 #include <string>
@@ -29,7 +29,7 @@ TEST(OrderAccess, OnlyTheDigestIsKeptAndOnlyTheTokenMatchesIt) {
     EXPECT_EQ(digest.size(), 64u);
     EXPECT_EQ(digest.find_first_not_of("0123456789abcdef"), std::string::npos);
     EXPECT_TRUE(access_token_matches(digest, token));
-    EXPECT_FALSE(access_token_matches(std::nullopt, token));        // an order without a token
+    EXPECT_FALSE(access_token_matches(std::nullopt, token));         // an order without a token
     EXPECT_FALSE(access_token_matches(digest, new_access_token()));  // another order's token
     EXPECT_FALSE(access_token_matches(digest, digest));              // the digest is not the token
     EXPECT_FALSE(access_token_matches(digest, ""));

@@ -1,5 +1,5 @@
-#include "order_domain.hpp"
 #include "order_lifecycle.hpp"
+#include "order_domain.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,10 +10,17 @@
 namespace orders {
 namespace {
 
-constexpr OrderStatus kStatuses[] = {
-    OrderStatus::pending,    OrderStatus::confirmed, OrderStatus::payment_declined,     OrderStatus::rejected,
-    OrderStatus::cancelled,  OrderStatus::cancelling, OrderStatus::fulfilled,           OrderStatus::refunding,
-    OrderStatus::refunded,   OrderStatus::cancel_refund_failed, OrderStatus::return_refund_failed};
+constexpr OrderStatus kStatuses[] = {OrderStatus::pending,
+                                     OrderStatus::confirmed,
+                                     OrderStatus::payment_declined,
+                                     OrderStatus::rejected,
+                                     OrderStatus::cancelled,
+                                     OrderStatus::cancelling,
+                                     OrderStatus::fulfilled,
+                                     OrderStatus::refunding,
+                                     OrderStatus::refunded,
+                                     OrderStatus::cancel_refund_failed,
+                                     OrderStatus::return_refund_failed};
 constexpr OrderAction kActions[] = {OrderAction::cancel, OrderAction::fulfil,         OrderAction::refund,
                                     OrderAction::settle, OrderAction::refund_refused, OrderAction::retry_refund};
 constexpr Actor kActors[] = {Actor::customer, Actor::admin, Actor::system};
@@ -73,15 +80,24 @@ TEST(OrderLifecycle, FinalStatusesHaveNoMove) {
 // own moves are the service's; retrying a refused refund is an admin's.
 TEST(OrderLifecycle, EveryActorActionPair) {
     const std::map<std::pair<std::string, std::string>, bool> allowed{
-        {{"customer", "cancel"}, true},        {{"customer", "fulfil"}, false},
-        {{"customer", "refund"}, false},       {{"customer", "settle"}, false},
-        {{"customer", "refund_refused"}, false}, {{"customer", "retry_refund"}, false},
-        {{"admin", "cancel"}, true},           {{"admin", "fulfil"}, true},
-        {{"admin", "refund"}, true},           {{"admin", "settle"}, false},
-        {{"admin", "refund_refused"}, false},  {{"admin", "retry_refund"}, true},
-        {{"system", "cancel"}, false},         {{"system", "fulfil"}, false},
-        {{"system", "refund"}, false},         {{"system", "settle"}, true},
-        {{"system", "refund_refused"}, true},  {{"system", "retry_refund"}, false},
+        {{"customer", "cancel"}, true},
+        {{"customer", "fulfil"}, false},
+        {{"customer", "refund"}, false},
+        {{"customer", "settle"}, false},
+        {{"customer", "refund_refused"}, false},
+        {{"customer", "retry_refund"}, false},
+        {{"admin", "cancel"}, true},
+        {{"admin", "fulfil"}, true},
+        {{"admin", "refund"}, true},
+        {{"admin", "settle"}, false},
+        {{"admin", "refund_refused"}, false},
+        {{"admin", "retry_refund"}, true},
+        {{"system", "cancel"}, false},
+        {{"system", "fulfil"}, false},
+        {{"system", "refund"}, false},
+        {{"system", "settle"}, true},
+        {{"system", "refund_refused"}, true},
+        {{"system", "retry_refund"}, false},
     };
     int checked = 0;
     for (const auto actor : kActors) {

@@ -9,8 +9,8 @@
 #include "order_store.hpp"
 #include "payment.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace orders {
 namespace {
@@ -21,8 +21,8 @@ constexpr YearMonth today{2026, 11};
 
 std::string body(std::string card = "4242424242424242", int month = 12, int year = 2030) {
     return R"({"customer":{"email":"Ada@Example.com","name":"Ada Lovelace"},"items":[{"product_id":3,"quantity":2},{"product_id":7,"quantity":1}],"payment":{"card_number":")" +
-           card + R"(","exp_month":)" + std::to_string(month) + R"(,"exp_year":)" + std::to_string(year) +
-           R"(,"cvc":"123"}})";
+        card + R"(","exp_month":)" + std::to_string(month) + R"(,"exp_year":)" + std::to_string(year) +
+        R"(,"cvc":"123"}})";
 }
 
 std::vector<std::string> failing_fields(const std::string& text) {
@@ -57,8 +57,8 @@ TEST(Email, ShapeCheck) {
     for (const auto* ok : {"a@b.co", "first.last+tag@example.co.uk", "x_y@sub-domain.example"}) {
         EXPECT_TRUE(plausible_email(ok)) << ok;
     }
-    for (const auto* bad : {"", "a", "a@b", "@b.co", "a@.co", "a@b.", "a b@c.co", "a@@b.co", "a@b..co",
-                            "<a>@b.co", "a@b.c"}) {
+    for (const auto* bad :
+         {"", "a", "a@b", "@b.co", "a@.co", "a@b.", "a b@c.co", "a@@b.co", "a@b..co", "<a>@b.co", "a@b.c"}) {
         EXPECT_FALSE(plausible_email(bad)) << bad;
     }
 }
@@ -107,12 +107,15 @@ TEST(CheckoutRequest, RefusesClientPricesAndStatus) {
 TEST(CheckoutRequest, LineRules) {
     auto order = [](std::string items) {
         return R"({"customer":{"email":"a@b.co","name":"A"},"items":)" + items +
-               R"(,"payment":{"card_number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"}})";
+            R"(,"payment":{"card_number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"}})";
     };
     EXPECT_EQ(failing_fields(order("[]")), (std::vector<std::string>{"items"}));
-    EXPECT_EQ(failing_fields(order(R"([{"product_id":1,"quantity":0}])")), (std::vector<std::string>{"items[0].quantity"}));
-    EXPECT_EQ(failing_fields(order(R"([{"product_id":1,"quantity":101}])")), (std::vector<std::string>{"items[0].quantity"}));
-    EXPECT_EQ(failing_fields(order(R"([{"product_id":1,"quantity":1.5}])")), (std::vector<std::string>{"items[0].quantity"}));
+    EXPECT_EQ(failing_fields(order(R"([{"product_id":1,"quantity":0}])")),
+              (std::vector<std::string>{"items[0].quantity"}));
+    EXPECT_EQ(failing_fields(order(R"([{"product_id":1,"quantity":101}])")),
+              (std::vector<std::string>{"items[0].quantity"}));
+    EXPECT_EQ(failing_fields(order(R"([{"product_id":1,"quantity":1.5}])")),
+              (std::vector<std::string>{"items[0].quantity"}));
     EXPECT_EQ(failing_fields(order(R"([{"product_id":1,"quantity":1},{"product_id":1,"quantity":2}])")),
               (std::vector<std::string>{"items[1].product_id"}));
     std::string many = "[";
@@ -247,8 +250,8 @@ TEST(OrderLines, StoredFormsRoundTrip) {
     ASSERT_EQ(back.size(), 2u);
     EXPECT_EQ(back[1].product_id, 7);
     EXPECT_EQ(back[1].quantity, 1);
-    const std::vector<PricedLine> priced{{.product_id = 3, .sku = "MUG-1", .name = "Mug \"Ada\"", .quantity = 2,
-                                          .unit_price_cents = 1299}};
+    const std::vector<PricedLine> priced{
+        {.product_id = 3, .sku = "MUG-1", .name = "Mug \"Ada\"", .quantity = 2, .unit_price_cents = 1299}};
     EXPECT_EQ(priced_lines_json(priced),
               R"([{"product_id":3,"sku":"MUG-1","name":"Mug \"Ada\"","quantity":2,"unit_price_cents":1299}])");
     // PostgreSQL hands jsonb back with its keys reordered.
@@ -325,22 +328,27 @@ TEST(SagaStateMachine, PaidButReleasedIsRefunded) {
 
 TEST(InventoryAnswers, Parsed) {
     auto held = parse_reserve_response(
-        200, R"({"order_id":"x","state":"held","items":[{"product_id":3,"quantity":2,"unit_price_cents":1299,"sku":"A","name":"Mug"}]})");
+        200,
+        R"({"order_id":"x","state":"held","items":[{"product_id":3,"quantity":2,"unit_price_cents":1299,"sku":"A","name":"Mug"}]})");
     EXPECT_EQ(held.kind, ReserveResult::Kind::held);
     ASSERT_EQ(held.lines.size(), 1u);
     EXPECT_EQ(held.lines[0].unit_price_cents, 1299);
     auto short_ = parse_reserve_response(
-        409, R"({"error":{"code":"insufficient_stock","message":"m","shortages":[{"product_id":3,"name":"Mug","requested":5,"available":1}]}})");
+        409,
+        R"({"error":{"code":"insufficient_stock","message":"m","shortages":[{"product_id":3,"name":"Mug","requested":5,"available":1}]}})");
     EXPECT_EQ(short_.kind, ReserveResult::Kind::insufficient_stock);
     EXPECT_EQ(short_.shortages[0].available, 1);
     // Unknown products come back by id; the details' indices are not read.
     auto unknown = parse_reserve_response(
-        422, R"({"error":{"code":"unknown_product","message":"m","details":[{"field":"items[1].product_id","message":"x"}],"product_ids":[987654321]}})");
+        422,
+        R"({"error":{"code":"unknown_product","message":"m","details":[{"field":"items[1].product_id","message":"x"}],"product_ids":[987654321]}})");
     EXPECT_EQ(unknown.kind, ReserveResult::Kind::unknown_products);
     EXPECT_EQ(unknown.unknown_product_ids, (std::vector<std::int64_t>{987654321}));
-    EXPECT_THROW(parse_reserve_response(
-                     422, R"({"error":{"code":"unknown_product","message":"m","details":[{"field":"items[1].product_id","message":"x"}]}})"),
-                 InventoryUnavailable);
+    EXPECT_THROW(
+        parse_reserve_response(
+            422,
+            R"({"error":{"code":"unknown_product","message":"m","details":[{"field":"items[1].product_id","message":"x"}]}})"),
+        InventoryUnavailable);
     EXPECT_THROW(parse_reserve_response(418, R"({"error":{"code":"teapot"}})"), InventoryUnavailable);
     EXPECT_THROW(parse_reserve_response(200, "not json"), InventoryUnavailable);
 }
@@ -414,12 +422,13 @@ TEST(ResponseBodies, SameBytesAsBefore) {
     o.status = OrderStatus::rejected;
     EXPECT_EQ(checkout_answer({.order = o, .shortages = std::vector<Shortage>{{4, 3, 1}, {9, 2, 0}}}).body,
               old_error_with_order("insufficient_stock", "some items are not in stock in the quantity asked for", o,
-                                   {{"shortages", R"([{"product_id":4,"requested":3,"available":1},)"
-                                                  R"({"product_id":9,"requested":2,"available":0}])"}}));
-    EXPECT_EQ(checkout_answer({.order = o, .unknown_product_ids = {4, 9}}).body,
-              old_error_with_order("unknown_product", "some products do not exist", o, {},
-                                   {{"items[0].product_id", "no such product"},
-                                    {"items[1].product_id", "no such product"}}));
+                                   {{"shortages",
+                                     R"([{"product_id":4,"requested":3,"available":1},)"
+                                     R"({"product_id":9,"requested":2,"available":0}])"}}));
+    EXPECT_EQ(
+        checkout_answer({.order = o, .unknown_product_ids = {4, 9}}).body,
+        old_error_with_order("unknown_product", "some products do not exist", o, {},
+                             {{"items[0].product_id", "no such product"}, {"items[1].product_id", "no such product"}}));
 
     o.status = OrderStatus::cancelled;
     EXPECT_EQ(checkout_answer({.order = o}).body,
@@ -435,8 +444,8 @@ TEST(ResponseBodies, SameBytesAsBefore) {
                                    o));
 
     o.status = OrderStatus::confirmed;
-    o.items = std::vector<PricedLine>{{.product_id = 4, .sku = "A", .name = "Mug", .quantity = 1,
-                                       .unit_price_cents = 1299}};
+    o.items =
+        std::vector<PricedLine>{{.product_id = 4, .sku = "A", .name = "Mug", .quantity = 1, .unit_price_cents = 1299}};
     o.total_cents = 1299;
     const auto confirmed = checkout_answer({.order = o});
     EXPECT_EQ(confirmed.status, 201);

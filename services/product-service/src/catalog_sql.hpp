@@ -12,36 +12,37 @@ namespace catalog::sql {
 // Column order read by write_product_json(): keep them in step.
 // Timestamps travel as milliseconds since the epoch and are formatted by
 // the service: cheaper for the database than to_char.
-#define CATALOG_PRODUCT_COLUMNS                                                                  \
-    "id, sku, name, description, category, price_cents, currency, stock, image_url, "           \
-    "floor(extract(epoch FROM created_at) * 1000)::bigint, "                                   \
+#define CATALOG_PRODUCT_COLUMNS                                                       \
+    "id, sku, name, description, category, price_cents, currency, stock, image_url, " \
+    "floor(extract(epoch FROM created_at) * 1000)::bigint, "                          \
     "floor(extract(epoch FROM updated_at) * 1000)::bigint, version"
 
 inline constexpr int col_id = 0;
 inline constexpr int col_version = 11;
 
 inline constexpr ecom::pg::Statement get_product{
-    "get_product",
-    "SELECT " CATALOG_PRODUCT_COLUMNS " FROM products WHERE id = $1 AND deleted_at IS NULL", true};
+    "get_product", "SELECT " CATALOG_PRODUCT_COLUMNS " FROM products WHERE id = $1 AND deleted_at IS NULL", true};
 
 // $1 after id, $2 limit
-inline constexpr ecom::pg::Statement list_products{
-    "list_products",
-    "SELECT " CATALOG_PRODUCT_COLUMNS " FROM products WHERE deleted_at IS NULL AND id > $1 "
-    "ORDER BY id LIMIT $2",
-    true};
+inline constexpr ecom::pg::Statement list_products{"list_products",
+                                                   "SELECT " CATALOG_PRODUCT_COLUMNS
+                                                   " FROM products WHERE deleted_at IS NULL AND id > $1 "
+                                                   "ORDER BY id LIMIT $2",
+                                                   true};
 
 // $1 category, $2 after id, $3 limit
 inline constexpr ecom::pg::Statement list_products_in_category{
     "list_products_in_category",
-    "SELECT " CATALOG_PRODUCT_COLUMNS " FROM products WHERE deleted_at IS NULL AND category = $1 AND id > $2 "
+    "SELECT " CATALOG_PRODUCT_COLUMNS
+    " FROM products WHERE deleted_at IS NULL AND category = $1 AND id > $2 "
     "ORDER BY id LIMIT $3",
     true};
 
 // $1 ILIKE pattern, $2 category or NULL, $3 after id, $4 limit
 inline constexpr ecom::pg::Statement search_products{
     "search_products",
-    "SELECT " CATALOG_PRODUCT_COLUMNS " FROM products WHERE deleted_at IS NULL AND id > $3 "
+    "SELECT " CATALOG_PRODUCT_COLUMNS
+    " FROM products WHERE deleted_at IS NULL AND id > $3 "
     "AND ($2::text IS NULL OR category = $2) AND (name ILIKE $1 OR description ILIKE $1) "
     "ORDER BY id LIMIT $4",
     true};
@@ -86,7 +87,7 @@ inline constexpr ecom::pg::Statement product_exists{
     "product_exists", "SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL", true};
 
 inline std::vector<ecom::pg::Statement> catalog_statements() {
-    return {get_product,     list_products,   list_products_in_category, search_products, insert_product,
+    return {get_product,     list_products, list_products_in_category, search_products, insert_product,
             replace_product, patch_product, archive_product,           product_exists,  list_categories};
 }
 

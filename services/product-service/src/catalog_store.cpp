@@ -47,7 +47,8 @@ std::string versions_array(const std::vector<std::int64_t>& versions) {
     return out;
 }
 
-asio::awaitable<std::optional<StoredProduct>> CatalogStore::find(std::int64_t id, const ecom::http::RequestContext* ctx) {
+asio::awaitable<std::optional<StoredProduct>> CatalogStore::find(std::int64_t id,
+                                                                 const ecom::http::RequestContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::get_product, id);
     if (r.empty()) {
         co_return std::nullopt;
@@ -55,13 +56,14 @@ asio::awaitable<std::optional<StoredProduct>> CatalogStore::find(std::int64_t id
     co_return stored(r, 0);
 }
 
-asio::awaitable<std::string> CatalogStore::list_page(const ListRequest& request, const ecom::http::RequestContext* ctx) {
+asio::awaitable<std::string> CatalogStore::list_page(const ListRequest& request,
+                                                     const ecom::http::RequestContext* ctx) {
     // One row more than the page tells whether another page follows.
     const std::int64_t fetch = request.limit + 1;
     Result r;
     if (request.search) {
         r = co_await db_.run_traced(ctx, sql::search_products, contains_pattern(*request.search), request.category,
-                             request.after_id, fetch);
+                                    request.after_id, fetch);
     } else if (request.category) {
         r = co_await db_.run_traced(ctx, sql::list_products_in_category, *request.category, request.after_id, fetch);
     } else {
@@ -101,7 +103,7 @@ asio::awaitable<std::string> CatalogStore::categories(const ecom::http::RequestC
 asio::awaitable<StoredProduct> CatalogStore::create(const ProductFields& f, const ecom::http::RequestContext* ctx) {
     try {
         const Result r = co_await db_.run_traced(ctx, sql::insert_product, f.sku, f.name, f.description, f.category,
-                                          f.price_cents, f.stock, f.image_url);
+                                                 f.price_cents, f.stock, f.image_url);
         co_return stored(r, 0);
     } catch (const ecom::pg::Error& e) {
         if (!e.unique_violation()) {
@@ -112,11 +114,12 @@ asio::awaitable<StoredProduct> CatalogStore::create(const ProductFields& f, cons
 }
 
 asio::awaitable<WriteResult> CatalogStore::update(const ecom::pg::Statement& statement, std::int64_t id,
-                                                  const ProductFields& f, const AcceptedVersions& versions, const ecom::http::RequestContext* ctx) {
+                                                  const ProductFields& f, const AcceptedVersions& versions,
+                                                  const ecom::http::RequestContext* ctx) {
     Result r;
     try {
-        r = co_await db_.run_traced(ctx, statement, id, versions_param(versions), f.sku, f.name, f.description, f.category,
-                             f.price_cents, f.stock, f.image_url);
+        r = co_await db_.run_traced(ctx, statement, id, versions_param(versions), f.sku, f.name, f.description,
+                                    f.category, f.price_cents, f.stock, f.image_url);
     } catch (const ecom::pg::Error& e) {
         if (!e.unique_violation()) {
             throw;
@@ -133,16 +136,19 @@ asio::awaitable<WriteResult> CatalogStore::update(const ecom::pg::Statement& sta
 }
 
 asio::awaitable<WriteResult> CatalogStore::replace(std::int64_t id, const ProductFields& fields,
-                                                   const AcceptedVersions& versions, const ecom::http::RequestContext* ctx) {
+                                                   const AcceptedVersions& versions,
+                                                   const ecom::http::RequestContext* ctx) {
     co_return co_await update(sql::replace_product, id, fields, versions, ctx);
 }
 
 asio::awaitable<WriteResult> CatalogStore::patch(std::int64_t id, const ProductFields& fields,
-                                                 const AcceptedVersions& versions, const ecom::http::RequestContext* ctx) {
+                                                 const AcceptedVersions& versions,
+                                                 const ecom::http::RequestContext* ctx) {
     co_return co_await update(sql::patch_product, id, fields, versions, ctx);
 }
 
-asio::awaitable<WriteStatus> CatalogStore::archive(std::int64_t id, const AcceptedVersions& versions, const ecom::http::RequestContext* ctx) {
+asio::awaitable<WriteStatus> CatalogStore::archive(std::int64_t id, const AcceptedVersions& versions,
+                                                   const ecom::http::RequestContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::archive_product, id, versions_param(versions));
     if (r.empty()) {
         co_return co_await missing_or_mismatch(id, ctx);

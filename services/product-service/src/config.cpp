@@ -16,8 +16,10 @@ Config Config::from_env(ecom::Env& env) {
         env.reject("INTERNAL_API_KEY", "must be at least 16 characters long when set");
     }
     c.internal_api_key_previous = env.string("INTERNAL_API_KEY_PREVIOUS", "");
-    if (!c.internal_api_key_previous.empty() && (c.internal_api_key_previous.size() < 16 || c.internal_api_key.empty())) {
-        env.reject("INTERNAL_API_KEY_PREVIOUS", "must be at least 16 characters long, and INTERNAL_API_KEY set, when set");
+    if (!c.internal_api_key_previous.empty() &&
+        (c.internal_api_key_previous.size() < 16 || c.internal_api_key.empty())) {
+        env.reject("INTERNAL_API_KEY_PREVIOUS",
+                   "must be at least 16 characters long, and INTERNAL_API_KEY set, when set");
     }
     c.cache_enabled = env.boolean("CATALOG_CACHE", true);
     c.cache_max_entries = static_cast<std::size_t>(env.integer("CATALOG_CACHE_MAX_ENTRIES", 10'000, 10, 10'000'000));

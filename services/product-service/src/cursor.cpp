@@ -14,8 +14,8 @@ std::string base64url(std::string_view in) {
     std::size_t i = 0;
     for (; i + 2 < in.size(); i += 3) {
         const auto n = (static_cast<unsigned>(static_cast<unsigned char>(in[i])) << 16) |
-                       (static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8) |
-                       static_cast<unsigned>(static_cast<unsigned char>(in[i + 2]));
+            (static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8) |
+            static_cast<unsigned>(static_cast<unsigned char>(in[i + 2]));
         out += alphabet[(n >> 18) & 63];
         out += alphabet[(n >> 12) & 63];
         out += alphabet[(n >> 6) & 63];
@@ -27,7 +27,7 @@ std::string base64url(std::string_view in) {
         out += alphabet[(n >> 12) & 63];
     } else if (i + 2 == in.size()) {
         const auto n = (static_cast<unsigned>(static_cast<unsigned char>(in[i])) << 16) |
-                       (static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8);
+            (static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8);
         out += alphabet[(n >> 18) & 63];
         out += alphabet[(n >> 12) & 63];
         out += alphabet[(n >> 6) & 63];

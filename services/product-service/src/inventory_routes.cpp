@@ -88,13 +88,15 @@ InventoryRoutes::InventoryRoutes(ecom::pg::Database& db, ProductCache& cache, st
 void InventoryRoutes::register_on(ecom::http::Router& router) {
     using ecom::pg::with_database_errors;
     const ecom::http::RouteOptions json{.json_body = true};
-    router.add({Method::post}, "/internal/reservations", with_database_errors([this](Request& r) { return reserve(r); }), json);
+    router.add({Method::post}, "/internal/reservations",
+               with_database_errors([this](Request& r) { return reserve(r); }), json);
     router.add({Method::get}, "/internal/reservations", with_database_errors([this](Request& r) { return list(r); }));
     router.add({Method::post}, "/internal/reservations/{order_id}/commit",
                with_database_errors([this](Request& r) { return commit(r); }));
     router.add({Method::delete_}, "/internal/reservations/{order_id}",
                with_database_errors([this](Request& r) { return release(r); }));
-    router.add({Method::get}, "/internal/reservations/{order_id}", with_database_errors([this](Request& r) { return get(r); }));
+    router.add({Method::get}, "/internal/reservations/{order_id}",
+               with_database_errors([this](Request& r) { return get(r); }));
 }
 
 void InventoryRoutes::authorize(const Request& request) const {
@@ -113,8 +115,8 @@ void InventoryRoutes::stock_changed(const std::vector<std::int64_t>& product_ids
 asio::awaitable<Response> InventoryRoutes::reserve(Request& request) {
     authorize(request);
     const ReservationRequest input = parse_reservation_request(request.body);
-    const auto r = co_await db_.run_traced(&request.context, sql::reserve_stock, input.order_id, array_literal(input.items, false),
-                                    array_literal(input.items, true));
+    const auto r = co_await db_.run_traced(&request.context, sql::reserve_stock, input.order_id,
+                                           array_literal(input.items, false), array_literal(input.items, true));
     const bj::object result = function_result(r);
     const std::string_view outcome = result.at("outcome").as_string();
     if (outcome == "unknown_products") {

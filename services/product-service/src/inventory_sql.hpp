@@ -10,14 +10,11 @@
 namespace catalog::sql {
 
 // $1 order id, $2 product ids (bigint[]), $3 quantities (integer[])
-inline constexpr ecom::pg::Statement reserve_stock{
-    "reserve_stock", "SELECT reserve_stock($1::uuid, $2::bigint[], $3::integer[])"};
-inline constexpr ecom::pg::Statement commit_reservation{
-    "commit_reservation", "SELECT commit_reservation($1::uuid)"};
-inline constexpr ecom::pg::Statement release_reservation{
-    "release_reservation", "SELECT release_reservation($1::uuid)"};
-inline constexpr ecom::pg::Statement get_reservation{
-    "get_reservation", "SELECT reservation_json($1::uuid)", true};
+inline constexpr ecom::pg::Statement reserve_stock{"reserve_stock",
+                                                   "SELECT reserve_stock($1::uuid, $2::bigint[], $3::integer[])"};
+inline constexpr ecom::pg::Statement commit_reservation{"commit_reservation", "SELECT commit_reservation($1::uuid)"};
+inline constexpr ecom::pg::Statement release_reservation{"release_reservation", "SELECT release_reservation($1::uuid)"};
+inline constexpr ecom::pg::Statement get_reservation{"get_reservation", "SELECT reservation_json($1::uuid)", true};
 // $1 state, $2 minimum age in seconds, $3 limit
 inline constexpr ecom::pg::Statement list_reservations{
     "list_reservations",
@@ -30,8 +27,8 @@ inline constexpr ecom::pg::Statement count_held_reservations{
     "count_held_reservations", "SELECT count(*) FROM reservations WHERE state = 'held'", true};
 
 inline std::vector<ecom::pg::Statement> inventory_statements() {
-    return {reserve_stock,   commit_reservation, release_reservation, get_reservation, list_reservations,
-            count_held_reservations};
+    return {reserve_stock,   commit_reservation, release_reservation,
+            get_reservation, list_reservations,  count_held_reservations};
 }
 
 }  // namespace catalog::sql

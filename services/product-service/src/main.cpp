@@ -1,7 +1,6 @@
 // product-service: the catalog. Wires configuration, migrations, the
 // database pools, the cache and its invalidation listener, and the routes.
 
-#include "statements.hpp"
 #include "catalog_store.hpp"
 #include "config.hpp"
 #include "ecom/http/admin_auth.hpp"
@@ -14,6 +13,7 @@
 #include "product_cache.hpp"
 #include "product_routes.hpp"
 #include "reservations_gauge.hpp"
+#include "statements.hpp"
 
 #include <string_view>
 #include <utility>
@@ -31,7 +31,8 @@ int run() {
     ecom::log::set_level(config.service.log_level);
 
     if (config.migrate_on_start) {
-        ecom::pg::migrate({config.database.conninfo, "catalog", config.database.startup_timeout}, catalog::embedded_files());
+        ecom::pg::migrate({config.database.conninfo, "catalog", config.database.startup_timeout},
+                          catalog::embedded_files());
     }
 
     ecom::Service service(config.service);
@@ -62,8 +63,9 @@ int run() {
     }
     service.add(reservations_held);
     service.add_readiness_check([&db] { return db.ping(std::chrono::milliseconds(1000)); });
-    ecom::log::info("starting", {{"database", ecom::pg::redact_conninfo(config.database.conninfo)},
-                                 {"cache", config.cache_enabled}});
+    ecom::log::info(
+        "starting",
+        {{"database", ecom::pg::redact_conninfo(config.database.conninfo)}, {"cache", config.cache_enabled}});
     return service.run();
 }
 

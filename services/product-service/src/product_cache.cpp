@@ -8,11 +8,13 @@ namespace catalog {
 ProductCache::ProductCache(std::size_t max_entries, ecom::metrics::Registry& r)
     : max_entries_(max_entries),
       product_hits_(r.counter("cache_hits_total", "Reads served from the in-process cache", {{"cache", "product"}})),
-      product_misses_(r.counter("cache_misses_total", "Reads that missed the in-process cache", {{"cache", "product"}})),
+      product_misses_(
+          r.counter("cache_misses_total", "Reads that missed the in-process cache", {{"cache", "product"}})),
       page_hits_(r.counter("cache_hits_total", "Reads served from the in-process cache", {{"cache", "page"}})),
       page_misses_(r.counter("cache_misses_total", "Reads that missed the in-process cache", {{"cache", "page"}})),
       invalidations_(r.counter("cache_invalidations_total", "Cache invalidations applied")) {
-    r.callback_gauge("cache_entries", "Entries in the in-process cache", {}, [this] { return static_cast<double>(size()); });
+    r.callback_gauge("cache_entries", "Entries in the in-process cache", {},
+                     [this] { return static_cast<double>(size()); });
     r.callback_gauge("cache_active", "1 while the cache is in use (its notification connection is up)", {},
                      [this] { return active() ? 1.0 : 0.0; });
 }

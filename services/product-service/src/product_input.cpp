@@ -63,9 +63,13 @@ ProductFields parse(std::string_view body, bool full) {
 
 }  // namespace
 
-ProductFields parse_full_product(std::string_view body) { return parse(body, true); }
+ProductFields parse_full_product(std::string_view body) {
+    return parse(body, true);
+}
 
-ProductFields parse_product_patch(std::string_view body) { return parse(body, false); }
+ProductFields parse_product_patch(std::string_view body) {
+    return parse(body, false);
+}
 
 bool valid_sku(std::string_view sku) noexcept {
     if (sku.empty() || sku.size() > 64) {
@@ -73,7 +77,7 @@ bool valid_sku(std::string_view sku) noexcept {
     }
     for (const char c : sku) {
         const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                        c == '_' || c == '-';
+            c == '_' || c == '-';
         if (!ok) {
             return false;
         }

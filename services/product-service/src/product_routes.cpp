@@ -145,8 +145,10 @@ void ProductRoutes::register_on(ecom::http::Router& router) {
     router.add({Method::get}, "/api/products/categories",
                with_database_errors([this](Request& r) { return categories(r); }));
     router.add({Method::get}, "/api/products/{id}", with_database_errors([this](Request& r) { return get(r); }));
-    router.add({Method::put}, "/api/products/{id}", with_database_errors([this](Request& r) { return replace(r); }), json);
-    router.add({Method::patch}, "/api/products/{id}", with_database_errors([this](Request& r) { return patch(r); }), json);
+    router.add({Method::put}, "/api/products/{id}", with_database_errors([this](Request& r) { return replace(r); }),
+               json);
+    router.add({Method::patch}, "/api/products/{id}", with_database_errors([this](Request& r) { return patch(r); }),
+               json);
     router.add({Method::delete_}, "/api/products/{id}", with_database_errors([this](Request& r) { return remove(r); }));
 }
 
@@ -224,12 +226,10 @@ asio::awaitable<Response> ProductRoutes::create(Request& request) {
 
 Response ProductRoutes::written(unsigned status, const WriteResult& result) {
     switch (result.status) {
-        case WriteStatus::not_found:
-            throw HttpError(404, "not_found", "no product with this id");
+        case WriteStatus::not_found: throw HttpError(404, "not_found", "no product with this id");
         case WriteStatus::version_mismatch:
             throw HttpError(412, "precondition_failed", "the product changed since the version in If-Match");
-        case WriteStatus::ok:
-            break;
+        case WriteStatus::ok: break;
     }
     cache_.invalidate_product(result.product.id);
     return product_response(status, result.product.json, product_etag(result.product.version));

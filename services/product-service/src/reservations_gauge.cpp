@@ -23,7 +23,9 @@ ReservationsGauge::ReservationsGauge(asio::io_context& io, ecom::pg::Database& d
       interval_(interval),
       timer_(io) {}
 
-void ReservationsGauge::start() { asio::co_spawn(io_, loop(), asio::detached); }
+void ReservationsGauge::start() {
+    asio::co_spawn(io_, loop(), asio::detached);
+}
 
 void ReservationsGauge::stop() {
     asio::post(io_, [this] {

@@ -136,8 +136,8 @@ TEST(ListRequest, ParsesAndValidates) {
     EXPECT_EQ(q.search, "mug");
     ecom::http::Request d;
     EXPECT_EQ(parse_list_request(d).limit, 20);
-    for (const auto* bad : {"limit=0", "limit=101", "limit=abc", "limit=", "limit=5.5", "cursor=zzz",
-                            "category=Bad!", "q=%01"}) {
+    for (const auto* bad :
+         {"limit=0", "limit=101", "limit=abc", "limit=", "limit=5.5", "cursor=zzz", "category=Bad!", "q=%01"}) {
         ecom::http::Request b;
         b.query = bad;
         EXPECT_EQ(status_of([&] { (void)parse_list_request(b); }), 400u) << bad;

@@ -32,7 +32,7 @@ const std::map<std::string, std::set<std::string, std::less<>>, std::less<>> kCo
 const std::set<std::string, std::less<>> kFlags = {"--strict", "--no-free-tier"};
 
 class Arguments {
- public:
+public:
   Arguments(const std::vector<std::string>& args, const std::string& command) {
     const auto& allowed = kCommandOptions.at(command);
     for (std::size_t i = 1; i < args.size(); ++i) {
@@ -85,7 +85,7 @@ class Arguments {
     return value;
   }
 
- private:
+private:
   std::map<std::string, std::vector<std::string>, std::less<>> values_;
 };
 
@@ -99,7 +99,8 @@ struct Common {
 Common read_common(const Arguments& args) {
   Common common;
   const char* from_env = std::getenv("COSTMODEL_PRICES");
-  common.prices = PriceTable::load_file(args.get("--prices", from_env != nullptr ? from_env : COSTMODEL_DEFAULT_PRICES));
+  common.prices =
+      PriceTable::load_file(args.get("--prices", from_env != nullptr ? from_env : COSTMODEL_DEFAULT_PRICES));
   if (args.has("--usage")) {
     common.usage = Usage::load_file(args.get("--usage"));
   }
@@ -127,13 +128,22 @@ Common read_common(const Arguments& args) {
 
 ReportContext report_context(const Common& common, const EnvironmentSpec& spec, const std::string& schedule,
                              const Hours& hours, bool free_tier = false) {
-  return ReportContext{spec.name, common.prices.region(), common.prices.as_of(), schedule, hours,
-                       business_weekly_hours(spec, common.schedule), free_tier, Decimal{}, Decimal{}};
+  return ReportContext{spec.name,
+                       common.prices.region(),
+                       common.prices.as_of(),
+                       schedule,
+                       hours,
+                       business_weekly_hours(spec, common.schedule),
+                       free_tier,
+                       Decimal{},
+                       Decimal{}};
 }
 
 // The always-free allowances are deducted unless --no-free-tier: they are per account,
 // so only one environment of a shared account may count them.
-bool free_tier(const Arguments& args) { return !args.has("--no-free-tier"); }
+bool free_tier(const Arguments& args) {
+  return !args.has("--no-free-tier");
+}
 
 ScheduleMode schedule_mode(const std::string& name) {
   if (name == "auto") {
@@ -151,12 +161,9 @@ ScheduleMode schedule_mode(const std::string& name) {
 std::string schedule_label(ScheduleMode mode, const EnvironmentSpec& spec) {
   switch (mode) {
     case ScheduleMode::BusinessHours:
-    case ScheduleMode::BusinessHoursWithAlb:
-      return "business-hours";
-    case ScheduleMode::AlwaysOn:
-      return "24x7";
-    case ScheduleMode::AsConfigured:
-      break;
+    case ScheduleMode::BusinessHoursWithAlb: return "business-hours";
+    case ScheduleMode::AlwaysOn: return "24x7";
+    case ScheduleMode::AsConfigured: break;
   }
   return spec.schedule_on() ? "as scheduled in the tfvars" : "24x7";
 }
@@ -219,8 +226,7 @@ int what_if_command(const Arguments& args, std::ostream& out) {
                                  split_commas(args.all("--scenario")), free_tier(args));
   const Hours hours = hours_for(spec, ScheduleMode::AsConfigured, common.schedule);
   out << render_what_if(
-      scenarios,
-      report_context(common, spec, schedule_label(ScheduleMode::AsConfigured, spec), hours, free_tier(args)),
+      scenarios, report_context(common, spec, schedule_label(ScheduleMode::AsConfigured, spec), hours, free_tier(args)),
       common.format);
   return 0;
 }

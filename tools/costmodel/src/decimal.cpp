@@ -62,7 +62,9 @@ std::optional<int> parse_exponent(std::string_view text) {
 
 }  // namespace
 
-Decimal Decimal::from_int(std::int64_t whole) { return Decimal(checked(Int128{whole} * kScale128)); }
+Decimal Decimal::from_int(std::int64_t whole) {
+  return Decimal(checked(Int128{whole} * kScale128));
+}
 
 std::optional<Decimal> Decimal::parse(std::string_view text) {
   std::string_view mantissa = text;
@@ -164,8 +166,12 @@ std::string Decimal::to_plain_string() const {
   return text;
 }
 
-Decimal operator+(Decimal a, Decimal b) { return Decimal(checked(Int128{a.micro_} + b.micro_)); }
-Decimal operator-(Decimal a, Decimal b) { return Decimal(checked(Int128{a.micro_} - b.micro_)); }
+Decimal operator+(Decimal a, Decimal b) {
+  return Decimal(checked(Int128{a.micro_} + b.micro_));
+}
+Decimal operator-(Decimal a, Decimal b) {
+  return Decimal(checked(Int128{a.micro_} - b.micro_));
+}
 Decimal operator*(Decimal a, Decimal b) {
   return Decimal(checked(divide_rounded(Int128{a.micro_} * b.micro_, kScale128)));
 }
@@ -180,9 +186,15 @@ Decimal& Decimal::operator+=(Decimal other) {
   return *this;
 }
 
-std::ostream& operator<<(std::ostream& out, Decimal value) { return out << value.to_plain_string(); }
+std::ostream& operator<<(std::ostream& out, Decimal value) {
+  return out << value.to_plain_string();
+}
 
-Decimal max(Decimal a, Decimal b) { return a < b ? b : a; }
-Decimal min(Decimal a, Decimal b) { return a < b ? a : b; }
+Decimal max(Decimal a, Decimal b) {
+  return a < b ? b : a;
+}
+Decimal min(Decimal a, Decimal b) {
+  return a < b ? a : b;
+}
 
 }  // namespace costmodel

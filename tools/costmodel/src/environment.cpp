@@ -74,8 +74,8 @@ std::vector<ServiceSpec> read_services(const boost::json::value& value, const st
 void read_nat(EnvironmentSpec& spec, const boost::json::object& tfvars, const std::string& origin) {
   spec.nat_strategy = string_field(tfvars, "nat_strategy", origin).value_or(spec.nat_strategy);
   if (std::find(kNatStrategies.begin(), kNatStrategies.end(), spec.nat_strategy) == kNatStrategies.end()) {
-    throw InputError(origin + ": 'nat_strategy' must be none, single, per_az or instance, got '" +
-                     spec.nat_strategy + "'");
+    throw InputError(origin + ": 'nat_strategy' must be none, single, per_az or instance, got '" + spec.nat_strategy +
+                     "'");
   }
   spec.nat_instance_type = string_field(tfvars, "nat_instance_type", origin).value_or(spec.nat_instance_type);
   spec.interface_endpoints = bool_field(tfvars, "enable_interface_endpoints", origin).value_or(false);
@@ -136,8 +136,8 @@ void read_schedules(EnvironmentSpec& spec, const boost::json::object& tfvars, co
   if (enabled) {
     const auto start = scheduler != nullptr ? string_field(*scheduler, "start_schedule", context) : std::nullopt;
     const auto stop = scheduler != nullptr ? string_field(*scheduler, "stop_schedule", context) : std::nullopt;
-    spec.scheduler_weekly_hours = weekly_on_hours(start.value_or("cron(0 8 ? * MON-FRI *)"),
-                                                  stop.value_or("cron(0 18 ? * * *)"));
+    spec.scheduler_weekly_hours =
+        weekly_on_hours(start.value_or("cron(0 8 ? * MON-FRI *)"), stop.value_or("cron(0 18 ? * * *)"));
   }
 }
 
@@ -158,7 +158,9 @@ Resource make(std::string type, std::string name, boost::json::object values, st
   return r;
 }
 
-boost::json::value decimal_json(Decimal value) { return boost::json::value(value.to_plain_string()); }
+boost::json::value decimal_json(Decimal value) {
+  return boost::json::value(value.to_plain_string());
+}
 
 boost::json::array subnet_ids(int count) {
   boost::json::array ids;
@@ -169,19 +171,20 @@ boost::json::array subnet_ids(int count) {
 }
 
 void add_services(const EnvironmentSpec& spec, std::vector<Resource>& out) {
-  out.push_back(make("aws_ecs_cluster", "this",
-                     {{"name", spec.name},
-                      {"setting", boost::json::array{boost::json::object{
-                                      {"name", "containerInsights"},
-                                      {"value", spec.container_insights ? "enabled" : "disabled"}}}}}));
+  out.push_back(
+      make("aws_ecs_cluster", "this",
+           {{"name", spec.name},
+            {"setting",
+             boost::json::array{boost::json::object{{"name", "containerInsights"},
+                                                    {"value", spec.container_insights ? "enabled" : "disabled"}}}}}));
   for (const auto& service : spec.services) {
     out.push_back(make("aws_ecs_task_definition", "service",
                        {{"family", spec.name + "-" + service.name},
                         {"cpu", decimal_json(service.cpu_units)},
                         {"memory", decimal_json(service.memory_mib)},
-                        {"runtime_platform", boost::json::array{boost::json::object{
-                                                 {"cpu_architecture", spec.arm64 ? "ARM64" : "X86_64"},
-                                                 {"operating_system_family", "LINUX"}}}}},
+                        {"runtime_platform",
+                         boost::json::array{boost::json::object{{"cpu_architecture", spec.arm64 ? "ARM64" : "X86_64"},
+                                                                {"operating_system_family", "LINUX"}}}}},
                        service.name));
     const boost::json::array strategy = strategy_json(spec.capacity);
     out.push_back(make("aws_ecs_service", "service",
@@ -202,42 +205,44 @@ void add_services(const EnvironmentSpec& spec, std::vector<Resource>& out) {
       for (const char* id : {"blue", "green"}) {
         metrics.push_back(boost::json::object{
             {"id", id},
-            {"metric_stat", boost::json::array{boost::json::object{
-                                {"stat", "Sum"},
-                                {"metric", boost::json::array{boost::json::object{
-                                               {"namespace", "AWS/ApplicationELB"},
-                                               {"metric_name", "RequestCountPerTarget"}}}}}}}});
+            {"metric_stat",
+             boost::json::array{boost::json::object{
+                 {"stat", "Sum"},
+                 {"metric",
+                  boost::json::array{boost::json::object{{"namespace", "AWS/ApplicationELB"},
+                                                         {"metric_name", "RequestCountPerTarget"}}}}}}}});
       }
       metrics.push_back(boost::json::object{{"id", "requests"}, {"expression", "FILL(blue, 0) + FILL(green, 0)"}});
-      out.push_back(make("aws_appautoscaling_policy", "requests",
-                         {{"policy_type", "TargetTrackingScaling"},
-                          {"target_tracking_scaling_policy_configuration",
-                           boost::json::array{boost::json::object{
-                               {"customized_metric_specification",
-                                boost::json::array{boost::json::object{{"metrics", metrics}}}}}}}},
-                         service.name));
+      out.push_back(make(
+          "aws_appautoscaling_policy", "requests",
+          {{"policy_type", "TargetTrackingScaling"},
+           {"target_tracking_scaling_policy_configuration",
+            boost::json::array{boost::json::object{
+                {"customized_metric_specification", boost::json::array{boost::json::object{{"metrics", metrics}}}}}}}},
+          service.name));
     }
   }
 }
 
 void add_network(const EnvironmentSpec& spec, std::vector<Resource>& out) {
-  out.push_back(make("aws_lb", "this", {{"load_balancer_type", "application"}, {"internal", false},
-                                        {"subnets", subnet_ids(spec.az_count)}}));
+  out.push_back(
+      make("aws_lb", "this",
+           {{"load_balancer_type", "application"}, {"internal", false}, {"subnets", subnet_ids(spec.az_count)}}));
   const int gateways = spec.nat_strategy == "single" ? 1 : spec.nat_strategy == "per_az" ? spec.az_count : 0;
   for (int i = 0; i < gateways; ++i) {
     out.push_back(make("aws_nat_gateway", "this", {{"connectivity_type", "public"}}, std::to_string(i)));
     out.push_back(make("aws_eip", "nat", {{"domain", "vpc"}}, std::to_string(i)));
   }
   if (spec.nat_strategy == "instance") {
-    out.push_back(make("aws_instance", "nat",
-                       {{"instance_type", spec.nat_instance_type},
-                        {"source_dest_check", false},
-                        {"associate_public_ip_address", true},
-                        {"root_block_device",
-                         boost::json::array{boost::json::object{{"volume_size", 8}, {"volume_type", "gp3"}}}}}));
+    out.push_back(make(
+        "aws_instance", "nat",
+        {{"instance_type", spec.nat_instance_type},
+         {"source_dest_check", false},
+         {"associate_public_ip_address", true},
+         {"root_block_device", boost::json::array{boost::json::object{{"volume_size", 8}, {"volume_type", "gp3"}}}}}));
   }
-  out.push_back(make("aws_vpc_endpoint", "s3", {{"vpc_endpoint_type", "Gateway"},
-                                                {"service_name", "com.amazonaws.us-east-1.s3"}}));
+  out.push_back(make("aws_vpc_endpoint", "s3",
+                     {{"vpc_endpoint_type", "Gateway"}, {"service_name", "com.amazonaws.us-east-1.s3"}}));
   if (spec.interface_endpoints || spec.nat_strategy == "none") {
     const int azs = std::min(spec.interface_endpoint_az_count, spec.az_count);
     for (const auto& endpoint : spec.interface_endpoint_services) {
@@ -266,13 +271,14 @@ void add_data(const EnvironmentSpec& spec, std::vector<Resource>& out) {
                       {"storage_type", spec.db_storage_type},
                       {"manage_master_user_password", true}}));
   for (const auto& service : spec.services) {
-    out.push_back(make("aws_cloudwatch_log_group", "service",
-                       {{"name", "/ecs/" + spec.prefix() + "/" + service.name},
-                        {"retention_in_days", spec.log_retention_days}},
-                       service.name));
+    out.push_back(
+        make("aws_cloudwatch_log_group", "service",
+             {{"name", "/ecs/" + spec.prefix() + "/" + service.name}, {"retention_in_days", spec.log_retention_days}},
+             service.name));
     out.push_back(make("aws_ecr_repository", "service", {{"name", service.name}}, service.name));
   }
-  for (const auto& name : {"/ecs/" + spec.prefix() + "/db-init", "/aws/rds/instance/" + spec.prefix() + "/postgresql"}) {
+  for (const auto& name :
+       {"/ecs/" + spec.prefix() + "/db-init", "/aws/rds/instance/" + spec.prefix() + "/postgresql"}) {
     out.push_back(make("aws_cloudwatch_log_group", "other",
                        {{"name", name}, {"retention_in_days", spec.log_retention_days}}, name));
   }
@@ -281,17 +287,16 @@ void add_data(const EnvironmentSpec& spec, std::vector<Resource>& out) {
   add_numbered(out, "aws_s3_bucket", "this", spec.s3_buckets);
   // One single-metric alarm per alarm metric: the price is per metric.
   const int per_service = spec.alarm_metrics_per_service + (spec.task_alarms ? spec.task_alarm_metrics_per_service : 0);
-  const int alarms = per_service * static_cast<int>(spec.services.size()) +
-                     spec.environment_alarms + (spec.business_alarms ? spec.business_alarm_metrics : 0) +
-                     (spec.cost_spike_alarm ? 1 : 0) +
-                     (spec.slo_alarms ? spec.slo_alarm_metrics : 0);
+  const int alarms = per_service * static_cast<int>(spec.services.size()) + spec.environment_alarms +
+      (spec.business_alarms ? spec.business_alarm_metrics : 0) + (spec.cost_spike_alarm ? 1 : 0) +
+      (spec.slo_alarms ? spec.slo_alarm_metrics : 0);
   add_numbered(out, "aws_cloudwatch_metric_alarm", "this", alarms, {{"period", 300}});
   add_numbered(out, "aws_cloudwatch_composite_alarm", "this", spec.slo_alarms ? spec.slo_composite_alarms : 0);
   add_numbered(out, "aws_cloudwatch_dashboard", "this", spec.dashboards);
   if (spec.scheduler_weekly_hours) {  // modules/scheduler: its log group and two alarms
-    out.push_back(make("aws_cloudwatch_log_group", "scheduler",
-                       {{"name", "/aws/lambda/" + spec.prefix() + "-scheduler"},
-                        {"retention_in_days", spec.log_retention_days}}));
+    out.push_back(make(
+        "aws_cloudwatch_log_group", "scheduler",
+        {{"name", "/aws/lambda/" + spec.prefix() + "-scheduler"}, {"retention_in_days", spec.log_retention_days}}));
     add_numbered(out, "aws_cloudwatch_metric_alarm", "scheduler", 2, {{"period", 300}});
   }
   if (spec.waf) {
@@ -319,9 +324,8 @@ boost::json::array strategy_json(const CapacityStrategy& strategy) {
   items.push_back(boost::json::object{{"capacity_provider", "FARGATE"},
                                       {"weight", decimal_json(strategy.on_demand_weight)},
                                       {"base", decimal_json(strategy.on_demand_base)}});
-  items.push_back(boost::json::object{{"capacity_provider", "FARGATE_SPOT"},
-                                      {"weight", decimal_json(strategy.spot_weight)},
-                                      {"base", 0}});
+  items.push_back(boost::json::object{
+      {"capacity_provider", "FARGATE_SPOT"}, {"weight", decimal_json(strategy.spot_weight)}, {"base", 0}});
   return items;
 }
 
@@ -367,7 +371,9 @@ boost::json::object load_tfvars_file(const std::string& path) {
   return std::move(document.get_object());
 }
 
-EnvironmentSpec load_spec_file(const std::string& path) { return spec_from_tfvars(load_tfvars_file(path), path); }
+EnvironmentSpec load_spec_file(const std::string& path) {
+  return spec_from_tfvars(load_tfvars_file(path), path);
+}
 
 std::vector<Resource> synthesize_resources(const EnvironmentSpec& spec) {
   std::vector<Resource> resources;

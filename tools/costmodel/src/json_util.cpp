@@ -29,7 +29,9 @@ boost::json::value parse_json(std::string_view text, const std::string& origin) 
     parser.finish(ec);
   }
   if (ec) {
-    const std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min(used, text.size())), '\n'));
+    const std::size_t line = 1 +
+        static_cast<std::size_t>(std::count(
+            text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min(used, text.size())), '\n'));
     throw InputError(origin + " is not valid JSON: " + ec.message() + " (near line " + std::to_string(line) + ")");
   }
   return parser.release();
@@ -75,14 +77,12 @@ std::optional<std::string> string_field(const boost::json::object& object, std::
     return std::nullopt;
   }
   if (!value->is_string()) {
-    throw InputError(context + ": '" + std::string(key) + "' must be a string, got " +
-                     boost::json::serialize(*value));
+    throw InputError(context + ": '" + std::string(key) + "' must be a string, got " + boost::json::serialize(*value));
   }
   return std::string(value->get_string());
 }
 
-std::optional<bool> bool_field(const boost::json::object& object, std::string_view key,
-                               const std::string& context) {
+std::optional<bool> bool_field(const boost::json::object& object, std::string_view key, const std::string& context) {
   const auto* value = object.if_contains(key);
   if (value == nullptr || value->is_null()) {
     return std::nullopt;

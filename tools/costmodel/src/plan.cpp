@@ -18,8 +18,7 @@ std::string index_text(const boost::json::value* index) {
 
 Resource parse_resource(const boost::json::value& value, const std::string& module, const std::string& origin) {
   if (!value.is_object()) {
-    throw InputError(origin + ": a resource in module '" + (module.empty() ? "root" : module) +
-                     "' is not an object");
+    throw InputError(origin + ": a resource in module '" + (module.empty() ? "root" : module) + "' is not an object");
   }
   const auto& object = value.get_object();
   const std::string context = origin + " resource";
@@ -72,8 +71,9 @@ std::vector<Resource> parse_plan(std::string_view json_text, const std::string& 
     root = document.get_object().if_contains("values");
   }
   if (root == nullptr || !root->is_object()) {
-    throw InputError(origin + " is not a Terraform plan: it has no 'planned_values' object "
-                              "(make it with: terraform show -json plan.out)");
+    throw InputError(origin +
+                     " is not a Terraform plan: it has no 'planned_values' object "
+                     "(make it with: terraform show -json plan.out)");
   }
   const auto* root_module = root->get_object().if_contains("root_module");
   if (root_module == nullptr || !root_module->is_object()) {
@@ -84,6 +84,8 @@ std::vector<Resource> parse_plan(std::string_view json_text, const std::string& 
   return resources;
 }
 
-std::vector<Resource> load_plan_file(const std::string& path) { return parse_plan(read_file(path, "plan"), path); }
+std::vector<Resource> load_plan_file(const std::string& path) {
+  return parse_plan(read_file(path, "plan"), path);
+}
 
 }  // namespace costmodel

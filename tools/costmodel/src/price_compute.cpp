@@ -50,9 +50,8 @@ const Resource* find_task_definition(const Resource& service, const std::vector<
     return found;
   }
   const auto name = detail::string_value(service, "name", service.name);
-  if (const auto* found = pick([&](const Resource* r) {
-        return family(r) == name || ends_with(family(r), "-" + name);
-      })) {
+  if (const auto* found =
+          pick([&](const Resource* r) { return family(r) == name || ends_with(family(r), "-" + name); })) {
     return found;
   }
   const auto same_module = std::count_if(candidates.begin(), candidates.end(),
@@ -124,8 +123,7 @@ std::string capacity_text(const CapacityShare& share, Decimal discount) {
   if (share.on_demand_tasks.is_zero()) {
     return spot;
   }
-  return share.on_demand_tasks.to_plain_string() + " on-demand + " + share.spot_tasks.to_plain_string() + " " +
-         spot;
+  return share.on_demand_tasks.to_plain_string() + " on-demand + " + share.spot_tasks.to_plain_string() + " " + spot;
 }
 
 }  // namespace
@@ -137,7 +135,7 @@ Decimal spot_discount(const PriceTable& prices, const PricingOptions& options) {
 Decimal fargate_task_cost(const FargateTask& task, Decimal hours, const PriceTable& prices) {
   const std::string arch = task.arm64 ? "arm64" : "x86_64";
   return task.vcpu * hours * prices.price("fargate." + arch + ".vcpu_hour") +
-         task.memory_gb * hours * prices.price("fargate." + arch + ".gb_hour");
+      task.memory_gb * hours * prices.price("fargate." + arch + ".gb_hour");
 }
 
 CapacityShare capacity_share(Decimal desired_count, const boost::json::array& strategy) {
@@ -208,14 +206,12 @@ void price_ecs_service(const Resource& service, const PricingContext& context) {
   Decimal monthly = on_demand + per_task_month * share.spot_tasks * (Decimal::from_int(1) - discount);
   const std::string arch = shape->task.arm64 ? "arm64" : "x86_64";
   std::string detail = tasks_text(desired) + " x (" + shape->task.vcpu.to_plain_string() + " vCPU x " +
-                       usd(context.price("fargate." + arch + ".vcpu_hour")) + " + " +
-                       shape->task.memory_gb.to_plain_string() + " GB x " +
-                       usd(context.price("fargate." + arch + ".gb_hour")) + ") x " + hours_text(hours) + ", " +
-                       (shape->task.arm64 ? "ARM64" : "X86_64") + ", " + capacity_text(share, discount);
+      usd(context.price("fargate." + arch + ".vcpu_hour")) + " + " + shape->task.memory_gb.to_plain_string() +
+      " GB x " + usd(context.price("fargate." + arch + ".gb_hour")) + ") x " + hours_text(hours) + ", " +
+      (shape->task.arm64 ? "ARM64" : "X86_64") + ", " + capacity_text(share, discount);
   if (context.compute_savings_plan() && !share.on_demand_tasks.is_zero()) {
     detail += ", on-demand under a Compute Savings Plan at " +
-              (context.price("fargate.compute_savings_plan_discount") * Decimal::from_int(100)).to_plain_string() +
-              "% off";
+        (context.price("fargate.compute_savings_plan_discount") * Decimal::from_int(100)).to_plain_string() + "% off";
   }
   if (!shape->extra_storage_gb.is_zero()) {
     monthly += shape->extra_storage_gb * context.price("fargate.ephemeral_storage_gb_hour") * hours * desired;

@@ -61,9 +61,8 @@ void price_log_group(const Resource& resource, const PricingContext& context) {
   const Decimal ingest_price = context.price("cloudwatch_logs.ingest_gb");
   const Decimal storage_price = context.price("cloudwatch_logs.storage_gb_month");
   const std::string retention = retention_days.is_zero()
-                                    ? "never expires: " + context.usage().never_expire_months.to_plain_string() +
-                                          " months kept"
-                                    : retention_days.to_plain_string() + " days retention";
+      ? "never expires: " + context.usage().never_expire_months.to_plain_string() + " months kept"
+      : retention_days.to_plain_string() + " days retention";
   const Decimal ingest_cost = ingest_gb * ingest_price;
   const Decimal storage_cost = stored_gb * storage_price;
   context.add(resource, "logs",
@@ -168,8 +167,9 @@ void price_ecs_cluster(const Resource& resource, const PricingContext& context) 
     const auto* object = setting.if_object();
     if (object != nullptr && string_field(*object, "name", resource.address).value_or("") == "containerInsights" &&
         string_field(*object, "value", resource.address).value_or("disabled") != "disabled") {
-      context.warn(resource.address + ": Container Insights is on; its metrics ($0.30 per metric-month) and "
-                                      "performance logs are billed by volume and are not in this estimate");
+      context.warn(resource.address +
+                   ": Container Insights is on; its metrics ($0.30 per metric-month) and "
+                   "performance logs are billed by volume and are not in this estimate");
     }
   }
   context.free(resource);

@@ -6,7 +6,9 @@
 namespace costmodel::detail {
 namespace {
 
-Decimal count(std::size_t n) { return Decimal::from_int(static_cast<std::int64_t>(n)); }
+Decimal count(std::size_t n) {
+  return Decimal::from_int(static_cast<std::int64_t>(n));
+}
 
 // Subnets named by a list attribute, or the environment's AZ count when the plan does
 // not know them yet (subnet ids created by the same apply are unknown at plan time).
@@ -31,13 +33,13 @@ std::string dominant_dimension(const LcuBreakdown& lcu) {
   return "rule evaluations";
 }
 
-void price_public_ipv4(const Resource& resource, const PricingContext& context, std::size_t addresses,
-                       Decimal hours, const std::string& component, const std::string& owner) {
+void price_public_ipv4(const Resource& resource, const PricingContext& context, std::size_t addresses, Decimal hours,
+                       const std::string& component, const std::string& owner) {
   const Decimal rate = context.price("public_ipv4.hour");
-  context.add(resource, component,
-              "public IPv4: " + std::to_string(addresses) + " x " + hours_text(hours) + " x " + usd(rate) + "/h" +
-                  owner,
-              count(addresses) * hours * rate);
+  context.add(
+      resource, component,
+      "public IPv4: " + std::to_string(addresses) + " x " + hours_text(hours) + " x " + usd(rate) + "/h" + owner,
+      count(addresses) * hours * rate);
 }
 
 }  // namespace
@@ -56,8 +58,8 @@ void price_load_balancer(const Resource& resource, const PricingContext& context
   const Decimal lcu_rate = context.price("alb.lcu_hour");
   context.add(resource, "load balancing",
               "ALB LCUs: " + lcu.lcu().to_plain_string() + " LCU (" + dominant_dimension(lcu) + ", " +
-                  context.usage().alb.requests_per_second.to_plain_string() + " req/s) x " + hours_text(hours) +
-                  " x " + usd(lcu_rate) + "/LCU-h",
+                  context.usage().alb.requests_per_second.to_plain_string() + " req/s) x " + hours_text(hours) + " x " +
+                  usd(lcu_rate) + "/LCU-h",
               lcu.lcu() * hours * lcu_rate);
 
   if (!bool_value(resource, "internal", false)) {
@@ -65,7 +67,7 @@ void price_load_balancer(const Resource& resource, const PricingContext& context
     // request over the ALB's hours); the account's free 100 GB a month is a free-tier line.
     const AlbTraffic& traffic = context.usage().alb;
     const Decimal gb = traffic.requests_per_second * Decimal::from_int(3600) * hours * traffic.response_kb /
-                       Decimal::from_int(1'000'000);
+        Decimal::from_int(1'000'000);
     const std::string key = "data_transfer.internet_out_gb";
     const Decimal per_gb = context.price(key);
     context.add(resource, "data transfer",
@@ -87,8 +89,8 @@ void price_nat_gateway(const Resource& resource, const PricingContext& context) 
   const Decimal gateways = count(std::max<std::size_t>(1, context.count_of_type("aws_nat_gateway")));
   const Decimal gb = context.usage().nat_gateway_gb / gateways;
   context.add(resource, "network",
-              "NAT gateway: " + hours_text(hours) + " x " + usd(hourly) + "/h + " + gb.to_plain_string() +
-                  " GB x " + usd(per_gb) + "/GB",
+              "NAT gateway: " + hours_text(hours) + " x " + usd(hourly) + "/h + " + gb.to_plain_string() + " GB x " +
+                  usd(per_gb) + "/GB",
               hours * hourly + gb * per_gb);
 }
 
@@ -109,10 +111,10 @@ void price_ec2_instance(const Resource& resource, const PricingContext& context)
   const bool nat = !bool_value(resource, "source_dest_check", true);
   const Decimal hours = nat ? context.instance_hours() : context.always_on_hours();
   const std::string component = nat ? "network" : "compute";
-  context.add(resource, component,
-              std::string(nat ? "NAT instance " : "EC2 ") + type + ": " + hours_text(hours) + " x " + usd(*hourly) +
-                  "/h",
-              hours * *hourly);
+  context.add(
+      resource, component,
+      std::string(nat ? "NAT instance " : "EC2 ") + type + ": " + hours_text(hours) + " x " + usd(*hourly) + "/h",
+      hours * *hourly);
 
   Decimal volume_gb = Decimal::from_int(8);
   std::string volume_type = "gp3";
@@ -121,10 +123,10 @@ void price_ec2_instance(const Resource& resource, const PricingContext& context)
     volume_type = string_field(*root, "volume_type", resource.address).value_or(volume_type);
   }
   if (const auto gb_month = context.find_price("ebs." + volume_type + ".gb_month")) {
-    context.add(resource, component,
-                "EBS " + volume_type + " root volume: " + volume_gb.to_plain_string() + " GB x " + usd(*gb_month) +
-                    "/GB-month",
-                volume_gb * *gb_month);
+    context.add(
+        resource, component,
+        "EBS " + volume_type + " root volume: " + volume_gb.to_plain_string() + " GB x " + usd(*gb_month) + "/GB-month",
+        volume_gb * *gb_month);
   } else {
     context.unpriced(resource, "EBS volume type '" + volume_type + "' is not in the price table");
   }

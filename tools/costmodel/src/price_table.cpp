@@ -127,7 +127,9 @@ PriceTable PriceTable::parse(std::string_view json_text, const std::string& orig
   return table;
 }
 
-PriceTable PriceTable::load_file(const std::string& path) { return parse(read_file(path, "price table"), path); }
+PriceTable PriceTable::load_file(const std::string& path) {
+  return parse(read_file(path, "price table"), path);
+}
 
 std::optional<Decimal> PriceTable::find(std::string_view key) const {
   const auto it = entries_.find(key);

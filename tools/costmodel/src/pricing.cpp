@@ -13,12 +13,13 @@
 namespace costmodel {
 namespace detail {
 
-void PricingContext::add(const Resource& resource, std::string component, std::string detail,
-                         Decimal monthly) const {
+void PricingContext::add(const Resource& resource, std::string component, std::string detail, Decimal monthly) const {
   out_.lines.push_back(Line{std::move(component), resource.address, resource.type, std::move(detail), monthly});
 }
 
-void PricingContext::free(const Resource& resource) const { out_.free_resources.push_back(resource.address); }
+void PricingContext::free(const Resource& resource) const {
+  out_.free_resources.push_back(resource.address);
+}
 
 void PricingContext::unpriced(const Resource& resource, const std::string& why) const {
   const std::string message = resource.address + " (" + resource.type + ") is not priced: " + why;
@@ -28,7 +29,9 @@ void PricingContext::unpriced(const Resource& resource, const std::string& why) 
   out_.warnings.push_back(message);
 }
 
-void PricingContext::warn(const std::string& message) const { out_.warnings.push_back(message); }
+void PricingContext::warn(const std::string& message) const {
+  out_.warnings.push_back(message);
+}
 
 void PricingContext::meter(const std::string& price_key, const std::string& component, Decimal quantity,
                            Decimal amount) const {
@@ -43,9 +46,13 @@ std::size_t PricingContext::count_of_type(std::string_view type) const {
       std::count_if(all_.begin(), all_.end(), [&](const Resource& r) { return r.type == type; }));
 }
 
-std::string usd(Decimal amount) { return "$" + amount.to_plain_string(); }
+std::string usd(Decimal amount) {
+  return "$" + amount.to_plain_string();
+}
 
-std::string hours_text(Decimal hours) { return hours.to_plain_string() + " h"; }
+std::string hours_text(Decimal hours) {
+  return hours.to_plain_string() + " h";
+}
 
 std::string string_value(const Resource& resource, std::string_view key, std::string fallback) {
   return string_field(resource.values, key, resource.address).value_or(std::move(fallback));
@@ -113,12 +120,12 @@ const std::map<std::string, Pricer, std::less<>>& pricers() {
 const std::set<std::string, std::less<>>& free_types() {
   static const std::set<std::string, std::less<>> types = {
       // networking plumbing
-      "aws_vpc", "aws_subnet", "aws_route_table", "aws_route", "aws_route_table_association",
-      "aws_internet_gateway", "aws_egress_only_internet_gateway", "aws_security_group",
-      "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule",
-      "aws_default_security_group", "aws_default_network_acl", "aws_default_route_table", "aws_network_acl",
-      "aws_network_acl_rule", "aws_vpc_endpoint_route_table_association", "aws_eip_association",
-      "aws_network_interface", "aws_flow_log", "aws_main_route_table_association",
+      "aws_vpc", "aws_subnet", "aws_route_table", "aws_route", "aws_route_table_association", "aws_internet_gateway",
+      "aws_egress_only_internet_gateway", "aws_security_group", "aws_security_group_rule",
+      "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_default_security_group",
+      "aws_default_network_acl", "aws_default_route_table", "aws_network_acl", "aws_network_acl_rule",
+      "aws_vpc_endpoint_route_table_association", "aws_eip_association", "aws_network_interface", "aws_flow_log",
+      "aws_main_route_table_association",
       // IAM
       "aws_iam_role", "aws_iam_policy", "aws_iam_role_policy", "aws_iam_role_policy_attachment",
       "aws_iam_openid_connect_provider", "aws_iam_service_linked_role", "aws_iam_instance_profile",
@@ -126,24 +133,24 @@ const std::set<std::string, std::less<>>& free_types() {
       "aws_ecs_cluster_capacity_providers", "aws_service_discovery_http_namespace", "aws_ecs_task_definition",
       "aws_ecs_account_setting_default", "aws_lb_target_group", "aws_lb_listener", "aws_lb_listener_rule",
       "aws_lb_listener_certificate", "aws_alb_target_group", "aws_alb_listener", "aws_alb_listener_rule",
-      "aws_appautoscaling_target", "aws_appautoscaling_scheduled_action",
-      "aws_service_discovery_private_dns_namespace", "aws_service_discovery_service",
-      "aws_acm_certificate", "aws_acm_certificate_validation", "aws_route53_record",
+      "aws_appautoscaling_target", "aws_appautoscaling_scheduled_action", "aws_service_discovery_private_dns_namespace",
+      "aws_service_discovery_service", "aws_acm_certificate", "aws_acm_certificate_validation", "aws_route53_record",
       // data stores' configuration
       "aws_db_subnet_group", "aws_db_parameter_group", "aws_db_option_group", "aws_kms_alias",
       "aws_secretsmanager_secret_version", "aws_secretsmanager_secret_rotation", "aws_ecr_lifecycle_policy",
       "aws_ecr_repository_policy", "aws_s3_bucket_policy", "aws_s3_bucket_versioning",
       "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_public_access_block",
-      "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_ownership_controls",
-      "aws_s3_bucket_logging", "aws_s3_bucket_acl", "aws_ssm_parameter",
+      "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_logging",
+      "aws_s3_bucket_acl", "aws_ssm_parameter",
       // monitoring and events: usage-priced, cents at this project's volumes
       "aws_cloudwatch_log_resource_policy", "aws_cloudwatch_log_metric_filter", "aws_sns_topic",
       "aws_sns_topic_subscription", "aws_sns_topic_policy", "aws_budgets_budget", "aws_ce_anomaly_monitor",
-      "aws_ce_anomaly_subscription", "aws_ce_cost_allocation_tag", "aws_cloudwatch_event_rule", "aws_cloudwatch_event_target",
-      "aws_lambda_function", "aws_lambda_permission", "aws_lambda_function_event_invoke_config",
-      "aws_scheduler_schedule", "aws_scheduler_schedule_group", "aws_sqs_queue", "aws_sqs_queue_policy",
-      "aws_wafv2_web_acl_association", "aws_wafv2_web_acl_logging_configuration",
-      "aws_xray_sampling_rule", "aws_resourcegroups_group", "aws_cloudwatch_query_definition",
+      "aws_ce_anomaly_subscription", "aws_ce_cost_allocation_tag", "aws_cloudwatch_event_rule",
+      "aws_cloudwatch_event_target", "aws_lambda_function", "aws_lambda_permission",
+      "aws_lambda_function_event_invoke_config", "aws_scheduler_schedule", "aws_scheduler_schedule_group",
+      "aws_sqs_queue", "aws_sqs_queue_policy", "aws_wafv2_web_acl_association",
+      "aws_wafv2_web_acl_logging_configuration", "aws_xray_sampling_rule", "aws_resourcegroups_group",
+      "aws_cloudwatch_query_definition",
       // account security services: billed by volume on the detector, the recorder, the
       // rules and the standards (priced there); these cost nothing by themselves
       "aws_securityhub_account", "aws_config_delivery_channel", "aws_config_configuration_recorder_status"};
@@ -151,8 +158,8 @@ const std::set<std::string, std::less<>>& free_types() {
 }
 
 const std::vector<std::string>& component_order() {
-  static const std::vector<std::string> order = {"compute",  "load balancing",    "network",    "database",
-                                                 "logs",     "storage",           "security",   "security services",
+  static const std::vector<std::string> order = {"compute",    "load balancing", "network",  "database",
+                                                 "logs",       "storage",        "security", "security services",
                                                  "monitoring", "data transfer"};
   return order;
 }
@@ -163,8 +170,8 @@ std::ptrdiff_t component_rank(const std::string& component) {
 }
 
 bool is_free(std::string_view type) {
-  static constexpr std::array<std::string_view, 7> free_providers = {"random_", "tls_", "null_", "time_",
-                                                                     "local_", "archive_", "terraform_"};
+  static constexpr std::array<std::string_view, 7> free_providers = {"random_", "tls_",     "null_",     "time_",
+                                                                     "local_",  "archive_", "terraform_"};
   if (free_types().count(type) > 0) {
     return true;
   }
@@ -175,7 +182,7 @@ bool is_free(std::string_view type) {
 // "10 alarm metrics (standard resolution, ...)"
 std::string allowance_text(const FreeAllowance& allowance) {
   return allowance.quantity.to_plain_string() + " " + allowance.unit +
-         (allowance.condition.empty() ? "" : " (" + allowance.condition + ")");
+      (allowance.condition.empty() ? "" : " (" + allowance.condition + ")");
 }
 
 // One negative line per allowance that covers something here: all of it when the
@@ -192,19 +199,19 @@ void apply_free_tier(Estimate& estimate, const PriceTable& prices) {
     const Decimal credit = covers_all ? used.amount : allowance.quantity * price;
     const std::string covered = covers_all ? "all " + used.quantity.to_plain_string() + " here"
                                            : allowance.quantity.to_plain_string() + " of the " +
-                                                 used.quantity.to_plain_string() + " here x $" +
-                                                 price.to_plain_string();
+            used.quantity.to_plain_string() + " here x $" + price.to_plain_string();
     const bool transfer = allowance.offsets.rfind("data_transfer.", 0) == 0;
-    estimate.lines.push_back(Line{used.component, transfer ? "data transfer free tier" : "CloudWatch free tier",
-                                  kFreeTierType,
-                                  "free tier: " + allowance_text(allowance) + ", per account and month: " + covered,
-                                  Decimal{} - credit});
+    estimate.lines.push_back(
+        Line{used.component, transfer ? "data transfer free tier" : "CloudWatch free tier", kFreeTierType,
+             "free tier: " + allowance_text(allowance) + ", per account and month: " + covered, Decimal{} - credit});
   }
 }
 
 }  // namespace
 
-Hours Hours::always_on(Decimal month) { return Hours{month, month, month, false}; }
+Hours Hours::always_on(Decimal month) {
+  return Hours{month, month, month, false};
+}
 
 Decimal Hours::share_of_month(Decimal month, Decimal weekly_hours) {
   return month * weekly_hours / Decimal::from_int(168);
@@ -269,8 +276,9 @@ Estimate price_resources(const std::vector<Resource>& resources, const PriceTabl
   if (options.free_tier) {
     apply_free_tier(estimate, prices);
   }
-  std::stable_sort(estimate.lines.begin(), estimate.lines.end(),
-                   [](const Line& a, const Line& b) { return component_rank(a.component) < component_rank(b.component); });
+  std::stable_sort(estimate.lines.begin(), estimate.lines.end(), [](const Line& a, const Line& b) {
+    return component_rank(a.component) < component_rank(b.component);
+  });
   return estimate;
 }
 

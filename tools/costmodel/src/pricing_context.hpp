@@ -12,7 +12,7 @@
 namespace costmodel::detail {
 
 class PricingContext {
- public:
+public:
   PricingContext(const std::vector<Resource>& all, const PriceTable& prices, const Usage& usage,
                  const PricingOptions& options, Estimate& out)
       : all_(all), prices_(prices), usage_(usage), options_(options), out_(out) {}
@@ -47,7 +47,7 @@ class PricingContext {
   [[nodiscard]] int endpoint_az_count() const { return options_.endpoint_az_count; }
   [[nodiscard]] std::size_t count_of_type(std::string_view type) const;
 
- private:
+private:
   const std::vector<Resource>& all_;
   const PriceTable& prices_;
   const Usage& usage_;

@@ -7,7 +7,9 @@
 namespace costmodel {
 namespace {
 
-std::string cents(Decimal amount) { return amount.to_string(2); }
+std::string cents(Decimal amount) {
+  return amount.to_string(2);
+}
 
 std::string schedule_text(const ReportContext& context) {
   const Hours& h = context.hours;
@@ -15,8 +17,8 @@ std::string schedule_text(const ReportContext& context) {
     return context.schedule + ": everything runs " + h.month.to_plain_string() + " h a month";
   }
   return context.schedule + ": tasks run " + h.tasks.to_string(2) + " h, RDS and NAT instance " +
-         h.instances.to_string(2) + " h" + (h.alb_torn_down ? ", ALB " + h.instances.to_string(2) + " h" : "") +
-         " of " + h.month.to_plain_string() + " h a month";
+      h.instances.to_string(2) + " h" + (h.alb_torn_down ? ", ALB " + h.instances.to_string(2) + " h" : "") + " of " +
+      h.month.to_plain_string() + " h a month";
 }
 
 std::string free_tier_text(const ReportContext& context) {
@@ -31,7 +33,7 @@ std::string title(const ReportContext& context) {
 
 // A plain-text table: left-aligned columns except those listed as right-aligned.
 class TextTable {
- public:
+public:
   explicit TextTable(std::vector<bool> right_aligned) : right_(std::move(right_aligned)) {}
   void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
   [[nodiscard]] std::string str() const {
@@ -57,7 +59,7 @@ class TextTable {
     return out.str();
   }
 
- private:
+private:
   std::vector<bool> right_;
   std::vector<std::vector<std::string>> rows_;
 };
@@ -98,7 +100,9 @@ boost::json::array strings_json(const std::vector<std::string>& items) {
   return array;
 }
 
-std::string percent(Decimal fraction) { return (fraction * Decimal::from_int(100)).to_plain_string() + "%"; }
+std::string percent(Decimal fraction) {
+  return (fraction * Decimal::from_int(100)).to_plain_string() + "%";
+}
 
 // One line on the range: what makes the low and the high end.
 std::string range_text(const Estimate& low, const Estimate& high, const ReportContext& context) {
@@ -107,13 +111,14 @@ std::string range_text(const Estimate& low, const Estimate& high, const ReportCo
     return ends + " (no task on Fargate Spot: the two ends are equal)";
   }
   return ends + " (Fargate Spot at " + percent(context.spot_discount_low_end) +
-         " off on-demand, the best case AWS publishes, to " + percent(context.spot_discount_high_end) +
-         " off; its price varies)";
+      " off on-demand, the best case AWS publishes, to " + percent(context.spot_discount_high_end) +
+      " off; its price varies)";
 }
 
 std::string estimate_table(const Estimate& estimate, const Estimate& high, const ReportContext& context) {
   std::ostringstream out;
-  out << "Monthly cost estimate: " << title(context) << '\n' << "schedule: " << schedule_text(context) << '\n'
+  out << "Monthly cost estimate: " << title(context) << '\n'
+      << "schedule: " << schedule_text(context) << '\n'
       << "free tier: " << free_tier_text(context) << "\n\n";
   TextTable table({false, false, true, false});
   table.row({"COMPONENT", "RESOURCE", "USD/MONTH", "DETAIL"});
@@ -124,7 +129,8 @@ std::string estimate_table(const Estimate& estimate, const Estimate& high, const
   out << table.str() << "\nrange: " << range_text(estimate, high, context) << "\n\nby component (low, high):\n";
   TextTable components({false, true, true});
   for (const auto& component : estimate.components()) {
-    components.row({"  " + component, cents(estimate.component_total(component)), cents(high.component_total(component))});
+    components.row(
+        {"  " + component, cents(estimate.component_total(component)), cents(high.component_total(component))});
   }
   out << components.str();
   out << estimate.free_resources.size() << " other resources cost nothing by themselves.\n";
@@ -166,8 +172,8 @@ std::string estimate_markdown(const Estimate& estimate, const Estimate& high, co
 boost::json::object estimate_json_object(const Estimate& estimate) {
   boost::json::array lines;
   for (const auto& line : estimate.lines) {
-    boost::json::object object{{"component", line.component}, {"address", line.address}, {"type", line.type},
-                               {"detail", line.detail}};
+    boost::json::object object{
+        {"component", line.component}, {"address", line.address}, {"type", line.type}, {"detail", line.detail}};
     object["monthly"] = money_json(line.monthly);
     lines.push_back(std::move(object));
   }
@@ -183,7 +189,9 @@ boost::json::object estimate_json_object(const Estimate& estimate) {
           {"warnings", strings_json(estimate.warnings)}};
 }
 
-std::string signed_cents(Decimal amount) { return (amount > Decimal{} ? "+" : "") + cents(amount); }
+std::string signed_cents(Decimal amount) {
+  return (amount > Decimal{} ? "+" : "") + cents(amount);
+}
 
 }  // namespace
 
@@ -207,10 +215,8 @@ std::string render_estimate(const Estimate& estimate, const ReportContext& conte
 std::string render_estimate(const Estimate& estimate, const Estimate& high, const ReportContext& context,
                             Format format) {
   switch (format) {
-    case Format::Table:
-      return estimate_table(estimate, high, context);
-    case Format::Markdown:
-      return estimate_markdown(estimate, high, context);
+    case Format::Table: return estimate_table(estimate, high, context);
+    case Format::Markdown: return estimate_markdown(estimate, high, context);
     case Format::Json: {
       boost::json::object object = context_json(context);
       for (auto& [key, value] : estimate_json_object(estimate)) {
@@ -251,9 +257,9 @@ std::string render_what_if(const std::vector<Scenario>& scenarios, const ReportC
   std::ostringstream out;
   if (format == Format::Markdown) {
     out << "### What-if scenarios: " << context.environment << "\n\n"
-        << context.region << " list prices of " << context.prices_as_of << "; business hours = "
-        << context.weekly_hours.to_plain_string() << " h/week; baseline " << schedule_text(context)
-        << "; free tier: " << free_tier_text(context)
+        << context.region << " list prices of " << context.prices_as_of
+        << "; business hours = " << context.weekly_hours.to_plain_string() << " h/week; baseline "
+        << schedule_text(context) << "; free tier: " << free_tier_text(context)
         << "; USD/month with Fargate Spot at its best case, high: at the worst case the price table states\n\n"
         << "| Scenario | Change | USD/month | high | vs baseline |\n|---|---|---:|---:|---:|\n";
     for (const auto& scenario : scenarios) {
@@ -280,14 +286,16 @@ std::string render_per_million(const PerMillionInput& input, const PerMillionRes
                                const ReportContext& context, Format format) {
   const std::vector<std::pair<std::string, std::string>> rows = {
       {"request rate", input.request_rate_rps.to_plain_string() + " req/s"},
-      {"throughput per task", input.throughput_rps_per_task.to_plain_string() + " req/s at " +
-                                  (input.target_utilization * Decimal::from_int(100)).to_plain_string() +
-                                  "% target utilisation"},
-      {"task size", input.task.vcpu.to_plain_string() + " vCPU / " + input.task.memory_gb.to_plain_string() +
-                        " GB " + (input.task.arm64 ? "ARM64" : "X86_64")},
-      {"tasks needed", std::to_string(result.tasks) + " (at least " + std::to_string(input.min_tasks) + "; " +
-                           result.share.on_demand_tasks.to_plain_string() + " on-demand, " +
-                           result.share.spot_tasks.to_plain_string() + " Spot)"},
+      {"throughput per task",
+       input.throughput_rps_per_task.to_plain_string() + " req/s at " +
+           (input.target_utilization * Decimal::from_int(100)).to_plain_string() + "% target utilisation"},
+      {"task size",
+       input.task.vcpu.to_plain_string() + " vCPU / " + input.task.memory_gb.to_plain_string() + " GB " +
+           (input.task.arm64 ? "ARM64" : "X86_64")},
+      {"tasks needed",
+       std::to_string(result.tasks) + " (at least " + std::to_string(input.min_tasks) + "; " +
+           result.share.on_demand_tasks.to_plain_string() + " on-demand, " + result.share.spot_tasks.to_plain_string() +
+           " Spot)"},
       {"tasks per hour", "$" + result.compute_per_hour.to_string(6)},
       {"ALB per hour", "$" + result.alb_per_hour.to_string(6)},
       {"ALB LCUs", result.lcu.lcu().to_plain_string() + " LCU = $" + result.lcu_per_hour.to_string(6) + "/h"},
@@ -313,8 +321,8 @@ std::string render_per_million(const PerMillionInput& input, const PerMillionRes
   }
   std::ostringstream out;
   if (format == Format::Markdown) {
-    out << "### Cost per million requests\n\n" << context.region << " list prices of " << context.prices_as_of
-        << "\n\n| Item | Value |\n|---|---|\n";
+    out << "### Cost per million requests\n\n"
+        << context.region << " list prices of " << context.prices_as_of << "\n\n| Item | Value |\n|---|---|\n";
     for (const auto& [name, value] : rows) {
       out << "| " << name << " | " << md_cell(value) << " |\n";
     }

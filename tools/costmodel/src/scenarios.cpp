@@ -38,7 +38,8 @@ std::vector<Lever> levers() {
       {"spot-100", "all tasks on FARGATE_SPOT", [](EnvironmentSpec& s) { set_spot(s, 100); }},
       {"nat-none", "no NAT: interface endpoints only (ECR api+dkr, Logs, Secrets Manager, SSM)",
        [](EnvironmentSpec& s) { set_nat(s, "none", true); }},
-      {"nat-single", "one NAT gateway, no interface endpoints", [](EnvironmentSpec& s) { set_nat(s, "single", false); }},
+      {"nat-single", "one NAT gateway, no interface endpoints",
+       [](EnvironmentSpec& s) { set_nat(s, "single", false); }},
       {"nat-per_az", "one NAT gateway per AZ, no interface endpoints",
        [](EnvironmentSpec& s) { set_nat(s, "per_az", false); }},
       {"nat-instance", "one t4g.nano NAT instance, no interface endpoints",
@@ -63,14 +64,16 @@ std::vector<Lever> levers() {
       {"logs-30d", "log retention 30 days", [](EnvironmentSpec& s) { s.log_retention_days = 30; }},
       {"logs-365d", "log retention 365 days", [](EnvironmentSpec& s) { s.log_retention_days = 365; }},
       {"logs-never", "logs never expire (12 months kept)", [](EnvironmentSpec& s) { s.log_retention_days = 0; }},
-      {"slo-alarms", "the SLO burn-rate alarms on (enable_slo_alarms)", [](EnvironmentSpec& s) { s.slo_alarms = true; }},
+      {"slo-alarms", "the SLO burn-rate alarms on (enable_slo_alarms)",
+       [](EnvironmentSpec& s) { s.slo_alarms = true; }},
       {"no-slo-alarms", "no SLO burn-rate alarms", [](EnvironmentSpec& s) { s.slo_alarms = false; }},
       {"business-alarms", "the business-metric alarms on (enable_business_alarms)",
        [](EnvironmentSpec& s) { s.business_alarms = true; }},
       {"no-business-alarms", "no business-metric alarms", [](EnvironmentSpec& s) { s.business_alarms = false; }},
       {"task-alarms", "each service's CPU, memory and restart alarms on (enable_task_alarms)",
        [](EnvironmentSpec& s) { s.task_alarms = true; }},
-      {"no-task-alarms", "no CPU, memory and restart alarms per service", [](EnvironmentSpec& s) { s.task_alarms = false; }},
+      {"no-task-alarms", "no CPU, memory and restart alarms per service",
+       [](EnvironmentSpec& s) { s.task_alarms = false; }},
       {"naive", "the starting point: one NAT gateway, on-demand tasks, 24/7",
        [](EnvironmentSpec& s) {
          set_nat(s, "single", s.interface_endpoints);
@@ -99,16 +102,14 @@ Decimal business_weekly_hours(const EnvironmentSpec& spec, const ScheduleSetting
 Hours hours_for(const EnvironmentSpec& spec, ScheduleMode mode, const ScheduleSettings& schedule) {
   const Decimal month = schedule.month_hours;
   switch (mode) {
-    case ScheduleMode::AlwaysOn:
-      return Hours::always_on(month);
+    case ScheduleMode::AlwaysOn: return Hours::always_on(month);
     case ScheduleMode::BusinessHours:
     case ScheduleMode::BusinessHoursWithAlb: {
       Hours hours = Hours::business_hours(month, business_weekly_hours(spec, schedule));
       hours.alb_torn_down = mode == ScheduleMode::BusinessHoursWithAlb;
       return hours;
     }
-    case ScheduleMode::AsConfigured:
-      break;
+    case ScheduleMode::AsConfigured: break;
   }
   Hours hours = Hours::always_on(month);
   if (spec.scheduler_weekly_hours) {
@@ -120,8 +121,8 @@ Hours hours_for(const EnvironmentSpec& spec, ScheduleMode mode, const ScheduleSe
   return hours;
 }
 
-Estimate estimate_spec(const EnvironmentSpec& spec, const Hours& hours, const PriceTable& prices,
-                       const Usage& usage, bool free_tier, bool spot_worst_case) {
+Estimate estimate_spec(const EnvironmentSpec& spec, const Hours& hours, const PriceTable& prices, const Usage& usage,
+                       bool free_tier, bool spot_worst_case) {
   PricingOptions options;
   options.free_tier = free_tier;
   options.spot_worst_case = spot_worst_case;
@@ -142,8 +143,7 @@ std::vector<std::string> scenario_names() {
 }
 
 std::vector<Scenario> what_if(const EnvironmentSpec& base, const PriceTable& prices, const Usage& usage,
-                              const ScheduleSettings& schedule, const std::vector<std::string>& only,
-                              bool free_tier) {
+                              const ScheduleSettings& schedule, const std::vector<std::string>& only, bool free_tier) {
   const auto all = levers();
   for (const auto& name : only) {
     if (std::none_of(all.begin(), all.end(), [&](const Lever& l) { return l.name == name; })) {
@@ -160,8 +160,9 @@ std::vector<Scenario> what_if(const EnvironmentSpec& base, const PriceTable& pri
                     estimate_spec(spec, hours, prices, usage, free_tier, true)};
   };
   std::vector<Scenario> results;
-  results.push_back(both_ends(base, ScheduleMode::AsConfigured, "baseline",
-                              std::string("as the tfvars say") + (base.schedule_on() ? " (with its schedule)" : " (24/7)")));
+  results.push_back(
+      both_ends(base, ScheduleMode::AsConfigured, "baseline",
+                std::string("as the tfvars say") + (base.schedule_on() ? " (with its schedule)" : " (24/7)")));
   for (const auto& lever : all) {
     if (!only.empty() && std::find(only.begin(), only.end(), lever.name) == only.end()) {
       continue;

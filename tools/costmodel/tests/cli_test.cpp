@@ -29,7 +29,9 @@ std::string temp_file(const std::string& name, const std::string& content) {
   return path;
 }
 
-std::string fixture(const std::string& name) { return std::string(COSTMODEL_SOURCE_DIR) + "/fixtures/" + name; }
+std::string fixture(const std::string& name) {
+  return std::string(COSTMODEL_SOURCE_DIR) + "/fixtures/" + name;
+}
 
 TEST(Cli, HelpExitsZero) {
   const auto result = run({"--help"});
@@ -131,9 +133,9 @@ TEST(Cli, EstimatePrintsTheFargateSpotRange) {
 }
 
 TEST(Cli, NoFreeTierGivesListPrices) {
-  const auto result = run({"estimate", "--plan", fixture("plan-dev.json"), "--tfvars", fixture("tfvars-dev.json"),
-                           "--usage", fixture("usage-dev.json"), "--format", "json", "--schedule", "24x7",
-                           "--no-free-tier"});
+  const auto result =
+      run({"estimate", "--plan", fixture("plan-dev.json"), "--tfvars", fixture("tfvars-dev.json"), "--usage",
+           fixture("usage-dev.json"), "--format", "json", "--schedule", "24x7", "--no-free-tier"});
   ASSERT_EQ(result.code, 0) << result.err;
   const auto document = boost::json::parse(result.out).as_object();
   EXPECT_EQ(document.at("free_tier").as_bool(), false);
@@ -194,7 +196,7 @@ TEST(Cli, PerMillionTakesTheTaskFromTheTfvars) {
                            fixture("tfvars-prod.json"), "--format", "json"});
   ASSERT_EQ(result.code, 0) << result.err;
   const auto document = boost::json::parse(result.out).as_object();
-  EXPECT_EQ(document.at("tasks").as_int64(), 2);  // prod runs at least 2 tasks per service
+  EXPECT_EQ(document.at("tasks").as_int64(), 2);                         // prod runs at least 2 tasks per service
   EXPECT_EQ(document.at("compute_per_hour_usd").as_string(), "0.0395");  // 2 x (0.5 x $0.03238 + 1 x $0.00356)
   const auto unknown = run({"per-million", "--request-rate", "100", "--throughput-rps", "1000", "--tfvars",
                             fixture("tfvars-prod.json"), "--service", "cart-service"});

@@ -14,8 +14,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "costmodel/error.hpp"
 #include "costmodel/environment.hpp"
+#include "costmodel/error.hpp"
 #include "costmodel/scenarios.hpp"
 #include "test_support.hpp"
 
@@ -144,8 +144,8 @@ TEST(CostOptimizationDoc, DevBeforeAndAfter) {
   const Decimal before = usd("46.275616");
   EXPECT_EQ(before.to_string(2), "46.28");
   const Decimal free_tier = usd("4.415662");
-  const Decimal week = (usd("2.510190") - usd("1.930914")) + (usd("3.238452") - usd("2.638810")) +
-                       (usd("6.819048") - usd("5.776190"));
+  const Decimal week =
+      (usd("2.510190") - usd("1.930914")) + (usd("3.238452") - usd("2.638810")) + (usd("6.819048") - usd("5.776190"));
   EXPECT_EQ(week, usd("2.221776"));
   EXPECT_EQ(before - free_tier - week - usd("0.90") + usd("0.80") - usd("0.023"), usd("39.515178"));
   EXPECT_EQ(usd("39.515178") - usd("0.90"), bill(load("dev"), true).total());
@@ -153,8 +153,7 @@ TEST(CostOptimizationDoc, DevBeforeAndAfter) {
   ScheduleSettings sixty_five;
   sixty_five.weekly_hours = Decimal::from_int(65);
   const Environment dev = load("dev");
-  EXPECT_EQ(what_if(dev.spec, prices(), dev.usage, sixty_five, {}, true).front().estimate.total(),
-            usd("40.836954"));
+  EXPECT_EQ(what_if(dev.spec, prices(), dev.usage, sixty_five, {}, true).front().estimate.total(), usd("40.836954"));
 }
 
 TEST(CostOptimizationDoc, FargateSpotRange) {
@@ -234,8 +233,7 @@ TEST(CostOptimizationDoc, ProdBillLineByLine) {
   // CPU one reads 1 metric, the requests one 2 (blue + green target groups): per
   // service 2 x 1 + 2 x 2 = 6 alarm metrics, $0.60; 3 services $1.80: $10.80.
   EXPECT_EQ(line(prod, R"(module.ecs.aws_appautoscaling_policy.cpu["frontend"])", "target tracking"), usd("0.20"));
-  EXPECT_EQ(line(prod, R"(module.ecs.aws_appautoscaling_policy.requests["frontend"])", "target tracking"),
-            usd("0.40"));
+  EXPECT_EQ(line(prod, R"(module.ecs.aws_appautoscaling_policy.requests["frontend"])", "target tracking"), usd("0.40"));
   EXPECT_EQ(prod.component_total("monitoring"), usd("10.80"));
   // Data transfer out: 5 req/s x 3,600 s x 730 h x 20 KB = 262.8 GB x $0.09 = $23.652.
   EXPECT_EQ(line(prod, "module.alb.aws_lb.this", "data transfer out"), usd("23.652"));
@@ -371,8 +369,8 @@ namespace {
 // outside the totals"): each hand computation, at us-east-1 list prices. The unit
 // prices have more decimals than the model's micro-dollars, so these use doubles.
 TEST(CostOptimizationDoc, BilledOutsideTheTotals) {
-  const double days = 730.0 / 24.0;                        // 30.416667 days a month
-  const double runs = days + days * 5.0 / 7.0;             // stop daily + start Mon-Fri: 52.142857
+  const double days = 730.0 / 24.0;             // 30.416667 days a month
+  const double runs = days + days * 5.0 / 7.0;  // stop daily + start Mon-Fri: 52.142857
   EXPECT_NEAR(runs, 52.142857, 1e-6);
   // The scheduler Lambda (arm64, 128 MB), worst case: every run lasts its 660 s timeout:
   // 52.142857 x 660 s x 0.125 GB = 4,301.785714 GB-s x $0.0000133334 = $0.057358, and
@@ -520,11 +518,12 @@ int timeout_minutes(const std::string& workflow) {
 
 TEST(CostOptimizationDoc, GithubActionsMinutes) {
   // The jobs' time limits, from the workflows: the bound on what each can bill.
-  EXPECT_EQ(timeout_minutes("ci.yml"), 90);                  // test
-  EXPECT_EQ(timeout_minutes("build-deploy.yml"), 60);        // build, x 3 services (matrix)
-  EXPECT_EQ(timeout_minutes("deploy-environment.yml"), 120); // deploy, once per environment
-  EXPECT_EQ(timeout_minutes("terraform.yml"), 30 + 30 + 60 + 30 + 60);  // checks, plan, apply-dev, plan-prod, apply-prod
-  EXPECT_EQ(timeout_minutes("cost-report.yml"), 30 + 15);    // estimate, report x 2 environments
+  EXPECT_EQ(timeout_minutes("ci.yml"), 90);                   // test
+  EXPECT_EQ(timeout_minutes("build-deploy.yml"), 60);         // build, x 3 services (matrix)
+  EXPECT_EQ(timeout_minutes("deploy-environment.yml"), 120);  // deploy, once per environment
+  EXPECT_EQ(timeout_minutes("terraform.yml"),
+            30 + 30 + 60 + 30 + 60);                       // checks, plan, apply-dev, plan-prod, apply-prod
+  EXPECT_EQ(timeout_minutes("cost-report.yml"), 30 + 15);  // estimate, report x 2 environments
   // Measured: the test command took 19m39s from a clean clone on 2 cores (README); GitHub
   // rounds each job up to the whole minute: 20 billed minutes per test run.
   const int test_run = (19 * 60 + 39 + 59) / 60;

@@ -31,7 +31,7 @@ TEST(Decimal, ConvertsDoublesWithAtMostSixDecimalsExactly) {
 
 TEST(Decimal, MultipliesAndDividesWithHalfAwayFromZeroRounding) {
   EXPECT_EQ((Decimal::from_int(730) * *Decimal::parse("0.0225")).to_string(6), "16.425000");
-  EXPECT_EQ((*Decimal::parse("0.000001") * *Decimal::parse("0.5")).micro(), 1);   // 0.0000005 rounds up
+  EXPECT_EQ((*Decimal::parse("0.000001") * *Decimal::parse("0.5")).micro(), 1);    // 0.0000005 rounds up
   EXPECT_EQ((*Decimal::parse("-0.000001") * *Decimal::parse("0.5")).micro(), -1);  // and away from zero
   EXPECT_EQ((*Decimal::parse("0.009875") * Decimal::from_int(730)).to_plain_string(), "7.20875");
 }

@@ -72,11 +72,11 @@ TEST(Fixtures, Prod24x7) {
   const auto result = estimate(load("prod"), ScheduleMode::AsConfigured);
   EXPECT_EQ(result.total().to_string(2), "408.55");
   EXPECT_EQ(result.component_total("security services"), usd("14.50"));  // GuardDuty, Config, Security Hub
-  EXPECT_EQ(result.component_total("compute"), usd("86.505"));  // 6 x (0.5 vCPU, 1 GB) ARM on-demand (base 2)
+  EXPECT_EQ(result.component_total("compute"), usd("86.505"));           // 6 x (0.5 vCPU, 1 GB) ARM on-demand (base 2)
   // 3 NAT gateways 98.55 + 50 GB 2.25 + 3 EIPs 10.95 + 5 endpoints x 2 AZ x 7.30 + 25 GB x $0.01
   EXPECT_EQ(result.component_total("network"), usd("185"));
   EXPECT_EQ(result.component_total("database"), usd("34.86"));  // Multi-AZ 23.36 + 50 GB x 0.115 x 2
-  ASSERT_EQ(result.warnings.size(), 1U);  // Container Insights is on and is not modelled
+  ASSERT_EQ(result.warnings.size(), 1U);                        // Container Insights is on and is not modelled
   EXPECT_NE(result.warnings[0].find("Container Insights"), std::string::npos);
 }
 

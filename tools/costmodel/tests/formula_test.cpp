@@ -8,8 +8,8 @@
 namespace costmodel {
 namespace {
 
-using testing::prices;
 using testing::price;
+using testing::prices;
 using testing::resource;
 using testing::usd;
 
@@ -27,7 +27,7 @@ Estimate price_service(const char* task, const std::string& service_values,
 
 TEST(Formula, AlbHoursAre730TimesTheHourlyPrice) {
   const auto estimate = price({resource("aws_lb", R"({"load_balancer_type":"application","internal":true})")});
-  ASSERT_EQ(estimate.lines.size(), 2U);  // hours and LCUs; internal: no public IPv4
+  ASSERT_EQ(estimate.lines.size(), 2U);                 // hours and LCUs; internal: no public IPv4
   EXPECT_EQ(estimate.lines[0].monthly, usd("16.425"));  // 730 h x $0.0225
   EXPECT_EQ(estimate.lines[0].monthly.to_string(2), "16.43");
 }
@@ -42,7 +42,7 @@ TEST(Formula, AlbLcusFollowTheLargestDimension) {
   EXPECT_EQ(lcu.rule_evaluations, Decimal{});  // 3 rules: the first 10 are free
   const auto estimate = price({resource("aws_lb", R"({"internal":true})")});
   EXPECT_EQ(estimate.lines[1].monthly, usd("0.231264"));  // 0.0396 x 730 x $0.008
-  EXPECT_EQ(estimate.lines.size(), 2U);  // internal: no public addresses, no data transfer out
+  EXPECT_EQ(estimate.lines.size(), 2U);                   // internal: no public addresses, no data transfer out
 }
 
 TEST(Formula, InternetFacingAlbPaysOnePublicIpv4PerSubnet) {
@@ -71,8 +71,7 @@ TEST(Formula, SmallX86TaskIs901AMonth) {
 }
 
 TEST(Formula, SpotTaskIs70PercentBelowOnDemand) {
-  const auto estimate = price_service(
-      kArmTask, R"({"name":"frontend","desired_count":1,
+  const auto estimate = price_service(kArmTask, R"({"name":"frontend","desired_count":1,
         "capacity_provider_strategy":[{"capacity_provider":"FARGATE_SPOT","weight":1,"base":0}]})");
   EXPECT_EQ(estimate.lines[0].monthly, usd("2.162625"));  // $7.20875 x 0.3
 }
@@ -82,12 +81,11 @@ TEST(Formula, SpotTaskAtTheWorstCaseIs50PercentBelowOnDemand) {
   PricingOptions options;
   options.strict = true;
   options.spot_worst_case = true;
-  const auto estimate = price_resources(
-      {resource("aws_ecs_task_definition", kArmTask, "module.ecs", "frontend"),
-       resource("aws_ecs_service", R"({"name":"frontend","desired_count":1,
+  const auto estimate = price_resources({resource("aws_ecs_task_definition", kArmTask, "module.ecs", "frontend"),
+                                         resource("aws_ecs_service", R"({"name":"frontend","desired_count":1,
         "capacity_provider_strategy":[{"capacity_provider":"FARGATE_SPOT","weight":1,"base":0}]})",
-                "module.ecs", "frontend")},
-      prices(), Usage{}, options);
+                                                  "module.ecs", "frontend")},
+                                        prices(), Usage{}, options);
   EXPECT_EQ(estimate.lines[0].monthly, usd("3.604375"));
   EXPECT_NE(estimate.lines[0].detail.find("Spot at 50% off"), std::string::npos);
 }
@@ -185,16 +183,16 @@ TEST(Formula, WafAclRulesAndRequests) {
 }
 
 TEST(Pricing, KnownFreeTypesCostNothingAndAreListed) {
-  const auto estimate = price({resource("aws_vpc", "{}"), resource("aws_iam_role", "{}"),
-                               resource("random_password", "{}")});
+  const auto estimate =
+      price({resource("aws_vpc", "{}"), resource("aws_iam_role", "{}"), resource("random_password", "{}")});
   EXPECT_TRUE(estimate.lines.empty());
   EXPECT_EQ(estimate.free_resources.size(), 3U);
   EXPECT_TRUE(estimate.warnings.empty());
 }
 
 TEST(Pricing, UnknownTypeIsAWarningOrUnderStrictAnError) {
-  const auto lenient = price({resource("aws_elasticache_cluster", "{}")}, Hours::always_on(Decimal::from_int(730)),
-                             false);
+  const auto lenient =
+      price({resource("aws_elasticache_cluster", "{}")}, Hours::always_on(Decimal::from_int(730)), false);
   ASSERT_EQ(lenient.warnings.size(), 1U);
   EXPECT_NE(lenient.warnings[0].find("aws_elasticache_cluster"), std::string::npos);
   EXPECT_NE(lenient.warnings[0].find("unknown resource type"), std::string::npos);

@@ -48,10 +48,10 @@ std::string dashboard_body(int metrics) {
   std::string list;
   for (int i = 0; i < metrics; ++i) {
     list += std::string(list.empty() ? "" : ",") + R"(["AWS/ECS","CPUUtilization","ServiceName","s)" +
-            std::to_string(i) + R"("])";
+        std::to_string(i) + R"("])";
   }
   const std::string body = R"({"widgets":[{"type":"metric","properties":{"metrics":[)" + list +
-                           R"(,[{"expression":"m1*2","id":"e1"}]]}},{"type":"alarm","properties":{"alarms":["a"]}}]})";
+      R"(,[{"expression":"m1*2","id":"e1"}]]}},{"type":"alarm","properties":{"alarms":["a"]}}]})";
   return boost::json::serialize(boost::json::object{{"dashboard_body", body}});
 }
 
@@ -115,8 +115,8 @@ TEST(FreeTier, FewerAlarmMetricsThanTheAllowanceAreAllFree) {
 
 TEST(FreeTier, HighResolutionAndCompositeAlarmsAreNotCovered) {
   // A 10-second alarm ($0.30) and a composite alarm ($0.50): the allowance covers neither.
-  const auto estimate = with_free_tier({resource("aws_cloudwatch_metric_alarm", R"({"period":10})"),
-                                        resource("aws_cloudwatch_composite_alarm", "{}")});
+  const auto estimate = with_free_tier(
+      {resource("aws_cloudwatch_metric_alarm", R"({"period":10})"), resource("aws_cloudwatch_composite_alarm", "{}")});
   EXPECT_TRUE(free_lines(estimate).empty());
   EXPECT_EQ(estimate.total(), usd("0.8"));
 }
@@ -193,7 +193,7 @@ TEST(FreeTier, AnAllowanceMustOffsetAPriceOfTheTable) {
     return std::string(R"({"region":"us-east-1","as_of":"2026-11-27","prices":{"a":{"usd":1,"unit":"u",
         "source":"https://example.com/","read":"2026-11-27"}},"free_tier":{"allowances":{"x":{"quantity":1,
         "unit":"things","offsets":")") +
-           offsets + R"(","source":"https://example.com/","read":"2026-11-27"}}}})";
+        offsets + R"(","source":"https://example.com/","read":"2026-11-27"}}}})";
   };
   EXPECT_EQ(PriceTable::parse(table("a"), "t.json").free_tier().size(), 1U);
   try {

@@ -67,15 +67,20 @@ TEST(Plan, MissingFileIsNamed) {
 
 TEST(PriceTable, EveryEntryNeedsASourceAndADate) {
   EXPECT_THROW(PriceTable::parse(R"({"region":"us-east-1","as_of":"2026-11-27","prices":{
-      "alb.hour":{"usd":0.0225,"unit":"h","read":"2026-11-27"}}})", "p.json"), InputError);
-  EXPECT_THROW(PriceTable::parse(R"({"region":"us-east-1","as_of":"2026-11-27","prices":{
-      "alb.hour":{"usd":0.0225,"unit":"h","source":"https://aws.amazon.com/","read":"yesterday"}}})", "p.json"),
+      "alb.hour":{"usd":0.0225,"unit":"h","read":"2026-11-27"}}})",
+                                 "p.json"),
                InputError);
   EXPECT_THROW(PriceTable::parse(R"({"region":"us-east-1","as_of":"2026-11-27","prices":{
-      "alb.hour":{"usd":-1,"unit":"h","source":"https://aws.amazon.com/","read":"2026-11-27"}}})", "p.json"),
+      "alb.hour":{"usd":0.0225,"unit":"h","source":"https://aws.amazon.com/","read":"yesterday"}}})",
+                                 "p.json"),
+               InputError);
+  EXPECT_THROW(PriceTable::parse(R"({"region":"us-east-1","as_of":"2026-11-27","prices":{
+      "alb.hour":{"usd":-1,"unit":"h","source":"https://aws.amazon.com/","read":"2026-11-27"}}})",
+                                 "p.json"),
                InputError);
   const auto table = PriceTable::parse(R"({"region":"us-east-1","as_of":"2026-11-27","prices":{
-      "alb.hour":{"usd":0.0225,"unit":"h","source":"https://aws.amazon.com/","read":"2026-11-27"}}})", "p.json");
+      "alb.hour":{"usd":0.0225,"unit":"h","source":"https://aws.amazon.com/","read":"2026-11-27"}}})",
+                                       "p.json");
   EXPECT_EQ(table.price("alb.hour").micro(), 22'500);
   try {
     (void)table.price("alb.lcu_hour");

@@ -17,7 +17,8 @@ EnvironmentSpec dev_spec() {
   return spec_from_tfvars(boost::json::parse(R"({"environment":"dev","availability_zone_count":2,
       "nat_strategy":"single","db_instance_class":"db.t4g.micro","log_retention_days":14,
       "enable_slo_alarms":false,"cost_spike_alarm_usd":5,
-      "capacity_provider_strategy":{"on_demand_base":0,"on_demand_weight":1,"spot_weight":0}})").as_object(),
+      "capacity_provider_strategy":{"on_demand_base":0,"on_demand_weight":1,"spot_weight":0}})")
+                              .as_object(),
                           "dev.json");
 }
 
@@ -157,7 +158,8 @@ std::size_t count_type(const std::vector<Resource>& resources, const std::string
 TEST(TargetTracking, OnlyWhereMaxCountExceedsMinCount) {
   // modules/ecs creates the CPU and requests policies only where max_count > min_count.
   const auto pinned = spec_from_tfvars(boost::json::parse(R"({"services":{
-      "frontend":{"min_count":1,"max_count":1},"product-service":{"min_count":1,"max_count":3}}})").as_object(),
+      "frontend":{"min_count":1,"max_count":1},"product-service":{"min_count":1,"max_count":3}}})")
+                                           .as_object(),
                                        "t.json");
   const auto resources = synthesize_resources(pinned);
   EXPECT_EQ(count_type(resources, "aws_appautoscaling_policy"), 2U);  // product-service's two
@@ -173,10 +175,10 @@ TEST(TargetTracking, OnlyWhereMaxCountExceedsMinCount) {
 }
 
 TEST(TargetTracking, MaxCountBelowMinCountIsRefused) {
-  EXPECT_THROW(spec_from_tfvars(boost::json::parse(R"({"services":{"frontend":{"min_count":2,"max_count":1}}})")
-                                    .as_object(),
-                                "t.json"),
-               InputError);
+  EXPECT_THROW(
+      spec_from_tfvars(boost::json::parse(R"({"services":{"frontend":{"min_count":2,"max_count":1}}})").as_object(),
+                       "t.json"),
+      InputError);
 }
 
 }  // namespace

@@ -10,14 +10,18 @@
 
 namespace costmodel::testing {
 
-inline std::string source_path(const std::string& relative) { return std::string(COSTMODEL_SOURCE_DIR) + "/" + relative; }
+inline std::string source_path(const std::string& relative) {
+  return std::string(COSTMODEL_SOURCE_DIR) + "/" + relative;
+}
 
 inline const PriceTable& prices() {
   static const PriceTable table = PriceTable::load_file(source_path("prices/us-east-1.json"));
   return table;
 }
 
-inline Decimal usd(const char* text) { return *Decimal::parse(text); }
+inline Decimal usd(const char* text) {
+  return *Decimal::parse(text);
+}
 
 inline Resource resource(const std::string& type, const std::string& values_json, const std::string& module = "",
                          const std::string& index = "") {

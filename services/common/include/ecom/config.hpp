@@ -37,8 +37,7 @@ public:
     bool boolean(const char* name, bool fallback);
     std::chrono::milliseconds millis(const char* name, std::chrono::milliseconds fallback,
                                      std::chrono::milliseconds min, std::chrono::milliseconds max);
-    std::string one_of(const char* name, std::string_view fallback,
-                       std::initializer_list<std::string_view> allowed);
+    std::string one_of(const char* name, std::string_view fallback, std::initializer_list<std::string_view> allowed);
     // An absolute http:// URL (scheme, host and optional port; no path; one
     // trailing '/' is dropped). With an empty fallback, unset or empty means "".
     std::string http_url(const char* name, std::string_view fallback);

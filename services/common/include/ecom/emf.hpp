@@ -36,8 +36,8 @@ struct Settings {
 struct Source {
     enum class Kind { count, gauge, ratio };
     Kind kind = Kind::count;
-    std::string metric;  // CloudWatch metric name, e.g. "Orders"
-    std::string unit;    // "Count", "Percent"
+    std::string metric;           // CloudWatch metric name, e.g. "Orders"
+    std::string unit;             // "Count", "Percent"
     std::string dimension_name;   // e.g. "Outcome"; empty: only the common dimensions
     std::string dimension_value;  // e.g. "confirmed"
     std::string series;           // count/gauge: the Prometheus series; ratio: the hits counter
@@ -48,7 +48,7 @@ struct Source {
 struct Catalog {
     std::string metric_namespace;
     std::vector<std::string> common_dimensions;  // "Service", "Environment"
-    std::vector<Source> sources;                  // of one service
+    std::vector<Source> sources;                 // of one service
 
     // Parses the catalog JSON and keeps the entries of `service`. Throws
     // std::invalid_argument naming what is wrong.

@@ -47,7 +47,7 @@ private:
 std::string printable_field_name(std::string_view name);
 
 struct StringRule {
-    std::size_t min_chars = 0;     // counted in Unicode code points
+    std::size_t min_chars = 0;  // counted in Unicode code points
     std::size_t max_chars = 1000;
     bool allow_control_chars = false;  // C0 controls and DEL; never the bidirectional ones
 };
@@ -65,13 +65,11 @@ public:
     [[nodiscard]] bool has(std::string_view key) const;
 
     std::optional<std::string> string(std::string_view key, bool required, StringRule rule = {});
-    std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min,
-                                        std::int64_t max);
+    std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min, std::int64_t max);
     std::optional<bool> boolean(std::string_view key, bool required);
     // The raw value of a field that must be an object or an array.
     const boost::json::value* object(std::string_view key, bool required);
-    const boost::json::array* array(std::string_view key, bool required, std::size_t min_items,
-                                    std::size_t max_items);
+    const boost::json::array* array(std::string_view key, bool required, std::size_t min_items, std::size_t max_items);
     // Fields the client may send but that are ignored (e.g. read-only ones).
     void ignore(std::initializer_list<std::string_view> keys);
     // Fields that must not be sent; each present one is an error.

@@ -57,18 +57,28 @@ void write(Level level, std::string_view msg, std::initializer_list<Field> field
 // Appends a complete, already formatted line (without newline).
 void write_raw(std::string line);
 
-inline void debug(std::string_view m, std::initializer_list<Field> f = {}) { write(Level::debug, m, f); }
-inline void info(std::string_view m, std::initializer_list<Field> f = {}) { write(Level::info, m, f); }
-inline void warn(std::string_view m, std::initializer_list<Field> f = {}) { write(Level::warn, m, f); }
-inline void error(std::string_view m, std::initializer_list<Field> f = {}) { write(Level::error, m, f); }
-inline void fatal(std::string_view m, std::initializer_list<Field> f = {}) { write(Level::fatal, m, f); }
+inline void debug(std::string_view m, std::initializer_list<Field> f = {}) {
+    write(Level::debug, m, f);
+}
+inline void info(std::string_view m, std::initializer_list<Field> f = {}) {
+    write(Level::info, m, f);
+}
+inline void warn(std::string_view m, std::initializer_list<Field> f = {}) {
+    write(Level::warn, m, f);
+}
+inline void error(std::string_view m, std::initializer_list<Field> f = {}) {
+    write(Level::error, m, f);
+}
+inline void fatal(std::string_view m, std::initializer_list<Field> f = {}) {
+    write(Level::fatal, m, f);
+}
 
 // Lines dropped because the queue was full.
 std::uint64_t dropped_lines() noexcept;
 
 // Formats one log line (without newline); exposed for tests.
-std::string format_line(std::string_view time, Level level, std::string_view service,
-                        std::string_view msg, std::initializer_list<Field> fields);
+std::string format_line(std::string_view time, Level level, std::string_view service, std::string_view msg,
+                        std::initializer_list<Field> fields);
 
 // RFC 3339 UTC time with milliseconds: 2026-11-27T07:47:10.123Z
 std::string utc_timestamp();

@@ -48,9 +48,7 @@ public:
     explicit Histogram(std::vector<double> bounds);
 
     void observe(double value) noexcept;
-    void observe(std::chrono::nanoseconds elapsed) noexcept {
-        observe(static_cast<double>(elapsed.count()) / 1e9);
-    }
+    void observe(std::chrono::nanoseconds elapsed) noexcept { observe(static_cast<double>(elapsed.count()) / 1e9); }
 
     [[nodiscard]] std::span<const double> bounds() const noexcept { return bounds_; }
     // Cumulative count of observations <= bounds()[i]; index bounds().size() is +Inf.

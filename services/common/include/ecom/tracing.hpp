@@ -50,7 +50,7 @@ struct SpanData {
 };
 
 struct TracerSettings {
-    std::string endpoint;  // OTEL_EXPORTER_OTLP_ENDPOINT, e.g. http://localhost:4318; empty: tracing off
+    std::string endpoint;       // OTEL_EXPORTER_OTLP_ENDPOINT, e.g. http://localhost:4318; empty: tracing off
     double sample_ratio = 1.0;  // OTEL_TRACES_SAMPLER_ARG for parentbased_traceidratio
     std::string sampler = "parentbased_traceidratio";  // OTEL_TRACES_SAMPLER
     std::size_t queue_capacity = 4096;

@@ -102,10 +102,11 @@ struct Client::Impl {
         for (auto* io : workers) {
             pools.push_back(WorkerPool{io, {}});
         }
-        for (const auto* outcome : {"2xx", "3xx", "4xx", "5xx", "timeout", "unavailable", "circuit_open", "bad_response"}) {
-            outcomes.emplace_back(outcome, &registry.counter("http_client_requests_total",
-                                                             "Calls to other services by outcome",
-                                                             {{"upstream", options.name}, {"outcome", outcome}}));
+        for (const auto* outcome :
+             {"2xx", "3xx", "4xx", "5xx", "timeout", "unavailable", "circuit_open", "bad_response"}) {
+            outcomes.emplace_back(outcome,
+                                  &registry.counter("http_client_requests_total", "Calls to other services by outcome",
+                                                    {{"upstream", options.name}, {"outcome", outcome}}));
         }
         duration = &registry.histogram("http_client_request_duration_seconds",
                                        "Time to answer a call to another service, retries included",
@@ -170,7 +171,8 @@ struct Client::Impl {
     void failed(bool probe) {
         const int n = failures.fetch_add(1, std::memory_order_relaxed) + 1;
         if (probe || n >= options.breaker_failures) {
-            const auto until = now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(options.breaker_open).count();
+            const auto until =
+                now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(options.breaker_open).count();
             if (open_until.exchange(until) <= now_ns()) {
                 log::warn("circuit opened", {{"upstream", options.name}, {"consecutive_failures", n}});
             }
@@ -198,15 +200,16 @@ struct Client::Impl {
         auto lookup = co_await dns::resolve(host, port, std::max(options.connect_timeout, options.request_timeout));
         if (lookup.error) {
             throw UpstreamError(lookup.error == asio::error::timed_out ? UpstreamError::Kind::timeout
-                                                                      : UpstreamError::Kind::unavailable,
+                                                                       : UpstreamError::Kind::unavailable,
                                 "cannot resolve " + host + ": " + lookup.error.message(), false);
         }
         error_code ec;
         c->stream.expires_after(options.connect_timeout);
         co_await c->stream.async_connect(lookup.endpoints, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
-            throw UpstreamError(ec == beast::error::timeout ? UpstreamError::Kind::timeout : UpstreamError::Kind::unavailable,
-                                "cannot connect to " + options.name + ": " + ec.message(), false);
+            throw UpstreamError(
+                ec == beast::error::timeout ? UpstreamError::Kind::timeout : UpstreamError::Kind::unavailable,
+                "cannot connect to " + options.name + ": " + ec.message(), false);
         }
         c->stream.socket().set_option(tcp::no_delay(true), ec);
         co_return c;
@@ -263,8 +266,9 @@ struct Client::Impl {
         c->stream.expires_after(options.request_timeout);
         co_await bhttp::async_write(c->stream, req, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
-            throw UpstreamError(ec == beast::error::timeout ? UpstreamError::Kind::timeout : UpstreamError::Kind::unavailable,
-                                options.name + ": sending failed: " + ec.message(), false);
+            throw UpstreamError(
+                ec == beast::error::timeout ? UpstreamError::Kind::timeout : UpstreamError::Kind::unavailable,
+                options.name + ": sending failed: " + ec.message(), false);
         }
         sent = true;
         bhttp::response_parser<bhttp::string_body> parser;
@@ -273,14 +277,14 @@ struct Client::Impl {
         if (ec) {
             // A reused connection the server had closed: nothing was processed
             // if not a byte came back, but only a fresh connection proves it.
-            const bool stale = c->reused && (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
-                                             ec == asio::error::connection_reset);
+            const bool stale = c->reused &&
+                (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset);
             if (stale) {
                 sent = false;
             }
-            throw UpstreamError(ec == beast::error::timeout ? UpstreamError::Kind::timeout
-                                : ec == bhttp::error::body_limit ? UpstreamError::Kind::bad_response
-                                                                 : UpstreamError::Kind::unavailable,
+            throw UpstreamError(ec == beast::error::timeout          ? UpstreamError::Kind::timeout
+                                    : ec == bhttp::error::body_limit ? UpstreamError::Kind::bad_response
+                                                                     : UpstreamError::Kind::unavailable,
                                 options.name + ": no response: " + ec.message(), !stale);
         }
         auto& res = parser.get();
@@ -315,7 +319,9 @@ Client::Client(const std::vector<asio::io_context*>& workers, ClientOptions opti
 
 Client::~Client() = default;
 
-bool Client::circuit_open() const noexcept { return impl_->is_open(); }
+bool Client::circuit_open() const noexcept {
+    return impl_->is_open();
+}
 
 std::chrono::seconds Client::retry_after() const noexcept {
     const auto remaining_ns = impl_->open_until.load(std::memory_order_relaxed) - now_ns();
@@ -348,7 +354,8 @@ asio::awaitable<IncomingResponse> Client::send(OutgoingRequest request) {
         }
         if (attempt > 0) {
             impl->retries->inc();
-            asio::steady_timer pause(executor, backoff_delay(attempt - 1, o.backoff_base, o.backoff_max, fast_random_unit()));
+            asio::steady_timer pause(executor,
+                                     backoff_delay(attempt - 1, o.backoff_base, o.backoff_max, fast_random_unit()));
             error_code ignored;
             co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
         }
@@ -378,7 +385,10 @@ asio::awaitable<IncomingResponse> Client::send(OutgoingRequest request) {
                 last_response = std::move(response);
                 continue;
             }
-            impl->count(response.status < 300 ? "2xx" : response.status < 400 ? "3xx" : response.status < 500 ? "4xx" : "5xx");
+            impl->count(response.status < 300       ? "2xx"
+                            : response.status < 400 ? "3xx"
+                            : response.status < 500 ? "4xx"
+                                                    : "5xx");
             impl->duration->observe(Clock::now() - start);
             co_return response;
         } catch (const UpstreamError& e) {
@@ -396,9 +406,9 @@ asio::awaitable<IncomingResponse> Client::send(OutgoingRequest request) {
         impl->count("5xx");
         co_return std::move(*last_response);
     }
-    impl->count(last_error->kind() == UpstreamError::Kind::timeout ? "timeout"
-                : last_error->kind() == UpstreamError::Kind::bad_response ? "bad_response"
-                                                                          : "unavailable");
+    impl->count(last_error->kind() == UpstreamError::Kind::timeout            ? "timeout"
+                    : last_error->kind() == UpstreamError::Kind::bad_response ? "bad_response"
+                                                                              : "unavailable");
     throw *last_error;
 }
 

@@ -4,12 +4,8 @@
 
 namespace ecom::http {
 
-HttpError::HttpError(unsigned status, std::string code, std::string message,
-                     std::vector<ErrorDetail> details)
-    : std::runtime_error(message),
-      status_(status),
-      code_(std::move(code)),
-      details_(std::move(details)) {}
+HttpError::HttpError(unsigned status, std::string code, std::string message, std::vector<ErrorDetail> details)
+    : std::runtime_error(message), status_(status), code_(std::move(code)), details_(std::move(details)) {}
 
 HttpError& HttpError::with_header(std::string name, std::string value) {
     headers_.add(std::move(name), std::move(value));
@@ -21,8 +17,7 @@ HttpError& HttpError::with_member(std::string name, std::string json) {
     return *this;
 }
 
-std::string error_body(std::string_view code, std::string_view message,
-                       const std::vector<ErrorDetail>& details,
+std::string error_body(std::string_view code, std::string_view message, const std::vector<ErrorDetail>& details,
                        const std::vector<std::pair<std::string, std::string>>& members) {
     std::string out;
     out.reserve(96 + message.size());

@@ -19,7 +19,8 @@ std::optional<EtagCondition> parse_etag_condition(std::string_view field) {
         }
     };
     skip_space();
-    if (field.substr(i) == "*" || (field.substr(i, 1) == "*" && field.find_first_not_of(" \t", i + 1) == std::string_view::npos)) {
+    if (field.substr(i) == "*" ||
+        (field.substr(i, 1) == "*" && field.find_first_not_of(" \t", i + 1) == std::string_view::npos)) {
         out.any = true;
         return out;
     }

@@ -12,9 +12,8 @@
 namespace ecom::http {
 namespace {
 
-
-constexpr std::array<std::string_view, method_count> method_names{
-    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "UNKNOWN"};
+constexpr std::array<std::string_view, method_count> method_names{"GET",   "HEAD",   "POST",    "PUT",
+                                                                  "PATCH", "DELETE", "OPTIONS", "UNKNOWN"};
 
 }  // namespace
 
@@ -99,8 +98,9 @@ std::int64_t Request::int_query_param(std::string_view name, std::int64_t fallba
     std::int64_t v = 0;
     const auto r = std::from_chars(text->data(), text->data() + text->size(), v);
     if (text->empty() || r.ec != std::errc{} || r.ptr != text->data() + text->size() || v < min || v > max) {
-        throw HttpError(400, "invalid_parameter", std::string(name) + " must be an integer from " +
-                                                      std::to_string(min) + " to " + std::to_string(max));
+        throw HttpError(
+            400, "invalid_parameter",
+            std::string(name) + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
     }
     return v;
 }

@@ -19,7 +19,6 @@ bool is_json_media_type(std::string_view content_type) noexcept {
 
 }  // namespace
 
-
 std::string_view trim_spaces(std::string_view s) noexcept {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
         s.remove_prefix(1);
@@ -108,8 +107,9 @@ std::optional<EarlyError> check_head(const RequestParser& parser, Request& reque
     if (transfer_encoding && has_cl) {
         return EarlyError{400, "bad_request", "Content-Length and Transfer-Encoding must not both be sent"};
     }
-    if (transfer_encoding && (request.version == 10 || message.count(bhttp::field::transfer_encoding) > 1 ||
-                              !ascii::iequals(trim_spaces(*transfer_encoding), "chunked"))) {
+    if (transfer_encoding &&
+        (request.version == 10 || message.count(bhttp::field::transfer_encoding) > 1 ||
+         !ascii::iequals(trim_spaces(*transfer_encoding), "chunked"))) {
         return EarlyError{501, "not_implemented", "only the chunked transfer coding is supported"};
     }
     if (request.version == 11 && message.count(bhttp::field::host) != 1) {
@@ -142,8 +142,7 @@ std::optional<EarlyError> check_head(const RequestParser& parser, Request& reque
     return std::nullopt;
 }
 
-std::optional<EarlyError> check_route(const RequestParser& parser, const Request& request,
-                                      const Router::Match& match) {
+std::optional<EarlyError> check_route(const RequestParser& parser, const Request& request, const Router::Match& match) {
     const bool has_body = request.headers.contains("Transfer-Encoding") || parser.content_length().value_or(0) > 0;
     if (match.kind == Router::Match::Kind::found && match.route->options_for(request.method).json_body && has_body) {
         const auto content_type = request.headers.get("Content-Type");

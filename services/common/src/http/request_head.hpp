@@ -46,8 +46,7 @@ std::optional<EarlyError> check_head(const RequestParser& parser, Request& reque
 
 // Checks that depend on the matched route: a JSON route's body must be
 // declared application/json.
-std::optional<EarlyError> check_route(const RequestParser& parser, const Request& request,
-                                      const Router::Match& match);
+std::optional<EarlyError> check_route(const RequestParser& parser, const Request& request, const Router::Match& match);
 
 // "Expect: 100-continue" present: true; other expectations: 417.
 std::optional<EarlyError> check_expect(const Request& request, bool& wants_continue);

@@ -28,9 +28,12 @@ void for_each_segment(std::string_view path, F&& f) {
 }
 
 int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
@@ -185,8 +188,7 @@ Router::Match Router::match_routes(Method method, std::string_view path,
         }
         if (node->parameter) {
             std::string value;
-            if (!percent_decode(segment, value, false) || value.empty() ||
-                value.find('/') != std::string::npos) {
+            if (!percent_decode(segment, value, false) || value.empty() || value.find('/') != std::string::npos) {
                 ok = false;
                 return;
             }

@@ -33,8 +33,8 @@ std::string one_line(const char* text) {
 std::exception_ptr server_error(const PGresult* result) {
     const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
     const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
-    return std::make_exception_ptr(
-        Error(Error::Kind::server, state != nullptr ? state : "XX000", one_line(primary != nullptr ? primary : "error")));
+    return std::make_exception_ptr(Error(Error::Kind::server, state != nullptr ? state : "XX000",
+                                         one_line(primary != nullptr ? primary : "error")));
 }
 
 struct ConnectParams {
@@ -126,13 +126,15 @@ void Connection::close() {
     while (!waiting_.empty()) {
         auto q = std::move(waiting_.front());
         waiting_.pop_front();
-        complete(std::move(q), std::make_exception_ptr(Error(Error::Kind::closed, "", "the database pool is closed")), {});
+        complete(std::move(q), std::make_exception_ptr(Error(Error::Kind::closed, "", "the database pool is closed")),
+                 {});
     }
 }
 
 void Connection::submit(std::unique_ptr<PendingQuery> query) {
     if (state_ == State::closed) {
-        complete(std::move(query), std::make_exception_ptr(Error(Error::Kind::closed, "", "the database pool is closed")), {});
+        complete(std::move(query),
+                 std::make_exception_ptr(Error(Error::Kind::closed, "", "the database pool is closed")), {});
         return;
     }
     waiting_.push_back(std::move(query));
@@ -149,8 +151,8 @@ void Connection::expire(Clock::time_point now) {
                 auto q = std::move(*it);
                 it = waiting_.erase(it);
                 complete(std::move(q),
-                         std::make_exception_ptr(Error(Error::Kind::unavailable, "",
-                                                       "no database connection became available in time")),
+                         std::make_exception_ptr(
+                             Error(Error::Kind::unavailable, "", "no database connection became available in time")),
                          {});
             } else {
                 ++it;
@@ -293,7 +295,8 @@ asio::awaitable<bool> Connection::establish() {
         if (poll == PGRES_POLLING_FAILED || !attach_socket()) {
             timer_.cancel();
             if (failures_logged_++ % 30 == 0) {
-                log::warn("database connection failed", {{"connection", name_}, {"error", one_line(PQerrorMessage(conn_))}});
+                log::warn("database connection failed",
+                          {{"connection", name_}, {"error", one_line(PQerrorMessage(conn_))}});
             }
             co_return false;
         }
@@ -350,7 +353,7 @@ asio::awaitable<bool> Connection::prepare_statements() {
                 // Only the Sync is left.
                 const bool synced = r != nullptr && PQresultStatus(r) == PGRES_PIPELINE_SYNC;
                 PQclear(r);
-                co_return synced && ok;
+                co_return synced&& ok;
             }
             if (r == nullptr) {
                 ++next;
@@ -471,8 +474,8 @@ void Connection::flush() {
         waiting_.pop_front();
         if (q->generation != 0 && q->generation != generation_) {
             complete(std::move(q),
-                     std::make_exception_ptr(Error(Error::Kind::connection, "08006",
-                                                   "the connection was lost during the transaction")),
+                     std::make_exception_ptr(
+                         Error(Error::Kind::connection, "08006", "the connection was lost during the transaction")),
                      {});
             continue;
         }
@@ -544,9 +547,7 @@ void Connection::process_results() {
         switch (PQresultStatus(r)) {
             case PGRES_TUPLES_OK:
             case PGRES_COMMAND_OK:
-            case PGRES_EMPTY_QUERY:
-                q.result = Result(r);
-                break;
+            case PGRES_EMPTY_QUERY: q.result = Result(r); break;
             case PGRES_PIPELINE_ABORTED:
                 q.aborted = true;
                 PQclear(r);
@@ -603,8 +604,8 @@ void Connection::finish_batch() {
             again.push_back(std::move(q));
         } else {
             complete(std::move(q),
-                     std::make_exception_ptr(Error(Error::Kind::server, "25P02",
-                                                   "an earlier statement in the transaction failed")),
+                     std::make_exception_ptr(
+                         Error(Error::Kind::server, "25P02", "an earlier statement in the transaction failed")),
                      {});
         }
     }
@@ -660,10 +661,10 @@ void Connection::teardown() {
             again.push_back(std::move(q));
         } else {
             complete(std::move(q),
-                     std::make_exception_ptr(state_ == State::closed
-                                                 ? Error(Error::Kind::closed, "", "the database pool is closed")
-                                                 : Error(Error::Kind::connection, "08006",
-                                                         "the database connection was lost")),
+                     std::make_exception_ptr(
+                         state_ == State::closed
+                             ? Error(Error::Kind::closed, "", "the database pool is closed")
+                             : Error(Error::Kind::connection, "08006", "the database connection was lost")),
                      {});
         }
     };

@@ -34,12 +34,12 @@ struct PendingQuery {
     const Statement* statement = nullptr;  // a prepared statement, or
     const char* raw_sql = nullptr;         // a parameterless command (BEGIN, COMMIT, ...)
     Params params;
-    QueryHandler handler;                  // empty for fire-and-forget commands
+    QueryHandler handler;  // empty for fire-and-forget commands
     Clock::time_point submitted{};
-    Clock::time_point deadline{};          // for getting onto a ready connection
-    std::uint64_t generation = 0;          // 0: any connection; else only that one
-    std::uint64_t ran_on = 0;              // the generation it was sent on
-    bool retry_on_abort = true;            // re-send when a batch neighbour failed
+    Clock::time_point deadline{};  // for getting onto a ready connection
+    std::uint64_t generation = 0;  // 0: any connection; else only that one
+    std::uint64_t ran_on = 0;      // the generation it was sent on
+    bool retry_on_abort = true;    // re-send when a batch neighbour failed
     int attempts = 0;
 
     // Filled while its batch is open.

@@ -82,8 +82,8 @@ public:
     Pool(asio::io_context& io, const Settings& settings, const std::vector<Statement>& statements,
          metrics::Registry& registry, std::size_t index)
         : io_(io), settings_(settings), statements_(statements), registry_(registry), index_(index), sweeper_(io) {
-        wait_histogram_ = &registry.histogram("db_pool_wait_seconds",
-                                              "Time a transaction waited to lease a connection");
+        wait_histogram_ =
+            &registry.histogram("db_pool_wait_seconds", "Time a transaction waited to lease a connection");
         reconnects_ = &registry.counter("db_reconnects_total", "Database connections re-established");
         errors_ = &registry.counter("db_query_errors_total", "Statements that failed");
     }
@@ -167,17 +167,18 @@ public:
         return asio::async_initiate<Token, void(std::exception_ptr, Connection*)>(
             [this](auto handler) {
                 if (closed_) {
-                    deliver_lease(LeaseHandler(std::move(handler)),
-                                  std::make_exception_ptr(Error(Error::Kind::closed, "", "the database pool is closed")),
-                                  nullptr);
+                    deliver_lease(
+                        LeaseHandler(std::move(handler)),
+                        std::make_exception_ptr(Error(Error::Kind::closed, "", "the database pool is closed")),
+                        nullptr);
                     return;
                 }
                 if (Connection* c = idle_connection()) {
                     deliver_lease(LeaseHandler(std::move(handler)), nullptr, c);
                     return;
                 }
-                lease_waiters_.push_back({LeaseHandler(std::move(handler)), Clock::now(),
-                                          Clock::now() + settings_.acquire_timeout});
+                lease_waiters_.push_back(
+                    {LeaseHandler(std::move(handler)), Clock::now(), Clock::now() + settings_.acquire_timeout});
                 waiting_.fetch_add(1);
             },
             token);
@@ -219,8 +220,7 @@ public:
         }
         auto it = durations_.find(query.statement->name);
         if (it == durations_.end()) {
-            auto& h = registry_.histogram("db_query_duration_seconds",
-                                          "Time from submitting a statement to its result",
+            auto& h = registry_.histogram("db_query_duration_seconds", "Time from submitting a statement to its result",
                                           {{"statement", query.statement->name}});
             it = durations_.emplace(query.statement->name, &h).first;
         }
@@ -385,8 +385,8 @@ asio::awaitable<void> Transaction::rollback() {
     release();
 }
 
-Database::Database(const std::vector<asio::io_context*>& workers, Settings settings,
-                   std::vector<Statement> statements, metrics::Registry& registry)
+Database::Database(const std::vector<asio::io_context*>& workers, Settings settings, std::vector<Statement> statements,
+                   metrics::Registry& registry)
     : settings_(std::move(settings)), statements_(std::move(statements)) {
     statements_.push_back(ping_statement);
     for (std::size_t i = 0; i < workers.size(); ++i) {
@@ -460,9 +460,9 @@ asio::awaitable<Transaction> Database::begin(Isolation isolation) {
     Pool& pool = pool_for(asio::query(executor, asio::execution::context));
     Connection* connection = co_await pool.lease(asio::use_awaitable);
     Transaction tx(&pool, connection, 0);
-    const char* sql = isolation == Isolation::serializable      ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-                      : isolation == Isolation::repeatable_read ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
-                                                                : "BEGIN";
+    const char* sql = isolation == Isolation::serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+        : isolation == Isolation::repeatable_read          ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                                                           : "BEGIN";
     // BEGIN may wait for the connection to come up; the statements after it
     // must run in the same server session, so they carry its generation.
     const Result begun = co_await pool.execute_on(connection, nullptr, sql, Params{}, 0, asio::use_awaitable);

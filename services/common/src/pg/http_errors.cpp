@@ -15,17 +15,19 @@ http::Handler with_database_errors(http::Handler handler) {
             failure = e;
         }
         if (failure->transient()) {
-            log::warn("database unavailable", {{"request_id", request.context.request_id},
-                                               {"route", request.route},
-                                               {"sqlstate", failure->sqlstate()},
-                                               {"error", failure->what()}});
+            log::warn("database unavailable",
+                      {{"request_id", request.context.request_id},
+                       {"route", request.route},
+                       {"sqlstate", failure->sqlstate()},
+                       {"error", failure->what()}});
             throw http::HttpError(503, "database_unavailable", "the database is unavailable; retry shortly")
                 .with_header("Retry-After", "1");
         }
-        log::error("database error", {{"request_id", request.context.request_id},
-                                      {"route", request.route},
-                                      {"sqlstate", failure->sqlstate()},
-                                      {"error", failure->what()}});
+        log::error("database error",
+                   {{"request_id", request.context.request_id},
+                    {"route", request.route},
+                    {"sqlstate", failure->sqlstate()},
+                    {"error", failure->what()}});
         throw http::HttpError(500, "internal", "the server failed to handle the request");
     };
 }

@@ -34,17 +34,20 @@ std::vector<const char*> Params::pointers() const {
 
 Result::Result(pg_result* result) : result_(result, PQclear) {}
 
-int Result::rows() const noexcept { return result_ ? PQntuples(result_.get()) : 0; }
+int Result::rows() const noexcept {
+    return result_ ? PQntuples(result_.get()) : 0;
+}
 
-int Result::columns() const noexcept { return result_ ? PQnfields(result_.get()) : 0; }
+int Result::columns() const noexcept {
+    return result_ ? PQnfields(result_.get()) : 0;
+}
 
 bool Result::is_null(int row, int column) const noexcept {
     return PQgetisnull(result_.get(), row, column) != 0;
 }
 
 std::string_view Result::text(int row, int column) const noexcept {
-    return {PQgetvalue(result_.get(), row, column),
-            static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
+    return {PQgetvalue(result_.get(), row, column), static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
 }
 
 std::optional<std::string_view> Result::optional_text(int row, int column) const noexcept {

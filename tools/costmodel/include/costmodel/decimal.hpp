@@ -14,7 +14,7 @@ namespace costmodel {
 // computed in 128 bits and rounded half away from zero to the sixth decimal, so a
 // sum of many lines never drifts the way binary floating point does.
 class Decimal {
- public:
+public:
   static constexpr std::int64_t kScale = 1'000'000;
   static constexpr int kPlaces = 6;
 
@@ -50,7 +50,7 @@ class Decimal {
   // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 flags the 0 of the defaulted comparison
   friend constexpr auto operator<=>(Decimal, Decimal) = default;
 
- private:
+private:
   constexpr explicit Decimal(std::int64_t micro) : micro_(micro) {}
   std::int64_t micro_ = 0;
 };

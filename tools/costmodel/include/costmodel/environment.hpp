@@ -15,7 +15,7 @@ const std::vector<std::string>& default_interface_endpoints();
 
 struct ServiceSpec {
   std::string name;
-  Decimal cpu_units = Decimal::from_int(256);    // 1024 = 1 vCPU
+  Decimal cpu_units = Decimal::from_int(256);  // 1024 = 1 vCPU
   Decimal memory_mib = Decimal::from_int(512);
   Decimal desired_count = Decimal::from_int(1);
   // Auto scaling bounds (modules/ecs: target tracking on CPU and on requests per
@@ -62,15 +62,16 @@ struct EnvironmentSpec {
   // Hours a week tasks, RDS and the NAT instance run when the scheduler module is on.
   std::optional<Decimal> scheduler_weekly_hours;
   // What the root module adds around the services (terraform/main.tf).
-  int secrets = 6;               // ADMIN_API_KEY and PGPASSWORD of product- and order-service, CARD_FINGERPRINT_KEY of order-service, the shared INTERNAL_API_KEY
-  int kms_keys = 1;              // the secrets/logs key
-  int s3_buckets = 1;            // logs (ALB access logs, VPC flow logs)
+  int secrets = 6;     // ADMIN_API_KEY and PGPASSWORD of product- and order-service, CARD_FINGERPRINT_KEY of
+                       // order-service, the shared INTERNAL_API_KEY
+  int kms_keys = 1;    // the secrets/logs key
+  int s3_buckets = 1;  // logs (ALB access logs, VPC flow logs)
   // Log groups besides the services': db-init and the RDS postgresql export.
   int alarm_metrics_per_service = 2;  // 5xx (blue + green target groups)
   // Each service's CPU, memory and restart alarms; enable_task_alarms = false leaves them out.
   bool task_alarms = true;
   int task_alarm_metrics_per_service = 3;
-  int environment_alarms = 5;    // ALB 5xx and latency, DB cpu, storage and connections
+  int environment_alarms = 5;  // ALB 5xx and latency, DB cpu, storage and connections
   // modules/monitoring's business alarms on the EMF metrics (config/emf_metrics.json):
   // payment declines (2 metrics), reconciler deferring (1) and orphans (2),
   // reservations held (1), the cache hit ratio of each of the 3 caches (1 each);
@@ -108,6 +109,5 @@ boost::json::object load_tfvars_file(const std::string& path);
 
 // The resources the root module creates for this spec, in `terraform show -json` shape.
 std::vector<Resource> synthesize_resources(const EnvironmentSpec& spec);
-
 
 }  // namespace costmodel

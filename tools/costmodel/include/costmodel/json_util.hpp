@@ -21,8 +21,7 @@ std::optional<Decimal> number_field(const boost::json::object& object, std::stri
                                     const std::string& context);
 std::optional<std::string> string_field(const boost::json::object& object, std::string_view key,
                                         const std::string& context);
-std::optional<bool> bool_field(const boost::json::object& object, std::string_view key,
-                               const std::string& context);
+std::optional<bool> bool_field(const boost::json::object& object, std::string_view key, const std::string& context);
 
 // A JSON number (or a numeric string, as Terraform plans write "256") as a Decimal.
 std::optional<Decimal> to_decimal(const boost::json::value& value);

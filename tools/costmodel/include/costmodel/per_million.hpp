@@ -10,8 +10,8 @@
 namespace costmodel {
 
 struct PerMillionInput {
-  Decimal throughput_rps_per_task;                        // measured (bench/RESULTS.md) or given
-  Decimal request_rate_rps;                               // average requests per second to serve
+  Decimal throughput_rps_per_task;                            // measured (bench/RESULTS.md) or given
+  Decimal request_rate_rps;                                   // average requests per second to serve
   Decimal target_utilization = Decimal::from_micro(700'000);  // run each task at most at 70% of its measured rate
   FargateTask task{Decimal::from_micro(250'000), Decimal::from_micro(500'000), true};
   CapacityStrategy capacity;  // on-demand only unless set (--spot-share or the tfvars)

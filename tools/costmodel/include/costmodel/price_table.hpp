@@ -20,11 +20,11 @@ struct PriceEntry {
 // An always-free monthly allowance of the price table ("free_tier"): `quantity` units of
 // the item priced under `offsets`, per account and month (not per environment).
 struct FreeAllowance {
-  std::string name;       // "cloudwatch.alarm_metrics"
-  Decimal quantity;       // 10
-  std::string unit;       // "alarm metrics"
-  std::string condition;  // "standard resolution, ..." (may be empty)
-  std::string offsets;    // the price key whose charges it covers: "cloudwatch.alarm_month"
+  std::string name;                                  // "cloudwatch.alarm_metrics"
+  Decimal quantity;                                  // 10
+  std::string unit;                                  // "alarm metrics"
+  std::string condition;                             // "standard resolution, ..." (may be empty)
+  std::string offsets;                               // the price key whose charges it covers: "cloudwatch.alarm_month"
   std::optional<Decimal> max_metrics_per_dashboard;  // dashboards only: larger ones are not covered
   std::string source;
   std::string read;
@@ -33,7 +33,7 @@ struct FreeAllowance {
 // A dated us-east-1 price table kept as data (prices/us-east-1.json). Every entry has
 // its source and the date it was read; loading refuses an entry without them.
 class PriceTable {
- public:
+public:
   static PriceTable parse(std::string_view json_text, const std::string& origin);
   static PriceTable load_file(const std::string& path);
 
@@ -50,7 +50,7 @@ class PriceTable {
   // The allowance that covers charges under `price_key`, or nullptr.
   [[nodiscard]] const FreeAllowance* allowance_for(std::string_view price_key) const;
 
- private:
+private:
   std::string origin_;
   std::string region_;
   std::string as_of_;

@@ -28,8 +28,8 @@ struct Line {
   std::string component;  // compute, load balancing, network, database, logs, storage, security, monitoring
   std::string address;
   std::string type;
-  std::string detail;     // the formula with its figures, e.g. "730 h x $0.0225/h"
-  Decimal monthly;        // USD, exact to the micro-dollar
+  std::string detail;  // the formula with its figures, e.g. "730 h x $0.0225/h"
+  Decimal monthly;     // USD, exact to the micro-dollar
 };
 
 // What an environment uses of an item a free-tier allowance may cover (alarm metrics,
@@ -53,9 +53,9 @@ struct Estimate {
 
 struct PricingOptions {
   Hours hours;
-  int default_az_count = 2;  // when a plan does not know a resource's subnets yet
-  int endpoint_az_count = 2; // the same for interface endpoints (interface_endpoint_az_count)
-  bool strict = false;       // unknown resource types and unpriced values are errors
+  int default_az_count = 2;   // when a plan does not know a resource's subnets yet
+  int endpoint_az_count = 2;  // the same for interface endpoints (interface_endpoint_az_count)
+  bool strict = false;        // unknown resource types and unpriced values are errors
   // Deduct the price table's always-free allowances (CloudWatch), one negative line each.
   // They are per account and month: the CLI does it by default, --no-free-tier turns it off
   // for the other environments of a shared account.

@@ -20,7 +20,7 @@ struct ReportContext {
   std::string prices_as_of;
   std::string schedule;  // how the hours were chosen: "24x7", "business-hours", "as configured in the tfvars"
   Hours hours;
-  Decimal weekly_hours;  // the business-hours week used by scenarios
+  Decimal weekly_hours;    // the business-hours week used by scenarios
   bool free_tier = false;  // the always-free allowances were deducted
   // The Fargate Spot discounts of the estimate's low and high ends (0.7 and 0.5).
   Decimal spot_discount_low_end;

@@ -39,8 +39,8 @@ Hours hours_for(const EnvironmentSpec& spec, ScheduleMode mode, const ScheduleSe
 
 // Prices a spec as the root module would build it; `free_tier` deducts the price table's
 // always-free allowances (PricingOptions::free_tier).
-Estimate estimate_spec(const EnvironmentSpec& spec, const Hours& hours, const PriceTable& prices,
-                       const Usage& usage, bool free_tier = false, bool spot_worst_case = false);
+Estimate estimate_spec(const EnvironmentSpec& spec, const Hours& hours, const PriceTable& prices, const Usage& usage,
+                       bool free_tier = false, bool spot_worst_case = false);
 
 // The baseline (the spec as given) first, then one scenario per lever. `only`, when
 // not empty, keeps the baseline and the named scenarios; an unknown name is an InputError.

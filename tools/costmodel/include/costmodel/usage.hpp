@@ -11,11 +11,11 @@ namespace costmodel {
 // Traffic through the ALB, from which its LCUs are estimated.
 struct AlbTraffic {
   Decimal requests_per_second = Decimal::from_micro(500'000);  // 0.5 req/s average
-  Decimal request_kb = Decimal::from_int(2);                    // KB = 1,000 bytes
+  Decimal request_kb = Decimal::from_int(2);                   // KB = 1,000 bytes
   Decimal response_kb = Decimal::from_int(20);
-  Decimal requests_per_connection = Decimal::from_int(10);      // keep-alive reuse
-  Decimal connection_seconds = Decimal::from_int(30);           // how long a connection stays open
-  Decimal rules_per_request = Decimal::from_int(3);             // listener rules evaluated per request
+  Decimal requests_per_connection = Decimal::from_int(10);  // keep-alive reuse
+  Decimal connection_seconds = Decimal::from_int(30);       // how long a connection stays open
+  Decimal rules_per_request = Decimal::from_int(3);         // listener rules evaluated per request
 };
 
 // What GuardDuty analyses, AWS Config records and evaluates, and Security Hub checks in a
@@ -23,22 +23,22 @@ struct AlbTraffic {
 // fixtures/usage-prod.json for how each is derived).
 struct SecurityServicesUsage {
   Decimal guardduty_cloudtrail_million_events = Decimal::from_micro(300'000);  // management events
-  Decimal guardduty_flow_dns_gb = Decimal::from_int(1);           // VPC flow logs + DNS query logs
-  Decimal config_items = Decimal::from_int(1000);                 // configuration items recorded
-  Decimal config_evaluations_per_rule = Decimal::from_int(50);    // rule evaluations
-  Decimal securityhub_checks_per_standard = Decimal::from_int(9000);  // security checks
+  Decimal guardduty_flow_dns_gb = Decimal::from_int(1);                        // VPC flow logs + DNS query logs
+  Decimal config_items = Decimal::from_int(1000);                              // configuration items recorded
+  Decimal config_evaluations_per_rule = Decimal::from_int(50);                 // rule evaluations
+  Decimal securityhub_checks_per_standard = Decimal::from_int(9000);           // security checks
 };
 
 // What a plan cannot say: traffic and data volumes per month. The defaults describe a
 // quiet dev environment; override any of them with --usage FILE (same keys, JSON).
 struct Usage {
   AlbTraffic alb;
-  Decimal nat_gateway_gb = Decimal::from_int(5);                // through all NAT gateways together
-  Decimal interface_endpoint_gb = Decimal::from_int(1);         // per interface endpoint
-  Decimal log_ingest_gb = Decimal::from_micro(200'000);         // per log group, unless named below
+  Decimal nat_gateway_gb = Decimal::from_int(5);         // through all NAT gateways together
+  Decimal interface_endpoint_gb = Decimal::from_int(1);  // per interface endpoint
+  Decimal log_ingest_gb = Decimal::from_micro(200'000);  // per log group, unless named below
   std::map<std::string, Decimal, std::less<>> log_ingest_gb_by_group;
-  Decimal never_expire_months = Decimal::from_int(12);          // stored months for retention 0 (never)
-  Decimal ecr_gb_per_repository = Decimal::from_micro(300'000); // images kept by the lifecycle policy
+  Decimal never_expire_months = Decimal::from_int(12);           // stored months for retention 0 (never)
+  Decimal ecr_gb_per_repository = Decimal::from_micro(300'000);  // images kept by the lifecycle policy
   Decimal s3_gb_per_bucket = Decimal::from_int(1);
   Decimal waf_million_requests = Decimal::from_micro(1'300'000);
   // The account security services (modules/security-services), billed by volume.

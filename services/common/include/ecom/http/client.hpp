@@ -45,7 +45,7 @@ struct OutgoingRequest {
     std::string target;  // path and query
     std::string body;    // sent as application/json when not empty
     Headers headers;
-    bool idempotent = false;  // safe to send again after an unknown outcome
+    bool idempotent = false;                  // safe to send again after an unknown outcome
     const RequestContext* context = nullptr;  // request id and trace to propagate
 };
 

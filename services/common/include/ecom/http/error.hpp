@@ -18,8 +18,7 @@ struct ErrorDetail {
 
 class HttpError : public std::runtime_error {
 public:
-    HttpError(unsigned status, std::string code, std::string message,
-              std::vector<ErrorDetail> details = {});
+    HttpError(unsigned status, std::string code, std::string message, std::vector<ErrorDetail> details = {});
 
     [[nodiscard]] unsigned status() const noexcept { return status_; }
     [[nodiscard]] const std::string& code() const noexcept { return code_; }
@@ -41,8 +40,7 @@ private:
 };
 
 // The JSON body of an error response.
-std::string error_body(std::string_view code, std::string_view message,
-                       const std::vector<ErrorDetail>& details = {},
+std::string error_body(std::string_view code, std::string_view message, const std::vector<ErrorDetail>& details = {},
                        const std::vector<std::pair<std::string, std::string>>& members = {});
 
 Response error_response(unsigned status, std::string_view code, std::string_view message);

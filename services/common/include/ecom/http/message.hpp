@@ -63,9 +63,7 @@ struct Request {
     std::string_view route;  // the template of the matched route, e.g. /api/products/{id}
     RequestContext context;
 
-    [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const {
-        return headers.get(name);
-    }
+    [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const { return headers.get(name); }
     // The decoded value of a path parameter declared by the route, or "".
     [[nodiscard]] std::string_view param(std::string_view name) const;
     // The decoded value of the first query parameter of that name. Throws

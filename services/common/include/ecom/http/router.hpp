@@ -33,7 +33,7 @@ struct Route {
     std::string pattern;
     std::array<Handler, method_count> handlers{};      // indexed by Method
     std::array<RouteOptions, method_count> options{};  // per method
-    std::size_t index = 0;  // stable, for per-route metrics
+    std::size_t index = 0;                             // stable, for per-route metrics
 
     [[nodiscard]] const Handler* handler(Method method) const;
     [[nodiscard]] const RouteOptions& options_for(Method method) const {

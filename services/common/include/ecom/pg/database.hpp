@@ -78,8 +78,8 @@ private:
 
 class Database : public Component {
 public:
-    Database(const std::vector<boost::asio::io_context*>& workers, Settings settings,
-             std::vector<Statement> statements, metrics::Registry& registry);
+    Database(const std::vector<boost::asio::io_context*>& workers, Settings settings, std::vector<Statement> statements,
+             metrics::Registry& registry);
     ~Database() override;
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;

@@ -42,13 +42,11 @@ public:
     [[nodiscard]] bool unique_violation() const noexcept { return sqlstate_ == "23505"; }
     [[nodiscard]] bool check_violation() const noexcept { return sqlstate_ == "23514"; }
     [[nodiscard]] bool foreign_key_violation() const noexcept { return sqlstate_ == "23503"; }
-    [[nodiscard]] bool serialization_failure() const noexcept {
-        return sqlstate_ == "40001" || sqlstate_ == "40P01";
-    }
+    [[nodiscard]] bool serialization_failure() const noexcept { return sqlstate_ == "40001" || sqlstate_ == "40P01"; }
     // The database could not serve the request now (503 rather than 500).
     [[nodiscard]] bool transient() const noexcept {
         return kind_ != Kind::server || serialization_failure() || sqlstate_ == "57014" ||
-               sqlstate_.starts_with("08") || sqlstate_ == "57P01" || sqlstate_ == "57P03";
+            sqlstate_.starts_with("08") || sqlstate_ == "57P01" || sqlstate_ == "57P03";
     }
 
 private:
