@@ -1,10 +1,16 @@
 #include "order_domain.hpp"
 
+#include "enum_names.hpp"
+
 #include <array>
 #include <utility>
 
 namespace orders {
 namespace {
+
+using enum_names::find_in;
+using enum_names::in_order;
+using enum_names::name_in;
 
 // One row per enumerator, in declaration order.
 struct StatusName {
@@ -40,21 +46,6 @@ constexpr std::array kPaymentNames{
     std::pair{PaymentOutcome::insufficient_funds, std::string_view("insufficient_funds")},
 };
 
-template <typename Enum, typename Table>
-std::string_view name_in(const Table& table, Enum value) noexcept {
-    return table[static_cast<std::size_t>(value)].second;
-}
-
-template <typename Enum, typename Table>
-std::optional<Enum> find_in(const Table& table, std::string_view text) noexcept {
-    for (const auto& [value, name] : table) {
-        if (name == text) {
-            return value;
-        }
-    }
-    return std::nullopt;
-}
-
 constexpr bool statuses_in_order() {
     for (std::size_t i = 0; i < kStatusNames.size(); ++i) {
         if (static_cast<std::size_t>(kStatusNames[i].status) != i) {
@@ -63,19 +54,10 @@ constexpr bool statuses_in_order() {
     }
     return kStatusNames.size() == static_cast<std::size_t>(OrderStatus::return_refund_failed) + 1;
 }
-template <typename Table>
-constexpr bool pairs_in_order(const Table& table, std::size_t count) {
-    for (std::size_t i = 0; i < table.size(); ++i) {
-        if (static_cast<std::size_t>(table[i].first) != i) {
-            return false;
-        }
-    }
-    return table.size() == count;
-}
 static_assert(statuses_in_order(), "kStatusNames: one row per OrderStatus, in declaration order");
-static_assert(pairs_in_order(kReservationNames, static_cast<std::size_t>(ReservationState::returned) + 1),
+static_assert(in_order(kReservationNames, static_cast<std::size_t>(ReservationState::returned) + 1),
               "kReservationNames: one row per ReservationState, in declaration order");
-static_assert(pairs_in_order(kPaymentNames, static_cast<std::size_t>(PaymentOutcome::insufficient_funds) + 1),
+static_assert(in_order(kPaymentNames, static_cast<std::size_t>(PaymentOutcome::insufficient_funds) + 1),
               "kPaymentNames: one row per PaymentOutcome, in declaration order");
 
 }  // namespace

@@ -1,10 +1,15 @@
 #include "order_lifecycle.hpp"
 
+#include "enum_names.hpp"
+
 #include <array>
 #include <utility>
 
 namespace orders {
 namespace {
+
+using enum_names::find_in;
+using enum_names::in_order;
 
 // Every legal move; any (status, action) pair not listed is illegal.
 struct Move {
@@ -39,29 +44,10 @@ constexpr std::array kActorNames{
     std::pair{Actor::system, std::string_view("system")},
 };
 
-template <typename Table>
-constexpr bool in_order(const Table& table, std::size_t count) {
-    for (std::size_t i = 0; i < table.size(); ++i) {
-        if (static_cast<std::size_t>(table[i].first) != i) {
-            return false;
-        }
-    }
-    return table.size() == count;
-}
 static_assert(in_order(kActionNames, static_cast<std::size_t>(OrderAction::retry_refund) + 1),
               "kActionNames: one row per OrderAction, in declaration order");
 static_assert(in_order(kActorNames, static_cast<std::size_t>(Actor::system) + 1),
               "kActorNames: one row per Actor, in declaration order");
-
-template <typename Enum, typename Table>
-std::optional<Enum> find_in(const Table& table, std::string_view text) noexcept {
-    for (const auto& [value, name] : table) {
-        if (name == text) {
-            return value;
-        }
-    }
-    return std::nullopt;
-}
 
 }  // namespace
 
