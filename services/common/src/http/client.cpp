@@ -194,9 +194,9 @@ struct Client::Impl {
             }
         }
         auto c = std::make_unique<PooledConnection>(*pool.io);
-        // A lost DNS query is retried by the C library after its timeout
-        // (1 s with compose's dns_opt, 5 s by default): give the lookup the
-        // request's time, the connection its own.
+        // A name's first lookup gets the request's time (a lost query is
+        // asked again after a second, see dns.hpp); later ones are answered
+        // from the cache. The connection gets its own time.
         auto lookup = co_await dns::resolve(host, port, std::max(options.connect_timeout, options.request_timeout));
         if (lookup.error) {
             throw UpstreamError(lookup.error == asio::error::timed_out ? UpstreamError::Kind::timeout

@@ -241,7 +241,7 @@ asio::awaitable<bool> Connection::establish() {
             }
             co_return false;
         }
-        params.set("hostaddr", lookup.endpoints.begin()->endpoint().address().to_string());
+        params.set("hostaddr", lookup.endpoints.front().address().to_string());
     }
     std::string options = params.get("options") != nullptr ? *params.get("options") + " " : "";
     options += "-c statement_timeout=" + std::to_string(settings_.statement_timeout.count());
