@@ -17,8 +17,8 @@
 #      SMOKE_REQUEST_TIMEOUT, default 10 s, answered 409
 #      request_in_progress while the first try still runs, or 503
 #      service_unavailable while a dependency is down, is sent again
-#      with the same key after SMOKE_POLL_SECONDS, up to 6 tries in all:
-#      never a second order);
+#      with the same key after SMOKE_POLL_SECONDS, up to
+#      SMOKE_CHECKOUT_TRIES tries in all, default 6: never a second order);
 #   4. GET /api/orders/{id} with the answer's access token (X-Order-Token)
 #      reads that order back: PAYMENT_DECLINED, outcome card_declined;
 #   5. the product's stock is what it was before (retried for
@@ -52,6 +52,8 @@ STOCK_WAIT_SECONDS="${SMOKE_STOCK_WAIT_SECONDS:-15}"
 POLL_SECONDS="${SMOKE_POLL_SECONDS:-3}"
 STOCK_POLL_SECONDS="${SMOKE_STOCK_POLL_SECONDS:-1}"
 TIMEOUT="${SMOKE_REQUEST_TIMEOUT:-10}"
+CHECKOUT_TRIES="${SMOKE_CHECKOUT_TRIES:-6}"
+[[ "$CHECKOUT_TRIES" =~ ^[1-9][0-9]*$ ]] || { echo "smoke-test: SMOKE_CHECKOUT_TRIES is not a positive number: ${CHECKOUT_TRIES}" >&2; exit 2; }
 DECLINE_CARD="4000000000000002"
 CUSTOMER_EMAIL="smoke-test@example.com"
 BODY="$(mktemp)"
@@ -137,7 +139,7 @@ order="$(jq -cn --argjson id "$product_id" --arg email "$CUSTOMER_EMAIL" --arg c
 # No answer (a timeout on a busy host), or 409 request_in_progress (the
 # first try is still running at order-service): the same Idempotency-Key
 # again after a pause, so a retry can never make a second order.
-for try in 1 2 3 4 5 6; do
+for ((try = 1; try <= CHECKOUT_TRIES; try++)); do
   status="$(request POST /api/orders -H 'Content-Type: application/json' -H "Idempotency-Key: ${key}" --data "$order")"
   if [ "$status" = 000 ]; then
     printf 'no answer to POST /api/orders within %s s (try %s): again with the same Idempotency-Key\n' "$TIMEOUT" "$try"
@@ -151,7 +153,7 @@ for try in 1 2 3 4 5 6; do
   else
     break
   fi
-  [ "$try" = 6 ] || sleep "$POLL_SECONDS"
+  [ "$try" = "$CHECKOUT_TRIES" ] || sleep "$POLL_SECONDS"
 done
 [ "$status" = 402 ] || fail "POST /api/orders with the decline test card: status ${status} (expected 402 card_declined), body: $(body_excerpt)"
 jq -e '.error.code == "card_declined" and .order.status == "PAYMENT_DECLINED"' "$BODY" >/dev/null 2>&1 ||

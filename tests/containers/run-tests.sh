@@ -279,7 +279,32 @@ dump_logs() {
   local c
   for c in $(podman ps -a --filter "label=com.docker.compose.project=${PROJECT}" --format '{{.Names}}'); do
     echo "---- logs of ${c}"
-    podman logs --tail 30 "$c" 2>&1 | sed 's/^/    /'
+    podman logs --tail 40 "$c" 2>&1 | sed 's/^/    /'
+  done
+}
+
+# What the services' name lookups met, printed when a check failed: the
+# resolver configuration in order-service's container, the names podman's DNS
+# server (aardvark-dns) holds for the network, and timed lookups from a
+# throwaway container on the same network with the services' DNS options.
+dns_report() {
+  local network resolv config name
+  network="${PROJECT}_default"
+  echo "---- name lookups on ${network}"
+  resolv="$(podman inspect --format '{{.ResolvConfPath}}' "${PROJECT}_order-service_1" 2>/dev/null || true)"
+  if [ -n "$resolv" ] && [ -f "$resolv" ]; then
+    sed 's/^/    resolv.conf: /' "$resolv"
+  fi
+  config=/run/containers/networks/aardvark-dns/"${network}"
+  if [ -f "$config" ]; then
+    sed 's/^/    aardvark-dns: /' "$config"
+  fi
+  for name in product-service postgres order-service; do
+    for _ in 1 2 3; do
+      podman run --rm --network "$network" --dns-opt timeout:1 --dns-opt attempts:5 "${IMAGE_DEBIAN}" \
+        bash -c 's=$(date +%s%N); r=$(getent ahostsv4 "$1" | head -1); echo "    lookup $1: ${r:-FAILED} in $(( ($(date +%s%N) - s) / 1000000 )) ms"' \
+        _ "$name" 2>&1 | grep -v 'level=warning' || true
+    done
   done
 }
 
@@ -382,7 +407,7 @@ stack_checks() {
     /usr/bin/python3 "${ROOT_DIR}/scripts/lib/load_demo.py" "$base" "$admin_key" \
       "${ROOT_DIR}/services/product-service/demo/catalog.json"
   check "smoke test through the ALB container: catalog, a declined checkout read back, stock unchanged" \
-    env SMOKE_WAIT_SECONDS=60 bash "${ROOT_DIR}/scripts/smoke-test.sh" "$base"
+    env SMOKE_WAIT_SECONDS=60 SMOKE_CHECKOUT_TRIES=20 bash "${ROOT_DIR}/scripts/smoke-test.sh" "$base"
   check "routing through the ALB: storefront, BFF, /internal/ not routed, no Host answered, slow headers cut off" \
     /usr/bin/python3 "${HERE}/check_routes.py" "$base"
   check "the database refuses wrong and missing passwords (scram-sha-256 on TCP, peer on the socket)" \
@@ -419,7 +444,7 @@ run_stack() {
     check_layer_cache
     if stack_up; then
       stack_checks
-      [ "$FAILED" -eq 0 ] || dump_logs
+      [ "$FAILED" -eq 0 ] || { dump_logs; dns_report; }
     fi
   fi
   stop_stack

@@ -13,11 +13,11 @@ const CATALOG = [
   { sku: "MUG-1", name: "Mug", price_cents: 1200, stock: 5 },
 ];
 
-async function smoke(options = {}, args) {
+async function smoke(options = {}, args, env) {
   const shop = await startShop({ products: CATALOG, ...options });
   try {
     const stockBefore = shop.stockBySku();
-    const r = await h.runScript("scripts/smoke-test.sh", args || [shop.url], { rules: [] });
+    const r = await h.runScript("scripts/smoke-test.sh", args || [shop.url], { rules: [], env });
     return { ...r, shop, stockBefore };
   } finally {
     await shop.close();
@@ -108,6 +108,15 @@ test("still in progress after every try: fails after 6 tries with the 409 it got
   assert.equal(r.code, 1);
   assert.equal(r.shop.state.requests.filter((q) => q.method === "POST").length, 6);
   assert.match(r.stderr, /status 409 \(expected 402 card_declined\), body: .*request_in_progress/);
+});
+
+test("SMOKE_CHECKOUT_TRIES sets how many times the checkout is tried; a value that is not a positive number is refused", async () => {
+  const r = await smoke({ inProgressAnswers: 10 }, undefined, { SMOKE_CHECKOUT_TRIES: "3" });
+  assert.equal(r.code, 1);
+  assert.equal(r.shop.state.requests.filter((q) => q.method === "POST").length, 3);
+  const bad = await smoke({}, undefined, { SMOKE_CHECKOUT_TRIES: "0" });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /SMOKE_CHECKOUT_TRIES is not a positive number: 0/);
 });
 
 test("no answer to the order at all: fails after 6 tries, saying why (curl's reason), not with an earlier body", async () => {
