@@ -72,6 +72,48 @@ std::vector<std::pair<std::string, std::string>> fetch_ecs_resource(asio::io_con
     return ecs_resource_attributes(task, container);
 }
 
+// The exporter's client: one attempt per batch and no circuit breaker (the
+// exporter pauses by itself).
+http::ClientOptions collector_client_options(const TracerSettings& settings) {
+    http::ClientOptions options;
+    options.name = "otel-collector";
+    options.base_url = settings.endpoint;
+    options.request_timeout = settings.export_timeout;
+    options.connect_timeout = settings.export_timeout;
+    options.max_attempts = 1;
+    options.breaker_failures = 1'000'000;  // the exporter pauses by itself
+    return options;
+}
+
+// The resource of every export: the configured attributes, then the ECS task's.
+std::vector<std::pair<std::string, std::string>> export_resource(asio::io_context& io, const TracerSettings& settings) {
+    auto resource = settings.resource;
+    if (!settings.ecs_metadata_uri.empty()) {
+        auto ecs = fetch_ecs_resource(io, settings.ecs_metadata_uri, settings.export_timeout);
+        resource.insert(resource.end(), std::make_move_iterator(ecs.begin()), std::make_move_iterator(ecs.end()));
+    }
+    return resource;
+}
+
+// POSTs one encoded batch to the collector: empty when it accepted the
+// batch, else why not.
+std::string post_batch(asio::io_context& io, http::Client& client, std::string body) {
+    http::OutgoingRequest request;
+    request.method = http::Method::post;
+    request.target = "/v1/traces";
+    request.body = std::move(body);
+    std::string failure;
+    try {
+        const auto response = send_blocking(io, client, std::move(request));
+        if (response.status >= 300) {
+            failure = "the collector answered " + std::to_string(response.status);
+        }
+    } catch (const std::exception& ex) {
+        failure = ex.what();
+    }
+    return failure;
+}
+
 // The first 8 bytes of the id after the epoch part, as a fraction in [0, 1):
 // the same trace gets the same decision in every service.
 double trace_fraction(std::string_view trace_id) noexcept {
@@ -85,6 +127,69 @@ double trace_fraction(std::string_view trace_id) noexcept {
         v = (v << 4) | static_cast<std::uint64_t>(d & 0xf);
     }
     return static_cast<double>(v >> 11) * 0x1.0p-53;
+}
+
+// Without leading and trailing spaces and tabs.
+std::string_view trim_blanks(std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) {
+        v.remove_prefix(1);
+    }
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) {
+        v.remove_suffix(1);
+    }
+    return v;
+}
+
+// The value of a hexadecimal digit, -1 for any other character.
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+// 1 to 255 printable ASCII characters, none of them a quote, ';' or '\\'.
+bool valid_attribute_key(std::string_view key) {
+    if (key.empty() || key.size() > 255) {
+        return false;
+    }
+    for (const char c : key) {
+        if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f || c == '"' || c == ';' ||
+            c == '\\') {
+            return false;
+        }
+    }
+    return true;
+}
+
+// A percent-decoded attribute value; nothing for a bad escape or a control
+// character, literal or encoded.
+std::optional<std::string> decode_attribute_value(std::string_view raw) {
+    std::string value;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '%') {
+            if (i + 2 >= raw.size() || hex_digit(raw[i + 1]) < 0 || hex_digit(raw[i + 2]) < 0) {
+                return std::nullopt;
+            }
+            const char decoded = static_cast<char>(hex_digit(raw[i + 1]) * 16 + hex_digit(raw[i + 2]));
+            if (static_cast<unsigned char>(decoded) < 0x20 || decoded == 0x7f) {
+                return std::nullopt;  // no control characters in attributes
+            }
+            value += decoded;
+            i += 2;
+        } else if (static_cast<unsigned char>(raw[i]) < 0x20 || raw[i] == 0x7f) {
+            return std::nullopt;
+        } else {
+            value += raw[i];
+        }
+    }
+    return value;
 }
 
 }  // namespace
@@ -146,27 +251,6 @@ TracerSettings TracerSettings::from_env(Env& env, std::string_view service, std:
 
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_resource_attributes(std::string_view text) {
     std::vector<std::pair<std::string, std::string>> out;
-    auto trim = [](std::string_view v) {
-        while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) {
-            v.remove_prefix(1);
-        }
-        while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) {
-            v.remove_suffix(1);
-        }
-        return v;
-    };
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    };
     while (!text.empty()) {
         const auto comma = text.find(',');
         const auto pair = text.substr(0, comma);
@@ -175,36 +259,16 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_resource_a
         if (eq == std::string_view::npos) {
             return std::nullopt;
         }
-        const auto key = trim(pair.substr(0, eq));
-        const auto raw = trim(pair.substr(eq + 1));
-        if (key.empty() || key.size() > 255 || raw.size() > 1024) {
+        const auto key = trim_blanks(pair.substr(0, eq));
+        const auto raw = trim_blanks(pair.substr(eq + 1));
+        if (!valid_attribute_key(key) || raw.size() > 1024) {
             return std::nullopt;
         }
-        for (const char c : key) {
-            if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f || c == '"' ||
-                c == ';' || c == '\\') {
-                return std::nullopt;
-            }
+        auto value = decode_attribute_value(raw);
+        if (!value) {
+            return std::nullopt;
         }
-        std::string value;
-        for (std::size_t i = 0; i < raw.size(); ++i) {
-            if (raw[i] == '%') {
-                if (i + 2 >= raw.size() || hex(raw[i + 1]) < 0 || hex(raw[i + 2]) < 0) {
-                    return std::nullopt;
-                }
-                const char decoded = static_cast<char>(hex(raw[i + 1]) * 16 + hex(raw[i + 2]));
-                if (static_cast<unsigned char>(decoded) < 0x20 || decoded == 0x7f) {
-                    return std::nullopt;  // no control characters in attributes
-                }
-                value += decoded;
-                i += 2;
-            } else if (static_cast<unsigned char>(raw[i]) < 0x20 || raw[i] == 0x7f) {
-                return std::nullopt;
-            } else {
-                value += raw[i];
-            }
-        }
-        out.emplace_back(std::string(key), std::move(value));
+        out.emplace_back(std::string(key), std::move(*value));
     }
     return out;
 }
@@ -299,6 +363,16 @@ struct Tracer::Exporter {
     metrics::Counter* dropped_export_failed = nullptr;
     metrics::Counter* failures = nullptr;
     std::chrono::steady_clock::time_point last_failure_log{};
+
+    // The counters, in the caller's registry or the exporter's own.
+    void count_in(metrics::Registry& registry);
+    // The thread: exports batches until stopped, then closes its client.
+    void run(Tracer& tracer);
+    // Waits up to the flush interval for a full batch (or the stop) and
+    // takes up to a batch off the queue; false once stopping with nothing left.
+    bool take_batch(const TracerSettings& settings, std::vector<SpanData>& batch);
+    // Counts the batch as dropped, pauses exports for 5 s and logs (once a minute).
+    void export_failed(Tracer& tracer, std::size_t spans, const std::string& failure);
 };
 
 Tracer& Tracer::instance() {
@@ -321,6 +395,67 @@ std::uint64_t Tracer::exported() const noexcept {
 }
 
 namespace {
+
+// One OTLP attribute: {"key":..,"value":{"stringValue"|"intValue"|"boolValue":..}}.
+void write_attribute(JsonWriter& w, const Attribute& a) {
+    w.begin_object().field("key", a.key).key("value").begin_object();
+    std::visit(
+        [&](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::string>) {
+                w.field("stringValue", v);
+            } else if constexpr (std::is_same_v<T, std::int64_t>) {
+                w.field("intValue", std::to_string(v));  // OTLP JSON: int64 as a string
+            } else {
+                w.field("boolValue", v);
+            }
+        },
+        a.value);
+    w.end_object().end_object();
+}
+
+// A failed span's "exception" event and its error status.
+void write_span_outcome(JsonWriter& w, const SpanData& s) {
+    if (s.error) {
+        w.key("events")
+            .begin_array()
+            .begin_object()
+            .field("name", "exception")
+            .field("timeUnixNano", std::to_string(s.end_ns))
+            .key("attributes")
+            .begin_array();
+        write_attribute(w, {"exception.message", s.error_message});
+        w.end_array().end_object().end_array();
+    }
+    w.key("status").begin_object().field("code", s.error ? 2 : 0);
+    if (s.error) {
+        w.field("message", s.error_message);
+    }
+    w.end_object();
+}
+
+// One OTLP span object.
+void write_span(JsonWriter& w, const SpanData& s) {
+    w.begin_object().field("traceId", s.trace_id).field("spanId", s.span_id);
+    if (!s.parent_span_id.empty()) {
+        w.field("parentSpanId", s.parent_span_id);
+    }
+    if (!s.trace_state.empty()) {
+        w.field("traceState", s.trace_state);
+    }
+    w.field("name", s.name)
+        .field("kind", static_cast<int>(s.kind))
+        .field("startTimeUnixNano", std::to_string(s.start_ns))
+        .field("endTimeUnixNano", std::to_string(s.end_ns));
+    w.key("attributes").begin_array();
+    for (const auto& a : s.attributes) {
+        write_attribute(w, a);
+    }
+    w.end_array();
+    write_span_outcome(w, s);
+    w.end_object();
+}
+
 std::int64_t steady_nanos() noexcept {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
@@ -369,65 +504,17 @@ std::string Tracer::encode(const std::vector<SpanData>& spans,
     std::string out;
     out.reserve(spans.size() * 400 + 256);
     JsonWriter w(out);
-    auto attribute = [&](const Attribute& a) {
-        w.begin_object().field("key", a.key).key("value").begin_object();
-        std::visit(
-            [&](const auto& v) {
-                using T = std::decay_t<decltype(v)>;
-                if constexpr (std::is_same_v<T, std::string>) {
-                    w.field("stringValue", v);
-                } else if constexpr (std::is_same_v<T, std::int64_t>) {
-                    w.field("intValue", std::to_string(v));  // OTLP JSON: int64 as a string
-                } else {
-                    w.field("boolValue", v);
-                }
-            },
-            a.value);
-        w.end_object().end_object();
-    };
     w.begin_object().key("resourceSpans").begin_array().begin_object();
     w.key("resource").begin_object().key("attributes").begin_array();
     for (const auto& [key, value] : resource) {
-        attribute({key, value});
+        write_attribute(w, {key, value});
     }
     w.end_array().end_object();
     w.key("scopeSpans").begin_array().begin_object();
     w.key("scope").begin_object().field("name", "ecom").end_object();
     w.key("spans").begin_array();
     for (const auto& s : spans) {
-        w.begin_object().field("traceId", s.trace_id).field("spanId", s.span_id);
-        if (!s.parent_span_id.empty()) {
-            w.field("parentSpanId", s.parent_span_id);
-        }
-        if (!s.trace_state.empty()) {
-            w.field("traceState", s.trace_state);
-        }
-        w.field("name", s.name)
-            .field("kind", static_cast<int>(s.kind))
-            .field("startTimeUnixNano", std::to_string(s.start_ns))
-            .field("endTimeUnixNano", std::to_string(s.end_ns));
-        w.key("attributes").begin_array();
-        for (const auto& a : s.attributes) {
-            attribute(a);
-        }
-        w.end_array();
-        if (s.error) {
-            w.key("events")
-                .begin_array()
-                .begin_object()
-                .field("name", "exception")
-                .field("timeUnixNano", std::to_string(s.end_ns))
-                .key("attributes")
-                .begin_array();
-            attribute({"exception.message", s.error_message});
-            w.end_array().end_object().end_array();
-        }
-        w.key("status").begin_object().field("code", s.error ? 2 : 0);
-        if (s.error) {
-            w.field("message", s.error_message);
-        }
-        w.end_object();
-        w.end_object();
+        write_span(w, s);
     }
     w.end_array().end_object().end_array().end_object().end_array().end_object();
     return out;
@@ -444,88 +531,66 @@ void Tracer::start(TracerSettings settings, metrics::Registry* registry) {
     paused_until_ns_.store(0, std::memory_order_relaxed);
     settings_ = std::move(settings);
     exporter_ = std::make_unique<Exporter>();
-    {
-        auto& e = *exporter_;
-        auto& r = registry != nullptr ? *registry : e.own_registry;
-        e.exported = &r.counter("otel_spans_exported_total", "Spans accepted by the collector");
-        e.dropped_queue_full = &r.counter("otel_spans_dropped_total", "Spans not exported", {{"reason", "queue_full"}});
-        e.dropped_export_failed =
-            &r.counter("otel_spans_dropped_total", "Spans not exported", {{"reason", "export_failed"}});
-        e.failures = &r.counter("otel_export_failures_total", "Exports the collector did not accept");
-    }
-    exporter_->thread = std::thread([this] {
-        auto& e = *exporter_;
-        asio::io_context io(1);
-        metrics::Registry own_metrics;
-        http::ClientOptions options;
-        options.name = "otel-collector";
-        options.base_url = settings_.endpoint;
-        options.request_timeout = settings_.export_timeout;
-        options.connect_timeout = settings_.export_timeout;
-        options.max_attempts = 1;
-        options.breaker_failures = 1'000'000;  // the exporter pauses by itself
-        http::Client client({&io}, options, own_metrics);
-        auto resource = settings_.resource;
-        if (!settings_.ecs_metadata_uri.empty()) {
-            auto ecs = fetch_ecs_resource(io, settings_.ecs_metadata_uri, settings_.export_timeout);
-            resource.insert(resource.end(), std::make_move_iterator(ecs.begin()), std::make_move_iterator(ecs.end()));
-        }
-        std::vector<SpanData> batch;
-        while (true) {
-            {
-                std::unique_lock lock(e.mutex);
-                e.wake.wait_for(lock, settings_.flush_interval,
-                                [&] { return e.stopping || e.queue.size() >= settings_.batch_size; });
-                const std::size_t n = std::min(e.queue.size(), settings_.batch_size);
-                batch.assign(std::make_move_iterator(e.queue.begin()),
-                             std::make_move_iterator(e.queue.begin() + static_cast<std::ptrdiff_t>(n)));
-                e.queue.erase(e.queue.begin(), e.queue.begin() + static_cast<std::ptrdiff_t>(n));
-                if (batch.empty() && e.stopping) {
-                    break;
-                }
-            }
-            if (batch.empty()) {
-                continue;
-            }
-            if (paused()) {  // queued before the collector failed: not worth a timeout each
-                e.dropped_export_failed->inc(batch.size());
-                batch.clear();
-                continue;
-            }
-            http::OutgoingRequest request;
-            request.method = http::Method::post;
-            request.target = "/v1/traces";
-            request.body = encode(batch, resource);
-            std::string failure;
-            try {
-                const auto response = send_blocking(io, client, std::move(request));
-                if (response.status >= 300) {
-                    failure = "the collector answered " + std::to_string(response.status);
-                }
-            } catch (const std::exception& ex) {
-                failure = ex.what();
-            }
-            if (failure.empty()) {
-                e.exported->inc(batch.size());
-            } else {
-                e.failures->inc();
-                e.dropped_export_failed->inc(batch.size());
-                const auto now = std::chrono::steady_clock::now();
-                paused_until_ns_.store(steady_nanos() + std::chrono::nanoseconds(std::chrono::seconds(5)).count(),
-                                       std::memory_order_relaxed);
-                if (now - e.last_failure_log > std::chrono::minutes(1)) {
-                    e.last_failure_log = now;
-                    log::warn("trace export failed; spans are dropped for 5 s (logged once a minute)",
-                              {{"endpoint", settings_.endpoint}, {"error", failure}});
-                }
-            }
-            batch.clear();
-        }
-        client.close();
-        io.restart();
-        io.run();
-    });
+    exporter_->count_in(registry != nullptr ? *registry : exporter_->own_registry);
+    exporter_->thread = std::thread([this] { exporter_->run(*this); });
     enabled_.store(true);
+}
+
+void Tracer::Exporter::count_in(metrics::Registry& registry) {
+    exported = &registry.counter("otel_spans_exported_total", "Spans accepted by the collector");
+    dropped_queue_full =
+        &registry.counter("otel_spans_dropped_total", "Spans not exported", {{"reason", "queue_full"}});
+    dropped_export_failed =
+        &registry.counter("otel_spans_dropped_total", "Spans not exported", {{"reason", "export_failed"}});
+    failures = &registry.counter("otel_export_failures_total", "Exports the collector did not accept");
+}
+
+void Tracer::Exporter::run(Tracer& tracer) {
+    const TracerSettings& settings = tracer.settings_;
+    asio::io_context io(1);
+    metrics::Registry own_metrics;
+    http::Client client({&io}, collector_client_options(settings), own_metrics);
+    const auto resource = export_resource(io, settings);
+    std::vector<SpanData> batch;
+    while (take_batch(settings, batch)) {
+        if (batch.empty()) {
+            continue;
+        }
+        if (tracer.paused()) {  // queued before the collector failed: not worth a timeout each
+            dropped_export_failed->inc(batch.size());
+        } else if (const std::string failure = post_batch(io, client, encode(batch, resource)); failure.empty()) {
+            exported->inc(batch.size());
+        } else {
+            export_failed(tracer, batch.size(), failure);
+        }
+        batch.clear();
+    }
+    client.close();
+    io.restart();
+    io.run();
+}
+
+bool Tracer::Exporter::take_batch(const TracerSettings& settings, std::vector<SpanData>& batch) {
+    std::unique_lock lock(mutex);
+    wake.wait_for(lock, settings.flush_interval, [&] { return stopping || queue.size() >= settings.batch_size; });
+    const std::size_t n = std::min(queue.size(), settings.batch_size);
+    batch.assign(std::make_move_iterator(queue.begin()),
+                 std::make_move_iterator(queue.begin() + static_cast<std::ptrdiff_t>(n)));
+    queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
+    return !(batch.empty() && stopping);
+}
+
+void Tracer::Exporter::export_failed(Tracer& tracer, std::size_t spans, const std::string& failure) {
+    failures->inc();
+    dropped_export_failed->inc(spans);
+    const auto now = std::chrono::steady_clock::now();
+    tracer.paused_until_ns_.store(steady_nanos() + std::chrono::nanoseconds(std::chrono::seconds(5)).count(),
+                                  std::memory_order_relaxed);
+    if (now - last_failure_log > std::chrono::minutes(1)) {
+        last_failure_log = now;
+        log::warn("trace export failed; spans are dropped for 5 s (logged once a minute)",
+                  {{"endpoint", tracer.settings_.endpoint}, {"error", failure}});
+    }
 }
 
 void Tracer::stop() {

@@ -43,6 +43,61 @@ std::string lower_extension(std::string_view name) {
     return ecom::ascii::to_lower(name.substr(dot + 1));
 }
 
+// The regular files under the root, skipping (and counting) links that
+// point outside it.
+std::vector<fs::path> asset_files(const fs::path& root, LoadReport& report) {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    std::error_code walk;
+    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::none, walk);
+         !walk && it != fs::recursive_directory_iterator(); it.increment(walk)) {
+        const fs::path path = it->path();
+        if (it->is_symlink()) {
+            const fs::path target = fs::canonical(path, ec);
+            if (ec || !inside(root, target)) {
+                ++report.skipped_links;
+                ecom::log::warn("static file skipped: its link points outside the asset root",
+                                {{"file", path.lexically_relative(root).string()}});
+                if (it->is_directory()) {
+                    it.disable_recursion_pending();
+                }
+                ec.clear();
+                continue;
+            }
+        }
+        if (it->is_regular_file()) {
+            files.push_back(path);
+        }
+    }
+    return files;
+}
+
+// The precompressed copies beside a file (FILE.gz, FILE.br) inside the root,
+// each with its own ETag.
+void attach_compressed(const fs::path& root, const fs::path& path, Asset& asset, LoadReport& report) {
+    std::error_code ec;
+    for (const auto& [suffix, slot] : {std::pair{".gz", &asset.gzip}, std::pair{".br", &asset.brotli}}) {
+        fs::path compressed = path;
+        compressed += suffix;
+        if (fs::is_regular_file(compressed, ec) && inside(root, fs::canonical(compressed, ec))) {
+            *slot = variant(read_file(compressed));
+            slot->value().etag.insert(slot->value().etag.size() - 1, suffix[1] == 'g' ? "-gz" : "-br");
+            report.bytes += slot->value().body->size();
+        }
+    }
+}
+
+Asset load_asset(const fs::path& root, const fs::path& path, const std::string& relative, LoadReport& report) {
+    Asset asset;
+    asset.content_type = std::string(content_type_for(relative));
+    asset.cache_control = std::string(cache_control_for(relative));
+    asset.identity = variant(read_file(path));
+    attach_compressed(root, path, asset, report);
+    report.bytes += asset.identity.body->size();
+    ++report.files;
+    return asset;
+}
+
 }  // namespace
 
 std::optional<std::string> safe_relative_path(std::string_view request_path) {
@@ -184,49 +239,12 @@ StaticSite StaticSite::load(const fs::path& root_path, LoadReport* report) {
     }
     StaticSite site;
     LoadReport local;
-    std::vector<fs::path> files;
-    std::error_code walk;
-    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::none, walk);
-         !walk && it != fs::recursive_directory_iterator(); it.increment(walk)) {
-        const fs::path path = it->path();
-        if (it->is_symlink()) {
-            const fs::path target = fs::canonical(path, ec);
-            if (ec || !inside(root, target)) {
-                ++local.skipped_links;
-                ecom::log::warn("static file skipped: its link points outside the asset root",
-                                {{"file", path.lexically_relative(root).string()}});
-                if (it->is_directory()) {
-                    it.disable_recursion_pending();
-                }
-                ec.clear();
-                continue;
-            }
-        }
-        if (it->is_regular_file()) {
-            files.push_back(path);
-        }
-    }
-    for (const auto& path : files) {
+    for (const auto& path : asset_files(root, local)) {
         const std::string relative = path.lexically_relative(root).generic_string();
         if (relative.ends_with(".gz") || relative.ends_with(".br")) {
             continue;  // attached to the file they compress
         }
-        Asset asset;
-        asset.content_type = std::string(content_type_for(relative));
-        asset.cache_control = std::string(cache_control_for(relative));
-        asset.identity = variant(read_file(path));
-        for (const auto& [suffix, slot] : {std::pair{".gz", &asset.gzip}, std::pair{".br", &asset.brotli}}) {
-            fs::path compressed = path;
-            compressed += suffix;
-            if (fs::is_regular_file(compressed, ec) && inside(root, fs::canonical(compressed, ec))) {
-                *slot = variant(read_file(compressed));
-                slot->value().etag.insert(slot->value().etag.size() - 1, suffix[1] == 'g' ? "-gz" : "-br");
-                local.bytes += slot->value().body->size();
-            }
-        }
-        local.bytes += asset.identity.body->size();
-        ++local.files;
-        site.assets_.emplace(relative, std::move(asset));
+        site.assets_.emplace(relative, load_asset(root, path, relative, local));
     }
     const auto index = site.assets_.find("index.html");
     if (index == site.assets_.end()) {

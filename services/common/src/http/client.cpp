@@ -62,6 +62,46 @@ std::int64_t now_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
 }
 
+// X-Request-Id, and the trace headers when the request is traced: the
+// callee's parent is this call's client span when recorded.
+void set_context_headers(bhttp::request<bhttp::string_body>& req, const RequestContext& context,
+                         std::string_view span_id) {
+    if (!context.request_id.empty()) {
+        req.set("X-Request-Id", context.request_id);
+    }
+    if (context.trace_id.empty()) {
+        return;
+    }
+    const std::string parent = span_id.empty() ? trace::new_span_id() : std::string(span_id);
+    req.set("traceparent", trace::format_traceparent(context.trace_id, parent, context.sampled));
+    req.set("X-Amzn-Trace-Id", trace::format_amzn_trace_id(context.trace_id, parent, context.sampled));
+    if (!context.tracestate.empty()) {
+        req.set("tracestate", context.tracestate);
+    }
+}
+
+IncomingResponse to_incoming(bhttp::response<bhttp::string_body>& res) {
+    IncomingResponse out;
+    out.status = res.result_int();
+    for (const auto& field : res) {
+        out.headers.add(std::string(field.name_string()), std::string(field.value()));
+    }
+    out.body = std::move(res.body());
+    return out;
+}
+
+// The outcome label of a response.
+const char* status_outcome(unsigned status) {
+    return status < 300 ? "2xx" : status < 400 ? "3xx" : status < 500 ? "4xx" : "5xx";
+}
+
+// The outcome label of a call that got no response.
+const char* error_outcome(const UpstreamError& e) {
+    return e.kind() == UpstreamError::Kind::timeout     ? "timeout"
+        : e.kind() == UpstreamError::Kind::bad_response ? "bad_response"
+                                                        : "unavailable";
+}
+
 }  // namespace
 
 std::chrono::milliseconds backoff_delay(int attempt, std::chrono::milliseconds base, std::chrono::milliseconds max,
@@ -156,6 +196,18 @@ struct Client::Impl {
         return false;
     }
 
+    // admit() for a call: whether it is the half-open circuit's probe; an
+    // open circuit throws (and is counted).
+    bool admit_call() {
+        bool probe = false;
+        if (!admit(probe)) {
+            count("circuit_open");
+            throw UpstreamError(UpstreamError::Kind::circuit_open, options.name + " is unavailable (circuit open)",
+                                false);
+        }
+        return probe;
+    }
+
     void succeeded(bool probe) {
         failures.store(0, std::memory_order_relaxed);
         if (probe || open_until.load(std::memory_order_relaxed) != 0) {
@@ -224,11 +276,9 @@ struct Client::Impl {
         pool.idle.push_back(std::move(c));
     }
 
-    // One attempt. `sent` tells whether the whole request was written.
-    asio::awaitable<IncomingResponse> attempt(WorkerPool& pool, const OutgoingRequest& request, bool& sent,
-                                              std::string_view span_id) {
-        sent = false;
-        auto c = co_await acquire(pool);
+    // The wire request: the call's headers and body, the host, the bearer token
+    // and the request's id and trace context.
+    bhttp::request<bhttp::string_body> build_request(const OutgoingRequest& request, std::string_view span_id) const {
         bhttp::request<bhttp::string_body> req{to_verb(request.method), request.target, 11};
         req.set(bhttp::field::host, host_header);
         req.set(bhttp::field::user_agent, "ecom-http-client");
@@ -240,20 +290,7 @@ struct Client::Impl {
             req.set(bhttp::field::authorization, "Bearer " + options.bearer_token);
         }
         if (request.context != nullptr) {
-            if (!request.context->request_id.empty()) {
-                req.set("X-Request-Id", request.context->request_id);
-            }
-            if (!request.context->trace_id.empty()) {
-                // The callee's parent is this call's client span when recorded.
-                const std::string parent = span_id.empty() ? trace::new_span_id() : std::string(span_id);
-                req.set("traceparent",
-                        trace::format_traceparent(request.context->trace_id, parent, request.context->sampled));
-                req.set("X-Amzn-Trace-Id",
-                        trace::format_amzn_trace_id(request.context->trace_id, parent, request.context->sampled));
-                if (!request.context->tracestate.empty()) {
-                    req.set("tracestate", request.context->tracestate);
-                }
-            }
+            set_context_headers(req, *request.context, span_id);
         }
         if (!request.body.empty()) {
             req.set(bhttp::field::content_type, "application/json");
@@ -261,14 +298,34 @@ struct Client::Impl {
         }
         req.keep_alive(true);
         req.prepare_payload();
+        return req;
+    }
 
+    [[nodiscard]] UpstreamError send_error(const error_code& ec) const {
+        return {ec == beast::error::timeout ? UpstreamError::Kind::timeout : UpstreamError::Kind::unavailable,
+                options.name + ": sending failed: " + ec.message(), false};
+    }
+
+    // `stale`: a reused connection the server had closed, so the request
+    // was not processed.
+    [[nodiscard]] UpstreamError read_error(const error_code& ec, bool stale) const {
+        return {ec == beast::error::timeout          ? UpstreamError::Kind::timeout
+                    : ec == bhttp::error::body_limit ? UpstreamError::Kind::bad_response
+                                                     : UpstreamError::Kind::unavailable,
+                options.name + ": no response: " + ec.message(), !stale};
+    }
+
+    // One attempt. `sent` tells whether the whole request was written.
+    asio::awaitable<IncomingResponse> attempt(WorkerPool& pool, const OutgoingRequest& request, bool& sent,
+                                              std::string_view span_id) {
+        sent = false;
+        auto c = co_await acquire(pool);
+        auto req = build_request(request, span_id);
         error_code ec;
         c->stream.expires_after(options.request_timeout);
         co_await bhttp::async_write(c->stream, req, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
-            throw UpstreamError(
-                ec == beast::error::timeout ? UpstreamError::Kind::timeout : UpstreamError::Kind::unavailable,
-                options.name + ": sending failed: " + ec.message(), false);
+            throw send_error(ec);
         }
         sent = true;
         bhttp::response_parser<bhttp::string_body> parser;
@@ -282,22 +339,42 @@ struct Client::Impl {
             if (stale) {
                 sent = false;
             }
-            throw UpstreamError(ec == beast::error::timeout          ? UpstreamError::Kind::timeout
-                                    : ec == bhttp::error::body_limit ? UpstreamError::Kind::bad_response
-                                                                     : UpstreamError::Kind::unavailable,
-                                options.name + ": no response: " + ec.message(), !stale);
+            throw read_error(ec, stale);
         }
         auto& res = parser.get();
-        IncomingResponse out;
-        out.status = res.result_int();
-        for (const auto& field : res) {
-            out.headers.add(std::string(field.name_string()), std::string(field.value()));
-        }
-        out.body = std::move(res.body());
+        IncomingResponse out = to_incoming(res);
         if (res.keep_alive()) {
             release(pool, std::move(c));
         }
         co_return out;
+    }
+
+    // The client span of one attempt, with the call's attributes when recorded.
+    [[nodiscard]] trace::Span client_span(const OutgoingRequest& request) const {
+        trace::Span span(std::string(to_string(request.method)), trace::SpanKind::client, request.context);
+        if (span.recording()) {
+            span.attribute("http.request.method", std::string(to_string(request.method)));
+            span.attribute("server.address", host);
+            // The path without its query: no ids of people in span attributes.
+            span.attribute("url.path", request.target.substr(0, request.target.find('?')));
+            span.attribute("peer.service", options.name);
+        }
+        return span;
+    }
+
+    // Ends the span of an attempt that got a response and tells the circuit
+    // breaker: a 5xx counts as a failure.
+    void answered(trace::Span& span, unsigned status, bool probe) {
+        span.attribute("http.response.status_code", static_cast<std::int64_t>(status));
+        if (status >= 500) {
+            span.fail("the upstream answered " + std::to_string(status));
+        }
+        span.end();
+        if (status >= 500) {
+            failed(probe);
+        } else {
+            succeeded(probe);
+        }
     }
 
     ClientOptions options;
@@ -347,11 +424,7 @@ asio::awaitable<IncomingResponse> Client::send(OutgoingRequest request) {
     std::optional<UpstreamError> last_error;
     std::optional<IncomingResponse> last_response;
     for (int attempt = 0; attempt < o.max_attempts; ++attempt) {
-        bool probe = false;
-        if (!impl->admit(probe)) {
-            impl->count("circuit_open");
-            throw UpstreamError(UpstreamError::Kind::circuit_open, o.name + " is unavailable (circuit open)", false);
-        }
+        const bool probe = impl->admit_call();
         if (attempt > 0) {
             impl->retries->inc();
             asio::steady_timer pause(executor,
@@ -360,35 +433,16 @@ asio::awaitable<IncomingResponse> Client::send(OutgoingRequest request) {
             co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
         }
         bool sent = false;
-        trace::Span span(std::string(to_string(request.method)), trace::SpanKind::client, request.context);
-        if (span.recording()) {
-            span.attribute("http.request.method", std::string(to_string(request.method)));
-            span.attribute("server.address", impl->host);
-            // The path without its query: no ids of people in span attributes.
-            span.attribute("url.path", request.target.substr(0, request.target.find('?')));
-            span.attribute("peer.service", o.name);
-        }
+        trace::Span span = impl->client_span(request);
         try {
             IncomingResponse response = co_await impl->attempt(pool, request, sent, span.id());
-            span.attribute("http.response.status_code", static_cast<std::int64_t>(response.status));
-            if (response.status >= 500) {
-                span.fail("the upstream answered " + std::to_string(response.status));
-            }
-            span.end();
+            impl->answered(span, response.status, probe);
             const bool server_error = response.status >= 500;
-            if (server_error) {
-                impl->failed(probe);
-            } else {
-                impl->succeeded(probe);
-            }
             if (server_error && request.idempotent && attempt + 1 < o.max_attempts && response.status != 501) {
                 last_response = std::move(response);
                 continue;
             }
-            impl->count(response.status < 300       ? "2xx"
-                            : response.status < 400 ? "3xx"
-                            : response.status < 500 ? "4xx"
-                                                    : "5xx");
+            impl->count(status_outcome(response.status));
             impl->duration->observe(Clock::now() - start);
             co_return response;
         } catch (const UpstreamError& e) {
@@ -406,9 +460,7 @@ asio::awaitable<IncomingResponse> Client::send(OutgoingRequest request) {
         impl->count("5xx");
         co_return std::move(*last_response);
     }
-    impl->count(last_error->kind() == UpstreamError::Kind::timeout            ? "timeout"
-                    : last_error->kind() == UpstreamError::Kind::bad_response ? "bad_response"
-                                                                              : "unavailable");
+    impl->count(error_outcome(*last_error));
     throw *last_error;
 }
 

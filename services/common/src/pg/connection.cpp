@@ -90,6 +90,47 @@ bool needs_lookup(const std::string& host) {
     return static_cast<bool>(ec);
 }
 
+// Whether libpq would look the host up with a blocking call: a host name
+// without a hostaddr beside it.
+bool host_needs_lookup(const ConnectParams& params) {
+    const std::string* host = params.get("host");
+    return host != nullptr && params.get("hostaddr") == nullptr && needs_lookup(*host);
+}
+
+asio::awaitable<dns::Lookup> lookup_host(const ConnectParams& params, std::chrono::milliseconds timeout) {
+    const std::string* port = params.get("port");
+    // Named locals, not temporaries, in the co_await expression: GCC 12
+    // mis-destroyed the "?:" temporary: services connecting to the database
+    // by host name (RDS, compose) crashed in free().
+    std::string host_name = *params.get("host");
+    std::string service = port != nullptr ? *port : "5432";
+    co_return co_await dns::resolve(std::move(host_name), std::move(service), timeout);
+}
+
+// The pool's session settings: its statement timeout, and its application
+// name unless the connection string names one.
+void add_session_settings(ConnectParams& params, const Settings& settings) {
+    std::string options = params.get("options") != nullptr ? *params.get("options") + " " : "";
+    options += "-c statement_timeout=" + std::to_string(settings.statement_timeout.count());
+    params.set("options", options);
+    if (params.get("application_name") == nullptr && !settings.application_name.empty()) {
+        params.set("application_name", settings.application_name);
+    }
+}
+
+// Starts a non-blocking connection; null when libpq is out of memory.
+PGconn* connect_start(const ConnectParams& params) {
+    std::vector<const char*> keys;
+    std::vector<const char*> values;
+    for (std::size_t i = 0; i < params.keys.size(); ++i) {
+        keys.push_back(params.keys[i].c_str());
+        values.push_back(params.values[i].c_str());
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+    return PQconnectStartParams(keys.data(), values.data(), 0);
+}
+
 }  // namespace
 
 Connection::Connection(asio::io_context& io, const Settings& settings, const std::vector<Statement>& statements,
@@ -225,40 +266,34 @@ bool Connection::attach_socket() {
 
 asio::awaitable<bool> Connection::establish() {
     ConnectParams params = parse_conninfo(settings_.conninfo);
-    const std::string* host = params.get("host");
-    if (host != nullptr && params.get("hostaddr") == nullptr && needs_lookup(*host)) {
+    if (host_needs_lookup(params)) {
         // libpq would resolve the name with a blocking call; do it here.
-        const std::string* port = params.get("port");
-        // Named locals, not temporaries, in the co_await expression: GCC 12
-        // mis-destroyed the "?:" temporary: services connecting to the database
-        // by host name (RDS, compose) crashed in free().
-        std::string host_name = *host;
-        std::string service = port != nullptr ? *port : "5432";
-        auto lookup = co_await dns::resolve(std::move(host_name), std::move(service), settings_.connect_timeout);
+        auto lookup = co_await lookup_host(params, settings_.connect_timeout);
         if (lookup.error || lookup.endpoints.empty()) {
-            if (failures_logged_++ % 30 == 0) {
+            if (note_failure()) {
                 log::warn("database host lookup failed", {{"connection", name_}, {"error", lookup.error.message()}});
             }
             co_return false;
         }
         params.set("hostaddr", lookup.endpoints.front().address().to_string());
     }
-    std::string options = params.get("options") != nullptr ? *params.get("options") + " " : "";
-    options += "-c statement_timeout=" + std::to_string(settings_.statement_timeout.count());
-    params.set("options", options);
-    if (params.get("application_name") == nullptr && !settings_.application_name.empty()) {
-        params.set("application_name", settings_.application_name);
+    add_session_settings(params, settings_);
+    conn_ = connect_start(params);
+    if (!adopt_started_connection()) {
+        co_return false;
     }
-    std::vector<const char*> keys;
-    std::vector<const char*> values;
-    for (std::size_t i = 0; i < params.keys.size(); ++i) {
-        keys.push_back(params.keys[i].c_str());
-        values.push_back(params.values[i].c_str());
+    const bool accepted = co_await handshake();
+    if (!accepted || !attach_socket() || PQenterPipelineMode(conn_) != 1) {
+        co_return false;
     }
-    keys.push_back(nullptr);
-    values.push_back(nullptr);
+    co_return co_await prepare_statements();
+}
 
-    conn_ = PQconnectStartParams(keys.data(), values.data(), 0);
+bool Connection::note_failure() {
+    return failures_logged_++ % 30 == 0;
+}
+
+bool Connection::adopt_started_connection() {
     if (conn_ != nullptr) {
         // Server notices go to the JSON log, not to stderr.
         PQsetNoticeProcessor(
@@ -270,14 +305,16 @@ asio::awaitable<bool> Connection::establish() {
             &name_);
     }
     if (conn_ == nullptr || PQstatus(conn_) == CONNECTION_BAD || PQsetnonblocking(conn_, 1) != 0) {
-        if (failures_logged_++ % 30 == 0) {
+        if (note_failure()) {
             log::warn("database connection failed",
                       {{"connection", name_}, {"error", one_line(conn_ ? PQerrorMessage(conn_) : "out of memory")}});
         }
-        co_return false;
+        return false;
     }
+    return true;
+}
 
-    // The whole handshake shares one deadline.
+void Connection::arm_connect_deadline() {
     const std::uint64_t attempt = ++connect_attempt_;
     connect_timed_out_ = false;
     timer_.expires_after(settings_.connect_timeout);
@@ -290,23 +327,27 @@ asio::awaitable<bool> Connection::establish() {
             }
         }
     });
+}
+
+asio::awaitable<bool> Connection::handshake() {
+    arm_connect_deadline();
     PostgresPollingStatusType poll = PGRES_POLLING_WRITING;
     while (poll != PGRES_POLLING_OK) {
         if (poll == PGRES_POLLING_FAILED || !attach_socket()) {
             timer_.cancel();
-            if (failures_logged_++ % 30 == 0) {
+            if (note_failure()) {
                 log::warn("database connection failed",
                           {{"connection", name_}, {"error", one_line(PQerrorMessage(conn_))}});
             }
             co_return false;
         }
+        const auto wait = poll == PGRES_POLLING_READING ? asio::posix::stream_descriptor::wait_read
+                                                        : asio::posix::stream_descriptor::wait_write;
         error_code ec;
-        co_await socket_->async_wait(poll == PGRES_POLLING_READING ? asio::posix::stream_descriptor::wait_read
-                                                                   : asio::posix::stream_descriptor::wait_write,
-                                     asio::redirect_error(asio::use_awaitable, ec));
+        co_await socket_->async_wait(wait, asio::redirect_error(asio::use_awaitable, ec));
         if (ec || connect_timed_out_ || state_ == State::closed) {
             timer_.cancel();
-            if (connect_timed_out_ && failures_logged_++ % 30 == 0) {
+            if (connect_timed_out_ && note_failure()) {
                 log::warn("database connection timed out", {{"connection", name_}});
             }
             co_return false;
@@ -314,10 +355,7 @@ asio::awaitable<bool> Connection::establish() {
         poll = PQconnectPoll(conn_);
     }
     timer_.cancel();
-    if (!attach_socket() || PQenterPipelineMode(conn_) != 1) {
-        co_return false;
-    }
-    co_return co_await prepare_statements();
+    co_return true;
 }
 
 asio::awaitable<bool> Connection::prepare_statements() {

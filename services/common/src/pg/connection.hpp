@@ -95,6 +95,16 @@ private:
 
     boost::asio::awaitable<void> run();
     boost::asio::awaitable<bool> establish();
+    // Counts a failed attempt; true for those worth a log line: the first of
+    // a run, then every 30th.
+    bool note_failure();
+    // Sends server notices to the log and makes the connection libpq started
+    // non-blocking; false (logged) when it could not start.
+    bool adopt_started_connection();
+    // The whole handshake shares one deadline: it cancels the socket's wait.
+    void arm_connect_deadline();
+    // Polls the handshake through to an accepted connection.
+    boost::asio::awaitable<bool> handshake();
     boost::asio::awaitable<bool> prepare_statements();
     boost::asio::awaitable<void> read_loop();
     boost::asio::awaitable<void> write_loop(std::uint64_t generation);
