@@ -2,10 +2,12 @@
 # costs are us-east-1 list prices, 730 h (docs/cost-optimization.md and the
 # cost model have the full picture). With the FinOps scheduler stopping the
 # tasks, the NAT instance and RDS outside 08:00-18:00 Mon-Fri the cost model
-# gives $38.62/month ($56.09 running 24/7): $45.40 at list prices less the
-# always-free allowances ($6.78: CloudWatch's, and 26.28 GB of data transfer
-# out within the free 100 GB; per account, so prod's estimate leaves them out). The always-on ALB is $23.96 of it ($16.43 + LCUs $0.23 +
-# 2 public IPv4 x $3.65).
+# gives $38.66/month ($39.94 if Fargate Spot is 50% off instead of 70%;
+# $60.33 running 24/7): $47.58 at list prices less the always-free
+# allowances ($8.92: CloudWatch's, its custom metrics included, and 26.28 GB
+# of data transfer out within the free 100 GB; per account, so prod's
+# estimate leaves them out). The always-on ALB is $23.96 of it ($16.43 +
+# LCUs $0.23 + 2 public IPv4 x $3.65).
 
 environment = "dev"
 aws_region  = "us-east-1"
@@ -53,7 +55,8 @@ capacity_provider_strategy = {
   spot_weight      = 1
 }
 
-# Container Insights off (~$0.30 per metric-month); ADOT sidecar off (its
+# Container Insights off ($0.30 per metric-month for each hour a metric has
+# data: 74 metrics for 3 services, $22.20 a month in prod); ADOT sidecar off (its
 # CPU/memory share and X-Ray traces cost money; turn on when debugging).
 enable_container_insights = false
 enable_adot               = false
@@ -71,17 +74,17 @@ trace_sampling = {
 enable_slo_alarms    = false
 cost_spike_alarm_usd = 5
 
-# The business-metric alarms (payment declines, reconciler, reservations
-# held, cache hit ratios: 9 alarm metrics, $0.90/month) would judge the
-# team's own test traffic, declined test cards and caches emptied by every
-# nightly stop; the dashboard still shows the metrics.
+# The business-metric alarms (payment declines, reconciler, refunds refused,
+# reservations held, cache hit ratios: 10 alarm metrics, $1.00/month) would
+# judge the team's own test traffic, declined test cards and caches emptied
+# by every nightly stop; the dashboard still shows the metrics.
 enable_business_alarms = false
 
 # Each service's CPU, memory and restart alarms (9 alarm metrics, $0.90/month)
 # watch tasks that run 50 of 168 hours a week, while the team that started
 # them is using them; the dashboard still shows CPU, memory and starts, and
 # a service with no healthy task still trips the load balancer's 5xx alarm.
-# Without them Fargate Spot's high end ($39.90) stays under the $40 budget.
+# Without them Fargate Spot's high end ($39.94) stays under the $40 budget.
 # The rollback (5xx), load balancer, database, cost-spike and scheduler
 # alarms stay.
 enable_task_alarms = false

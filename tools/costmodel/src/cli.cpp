@@ -299,9 +299,12 @@ int per_million(const Arguments& args, std::ostream& out) {
   }
   apply_task_options(args, input);
   const PerMillionResult result = cost_per_million(input, common.prices);
-  out << render_per_million(input, result,
-                            report_context(common, spec, "24x7", Hours::always_on(common.schedule.month_hours)),
-                            common.format);
+  ReportContext context = report_context(common, spec, "24x7", Hours::always_on(common.schedule.month_hours));
+  PricingOptions worst;
+  worst.spot_worst_case = true;
+  context.spot_discount_low_end = spot_discount(common.prices, PricingOptions{});
+  context.spot_discount_high_end = spot_discount(common.prices, worst);
+  out << render_per_million(input, result, context, common.format);
   return 0;
 }
 
@@ -342,7 +345,9 @@ std::string usage_text() {
                         [--service NAME] [--tfvars VARS.json] [--task-cpu VCPU]
                         [--task-memory GB] [--arch arm64|x86_64] [--spot-share 0..1]
                         [--utilization 0..1] [--min-tasks N] [common options]
-      cost per million requests: tasks, ALB hour and LCUs (no CloudWatch, so no free tier)
+      cost per million requests: tasks, ALB hour and LCUs (not WAF requests, data transfer out,
+      logs, X-Ray or CloudWatch metrics, so no free tier); with tasks on Fargate Spot, low
+      (Spot at its best-case discount) to high (the worst case the price table states)
 common options:
   --prices FILE          price table (default: tools/costmodel/prices/us-east-1.json, or $COSTMODEL_PRICES)
   --usage FILE           usage assumptions (traffic, GB of logs, NAT data); see README

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include "costmodel/error.hpp"
 #include "costmodel/json_util.hpp"
@@ -115,6 +116,15 @@ void read_compute(EnvironmentSpec& spec, const boost::json::object& tfvars, cons
     spec.capacity = read_capacity(*strategy, origin);
   }
   spec.container_insights = bool_field(tfvars, "enable_container_insights", origin).value_or(false);
+  spec.adot = bool_field(tfvars, "enable_adot", origin).value_or(false);
+  if (const auto* sampling = first_block(tfvars, "trace_sampling")) {
+    const std::string context = origin + ": trace_sampling";
+    spec.trace_default_ratio = service_number(*sampling, "default_ratio", spec.trace_default_ratio, context);
+    spec.trace_checkout_ratio = service_number(*sampling, "checkout_ratio", spec.trace_checkout_ratio, context);
+    if (spec.trace_default_ratio > Decimal::from_int(1) || spec.trace_checkout_ratio > Decimal::from_int(1)) {
+      throw InputError(context + ": the ratios must be between 0 and 1");
+    }
+  }
 }
 
 // scheduled_scale_in = {enabled, stop_cron, start_cron}: tasks only (App Auto Scaling).
@@ -186,6 +196,8 @@ void add_services(const EnvironmentSpec& spec, std::vector<Resource>& out) {
                          boost::json::array{boost::json::object{{"cpu_architecture", spec.arm64 ? "ARM64" : "X86_64"},
                                                                 {"operating_system_family", "LINUX"}}}}},
                        service.name));
+    out.push_back(make("aws_cloudwatch_log_metric_filter", "starts",
+                       {{"name", spec.prefix() + "-" + service.name + "-starts"}}, service.name));
     const boost::json::array strategy = strategy_json(spec.capacity);
     out.push_back(make("aws_ecs_service", "service",
                        {{"name", service.name},
@@ -221,6 +233,24 @@ void add_services(const EnvironmentSpec& spec, std::vector<Resource>& out) {
                 {"customized_metric_specification", boost::json::array{boost::json::object{{"metrics", metrics}}}}}}}},
           service.name));
     }
+  }
+}
+
+// modules/ecs's one-off db-init task definition, the X-Ray sampling rules (always created)
+// and the ADOT collector's configuration (with enable_adot).
+void add_tracing(const EnvironmentSpec& spec, std::vector<Resource>& out) {
+  out.push_back(make("aws_ecs_task_definition", "db_init", {{"family", spec.prefix() + "-db-init"}}));
+  const std::array<std::pair<const char*, Decimal>, 4> rules = {{{"health", Decimal{}},
+                                                                 {"ready", Decimal{}},
+                                                                 {"checkout", spec.trace_checkout_ratio},
+                                                                 {"default", spec.trace_default_ratio}}};
+  for (const auto& [key, rate] : rules) {
+    out.push_back(make("aws_xray_sampling_rule", "this",
+                       {{"rule_name", spec.prefix().substr(0, 22) + "-" + key}, {"fixed_rate", decimal_json(rate)}},
+                       key));
+  }
+  if (spec.adot) {
+    out.push_back(make("aws_ssm_parameter", "adot_config", {{"name", "/" + spec.prefix() + "/adot/collector-config"}}));
   }
 }
 
@@ -378,6 +408,7 @@ EnvironmentSpec load_spec_file(const std::string& path) {
 std::vector<Resource> synthesize_resources(const EnvironmentSpec& spec) {
   std::vector<Resource> resources;
   add_services(spec, resources);
+  add_tracing(spec, resources);
   add_network(spec, resources);
   add_data(spec, resources);
   add_security_services(spec, resources);

@@ -24,11 +24,17 @@ PerMillionResult cost_per_million(const PerMillionInput& input, const PriceTable
   const Decimal usable_per_task = input.throughput_rps_per_task * input.target_utilization;
   result.tasks = std::max(input.min_tasks, (input.request_rate_rps / usable_per_task).ceil_whole());
 
-  const Decimal spot_factor = Decimal::from_int(1) - prices.price("fargate.spot_discount");
+  // Fargate Spot as a range, as `estimate` prices it: the best-case discount (the low
+  // end) and the worst case the table states (the high end).
+  PricingOptions best;
+  PricingOptions worst;
+  worst.spot_worst_case = true;
+  const Decimal one = Decimal::from_int(1);
   result.share = capacity_share(Decimal::from_int(result.tasks), strategy_json(input.capacity));
   const Decimal on_demand_hour = fargate_task_cost(input.task, result.share.on_demand_tasks, prices);
   const Decimal spot_hour = fargate_task_cost(input.task, result.share.spot_tasks, prices);
-  result.compute_per_hour = on_demand_hour + spot_hour * spot_factor;
+  result.compute_per_hour = on_demand_hour + spot_hour * (one - spot_discount(prices, best));
+  result.compute_per_hour_high = on_demand_hour + spot_hour * (one - spot_discount(prices, worst));
 
   AlbTraffic traffic = input.traffic;
   traffic.requests_per_second = input.request_rate_rps;
@@ -42,6 +48,9 @@ PerMillionResult cost_per_million(const PerMillionInput& input, const PriceTable
   const Decimal million = Decimal::from_int(1'000'000);
   result.per_million_all_in = result.total_per_hour * million / requests_per_hour;
   result.per_million_variable = (result.compute_per_hour + result.lcu_per_hour) * million / requests_per_hour;
+  result.total_per_hour_high = result.compute_per_hour_high + result.alb_per_hour + result.lcu_per_hour;
+  result.per_million_all_in_high = result.total_per_hour_high * million / requests_per_hour;
+  result.per_million_variable_high = (result.compute_per_hour_high + result.lcu_per_hour) * million / requests_per_hour;
   return result;
 }
 

@@ -1,6 +1,7 @@
 // Database, logs, storage, security and monitoring resources.
 
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 
 #include "costmodel/json_util.hpp"
@@ -160,19 +161,148 @@ void price_scaling_policy(const Resource& resource, const PricingContext& contex
   context.meter(key, "monitoring", alarm_metrics, amount);
 }
 
-// The cluster costs nothing; Container Insights, when on, is billed by metrics and
-// performance-log volume, which the model does not estimate: say so.
+namespace {
+
+// Hours a month the services run: their custom metrics are billed only for the hours
+// they receive data (CloudWatch prorates a metric-month by the hour).
+Decimal metric_months(Decimal metrics, const PricingContext& context) {
+  return metrics * context.task_hours() / context.always_on_hours();
+}
+
+void add_custom_metrics(const Resource& resource, const PricingContext& context, const std::string& component,
+                        const std::string& what, Decimal metrics, Decimal months) {
+  const std::string key = "cloudwatch.custom_metric_month";
+  const Decimal price = context.price(key);
+  const Decimal amount = months * price;
+  context.add(resource, component,
+              what + ": " + metrics.to_plain_string() + " metrics, " + months.to_plain_string() + " metric-months x " +
+                  usd(price) + "/metric-month",
+              amount);
+  context.meter(key, "monitoring", months, amount);
+}
+
+// Container Insights (standard, "enabled") on ECS: its metrics are custom metrics in
+// ECS/ContainerInsights (AWS's metric list: Container-Insights-metrics-ECS), each billed
+// for the hours it has data, and its performance log events are CloudWatch Logs.
+//   cluster: 8 task metrics (CpuUtilized/Reserved, MemoryUtilized/Reserved, Network Rx/Tx,
+//            Storage Read/Write) + TaskCount, ContainerInstanceCount, ServiceCount = 11
+//   each service: the 8 by ServiceName + Desired/Running/PendingTaskCount, DeploymentCount,
+//            TaskSetCount = 13, and the 8 by its task definition family = 21
+//   each one-off task family (a task definition no service runs: db-init): 8, for the
+//            hours such a task runs (usage one_off_task_hours_per_month)
+// The performance log group AWS creates keeps its events for 1 day by default.
+constexpr std::int64_t kInsightsClusterMetrics = 11;
+constexpr std::int64_t kInsightsServiceMetrics = 21;
+constexpr std::int64_t kInsightsFamilyMetrics = 8;
+
+void price_container_insights(const Resource& resource, const PricingContext& context) {
+  const auto services = static_cast<std::int64_t>(context.count_of_type("aws_ecs_service"));
+  const auto families = static_cast<std::int64_t>(context.count_of_type("aws_ecs_task_definition"));
+  const std::int64_t one_off = std::max<std::int64_t>(0, families - services);
+  const Decimal running = Decimal::from_int(kInsightsClusterMetrics + kInsightsServiceMetrics * services);
+  add_custom_metrics(resource, context, "monitoring",
+                     "Container Insights metrics (cluster 11 + 21 per service, while tasks run)", running,
+                     metric_months(running, context));
+  if (one_off > 0) {
+    const Decimal metrics = Decimal::from_int(kInsightsFamilyMetrics * one_off);
+    const Decimal hours = min(context.usage().one_off_task_hours, context.always_on_hours());
+    add_custom_metrics(
+        resource, context, "monitoring",
+        "Container Insights metrics of one-off task families (8 each, " + hours_text(hours) + " a month running)",
+        metrics, metrics * hours / context.always_on_hours());
+  }
+  const Decimal gb = context.usage().container_insights_log_gb;
+  const Decimal ingest_price = context.price("cloudwatch_logs.ingest_gb");
+  const Decimal storage_price = context.price("cloudwatch_logs.storage_gb_month");
+  const Decimal days_per_month = context.always_on_hours() / Decimal::from_int(24);
+  const Decimal stored_gb = gb / days_per_month;  // 1 day of retention
+  context.add(resource, "logs",
+              "Container Insights performance logs: " + gb.to_plain_string() + " GB/month x " + usd(ingest_price) +
+                  "/GB + " + stored_gb.to_string(3) + " GB stored (1 day) x " + usd(storage_price) + "/GB-month",
+              gb * ingest_price + stored_gb * storage_price);
+  context.meter("cloudwatch_logs.ingest_gb", "logs", gb, gb * ingest_price);
+  context.meter("cloudwatch_logs.storage_gb_month", "logs", stored_gb, stored_gb * storage_price);
+}
+
+}  // namespace
+
+// The cluster costs nothing by itself. It carries what the services write to CloudWatch
+// as a whole: their EMF business metrics (usage emf_metric_series, config/emf_metrics.json),
+// and Container Insights when it is on.
 void price_ecs_cluster(const Resource& resource, const PricingContext& context) {
+  bool priced = false;
+  const Decimal series = context.usage().emf_metric_series;
+  if (series > Decimal{}) {
+    add_custom_metrics(resource, context, "monitoring",
+                       "custom metrics the services write as EMF (at most: each series every hour the tasks run)",
+                       series, metric_months(series, context));
+    priced = true;
+  }
   for (const auto& setting : array_field(resource.values, "setting")) {
     const auto* object = setting.if_object();
     if (object != nullptr && string_field(*object, "name", resource.address).value_or("") == "containerInsights" &&
         string_field(*object, "value", resource.address).value_or("disabled") != "disabled") {
-      context.warn(resource.address +
-                   ": Container Insights is on; its metrics ($0.30 per metric-month) and "
-                   "performance logs are billed by volume and are not in this estimate");
+      price_container_insights(resource, context);
+      priced = true;
     }
   }
-  context.free(resource);
+  if (!priced) {
+    context.free(resource);
+  }
+}
+
+// A log metric filter publishes one custom metric (ServiceStarts per service), billed for
+// the hours it receives data: at most every hour the service's tasks run.
+void price_log_metric_filter(const Resource& resource, const PricingContext& context) {
+  const Decimal one = Decimal::from_int(1);
+  add_custom_metrics(resource, context, "monitoring", "log metric filter (at most: data every hour the tasks run)", one,
+                     metric_months(one, context));
+}
+
+// The ADOT collector's configuration exists only when the sidecar runs (enable_adot): the
+// services' sampled traces are then recorded by X-Ray. Traces a month = requests x
+// (checkout share x the checkout rule's rate + the rest x the default rule's rate), the
+// rates of the plan's X-Ray sampling rules (the services sample with the same ratios).
+void price_ssm_parameter(const Resource& resource, const PricingContext& context) {
+  const auto name = string_value(resource, "name", "");
+  const std::string suffix = "/adot/collector-config";
+  if (name.size() < suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    context.free(resource);
+    return;
+  }
+  std::optional<Decimal> checkout_rate;
+  std::optional<Decimal> default_rate;
+  for (const auto& rule : context.all()) {
+    if (rule.type != "aws_xray_sampling_rule") {
+      continue;
+    }
+    const auto rule_name = string_value(rule, "rule_name", "");
+    const auto rate = number_field(rule.values, "fixed_rate", rule.address);
+    if (rule_name.size() > 9 && rule_name.compare(rule_name.size() - 9, 9, "-checkout") == 0) {
+      checkout_rate = rate;
+    } else if (rule_name.size() > 8 && rule_name.compare(rule_name.size() - 8, 8, "-default") == 0) {
+      default_rate = rate;
+    }
+  }
+  if (!checkout_rate || !default_rate) {
+    context.unpriced(resource, "X-Ray traces need the fixed_rate of the '-checkout' and '-default' sampling rules");
+    return;
+  }
+  const Usage& usage = context.usage();
+  const Decimal requests = usage.alb.requests_per_second * Decimal::from_int(3600) * context.task_hours();
+  const Decimal sampled =
+      usage.checkout_share * *checkout_rate + (Decimal::from_int(1) - usage.checkout_share) * *default_rate;
+  const Decimal millions = requests * sampled / Decimal::from_int(1'000'000);
+  const std::string key = "xray.million_traces_recorded";
+  const Decimal price = context.price(key);
+  context.add(resource, "monitoring",
+              "X-Ray traces: " + (requests / Decimal::from_int(1'000'000)).to_plain_string() + "M requests x (" +
+                  usage.checkout_share.to_plain_string() + " x " + checkout_rate->to_plain_string() + " + " +
+                  (Decimal::from_int(1) - usage.checkout_share).to_plain_string() + " x " +
+                  default_rate->to_plain_string() + ") = " + millions.to_plain_string() + "M traces x " + usd(price) +
+                  "/M",
+              millions * price);
+  context.meter(key, "monitoring", millions, millions * price);
 }
 
 // A composite alarm (an expression over other alarms) has a flat monthly price.

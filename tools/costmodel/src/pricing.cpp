@@ -105,6 +105,8 @@ const std::map<std::string, Pricer, std::less<>>& pricers() {
       {"aws_appautoscaling_policy", detail::price_scaling_policy},
       {"aws_cloudwatch_composite_alarm", detail::price_composite_alarm},
       {"aws_ecs_cluster", detail::price_ecs_cluster},
+      {"aws_cloudwatch_log_metric_filter", detail::price_log_metric_filter},
+      {"aws_ssm_parameter", detail::price_ssm_parameter},
       {"aws_cloudwatch_dashboard", detail::price_dashboard},
       {"aws_route53_zone", detail::price_hosted_zone},
       {"aws_guardduty_detector", detail::price_guardduty_detector},
@@ -141,12 +143,11 @@ const std::set<std::string, std::less<>>& free_types() {
       "aws_ecr_repository_policy", "aws_s3_bucket_policy", "aws_s3_bucket_versioning",
       "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_public_access_block",
       "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_logging",
-      "aws_s3_bucket_acl", "aws_ssm_parameter",
+      "aws_s3_bucket_acl",
       // monitoring and events: usage-priced, cents at this project's volumes
-      "aws_cloudwatch_log_resource_policy", "aws_cloudwatch_log_metric_filter", "aws_sns_topic",
-      "aws_sns_topic_subscription", "aws_sns_topic_policy", "aws_budgets_budget", "aws_ce_anomaly_monitor",
-      "aws_ce_anomaly_subscription", "aws_ce_cost_allocation_tag", "aws_cloudwatch_event_rule",
-      "aws_cloudwatch_event_target", "aws_lambda_function", "aws_lambda_permission",
+      "aws_cloudwatch_log_resource_policy", "aws_sns_topic", "aws_sns_topic_subscription", "aws_sns_topic_policy",
+      "aws_budgets_budget", "aws_ce_anomaly_monitor", "aws_ce_anomaly_subscription", "aws_ce_cost_allocation_tag",
+      "aws_cloudwatch_event_rule", "aws_cloudwatch_event_target", "aws_lambda_function", "aws_lambda_permission",
       "aws_lambda_function_event_invoke_config", "aws_scheduler_schedule", "aws_scheduler_schedule_group",
       "aws_sqs_queue", "aws_sqs_queue_policy", "aws_wafv2_web_acl_association",
       "aws_wafv2_web_acl_logging_configuration", "aws_xray_sampling_rule", "aws_resourcegroups_group",
@@ -179,6 +180,23 @@ bool is_free(std::string_view type) {
                      [&](std::string_view prefix) { return type.substr(0, prefix.size()) == prefix; });
 }
 
+// What the environment's pipeline bills outside its resources: the Cost Explorer requests
+// of the cost-report workflow (usage cost_explorer_requests_per_month), untagged.
+void price_workflow_requests(const detail::PricingContext& context) {
+  const Decimal requests = context.usage().cost_explorer_requests;
+  if (!(requests > Decimal{})) {
+    return;
+  }
+  Resource workflow;
+  workflow.address = "cost-report workflow";
+  workflow.type = "cost_explorer_requests";
+  const Decimal price = context.price("costexplorer.api_request");
+  context.add(
+      workflow, "monitoring",
+      "Cost Explorer requests of the cost report: " + requests.to_plain_string() + " a month x " + detail::usd(price),
+      requests * price);
+}
+
 // "10 alarm metrics (standard resolution, ...)"
 std::string allowance_text(const FreeAllowance& allowance) {
   return allowance.quantity.to_plain_string() + " " + allowance.unit +
@@ -201,9 +219,11 @@ void apply_free_tier(Estimate& estimate, const PriceTable& prices) {
                                            : allowance.quantity.to_plain_string() + " of the " +
             used.quantity.to_plain_string() + " here x $" + price.to_plain_string();
     const bool transfer = allowance.offsets.rfind("data_transfer.", 0) == 0;
+    const bool xray = allowance.offsets.rfind("xray.", 0) == 0;
     estimate.lines.push_back(
-        Line{used.component, transfer ? "data transfer free tier" : "CloudWatch free tier", kFreeTierType,
-             "free tier: " + allowance_text(allowance) + ", per account and month: " + covered, Decimal{} - credit});
+        Line{used.component, transfer ? "data transfer free tier" : (xray ? "X-Ray free tier" : "CloudWatch free tier"),
+             kFreeTierType, "free tier: " + allowance_text(allowance) + ", per account and month: " + covered,
+             Decimal{} - credit});
   }
 }
 
@@ -273,6 +293,7 @@ Estimate price_resources(const std::vector<Resource>& resources, const PriceTabl
       context.unpriced(resource, "unknown resource type (add it to the cost model or its free list)");
     }
   }
+  price_workflow_requests(context);
   if (options.free_tier) {
     apply_free_tier(estimate, prices);
   }

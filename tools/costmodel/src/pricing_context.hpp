@@ -81,6 +81,8 @@ void price_web_acl(const Resource& resource, const PricingContext& context);
 void price_metric_alarm(const Resource& resource, const PricingContext& context);
 void price_scaling_policy(const Resource& resource, const PricingContext& context);
 void price_ecs_cluster(const Resource& resource, const PricingContext& context);
+void price_log_metric_filter(const Resource& resource, const PricingContext& context);
+void price_ssm_parameter(const Resource& resource, const PricingContext& context);
 void price_composite_alarm(const Resource& resource, const PricingContext& context);
 void price_dashboard(const Resource& resource, const PricingContext& context);
 void price_hosted_zone(const Resource& resource, const PricingContext& context);

@@ -115,6 +115,15 @@ std::string range_text(const Estimate& low, const Estimate& high, const ReportCo
       " off; its price varies)";
 }
 
+// "$0.3482", or "$0.2467 to $0.2522" (the low and the high end) when tasks run on Spot and
+// the two ends differ at the places shown.
+std::string money_range(Decimal low, Decimal high, int places, bool spot) {
+  if (!spot || low.to_string(places) == high.to_string(places)) {
+    return "$" + low.to_string(places);
+  }
+  return "$" + low.to_string(places) + " to $" + high.to_string(places);
+}
+
 std::string estimate_table(const Estimate& estimate, const Estimate& high, const ReportContext& context) {
   std::ostringstream out;
   out << "Monthly cost estimate: " << title(context) << '\n'
@@ -284,7 +293,8 @@ std::string render_what_if(const std::vector<Scenario>& scenarios, const ReportC
 
 std::string render_per_million(const PerMillionInput& input, const PerMillionResult& result,
                                const ReportContext& context, Format format) {
-  const std::vector<std::pair<std::string, std::string>> rows = {
+  const bool spot = result.share.spot_tasks > Decimal{};
+  std::vector<std::pair<std::string, std::string>> rows = {
       {"request rate", input.request_rate_rps.to_plain_string() + " req/s"},
       {"throughput per task",
        input.throughput_rps_per_task.to_plain_string() + " req/s at " +
@@ -296,15 +306,24 @@ std::string render_per_million(const PerMillionInput& input, const PerMillionRes
        std::to_string(result.tasks) + " (at least " + std::to_string(input.min_tasks) + "; " +
            result.share.on_demand_tasks.to_plain_string() + " on-demand, " + result.share.spot_tasks.to_plain_string() +
            " Spot)"},
-      {"tasks per hour", "$" + result.compute_per_hour.to_string(6)},
+      {"tasks per hour", money_range(result.compute_per_hour, result.compute_per_hour_high, 6, spot)},
       {"ALB per hour", "$" + result.alb_per_hour.to_string(6)},
       {"ALB LCUs", result.lcu.lcu().to_plain_string() + " LCU = $" + result.lcu_per_hour.to_string(6) + "/h"},
-      {"total per hour", "$" + result.total_per_hour.to_string(6)},
+      {"total per hour", money_range(result.total_per_hour, result.total_per_hour_high, 6, spot)},
       {"million requests per hour", result.million_requests_per_hour.to_plain_string()},
-      {"cost per million requests (tasks + ALB hour + LCUs; not WAF requests, data transfer or logs)",
-       "$" + result.per_million_all_in.to_string(4)},
-      {"cost per million requests (tasks + LCUs)", "$" + result.per_million_variable.to_string(4)},
+      {"cost per million requests (tasks + ALB hour + LCUs)",
+       money_range(result.per_million_all_in, result.per_million_all_in_high, 4, spot)},
+      {"cost per million requests (tasks + LCUs)",
+       money_range(result.per_million_variable, result.per_million_variable_high, 4, spot)},
+      {"covers", std::string(kPerMillionCovers)},
   };
+  if (spot) {
+    rows.insert(rows.begin() + 4,
+                std::pair<std::string, std::string>{"Fargate Spot",
+                                                    "low end " + percent(context.spot_discount_low_end) +
+                                                        " off on-demand (the best case AWS publishes), high end " +
+                                                        percent(context.spot_discount_high_end) + " off"});
+  }
   if (format == Format::Json) {
     boost::json::object root = context_json(context);
     root["request_rate_rps"] = input.request_rate_rps.to_plain_string();
@@ -317,6 +336,13 @@ std::string render_per_million(const PerMillionInput& input, const PerMillionRes
     root["total_per_hour_usd"] = result.total_per_hour.to_plain_string();
     root["per_million_all_in_usd"] = result.per_million_all_in.to_string(4);
     root["per_million_variable_usd"] = result.per_million_variable.to_string(4);
+    root["compute_per_hour_high_usd"] = result.compute_per_hour_high.to_plain_string();
+    root["total_per_hour_high_usd"] = result.total_per_hour_high.to_plain_string();
+    root["per_million_all_in_high_usd"] = result.per_million_all_in_high.to_string(4);
+    root["per_million_variable_high_usd"] = result.per_million_variable_high.to_string(4);
+    root["spot_discount_low_end"] = context.spot_discount_low_end.to_plain_string();
+    root["spot_discount_high_end"] = context.spot_discount_high_end.to_plain_string();
+    root["covers"] = kPerMillionCovers;
     return boost::json::serialize(root) + "\n";
   }
   std::ostringstream out;

@@ -55,6 +55,11 @@ void Usage::apply_json(const boost::json::object& object, const std::string& ori
       {"ecr_gb_per_repository", &ecr_gb_per_repository},
       {"s3_gb_per_bucket", &s3_gb_per_bucket},
       {"waf_million_requests_per_month", &waf_million_requests},
+      {"checkout_share", &checkout_share},
+      {"emf_metric_series", &emf_metric_series},
+      {"container_insights_log_gb_per_month", &container_insights_log_gb},
+      {"one_off_task_hours_per_month", &one_off_task_hours},
+      {"cost_explorer_requests_per_month", &cost_explorer_requests},
   };
   const std::vector<Setter> security_fields = {
       {"guardduty_cloudtrail_million_events_per_month", &security.guardduty_cloudtrail_million_events},
@@ -90,6 +95,9 @@ void Usage::apply_json(const boost::json::object& object, const std::string& ori
     }
     return key == "comment";
   });
+  if (checkout_share > Decimal::from_int(1)) {
+    throw InputError(origin + ".checkout_share must be between 0 and 1, got " + checkout_share.to_plain_string());
+  }
   if (alb.requests_per_connection.is_zero()) {
     throw InputError(origin + ".alb.requests_per_connection must be greater than 0");
   }

@@ -95,11 +95,12 @@ TEST(Cli, JsonOutputParsesAndCarriesExactMicroDollars) {
   const auto document = boost::json::parse(result.out).as_object();
   EXPECT_EQ(document.at("environment").as_string(), "dev");
   EXPECT_EQ(document.at("schedule").as_string(), "24x7");
-  // $62.87 at list prices less the free tier: alarm metrics $1, the dashboard $3, the
-  // logs $0.415662 and data transfer out 26.28 GB x $0.09 = $2.3652.
+  // $70.11 at list prices less the free tier: alarm metrics $1, the dashboard $3, the
+  // logs $0.415662, data transfer out 26.28 GB x $0.09 = $2.3652 and 10 of the 24 custom
+  // metrics x $0.30 = $3.
   EXPECT_EQ(document.at("free_tier").as_bool(), true);
-  EXPECT_EQ(document.at("free_tier_credit").at("micro_usd").as_int64(), -6'780'862);
-  EXPECT_EQ(document.at("total").at("usd").as_string(), "56.09");
+  EXPECT_EQ(document.at("free_tier_credit").at("micro_usd").as_int64(), -9'780'862);
+  EXPECT_EQ(document.at("total").at("usd").as_string(), "60.33");
   std::int64_t sum = 0;
   int free_tier_lines = 0;
   for (const auto& line : document.at("lines").as_array()) {
@@ -107,24 +108,24 @@ TEST(Cli, JsonOutputParsesAndCarriesExactMicroDollars) {
     free_tier_lines += line.at("type").as_string() == "free_tier" ? 1 : 0;
   }
   EXPECT_EQ(sum, document.at("total").at("micro_usd").as_int64());
-  EXPECT_EQ(free_tier_lines, 5);
+  EXPECT_EQ(free_tier_lines, 6);
 }
 
 TEST(Cli, EstimatePrintsTheFargateSpotRange) {
-  // Dev's tasks are all on Spot: 24/7, $56.09 with Spot at 70% off, $60.42 at 50% off
+  // Dev's tasks are all on Spot: 24/7, $60.33 with Spot at 70% off, $64.66 at 50% off
   // (3 tasks x $7.20875 x 0.2 = $4.32525 more).
   const auto json = run({"estimate", "--plan", fixture("plan-dev.json"), "--tfvars", fixture("tfvars-dev.json"),
                          "--usage", fixture("usage-dev.json"), "--format", "json", "--schedule", "24x7"});
   ASSERT_EQ(json.code, 0) << json.err;
   const auto document = boost::json::parse(json.out).as_object();
-  EXPECT_EQ(document.at("total_low").at("micro_usd").as_int64(), 56'093'139);
-  EXPECT_EQ(document.at("total_high").at("micro_usd").as_int64(), 60'418'389);
+  EXPECT_EQ(document.at("total_low").at("micro_usd").as_int64(), 60'333'139);
+  EXPECT_EQ(document.at("total_high").at("micro_usd").as_int64(), 64'658'389);
   EXPECT_EQ(document.at("components_high").at("compute").at("usd").as_string(), "10.81");
   EXPECT_EQ(document.at("spot_discount").at("high_end").as_string(), "0.5");
   const auto table = run({"estimate", "--plan", fixture("plan-dev.json"), "--tfvars", fixture("tfvars-dev.json"),
                           "--usage", fixture("usage-dev.json")});
   ASSERT_EQ(table.code, 0) << table.err;
-  EXPECT_NE(table.out.find("range: low 38.62 - high 39.90 (Fargate Spot at 70% off"), std::string::npos);
+  EXPECT_NE(table.out.find("range: low 38.66 - high 39.94 (Fargate Spot at 70% off"), std::string::npos);
   // Prod has no task on Spot: the ends are equal, and the output says why.
   const auto prod = run({"estimate", "--plan", fixture("plan-prod.json"), "--tfvars", fixture("tfvars-prod.json"),
                          "--usage", fixture("usage-prod.json"), "--no-free-tier", "--format", "markdown"});
@@ -140,12 +141,12 @@ TEST(Cli, NoFreeTierGivesListPrices) {
   const auto document = boost::json::parse(result.out).as_object();
   EXPECT_EQ(document.at("free_tier").as_bool(), false);
   EXPECT_EQ(document.at("free_tier_credit").at("micro_usd").as_int64(), 0);
-  EXPECT_EQ(document.at("total").at("usd").as_string(), "62.87");
+  EXPECT_EQ(document.at("total").at("usd").as_string(), "70.11");
   const auto what_if = run({"what-if", "--tfvars", fixture("tfvars-dev.json"), "--usage", fixture("usage-dev.json"),
                             "--scenario", "24x7", "--no-free-tier"});
   ASSERT_EQ(what_if.code, 0) << what_if.err;
   EXPECT_NE(what_if.out.find("free tier: not deducted (--no-free-tier)"), std::string::npos);
-  EXPECT_NE(what_if.out.find("62.87"), std::string::npos);
+  EXPECT_NE(what_if.out.find("70.11"), std::string::npos);
   // per-million prices no CloudWatch: the flag is not one of its options.
   EXPECT_NE(run({"per-million", "--request-rate", "5", "--throughput-rps", "100", "--no-free-tier"})
                 .err.find("unknown option '--no-free-tier'"),
@@ -170,7 +171,7 @@ TEST(Cli, TableShowsTheScheduleAndTheTotal) {
   EXPECT_NE(result.out.find("free tier: CloudWatch's always-free allowances deducted"), std::string::npos);
   EXPECT_NE(result.out.find("free tier: 10 alarm metrics"), std::string::npos);
   EXPECT_NE(result.out.find("TOTAL"), std::string::npos);
-  EXPECT_NE(result.out.find("38.62"), std::string::npos);  // $45.40 at list prices - $6.78
+  EXPECT_NE(result.out.find("38.66"), std::string::npos);  // $47.13 at list prices - $8.48
 }
 
 TEST(Cli, BadUsageFileIsNamed) {
@@ -189,6 +190,30 @@ TEST(Cli, PerMillionReadsTheResultsFile) {
   const auto missing = run({"per-million", "--request-rate", "100"});
   EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.err.find("--throughput-rps N or --results"), std::string::npos);
+}
+
+// With tasks on Spot, per-million prints the range like `estimate` does, and names what
+// the figure covers.
+TEST(Cli, PerMillionPrintsTheSpotRangeAndWhatItCovers) {
+  const auto text = run({"per-million", "--request-rate", "1500", "--throughput-rps", "1000", "--spot-share", "1"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("$0.008888 to $0.014813"), std::string::npos) << text.out;  // tasks per hour
+  EXPECT_NE(text.out.find("low end 70% off on-demand"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("high end 50% off"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("not WAF's per-request charge, data transfer out, log ingestion, X-Ray traces"),
+            std::string::npos)
+      << text.out;
+  const auto json = run(
+      {"per-million", "--request-rate", "1500", "--throughput-rps", "1000", "--spot-share", "1", "--format", "json"});
+  ASSERT_EQ(json.code, 0) << json.err;
+  const auto document = boost::json::parse(json.out).as_object();
+  EXPECT_EQ(document.at("compute_per_hour_usd").as_string(), "0.008888");
+  EXPECT_EQ(document.at("compute_per_hour_high_usd").as_string(), "0.014813");
+  EXPECT_EQ(document.at("spot_discount_high_end").as_string(), "0.5");
+  EXPECT_NE(document.at("covers").as_string().find("the tasks, the ALB hour and its LCUs"), std::string::npos);
+  // On-demand only: one figure.
+  const auto on_demand = run({"per-million", "--request-rate", "100", "--throughput-rps", "1000"});
+  EXPECT_EQ(on_demand.out.find(" to $"), std::string::npos) << on_demand.out;
 }
 
 TEST(Cli, PerMillionTakesTheTaskFromTheTfvars) {

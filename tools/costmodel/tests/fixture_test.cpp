@@ -51,33 +51,38 @@ TEST(Fixtures, DevTfvarsScheduleIs50HoursAWeek) {
 TEST(Fixtures, DevAsScheduled) {
   const auto result = estimate(load("dev"), ScheduleMode::AsConfigured, true);
   EXPECT_TRUE(result.warnings.empty());
-  EXPECT_EQ(result.total().to_string(2), "38.62");
+  EXPECT_EQ(result.total().to_string(2), "38.66");
   EXPECT_EQ(result.component_total("load balancing"), usd("23.956264"));  // always on: 16.425 + 0.231264 + 7.30
   EXPECT_EQ(result.component_total("compute").to_string(2), "1.93");      // 3 Spot tasks x 217.26 h
   EXPECT_EQ(result.component_total("database").to_string(2), "5.78");     // 217.26 h x $0.016 + 20 GB x $0.115
-  EXPECT_EQ(result.component_total("monitoring").to_string(2), "0.40");   // $4.40 less the free tier's $4
+  // $4.40 of alarms and dashboard less the free tier's $4, the custom metrics' $2.14 less
+  // their free tier, and the cost report's Cost Explorer requests $0.04.
+  EXPECT_EQ(result.component_total("monitoring").to_string(2), "0.44");
   // At list prices (--no-free-tier): + data transfer out 26.28 GB x $0.09 = 2.3652, which
   // the account's free 100 GB covers above.
-  EXPECT_EQ(estimate(load("dev"), ScheduleMode::AsConfigured).total().to_string(2), "45.40");
+  EXPECT_EQ(estimate(load("dev"), ScheduleMode::AsConfigured).total().to_string(2), "47.58");
 }
 
 TEST(Fixtures, Dev24x7) {
   const auto result = estimate(load("dev"), ScheduleMode::AlwaysOn, true);
-  EXPECT_EQ(result.total().to_string(2), "56.09");
+  EXPECT_EQ(result.total().to_string(2), "60.33");
   EXPECT_EQ(result.component_total("compute"), usd("6.487875"));  // 3 x $7.20875 x 0.3
-  EXPECT_EQ(estimate(load("dev"), ScheduleMode::AlwaysOn).total().to_string(2), "62.87");
+  EXPECT_EQ(estimate(load("dev"), ScheduleMode::AlwaysOn).total().to_string(2), "70.11");
 }
 
 TEST(Fixtures, Prod24x7) {
   const auto result = estimate(load("prod"), ScheduleMode::AsConfigured);
-  EXPECT_EQ(result.total().to_string(2), "408.55");
+  EXPECT_EQ(result.total().to_string(2), "442.15");
   EXPECT_EQ(result.component_total("security services"), usd("14.50"));  // GuardDuty, Config, Security Hub
   EXPECT_EQ(result.component_total("compute"), usd("86.505"));           // 6 x (0.5 vCPU, 1 GB) ARM on-demand (base 2)
   // 3 NAT gateways 98.55 + 50 GB 2.25 + 3 EIPs 10.95 + 5 endpoints x 2 AZ x 7.30 + 25 GB x $0.01
   EXPECT_EQ(result.component_total("network"), usd("185"));
   EXPECT_EQ(result.component_total("database"), usd("34.86"));  // Multi-AZ 23.36 + 50 GB x 0.115 x 2
-  ASSERT_EQ(result.warnings.size(), 1U);                        // Container Insights is on and is not modelled
-  EXPECT_NE(result.warnings[0].find("Container Insights"), std::string::npos);
+  // Container Insights is on, and priced: its metrics and performance logs.
+  EXPECT_TRUE(result.warnings.empty());
+  EXPECT_TRUE(std::any_of(result.lines.begin(), result.lines.end(), [](const Line& l) {
+    return l.detail.rfind("Container Insights metrics (cluster", 0) == 0 && l.monthly == usd("22.20");
+  }));
 }
 
 TEST(Fixtures, PlanAndTfvarsAgree) {

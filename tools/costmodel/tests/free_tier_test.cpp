@@ -57,7 +57,7 @@ std::string dashboard_body(int metrics) {
 
 TEST(FreeTier, ThePriceTableKeepsTheAllowancesAsDatedSourcedData) {
   const auto& allowances = prices().free_tier();
-  ASSERT_EQ(allowances.size(), 7U);
+  ASSERT_EQ(allowances.size(), 8U);
   const auto* alarm = prices().allowance_for("cloudwatch.alarm_month");
   ASSERT_NE(alarm, nullptr);
   EXPECT_EQ(alarm->quantity, Decimal::from_int(10));
@@ -71,7 +71,13 @@ TEST(FreeTier, ThePriceTableKeepsTheAllowancesAsDatedSourcedData) {
   EXPECT_EQ(prices().allowance_for("cloudwatch.high_resolution_alarm_month"), nullptr);
   EXPECT_EQ(prices().allowance_for("cloudwatch.composite_alarm_month"), nullptr);
   EXPECT_EQ(prices().allowance_for("data_transfer.internet_out_gb")->quantity, Decimal::from_int(100));
+  EXPECT_EQ(prices().allowance_for("xray.million_traces_recorded")->quantity, usd("0.1"));  // 100,000 traces
   for (const auto& allowance : allowances) {
+    if (allowance.offsets.rfind("xray.", 0) == 0) {
+      EXPECT_EQ(allowance.source.rfind("https://aws.amazon.com/xray/pricing/", 0), 0U) << allowance.name;
+      EXPECT_EQ(allowance.read, "2026-12-06") << allowance.name;
+      continue;
+    }
     if (allowance.offsets.rfind("data_transfer.", 0) == 0) {
       EXPECT_EQ(allowance.source.rfind("https://aws.amazon.com/ec2/pricing/on-demand/", 0), 0U) << allowance.name;
       EXPECT_EQ(allowance.read, "2026-12-06") << allowance.name;

@@ -40,6 +40,31 @@ TEST(PerMillion, TasksScaleWithTheRequestRate) {
   EXPECT_EQ(result.share.spot_tasks, Decimal::from_int(3));
 }
 
+// Fargate Spot is a range, as in `estimate`: 70% off at the low end, 50% off at the high
+// end (fargate.spot_discount_low). 3 Spot tasks x $0.009875 = $0.029625/h: x 0.3 =
+// $0.008888 (low), x 0.5 = $0.014813 (high, $0.0148125 to the micro-dollar).
+TEST(PerMillion, SpotTasksArePricedAsARange) {
+  PerMillionInput input;
+  input.throughput_rps_per_task = Decimal::from_int(1000);
+  input.request_rate_rps = Decimal::from_int(1500);
+  input.capacity = CapacityStrategy{Decimal{}, Decimal{}, Decimal::from_int(1)};
+  const PerMillionResult result = cost_per_million(input, prices());
+  EXPECT_EQ(result.compute_per_hour, usd("0.008888"));
+  EXPECT_EQ(result.compute_per_hour_high, usd("0.014813"));
+  EXPECT_EQ(result.total_per_hour_high - result.total_per_hour, usd("0.005925"));
+  EXPECT_GT(result.per_million_all_in_high, result.per_million_all_in);
+  EXPECT_GT(result.per_million_variable_high, result.per_million_variable);
+}
+
+TEST(PerMillion, OnDemandTasksHaveOneFigure) {
+  PerMillionInput input;
+  input.throughput_rps_per_task = Decimal::from_int(1000);
+  input.request_rate_rps = Decimal::from_int(100);
+  const PerMillionResult result = cost_per_million(input, prices());
+  EXPECT_EQ(result.per_million_all_in_high, result.per_million_all_in);
+  EXPECT_EQ(result.per_million_variable_high, result.per_million_variable);
+}
+
 TEST(PerMillion, RefusesZeroOrOutOfRangeInputs) {
   PerMillionInput input;
   input.throughput_rps_per_task = Decimal::from_int(1000);

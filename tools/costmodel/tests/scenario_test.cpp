@@ -42,13 +42,15 @@ TEST(Scenarios, DevWithNatGatewayOnDemand24x7IsAbout111) {
   // 33.075 + its EIP 3.65 + RDS 11.68 + 2.30 + 5 log groups 5 x 0.102762 + ECR 0.09
   // + S3 0.023 + 7 secrets 2.80 + KMS 1.00 + 17 alarm metrics 1.70 = 102.414324, and
   // the observability of modules/monitoring without the SLO alarms: a dashboard 3.00
-  // and 13 business, restart and cost-spike alarm metrics 1.30: 106.714324; and the
+  // and 14 business, restart and cost-spike alarm metrics 1.40: 106.814324; and the
   // services' target tracking (min 1 < max 2 by default): per service a CPU policy (2
   // alarms x 1 metric) and a requests policy (2 alarms x 2 metrics, blue + green) =
-  // 6 alarm metrics, 18 x $0.10 = 1.80: 108.514324; and the ALB's responses out to the
-  // internet, 0.5 req/s x 3,600 s x 730 h x 20 KB = 26.28 GB x $0.09 = 2.3652: 110.879524
+  // 6 alarm metrics, 18 x $0.10 = 1.80: 108.614324; and the ALB's responses out to the
+  // internet, 0.5 req/s x 3,600 s x 730 h x 20 KB = 26.28 GB x $0.09 = 2.3652: 110.979524;
+  // and the custom metrics, every hour: 21 EMF series + 3 ServiceStarts filters = 24 x
+  // $0.30 = 7.20: 118.179524
   const auto scenarios = what_if(dev_spec(), prices(), Usage{}, ScheduleSettings{}, {"24x7", "naive"});
-  EXPECT_EQ(scenarios[0].estimate.total(), usd("110.879524"));
+  EXPECT_EQ(scenarios[0].estimate.total(), usd("118.179524"));
   EXPECT_EQ(scenarios[1].estimate.total(), scenarios[0].estimate.total());
   EXPECT_EQ(scenarios[2].estimate.total(), scenarios[0].estimate.total());
 }
@@ -75,8 +77,10 @@ TEST(Scenarios, LeanDevIsAbout49) {
   const auto scenarios = what_if(dev_spec(), prices(), Usage{}, ScheduleSettings{}, {"lean", "business-hours+alb"});
   ASSERT_EQ(scenarios[2].name, "lean");
   // 44.73 before target tracking was priced, + its 18 alarm metrics x $0.10 = 1.80, +
-  // data transfer out 26.28 GB x $0.09 = 2.3652
-  EXPECT_EQ(scenarios[2].estimate.total().to_string(2), "48.89");
+  // data transfer out 26.28 GB x $0.09 = 2.3652, + the custom metrics for the 217.261905
+  // hours the tasks run, 7.142857 metric-months x $0.30 = 2.142857, + the refunds-refused
+  // alarm's metric 0.10
+  EXPECT_EQ(scenarios[2].estimate.total().to_string(2), "51.14");
   EXPECT_LT(scenarios[1].estimate.total(), scenarios[0].estimate.total());
 }
 

@@ -13,9 +13,13 @@ const { loadProject } = require('../lib/project');
 const { scenarios } = require('../lib/instances');
 
 // The types tools/costmodel prices (tools/costmodel/src/pricing.cpp), and the ECS
-// cluster (Container Insights) and the Security Hub account (free; its standards are priced).
+// cluster (EMF metrics, Container Insights), the task definitions (Container Insights'
+// one-off families), the X-Ray sampling rules (their rates price the traces), the SSM
+// parameters (the ADOT configuration: X-Ray) and the Security Hub account (free; its
+// standards are priced).
 const PRICED = new Set([
-  'aws_ecs_cluster', 'aws_ecs_service', 'aws_lb', 'aws_nat_gateway', 'aws_eip', 'aws_instance', 'aws_vpc_endpoint',
+  'aws_ecs_cluster', 'aws_ecs_service', 'aws_ecs_task_definition', 'aws_cloudwatch_log_metric_filter',
+  'aws_xray_sampling_rule', 'aws_ssm_parameter', 'aws_lb', 'aws_nat_gateway', 'aws_eip', 'aws_instance', 'aws_vpc_endpoint',
   'aws_db_instance', 'aws_cloudwatch_log_group', 'aws_ecr_repository', 'aws_s3_bucket', 'aws_secretsmanager_secret',
   'aws_kms_key', 'aws_wafv2_web_acl', 'aws_cloudwatch_metric_alarm', 'aws_cloudwatch_composite_alarm',
   'aws_cloudwatch_dashboard', 'aws_route53_zone', 'aws_appautoscaling_policy',
@@ -78,7 +82,7 @@ function fixtureResources(env) {
 // Names are what a reader of the fixture (and of the cost model's output) matches
 // against the console and the bill: an alarm named `…-cpu` in the fixture but
 // `…-cpu-high` in terraform/ is a fixture that was never compared with the code.
-const NAME_ARGS = ['alarm_name', 'name', 'dashboard_name', 'identifier', 'bucket'];
+const NAME_ARGS = ['alarm_name', 'name', 'dashboard_name', 'identifier', 'bucket', 'rule_name'];
 
 test('the cost model plan fixtures name each resource as terraform/ does', async () => {
   const project = await loadProject(path.join(REPO, 'terraform'));
@@ -115,5 +119,28 @@ test('the cost model plan fixtures have as many alarms per block as terraform/ c
     const fixture = [...fixtureResources(env).keys()].filter((a) => alarms(a.replace(/^(module\.[^.]+\.)*/, '').split('.')[0]));
     assert.deepEqual(Object.fromEntries(count(fixture)), Object.fromEntries(count(tf.map((r) => r.address))),
       `tools/costmodel/fixtures/plan-${env}.json: alarm counts differ from terraform/`);
+  }
+});
+
+// The X-Ray sampling rules' rates price the traces (tools/costmodel prices X-Ray from
+// the plan's fixed_rate of the '-checkout' and '-default' rules): the fixtures carry
+// the rates terraform/ sets from each environment's trace_sampling.
+test('the cost model plan fixtures carry the X-Ray sampling rates terraform/ sets', async () => {
+  const project = await loadProject(path.join(REPO, 'terraform'));
+  for (const s of scenarios(project)) {
+    const env = path.basename(s.name, '.tfvars');
+    const fixture = fixtureResources(env);
+    let compared = 0;
+    const differ = [];
+    for (const r of s.resources) {
+      if (r.res.mode !== 'resource' || r.type !== 'aws_xray_sampling_rule' || !fixture.has(r.address)) continue;
+      const want = r.get('fixed_rate');
+      if (typeof want !== 'number') continue;
+      compared += 1;
+      const have = fixture.get(r.address).fixed_rate;
+      if (have !== want) differ.push(`${r.address}.fixed_rate: fixture ${have}, terraform ${want}`);
+    }
+    assert.equal(compared, 4, `plan-${env}.json: the 4 sampling rules' rates could not all be compared`);
+    assert.deepEqual({ env, differ }, { env, differ: [] });
   }
 });

@@ -105,3 +105,48 @@ test("writes --out, refuses bad arguments", async () => {
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Usage: scripts\/lib\/aws-cost-report.sh --env ENV/);
 });
+
+// cost-report.yml's "Decide whether to report" step: a report needs a role; dev's
+// scheduled report runs on the first Monday of a month only (Cost Explorer bills $0.01
+// a request, 4 a report: tools/costmodel prices 4 a month for dev, 17.333333 for prod),
+// prod's every Monday, and a manual run reports both. The step runs in bash with a
+// fake `date` that prints the day of the month.
+test("cost-report.yml: dev's scheduled report on the first Monday of a month, prod's every Monday, none without a role", () => {
+  const YAML = require("yaml");
+  const { spawnSync } = require("node:child_process");
+  const os = require("node:os");
+  const wf = YAML.parse(fs.readFileSync(path.join(h.REPO, ".github/workflows/cost-report.yml"), "utf8"));
+  const steps = wf.jobs.report.steps;
+  const decide = steps.find((s) => s.name === "Decide whether to report");
+  assert.ok(decide, "the report job decides first");
+  assert.equal(steps[0], decide, "before any other step");
+  assert.equal(decide.id, "when");
+  for (const s of steps.slice(1)) assert.equal(s.if, "steps.when.outputs.run == 'true'", `${s.name} runs only when decided`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cost-report-when-"));
+  try {
+    fs.writeFileSync(path.join(dir, "date"), '#!/bin/sh\necho "$FAKE_DAY"\n', { mode: 0o755 });
+    const decideFor = (env, role, event, day) => {
+      const out = path.join(dir, "output");
+      fs.writeFileSync(out, "");
+      const r = spawnSync("bash", ["-e", "-c", decide.run], {
+        env: { PATH: `${dir}:${process.env.PATH}`, ENV_NAME: env, ROLE: role, EVENT: event, FAKE_DAY: String(day), GITHUB_OUTPUT: out },
+        encoding: "utf8",
+      });
+      assert.equal(r.status, 0, r.stderr);
+      return { run: fs.readFileSync(out, "utf8").trim(), stdout: r.stdout };
+    };
+    const role = "arn:aws:iam::123456789012:role/cost";
+    assert.equal(decideFor("dev", role, "schedule", 1).run, "run=true");
+    assert.equal(decideFor("dev", role, "schedule", 7).run, "run=true");
+    const skipped = decideFor("dev", role, "schedule", 8);
+    assert.equal(skipped.run, "run=false");
+    assert.match(skipped.stdout, /::notice::dev's scheduled report runs on the first Monday of a month/);
+    assert.equal(decideFor("prod", role, "schedule", 8).run, "run=true");
+    assert.equal(decideFor("dev", role, "workflow_dispatch", 20).run, "run=true");
+    const noRole = decideFor("prod", "", "schedule", 1);
+    assert.equal(noRole.run, "run=false");
+    assert.match(noRole.stdout, /::notice::no AWS_COST_ROLE_ARN or AWS_PLAN_ROLE_ARN variable for prod/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -57,6 +57,11 @@ struct EnvironmentSpec {
   int log_retention_days = 14;
   bool waf = false;
   bool container_insights = false;
+  // enable_adot: the ADOT sidecar sends the sampled traces to X-Ray; trace_sampling's
+  // ratios are also the rates of the X-Ray sampling rules (modules/monitoring/xray.tf).
+  bool adot = false;
+  Decimal trace_default_ratio = Decimal::from_micro(50'000);
+  Decimal trace_checkout_ratio = Decimal::from_micro(250'000);
   // Hours a week the tasks run when scheduled_scale_in is on (App Auto Scaling).
   std::optional<Decimal> scale_in_weekly_hours;
   // Hours a week tasks, RDS and the NAT instance run when the scheduler module is on.
@@ -74,8 +79,8 @@ struct EnvironmentSpec {
   int environment_alarms = 5;  // ALB 5xx and latency, DB cpu, storage and connections
   // modules/monitoring's business alarms on the EMF metrics (config/emf_metrics.json):
   // payment declines (2 metrics), reconciler deferring (1) and orphans (2),
-  // reservations held (1), the cache hit ratio of each of the 3 caches (1 each);
-  // enable_business_alarms = false leaves them out.
+  // refunds refused (1), reservations held (1), the cache hit ratio of each of the
+  // 3 caches (1 each); enable_business_alarms = false leaves them out.
   bool business_alarms = true;
   // Not a Terraform setting: a what-if lever. A Compute Savings Plan that covers the
   // on-demand Fargate usage (fargate.compute_savings_plan_discount off; Spot is not covered).
@@ -87,7 +92,7 @@ struct EnvironmentSpec {
   bool config = false;
   int config_rules = 6;
   bool securityhub = false;
-  int business_alarm_metrics = 9;
+  int business_alarm_metrics = 10;
   int dashboards = 1;
   // enable_slo_alarms: 4 availability burn-rate alarms (3 metrics each), 4 latency
   // ones (2 each) and a composite alarm per SLO.

@@ -30,7 +30,18 @@ struct PerMillionResult {
   Decimal million_requests_per_hour;
   Decimal per_million_all_in;    // tasks + ALB hour + LCUs
   Decimal per_million_variable;  // tasks + LCUs: what one more million requests costs
+  // The same with Fargate Spot at the worst case the price table states
+  // (fargate.spot_discount_low): the high end of the range; equal without Spot tasks.
+  Decimal compute_per_hour_high;
+  Decimal total_per_hour_high;
+  Decimal per_million_all_in_high;
+  Decimal per_million_variable_high;
 };
+
+// What the per-million figure covers, and what it leaves out (printed with it).
+inline constexpr const char* kPerMillionCovers =
+    "the tasks, the ALB hour and its LCUs; not WAF's per-request charge, data transfer out, log ingestion, "
+    "X-Ray traces or CloudWatch metrics";
 
 PerMillionResult cost_per_million(const PerMillionInput& input, const PriceTable& prices);
 

@@ -41,6 +41,22 @@ struct Usage {
   Decimal ecr_gb_per_repository = Decimal::from_micro(300'000);  // images kept by the lifecycle policy
   Decimal s3_gb_per_bucket = Decimal::from_int(1);
   Decimal waf_million_requests = Decimal::from_micro(1'300'000);
+  // Share of the ALB's requests that are checkouts (POST /api/orders), which order-service
+  // traces at trace_sampling.checkout_ratio; the rest are traced at default_ratio.
+  Decimal checkout_share = Decimal::from_micro(10'000);  // 1%
+  // Custom metric series the services write as EMF (config/emf_metrics.json: 21; a test
+  // keeps the default equal to the catalogue's count).
+  Decimal emf_metric_series = Decimal::from_int(21);
+  // Container Insights (where enabled): its performance log events ingested in a month,
+  // and the hours a month with a one-off task running (db-init: one run per deployment,
+  // each within one or two clock hours).
+  Decimal container_insights_log_gb = Decimal::from_micro(760'000);
+  Decimal one_off_task_hours = Decimal::from_int(40);
+  // Cost Explorer requests a month of the cost-report workflow for this environment: 4 a
+  // run (3 get-cost-and-usage, 1 get-cost-forecast); dev's report runs on the first Monday
+  // of a month (4), prod's every Monday (4 x 52 / 12 = 17.333333). None unless the usage
+  // file says so: a plan alone does not know the workflow.
+  Decimal cost_explorer_requests;
   // The account security services (modules/security-services), billed by volume.
   SecurityServicesUsage security;
 
