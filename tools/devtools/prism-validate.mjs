@@ -95,5 +95,7 @@ for (const exchange of exchanges) {
     }
   }
 }
+// exitCode, not process.exit(): a pipe is written asynchronously, and exiting
+// at once cut the report at 64 KiB.
 process.stdout.write(`${JSON.stringify({ checked: exchanges.length, violations }, null, 1)}\n`);
-process.exit(violations.length === 0 ? 0 : 1);
+process.exitCode = violations.length === 0 ? 0 : 1;

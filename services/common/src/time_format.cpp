@@ -89,4 +89,96 @@ std::string rfc3339_now() {
     return rfc3339_millis(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
 }
 
+namespace {
+
+// Reads `width` decimal digits at text[at]; false when one is not a digit.
+bool read_digits(std::string_view text, std::size_t at, std::size_t width, int& value) {
+    if (at + width > text.size()) {
+        return false;
+    }
+    value = 0;
+    for (std::size_t i = at; i < at + width; ++i) {
+        if (text[i] < '0' || text[i] > '9') {
+            return false;
+        }
+        value = value * 10 + (text[i] - '0');
+    }
+    return true;
+}
+
+bool expect(std::string_view text, std::size_t at, std::string_view one_of) {
+    return at < text.size() && one_of.find(text[at]) != std::string_view::npos;
+}
+
+// The fraction of a second at text[at] (after the '.'), in milliseconds;
+// `at` moves past its digits (at least one).
+bool read_fraction(std::string_view text, std::size_t& at, int& millis) {
+    const std::size_t start = at;
+    millis = 0;
+    int scale = 100;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
+        millis += (text[at] - '0') * scale;
+        scale /= 10;
+        ++at;
+    }
+    return at > start;
+}
+
+// The offset east of UTC in minutes: Z, or +HH:MM / -HH:MM ending the text.
+bool read_offset(std::string_view text, std::size_t at, int& minutes) {
+    if (expect(text, at, "Zz")) {
+        minutes = 0;
+        return at + 1 == text.size();
+    }
+    int hours = 0;
+    int mins = 0;
+    if (!expect(text, at, "+-") || !read_digits(text, at + 1, 2, hours) || !expect(text, at + 3, ":") ||
+        !read_digits(text, at + 4, 2, mins) || at + 6 != text.size() || hours > 23 || mins > 59) {
+        return false;
+    }
+    minutes = (text[at] == '-' ? -1 : 1) * (hours * 60 + mins);
+    return true;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_rfc3339_millis(std::string_view text) {
+    int year = 0;
+    int month = 0;
+    int day = 0;
+    int hour = 0;
+    int minute = 0;
+    int second = 0;
+    if (!read_digits(text, 0, 4, year) || !expect(text, 4, "-") || !read_digits(text, 5, 2, month) ||
+        !expect(text, 7, "-") || !read_digits(text, 8, 2, day) || !expect(text, 10, "Tt") ||
+        !read_digits(text, 11, 2, hour) || !expect(text, 13, ":") || !read_digits(text, 14, 2, minute) ||
+        !expect(text, 16, ":") || !read_digits(text, 17, 2, second)) {
+        return std::nullopt;
+    }
+    std::size_t at = 19;
+    int millis = 0;
+    if (expect(text, at, ".")) {
+        ++at;
+        if (!read_fraction(text, at, millis)) {
+            return std::nullopt;
+        }
+    }
+    int offset_minutes = 0;
+    if (!read_offset(text, at, offset_minutes)) {
+        return std::nullopt;
+    }
+    const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                                           std::chrono::day{static_cast<unsigned>(day)}};
+    if (!date.ok() || hour > 23 || minute > 59 || second > 60) {
+        return std::nullopt;
+    }
+    if (second == 60) {
+        second = 59;
+        millis = 999;
+    }
+    const std::int64_t days = std::chrono::sys_days{date}.time_since_epoch().count();
+    const std::int64_t seconds = days * 86'400 + hour * 3'600 + minute * 60 + second - offset_minutes * 60;
+    return seconds * 1'000 + millis;
+}
+
 }  // namespace ecom

@@ -204,6 +204,22 @@ TEST(TimeFormat, FormatsRfc3339Millis) {
     EXPECT_EQ(rfc3339_now().size(), 24u);
 }
 
+TEST(TimeFormat, ParsesRfc3339DateTimes) {
+    EXPECT_EQ(parse_rfc3339_millis("2026-11-30T09:40:30.123Z"), 1'796'031'630'123);
+    EXPECT_EQ(parse_rfc3339_millis("2026-11-30t09:40:30z"), 1'796'031'630'000);
+    EXPECT_EQ(parse_rfc3339_millis("2026-11-30T10:40:30.1234567+01:00"), 1'796'031'630'123);
+    EXPECT_EQ(parse_rfc3339_millis("2026-11-30T04:10:30.5-05:30"), 1'796'031'630'500);
+    EXPECT_EQ(parse_rfc3339_millis("2000-02-29T00:00:00Z"), 951'782'400'000);
+    EXPECT_EQ(parse_rfc3339_millis("1969-12-31T23:59:59.999Z"), -1);
+    EXPECT_EQ(parse_rfc3339_millis("2016-12-31T23:59:60Z"), 1'483'228'799'999);  // a leap second
+    for (const char* bad : {"", "2026-11-30", "2026-11-30T09:40:30", "2026-11-30 09:40:30Z", "2026-02-30T00:00:00Z",
+                            "2026-13-01T00:00:00Z", "2026-11-30T24:00:00Z", "2026-11-30T09:60:00Z",
+                            "2026-11-30T09:40:30.Z", "2026-11-30T09:40:30+24:00", "2026-11-30T09:40:30+01",
+                            "2026-11-30T09:40:30Zjunk", "+2026-11-30T09:40:30Z", "2026-1-30T09:40:30Z"}) {
+        EXPECT_FALSE(parse_rfc3339_millis(bad).has_value()) << bad;
+    }
+}
+
 TEST(Log, FormatsOneJsonObjectPerLine) {
     const auto line = log::format_line("2026-01-01T00:00:00.000Z", log::Level::warn, "svc", "hello \"x\"",
                                        {{"n", 5}, {"ok", true}, {"s", "a\nb"}, {"ms", 1.5}});

@@ -256,7 +256,12 @@ asio::awaitable<void> CheckoutSaga::release(Run& run) {
 }
 
 asio::awaitable<void> CheckoutSaga::refund(Run& run) {
-    co_await payments_.refund(run.order.id, run.context);
+    const RefundOutcome outcome = co_await payments_.refund(run.order.id, run.context);
+    if (outcome == RefundOutcome::refused) {
+        // The order stays PENDING and is resumed (by a retry or the
+        // reconciler), which asks for the refund again.
+        throw PaymentUnavailable("the payment provider refused the refund; it is asked again on resume");
+    }
     run.state.refunded = true;
 }
 

@@ -56,6 +56,11 @@ public:
     // The state after the call: released, or committed when it could not be released.
     virtual boost::asio::awaitable<ReservationState> release(const std::string& order_id,
                                                              const ecom::http::RequestContext* context) = 0;
+    // A sold order's stock back to the catalog (a cancel, a restocked
+    // return): returned (also when it already was), or the state that had
+    // nothing sold to give back (held, released; none: no reservation).
+    virtual boost::asio::awaitable<ReservationState> give_back(const std::string& order_id,
+                                                               const ecom::http::RequestContext* context) = 0;
     // Calls are known to fail right now (a circuit breaker is open): new
     // checkouts are not even recorded.
     [[nodiscard]] virtual bool circuit_open() const noexcept = 0;

@@ -147,6 +147,26 @@ asio::awaitable<ReservationState> InventoryClient::release(const std::string& or
     unexpected(response.status, "a release");
 }
 
+asio::awaitable<ReservationState> InventoryClient::give_back(const std::string& order_id,
+                                                             const ecom::http::RequestContext* context) {
+    OutgoingRequest request;
+    request.method = Method::post;
+    request.target = "/internal/reservations/" + order_id + "/return";
+    request.context = context;
+    const IncomingResponse response = co_await call(std::move(request));
+    if (response.status == 200) {
+        co_return ReservationState::returned;
+    }
+    if (response.status == 404) {
+        co_return ReservationState::none;
+    }
+    if (response.status == 409 && error_code_of(response.body) == "reservation_not_committed") {
+        const bj::value answer = bj::parse(response.body);
+        co_return reservation_state_of(answer.at("error").at("state"));
+    }
+    unexpected(response.status, "a return");
+}
+
 asio::awaitable<std::vector<HeldReservation>> InventoryClient::held_older_than(std::chrono::seconds age, int limit) {
     OutgoingRequest request;
     request.target = "/internal/reservations?state=held&older_than_seconds=" + std::to_string(age.count()) +

@@ -32,6 +32,8 @@ public:
                                                     const ecom::http::RequestContext* context) override;
     boost::asio::awaitable<ReservationState> release(const std::string& order_id,
                                                      const ecom::http::RequestContext* context) override;
+    boost::asio::awaitable<ReservationState> give_back(const std::string& order_id,
+                                                       const ecom::http::RequestContext* context) override;
     boost::asio::awaitable<std::vector<HeldReservation>> held_older_than(std::chrono::seconds age, int limit);
 
     [[nodiscard]] bool circuit_open() const noexcept override { return http_.circuit_open(); }

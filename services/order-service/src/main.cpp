@@ -11,6 +11,7 @@
 #include "ecom/service.hpp"
 #include "idempotent_checkout.hpp"
 #include "inventory_client.hpp"
+#include "order_moves.hpp"
 #include "order_routes.hpp"
 #include "order_sql.hpp"
 #include "order_store.hpp"
@@ -46,9 +47,10 @@ int run() {
     orders::CheckoutSaga saga(store, inventory, payments, &service.metrics());
     ecom::http::AdminAuth admin(config.admin_api_key, config.admin_api_key_previous);
     orders::IdempotentCheckout checkout(store, saga, inventory, config.card_fingerprint_key);
-    orders::OrderRoutes routes(store, checkout, inventory, admin, service.metrics());
+    orders::OrderMoves moves(store, inventory, payments, service.metrics());
+    orders::OrderRoutes routes(store, checkout, moves, inventory, admin, service.metrics());
     routes.register_on(service.api());
-    orders::Reconciler reconciler(*service.workers().front(), store, saga, inventory, config.reconciler,
+    orders::Reconciler reconciler(*service.workers().front(), store, saga, moves, inventory, config.reconciler,
                                   service.metrics());
 
     // Started in this order; drained and stopped newest first.

@@ -4,8 +4,18 @@
 
 namespace orders {
 
-void write_order_json(ecom::JsonWriter& w, const OrderRecord& o) {
-    w.begin_object();
+namespace {
+
+void optional_text(ecom::JsonWriter& w, const std::optional<std::string>& text) {
+    if (text) {
+        w.string(*text);
+    } else {
+        w.null();
+    }
+}
+
+// The fields every shape of an order has (Order in the API document).
+void write_order_fields(ecom::JsonWriter& w, const OrderRecord& o) {
     w.field("id", o.id).field("status", to_string(o.status));
     w.key("customer").begin_object().field("email", o.email).field("name", o.name).end_object();
     w.key("items").begin_array();
@@ -54,7 +64,55 @@ void write_order_json(ecom::JsonWriter& w, const OrderRecord& o) {
     w.end_object();
     w.key("created_at").string(ecom::rfc3339_millis(o.created_ms));
     w.key("updated_at").string(ecom::rfc3339_millis(o.updated_ms));
+}
+
+}  // namespace
+
+void write_order_json(ecom::JsonWriter& w, const OrderRecord& o) {
+    w.begin_object();
+    write_order_fields(w, o);
     w.end_object();
+}
+
+std::string order_detail_json(const OrderPage& page, const std::vector<OrderAction>& actions) {
+    std::string out;
+    out.reserve(1024);
+    ecom::JsonWriter w(out);
+    w.begin_object();
+    write_order_fields(w, page.order);
+    w.field("reservation_state", to_string(page.order.reservation_state));
+    w.key("refund");
+    if (page.refund) {
+        w.begin_object()
+            .field("status", page.refund->refunded ? "refunded" : "refused")
+            .key("at")
+            .string(ecom::rfc3339_millis(page.refund->at_ms))
+            .key("failure_code");
+        optional_text(w, page.refund->failure_code);
+        w.end_object();
+    } else {
+        w.null();
+    }
+    w.key("history").begin_array();
+    for (const auto& entry : page.history) {
+        w.begin_object()
+            .key("at")
+            .string(ecom::rfc3339_millis(entry.at_ms))
+            .field("actor", to_string(entry.actor))
+            .field("from", to_string(entry.from))
+            .field("to", to_string(entry.to))
+            .key("reason");
+        optional_text(w, entry.reason);
+        w.end_object();
+    }
+    w.end_array();
+    w.key("actions").begin_array();
+    for (const auto action : actions) {
+        w.string(to_string(action));
+    }
+    w.end_array();
+    w.end_object();
+    return out;
 }
 
 std::string order_json(const OrderRecord& order) {

@@ -7,6 +7,7 @@
 #include "ecom/json_writer.hpp"
 #include "ecom/log.hpp"
 #include "ecom/pg/http_errors.hpp"
+#include "lifecycle_request.hpp"
 #include "order_access.hpp"
 #include "order_json.hpp"
 
@@ -31,9 +32,9 @@ Response in_progress() {
 
 }  // namespace
 
-OrderRoutes::OrderRoutes(OrderStore& store, IdempotentCheckout& checkout, InventoryClient& inventory,
+OrderRoutes::OrderRoutes(OrderStore& store, IdempotentCheckout& checkout, OrderMoves& moves, InventoryClient& inventory,
                          const ecom::http::AdminAuth& admin, ecom::metrics::Registry& registry)
-    : store_(store), checkout_(checkout), inventory_(inventory), admin_(admin), registry_(registry) {
+    : store_(store), checkout_(checkout), moves_(moves), inventory_(inventory), admin_(admin), registry_(registry) {
     // Every label exists from the start: the final statuses a checkout answers with, then the others.
     for (const auto status :
          {OrderStatus::confirmed, OrderStatus::payment_declined, OrderStatus::rejected, OrderStatus::cancelled}) {
@@ -55,8 +56,15 @@ void OrderRoutes::register_on(ecom::http::Router& router) {
                {.json_body = true});
     router.add({Method::get}, "/api/orders", with_database_errors([this](Request& r) { return list(r); }));
     router.add({Method::get}, "/api/orders/{id}", with_database_errors([this](Request& r) { return get(r); }));
+    const ecom::http::RouteOptions json{.json_body = true};
+    router.add({Method::post}, "/api/orders/{id}/cancel",
+               with_database_errors([this](Request& r) { return cancel(r); }), json);
     router.add({Method::post}, "/api/orders/{id}/fulfil",
-               with_database_errors([this](Request& r) { return fulfil(r); }));
+               with_database_errors([this](Request& r) { return admin_move(r, OrderAction::fulfil); }));
+    router.add({Method::post}, "/api/orders/{id}/refund",
+               with_database_errors([this](Request& r) { return admin_move(r, OrderAction::refund); }), json);
+    router.add({Method::post}, "/api/orders/{id}/retry-refund",
+               with_database_errors([this](Request& r) { return admin_move(r, OrderAction::retry_refund); }));
 }
 
 Response OrderRoutes::unavailable(std::string_view message) {
@@ -137,7 +145,7 @@ asio::awaitable<std::optional<std::string>> OrderRoutes::issue_access_token(cons
 // a wrong key is 401/403 whatever the id) or to whoever presents its
 // access token in X-Order-Token; anyone else is told 404, as for an
 // order that does not exist.
-asio::awaitable<std::optional<OrderRecord>> OrderRoutes::authorized_order(Request& request) {
+asio::awaitable<std::optional<OrderRoutes::Authorized>> OrderRoutes::authorized_order(Request& request) {
     const bool admin = request.header("Authorization").has_value();
     if (admin) {
         admin_.require(request);
@@ -146,23 +154,26 @@ asio::awaitable<std::optional<OrderRecord>> OrderRoutes::authorized_order(Reques
     if (!ecom::is_uuid(id)) {
         co_return std::nullopt;
     }
-    auto order = co_await store_.find(ecom::ascii::to_lower(id), &request.context);
-    if (!order || admin) {
-        co_return order;
-    }
-    const auto token = request.header("X-Order-Token");
-    if (!token || !access_token_matches(order->access_token_sha256, *token)) {
+    auto page = co_await store_.page(ecom::ascii::to_lower(id), &request.context);
+    if (!page) {
         co_return std::nullopt;
     }
-    co_return order;
+    if (!admin) {
+        const auto token = request.header("X-Order-Token");
+        if (!token || !access_token_matches(page->order.access_token_sha256, *token)) {
+            co_return std::nullopt;
+        }
+    }
+    co_return Authorized{.page = std::move(*page), .actor = admin ? Actor::admin : Actor::customer};
 }
 
 asio::awaitable<Response> OrderRoutes::get(Request& request) {
-    const auto order = co_await authorized_order(request);
-    if (!order) {
+    const auto who = co_await authorized_order(request);
+    if (!who) {
         throw HttpError(404, "not_found", "no order with this id (or no valid X-Order-Token for it)");
     }
-    auto response = Response::json(200, order_json(*order));
+    auto response =
+        Response::json(200, order_detail_json(who->page, available_actions(who->actor, who->page.order.status)));
     response.headers.add("Cache-Control", "no-store");
     co_return response;
 }
@@ -176,56 +187,89 @@ namespace {
         .with_member("current_status", "\"" + std::string(to_string(current)) + "\"");
 }
 
+void check_optional_idempotency_key(const Request& request) {
+    const auto key = request.header("Idempotency-Key");
+    if (key && !valid_idempotency_key(*key)) {
+        throw HttpError(400, "invalid_idempotency_key",
+                        "the Idempotency-Key must be 1 to 255 printable ASCII characters");
+    }
+}
+
 }  // namespace
 
-// CONFIRMED -> FULFILLED, by an admin: one guarded UPDATE with its history
-// row; any other status (or a move that lost a race) is 409 with the
-// status the order is in.
-asio::awaitable<Response> OrderRoutes::fulfil(Request& request) {
-    admin_.require(request);
-    const auto id_text = request.param("id");
-    if (!ecom::is_uuid(id_text)) {
+// Carries out a move (order_moves.hpp) and answers it: 200 when done, 202
+// while under way or waiting for staff, 409 with the current status when
+// the order's status does not allow it.
+asio::awaitable<Response> OrderRoutes::carry_out(const std::string& id, const MoveRequest& move, Request& request) {
+    const MoveAnswer answer = co_await moves_.ask(id, move, &request.context);
+    if (answer.kind == MoveAnswer::Kind::not_found || !answer.page) {
         throw HttpError(404, "not_found", "no order with this id");
     }
-    const std::string id = ecom::ascii::to_lower(id_text);
-    const auto order = co_await store_.find(id, &request.context);
-    if (!order) {
-        throw HttpError(404, "not_found", "no order with this id");
+    const OrderStatus now = answer.page->order.status;
+    if (answer.kind == MoveAnswer::Kind::illegal) {
+        refuse_move(now, move.action);
     }
-    const auto to = next_status(order->status, OrderAction::fulfil);
-    if (!to) {
-        refuse_move(order->status, OrderAction::fulfil);
-    }
-    const MoveResult moved = co_await store_.move(id, order->status, *to, Actor::admin, std::nullopt, &request.context);
-    if (!moved.moved) {
-        refuse_move(moved.current.value_or(order->status), OrderAction::fulfil);
-    }
-    registry_
-        .counter("order_transitions_total", "Order lifecycle moves by status before and after",
-                 {{"from", std::string(metric_label(order->status))}, {"to", std::string(metric_label(*to))}})
-        .inc();
-    const auto after = co_await store_.find(id, &request.context);
-    auto response = Response::json(200, order_json(after.value_or(*order)));
+    const unsigned status = answer.kind == MoveAnswer::Kind::done ? 200 : 202;
+    auto response = Response::json(status, order_detail_json(*answer.page, available_actions(move.actor, now)));
     response.headers.add("Cache-Control", "no-store");
     co_return response;
 }
 
+// By the customer (X-Order-Token) or an admin.
+asio::awaitable<Response> OrderRoutes::cancel(Request& request) {
+    check_optional_idempotency_key(request);
+    const MoveBody body = parse_move_body(request.body, false);
+    const auto who = co_await authorized_order(request);
+    if (!who) {
+        throw HttpError(404, "not_found", "no order with this id (or no valid X-Order-Token for it)");
+    }
+    const MoveRequest move{.action = OrderAction::cancel, .actor = who->actor, .reason = body.reason};
+    co_return co_await carry_out(who->page.order.id, move, request);
+}
+
+asio::awaitable<Response> OrderRoutes::admin_move(Request& request, OrderAction action) {
+    admin_.require(request);
+    check_optional_idempotency_key(request);
+    MoveBody body;
+    if (action == OrderAction::refund) {
+        body = parse_move_body(request.body, true);
+    }
+    const auto id = request.param("id");
+    if (!ecom::is_uuid(id)) {
+        throw HttpError(404, "not_found", "no order with this id");
+    }
+    const MoveRequest move{.action = action, .actor = Actor::admin, .reason = body.reason, .restock = body.restock};
+    co_return co_await carry_out(ecom::ascii::to_lower(id), move, request);
+}
+
+// The order desk: newest first, keyset pages (one more row than asked
+// tells whether there is a next page).
 asio::awaitable<Response> OrderRoutes::list(Request& request) {
     admin_.require(request);
-    const auto email = request.query_param("email");
-    if (!email || !plausible_email(*email)) {
-        throw HttpError(400, "invalid_parameter", "email must be an email address");
-    }
-    const auto limit = request.int_query_param("limit", 20, 1, 100);
-    const auto found =
-        co_await store_.by_email(ecom::ascii::to_lower(*email), static_cast<int>(limit), &request.context);
+    OrderFilterParams params{.status = request.query_param("status"),
+                             .email = request.query_param("email"),
+                             .created_from = request.query_param("created_from"),
+                             .created_to = request.query_param("created_to"),
+                             .cursor = request.query_param("cursor"),
+                             .limit = request.int_query_param("limit", 20, 1, 100)};
+    OrderFilter filter = parse_order_filter(params);
+    const int limit = filter.limit;
+    filter.limit = limit + 1;
+    const auto found = co_await store_.list(filter, &request.context);
     std::string body;
     ecom::JsonWriter w(body);
     w.begin_object().key("items").begin_array();
-    for (const auto& order : found) {
-        write_order_json(w, order);
+    const auto shown = std::min<std::size_t>(found.size(), static_cast<std::size_t>(limit));
+    for (std::size_t i = 0; i < shown; ++i) {
+        write_order_json(w, found[i]);
     }
-    w.end_array().end_object();
+    w.end_array().key("next_cursor");
+    if (found.size() > shown) {
+        w.string(order_cursor(found[shown - 1]));
+    } else {
+        w.null();
+    }
+    w.end_object();
     auto response = Response::json(200, std::move(body));
     response.headers.add("Cache-Control", "no-store");
     co_return response;

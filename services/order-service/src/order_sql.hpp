@@ -75,10 +75,12 @@ inline constexpr ecom::pg::Statement set_access_token{
 // A lifecycle move (order_lifecycle.hpp): one guarded UPDATE, the current
 // status in its WHERE, and its history row, in one statement. No row: the
 // order is not in $2 (any more), and nothing changed.
-// $1 id, $2 from status, $3 to status, $4 actor, $5 reason
+// $1 id, $2 from status, $3 to status, $4 actor, $5 reason, $6 restock on
+// return (null: unchanged)
 inline constexpr ecom::pg::Statement move_order{
     "move_order",
-    "WITH moved AS (UPDATE orders SET status = $3, updated_at = now() WHERE id = $1 AND status = $2 "
+    "WITH moved AS (UPDATE orders SET status = $3, updated_at = now(), "
+    "restock_on_return = COALESCE($6::boolean, restock_on_return) WHERE id = $1 AND status = $2 "
     "RETURNING id, updated_at) "
     "INSERT INTO order_history (order_id, at, actor, from_status, to_status, reason) "
     "SELECT id, updated_at, $4, $2, $3, $5 FROM moved RETURNING order_id"};
@@ -128,14 +130,77 @@ inline constexpr ecom::pg::Statement record_charge{
 inline constexpr ecom::pg::Statement find_charge{
     "find_charge", "SELECT outcome, amount_cents FROM payment_charges WHERE order_id = $1", true};
 
+// A refund, exactly once: $1 order. The simulated provider refuses the
+// first refund of a charge made with a card ending 5126 (the test card
+// 4000 0000 0000 5126), so an operator's retry can be shown; later ones go
+// through. Returns 'refunded' or 'refused'; no row: nothing left to refund
+// (already refunded, or never charged).
 inline constexpr ecom::pg::Statement refund_charge{
     "refund_charge",
-    "UPDATE payment_charges SET refunded_at = now() WHERE order_id = $1 AND refunded_at IS NULL RETURNING order_id"};
+    "WITH c AS (SELECT order_id, card_last4 = '5126' AND refund_refused_at IS NULL AS refuse FROM payment_charges "
+    "WHERE order_id = $1 AND refunded_at IS NULL AND outcome = 'approved' FOR UPDATE) "
+    "UPDATE payment_charges p SET "
+    "refunded_at = CASE WHEN c.refuse THEN NULL ELSE now() END, "
+    "refund_refused_at = CASE WHEN c.refuse THEN now() ELSE p.refund_refused_at END, "
+    "refund_failure_code = CASE WHEN c.refuse THEN 'refund_refused' ELSE NULL END "
+    "FROM c WHERE p.order_id = c.order_id "
+    "RETURNING CASE WHEN c.refuse THEN 'refused' ELSE 'refunded' END"};
+
+// A sold order's stock went back to the catalog: $1 id.
+inline constexpr ecom::pg::Statement mark_returned{
+    "mark_returned",
+    "UPDATE orders SET reservation_state = 'returned' WHERE id = $1 AND reservation_state = 'committed' "
+    "RETURNING id"};
+
+// The order page: the order, its history (JSON, oldest first, times in
+// epoch ms), its refund (refunded / refused at, epoch ms; failure code)
+// and whether a return restocks. Column order: ORDERS_ORDER_COLUMNS, then
+// those five (read_order_page()).
+inline constexpr ecom::pg::Statement order_page{
+    "order_page",
+    "SELECT " ORDERS_ORDER_COLUMNS
+    ", "
+    "(SELECT COALESCE(jsonb_agg(jsonb_build_object('at', floor(extract(epoch FROM h.at) * 1000)::bigint, "
+    "'actor', h.actor, 'from', h.from_status, 'to', h.to_status, 'reason', h.reason) ORDER BY h.id), '[]'::jsonb) "
+    "FROM order_history h WHERE h.order_id = orders.id)::text, "
+    "(SELECT floor(extract(epoch FROM c.refunded_at) * 1000)::bigint FROM payment_charges c "
+    "WHERE c.order_id = orders.id), "
+    "(SELECT floor(extract(epoch FROM c.refund_refused_at) * 1000)::bigint FROM payment_charges c "
+    "WHERE c.order_id = orders.id), "
+    "(SELECT c.refund_failure_code FROM payment_charges c WHERE c.order_id = orders.id), "
+    "restock_on_return "
+    "FROM orders WHERE id = $1",
+    true};
+
+// Cancels and returns whose compensation has not finished (a crash, or a
+// dependency that did not answer), untouched for $1 seconds, at most $2.
+inline constexpr ecom::pg::Statement stale_compensations{
+    "stale_compensations",
+    "SELECT id FROM orders WHERE status IN ('CANCELLING', 'REFUNDING') "
+    "AND updated_at < now() - make_interval(secs => $1::float8) ORDER BY updated_at LIMIT $2",
+    true};
+
+// The order desk: newest first, keyset pages. $1 statuses (text[], null:
+// all), $2 email (null: all), $3 created at or after (epoch ms, null),
+// $4 created before (epoch ms, null), $5 cursor created_at (epoch ms,
+// null: first page), $6 cursor id, $7 limit.
+inline constexpr ecom::pg::Statement list_orders{
+    "list_orders",
+    "SELECT " ORDERS_ORDER_COLUMNS
+    " FROM orders "
+    "WHERE ($1::text[] IS NULL OR status = ANY($1::text[])) "
+    "AND ($2::text IS NULL OR customer_email = $2) "
+    "AND ($3::bigint IS NULL OR created_at >= to_timestamp($3::float8 / 1000)) "
+    "AND ($4::bigint IS NULL OR created_at < to_timestamp($4::float8 / 1000)) "
+    "AND ($5::bigint IS NULL OR (created_at, id) < (to_timestamp($5::float8 / 1000), $6::uuid)) "
+    "ORDER BY created_at DESC, id DESC LIMIT $7",
+    true};
 
 inline std::vector<ecom::pg::Statement> statements() {
-    return {insert_order,  order_by_key,       order_by_id,     take_lease,      record_reservation, finish_order,
-            release_lease, claim_stale_orders, orders_by_email, order_statuses,  record_charge,      find_charge,
-            refund_charge, move_order,         order_history,   set_access_token};
+    return {insert_order,     order_by_key,  order_by_id,        take_lease,          record_reservation,
+            finish_order,     release_lease, claim_stale_orders, orders_by_email,     order_statuses,
+            record_charge,    find_charge,   refund_charge,      move_order,          order_history,
+            set_access_token, mark_returned, order_page,         stale_compensations, list_orders};
 }
 
 }  // namespace orders::sql

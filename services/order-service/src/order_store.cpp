@@ -197,9 +197,9 @@ asio::awaitable<bool> OrderStore::finish(const std::string& id, const std::strin
 
 asio::awaitable<MoveResult> OrderStore::move(const std::string& id, OrderStatus from, OrderStatus to, Actor actor,
                                              const std::optional<std::string>& reason,
-                                             const ecom::http::RequestContext* ctx) {
-    const Result r =
-        co_await db_.run_traced(ctx, sql::move_order, id, to_string(from), to_string(to), to_string(actor), reason);
+                                             const ecom::http::RequestContext* ctx, std::optional<bool> restock) {
+    const Result r = co_await db_.run_traced(ctx, sql::move_order, id, to_string(from), to_string(to), to_string(actor),
+                                             reason, restock);
     if (!r.empty()) {
         co_return MoveResult{.moved = true, .current = to};
     }
@@ -247,6 +247,99 @@ asio::awaitable<std::vector<std::pair<std::string, OrderStatus>>> OrderStore::st
     std::vector<std::pair<std::string, OrderStatus>> out;
     for (int i = 0; i < r.rows(); ++i) {
         out.emplace_back(std::string(r.text(i, 0)), stored_enum(r, i, 1, order_status_from_string));
+    }
+    co_return out;
+}
+
+namespace {
+
+std::vector<HistoryEntry> parse_history(std::string_view json) {
+    std::vector<HistoryEntry> out;
+    const boost::json::value history = boost::json::parse(json);
+    for (const auto& row : history.as_array()) {
+        HistoryEntry entry;
+        entry.at_ms = row.at("at").to_number<std::int64_t>();
+        entry.actor = actor_from_string(row.at("actor").as_string()).value_or(Actor::system);
+        entry.from = order_status_from_string(row.at("from").as_string()).value_or(OrderStatus::pending);
+        entry.to = order_status_from_string(row.at("to").as_string()).value_or(OrderStatus::pending);
+        if (row.at("reason").is_string()) {
+            entry.reason = std::string(row.at("reason").as_string());
+        }
+        out.push_back(std::move(entry));
+    }
+    return out;
+}
+
+// Column count of ORDERS_ORDER_COLUMNS: sql::order_page's own columns follow.
+constexpr int kOrderColumns = 20;
+
+OrderPage read_order_page(const Result& r) {
+    OrderPage page;
+    page.order = read_order(r, 0);
+    page.history = parse_history(r.text(0, kOrderColumns));
+    if (!r.is_null(0, kOrderColumns + 1)) {
+        page.refund = RefundState{.refunded = true, .at_ms = r.int64(0, kOrderColumns + 1)};
+    } else if (!r.is_null(0, kOrderColumns + 2)) {
+        page.refund = RefundState{.refunded = false,
+                                  .at_ms = r.int64(0, kOrderColumns + 2),
+                                  .failure_code = optional_string(r, 0, kOrderColumns + 3)};
+    }
+    page.restock_on_return = r.boolean(0, kOrderColumns + 4);
+    return page;
+}
+
+std::optional<std::string> text_array(const std::vector<OrderStatus>& statuses) {
+    if (statuses.empty()) {
+        return std::nullopt;
+    }
+    std::string out = "{";
+    for (const auto status : statuses) {
+        if (out.size() > 1) {
+            out += ',';
+        }
+        out += to_string(status);
+    }
+    out += '}';
+    return out;
+}
+
+}  // namespace
+
+asio::awaitable<std::optional<OrderPage>> OrderStore::page(const std::string& id,
+                                                           const ecom::http::RequestContext* ctx) {
+    const Result r = co_await db_.run_traced(ctx, sql::order_page, id);
+    if (r.empty()) {
+        co_return std::nullopt;
+    }
+    co_return read_order_page(r);
+}
+
+asio::awaitable<void> OrderStore::mark_returned(const std::string& id, const ecom::http::RequestContext* ctx) {
+    co_await db_.run_traced(ctx, sql::mark_returned, id);
+}
+
+asio::awaitable<std::vector<std::string>> OrderStore::stale_compensations(std::chrono::seconds older_than, int limit) {
+    const Result r = co_await db_.run(sql::stale_compensations, static_cast<std::int64_t>(older_than.count()), limit);
+    std::vector<std::string> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        out.emplace_back(r.text(i, 0));
+    }
+    co_return out;
+}
+
+asio::awaitable<std::vector<OrderRecord>> OrderStore::list(const OrderFilter& f,
+                                                           const ecom::http::RequestContext* ctx) {
+    std::optional<std::int64_t> after_ms;
+    std::optional<std::string> after_id;
+    if (f.after) {
+        after_ms = f.after->first;
+        after_id = f.after->second;
+    }
+    const Result r = co_await db_.run_traced(ctx, sql::list_orders, text_array(f.statuses), f.email, f.created_from_ms,
+                                             f.created_to_ms, after_ms, after_id, f.limit);
+    std::vector<OrderRecord> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        out.push_back(read_order(r, i));
     }
     co_return out;
 }

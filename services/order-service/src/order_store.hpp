@@ -48,6 +48,40 @@ struct MoveResult {
     std::optional<OrderStatus> current;
 };
 
+// One move in an order's append-only history.
+struct HistoryEntry {
+    std::int64_t at_ms = 0;
+    Actor actor = Actor::system;
+    OrderStatus from = OrderStatus::pending;
+    OrderStatus to = OrderStatus::pending;
+    std::optional<std::string> reason{};
+};
+
+// The refund of an order's charge, once asked for.
+struct RefundState {
+    bool refunded = false;  // else refused
+    std::int64_t at_ms = 0;
+    std::optional<std::string> failure_code{};
+};
+
+// The order page: the order and its lifecycle.
+struct OrderPage {
+    OrderRecord order;
+    std::vector<HistoryEntry> history;  // oldest first
+    std::optional<RefundState> refund;
+    bool restock_on_return = false;
+};
+
+// The order desk's filters (all optional) and keyset position.
+struct OrderFilter {
+    std::vector<OrderStatus> statuses;  // empty: every status
+    std::optional<std::string> email;   // lower-cased
+    std::optional<std::int64_t> created_from_ms;
+    std::optional<std::int64_t> created_to_ms;
+    std::optional<std::pair<std::int64_t, std::string>> after;  // (created_at ms, id) of the last one seen
+    int limit = 20;
+};
+
 struct NewOrder {
     std::string id;
     std::string idempotency_key;
@@ -138,10 +172,22 @@ public:
     boost::asio::awaitable<std::vector<std::pair<std::string, OrderStatus>>> statuses(
         const std::vector<std::string>& ids, const ecom::http::RequestContext* ctx = nullptr);
 
-    // One guarded UPDATE from `from` to `to` with its order_history row (sql::move_order).
+    // One guarded UPDATE from `from` to `to` with its order_history row
+    // (sql::move_order); `restock` sets whether a return restocks.
     boost::asio::awaitable<MoveResult> move(const std::string& id, OrderStatus from, OrderStatus to, Actor actor,
                                             const std::optional<std::string>& reason,
-                                            const ecom::http::RequestContext* ctx = nullptr);
+                                            const ecom::http::RequestContext* ctx = nullptr,
+                                            std::optional<bool> restock = std::nullopt);
+
+    boost::asio::awaitable<std::optional<OrderPage>> page(const std::string& id,
+                                                          const ecom::http::RequestContext* ctx = nullptr);
+    // reservation_state committed -> returned (the stock went back).
+    boost::asio::awaitable<void> mark_returned(const std::string& id, const ecom::http::RequestContext* ctx = nullptr);
+    // Ids of CANCELLING / REFUNDING orders untouched for `older_than`.
+    boost::asio::awaitable<std::vector<std::string>> stale_compensations(std::chrono::seconds older_than, int limit);
+    // The order desk: newest first, at most filter.limit.
+    boost::asio::awaitable<std::vector<OrderRecord>> list(const OrderFilter& filter,
+                                                          const ecom::http::RequestContext* ctx = nullptr);
 
     // Replaces the digest of a final order's access token; false if the order is not final.
     boost::asio::awaitable<bool> set_access_token(const std::string& id, const std::string& digest_hex,

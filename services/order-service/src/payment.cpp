@@ -63,9 +63,15 @@ asio::awaitable<std::optional<PaymentOutcome>> SimulatedPaymentGateway::find_cha
     co_return payment_outcome_from_string(r.text(0, 0));
 }
 
-asio::awaitable<void> SimulatedPaymentGateway::refund(const std::string& order_id,
-                                                      const ecom::http::RequestContext* ctx) {
-    co_await db_.run_traced(ctx, sql::refund_charge, order_id);
+asio::awaitable<RefundOutcome> SimulatedPaymentGateway::refund(const std::string& order_id,
+                                                               const ecom::http::RequestContext* ctx) {
+    ecom::trace::Span span("payment.refund", ecom::trace::SpanKind::client, ctx);
+    span.attribute("peer.service", std::string("payment-simulator"));
+    co_await delay();
+    const auto r = co_await db_.run_traced(ctx, sql::refund_charge, order_id);
+    const bool refused = !r.empty() && r.text(0, 0) == "refused";
+    span.attribute("payment.refund", std::string(refused ? "refused" : "refunded"));
+    co_return refused ? RefundOutcome::refused : RefundOutcome::refunded;
 }
 
 }  // namespace orders

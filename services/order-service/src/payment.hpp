@@ -25,6 +25,10 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// What the provider did with a refund. `refused`: it said no (the charge
+// stays; the order waits for an operator's retry).
+enum class RefundOutcome { refunded, refused };
+
 class PaymentGateway {
 public:
     virtual ~PaymentGateway() = default;
@@ -33,7 +37,10 @@ public:
     // The outcome of an earlier charge for the order, if there was one.
     virtual boost::asio::awaitable<std::optional<PaymentOutcome>> find_charge(
         const std::string& order_id, const ecom::http::RequestContext* ctx) = 0;
-    virtual boost::asio::awaitable<void> refund(const std::string& order_id, const ecom::http::RequestContext* ctx) = 0;
+    // Idempotent per order: a charge is refunded at most once, and refunding
+    // an order with nothing left to refund answers refunded.
+    virtual boost::asio::awaitable<RefundOutcome> refund(const std::string& order_id,
+                                                         const ecom::http::RequestContext* ctx) = 0;
 };
 
 struct SimulatorSettings {
@@ -43,7 +50,8 @@ struct SimulatorSettings {
 
 // Test cards decide the outcome: 4000000000000002 is declined,
 // 4000000000009995 is declined for insufficient funds, any other valid
-// card (4242424242424242) is approved. Failures are injected at the
+// card (4242424242424242) is approved. The first refund of a charge made
+// with 4000000000005126 is refused (the next one goes through). Failures are injected at the
 // configured rate, half before the charge is recorded and half after (the
 // charge happened but the answer was lost), to exercise retries.
 class SimulatedPaymentGateway final : public PaymentGateway {
@@ -54,7 +62,8 @@ public:
                                                   const Card& card, const ecom::http::RequestContext* ctx) override;
     boost::asio::awaitable<std::optional<PaymentOutcome>> find_charge(const std::string& order_id,
                                                                       const ecom::http::RequestContext* ctx) override;
-    boost::asio::awaitable<void> refund(const std::string& order_id, const ecom::http::RequestContext* ctx) override;
+    boost::asio::awaitable<RefundOutcome> refund(const std::string& order_id,
+                                                 const ecom::http::RequestContext* ctx) override;
 
     static PaymentOutcome decide(const Card& card) noexcept;
 

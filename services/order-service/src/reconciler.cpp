@@ -17,15 +17,23 @@ namespace {
 namespace asio = boost::asio;
 }
 
-Reconciler::Reconciler(asio::io_context& io, OrderStore& store, CheckoutSaga& saga, InventoryClient& inventory,
-                       ReconcilerSettings settings, ecom::metrics::Registry& registry)
-    : io_(io), store_(store), saga_(saga), inventory_(inventory), settings_(settings), registry_(registry), timer_(io) {
+Reconciler::Reconciler(asio::io_context& io, OrderStore& store, CheckoutSaga& saga, OrderMoves& moves,
+                       InventoryClient& inventory, ReconcilerSettings settings, ecom::metrics::Registry& registry)
+    : io_(io),
+      store_(store),
+      saga_(saga),
+      moves_(moves),
+      inventory_(inventory),
+      settings_(settings),
+      registry_(registry),
+      timer_(io) {
     // The statuses an order finished without its card can end in, then the other actions.
     for (const auto status : {OrderStatus::confirmed, OrderStatus::payment_declined, OrderStatus::cancelled}) {
         (void)registry_.counter("reconciler_actions_total", "What the reconciler did",
                                 {{"action", std::string(metric_label(status))}});
     }
-    for (const auto* action : {"released_orphan", "committed_orphan", "deferred"}) {
+    for (const auto* action :
+         {"released_orphan", "committed_orphan", "deferred", "compensated", "compensation_deferred"}) {
         (void)registry_.counter("reconciler_actions_total", "What the reconciler did", {{"action", action}});
     }
 }
@@ -64,6 +72,7 @@ asio::awaitable<void> Reconciler::loop() {
 
 asio::awaitable<int> Reconciler::reconcile_once() {
     const int finished = co_await reconcile_orders();
+    co_await reconcile_compensations();
     co_await reconcile_reservations();
     co_return finished;
 }
@@ -89,6 +98,22 @@ asio::awaitable<int> Reconciler::reconcile_orders() {
     co_return finished;
 }
 
+asio::awaitable<void> Reconciler::reconcile_compensations() {
+    for (const auto& id : co_await store_.stale_compensations(settings_.window, settings_.batch)) {
+        const auto page = co_await store_.page(id);
+        if (!page) {
+            continue;
+        }
+        const OrderStatus now = co_await moves_.finish(*page, nullptr);
+        const bool finished = !compensation_pending(now);
+        count(finished ? "compensated" : "compensation_deferred");
+        ecom::log::info(finished ? "reconciler finished a cancel or return"
+                                 : "reconciler could not finish a cancel "
+                                   "or return yet",
+                        {{"order_id", id}, {"status", to_string(now)}});
+    }
+}
+
 asio::awaitable<void> Reconciler::reconcile_reservations() {
     const auto held = co_await inventory_.held_older_than(settings_.window, settings_.batch);
     if (held.empty()) {
@@ -100,7 +125,7 @@ asio::awaitable<void> Reconciler::reconcile_reservations() {
     }
     std::map<std::string, OrderStatus> status;
     for (auto& [id, s] : co_await store_.statuses(ids)) {
-        status.emplace(std::move(id), std::move(s));
+        status.emplace(std::move(id), s);
     }
     for (const auto& id : ids) {
         const auto it = status.find(id);

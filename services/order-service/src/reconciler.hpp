@@ -5,6 +5,9 @@
 //    claimed (FOR UPDATE SKIP LOCKED, safe with several replicas) and driven
 //    by the saga without a card: paid ones are confirmed, declined ones
 //    released, unpaid ones cancelled with their stock released;
+//  - cancels and returns left CANCELLING / REFUNDING for longer than the
+//    window (a crash, or a dependency that did not answer) are finished by
+//    OrderMoves (stock back, refund, settled), each step idempotent;
 //  - reservations held at product-service for longer than the window whose
 //    order is final (or unknown) are released, or committed if it was
 //    confirmed.
@@ -13,6 +16,7 @@
 #include "ecom/component.hpp"
 #include "ecom/metrics.hpp"
 #include "inventory_client.hpp"
+#include "order_moves.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -30,8 +34,8 @@ struct ReconcilerSettings {
 
 class Reconciler : public ecom::Component {
 public:
-    Reconciler(boost::asio::io_context& io, OrderStore& store, CheckoutSaga& saga, InventoryClient& inventory,
-               ReconcilerSettings settings, ecom::metrics::Registry& registry);
+    Reconciler(boost::asio::io_context& io, OrderStore& store, CheckoutSaga& saga, OrderMoves& moves,
+               InventoryClient& inventory, ReconcilerSettings settings, ecom::metrics::Registry& registry);
 
     void start() override;
     // Ends the loop when the drain begins. Thread-safe; stop() again is a no-op.
@@ -44,12 +48,14 @@ public:
 private:
     boost::asio::awaitable<void> loop();
     boost::asio::awaitable<int> reconcile_orders();
+    boost::asio::awaitable<void> reconcile_compensations();
     boost::asio::awaitable<void> reconcile_reservations();
     void count(std::string_view action);
 
     boost::asio::io_context& io_;
     OrderStore& store_;
     CheckoutSaga& saga_;
+    OrderMoves& moves_;
     InventoryClient& inventory_;
     ReconcilerSettings settings_;
     ecom::metrics::Registry& registry_;

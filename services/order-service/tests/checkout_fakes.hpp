@@ -104,6 +104,11 @@ struct FakeInventory final : Inventory {
         fail_if_down();
         co_return release_answer;
     }
+    asio::awaitable<ReservationState> give_back(const std::string&, const RequestContext*) override {
+        calls.emplace_back("give_back");
+        fail_if_down();
+        co_return ReservationState::returned;
+    }
     [[nodiscard]] bool circuit_open() const noexcept override { return circuit; }
     void fail_if_down() const {
         if (down) {
@@ -119,6 +124,7 @@ struct FakePayments final : PaymentGateway {
     std::vector<std::int64_t> charged;
     int attempts = 0;
     int refunds = 0;
+    int refusals_left = 0;  // refuse this many refunds first
     int lookups = 0;
 
     asio::awaitable<PaymentOutcome> charge(const std::string&, std::int64_t amount_cents, const Card&,
@@ -135,9 +141,13 @@ struct FakePayments final : PaymentGateway {
         ++lookups;
         co_return earlier_charge;
     }
-    asio::awaitable<void> refund(const std::string&, const RequestContext*) override {
+    asio::awaitable<RefundOutcome> refund(const std::string&, const RequestContext*) override {
         ++refunds;
-        co_return;
+        if (refusals_left > 0) {
+            --refusals_left;
+            co_return RefundOutcome::refused;
+        }
+        co_return RefundOutcome::refunded;
     }
 };
 

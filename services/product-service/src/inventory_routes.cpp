@@ -49,6 +49,15 @@ bj::object function_result(const ecom::pg::Result& r) {
     return bj::parse(std::string(r.text(0, 0))).as_object();
 }
 
+std::vector<std::int64_t> reservation_product_ids(std::string_view reservation_json) {
+    std::vector<std::int64_t> ids;
+    const bj::value reservation = bj::parse(reservation_json);
+    for (const auto& line : reservation.at("items").as_array()) {
+        ids.push_back(line.at("product_id").to_number<std::int64_t>());
+    }
+    return ids;
+}
+
 Response state_response(std::string_view order_id, std::string_view state) {
     std::string body;
     ecom::JsonWriter(body).begin_object().field("order_id", order_id).field("state", state).end_object();
@@ -93,6 +102,8 @@ void InventoryRoutes::register_on(ecom::http::Router& router) {
     router.add({Method::get}, "/internal/reservations", with_database_errors([this](Request& r) { return list(r); }));
     router.add({Method::post}, "/internal/reservations/{order_id}/commit",
                with_database_errors([this](Request& r) { return commit(r); }));
+    router.add({Method::post}, "/internal/reservations/{order_id}/return",
+               with_database_errors([this](Request& r) { return give_back(r); }));
     router.add({Method::delete_}, "/internal/reservations/{order_id}",
                with_database_errors([this](Request& r) { return release(r); }));
     router.add({Method::get}, "/internal/reservations/{order_id}",
@@ -176,14 +187,38 @@ asio::awaitable<Response> InventoryRoutes::release(Request& request) {
         throw HttpError(409, "reservation_committed", "the reservation was committed and cannot be released");
     }
     if (!before.empty() && !before.is_null(0, 0)) {
-        std::vector<std::int64_t> ids;
-        const bj::value reservation = bj::parse(std::string(before.text(0, 0)));
-        for (const auto& line : reservation.at("items").as_array()) {
-            ids.push_back(line.at("product_id").to_number<std::int64_t>());
-        }
-        stock_changed(ids);
+        stock_changed(reservation_product_ids(before.text(0, 0)));
     }
     co_return state_response(order_id, outcome);
+}
+
+// A sold order's stock back to the catalog, exactly once (a cancel, or a
+// restocked return): 200 returned, 404 no reservation, 409 when nothing was
+// sold (held or released).
+asio::awaitable<Response> InventoryRoutes::give_back(Request& request) {
+    authorize(request);
+    const std::string order_id = order_id_param(request);
+    const auto r = co_await db_.run_traced(&request.context, sql::return_reservation, order_id);
+    const bj::object result = function_result(r);
+    const std::string_view outcome = result.at("outcome").as_string();
+    if (outcome == "not_found") {
+        throw HttpError(404, "not_found", "no reservation for this order id");
+    }
+    if (outcome != "returned") {
+        throw HttpError(409, "reservation_not_committed",
+                        "only a committed reservation can be returned; this one is " + std::string(outcome))
+            .with_member("state", "\"" + std::string(outcome) + "\"");
+    }
+    co_await forget_cached_stock(order_id, &request.context);
+    co_return state_response(order_id, outcome);
+}
+
+asio::awaitable<void> InventoryRoutes::forget_cached_stock(const std::string& order_id,
+                                                           const ecom::http::RequestContext* ctx) {
+    const auto r = co_await db_.run_traced(ctx, sql::get_reservation, order_id);
+    if (!r.empty() && !r.is_null(0, 0)) {
+        stock_changed(reservation_product_ids(r.text(0, 0)));
+    }
 }
 
 asio::awaitable<Response> InventoryRoutes::get(Request& request) {
@@ -199,8 +234,8 @@ asio::awaitable<Response> InventoryRoutes::get(Request& request) {
 asio::awaitable<Response> InventoryRoutes::list(Request& request) {
     authorize(request);
     const std::string state = request.query_param("state").value_or("held");
-    if (state != "held" && state != "committed" && state != "released") {
-        throw HttpError(400, "invalid_parameter", "state must be held, committed or released");
+    if (state != "held" && state != "committed" && state != "released" && state != "returned") {
+        throw HttpError(400, "invalid_parameter", "state must be held, committed, released or returned");
     }
     const auto older_than = request.int_query_param("older_than_seconds", 0, 0, 30 * 24 * 3600);
     const auto limit = request.int_query_param("limit", 100, 1, 1000);

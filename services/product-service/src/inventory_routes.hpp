@@ -8,9 +8,11 @@
 //          422 unknown_product, "product_ids":[...] (and a detail per line of the request)
 //          409 reservation_released: the order was given up; use a new order id
 //   POST   /internal/reservations/{order_id}/commit
+//   POST   /internal/reservations/{order_id}/return  a sold order's stock back (cancel, restocked
+//          return): 200 returned (also again), 409 reservation_not_committed, 404
 //   DELETE /internal/reservations/{order_id}          release
 //   GET    /internal/reservations/{order_id}
-//   GET    /internal/reservations?state=held&older_than_seconds=30&limit=100
+//   GET    /internal/reservations?state=held&older_than_seconds=30&limit=100  (or committed, released, returned)
 
 #include "ecom/http/admin_auth.hpp"
 #include "ecom/http/router.hpp"
@@ -50,10 +52,14 @@ private:
     boost::asio::awaitable<ecom::http::Response> reserve(ecom::http::Request& request);
     boost::asio::awaitable<ecom::http::Response> commit(ecom::http::Request& request);
     boost::asio::awaitable<ecom::http::Response> release(ecom::http::Request& request);
+    boost::asio::awaitable<ecom::http::Response> give_back(ecom::http::Request& request);
     boost::asio::awaitable<ecom::http::Response> get(ecom::http::Request& request);
     boost::asio::awaitable<ecom::http::Response> list(ecom::http::Request& request);
     void authorize(const ecom::http::Request& request) const;
     void stock_changed(const std::vector<std::int64_t>& product_ids);
+    // stock_changed() for the products of the order's reservation.
+    boost::asio::awaitable<void> forget_cached_stock(const std::string& order_id,
+                                                     const ecom::http::RequestContext* ctx);
 
     ecom::pg::Database& db_;
     ProductCache& cache_;

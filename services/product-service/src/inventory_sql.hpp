@@ -14,6 +14,8 @@ inline constexpr ecom::pg::Statement reserve_stock{"reserve_stock",
                                                    "SELECT reserve_stock($1::uuid, $2::bigint[], $3::integer[])"};
 inline constexpr ecom::pg::Statement commit_reservation{"commit_reservation", "SELECT commit_reservation($1::uuid)"};
 inline constexpr ecom::pg::Statement release_reservation{"release_reservation", "SELECT release_reservation($1::uuid)"};
+// migrations/0004_returned_reservations.sql
+inline constexpr ecom::pg::Statement return_reservation{"return_reservation", "SELECT return_reservation($1::uuid)"};
 inline constexpr ecom::pg::Statement get_reservation{"get_reservation", "SELECT reservation_json($1::uuid)", true};
 // $1 state, $2 minimum age in seconds, $3 limit
 inline constexpr ecom::pg::Statement list_reservations{
@@ -27,7 +29,7 @@ inline constexpr ecom::pg::Statement count_held_reservations{
     "count_held_reservations", "SELECT count(*) FROM reservations WHERE state = 'held'", true};
 
 inline std::vector<ecom::pg::Statement> inventory_statements() {
-    return {reserve_stock,   commit_reservation, release_reservation,
+    return {reserve_stock,   commit_reservation, release_reservation,    return_reservation,
             get_reservation, list_reservations,  count_held_reservations};
 }
 

@@ -78,16 +78,29 @@ def assert_stock_invariant(shop, initial):
     return report
 
 
+# Statuses whose charge stays (sold), and those whose refund may still be
+# owed (a cancel or return under way, or refused and waiting for staff).
+KEEPS_CHARGE = ("CONFIRMED", "FULFILLED")
+REFUND_OWED = ("PENDING", "CANCELLING", "REFUNDING", "CANCEL_REFUND_FAILED", "RETURN_REFUND_FAILED")
+
+
 def assert_orders_consistent(shop):
-    """Every CONFIRMED order was charged once and its reservation committed;
-    nothing else was charged without a refund; no charge twice."""
+    """Every sold order (CONFIRMED, FULFILLED) was charged once and its
+    reservation committed; every other settled order that was charged was
+    refunded; no stock held for a finished order; no charge without an
+    order."""
+    keeps = ",".join(f"'{s}'" for s in KEEPS_CHARGE)
+    owed = ",".join(f"'{s}'" for s in REFUND_OWED)
     bad = shop.sql(
         "SELECT o.id, o.status, c.outcome, c.refunded_at IS NOT NULL, r.state FROM orders.orders o "
         "LEFT JOIN orders.payment_charges c ON c.order_id = o.id "
         "LEFT JOIN catalog.reservations r ON r.order_id = o.id "
-        "WHERE (o.status = 'CONFIRMED' AND (c.outcome IS DISTINCT FROM 'approved' OR r.state IS DISTINCT FROM 'committed')) "
-        "OR (o.status <> 'CONFIRMED' AND o.status <> 'PENDING' AND c.outcome = 'approved' AND c.refunded_at IS NULL) "
-        "OR (o.status IN ('PAYMENT_DECLINED', 'REJECTED', 'CANCELLED') AND r.state = 'held')")
+        f"WHERE (o.status IN ({keeps}) AND (c.outcome IS DISTINCT FROM 'approved' "
+        "OR r.state IS DISTINCT FROM 'committed' OR c.refunded_at IS NOT NULL)) "
+        f"OR (o.status NOT IN ({keeps}) AND o.status NOT IN ({owed}) AND c.outcome = 'approved' "
+        "AND c.refunded_at IS NULL) "
+        "OR (o.status = 'CANCELLED' AND r.state IN ('held', 'committed')) "
+        "OR (o.status IN ('PAYMENT_DECLINED', 'REJECTED') AND r.state = 'held')")
     assert bad == "", f"inconsistent orders:\n{bad}"
     orphans = shop.sql("SELECT count(*) FROM orders.payment_charges c LEFT JOIN orders.orders o ON o.id = c.order_id "
                        "WHERE o.id IS NULL")
@@ -118,6 +131,15 @@ class Stack:
                 codes[proc.name] = proc.stop()
             proc.close()
         return codes
+
+
+# What the order page (OrderDetail) adds to an order (Order) of a checkout's answer.
+DETAIL_FIELDS = ("reservation_state", "refund", "history", "actions")
+
+
+def order_part(detail):
+    """The fields of an order page that a checkout's answer has too."""
+    return {k: v for k, v in detail.items() if k not in DETAIL_FIELDS}
 
 
 def parse(response):

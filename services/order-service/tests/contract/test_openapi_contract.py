@@ -237,7 +237,8 @@ def overloaded(ctx):
 
 def database_down(ctx, method, path):
     ctx.stop_database()
-    body = checkout.order_body([(ctx.plenty, 1)]) if method == "POST" else None
+    checkout_post = method == "POST" and path == "/api/orders"
+    body = checkout.order_body([(ctx.plenty, 1)]) if checkout_post else None
     headers = {"Idempotency-Key": str(uuid.uuid4())} if method == "POST" else None
     target = ctx.path_for(path)
     if path == "/api/orders" and method == "GET":
@@ -273,7 +274,7 @@ def post_201(c):
     order = first.json()
     del order["access_token"]
     latest = {"X-Order-Token": again.json()["access_token"]}
-    assert c.orders.get(first.headers["location"], headers=latest).json() == order
+    assert checkout.order_part(c.orders.get(first.headers["location"], headers=latest).json()) == order
     # The replay replaced the first answer's token.
     stale = {"X-Order-Token": first.json()["access_token"]}
     assert c.orders.get(first.headers["location"], headers=stale).status == 404
@@ -439,28 +440,42 @@ def list_200(c):
     one = c.orders.get(f"/api/orders?email={c.email}&limit=1", admin=True)
     assert len(one.json()["items"]) == 1
     none = c.orders.get(f"/api/orders?email={unique_email()}", admin=True)
-    assert none.json() == {"items": []}
-    return [mine, one, none]
+    assert none.json() == {"items": [], "next_cursor": None}
+    # Keyset pages: the first of two, then the other.
+    two = unique_email()
+    for _ in range(2):
+        assert checkout.place(c.orders, [(c.plenty, 1)], email=two)[0].status == 201
+    first = c.orders.get(f"/api/orders?email={two}&limit=1", admin=True)
+    rest = c.orders.get(f"/api/orders?email={two}&limit=1&cursor={first.json()['next_cursor']}", admin=True)
+    assert rest.json()["next_cursor"] is None, rest
+    assert first.json()["items"][0]["id"] != rest.json()["items"][0]["id"]
+    everyone = c.orders.get("/api/orders?status=CONFIRMED,FULFILLED&created_from=2000-01-01T00:00:00Z", admin=True)
+    assert everyone.json()["items"], everyone
+    return [mine, one, none, first, rest, everyone]
 
 
 def list_400(c):
     out = [c.orders.get("/api/orders?email=nope", admin=True),
-           c.orders.get("/api/orders", admin=True),
+           c.orders.get("/api/orders?status=SHIPPED", admin=True),
+           c.orders.get("/api/orders?created_from=2026-03-01", admin=True),
+           c.orders.get("/api/orders?cursor=not-a-cursor", admin=True),
            c.orders.get(f"/api/orders?email={c.email}&limit=101", admin=True),
            c.orders.get("/api/orders?email=%zz", admin=True),
            raw(c, b"GET /api/orders?email=a@b.co HTTP/1.1\r\n\r\n")]
-    assert [r.error_code for r in out] == ["invalid_parameter"] * 4 + ["bad_request"]
+    assert [r.error_code for r in out] == ["invalid_parameter"] * 6 + ["bad_request"]
     return out
 
 
 def get_200(c):
     token = {"X-Order-Token": c.token}
     r = c.anon.get(c.path_for("/api/orders/{id}"), headers=token)
-    assert r.json() == c.order
+    assert checkout.order_part(r.json()) == c.order
+    assert r.json()["actions"] == ["cancel"] and r.json()["history"][0]["to"] == "CONFIRMED"
     upper = c.anon.get(c.path_for("/api/orders/{id}").upper().replace("/API/ORDERS/", "/api/orders/"), headers=token)
-    assert upper.json() == c.order
+    assert checkout.order_part(upper.json()) == c.order
     admin = c.orders.get(c.path_for("/api/orders/{id}"), admin=True)
-    assert admin.json() == c.order
+    assert checkout.order_part(admin.json()) == c.order
+    assert admin.json()["actions"] == ["cancel", "fulfil"]
     return [r, upper, admin]
 
 
@@ -506,8 +521,176 @@ def fulfil_409(c):
     return [again, refused]
 
 
+# --- recipes of the lifecycle moves ------------------------------------------
+
+REFUSES_FIRST_REFUND = "4000000000005126"
+
+
+def placed(c, card=checkout.APPROVE):
+    """A new CONFIRMED order and its token."""
+    r, _ = checkout.place(c.orders, [(c.plenty, 1)], card=card, email=unique_email())
+    assert r.status == 201, r
+    body = r.json()
+    return body, {"X-Order-Token": body["access_token"]}
+
+
+def move(c, order_id, action, body=None, headers=None, admin=False):
+    return c.anon.post(f"/api/orders/{order_id}/{action}", body, headers=headers or {}) if not admin else \
+        c.orders.post(f"/api/orders/{order_id}/{action}", body, headers=headers or {}, admin=True)
+
+
+def fulfilled(c, card=checkout.APPROVE):
+    order, _ = placed(c, card)
+    assert move(c, order["id"], "fulfil", admin=True).status == 200
+    return order
+
+
+def cancel_200(c):
+    order, token = placed(c)
+    first = move(c, order["id"], "cancel", {"reason": "changed my mind"},
+                 headers={**token, "Idempotency-Key": str(uuid.uuid4())})
+    assert first.json()["status"] == "CANCELLED" and first.json()["refund"]["status"] == "refunded", first
+    again = move(c, order["id"], "cancel", headers=token)
+    assert again.json()["status"] == "CANCELLED" and again.json()["history"] == first.json()["history"]
+    by_admin = move(c, placed(c)[0]["id"], "cancel", admin=True)
+    assert by_admin.json()["history"][1]["actor"] == "admin"
+    return [first, again, by_admin]
+
+
+def refused_cancel(c):
+    order, token = placed(c, REFUSES_FIRST_REFUND)
+    r = move(c, order["id"], "cancel", headers=token)
+    assert r.json()["status"] == "CANCEL_REFUND_FAILED" and r.json()["refund"]["status"] == "refused", r
+    return order, r
+
+
+def moves_during_an_outage(c):
+    """product-service down: a cancel stays CANCELLING (202), and so does a
+    retry that finds it still under way."""
+    order, token = placed(c)
+    with c.product_service_down():
+        pending = move(c, order["id"], "cancel", headers=token)
+        retried = move(c, order["id"], "retry-refund", admin=True)
+    assert [r.json()["status"] for r in (pending, retried)] == ["CANCELLING"] * 2, (pending, retried)
+    return pending, retried
+
+
+def cancel_202(c):
+    _, refused = refused_cancel(c)
+    pending, _ = moves_during_an_outage(c)
+    return [refused, pending]
+
+
+def lifecycle_400(c, action, headers):
+    order, token = placed(c)
+    path = f"/api/orders/{order['id']}/{action}"
+    bad_json = c.orders.request("POST", path, raw_body=b'{"reason":', admin=True,
+                                headers={"Content-Type": "application/json"})
+    bad_key = c.orders.post(path, None, headers={"Idempotency-Key": "has space"}, admin=True)
+    no_host = raw(c, f"POST {path} HTTP/1.1\r\nContent-Length: 0\r\n\r\n".encode())
+    out = [bad_json, bad_key, no_host]
+    assert [r.error_code for r in out] == ["invalid_json", "invalid_idempotency_key", "bad_request"]
+    return out
+
+
+def cancel_409(c):
+    order = fulfilled(c)
+    shipped = move(c, order["id"], "cancel", headers={"X-Order-Token": order["access_token"]})
+    declined = checkout.place(c.orders, [(c.plenty, 1)], card=checkout.DECLINE, email=unique_email())[0].json()
+    refused = move(c, declined["order"]["id"], "cancel", headers={"X-Order-Token": declined["access_token"]})
+    assert [r.json()["error"]["current_status"] for r in (shipped, refused)] == ["FULFILLED", "PAYMENT_DECLINED"]
+    return [shipped, refused]
+
+
+def lifecycle_422(c, action, bodies):
+    order, token = placed(c) if action == "cancel" else (fulfilled(c), {})
+    out = [move(c, order["id"], action, body, headers=token, admin=action != "cancel") for body in bodies]
+    assert [r.error_code for r in out] == ["validation_failed"] * len(bodies), out
+    return out
+
+
+def refund_200(c):
+    order = fulfilled(c)
+    before = c.catalog.get(f"/api/products/{c.plenty}").json()["stock"]
+    r = move(c, order["id"], "refund", {"restock": True, "reason": "returned unopened"}, admin=True)
+    assert r.json()["status"] == "REFUNDED" and r.json()["reservation_state"] == "returned", r
+    assert c.catalog.get(f"/api/products/{c.plenty}").json()["stock"] == before + 1
+    kept = move(c, fulfilled(c)["id"], "refund", admin=True)
+    assert kept.json()["reservation_state"] == "committed", kept
+    return [r, kept]
+
+
+def refund_202(c):
+    order = fulfilled(c, REFUSES_FIRST_REFUND)
+    r = move(c, order["id"], "refund", {"restock": False}, admin=True)
+    assert r.json()["status"] == "RETURN_REFUND_FAILED", r
+    return [r]
+
+
+def refund_409(c):
+    order, _ = placed(c)
+    r = move(c, order["id"], "refund", admin=True)
+    assert r.json()["error"]["current_status"] == "CONFIRMED", r
+    return [r]
+
+
+def retry_200(c):
+    order, _ = refused_cancel(c)
+    r = move(c, order["id"], "retry-refund", admin=True)
+    assert r.json()["status"] == "CANCELLED" and r.json()["refund"]["status"] == "refunded", r
+    returned = fulfilled(c, REFUSES_FIRST_REFUND)
+    assert move(c, returned["id"], "refund", admin=True).json()["status"] == "RETURN_REFUND_FAILED"
+    again = move(c, returned["id"], "retry-refund", admin=True)
+    assert again.json()["status"] == "REFUNDED", again
+    return [r, again]
+
+
+def retry_409(c):
+    order, _ = placed(c)
+    r = move(c, order["id"], "retry-refund", admin=True)
+    assert r.json()["error"]["current_status"] == "CONFIRMED", r
+    return [r]
+
+
+def add_lifecycle_recipes(r):
+    cancel = "/api/orders/{id}/cancel"
+    refund = "/api/orders/{id}/refund"
+    retry = "/api/orders/{id}/retry-refund"
+    bad_bodies = [{"reason": "x" * 501}, {"reason": 5}, {"why": "no"}]
+    r[("POST", cancel, "200")] = cancel_200
+    r[("POST", cancel, "202")] = cancel_202
+    r[("POST", cancel, "400")] = lambda c: lifecycle_400(c, "cancel", {})
+    r[("POST", cancel, "409")] = cancel_409
+    r[("POST", cancel, "422")] = lambda c: lifecycle_422(c, "cancel", bad_bodies + [{"restock": True}])
+    r[("POST", refund, "200")] = refund_200
+    r[("POST", refund, "202")] = refund_202
+    r[("POST", refund, "400")] = lambda c: lifecycle_400(c, "refund", {})
+    r[("POST", refund, "409")] = refund_409
+    r[("POST", refund, "422")] = lambda c: lifecycle_422(c, "refund", bad_bodies + [{"restock": "yes"}])
+    r[("POST", retry, "200")] = retry_200
+    r[("POST", retry, "202")] = lambda c: [moves_during_an_outage(c)[1]]
+    r[("POST", retry, "409")] = retry_409
+    for path in (cancel, refund, retry):
+        r[("POST", path, "401")] = lambda c, path=path: c.anon.post(
+            c.path_for(path), None, headers={"Authorization": "Basic x"})
+        r[("POST", path, "403")] = lambda c, path=path: c.anon.post(
+            c.path_for(path), None, headers={"Authorization": "Bearer nope-nope-nope-nope"})
+        r[("POST", path, "404")] = lambda c, path=path: [
+            c.orders.post(path.replace("{id}", "not-a-uuid"), None, admin=True),
+            c.orders.post(path.replace("{id}", str(uuid.uuid4())), None, admin=True)]
+    # A customer without the order's token is told 404 too.
+    r[("POST", cancel, "404")] = lambda c: [
+        c.anon.post(c.path_for(cancel), None),
+        c.anon.post(c.path_for(cancel), None, headers={"X-Order-Token": "x" * 43}),
+        c.orders.post(f"/api/orders/{uuid.uuid4()}/cancel", None, admin=True)]
+    for path in (cancel, refund):
+        r[("POST", path, "415")] = lambda c, path=path: c.orders.request(
+            "POST", c.path_for(path), raw_body=b"x", headers={"Content-Type": "text/plain"}, admin=True)
+
+
 def specific():
     r = {}
+    add_lifecycle_recipes(r)
     r[("POST", "/api/orders/{id}/fulfil", "200")] = fulfil_200
     r[("POST", "/api/orders/{id}/fulfil", "401")] = lambda c: c.anon.post(
         c.path_for("/api/orders/{id}/fulfil"), None, headers={"X-Order-Token": c.token})
