@@ -220,7 +220,7 @@ variable "enable_slo_alarms" {
 }
 
 variable "enable_business_alarms" {
-  description = "Alarms on the business metrics: payment declines, reconciler deferring and orphans, reservations held, cache hit ratios (9 alarm metrics, $0.90/month at list prices); off where the only traffic is the team's own tests. The dashboard shows the metrics either way."
+  description = "Alarms on the business metrics: payment declines, reconciler deferring and orphans, refunds refused, reservations held, cache hit ratios (10 alarm metrics, $1.00/month at list prices); off where the only traffic is the team's own tests. The dashboard shows the metrics either way."
   type        = bool
   default     = true
 }

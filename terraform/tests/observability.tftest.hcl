@@ -90,11 +90,11 @@ run "prod_observability" {
 
   # 14 infrastructure alarms (3 services x CPU, memory, 5xx; ALB 5xx and
   # p95; RDS CPU, storage, connections), 8 SLO window alarms and 2 SLO
-  # composites, 7 business alarms (declines, reconciler x2, reservations,
-  # 3 caches), 3 restart alarms and the cost-spike alarm.
+  # composites, 8 business alarms (declines, reconciler x2, refunds refused,
+  # reservations, 3 caches), 3 restart alarms and the cost-spike alarm.
   assert {
-    condition     = length(module.monitoring.alarm_names) == 35
-    error_message = "prod has 35 alarms."
+    condition     = length(module.monitoring.alarm_names) == 36
+    error_message = "prod has 36 alarms."
   }
 
   assert {

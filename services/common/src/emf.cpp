@@ -52,6 +52,92 @@ std::string group_key(const Source& s) {
     return s.dimension_name + '\x1f' + s.dimension_value;
 }
 
+struct Reading {
+    const Source* source;
+    double value;
+};
+
+// Readings by dimension (one document each), in catalog order.
+using Groups = std::vector<std::pair<std::string, std::vector<Reading>>>;
+
+void add_reading(Groups& groups, const Source& s, double value) {
+    const auto key = group_key(s);
+    for (auto& [k, readings] : groups) {
+        if (k == key) {
+            readings.push_back({&s, value});
+            return;
+        }
+    }
+    groups.push_back({key, {{&s, value}}});
+}
+
+// The labels that select a source's series: its dimension value, if any.
+metrics::Labels labels_of(const Source& s) {
+    metrics::Labels labels;
+    if (!s.label.empty()) {
+        labels.emplace_back(s.label, s.dimension_value);
+    }
+    return labels;
+}
+
+// The increase of a counter series since the last collect.
+double increase(const metrics::Registry& registry, std::map<std::string, double>& previous, const std::string& series,
+                const Source& s) {
+    const metrics::Labels labels = labels_of(s);
+    const double now = registry.read(series, labels).value_or(0.0);
+    const auto key = series + metrics::render_labels(labels);
+    auto [it, first] = previous.try_emplace(key, 0.0);
+    const double delta = now >= it->second ? now - it->second : now;  // a reset counts from zero
+    it->second = now;
+    return delta;
+}
+
+// What a source reports for this interval: nothing for a count that did not
+// grow, a gauge not set or a ratio of no requests.
+std::optional<double> reading(const metrics::Registry& registry, std::map<std::string, double>& previous,
+                              const Source& s) {
+    switch (s.kind) {
+        case Source::Kind::count: {
+            const double delta = increase(registry, previous, s.series, s);
+            if (delta > 0) {
+                return delta;
+            }
+            break;
+        }
+        case Source::Kind::gauge: return registry.read(s.series, labels_of(s));
+        case Source::Kind::ratio: {
+            const double hits = increase(registry, previous, s.series, s);
+            const double misses = increase(registry, previous, s.misses, s);
+            if (hits + misses > 0) {
+                return 100.0 * hits / (hits + misses);
+            }
+            break;
+        }
+    }
+    return std::nullopt;
+}
+
+// A document's "_aws" member: the timestamp, the namespace, the dimension
+// names and the metrics' names and units.
+void write_metadata(JsonWriter& w, std::int64_t timestamp_ms, const Catalog& catalog,
+                    const std::vector<Reading>& readings) {
+    const Source& first = *readings.front().source;
+    w.key("_aws").begin_object();
+    w.field("Timestamp", timestamp_ms).key("CloudWatchMetrics").begin_array().begin_object();
+    w.field("Namespace", catalog.metric_namespace).key("Dimensions").begin_array().begin_array();
+    for (const auto& d : catalog.common_dimensions) {
+        w.string(d);
+    }
+    if (!first.dimension_name.empty()) {
+        w.string(first.dimension_name);
+    }
+    w.end_array().end_array().key("Metrics").begin_array();
+    for (const auto& r : readings) {
+        w.begin_object().field("Name", r.source->metric).field("Unit", r.source->unit).end_object();
+    }
+    w.end_array().end_object().end_array().end_object();
+}
+
 }  // namespace
 
 Settings Settings::from_env(Env& env) {
@@ -138,83 +224,19 @@ Reporter::Reporter(Catalog catalog, const metrics::Registry& registry, std::stri
 Reporter::~Reporter() = default;
 
 std::vector<std::string> Reporter::collect(std::int64_t timestamp_ms) {
-    struct Value {
-        const Source* source;
-        double value;
-    };
-    // Documents by dimension, in catalog order.
-    std::vector<std::pair<std::string, std::vector<Value>>> groups;
-    auto add = [&](const Source& s, double value) {
-        const auto key = group_key(s);
-        for (auto& [k, values] : groups) {
-            if (k == key) {
-                values.push_back({&s, value});
-                return;
-            }
-        }
-        groups.push_back({key, {{&s, value}}});
-    };
-    // The increase of a counter series since the last collect.
-    auto increase = [&](const std::string& series, const Source& s) {
-        metrics::Labels labels;
-        if (!s.label.empty()) {
-            labels.emplace_back(s.label, s.dimension_value);
-        }
-        const double now = registry_.read(series, labels).value_or(0.0);
-        const auto key = series + metrics::render_labels(labels);
-        auto [it, first] = previous_.try_emplace(key, 0.0);
-        const double delta = now >= it->second ? now - it->second : now;  // a reset counts from zero
-        it->second = now;
-        return delta;
-    };
+    Groups groups;
     for (const auto& s : catalog_.sources) {
-        switch (s.kind) {
-            case Source::Kind::count: {
-                const double delta = increase(s.series, s);
-                if (delta > 0) {
-                    add(s, delta);
-                }
-                break;
-            }
-            case Source::Kind::gauge: {
-                metrics::Labels labels;
-                if (!s.label.empty()) {
-                    labels.emplace_back(s.label, s.dimension_value);
-                }
-                if (const auto v = registry_.read(s.series, labels)) {
-                    add(s, *v);
-                }
-                break;
-            }
-            case Source::Kind::ratio: {
-                const double hits = increase(s.series, s);
-                const double misses = increase(s.misses, s);
-                if (hits + misses > 0) {
-                    add(s, 100.0 * hits / (hits + misses));
-                }
-                break;
-            }
+        if (const auto value = reading(registry_, previous_, s)) {
+            add_reading(groups, s, *value);
         }
     }
     std::vector<std::string> documents;
-    for (const auto& [key, values] : groups) {
-        const Source& first = *values.front().source;
+    for (const auto& [key, readings] : groups) {
+        const Source& first = *readings.front().source;
         std::string out;
         JsonWriter w(out);
-        w.begin_object().key("_aws").begin_object();
-        w.field("Timestamp", timestamp_ms).key("CloudWatchMetrics").begin_array().begin_object();
-        w.field("Namespace", catalog_.metric_namespace).key("Dimensions").begin_array().begin_array();
-        for (const auto& d : catalog_.common_dimensions) {
-            w.string(d);
-        }
-        if (!first.dimension_name.empty()) {
-            w.string(first.dimension_name);
-        }
-        w.end_array().end_array().key("Metrics").begin_array();
-        for (const auto& v : values) {
-            w.begin_object().field("Name", v.source->metric).field("Unit", v.source->unit).end_object();
-        }
-        w.end_array().end_object().end_array().end_object();
+        w.begin_object();
+        write_metadata(w, timestamp_ms, catalog_, readings);
         // Dimension values and metric values are top-level members.
         for (const auto& d : catalog_.common_dimensions) {
             w.field(d, d == "Service" ? service_ : environment_);
@@ -222,8 +244,8 @@ std::vector<std::string> Reporter::collect(std::int64_t timestamp_ms) {
         if (!first.dimension_name.empty()) {
             w.field(first.dimension_name, first.dimension_value);
         }
-        for (const auto& v : values) {
-            w.key(v.source->metric).number(v.value);
+        for (const auto& r : readings) {
+            w.key(r.source->metric).number(r.value);
         }
         w.end_object();
         documents.push_back(std::move(out));

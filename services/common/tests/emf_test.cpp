@@ -141,7 +141,7 @@ TEST(EmfCatalog, TheBuiltInCatalogDeclaresEachServicesBusinessMetrics) {
     for (const auto& s : orders.sources) {
         names.insert(s.metric);
     }
-    EXPECT_EQ(names, (std::set<std::string>{"Orders", "PaymentDeclines", "ReconcilerActions"}));
+    EXPECT_EQ(names, (std::set<std::string>{"OrderRefunds", "Orders", "PaymentDeclines", "ReconcilerActions"}));
     names.clear();
     for (const auto& s : Catalog::builtin("product-service").sources) {
         names.insert(s.metric);

@@ -12,6 +12,7 @@ locals {
 
   orders     = local.emf["Orders/order-service"]
   reconciler = local.emf["ReconcilerActions/order-service"]
+  refunds    = local.emf["OrderRefunds/order-service"]
   held       = local.emf["ReservationsHeld/product-service"]
 
   # Every cache whose hit ratio the services write, by "<service>/<cache>".
@@ -92,6 +93,29 @@ resource "aws_cloudwatch_metric_alarm" "reconciler_deferred" {
   ok_actions          = local.actions
 
   tags = merge(var.tags, { Service = local.reconciler.service })
+}
+
+# A refund the payment side refused: the cancelled or returned order waits
+# in CANCEL_REFUND_FAILED / RETURN_REFUND_FAILED for an operator's retry.
+resource "aws_cloudwatch_metric_alarm" "refunds_refused" {
+  count = var.enable_business_alarms ? 1 : 0
+
+  alarm_name          = "${var.name}-refunds-refused"
+  alarm_description   = "The payment side refused a refund: an order waits in CANCEL_REFUND_FAILED or RETURN_REFUND_FAILED for an operator's retry. docs/runbook.md#refund-refused"
+  namespace           = local.emf_ns
+  metric_name         = local.refunds.name
+  dimensions          = merge(local.emf_dimensions, { Service = local.refunds.service, Outcome = "refused" })
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+
+  tags = merge(var.tags, { Service = local.refunds.service })
 }
 
 # Orphan reservations settled by the reconciler: each one is a checkout that

@@ -4,7 +4,7 @@
 # business metrics of config/emf_metrics.json (generated from the catalog,
 # so a new metric there appears here), the cost signals (estimated charges
 # from us-east-1, log ingestion) and the state of the alarms. It references
-# 42 metrics: the free tier covers 3 dashboards of up to 50 metrics, then
+# 47 metrics: the free tier covers 3 dashboards of up to 50 metrics, then
 # $3.00 per dashboard-month. tools/tfcheck (CW_KNOWN_METRICS) checks that
 # every metric here is one AWS or the services publish.
 
@@ -32,6 +32,7 @@ locals {
     [for a in aws_cloudwatch_metric_alarm.payment_declines : a.arn],
     [for a in aws_cloudwatch_metric_alarm.reconciler_deferred : a.arn],
     [for a in aws_cloudwatch_metric_alarm.reconciler_orphans : a.arn],
+    [for a in aws_cloudwatch_metric_alarm.refunds_refused : a.arn],
     [for a in aws_cloudwatch_metric_alarm.reservations_held : a.arn],
     [for a in aws_cloudwatch_metric_alarm.cache_hit_ratio : a.arn],
     [for a in aws_cloudwatch_metric_alarm.cost_spike : a.arn],
@@ -195,6 +196,13 @@ locals {
       properties = {
         title   = "Log ingestion per service (bytes per hour; $0.50/GB)", region = var.region, view = "timeSeries", stacked = true, period = 3600, stat = "Sum"
         metrics = [for k, g in local.service_log_group_names : ["AWS/Logs", "IncomingBytes", "LogGroupName", g, { label = k }]]
+      }
+    }),
+    merge(local.widget, {
+      x = 0, y = 38, width = 12
+      properties = {
+        title   = "Refunds of cancels and returns by outcome (per 5 min)", region = var.region, view = "timeSeries", stacked = true, period = 300, stat = "Sum"
+        metrics = local.emf_series["OrderRefunds/order-service"]
       }
     }),
     {

@@ -43,6 +43,7 @@ output "alarm_names" {
     [for a in aws_cloudwatch_metric_alarm.payment_declines : a.alarm_name],
     [for a in aws_cloudwatch_metric_alarm.reconciler_deferred : a.alarm_name],
     [for a in aws_cloudwatch_metric_alarm.reconciler_orphans : a.alarm_name],
+    [for a in aws_cloudwatch_metric_alarm.refunds_refused : a.alarm_name],
     [for a in aws_cloudwatch_metric_alarm.reservations_held : a.alarm_name],
     [for a in aws_cloudwatch_metric_alarm.cache_hit_ratio : a.alarm_name],
     [for a in aws_cloudwatch_metric_alarm.restarts : a.alarm_name],

@@ -135,7 +135,7 @@ variable "enable_slo_alarms" {
 }
 
 variable "enable_business_alarms" {
-  description = "Create the alarms on the business metrics (payment declines, reconciler deferring and orphans, reservations held, the hit ratio of each cache: 7 alarms reading 9 alarm metrics, $0.90/month at list prices). The dashboard shows the metrics either way."
+  description = "Create the alarms on the business metrics (payment declines, reconciler deferring and orphans, refunds refused, reservations held, the hit ratio of each cache: 8 alarms reading 10 alarm metrics, $1.00/month at list prices). The dashboard shows the metrics either way."
   type        = bool
   default     = true
 }
