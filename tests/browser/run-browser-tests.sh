@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs the storefront scenarios in headless Chromium against a running shop.
 #
-#   BASE_URL=http://localhost:8080 ADMIN_API_KEY=... tests/browser/run-browser-tests.sh [catalog|orders|all]
+#   BASE_URL=http://localhost:8080 ADMIN_API_KEY=... tests/browser/run-browser-tests.sh [catalog|orders|lifecycle|all]
 #
 # catalog: browse and search, a 360 px screen, the admin page (storefront +
 #          product-service); orders: checkout, declined card, sell-out,
-#          order status (needs order-service too); all (default): both.
+#          order status (needs order-service too); lifecycle: a customer
+#          cancels from "My order", an admin filters the order desk, fulfils
+#          and refunds, and retries a refused refund (order-service's
+#          lifecycle operations); all (default): the three.
 # Environment: BASE_URL (default http://localhost:8080), ADMIN_API_KEY
 # (required), SCREENSHOT_DIR (default build/screenshots at the repository
 # root), CHROMIUM_PATH (default /usr/bin/chromium).
@@ -42,8 +45,9 @@ suite="${1:-all}"
 case "$suite" in
   catalog) files=(scenarios/catalog.test.mjs) ;;
   orders) files=(scenarios/orders.test.mjs) ;;
-  all) files=(scenarios/catalog.test.mjs scenarios/orders.test.mjs) ;;
-  *) die "unknown suite '${suite}' (catalog, orders or all)" ;;
+  lifecycle) files=(scenarios/order-lifecycle.test.mjs) ;;
+  all) files=(scenarios/catalog.test.mjs scenarios/orders.test.mjs scenarios/order-lifecycle.test.mjs) ;;
+  *) die "unknown suite '${suite}' (catalog, orders, lifecycle or all)" ;;
 esac
 
 export BASE_URL="${BASE_URL:-http://localhost:8080}"

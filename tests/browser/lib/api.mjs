@@ -73,11 +73,24 @@ export async function searchProducts(q) {
 }
 
 /** Places an order without the browser (for the order status scenario). */
-export async function placeOrder(items, cardNumber = '4242424242424242') {
+export async function placeOrder(items, cardNumber = '4242424242424242', email = 'browser-test@example.com') {
   const body = {
-    customer: { email: 'browser-test@example.com', name: 'Browser Test' },
+    customer: { email, name: 'Browser Test' },
     items,
     payment: { card_number: cardNumber, exp_month: 12, exp_year: new Date().getFullYear() + 3, cvc: '123' },
   };
   return call('POST', '/api/orders', { body, headers: { 'Idempotency-Key': randomUUID() } });
+}
+
+/** Cancels an order as its customer (with the checkout's access token). */
+export async function cancelOrderAsCustomer(id, token, reason) {
+  return call('POST', `/api/orders/${id}/cancel`, {
+    body: reason === undefined ? {} : { reason },
+    headers: { 'X-Order-Token': token, 'Idempotency-Key': randomUUID() },
+  });
+}
+
+/** Reads an order with the admin key (its lifecycle: history, refund, actions). */
+export async function getOrderAsAdmin(id) {
+  return expectStatus(await call('GET', `/api/orders/${id}`, { admin: true }), 200, 'get order');
 }

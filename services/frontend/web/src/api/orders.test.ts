@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { jsonResponse, order, orderRequest, unpricedOrder } from '../test/fixtures';
+import { cancelledDetail, jsonResponse, order, orderDetail, orderRequest, unpricedOrder } from '../test/fixtures';
 import { createOrderTokenStore, type OrderTokenStore } from './order-tokens';
-import { createOrderSender, getOrder, isRetryable, unknownProductIds } from './orders';
+import { cancelOrder, createOrderSender, getOrder, isRetryable, unknownProductIds } from './orders';
 import type { FetchLike } from './http';
 
 interface Sent {
@@ -170,7 +170,7 @@ describe('order access tokens', () => {
   });
 
   it('sends the token as X-Order-Token, never in the URL', async () => {
-    const { fetch, sent } = recordingFetch(() => jsonResponse(200, order()));
+    const { fetch, sent } = recordingFetch(() => jsonResponse(200, orderDetail()));
     await getOrder('o-1', TOKEN, undefined, fetch);
     expect(sent[0]?.token).toBe(TOKEN);
     expect(sent[0]?.url).toBe('/api/orders/o-1');
@@ -179,7 +179,7 @@ describe('order access tokens', () => {
 
 describe('GET /api/orders/{id}', () => {
   it('reads the order and escapes the id', async () => {
-    const { fetch, sent } = recordingFetch(() => jsonResponse(200, order()));
+    const { fetch, sent } = recordingFetch(() => jsonResponse(200, orderDetail()));
     const o = await getOrder('a/b', null, undefined, fetch);
     expect(o.id).toBe(order().id);
     expect(sent[0]?.url).toBe('/api/orders/a%2Fb');
@@ -211,7 +211,7 @@ describe('unknownProductIds', () => {
 
 describe('GET /api/orders/{id} of orders that did not go through', () => {
   it('reads a REJECTED order that was never priced', async () => {
-    const { fetch } = recordingFetch(() => jsonResponse(200, unpricedOrder()));
+    const { fetch } = recordingFetch(() => jsonResponse(200, { ...orderDetail(), ...unpricedOrder(), actions: [] }));
     const o = await getOrder(unpricedOrder().id, null, undefined, fetch);
     expect(o.status).toBe('REJECTED');
     expect(o.total_cents).toBeNull();
@@ -219,7 +219,77 @@ describe('GET /api/orders/{id} of orders that did not go through', () => {
   });
 
   it('reads a CANCELLED order', async () => {
-    const { fetch } = recordingFetch(() => jsonResponse(200, unpricedOrder({ status: 'CANCELLED' })));
+    const { fetch } = recordingFetch(() => jsonResponse(200, { ...cancelledDetail(), ...unpricedOrder({ status: 'CANCELLED' }) }));
     expect((await getOrder('x', null, undefined, fetch)).status).toBe('CANCELLED');
+  });
+});
+
+describe('GET /api/orders/{id}: the order with its lifecycle', () => {
+  it('reads reservation_state, refund, history and actions', async () => {
+    const { fetch } = recordingFetch(() => jsonResponse(200, cancelledDetail()));
+    const o = await getOrder('x', null, undefined, fetch);
+    expect(o).toEqual(cancelledDetail());
+    expect(o.history.map((h) => [h.actor, h.from, h.to])).toEqual([
+      ['customer', 'CONFIRMED', 'CANCELLING'],
+      ['system', 'CANCELLING', 'CANCELLED'],
+    ]);
+  });
+
+  it('refuses an answer without its history, or with an unknown action or actor', async () => {
+    const noHistory: Record<string, unknown> = { ...cancelledDetail() };
+    delete noHistory['history'];
+    for (const body of [noHistory, orderDetail({ actions: ['explode' as 'cancel'] }), { ...cancelledDetail(), history: [{ ...cancelledDetail().history[0], actor: 'robot' }] }]) {
+      await expect(getOrder('x', null, undefined, recordingFetch(() => jsonResponse(200, body)).fetch)).rejects.toMatchObject({ code: 'bad_response' });
+    }
+  });
+});
+
+describe('POST /api/orders/{id}/cancel (the customer)', () => {
+  const KEY = '7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
+
+  it('sends the token, the key and the reason; 200 is done', async () => {
+    const { fetch, sent } = recordingFetch(() => jsonResponse(200, cancelledDetail()));
+    const outcome = await cancelOrder('o/1', TOKEN, KEY, '  ordered the wrong colour ', fetch);
+    expect(outcome).toEqual({ kind: 'done', order: cancelledDetail() });
+    expect(sent[0]).toMatchObject({ url: '/api/orders/o%2F1/cancel', method: 'POST', key: KEY, token: TOKEN, body: { reason: 'ordered the wrong colour' } });
+  });
+
+  it('sends an empty body without a reason', async () => {
+    const { fetch, sent } = recordingFetch(() => jsonResponse(200, cancelledDetail(null)));
+    await cancelOrder('o-1', TOKEN, KEY, '   ', fetch);
+    expect(sent[0]?.body).toEqual({});
+  });
+
+  it('202 is accepted, with the order as it is (CANCELLING or CANCEL_REFUND_FAILED)', async () => {
+    for (const status of ['CANCELLING', 'CANCEL_REFUND_FAILED'] as const) {
+      const body = orderDetail({ status, actions: [] });
+      const outcome = await cancelOrder('o-1', TOKEN, KEY, '', recordingFetch(() => jsonResponse(202, body)).fetch);
+      expect(outcome).toEqual({ kind: 'accepted', order: body });
+    }
+  });
+
+  it('409 illegal_transition carries the current status', async () => {
+    const body = { error: { code: 'illegal_transition', message: 'an order in status FULFILLED cannot be cancelled', current_status: 'FULFILLED' } };
+    const outcome = await cancelOrder('o-1', TOKEN, KEY, '', recordingFetch(() => jsonResponse(409, body)).fetch);
+    expect(outcome).toMatchObject({ kind: 'illegal', currentStatus: 'FULFILLED', error: { status: 409, code: 'illegal_transition' } });
+    const unknown = await cancelOrder('o-1', TOKEN, KEY, '', recordingFetch(() => jsonResponse(409, { error: { ...body.error, current_status: 'LOST' } })).fetch);
+    expect(unknown).toMatchObject({ kind: 'illegal', currentStatus: null });
+  });
+
+  it('other answers are errors; only no answer and 502/503/504 may be retried with the same key', async () => {
+    const outcomeOf = (r: () => Response | Promise<Response>) => cancelOrder('o-1', TOKEN, KEY, '', recordingFetch(r).fetch);
+    expect(await outcomeOf(() => jsonResponse(404, { error: { code: 'not_found', message: 'no order with this id' } }))).toMatchObject({
+      kind: 'error',
+      retryable: false,
+      error: { status: 404, code: 'not_found' },
+    });
+    expect(await outcomeOf(() => jsonResponse(422, { error: { code: 'validation_failed', message: 'bad', details: [{ field: 'reason', message: 'too long' }] } }))).toMatchObject({
+      kind: 'error',
+      retryable: false,
+      error: { details: [{ field: 'reason', message: 'too long' }] },
+    });
+    expect(await outcomeOf(() => jsonResponse(503, { error: { code: 'service_unavailable', message: 'down' } }))).toMatchObject({ kind: 'error', retryable: true });
+    expect(await outcomeOf(() => Promise.reject(new TypeError('Failed to fetch')))).toMatchObject({ kind: 'error', retryable: true, error: { code: 'network_error' } });
+    expect(await outcomeOf(() => jsonResponse(200, { status: 'CANCELLED' }))).toMatchObject({ kind: 'error', retryable: false, error: { code: 'bad_response' } });
   });
 });

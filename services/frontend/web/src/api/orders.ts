@@ -1,8 +1,21 @@
-// order-service: placing an order under an Idempotency-Key, and reading one.
+// order-service: placing an order under an Idempotency-Key, reading one, and
+// the customer's cancel (the moves of the order's lifecycle).
 import { isRecord } from './decode';
 import { ApiError, browserFetch, decodeBody, errorFromResponse, requestJson, sendRequest, type FetchLike, type FieldError } from './http';
 import { accessTokenOf, type OrderTokenStore } from './order-tokens';
-import { decodeOrder, decodeShortage, type Order, type OrderErrorCode, type OrderRequest, type Shortage } from './types';
+import {
+  decodeOrder,
+  decodeOrderDetail,
+  decodeOrderStatus,
+  decodeShortage,
+  type CancelRequest,
+  type Order,
+  type OrderDetail,
+  type OrderErrorCode,
+  type OrderRequest,
+  type OrderStatus,
+  type Shortage,
+} from './types';
 
 // The codes the checkout page tells apart, typed by the document: renaming
 // one there fails the typecheck here.
@@ -10,6 +23,7 @@ const REQUEST_IN_PROGRESS: OrderErrorCode<'RequestInProgressError'> = 'request_i
 const INSUFFICIENT_STOCK: OrderErrorCode<'InsufficientStockError'> = 'insufficient_stock';
 const ORDER_CANCELLED: OrderErrorCode<'OrderCancelledError'> = 'order_cancelled';
 const UNKNOWN_PRODUCT: OrderErrorCode<'UnknownProductError'> = 'unknown_product';
+const ILLEGAL_TRANSITION: OrderErrorCode<'IllegalTransitionError'> = 'illegal_transition';
 
 /** What became of one POST /api/orders, as the checkout page needs to know it. */
 export type OrderOutcome =
@@ -161,7 +175,7 @@ export function createOrderSender(fetchFn: FetchLike = browserFetch, tokens: Ord
 }
 
 /** GET /api/orders/{id} with the order's access token (`X-Order-Token`; without one the answer is 404). */
-export async function getOrder(id: string, token: string | null, signal?: AbortSignal, fetchFn: FetchLike = browserFetch): Promise<Order> {
+export async function getOrder(id: string, token: string | null, signal?: AbortSignal, fetchFn: FetchLike = browserFetch): Promise<OrderDetail> {
   const init: RequestInit = { cache: 'no-store' };
   if (token) {
     init.headers = { 'X-Order-Token': token };
@@ -169,6 +183,88 @@ export async function getOrder(id: string, token: string | null, signal?: AbortS
   if (signal) {
     init.signal = signal;
   }
-  const result = await requestJson(fetchFn, `/api/orders/${encodeURIComponent(id)}`, init, (b) => decodeOrder(b));
+  const result = await requestJson(fetchFn, orderPath(id), init, (b) => decodeOrderDetail(b));
   return result.data;
+}
+
+export function orderPath(id: string, move?: 'cancel' | 'fulfil' | 'refund' | 'retry-refund'): string {
+  const path = `/api/orders/${encodeURIComponent(id)}`;
+  return move === undefined ? path : `${path}/${move}`;
+}
+
+/**
+ * What became of one move of an order's lifecycle (cancel, fulfil, refund,
+ * retry-refund), as docs/api/order-service.yaml answers it.
+ */
+export type MoveOutcome =
+  /** 200: the move is done (CANCELLED, FULFILLED, REFUNDED). */
+  | { kind: 'done'; order: OrderDetail }
+  /** 202: accepted, not finished: CANCELLING / REFUNDING (poll the order), or *_REFUND_FAILED (staff retry the refund). */
+  | { kind: 'accepted'; order: OrderDetail }
+  /** 409 illegal_transition: the order's status does not allow the move; nothing changed. */
+  | { kind: 'illegal'; currentStatus: OrderStatus | null; error: ApiError }
+  /** Any other answer, or none; `retryable` when the same attempt may be sent again with the same key. */
+  | { kind: 'error'; error: ApiError; retryable: boolean };
+
+function currentStatusOf(body: unknown): OrderStatus | null {
+  const error = isRecord(body) ? body['error'] : undefined;
+  try {
+    return decodeOrderStatus(isRecord(error) ? error['current_status'] : undefined, 'error.current_status');
+  } catch {
+    return null;
+  }
+}
+
+/** Retried with the same key: no answer, or a service that was briefly unavailable. */
+function isRetryableError(error: ApiError): boolean {
+  return error.code === 'network_error' || error.status === 502 || error.status === 503 || error.status === 504 || error.code === REQUEST_IN_PROGRESS;
+}
+
+/** Maps an error of a move to its outcome. */
+export function moveOutcomeOfError(error: ApiError): MoveOutcome {
+  if (error.status === 409 && error.code === ILLEGAL_TRANSITION) {
+    return { kind: 'illegal', currentStatus: currentStatusOf(error.body), error };
+  }
+  return { kind: 'error', error, retryable: isRetryableError(error) };
+}
+
+/** Sends one move; never throws for an HTTP answer (an abort is rethrown). */
+export async function sendMove(fetchFn: FetchLike, path: string, init: RequestInit): Promise<MoveOutcome> {
+  try {
+    const response = await sendRequest(fetchFn, path, { ...init, method: 'POST', cache: 'no-store' });
+    if (response.status === 200 || response.status === 202) {
+      const order = decodeBody(response, (b) => decodeOrderDetail(b));
+      return { kind: response.status === 200 ? 'done' : 'accepted', order };
+    }
+    return moveOutcomeOfError(errorFromResponse(response));
+  } catch (error) {
+    if (error instanceof ApiError) {
+      return moveOutcomeOfError(error);
+    }
+    throw error;
+  }
+}
+
+/** The body of a cancel: `{"reason": ...}` when one was given (trimmed), else `{}`. */
+export function cancelBody(reason: string): CancelRequest {
+  const trimmed = reason.trim();
+  return trimmed === '' ? {} : { reason: trimmed };
+}
+
+/**
+ * POST /api/orders/{id}/cancel by the customer, with the order's access
+ * token (`X-Order-Token`) and the attempt's `Idempotency-Key`.
+ */
+export function cancelOrder(
+  id: string,
+  token: string | null,
+  idempotencyKey: string,
+  reason: string,
+  fetchFn: FetchLike = browserFetch,
+): Promise<MoveOutcome> {
+  const headers: Record<string, string> = { 'Idempotency-Key': idempotencyKey };
+  if (token) {
+    headers['X-Order-Token'] = token;
+  }
+  return sendMove(fetchFn, orderPath(id, 'cancel'), { headers, body: JSON.stringify(cancelBody(reason)) });
 }

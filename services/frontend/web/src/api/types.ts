@@ -20,7 +20,7 @@ export interface StorefrontHome {
   featured: Product[];
 }
 
-/** Every status but PENDING is final (docs/api/order-service.yaml, "Order statuses"). */
+/** PENDING (the checkout), CANCELLING and REFUNDING (moves under way) are being worked on and the pages poll them; the others change only through a move (cancel, fulfil, refund). See docs/api/order-service.yaml. */
 export type OrderStatus = OrderSchemas['OrderStatus'];
 export type PaymentOutcome = OrderSchemas['PaymentOutcome'];
 
@@ -35,6 +35,20 @@ export type RequestedOrderLine = OrderSchemas['RequestedOrderLine'];
 export type OrderLine = PricedOrderLine | RequestedOrderLine;
 
 export type Order = OrderSchemas['Order'];
+
+/** One order with its lifecycle (GET /api/orders/{id} and the answers of its moves). */
+export type OrderDetail = OrderSchemas['OrderDetail'];
+export type OrderHistoryEntry = OrderSchemas['OrderHistoryEntry'];
+export type OrderActor = OrderHistoryEntry['actor'];
+/** The refund of the order's charge; null while none was asked for. */
+export type OrderRefund = OrderSchemas['OrderRefund'];
+export type OrderAction = OrderSchemas['OrderAction'];
+export type ReservationState = OrderSchemas['ReservationState'];
+/** A page of the order desk's list (GET /api/orders). */
+export type OrderList = OrderSchemas['OrderList'];
+/** The bodies of POST /api/orders/{id}/cancel and /refund. */
+export type CancelRequest = OrderSchemas['CancelRequest'];
+export type RefundRequest = OrderSchemas['RefundRequest'];
 
 /** The body of POST /api/orders: never prices or totals. */
 export type OrderRequest = OrderSchemas['CheckoutRequest'];
@@ -113,6 +127,16 @@ const ORDER_STATUSES: readonly OrderStatus[] = [
   'CANCEL_REFUND_FAILED',
   'RETURN_REFUND_FAILED',
 ];
+/** One of the document's order statuses (e.g. the `current_status` of an illegal_transition answer). */
+export function decodeOrderStatus(value: unknown, path = 'status'): OrderStatus {
+  return oneOf(value, path, ORDER_STATUSES);
+}
+
+/** Every status, in the document's order. */
+export function allOrderStatuses(): readonly OrderStatus[] {
+  return ORDER_STATUSES;
+}
+
 const PAYMENT_OUTCOMES: readonly PaymentOutcome[] = ['approved', 'card_declined', 'insufficient_funds'];
 
 /** A line with prices (`unit_price_cents` is a number), or one the catalog never priced (every price null). */
@@ -186,6 +210,57 @@ export function decodeOrder(value: unknown, path = 'order'): Order {
     },
     created_at: string(o['created_at'] ?? '', `${path}.created_at`),
     updated_at: string(o['updated_at'] ?? '', `${path}.updated_at`),
+  };
+}
+
+const RESERVATION_STATES: readonly ReservationState[] = ['none', 'held', 'committed', 'released', 'returned'];
+const ORDER_ACTIONS: readonly OrderAction[] = ['cancel', 'fulfil', 'refund', 'retry_refund'];
+const ACTORS: readonly OrderActor[] = ['customer', 'admin', 'system'];
+const REFUND_STATUSES: readonly NonNullable<OrderRefund>['status'][] = ['refunded', 'refused'];
+
+function decodeHistoryEntry(value: unknown, path: string): OrderHistoryEntry {
+  const h = record(value, path);
+  return {
+    at: string(h['at'], `${path}.at`),
+    actor: oneOf(h['actor'], `${path}.actor`, ACTORS),
+    from: oneOf(h['from'], `${path}.from`, ORDER_STATUSES),
+    to: oneOf(h['to'], `${path}.to`, ORDER_STATUSES),
+    reason: nullableString(h['reason'], `${path}.reason`),
+  };
+}
+
+function decodeRefund(value: unknown, path: string): OrderRefund {
+  if (value === null) {
+    return null;
+  }
+  const r = record(value, path);
+  return {
+    status: oneOf(r['status'], `${path}.status`, REFUND_STATUSES),
+    at: string(r['at'], `${path}.at`),
+    failure_code: nullableString(r['failure_code'], `${path}.failure_code`),
+  };
+}
+
+/** An order with its lifecycle: the Order fields and reservation_state, refund, history and actions (all required). */
+export function decodeOrderDetail(value: unknown, path = 'order'): OrderDetail {
+  const order = decodeOrder(value, path);
+  const o = record(value, path);
+  const actions = array(o['actions'], `${path}.actions`, (v, p) => oneOf(v, p, ORDER_ACTIONS));
+  return {
+    ...order,
+    reservation_state: oneOf(o['reservation_state'], `${path}.reservation_state`, RESERVATION_STATES),
+    refund: decodeRefund(o['refund'], `${path}.refund`),
+    history: array(o['history'], `${path}.history`, decodeHistoryEntry),
+    actions: actions.filter((a, i) => actions.indexOf(a) === i),
+  };
+}
+
+/** A page of GET /api/orders: orders (without their lifecycle) and the next page's cursor. */
+export function decodeOrderList(value: unknown): OrderList {
+  const o = record(value, 'page');
+  return {
+    items: array(o['items'], 'page.items', (v, p) => decodeOrder(v, p)),
+    next_cursor: nullableString(o['next_cursor'], 'page.next_cursor'),
   };
 }
 

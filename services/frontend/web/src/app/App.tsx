@@ -15,6 +15,8 @@ const CheckoutPage = lazy(() => import('../pages/CheckoutPage'));
 const ConfirmationPage = lazy(() => import('../pages/ConfirmationPage'));
 const OrderPage = lazy(() => import('../pages/OrderPage'));
 const AdminPage = lazy(() => import('../pages/AdminPage'));
+const AdminOrdersPage = lazy(() => import('../pages/AdminOrdersPage'));
+const AdminOrderPage = lazy(() => import('../pages/AdminOrderPage'));
 
 function Page({ name, params, search }: { name: PageName; params: RouteParams; search: string }) {
   switch (name) {
@@ -34,6 +36,10 @@ function Page({ name, params, search }: { name: PageName; params: RouteParams; s
       return <OrderPage id={params['id'] ?? ''} />;
     case 'admin':
       return <AdminPage />;
+    case 'admin-orders':
+      return <AdminOrdersPage search={search} />;
+    case 'admin-order':
+      return <AdminOrderPage id={params['id'] ?? ''} />;
   }
 }
 

@@ -2,7 +2,7 @@
 // with index.html (SPA fallback); the page is chosen here.
 import type { RouteTable } from '../lib/router';
 
-export type PageName = 'home' | 'catalog' | 'product' | 'cart' | 'checkout' | 'confirmation' | 'order' | 'admin';
+export type PageName = 'home' | 'catalog' | 'product' | 'cart' | 'checkout' | 'confirmation' | 'order' | 'admin' | 'admin-orders' | 'admin-order';
 
 export const ROUTES: readonly RouteTable<PageName>[] = [
   { pattern: '/', value: 'home' },
@@ -13,4 +13,6 @@ export const ROUTES: readonly RouteTable<PageName>[] = [
   { pattern: '/checkout/confirmation/:id', value: 'confirmation' },
   { pattern: '/orders/:id', value: 'order' },
   { pattern: '/admin', value: 'admin' },
+  { pattern: '/admin/orders', value: 'admin-orders' },
+  { pattern: '/admin/orders/:id', value: 'admin-order' },
 ];

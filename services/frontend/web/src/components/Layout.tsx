@@ -39,7 +39,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 </NavLink>
               </li>
               <li>
-                <NavLink to="/admin" current={pathname === '/admin'}>
+                <NavLink to="/admin" current={pathname === '/admin' || pathname.startsWith('/admin/')}>
                   Admin
                 </NavLink>
               </li>

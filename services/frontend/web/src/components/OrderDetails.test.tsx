@@ -1,6 +1,6 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { order, unpricedOrder } from '../test/fixtures';
+import { cancelledDetail, order, unpricedOrder } from '../test/fixtures';
 import { ConfirmationNotice, OrderDetails, OrderStatusLine, statusExplanation, statusText, wasRefunded } from './OrderDetails';
 
 /** The text a person sees (tags dropped, whitespace squeezed). */
@@ -80,6 +80,11 @@ describe('order status wording', () => {
     const text = textOf(renderToStaticMarkup(<OrderStatusLine order={unpricedOrder({ status: 'CANCELLED' })} />));
     expect(text).toBe('This order is cancelled . This order could not be completed and was cancelled; nothing was charged.');
     expect(textOf(renderToStaticMarkup(<OrderStatusLine order={order()} />))).toBe('This order is confirmed .');
+  });
+
+  it('tells a cancel after confirmation from a checkout the reconciler cancelled', () => {
+    expect(statusExplanation(cancelledDetail())).toBe('The order was cancelled: its items went back to stock and the payment was refunded.');
+    expect(statusExplanation({ ...cancelledDetail(), history: [] })).toBe('This order could not be completed and was cancelled; the payment was refunded.');
   });
 
   it('does not thank for an order that was not placed on the confirmation page', () => {

@@ -1,4 +1,4 @@
-import { isPriced, lineLabel, type Order, type OrderStatus } from '../api/types';
+import { isPriced, lineLabel, type Order, type OrderDetail, type OrderStatus } from '../api/types';
 import { Price } from './Price';
 
 const STATUS_TEXT: Readonly<Record<OrderStatus, string>> = {
@@ -28,8 +28,13 @@ export function wasRefunded(order: Order | null, message = ''): boolean {
   return order?.payment.outcome === 'approved' || /refunded/i.test(message);
 }
 
+/** True for an order cancelled through its lifecycle (its history has the move to CANCELLING), not by the checkout's reconciler. */
+function wasCancelledAfterConfirmation(order: Order | OrderDetail): boolean {
+  return 'history' in order && order.history.some((h) => h.to === 'CANCELLING');
+}
+
 /** Why an order that did not go through ended as it did, in a sentence; null when there is nothing to add. */
-export function statusExplanation(order: Order): string | null {
+export function statusExplanation(order: Order | OrderDetail): string | null {
   switch (order.status) {
     case 'CONFIRMED':
     case 'PENDING':
@@ -51,6 +56,9 @@ export function statusExplanation(order: Order): string | null {
     case 'REJECTED':
       return 'Some items were not in stock in the quantity asked for, or no longer exist; nothing was held or charged.';
     case 'CANCELLED':
+      if (wasCancelledAfterConfirmation(order)) {
+        return wasRefunded(order) ? 'The order was cancelled: its items went back to stock and the payment was refunded.' : 'The order was cancelled: its items went back to stock.';
+      }
       return wasRefunded(order)
         ? 'This order could not be completed and was cancelled; the payment was refunded.'
         : 'This order could not be completed and was cancelled; nothing was charged.';
@@ -58,7 +66,7 @@ export function statusExplanation(order: Order): string | null {
 }
 
 /** "This order is cancelled." and, for an order that did not go through, why. */
-export function OrderStatusLine({ order }: { order: Order }) {
+export function OrderStatusLine({ order }: { order: Order | OrderDetail }) {
   const why = statusExplanation(order);
   return (
     <div role="status">
@@ -93,7 +101,7 @@ export function ConfirmationNotice({ order }: { order: Order }) {
 }
 
 export function OrderStatusBadge({ status }: { status: OrderStatus }) {
-  return <span className={`badge badge-status badge-${status.toLowerCase().replace('_', '-')}`}>{statusText(status)}</span>;
+  return <span className={`badge badge-status badge-${status.toLowerCase().replace(/_/g, '-')}`}>{statusText(status)}</span>;
 }
 
 /** A price, or "—" (read out as "not priced") for a line the catalog never priced. */
@@ -109,7 +117,8 @@ export function MaybePrice({ cents, className }: { cents: number | null; classNa
   return className === undefined ? <Price cents={cents} /> : <Price cents={cents} className={className} />;
 }
 
-function formatDate(iso: string): string {
+/** A date and time in the reader's locale (the ISO text when it cannot be read). */
+export function formatDate(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
 }

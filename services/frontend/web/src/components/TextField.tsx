@@ -7,7 +7,7 @@ export interface TextFieldProps {
   onChange: (value: string) => void;
   error?: string | undefined;
   hint?: ReactNode;
-  type?: 'text' | 'email' | 'password' | 'number' | 'url';
+  type?: 'text' | 'email' | 'password' | 'number' | 'url' | 'date';
   autoComplete?: string;
   inputMode?: HTMLAttributes<HTMLInputElement>['inputMode'];
   maxLength?: number;

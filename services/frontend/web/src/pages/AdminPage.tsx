@@ -9,6 +9,7 @@ import { useAsync } from '../hooks/useAsync';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { EMPTY_PRODUCT_FORM, formOfProduct } from '../state/product-form';
 import { AdminKeyForm } from './admin/AdminKeyForm';
+import { AdminNav } from './admin/AdminNav';
 import { AdminProductRow } from './admin/AdminProductRow';
 import { ApiErrorNotice } from './admin/ApiErrorNotice';
 import { ProductEditor } from './admin/ProductEditor';
@@ -192,6 +193,7 @@ export default function AdminPage() {
   return (
     <section className="page admin" aria-labelledby="admin-title">
       <h1 id="admin-title">Catalog admin</h1>
+      <AdminNav current="products" />
       {message?.tone === 'success' && (
         <FocusedNotice tone="success">
           <p>{message.text}</p>

@@ -1,38 +1,27 @@
-import { useEffect, useRef } from 'react';
 import { ApiError } from '../api/http';
 import { getOrder } from '../api/orders';
 import { orderTokens } from '../app/services';
 import { Link } from '../components/Link';
 import { OrderDetails, OrderStatusLine, statusText } from '../components/OrderDetails';
+import { isInProgress, LifecycleFacts, OrderHistory } from '../components/OrderLifecycle';
 import { ErrorNotice, Loading } from '../components/Status';
 import { useAsync } from '../hooks/useAsync';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { usePolling } from '../hooks/usePolling';
+import { CancelOrder } from './order/CancelOrder';
 
 const POLL_MS = 2000;
-/** About two minutes of polling; the reconciler finishes a PENDING order well within it. */
+/** About two minutes of polling; the reconciler finishes a PENDING order (or a cancel under way) well within it. */
 const MAX_POLLS = 60;
 
 export default function OrderPage({ id }: { id: string }) {
+  const token = orderTokens.get(id);
   const loaded = useAsync((signal) => getOrder(id, orderTokens.get(id), signal), [id]);
   const order = loaded.state.status === 'ready' ? loaded.state.data : null;
   useDocumentTitle(order ? `Order ${statusText(order.status).toLowerCase()}` : 'Order status');
 
-  // A PENDING order is being finished by the server: look again shortly.
-  const pending = order?.status === 'PENDING';
-  const polls = useRef(0);
-  useEffect(() => {
-    polls.current = 0;
-  }, [id]);
-  useEffect(() => {
-    if (!pending || polls.current >= MAX_POLLS) {
-      return undefined;
-    }
-    const timer = setTimeout(() => {
-      polls.current += 1;
-      loaded.reload();
-    }, POLL_MS);
-    return () => clearTimeout(timer);
-  }, [pending, order, loaded.reload]);
+  // A PENDING order (or a cancel under way) is being finished by the server: look again shortly.
+  usePolling(order !== null && isInProgress(order.status), order, loaded.reload, POLL_MS, MAX_POLLS);
 
   const missing = loaded.state.status === 'error' && loaded.state.error instanceof ApiError && loaded.state.error.status === 404;
   return (
@@ -44,7 +33,10 @@ export default function OrderPage({ id }: { id: string }) {
       {order && (
         <>
           <OrderStatusLine order={order} />
+          <CancelOrder order={order} token={token} onOrder={loaded.set} onReload={loaded.reload} />
           <OrderDetails order={order} />
+          <LifecycleFacts order={order} audience="customer" />
+          <OrderHistory order={order} audience="customer" />
           <p className="actions">
             <button type="button" className="button button-secondary" onClick={loaded.reload}>
               Refresh status

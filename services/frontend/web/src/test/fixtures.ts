@@ -1,5 +1,5 @@
 // Builders shared by the unit tests.
-import type { Order, OrderRequest, Product } from '../api/types';
+import type { Order, OrderDetail, OrderRequest, Product } from '../api/types';
 
 export function product(overrides: Partial<Product> = {}): Product {
   return {
@@ -32,6 +32,33 @@ export function order(overrides: Partial<Order> = {}): Order {
     updated_at: '2026-03-02T09:15:27.402Z',
     ...overrides,
   };
+}
+
+/** An order with its lifecycle (GET /api/orders/{id}): a CONFIRMED one a customer may cancel, by default. */
+export function orderDetail(overrides: Partial<OrderDetail> = {}): OrderDetail {
+  return {
+    ...order(),
+    reservation_state: 'committed',
+    refund: null,
+    history: [],
+    actions: ['cancel'],
+    ...overrides,
+  };
+}
+
+/** The order once cancelled by its customer: stock returned, charge refunded, two history rows. */
+export function cancelledDetail(reason: string | null = 'ordered the wrong colour'): OrderDetail {
+  return orderDetail({
+    status: 'CANCELLED',
+    updated_at: '2026-03-04T16:40:02.310Z',
+    reservation_state: 'returned',
+    refund: { status: 'refunded', at: '2026-03-04T16:40:02.301Z', failure_code: null },
+    history: [
+      { at: '2026-03-04T16:40:02.288Z', actor: 'customer', from: 'CONFIRMED', to: 'CANCELLING', reason },
+      { at: '2026-03-04T16:40:02.310Z', actor: 'system', from: 'CANCELLING', to: 'CANCELLED', reason: null },
+    ],
+    actions: [],
+  });
 }
 
 /**
