@@ -7,7 +7,14 @@ final status) with synchronous_commit on:
     offered rate (pgbench --rate, 32 clients), runs alternating [<= 2x];
   - pgbench running the same SQL statements, each in its own transaction as
     the saga runs them, as one custom script with 32 clients, in the same
-    run [service >= 60% of its rate].
+    run [service >= 60% of its rate];
+  - the order page (GET /api/orders/{id}, the order with its history):
+    peak reads/s with wrk, and p99 at 70% of that rate [<= 5 ms];
+  - cancels (POST /api/orders/{id}/cancel by an admin: guarded move, stock
+    back at product-service, refund, settle), each of a different confirmed
+    order, against pgbench running the same statements, each in its own
+    transaction as the service runs them, on orders pgbench confirmed itself
+    [service >= 60% of its rate].
 Writes the results as JSON to the path given as the only argument."""
 
 import json
@@ -26,6 +33,7 @@ from ecomtest import service
 
 CLIENTS = 32
 LUA = os.path.join(os.path.dirname(__file__), "post_orders.lua")
+CANCEL_LUA = os.path.join(os.path.dirname(__file__), "cancel_orders.lua")
 # The service stamps each write with its own clock in ms ($n of the SQL).
 NOW_MS = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
 
@@ -70,6 +78,125 @@ def saga_script(product_id, price, body):
         f.write(sql + ";\n")
     f.close()
     return f.name, steps
+
+
+def cancel_script():
+    """The statements one cancel runs (OrderMoves::ask with the stock back
+    and the refund), on the next order of orders.bench_cancel."""
+    orders = statements("order-service")
+    catalog = statements("product-service")
+    oid = ":oid::uuid"
+    page = substitute(orders["order_page"], {1: oid})
+    steps = [
+        page,
+        substitute(orders["move_order"], {1: oid, 2: "'CONFIRMED'", 3: "'CANCELLING'", 4: "'admin'", 5: "NULL",
+                                          6: "NULL"}),
+        page,
+        substitute(catalog["return_reservation"], {1: oid}),
+        substitute(catalog["get_reservation"], {1: oid}),
+        substitute(orders["mark_returned"], {1: oid}),
+        substitute(orders["refund_charge"], {1: oid}),
+        substitute(orders["move_order"], {1: oid, 2: "'CANCELLING'", 3: "'CANCELLED'", 4: "'system'", 5: "NULL",
+                                          6: "NULL"}),
+        page,
+    ]
+    f = tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False)
+    # nextval in a scalar subquery: once per transaction, not once per row scanned.
+    f.write("SELECT id AS oid FROM orders.bench_cancel WHERE n = (SELECT nextval('orders.bench_cancel_next')) \\gset\n")
+    for sql in steps:
+        f.write(sql + ";\n")
+    f.close()
+    return f.name, steps
+
+
+def bench_order_page(stack, sql, order_id):
+    """Peak reads of one order's page, then p99 at 70% of it. The checkout
+    phases before it leave dead rows and dirty pages: they are vacuumed and
+    checkpointed first, so their cleanup is not measured as the page's tail."""
+    for table in ("orders.orders", "orders.order_history", "orders.payment_charges", "catalog.reservations"):
+        sql(f"VACUUM ANALYZE {table}")
+    sql("CHECKPOINT")
+    url = f"{stack.orders.base_url}/api/orders/{order_id}"
+    auth = f"Authorization: Bearer {service.TEST_ADMIN_KEY}"
+    peak = []
+    for _ in range(benchlib.RUNS):
+        out = subprocess.run(["wrk", "-t1", f"-c{CLIENTS}", f"-d{int(benchlib.SECONDS)}s", "--latency", "-H", auth, url],
+                             capture_output=True, text=True, check=True).stdout
+        run = benchlib.parse_wrk(out)
+        assert run["non_2xx"] == 0, out
+        peak.append(run)
+    rate70 = 0.7 * benchlib.median_of(peak, "rps")
+    at70 = [benchlib.rate_load("127.0.0.1", stack.orders.port, f"/api/orders/{order_id}", rate70,
+                               connections=CLIENTS, extra=["--header", auth]) for _ in range(benchlib.RUNS)]
+    return {"peak": {"runs": peak, "median_reads_per_s": benchlib.median_of(peak, "rps")},
+            "at_70_percent": {"rate": round(rate70), "runs": at70,
+                              "median_p99_ms": statistics.median(r["p99_ms"] for r in at70),
+                              "median_p50_ms": statistics.median(r["p50_ms"] for r in at70)}}
+
+
+def bench_cancels(stack, db, conn, env):
+    """Cancels by the service (of the orders it confirmed) against pgbench
+    (of the orders pgbench's saga script confirmed), each order once."""
+    ids = db.sql("SELECT id FROM orders.orders WHERE status = 'CONFIRMED' AND customer_email = 'buyer@example.com' "
+                 "ORDER BY created_at").splitlines()
+    # pgbench's orders: copies of a confirmed order (with its charge and its
+    # committed reservation), enough for every run at twice the service's rate.
+    db.sql("CREATE TABLE orders.bench_cancel (n bigint PRIMARY KEY, id uuid NOT NULL); "
+           "CREATE SEQUENCE orders.bench_cancel_next")
+    with tempfile.NamedTemporaryFile("w", suffix=".ids", delete=False) as f:
+        f.write("\n".join(ids) + "\n")
+    runs, sent, first = [], 0, 0
+    for _ in range(benchlib.RUNS):
+        # Each run starts past every id an earlier run may have sent: wrk
+        # counts the answers it read, and up to CLIENTS more were in flight.
+        service_env = dict(os.environ, CANCEL_IDS=f.name, CANCEL_FIRST=str(first), ADMIN_KEY=service.TEST_ADMIN_KEY)
+        out = subprocess.run(["wrk", "-t1", f"-c{CLIENTS}", f"-d{int(benchlib.SECONDS)}s", "--latency", "-s",
+                              CANCEL_LUA, stack.orders.base_url], capture_output=True, text=True, check=True,
+                             env=service_env).stdout
+        run = benchlib.parse_wrk(out)
+        assert run["non_2xx"] == 0, out
+        runs.append(run)
+        sent += run["requests"]
+        first += run["requests"] + CLIENTS
+    cancelled = int(db.sql("SELECT count(*) FROM orders.orders WHERE status = 'CANCELLED' "
+                           "AND customer_email = 'buyer@example.com'"))
+    if first > len(ids) or not sent <= cancelled <= sent + CLIENTS * benchlib.RUNS:
+        raise RuntimeError(f"the service's cancels ran out of confirmed orders ({sent} sent, {len(ids)} orders, "
+                           f"{cancelled} cancelled): lower BENCH_SECONDS")
+    pg_available = int(2 * benchlib.median_of(runs, "rps") * benchlib.SECONDS * benchlib.RUNS) + 10_000
+    template = ids[-1]  # one the service did not cancel
+    db.sql(f"""
+        INSERT INTO orders.bench_cancel SELECT g, gen_random_uuid() FROM generate_series(1, {pg_available}) g;
+        INSERT INTO orders.orders (id, idempotency_key, request_fingerprint, customer_email, customer_name,
+                                   requested_items, items, total_cents, currency, card_last4, status,
+                                   reservation_state, payment_outcome, response_status, response_body)
+        SELECT b.id, 'bench-cancel-' || b.n, t.request_fingerprint, 'bench@example.com', t.customer_name,
+               t.requested_items, t.items, t.total_cents, t.currency, t.card_last4, 'CONFIRMED', 'committed',
+               'approved', t.response_status, t.response_body
+          FROM orders.bench_cancel b, orders.orders t WHERE t.id = '{template}';
+        INSERT INTO orders.order_history (order_id, actor, from_status, to_status, reason)
+        SELECT id, 'system', 'PENDING', 'CONFIRMED', 'checkout' FROM orders.bench_cancel;
+        INSERT INTO orders.payment_charges (order_id, amount_cents, card_last4, outcome)
+        SELECT b.id, c.amount_cents, c.card_last4, 'approved'
+          FROM orders.bench_cancel b, orders.payment_charges c WHERE c.order_id = '{template}';
+        INSERT INTO catalog.reservations (order_id, state) SELECT id, 'committed' FROM orders.bench_cancel;
+        INSERT INTO catalog.reservation_items (order_id, product_id, quantity, unit_price_cents, sku, name)
+        SELECT b.id, i.product_id, i.quantity, i.unit_price_cents, i.sku, i.name
+          FROM orders.bench_cancel b, catalog.reservation_items i WHERE i.order_id = '{template}';""")
+    db.sql("VACUUM ANALYZE orders.orders")
+    script, steps = cancel_script()
+    tps = [benchlib.pgbench(conn, script, clients=CLIENTS, env=env) for _ in range(benchlib.RUNS)]
+    used = int(db.sql("SELECT last_value FROM orders.bench_cancel_next"))
+    pg_cancelled = int(db.sql("SELECT count(*) FROM orders.orders WHERE status = 'CANCELLED' "
+                              "AND customer_email = 'bench@example.com'"))
+    if used > pg_available or pg_cancelled < used - CLIENTS:
+        raise RuntimeError(f"pgbench's cancels ran out of confirmed orders ({used} taken, {pg_available} orders, "
+                           f"{pg_cancelled} cancelled): lower BENCH_SECONDS")
+    median = benchlib.median_of(runs, "rps")
+    return {"runs": runs, "median_cancels_per_s": median, "orders_cancelled": cancelled,
+            "pgbench_statements": steps, "pgbench_tps": tps, "pgbench_median_tps": statistics.median(tps),
+            "pgbench_orders_cancelled": pg_cancelled,
+            "ratio_to_pgbench": round(median / statistics.median(tps), 3)}
 
 
 def confirmed_sample(stack):
@@ -137,6 +264,8 @@ def main(out_path):
         results["pgbench_median_tps"] = statistics.median(tps)
         results["ratio_to_pgbench"] = round(results["peak"]["median_orders_per_s"] / results["pgbench_median_tps"], 3)
         results["confirmed_orders"] = db.sql("SELECT count(*) FROM orders.orders WHERE status = 'CONFIRMED'")
+        results["order_page"] = bench_order_page(stack, db.sql, sample["id"])
+        results["cancel"] = bench_cancels(stack, db, conn, env)
         results["rss_peak_kib"] = {"order-service": benchlib.memory_kib(stack.orders.process.pid)["VmHWM"],
                                    "product-service": benchlib.memory_kib(stack.products.process.pid)["VmHWM"]}
     finally:
@@ -147,6 +276,10 @@ def main(out_path):
     print(f"orders: {results['peak']['median_orders_per_s']:.0f}/s vs pgbench {results['pgbench_median_tps']:.0f} "
           f"= {results['ratio_to_pgbench']:.2f}; p99 at 70%: {at70['median_p99_ms']:.2f} ms vs pgbench "
           f"{at70['pgbench_median_p99_ms']:.2f} ms at the same rate = {at70['p99_ratio_to_pgbench']:.2f}x")
+    page, cancel = results["order_page"], results["cancel"]
+    print(f"order page: {page['peak']['median_reads_per_s']:.0f}/s, p99 at 70%: "
+          f"{page['at_70_percent']['median_p99_ms']:.2f} ms; cancels: {cancel['median_cancels_per_s']:.0f}/s vs "
+          f"pgbench {cancel['pgbench_median_tps']:.0f} = {cancel['ratio_to_pgbench']:.2f}")
 
 
 if __name__ == "__main__":

@@ -67,8 +67,10 @@ def parse_wrk(out):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
+    requests = re.search(r"(\d+) requests in", out)
     return {
         "rps": rps,
+        "requests": int(requests.group(1)) if requests else None,
         "p50_ms": _wrk_latency(out, "50%"),
         "p99_ms": _wrk_latency(out, "99%"),
         "non_2xx": int(errors.group(1)) if errors else 0,
@@ -95,10 +97,12 @@ def rate_load(host, port, path, rate, connections=64, seconds=None, extra=()):
 
 
 def pgbench(conninfo_args, script_path, clients, seconds=None, jobs=1, env=None):
-    out = subprocess.run(["pgbench", "-n", "-M", "prepared", "-f", script_path, "-c", str(clients), "-j", str(jobs),
+    run = subprocess.run(["pgbench", "-n", "-M", "prepared", "-f", script_path, "-c", str(clients), "-j", str(jobs),
                           "-T", str(int(seconds or SECONDS))] + conninfo_args,
-                         capture_output=True, text=True, check=True, env=env).stdout
-    return float(re.search(r"tps = ([\d.]+)", out).group(1))
+                         capture_output=True, text=True, env=env)
+    if run.returncode != 0:
+        raise RuntimeError(f"pgbench failed ({run.returncode}): {run.stderr.strip()[-2000:]}")
+    return float(re.search(r"tps = ([\d.]+)", run.stdout).group(1))
 
 
 def pgbench_at_rate(conninfo_args, script_path, clients, rate, seconds=None, jobs=1, env=None):

@@ -152,6 +152,26 @@ def order_service(r):
             f"| checkout p99 / pgbench p99 at the same rate | **{l['p99_ratio_to_pgbench']:.2f}x** | <= 2x: "
             f"{verdict(l['p99_ratio_to_pgbench'] <= 2)} |",
         ]
+    if "order_page" in r:
+        page, at70 = r["order_page"]["peak"], r["order_page"]["at_70_percent"]
+        lines += [
+            f"| order page reads/s, wrk -t1 -c{r['clients']} (`GET /api/orders/{{id}}`: the order with its history) | "
+            f"**{page['median_reads_per_s']:,.0f}** (runs: {runs_list(page['runs'])}) | |",
+            f"| order page p99 at 70% of peak ({at70['rate']:,} reads/s, open loop) | **{at70['median_p99_ms']:.2f} ms** "
+            f"(p50 {at70['median_p50_ms']:.2f} ms; p99 per run: {p99_list(at70['runs'])}) | <= 5 ms: "
+            f"{verdict(at70['median_p99_ms'] <= 5)} |",
+        ]
+    if "cancel" in r:
+        c = r["cancel"]
+        lines += [
+            f"| cancels/s, wrk -t1 -c{r['clients']} (`POST /api/orders/{{id}}/cancel` by an admin, a different "
+            f"confirmed order each: stock back at product-service, refund, settle) | "
+            f"**{c['median_cancels_per_s']:,.0f}** (runs: {runs_list(c['runs'])}) | |",
+            f"| pgbench: the same {len(c['pgbench_statements'])} statements, each its own transaction as the service "
+            f"runs them, -c{r['clients']} -j1 | {c['pgbench_median_tps']:,.0f} cancels/s | baseline |",
+            f"| cancels: service / pgbench | **{c['ratio_to_pgbench'] * 100:.0f}%** | >= 60%: "
+            f"{verdict(c['ratio_to_pgbench'] >= 0.6)} |",
+        ]
     lines += [
         f"| RSS peak: order-service / product-service | {mib(r['rss_peak_kib']['order-service'])} / "
         f"{mib(r['rss_peak_kib']['product-service'])} | |",

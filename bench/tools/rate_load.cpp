@@ -42,8 +42,9 @@ struct Options {
     std::string port = "8080";
     std::string path = "/";
     std::string method = "GET";
-    std::string body;               // sent as application/json when not empty
-    bool idempotency_keys = false;  // a unique Idempotency-Key per request
+    std::string body;                  // sent as application/json when not empty
+    bool idempotency_keys = false;     // a unique Idempotency-Key per request
+    std::vector<std::string> headers;  // "Name: value", sent with every request
     double rate = 1000;
     int connections = 64;
     double seconds = 10;
@@ -105,6 +106,9 @@ asio::awaitable<void> connection(State& s, int index, tcp::endpoint endpoint) {
     std::string head = s.options.method + " " + s.options.path + " HTTP/1.1\r\nHost: " + s.options.host + "\r\n";
     if (!s.options.body.empty()) {
         head += "Content-Type: application/json\r\nContent-Length: " + std::to_string(s.options.body.size()) + "\r\n";
+    }
+    for (const auto& header : s.options.headers) {
+        head += header + "\r\n";
     }
     const std::string key_prefix =
         "rate-load-" + std::to_string(Clock::now().time_since_epoch().count()) + "-" + std::to_string(index) + "-";
@@ -203,6 +207,8 @@ bool parse(int argc, char** argv, Options& o) {
             o.body = value;
         else if (key == "--idempotency-keys")
             o.idempotency_keys = value == "1" || value == "true";
+        else if (key == "--header")
+            o.headers.push_back(value);
         else if (key == "--rate")
             o.rate = std::atof(value.c_str());
         else if (key == "--connections")
@@ -229,7 +235,7 @@ int main(int argc, char** argv) {
     State s;
     if (argc % 2 == 0 || !parse(argc, argv, s.options)) {
         std::cerr << "usage: rate_load --host H --port P --path /x --rate R --connections C --seconds S [--warmup W]\n"
-                     "                 [--method POST --body JSON --idempotency-keys 1]\n";
+                     "                 [--method POST --body JSON --idempotency-keys 1] [--header 'Name: value']...\n";
         return 2;
     }
     asio::io_context io(1);
