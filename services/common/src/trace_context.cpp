@@ -36,7 +36,7 @@ int hex_digit(char c) noexcept {
 
 }  // namespace
 
-std::optional<Context> parse_traceparent(std::string_view h) noexcept {
+std::optional<SpanContext> parse_traceparent(std::string_view h) noexcept {
     // 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
     if (h.size() < 55 || h.size() > 512) {
         return std::nullopt;
@@ -57,7 +57,7 @@ std::optional<Context> parse_traceparent(std::string_view h) noexcept {
         return std::nullopt;
     }
     try {
-        Context ctx;
+        SpanContext ctx;
         ctx.trace_id = std::string(trace_id);
         ctx.parent_span_id = std::string(span_id);
         ctx.sampled = (hex_digit(flags[1]) & 1) != 0;
@@ -68,12 +68,12 @@ std::optional<Context> parse_traceparent(std::string_view h) noexcept {
     }
 }
 
-std::optional<Context> parse_amzn_trace_id(std::string_view h) noexcept {
+std::optional<SpanContext> parse_amzn_trace_id(std::string_view h) noexcept {
     if (h.empty() || h.size() > 512) {
         return std::nullopt;
     }
     try {
-        Context ctx;
+        SpanContext ctx;
         bool have_root = false;
         while (!h.empty()) {
             const auto semi = h.find(';');

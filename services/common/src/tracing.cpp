@@ -608,7 +608,7 @@ void Tracer::stop() {
     }
 }
 
-Span::Span(std::string name, SpanKind kind, const http::RequestContext* parent) {
+Span::Span(std::string name, SpanKind kind, const SpanContext* parent) {
     auto& tracer = Tracer::instance();
     if (parent == nullptr || !parent->sampled || parent->trace_id.empty() || !tracer.admit()) {
         return;

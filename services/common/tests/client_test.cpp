@@ -126,9 +126,9 @@ TEST_F(ClientTest, PropagatesRequestIdAndTrace) {
     with_client(options(), [](Client& c) -> asio::awaitable<void> {
         RequestContext ctx;
         ctx.request_id = "req-123";
-        ctx.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
-        ctx.tracestate = "congo=t61rcWkgMzE";
-        ctx.sampled = true;
+        ctx.trace.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+        ctx.trace.tracestate = "congo=t61rcWkgMzE";
+        ctx.trace.sampled = true;
         OutgoingRequest r;
         r.target = "/echo-headers";
         r.context = &ctx;

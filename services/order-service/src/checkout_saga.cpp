@@ -159,7 +159,7 @@ asio::awaitable<SagaOutcome> CheckoutSaga::run(OrderRecord order, const std::str
     }
     // Give the lease back so a retry can resume at once.
     try {
-        co_await store_.release_lease(run.order.id, owner, context);
+        co_await store_.release_lease(run.order.id, owner, ecom::http::trace_of(context));
     } catch (const ecom::pg::Error&) {
     }
     transient.order = std::move(run.order);
@@ -211,7 +211,8 @@ asio::awaitable<std::optional<SagaOutcome>> CheckoutSaga::reserve(Run& run) {
     order.items = r.lines;
     order.total_cents = total;
     order.updated_ms = now_ms();
-    if (!co_await store_.record_reservation(order.id, run.owner, *order.items, total, order.updated_ms, run.context)) {
+    if (!co_await store_.record_reservation(order.id, run.owner, *order.items, total, order.updated_ms,
+                                            ecom::http::trace_of(run.context))) {
         co_return SagaOutcome{.kind = SagaOutcome::Kind::lease_lost};
     }
     run.state.reservation =
@@ -229,7 +230,7 @@ asio::awaitable<void> CheckoutSaga::charge(Run& run) {
 }
 
 asio::awaitable<void> CheckoutSaga::find_payment(Run& run) {
-    const auto found = co_await payments_.find_charge(run.order.id, run.context);
+    const auto found = co_await payments_.find_charge(run.order.id, ecom::http::trace_of(run.context));
     if (found) {
         run.state.payment = found;
         run.order.payment_outcome = found;
@@ -256,7 +257,7 @@ asio::awaitable<void> CheckoutSaga::release(Run& run) {
 }
 
 asio::awaitable<void> CheckoutSaga::refund(Run& run) {
-    const RefundOutcome outcome = co_await payments_.refund(run.order.id, run.context);
+    const RefundOutcome outcome = co_await payments_.refund(run.order.id, ecom::http::trace_of(run.context));
     if (outcome == RefundOutcome::refused) {
         // The order stays PENDING and is resumed (by a retry or the
         // reconciler), which asks for the refund again.
@@ -322,7 +323,7 @@ asio::awaitable<SagaOutcome> CheckoutSaga::finish(Run& run, CheckoutEnd end) {
                              .response_status = answer.status,
                              .response_body = answer.body,
                              .updated_ms = order.updated_ms};
-    if (!co_await store_.finish(order.id, run.owner, final, run.context)) {
+    if (!co_await store_.finish(order.id, run.owner, final, ecom::http::trace_of(run.context))) {
         co_return SagaOutcome{.kind = SagaOutcome::Kind::lease_lost};
     }
     ecom::log::info("order finished",
@@ -336,7 +337,8 @@ asio::awaitable<PaymentOutcome> CheckoutSaga::charge_with_retries(const Run& run
     // returns the first charge instead of making a second one.
     for (int attempt = 0;; ++attempt) {
         try {
-            co_return co_await payments_.charge(run.order.id, *run.order.total_cents, *run.card, run.context);
+            co_return co_await payments_.charge(run.order.id, *run.order.total_cents, *run.card,
+                                                ecom::http::trace_of(run.context));
         } catch (const PaymentUnavailable&) {
             if (attempt >= 2) {
                 throw;

@@ -30,7 +30,7 @@ asio::awaitable<CheckoutResult> IdempotentCheckout::place(const std::string& key
     const bool inventory_down = inventory_.circuit_open();
     std::optional<OrderRecord> order;
     if (!inventory_down) {
-        order = co_await store_.insert(fresh, context);
+        order = co_await store_.insert(fresh, ecom::http::trace_of(context));
     }
     if (!order) {
         co_return co_await for_existing_key(key, request, owner, inventory_down, context);
@@ -42,7 +42,7 @@ asio::awaitable<CheckoutResult> IdempotentCheckout::for_existing_key(const std::
                                                                      const CheckoutRequest& request,
                                                                      const std::string& owner, bool inventory_down,
                                                                      const ecom::http::RequestContext* context) {
-    const auto existing = co_await store_.find_by_key(request.email, key, context);
+    const auto existing = co_await store_.find_by_key(request.email, key, ecom::http::trace_of(context));
     if (!existing) {
         // The key's first request has not committed yet.
         co_return CheckoutResult{.kind = inventory_down ? CheckoutResult::Kind::inventory_down
@@ -65,7 +65,7 @@ asio::awaitable<CheckoutResult> IdempotentCheckout::for_existing_key(const std::
     }
     // The first attempt stopped half-way (a dependency failed or its
     // process died): this retry takes over and carries on.
-    auto order = co_await store_.take_lease(existing->id, owner, context);
+    auto order = co_await store_.take_lease(existing->id, owner, ecom::http::trace_of(context));
     if (!order) {
         co_return CheckoutResult{.kind = CheckoutResult::Kind::in_progress};
     }

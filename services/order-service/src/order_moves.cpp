@@ -72,7 +72,7 @@ void OrderMoves::count_move(OrderStatus from, OrderStatus to) {
 }
 
 asio::awaitable<MoveAnswer> OrderMoves::answer(const std::string& id, const ecom::http::RequestContext* ctx) {
-    auto page = co_await store_.page(id, ctx);
+    auto page = co_await store_.page(id, ecom::http::trace_of(ctx));
     if (!page) {
         co_return MoveAnswer{};
     }
@@ -82,7 +82,7 @@ asio::awaitable<MoveAnswer> OrderMoves::answer(const std::string& id, const ecom
 
 asio::awaitable<MoveAnswer> OrderMoves::ask(const std::string& id, const MoveRequest& request,
                                             const ecom::http::RequestContext* ctx) {
-    auto page = co_await store_.page(id, ctx);
+    auto page = co_await store_.page(id, ecom::http::trace_of(ctx));
     if (!page) {
         co_return MoveAnswer{};
     }
@@ -94,11 +94,12 @@ asio::awaitable<MoveAnswer> OrderMoves::ask(const std::string& id, const MoveReq
         }
         const std::optional<bool> restock =
             request.action == OrderAction::refund ? std::optional(request.restock.value_or(false)) : std::nullopt;
-        const MoveResult moved = co_await store_.move(id, from, *to, request.actor, request.reason, ctx, restock);
+        const MoveResult moved =
+            co_await store_.move(id, from, *to, request.actor, request.reason, ecom::http::trace_of(ctx), restock);
         if (!moved.moved) {
             // Another move won the race: judged again from the status it left.
             if (!moved.current || !reached_by(request.action, *moved.current)) {
-                auto now = co_await store_.page(id, ctx);
+                auto now = co_await store_.page(id, ecom::http::trace_of(ctx));
                 co_return MoveAnswer{.kind = now ? MoveAnswer::Kind::illegal : MoveAnswer::Kind::not_found,
                                      .page = std::move(now)};
             }
@@ -110,7 +111,7 @@ asio::awaitable<MoveAnswer> OrderMoves::ask(const std::string& id, const MoveReq
                              {"to", to_string(*to)},
                              {"actor", to_string(request.actor)}});
         }
-        page = co_await store_.page(id, ctx);
+        page = co_await store_.page(id, ecom::http::trace_of(ctx));
         if (!page) {
             co_return MoveAnswer{};
         }
@@ -132,7 +133,7 @@ asio::awaitable<bool> OrderMoves::give_stock_back(const OrderPage& page, const e
                          {{"order_id", page.order.id}, {"reservation_state", to_string(after)}});
         co_return false;
     }
-    co_await store_.mark_returned(page.order.id, ctx);
+    co_await store_.mark_returned(page.order.id, ecom::http::trace_of(ctx));
     co_return true;
 }
 
@@ -147,7 +148,7 @@ asio::awaitable<OrderStatus> OrderMoves::finish(const OrderPage& page, const eco
         if (from == OrderStatus::cancelling || page.restock_on_return) {
             co_await give_stock_back(page, ctx);
         }
-        refund = co_await payments_.refund(id, ctx);
+        refund = co_await payments_.refund(id, ecom::http::trace_of(ctx));
     } catch (const InventoryUnavailable& e) {
         ecom::log::warn("order compensation paused: the inventory did not answer",
                         {{"order_id", id}, {"status", to_string(from)}, {"error", e.what()}});
@@ -174,7 +175,7 @@ asio::awaitable<OrderStatus> OrderMoves::finish(const OrderPage& page, const eco
     if (refused) {
         reason = "refund_refused";
     }
-    const MoveResult moved = co_await store_.move(id, from, to, Actor::system, reason, ctx);
+    const MoveResult moved = co_await store_.move(id, from, to, Actor::system, reason, ecom::http::trace_of(ctx));
     if (moved.moved) {
         count_move(from, to);
         if (refused) {

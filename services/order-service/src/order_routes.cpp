@@ -135,7 +135,7 @@ asio::awaitable<std::optional<std::string>> OrderRoutes::issue_access_token(cons
         co_return std::nullopt;
     }
     std::string token = new_access_token();
-    if (!co_await store_.set_access_token(result.order.id, access_token_digest(token), ctx)) {
+    if (!co_await store_.set_access_token(result.order.id, access_token_digest(token), ecom::http::trace_of(ctx))) {
         co_return std::nullopt;
     }
     co_return token;
@@ -154,7 +154,7 @@ asio::awaitable<std::optional<OrderRoutes::Authorized>> OrderRoutes::authorized_
     if (!ecom::is_uuid(id)) {
         co_return std::nullopt;
     }
-    auto page = co_await store_.page(ecom::ascii::to_lower(id), &request.context);
+    auto page = co_await store_.page(ecom::ascii::to_lower(id), &request.context.trace);
     if (!page) {
         co_return std::nullopt;
     }
@@ -255,7 +255,7 @@ asio::awaitable<Response> OrderRoutes::list(Request& request) {
     OrderFilter filter = parse_order_filter(params);
     const int limit = filter.limit;
     filter.limit = limit + 1;
-    const auto found = co_await store_.list(filter, &request.context);
+    const auto found = co_await store_.list(filter, &request.context.trace);
     std::string body;
     ecom::JsonWriter w(body);
     w.begin_object().key("items").begin_array();

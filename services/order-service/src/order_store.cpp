@@ -135,8 +135,7 @@ OrderRecord read_order(const Result& r, int row) {
     return o;
 }
 
-asio::awaitable<std::optional<OrderRecord>> OrderStore::insert(const NewOrder& o,
-                                                               const ecom::http::RequestContext* ctx) {
+asio::awaitable<std::optional<OrderRecord>> OrderStore::insert(const NewOrder& o, const ecom::trace::SpanContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::insert_order, o.id, o.idempotency_key, o.fingerprint, o.email,
                                              o.name, requested_lines_json(o.requested_items), o.card_last4,
                                              o.lease_owner, static_cast<std::int64_t>(lease_.count()), o.created_ms);
@@ -147,7 +146,7 @@ asio::awaitable<std::optional<OrderRecord>> OrderStore::insert(const NewOrder& o
 }
 
 asio::awaitable<std::optional<OrderRecord>> OrderStore::find_by_key(const std::string& email, const std::string& key,
-                                                                    const ecom::http::RequestContext* ctx) {
+                                                                    const ecom::trace::SpanContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::order_by_key, email, key);
     if (r.empty()) {
         co_return std::nullopt;
@@ -156,7 +155,7 @@ asio::awaitable<std::optional<OrderRecord>> OrderStore::find_by_key(const std::s
 }
 
 asio::awaitable<std::optional<OrderRecord>> OrderStore::find(const std::string& id,
-                                                             const ecom::http::RequestContext* ctx) {
+                                                             const ecom::trace::SpanContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::order_by_id, id);
     if (r.empty()) {
         co_return std::nullopt;
@@ -165,7 +164,7 @@ asio::awaitable<std::optional<OrderRecord>> OrderStore::find(const std::string& 
 }
 
 asio::awaitable<std::optional<OrderRecord>> OrderStore::take_lease(const std::string& id, const std::string& owner,
-                                                                   const ecom::http::RequestContext* ctx) {
+                                                                   const ecom::trace::SpanContext* ctx) {
     const Result r =
         co_await db_.run_traced(ctx, sql::take_lease, id, owner, static_cast<std::int64_t>(lease_.count()));
     if (r.empty()) {
@@ -176,7 +175,7 @@ asio::awaitable<std::optional<OrderRecord>> OrderStore::take_lease(const std::st
 
 asio::awaitable<bool> OrderStore::record_reservation(const std::string& id, const std::string& owner,
                                                      const std::vector<PricedLine>& items, std::int64_t total_cents,
-                                                     std::int64_t updated_ms, const ecom::http::RequestContext* ctx) {
+                                                     std::int64_t updated_ms, const ecom::trace::SpanContext* ctx) {
     const Result r =
         co_await db_.run_traced(ctx, sql::record_reservation, id, owner, static_cast<std::int64_t>(lease_.count()),
                                 priced_lines_json(items), total_cents, updated_ms);
@@ -184,7 +183,7 @@ asio::awaitable<bool> OrderStore::record_reservation(const std::string& id, cons
 }
 
 asio::awaitable<bool> OrderStore::finish(const std::string& id, const std::string& owner, const FinalOutcome& f,
-                                         const ecom::http::RequestContext* ctx) {
+                                         const ecom::trace::SpanContext* ctx) {
     std::optional<std::string_view> payment;
     if (f.payment_outcome) {
         payment = to_string(*f.payment_outcome);
@@ -197,7 +196,7 @@ asio::awaitable<bool> OrderStore::finish(const std::string& id, const std::strin
 
 asio::awaitable<MoveResult> OrderStore::move(const std::string& id, OrderStatus from, OrderStatus to, Actor actor,
                                              const std::optional<std::string>& reason,
-                                             const ecom::http::RequestContext* ctx, std::optional<bool> restock) {
+                                             const ecom::trace::SpanContext* ctx, std::optional<bool> restock) {
     const Result r = co_await db_.run_traced(ctx, sql::move_order, id, to_string(from), to_string(to), to_string(actor),
                                              reason, restock);
     if (!r.empty()) {
@@ -208,19 +207,19 @@ asio::awaitable<MoveResult> OrderStore::move(const std::string& id, OrderStatus 
 }
 
 asio::awaitable<bool> OrderStore::set_access_token(const std::string& id, const std::string& digest_hex,
-                                                   const ecom::http::RequestContext* ctx) {
+                                                   const ecom::trace::SpanContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::set_access_token, id, digest_hex);
     co_return !r.empty();
 }
 
 asio::awaitable<void> OrderStore::release_lease(const std::string& id, const std::string& owner,
-                                                const ecom::http::RequestContext* ctx) {
+                                                const ecom::trace::SpanContext* ctx) {
     co_await db_.run_traced(ctx, sql::release_lease, id, owner);
 }
 
 asio::awaitable<std::vector<OrderRecord>> OrderStore::claim_stale(std::chrono::seconds older_than, int limit,
                                                                   const std::string& owner,
-                                                                  const ecom::http::RequestContext* ctx) {
+                                                                  const ecom::trace::SpanContext* ctx) {
     const Result r =
         co_await db_.run_traced(ctx, sql::claim_stale_orders, static_cast<std::int64_t>(older_than.count()), limit,
                                 owner, static_cast<std::int64_t>(lease_.count()));
@@ -232,7 +231,7 @@ asio::awaitable<std::vector<OrderRecord>> OrderStore::claim_stale(std::chrono::s
 }
 
 asio::awaitable<std::vector<OrderRecord>> OrderStore::by_email(const std::string& email, int limit,
-                                                               const ecom::http::RequestContext* ctx) {
+                                                               const ecom::trace::SpanContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::orders_by_email, email, limit);
     std::vector<OrderRecord> out;
     for (int i = 0; i < r.rows(); ++i) {
@@ -242,7 +241,7 @@ asio::awaitable<std::vector<OrderRecord>> OrderStore::by_email(const std::string
 }
 
 asio::awaitable<std::vector<std::pair<std::string, OrderStatus>>> OrderStore::statuses(
-    const std::vector<std::string>& ids, const ecom::http::RequestContext* ctx) {
+    const std::vector<std::string>& ids, const ecom::trace::SpanContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::order_statuses, uuid_array(ids));
     std::vector<std::pair<std::string, OrderStatus>> out;
     for (int i = 0; i < r.rows(); ++i) {
@@ -305,8 +304,7 @@ std::optional<std::string> text_array(const std::vector<OrderStatus>& statuses) 
 
 }  // namespace
 
-asio::awaitable<std::optional<OrderPage>> OrderStore::page(const std::string& id,
-                                                           const ecom::http::RequestContext* ctx) {
+asio::awaitable<std::optional<OrderPage>> OrderStore::page(const std::string& id, const ecom::trace::SpanContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::order_page, id);
     if (r.empty()) {
         co_return std::nullopt;
@@ -314,7 +312,7 @@ asio::awaitable<std::optional<OrderPage>> OrderStore::page(const std::string& id
     co_return read_order_page(r);
 }
 
-asio::awaitable<void> OrderStore::mark_returned(const std::string& id, const ecom::http::RequestContext* ctx) {
+asio::awaitable<void> OrderStore::mark_returned(const std::string& id, const ecom::trace::SpanContext* ctx) {
     co_await db_.run_traced(ctx, sql::mark_returned, id);
 }
 
@@ -327,8 +325,7 @@ asio::awaitable<std::vector<std::string>> OrderStore::stale_compensations(std::c
     co_return out;
 }
 
-asio::awaitable<std::vector<OrderRecord>> OrderStore::list(const OrderFilter& f,
-                                                           const ecom::http::RequestContext* ctx) {
+asio::awaitable<std::vector<OrderRecord>> OrderStore::list(const OrderFilter& f, const ecom::trace::SpanContext* ctx) {
     std::optional<std::int64_t> after_ms;
     std::optional<std::string> after_id;
     if (f.after) {

@@ -114,12 +114,12 @@ public:
     virtual boost::asio::awaitable<bool> record_reservation(const std::string& id, const std::string& owner,
                                                             const std::vector<PricedLine>& items,
                                                             std::int64_t total_cents, std::int64_t updated_ms,
-                                                            const ecom::http::RequestContext* ctx) = 0;
+                                                            const ecom::trace::SpanContext* ctx) = 0;
     virtual boost::asio::awaitable<bool> finish(const std::string& id, const std::string& owner,
-                                                const FinalOutcome& outcome, const ecom::http::RequestContext* ctx) = 0;
+                                                const FinalOutcome& outcome, const ecom::trace::SpanContext* ctx) = 0;
     // Gives the lease back early, after a transient failure.
     virtual boost::asio::awaitable<void> release_lease(const std::string& id, const std::string& owner,
-                                                       const ecom::http::RequestContext* ctx) = 0;
+                                                       const ecom::trace::SpanContext* ctx) = 0;
 };
 
 // Where a checkout records its order under the customer's Idempotency-Key
@@ -131,14 +131,14 @@ public:
     // customer's key is taken (the caller reads what it belongs to). Keys
     // are scoped to the customer's e-mail.
     virtual boost::asio::awaitable<std::optional<OrderRecord>> insert(const NewOrder& order,
-                                                                      const ecom::http::RequestContext* ctx) = 0;
+                                                                      const ecom::trace::SpanContext* ctx) = 0;
     virtual boost::asio::awaitable<std::optional<OrderRecord>> find_by_key(const std::string& email,
                                                                            const std::string& key,
-                                                                           const ecom::http::RequestContext* ctx) = 0;
+                                                                           const ecom::trace::SpanContext* ctx) = 0;
     // The order with `owner`'s lease, if it is PENDING and nobody's lease is running.
     virtual boost::asio::awaitable<std::optional<OrderRecord>> take_lease(const std::string& id,
                                                                           const std::string& owner,
-                                                                          const ecom::http::RequestContext* ctx) = 0;
+                                                                          const ecom::trace::SpanContext* ctx) = 0;
 };
 
 class OrderStore final : public SagaStore, public CheckoutStore {
@@ -146,52 +146,52 @@ public:
     OrderStore(ecom::pg::Database& db, std::chrono::seconds lease) : db_(db), lease_(lease) {}
 
     boost::asio::awaitable<std::optional<OrderRecord>> insert(const NewOrder& order,
-                                                              const ecom::http::RequestContext* ctx) override;
+                                                              const ecom::trace::SpanContext* ctx) override;
     boost::asio::awaitable<std::optional<OrderRecord>> find_by_key(const std::string& email, const std::string& key,
-                                                                   const ecom::http::RequestContext* ctx) override;
+                                                                   const ecom::trace::SpanContext* ctx) override;
     boost::asio::awaitable<std::optional<OrderRecord>> find(const std::string& id,
-                                                            const ecom::http::RequestContext* ctx = nullptr);
+                                                            const ecom::trace::SpanContext* ctx = nullptr);
     boost::asio::awaitable<std::optional<OrderRecord>> take_lease(const std::string& id, const std::string& owner,
-                                                                  const ecom::http::RequestContext* ctx) override;
+                                                                  const ecom::trace::SpanContext* ctx) override;
 
     boost::asio::awaitable<bool> record_reservation(const std::string& id, const std::string& owner,
                                                     const std::vector<PricedLine>& items, std::int64_t total_cents,
                                                     std::int64_t updated_ms,
-                                                    const ecom::http::RequestContext* ctx) override;
+                                                    const ecom::trace::SpanContext* ctx) override;
     boost::asio::awaitable<bool> finish(const std::string& id, const std::string& owner, const FinalOutcome& outcome,
-                                        const ecom::http::RequestContext* ctx) override;
+                                        const ecom::trace::SpanContext* ctx) override;
     boost::asio::awaitable<void> release_lease(const std::string& id, const std::string& owner,
-                                               const ecom::http::RequestContext* ctx) override;
+                                               const ecom::trace::SpanContext* ctx) override;
 
     boost::asio::awaitable<std::vector<OrderRecord>> claim_stale(std::chrono::seconds older_than, int limit,
                                                                  const std::string& owner,
-                                                                 const ecom::http::RequestContext* ctx = nullptr);
+                                                                 const ecom::trace::SpanContext* ctx = nullptr);
     boost::asio::awaitable<std::vector<OrderRecord>> by_email(const std::string& email, int limit,
-                                                              const ecom::http::RequestContext* ctx = nullptr);
+                                                              const ecom::trace::SpanContext* ctx = nullptr);
     // id -> status for those of `ids` that exist.
     boost::asio::awaitable<std::vector<std::pair<std::string, OrderStatus>>> statuses(
-        const std::vector<std::string>& ids, const ecom::http::RequestContext* ctx = nullptr);
+        const std::vector<std::string>& ids, const ecom::trace::SpanContext* ctx = nullptr);
 
     // One guarded UPDATE from `from` to `to` with its order_history row
     // (sql::move_order); `restock` sets whether a return restocks.
     boost::asio::awaitable<MoveResult> move(const std::string& id, OrderStatus from, OrderStatus to, Actor actor,
                                             const std::optional<std::string>& reason,
-                                            const ecom::http::RequestContext* ctx = nullptr,
+                                            const ecom::trace::SpanContext* ctx = nullptr,
                                             std::optional<bool> restock = std::nullopt);
 
     boost::asio::awaitable<std::optional<OrderPage>> page(const std::string& id,
-                                                          const ecom::http::RequestContext* ctx = nullptr);
+                                                          const ecom::trace::SpanContext* ctx = nullptr);
     // reservation_state committed -> returned (the stock went back).
-    boost::asio::awaitable<void> mark_returned(const std::string& id, const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<void> mark_returned(const std::string& id, const ecom::trace::SpanContext* ctx = nullptr);
     // Ids of CANCELLING / REFUNDING orders untouched for `older_than`.
     boost::asio::awaitable<std::vector<std::string>> stale_compensations(std::chrono::seconds older_than, int limit);
     // The order desk: newest first, at most filter.limit.
     boost::asio::awaitable<std::vector<OrderRecord>> list(const OrderFilter& filter,
-                                                          const ecom::http::RequestContext* ctx = nullptr);
+                                                          const ecom::trace::SpanContext* ctx = nullptr);
 
     // Replaces the digest of a final order's access token; false if the order is not final.
     boost::asio::awaitable<bool> set_access_token(const std::string& id, const std::string& digest_hex,
-                                                  const ecom::http::RequestContext* ctx = nullptr);
+                                                  const ecom::trace::SpanContext* ctx = nullptr);
 
     [[nodiscard]] std::chrono::seconds lease() const noexcept { return lease_; }
 

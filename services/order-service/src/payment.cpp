@@ -31,8 +31,7 @@ asio::awaitable<void> SimulatedPaymentGateway::delay() {
 }
 
 asio::awaitable<PaymentOutcome> SimulatedPaymentGateway::charge(const std::string& order_id, std::int64_t amount_cents,
-                                                                const Card& card,
-                                                                const ecom::http::RequestContext* ctx) {
+                                                                const Card& card, const ecom::trace::SpanContext* ctx) {
     // The provider call as its own span; the card never appears in it.
     ecom::trace::Span span("payment.charge", ecom::trace::SpanKind::client, ctx);
     span.attribute("peer.service", std::string("payment-simulator"));
@@ -55,7 +54,7 @@ asio::awaitable<PaymentOutcome> SimulatedPaymentGateway::charge(const std::strin
 }
 
 asio::awaitable<std::optional<PaymentOutcome>> SimulatedPaymentGateway::find_charge(
-    const std::string& order_id, const ecom::http::RequestContext* ctx) {
+    const std::string& order_id, const ecom::trace::SpanContext* ctx) {
     const auto r = co_await db_.run_traced(ctx, sql::find_charge, order_id);
     if (r.empty()) {
         co_return std::nullopt;
@@ -64,7 +63,7 @@ asio::awaitable<std::optional<PaymentOutcome>> SimulatedPaymentGateway::find_cha
 }
 
 asio::awaitable<RefundOutcome> SimulatedPaymentGateway::refund(const std::string& order_id,
-                                                               const ecom::http::RequestContext* ctx) {
+                                                               const ecom::trace::SpanContext* ctx) {
     ecom::trace::Span span("payment.refund", ecom::trace::SpanKind::client, ctx);
     span.attribute("peer.service", std::string("payment-simulator"));
     co_await delay();

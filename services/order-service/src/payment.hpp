@@ -33,14 +33,14 @@ class PaymentGateway {
 public:
     virtual ~PaymentGateway() = default;
     virtual boost::asio::awaitable<PaymentOutcome> charge(const std::string& order_id, std::int64_t amount_cents,
-                                                          const Card& card, const ecom::http::RequestContext* ctx) = 0;
+                                                          const Card& card, const ecom::trace::SpanContext* ctx) = 0;
     // The outcome of an earlier charge for the order, if there was one.
-    virtual boost::asio::awaitable<std::optional<PaymentOutcome>> find_charge(
-        const std::string& order_id, const ecom::http::RequestContext* ctx) = 0;
+    virtual boost::asio::awaitable<std::optional<PaymentOutcome>> find_charge(const std::string& order_id,
+                                                                              const ecom::trace::SpanContext* ctx) = 0;
     // Idempotent per order: a charge is refunded at most once, and refunding
     // an order with nothing left to refund answers refunded.
     virtual boost::asio::awaitable<RefundOutcome> refund(const std::string& order_id,
-                                                         const ecom::http::RequestContext* ctx) = 0;
+                                                         const ecom::trace::SpanContext* ctx) = 0;
 };
 
 struct SimulatorSettings {
@@ -59,11 +59,11 @@ public:
     SimulatedPaymentGateway(ecom::pg::Database& db, SimulatorSettings settings) : db_(db), settings_(settings) {}
 
     boost::asio::awaitable<PaymentOutcome> charge(const std::string& order_id, std::int64_t amount_cents,
-                                                  const Card& card, const ecom::http::RequestContext* ctx) override;
+                                                  const Card& card, const ecom::trace::SpanContext* ctx) override;
     boost::asio::awaitable<std::optional<PaymentOutcome>> find_charge(const std::string& order_id,
-                                                                      const ecom::http::RequestContext* ctx) override;
+                                                                      const ecom::trace::SpanContext* ctx) override;
     boost::asio::awaitable<RefundOutcome> refund(const std::string& order_id,
-                                                 const ecom::http::RequestContext* ctx) override;
+                                                 const ecom::trace::SpanContext* ctx) override;
 
     static PaymentOutcome decide(const Card& card) noexcept;
 

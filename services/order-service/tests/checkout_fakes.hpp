@@ -21,6 +21,7 @@ namespace orders::fakes {
 
 namespace asio = boost::asio;
 using ecom::http::RequestContext;
+using ecom::trace::SpanContext;
 
 // Runs a coroutine to its end on a fresh io_context; rethrows what it threw.
 template <typename T>
@@ -50,7 +51,7 @@ struct FakeStore final : SagaStore {
 
     asio::awaitable<bool> record_reservation(const std::string&, const std::string& owner,
                                              const std::vector<PricedLine>& items, std::int64_t total_cents,
-                                             std::int64_t, const RequestContext*) override {
+                                             std::int64_t, const SpanContext*) override {
         check_owner(owner);
         if (!lease_held) {
             co_return false;
@@ -60,7 +61,7 @@ struct FakeStore final : SagaStore {
         co_return true;
     }
     asio::awaitable<bool> finish(const std::string&, const std::string& owner, const FinalOutcome& outcome,
-                                 const RequestContext*) override {
+                                 const SpanContext*) override {
         check_owner(owner);
         if (!lease_held) {
             co_return false;
@@ -68,7 +69,7 @@ struct FakeStore final : SagaStore {
         finished = outcome;
         co_return true;
     }
-    asio::awaitable<void> release_lease(const std::string&, const std::string&, const RequestContext*) override {
+    asio::awaitable<void> release_lease(const std::string&, const std::string&, const SpanContext*) override {
         ++leases_released;
         co_return;
     }
@@ -128,7 +129,7 @@ struct FakePayments final : PaymentGateway {
     int lookups = 0;
 
     asio::awaitable<PaymentOutcome> charge(const std::string&, std::int64_t amount_cents, const Card&,
-                                           const RequestContext*) override {
+                                           const SpanContext*) override {
         ++attempts;
         if (failures_before_answer > 0) {
             --failures_before_answer;
@@ -137,11 +138,11 @@ struct FakePayments final : PaymentGateway {
         charged.push_back(amount_cents);
         co_return outcome;
     }
-    asio::awaitable<std::optional<PaymentOutcome>> find_charge(const std::string&, const RequestContext*) override {
+    asio::awaitable<std::optional<PaymentOutcome>> find_charge(const std::string&, const SpanContext*) override {
         ++lookups;
         co_return earlier_charge;
     }
-    asio::awaitable<RefundOutcome> refund(const std::string&, const RequestContext*) override {
+    asio::awaitable<RefundOutcome> refund(const std::string&, const SpanContext*) override {
         ++refunds;
         if (refusals_left > 0) {
             --refusals_left;

@@ -24,6 +24,7 @@ namespace {
 
 namespace asio = boost::asio;
 using ecom::http::RequestContext;
+using ecom::trace::SpanContext;
 using fakes::FakeInventory;
 using fakes::FakePayments;
 using fakes::FakeStore;
@@ -206,14 +207,14 @@ TEST_F(SagaTest, ATransientDatabaseErrorIsTransientAndAPermanentOneIsThrown) {
         ecom::pg::Error error;
         explicit FailingStore(ecom::pg::Error e) : error(std::move(e)) {}
         asio::awaitable<bool> record_reservation(const std::string&, const std::string&, const std::vector<PricedLine>&,
-                                                 std::int64_t, std::int64_t, const RequestContext*) override {
+                                                 std::int64_t, std::int64_t, const SpanContext*) override {
             throw error;
         }
         asio::awaitable<bool> finish(const std::string&, const std::string&, const FinalOutcome&,
-                                     const RequestContext*) override {
+                                     const SpanContext*) override {
             co_return true;
         }
-        asio::awaitable<void> release_lease(const std::string&, const std::string&, const RequestContext*) override {
+        asio::awaitable<void> release_lease(const std::string&, const std::string&, const SpanContext*) override {
             co_return;
         }
     };

@@ -18,6 +18,7 @@ namespace {
 
 namespace asio = boost::asio;
 using ecom::http::RequestContext;
+using ecom::trace::SpanContext;
 using fakes::FakeInventory;
 using fakes::FakePayments;
 using fakes::FakeStore;
@@ -34,7 +35,7 @@ struct FakeCheckoutStore final : CheckoutStore {
     std::optional<NewOrder> inserted;
     std::optional<std::string> taken_by;
 
-    asio::awaitable<std::optional<OrderRecord>> insert(const NewOrder& order, const RequestContext*) override {
+    asio::awaitable<std::optional<OrderRecord>> insert(const NewOrder& order, const SpanContext*) override {
         ++inserts;
         const auto key = std::make_pair(order.email, order.idempotency_key);
         if (by_key.contains(key) || !insert_commits) {
@@ -54,7 +55,7 @@ struct FakeCheckoutStore final : CheckoutStore {
         co_return record;
     }
     asio::awaitable<std::optional<OrderRecord>> find_by_key(const std::string& email, const std::string& key,
-                                                            const RequestContext*) override {
+                                                            const SpanContext*) override {
         const auto it = by_key.find({email, key});
         if (it == by_key.end()) {
             co_return std::nullopt;
@@ -62,7 +63,7 @@ struct FakeCheckoutStore final : CheckoutStore {
         co_return it->second;
     }
     asio::awaitable<std::optional<OrderRecord>> take_lease(const std::string& id, const std::string& owner,
-                                                           const RequestContext*) override {
+                                                           const SpanContext*) override {
         for (auto& [key, order] : by_key) {
             if (order.id == id && order.status == OrderStatus::pending && lease_free) {
                 taken_by = owner;

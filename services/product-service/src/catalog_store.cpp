@@ -47,8 +47,7 @@ std::string versions_array(const std::vector<std::int64_t>& versions) {
     return out;
 }
 
-asio::awaitable<std::optional<StoredProduct>> CatalogStore::find(std::int64_t id,
-                                                                 const ecom::http::RequestContext* ctx) {
+asio::awaitable<std::optional<StoredProduct>> CatalogStore::find(std::int64_t id, const ecom::trace::SpanContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::get_product, id);
     if (r.empty()) {
         co_return std::nullopt;
@@ -56,8 +55,7 @@ asio::awaitable<std::optional<StoredProduct>> CatalogStore::find(std::int64_t id
     co_return stored(r, 0);
 }
 
-asio::awaitable<std::string> CatalogStore::list_page(const ListRequest& request,
-                                                     const ecom::http::RequestContext* ctx) {
+asio::awaitable<std::string> CatalogStore::list_page(const ListRequest& request, const ecom::trace::SpanContext* ctx) {
     // One row more than the page tells whether another page follows.
     const std::int64_t fetch = request.limit + 1;
     Result r;
@@ -88,7 +86,7 @@ asio::awaitable<std::string> CatalogStore::list_page(const ListRequest& request,
     co_return body;
 }
 
-asio::awaitable<std::string> CatalogStore::categories(const ecom::http::RequestContext* ctx) {
+asio::awaitable<std::string> CatalogStore::categories(const ecom::trace::SpanContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::list_categories);
     std::string body;
     ecom::JsonWriter w(body);
@@ -100,7 +98,7 @@ asio::awaitable<std::string> CatalogStore::categories(const ecom::http::RequestC
     co_return body;
 }
 
-asio::awaitable<StoredProduct> CatalogStore::create(const ProductFields& f, const ecom::http::RequestContext* ctx) {
+asio::awaitable<StoredProduct> CatalogStore::create(const ProductFields& f, const ecom::trace::SpanContext* ctx) {
     try {
         const Result r = co_await db_.run_traced(ctx, sql::insert_product, f.sku, f.name, f.description, f.category,
                                                  f.price_cents, f.stock, f.image_url);
@@ -115,7 +113,7 @@ asio::awaitable<StoredProduct> CatalogStore::create(const ProductFields& f, cons
 
 asio::awaitable<WriteResult> CatalogStore::update(const ecom::pg::Statement& statement, std::int64_t id,
                                                   const ProductFields& f, const AcceptedVersions& versions,
-                                                  const ecom::http::RequestContext* ctx) {
+                                                  const ecom::trace::SpanContext* ctx) {
     Result r;
     try {
         r = co_await db_.run_traced(ctx, statement, id, versions_param(versions), f.sku, f.name, f.description,
@@ -137,18 +135,18 @@ asio::awaitable<WriteResult> CatalogStore::update(const ecom::pg::Statement& sta
 
 asio::awaitable<WriteResult> CatalogStore::replace(std::int64_t id, const ProductFields& fields,
                                                    const AcceptedVersions& versions,
-                                                   const ecom::http::RequestContext* ctx) {
+                                                   const ecom::trace::SpanContext* ctx) {
     co_return co_await update(sql::replace_product, id, fields, versions, ctx);
 }
 
 asio::awaitable<WriteResult> CatalogStore::patch(std::int64_t id, const ProductFields& fields,
                                                  const AcceptedVersions& versions,
-                                                 const ecom::http::RequestContext* ctx) {
+                                                 const ecom::trace::SpanContext* ctx) {
     co_return co_await update(sql::patch_product, id, fields, versions, ctx);
 }
 
 asio::awaitable<WriteStatus> CatalogStore::archive(std::int64_t id, const AcceptedVersions& versions,
-                                                   const ecom::http::RequestContext* ctx) {
+                                                   const ecom::trace::SpanContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::archive_product, id, versions_param(versions));
     if (r.empty()) {
         co_return co_await missing_or_mismatch(id, ctx);
@@ -156,7 +154,7 @@ asio::awaitable<WriteStatus> CatalogStore::archive(std::int64_t id, const Accept
     co_return WriteStatus::ok;
 }
 
-asio::awaitable<WriteStatus> CatalogStore::missing_or_mismatch(std::int64_t id, const ecom::http::RequestContext* ctx) {
+asio::awaitable<WriteStatus> CatalogStore::missing_or_mismatch(std::int64_t id, const ecom::trace::SpanContext* ctx) {
     const Result r = co_await db_.run_traced(ctx, sql::product_exists, id);
     co_return r.empty() ? WriteStatus::not_found : WriteStatus::version_mismatch;
 }

@@ -43,29 +43,29 @@ public:
     explicit CatalogStore(ecom::pg::Database& db) : db_(db) {}
 
     boost::asio::awaitable<std::optional<StoredProduct>> find(std::int64_t id,
-                                                              const ecom::http::RequestContext* ctx = nullptr);
+                                                              const ecom::trace::SpanContext* ctx = nullptr);
     // {"items":[...],"next_cursor":...}
     boost::asio::awaitable<std::string> list_page(const ListRequest& request,
-                                                  const ecom::http::RequestContext* ctx = nullptr);
+                                                  const ecom::trace::SpanContext* ctx = nullptr);
     // {"items":[{"slug","product_count"}]}
-    boost::asio::awaitable<std::string> categories(const ecom::http::RequestContext* ctx = nullptr);
+    boost::asio::awaitable<std::string> categories(const ecom::trace::SpanContext* ctx = nullptr);
     // Throws HttpError 409 `sku_taken` when the SKU is in use.
     boost::asio::awaitable<StoredProduct> create(const ProductFields& fields,
-                                                 const ecom::http::RequestContext* ctx = nullptr);
+                                                 const ecom::trace::SpanContext* ctx = nullptr);
     boost::asio::awaitable<WriteResult> replace(std::int64_t id, const ProductFields& fields,
                                                 const AcceptedVersions& versions,
-                                                const ecom::http::RequestContext* ctx = nullptr);
+                                                const ecom::trace::SpanContext* ctx = nullptr);
     boost::asio::awaitable<WriteResult> patch(std::int64_t id, const ProductFields& fields,
                                               const AcceptedVersions& versions,
-                                              const ecom::http::RequestContext* ctx = nullptr);
+                                              const ecom::trace::SpanContext* ctx = nullptr);
     boost::asio::awaitable<WriteStatus> archive(std::int64_t id, const AcceptedVersions& versions,
-                                                const ecom::http::RequestContext* ctx = nullptr);
+                                                const ecom::trace::SpanContext* ctx = nullptr);
 
 private:
     boost::asio::awaitable<WriteResult> update(const ecom::pg::Statement& statement, std::int64_t id,
                                                const ProductFields& fields, const AcceptedVersions& versions,
-                                               const ecom::http::RequestContext* ctx);
-    boost::asio::awaitable<WriteStatus> missing_or_mismatch(std::int64_t id, const ecom::http::RequestContext* ctx);
+                                               const ecom::trace::SpanContext* ctx);
+    boost::asio::awaitable<WriteStatus> missing_or_mismatch(std::int64_t id, const ecom::trace::SpanContext* ctx);
 
     ecom::pg::Database& db_;
 };

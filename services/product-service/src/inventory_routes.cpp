@@ -126,7 +126,7 @@ void InventoryRoutes::stock_changed(const std::vector<std::int64_t>& product_ids
 asio::awaitable<Response> InventoryRoutes::reserve(Request& request) {
     authorize(request);
     const ReservationRequest input = parse_reservation_request(request.body);
-    const auto r = co_await db_.run_traced(&request.context, sql::reserve_stock, input.order_id,
+    const auto r = co_await db_.run_traced(&request.context.trace, sql::reserve_stock, input.order_id,
                                            array_literal(input.items, false), array_literal(input.items, true));
     const bj::object result = function_result(r);
     const std::string_view outcome = result.at("outcome").as_string();
@@ -164,7 +164,7 @@ asio::awaitable<Response> InventoryRoutes::reserve(Request& request) {
 asio::awaitable<Response> InventoryRoutes::commit(Request& request) {
     authorize(request);
     const std::string order_id = order_id_param(request);
-    const auto r = co_await db_.run_traced(&request.context, sql::commit_reservation, order_id);
+    const auto r = co_await db_.run_traced(&request.context.trace, sql::commit_reservation, order_id);
     const bj::object result = function_result(r);
     const std::string_view outcome = result.at("outcome").as_string();
     if (outcome == "not_found") {
@@ -179,8 +179,8 @@ asio::awaitable<Response> InventoryRoutes::commit(Request& request) {
 asio::awaitable<Response> InventoryRoutes::release(Request& request) {
     authorize(request);
     const std::string order_id = order_id_param(request);
-    const auto before = co_await db_.run_traced(&request.context, sql::get_reservation, order_id);
-    const auto r = co_await db_.run_traced(&request.context, sql::release_reservation, order_id);
+    const auto before = co_await db_.run_traced(&request.context.trace, sql::get_reservation, order_id);
+    const auto r = co_await db_.run_traced(&request.context.trace, sql::release_reservation, order_id);
     const bj::object result = function_result(r);
     const std::string_view outcome = result.at("outcome").as_string();
     if (outcome == "committed") {
@@ -198,7 +198,7 @@ asio::awaitable<Response> InventoryRoutes::release(Request& request) {
 asio::awaitable<Response> InventoryRoutes::give_back(Request& request) {
     authorize(request);
     const std::string order_id = order_id_param(request);
-    const auto r = co_await db_.run_traced(&request.context, sql::return_reservation, order_id);
+    const auto r = co_await db_.run_traced(&request.context.trace, sql::return_reservation, order_id);
     const bj::object result = function_result(r);
     const std::string_view outcome = result.at("outcome").as_string();
     if (outcome == "not_found") {
@@ -209,12 +209,12 @@ asio::awaitable<Response> InventoryRoutes::give_back(Request& request) {
                         "only a committed reservation can be returned; this one is " + std::string(outcome))
             .with_member("state", "\"" + std::string(outcome) + "\"");
     }
-    co_await forget_cached_stock(order_id, &request.context);
+    co_await forget_cached_stock(order_id, &request.context.trace);
     co_return state_response(order_id, outcome);
 }
 
 asio::awaitable<void> InventoryRoutes::forget_cached_stock(const std::string& order_id,
-                                                           const ecom::http::RequestContext* ctx) {
+                                                           const ecom::trace::SpanContext* ctx) {
     const auto r = co_await db_.run_traced(ctx, sql::get_reservation, order_id);
     if (!r.empty() && !r.is_null(0, 0)) {
         stock_changed(reservation_product_ids(r.text(0, 0)));
@@ -224,7 +224,7 @@ asio::awaitable<void> InventoryRoutes::forget_cached_stock(const std::string& or
 asio::awaitable<Response> InventoryRoutes::get(Request& request) {
     authorize(request);
     const std::string order_id = order_id_param(request);
-    const auto r = co_await db_.run_traced(&request.context, sql::get_reservation, order_id);
+    const auto r = co_await db_.run_traced(&request.context.trace, sql::get_reservation, order_id);
     if (r.empty() || r.is_null(0, 0)) {
         throw HttpError(404, "not_found", "no reservation for this order id");
     }
@@ -239,7 +239,7 @@ asio::awaitable<Response> InventoryRoutes::list(Request& request) {
     }
     const auto older_than = request.int_query_param("older_than_seconds", 0, 0, 30 * 24 * 3600);
     const auto limit = request.int_query_param("limit", 100, 1, 1000);
-    const auto r = co_await db_.run_traced(&request.context, sql::list_reservations, state, older_than, limit);
+    const auto r = co_await db_.run_traced(&request.context.trace, sql::list_reservations, state, older_than, limit);
     std::string body;
     ecom::JsonWriter w(body);
     w.begin_object().key("items").begin_array();

@@ -58,8 +58,7 @@ private:
     void authorize(const ecom::http::Request& request) const;
     void stock_changed(const std::vector<std::int64_t>& product_ids);
     // stock_changed() for the products of the order's reservation.
-    boost::asio::awaitable<void> forget_cached_stock(const std::string& order_id,
-                                                     const ecom::http::RequestContext* ctx);
+    boost::asio::awaitable<void> forget_cached_stock(const std::string& order_id, const ecom::trace::SpanContext* ctx);
 
     ecom::pg::Database& db_;
     ProductCache& cache_;

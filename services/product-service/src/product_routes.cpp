@@ -159,7 +159,7 @@ asio::awaitable<Response> ProductRoutes::list(Request& request) {
     auto entry = cache_.find_page(key);
     if (!entry) {
         auto fresh = std::make_shared<CachedBody>();
-        fresh->body = co_await store_.list_page(query, &request.context);
+        fresh->body = co_await store_.list_page(query, &request.context.trace);
         cache_.store_page(key, fresh, generation);
         entry = std::move(fresh);
     }
@@ -174,7 +174,7 @@ asio::awaitable<Response> ProductRoutes::categories(Request& request) {
     auto entry = cache_.find_page(key);
     if (!entry) {
         auto fresh = std::make_shared<CachedBody>();
-        fresh->body = co_await store_.categories(&request.context);
+        fresh->body = co_await store_.categories(&request.context.trace);
         cache_.store_page(key, fresh, generation);
         entry = std::move(fresh);
     }
@@ -188,7 +188,7 @@ asio::awaitable<Response> ProductRoutes::get(Request& request) {
     const auto generation = cache_.generation();
     auto entry = cache_.find_product(id);
     if (!entry) {
-        auto product = co_await store_.find(id, &request.context);
+        auto product = co_await store_.find(id, &request.context.trace);
         if (!product) {
             throw HttpError(404, "not_found", "no product with this id");
         }
@@ -217,7 +217,7 @@ asio::awaitable<Response> ProductRoutes::get(Request& request) {
 asio::awaitable<Response> ProductRoutes::create(Request& request) {
     admin_.require(request);
     const ProductFields fields = parse_full_product(request.body);
-    const StoredProduct product = co_await store_.create(fields, &request.context);
+    const StoredProduct product = co_await store_.create(fields, &request.context.trace);
     cache_.invalidate_product(product.id);
     auto response = product_response(201, product.json, product_etag(product.version));
     response.headers.add("Location", "/api/products/" + std::to_string(product.id));
@@ -240,7 +240,7 @@ asio::awaitable<Response> ProductRoutes::replace(Request& request) {
     const std::int64_t id = parse_product_id(request.param("id"));
     const AcceptedVersions versions = parse_if_match(request);
     const ProductFields fields = parse_full_product(request.body);
-    const WriteResult result = co_await store_.replace(id, fields, versions, &request.context);
+    const WriteResult result = co_await store_.replace(id, fields, versions, &request.context.trace);
     co_return written(200, result);
 }
 
@@ -249,7 +249,7 @@ asio::awaitable<Response> ProductRoutes::patch(Request& request) {
     const std::int64_t id = parse_product_id(request.param("id"));
     const AcceptedVersions versions = parse_if_match(request);
     const ProductFields fields = parse_product_patch(request.body);
-    const WriteResult result = co_await store_.patch(id, fields, versions, &request.context);
+    const WriteResult result = co_await store_.patch(id, fields, versions, &request.context.trace);
     co_return written(200, result);
 }
 
@@ -257,7 +257,7 @@ asio::awaitable<Response> ProductRoutes::remove(Request& request) {
     admin_.require(request);
     const std::int64_t id = parse_product_id(request.param("id"));
     const AcceptedVersions versions = parse_if_match(request);
-    const WriteStatus status = co_await store_.archive(id, versions, &request.context);
+    const WriteStatus status = co_await store_.archive(id, versions, &request.context.trace);
     if (status == WriteStatus::not_found) {
         throw HttpError(404, "not_found", "no product with this id");
     }

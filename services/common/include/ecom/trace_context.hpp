@@ -10,19 +10,24 @@
 
 namespace ecom::trace {
 
-struct Context {
+// A request's place in its trace: what its spans, its database calls and
+// the requests it makes carry. Parsed from the caller's headers (trace id,
+// parent, sampling), completed by the server (its span, the decision).
+struct SpanContext {
     std::string trace_id;        // 32 lowercase hex
     std::string parent_span_id;  // 16 lowercase hex, empty for a new trace
+    std::string span_id;         // the request's server span, the parent of its children; empty when not recorded
+    std::string tracestate;      // W3C tracestate of the caller, forwarded unchanged when valid
     bool sampled = false;
     bool sampling_decided = false;  // traceparent always decides; X-Amzn-Trace-Id only with Sampled=
 };
 
 // version "00": 00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>; all-zero ids are invalid.
 // Higher versions are parsed by their first four fields, as the spec asks.
-std::optional<Context> parse_traceparent(std::string_view header) noexcept;
+std::optional<SpanContext> parse_traceparent(std::string_view header) noexcept;
 
 // Root=1-<8 hex epoch>-<24 hex>[;Parent=<16 hex>][;Sampled=0|1][;...]
-std::optional<Context> parse_amzn_trace_id(std::string_view header) noexcept;
+std::optional<SpanContext> parse_amzn_trace_id(std::string_view header) noexcept;
 
 // W3C tracestate: up to 32 comma-separated key=value members, at most 512
 // characters. Invalid values are dropped as a whole (never forwarded).

@@ -9,7 +9,7 @@
 // Span attributes never carry payment or customer data.
 
 #include "ecom/config.hpp"
-#include "ecom/http/message.hpp"
+#include "ecom/trace_context.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -135,7 +135,7 @@ class Span {
 public:
     Span() = default;
     // A child of the request's current span.
-    Span(std::string name, SpanKind kind, const http::RequestContext* parent);
+    Span(std::string name, SpanKind kind, const SpanContext* parent);
     Span(Span&&) noexcept = default;
     Span& operator=(Span&&) noexcept = default;
     ~Span() { end(); }

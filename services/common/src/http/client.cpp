@@ -69,14 +69,15 @@ void set_context_headers(bhttp::request<bhttp::string_body>& req, const RequestC
     if (!context.request_id.empty()) {
         req.set("X-Request-Id", context.request_id);
     }
-    if (context.trace_id.empty()) {
+    const trace::SpanContext& tc = context.trace;
+    if (tc.trace_id.empty()) {
         return;
     }
     const std::string parent = span_id.empty() ? trace::new_span_id() : std::string(span_id);
-    req.set("traceparent", trace::format_traceparent(context.trace_id, parent, context.sampled));
-    req.set("X-Amzn-Trace-Id", trace::format_amzn_trace_id(context.trace_id, parent, context.sampled));
-    if (!context.tracestate.empty()) {
-        req.set("tracestate", context.tracestate);
+    req.set("traceparent", trace::format_traceparent(tc.trace_id, parent, tc.sampled));
+    req.set("X-Amzn-Trace-Id", trace::format_amzn_trace_id(tc.trace_id, parent, tc.sampled));
+    if (!tc.tracestate.empty()) {
+        req.set("tracestate", tc.tracestate);
     }
 }
 
@@ -351,7 +352,7 @@ struct Client::Impl {
 
     // The client span of one attempt, with the call's attributes when recorded.
     [[nodiscard]] trace::Span client_span(const OutgoingRequest& request) const {
-        trace::Span span(std::string(to_string(request.method)), trace::SpanKind::client, request.context);
+        trace::Span span(std::string(to_string(request.method)), trace::SpanKind::client, trace_of(request.context));
         if (span.recording()) {
             span.attribute("http.request.method", std::string(to_string(request.method)));
             span.attribute("server.address", host);

@@ -77,12 +77,13 @@ void assign_ids(Request& request) {
     } else {
         request.context.request_id = new_request_id();
     }
-    std::optional<trace::Context> context;
+    std::optional<trace::SpanContext> context;
+    std::string tracestate;
     if (auto tp = request.headers.get("traceparent")) {
         context = trace::parse_traceparent(*tp);
         // tracestate means something only beside a valid traceparent.
         if (auto ts = request.headers.get("tracestate"); context && ts && trace::is_valid_tracestate(*ts)) {
-            request.context.tracestate = std::string(*ts);
+            tracestate = std::string(*ts);
         }
     }
     if (!context) {
@@ -91,12 +92,11 @@ void assign_ids(Request& request) {
         }
     }
     if (context) {
-        request.context.trace_id = std::move(context->trace_id);
-        request.context.parent_span_id = std::move(context->parent_span_id);
-        request.context.sampled = context->sampled;
-        request.context.sampling_decided = context->sampling_decided;
+        request.context.trace = std::move(*context);
+        request.context.trace.tracestate = std::move(tracestate);
     } else {
-        request.context.trace_id = trace::new_trace_id();
+        request.context.trace = {};
+        request.context.trace.trace_id = trace::new_trace_id();
     }
 }
 

@@ -158,7 +158,7 @@ void append_uint(std::string& out, std::uint64_t v) {
 
 // The sampling decision for a request's server span: parent-based when the
 // caller decided, the configured ratio otherwise; no span id when unsampled.
-void decide_sampling(RequestContext& context) {
+void decide_sampling(trace::SpanContext& context) {
     auto& tracer = trace::Tracer::instance();
     if (!tracer.enabled()) {
         return;
@@ -323,15 +323,15 @@ metrics::Histogram& Server::Impl::histogram(Worker& worker, const Listener& list
 
 void Server::Impl::record_server_span(const Listener& listener, const Request& request, unsigned status,
                                       Clock::duration elapsed) {
-    if (!listener.spec.traced || !request.context.sampled || request.context.span_id.empty() ||
+    if (!listener.spec.traced || !request.context.trace.sampled || request.context.trace.span_id.empty() ||
         !trace::Tracer::instance().admit()) {
         return;
     }
     trace::SpanData span;
-    span.trace_id = request.context.trace_id;
-    span.span_id = request.context.span_id;
-    span.parent_span_id = request.context.parent_span_id;
-    span.trace_state = request.context.tracestate;
+    span.trace_id = request.context.trace.trace_id;
+    span.span_id = request.context.trace.span_id;
+    span.parent_span_id = request.context.trace.parent_span_id;
+    span.trace_state = request.context.trace.tracestate;
     const std::string_view route = request.route.empty() ? std::string_view("unmatched") : request.route;
     span.name = std::string(to_string(request.method)) + " " + std::string(route);
     span.kind = trace::SpanKind::server;
@@ -369,7 +369,7 @@ void Server::Impl::log_request(const Listener& listener, const Request& request,
     const double ms = std::chrono::duration<double, std::milli>(elapsed).count();
     log::write(level, "request",
                {{"request_id", request.context.request_id},
-                {"trace_id", request.context.trace_id},
+                {"trace_id", request.context.trace.trace_id},
                 {"listener", listener.spec.name},
                 {"method", to_string(request.method)},
                 {"route", request.route.empty() ? std::string_view("unmatched") : request.route},
@@ -486,7 +486,7 @@ asio::awaitable<bool> Server::Impl::read_request(const Listener& listener, Sessi
         copy_head(parser, request);
     }
     assign_ids(request);
-    decide_sampling(request.context);
+    decide_sampling(request.context.trace);
     if (!early) {
         early = check_head(parser, request);
     }
@@ -497,7 +497,7 @@ asio::awaitable<bool> Server::Impl::read_request(const Listener& listener, Sessi
             request.route = match.route->pattern;
             exchange.route_index = match.route->index;
             if (match.kind == Router::Match::Kind::found && !match.route->options_for(request.method).traced) {
-                request.context.span_id.clear();
+                request.context.trace.span_id.clear();
             }
         }
         early = check_route(parser, request, match);
@@ -587,7 +587,7 @@ asio::awaitable<Response> Server::Impl::route(Exchange& exchange, SessionSlot& s
     }
     log::error("handler failed",
                {{"request_id", request.context.request_id},
-                {"trace_id", request.context.trace_id},
+                {"trace_id", request.context.trace.trace_id},
                 {"route", request.route},
                 {"error", what}});
     co_return error_response(500, "internal", "the server failed to handle the request");

@@ -431,11 +431,10 @@ Pool& Database::pool_for(asio::execution_context& context) {
     throw std::logic_error("database used from a thread that is not one of its workers");
 }
 
-asio::awaitable<Result> Database::query(const Statement& statement, Params params,
-                                        const http::RequestContext* context) {
+asio::awaitable<Result> Database::query(const Statement& statement, Params params, const trace::SpanContext* parent) {
     auto executor = co_await asio::this_coro::executor;
     Pool& pool = pool_for(asio::query(executor, asio::execution::context));
-    trace::Span span(statement.name, trace::SpanKind::client, context);
+    trace::Span span(statement.name, trace::SpanKind::client, parent);
     if (!span.recording()) {
         co_return co_await pool.execute(statement, std::move(params), asio::use_awaitable);
     }

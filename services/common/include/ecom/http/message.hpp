@@ -3,6 +3,8 @@
 // The request and response types handlers see. They carry no Boost.Beast
 // types, so handler code and its tests stay light to compile.
 
+#include "ecom/trace_context.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -42,14 +44,14 @@ private:
 // What the server knows about a request beyond its bytes.
 struct RequestContext {
     std::string request_id;
-    std::string trace_id;        // 32 lowercase hex digits
-    std::string parent_span_id;  // 16 hex digits, empty when the request started the trace
-    std::string span_id;         // this request's server span: the parent of what it calls
-    std::string tracestate;      // W3C tracestate of the caller, forwarded unchanged when valid
-    bool sampled = false;
-    bool sampling_decided = false;  // the caller sent a sampling decision (traceparent, Sampled=)
+    trace::SpanContext trace;  // what the request's spans and calls carry
     std::chrono::steady_clock::time_point start{};
 };
+
+// The trace of a request's context; nothing without one (a background job).
+inline const trace::SpanContext* trace_of(const RequestContext* context) noexcept {
+    return context != nullptr ? &context->trace : nullptr;
+}
 
 struct Request {
     Method method = Method::unknown;

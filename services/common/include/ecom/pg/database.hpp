@@ -9,8 +9,8 @@
 
 #include "ecom/component.hpp"
 #include "ecom/config.hpp"
-#include "ecom/http/message.hpp"
 #include "ecom/pg/result.hpp"
+#include "ecom/trace_context.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -91,18 +91,18 @@ public:
     void stop() override { close(); }
 
     // One statement in autocommit mode on this worker's pipelined connection.
-    // With a request context, the statement is a span of the request's trace
-    // (named after the prepared statement; parameter values never recorded).
+    // With a trace, the statement is a span of it (named after the prepared
+    // statement; parameter values never recorded).
     boost::asio::awaitable<Result> query(const Statement& statement, Params params = {},
-                                         const http::RequestContext* context = nullptr);
+                                         const trace::SpanContext* parent = nullptr);
     template <typename... Args>
     boost::asio::awaitable<Result> run(const Statement& statement, Args&&... args) {
         return query(statement, Params(std::forward<Args>(args)...));
     }
     template <typename... Args>
-    boost::asio::awaitable<Result> run_traced(const http::RequestContext* context, const Statement& statement,
+    boost::asio::awaitable<Result> run_traced(const trace::SpanContext* parent, const Statement& statement,
                                               Args&&... args) {
-        return query(statement, Params(std::forward<Args>(args)...), context);
+        return query(statement, Params(std::forward<Args>(args)...), parent);
     }
     // BEGIN on a leased connection of this worker's pool.
     boost::asio::awaitable<Transaction> begin(Isolation isolation = Isolation::read_committed);
