@@ -153,23 +153,22 @@ inline constexpr ecom::pg::Statement mark_returned{
     "RETURNING id"};
 
 // The order page: the order, its history (JSON, oldest first, times in
-// epoch ms), its refund (refunded / refused at, epoch ms; failure code)
-// and whether a return restocks. Column order: ORDERS_ORDER_COLUMNS, then
+// epoch ms; json, not jsonb: the service parses it, so no binary form is
+// built), its refund from one look at its charge (refunded / refused at,
+// epoch ms; failure code) and whether a return restocks. Column order: ORDERS_ORDER_COLUMNS, then
 // those five (read_order_page()).
 inline constexpr ecom::pg::Statement order_page{
     "order_page",
     "SELECT " ORDERS_ORDER_COLUMNS
     ", "
-    "(SELECT COALESCE(jsonb_agg(jsonb_build_object('at', floor(extract(epoch FROM h.at) * 1000)::bigint, "
-    "'actor', h.actor, 'from', h.from_status, 'to', h.to_status, 'reason', h.reason) ORDER BY h.id), '[]'::jsonb) "
+    "(SELECT COALESCE(json_agg(json_build_object('at', floor(extract(epoch FROM h.at) * 1000)::bigint, "
+    "'actor', h.actor, 'from', h.from_status, 'to', h.to_status, 'reason', h.reason) ORDER BY h.id), '[]'::json) "
     "FROM order_history h WHERE h.order_id = orders.id)::text, "
-    "(SELECT floor(extract(epoch FROM c.refunded_at) * 1000)::bigint FROM payment_charges c "
-    "WHERE c.order_id = orders.id), "
-    "(SELECT floor(extract(epoch FROM c.refund_refused_at) * 1000)::bigint FROM payment_charges c "
-    "WHERE c.order_id = orders.id), "
-    "(SELECT c.refund_failure_code FROM payment_charges c WHERE c.order_id = orders.id), "
-    "restock_on_return "
-    "FROM orders WHERE id = $1",
+    "c.refunded_ms, c.refused_ms, c.refund_failure_code, restock_on_return "
+    "FROM orders LEFT JOIN LATERAL (SELECT floor(extract(epoch FROM refunded_at) * 1000)::bigint AS refunded_ms, "
+    "floor(extract(epoch FROM refund_refused_at) * 1000)::bigint AS refused_ms, refund_failure_code "
+    "FROM payment_charges WHERE payment_charges.order_id = orders.id) c ON true "
+    "WHERE orders.id = $1",
     true};
 
 // Cancels and returns whose compensation has not finished (a crash, or a
