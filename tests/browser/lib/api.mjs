@@ -68,6 +68,26 @@ export async function deleteProduct(id) {
 }
 
 /** Finds products by search text through the public API. */
+// A UUID, as the storefront sends in Idempotency-Key.
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// createProduct for one test file: every product it makes is deleted when
+// the file's tests are done (pass node:test's after), so the demo catalog is
+// left as it was.
+export function productsDeletedAfter(after) {
+  const created = [];
+  after(async () => {
+    for (const id of created) {
+      await deleteProduct(id).catch(() => undefined);
+    }
+  });
+  return async (overrides) => {
+    const product = await createProduct(overrides);
+    created.push(product.id);
+    return product;
+  };
+}
+
 export async function searchProducts(q) {
   return expectStatus(await call('GET', `/api/products?limit=100&q=${encodeURIComponent(q)}`), 200, 'search products').items;
 }

@@ -6,23 +6,10 @@
 // its own products and a customer email no other run uses.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { cancelOrderAsCustomer, createProduct, deleteProduct, getOrderAsAdmin, getProduct, placeOrder, uniqueSuffix } from '../lib/api.mjs';
+import { cancelOrderAsCustomer, getOrderAsAdmin, getProduct, placeOrder, productsDeletedAfter, uniqueSuffix, UUID } from '../lib/api.mjs';
 import { withBrowser } from '../lib/browser.mjs';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const created = [];
-
-async function testProduct(overrides) {
-  const product = await createProduct(overrides);
-  created.push(product.id);
-  return product;
-}
-
-after(async () => {
-  for (const id of created) {
-    await deleteProduct(id).catch(() => undefined);
-  }
-});
+const testProduct = productsDeletedAfter(after);
 
 /** Records every POST the page sends to `suffix` (e.g. "/cancel"), with its headers and body. */
 function recordPosts(page, suffix) {

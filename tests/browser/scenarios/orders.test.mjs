@@ -3,23 +3,10 @@
 // products through the admin API, so the demo catalog's stock is untouched.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { createProduct, deleteProduct, getProduct, placeOrder, setStock } from '../lib/api.mjs';
+import { deleteProduct, getProduct, placeOrder, productsDeletedAfter, setStock, UUID } from '../lib/api.mjs';
 import { withBrowser } from '../lib/browser.mjs';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const created = [];
-
-async function testProduct(overrides) {
-  const product = await createProduct(overrides);
-  created.push(product.id);
-  return product;
-}
-
-after(async () => {
-  for (const id of created) {
-    await deleteProduct(id).catch(() => undefined);
-  }
-});
+const testProduct = productsDeletedAfter(after);
 
 /** Records every POST /api/orders the page sends, with its Idempotency-Key. */
 function recordOrderPosts(page) {
