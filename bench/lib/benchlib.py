@@ -43,7 +43,30 @@ def machine():
         "commit": commit,
         # The machine may be shared (other builds): its load when the suite started.
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        # CPU time counters when the suite started: write() turns them into
+        # the share of CPU time the hypervisor took (steal) during the suite.
+        "cpu_jiffies_at_start": cpu_jiffies(),
     }
+
+
+def cpu_jiffies():
+    """All CPU time and the steal part of it so far, from /proc/stat's
+    first line (user nice system idle iowait irq softirq steal ...)."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return {"total": sum(fields[:8]), "steal": fields[7] if len(fields) > 7 else 0}
+
+
+def steal_share(start):
+    """The share of CPU time stolen by the hypervisor since `start`
+    (cpu_jiffies()), or None when unknown."""
+    end = cpu_jiffies()
+    if not start or not end or end["total"] <= start["total"]:
+        return None
+    return round((end["steal"] - start["steal"]) / (end["total"] - start["total"]), 4)
 
 
 def _os_name():
@@ -156,6 +179,9 @@ def memory_kib(pid):
 
 
 def write(path, data):
+    m = data.get("machine")
+    if isinstance(m, dict) and "cpu_jiffies_at_start" in m:
+        m["cpu_steal_share"] = steal_share(m.pop("cpu_jiffies_at_start"))
     with open(path, "w") as f:
         json.dump(data, f, indent=2)
         f.write("\n")

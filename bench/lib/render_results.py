@@ -20,9 +20,18 @@ def p99_list(runs):
 
 
 def load(m):
-    """The machine's load average (1, 5, 15 min) when the suite started, if recorded."""
+    """The machine's load average (1, 5, 15 min) when the suite started, and
+    the CPU time the hypervisor took during it, if recorded."""
     la = m.get("load_average")
-    return f" Load average at the start: {la[0]:.2f}, {la[1]:.2f}, {la[2]:.2f}." if la else ""
+    text = f" Load average at the start: {la[0]:.2f}, {la[1]:.2f}, {la[2]:.2f}." if la else ""
+    if m.get("cpu_steal_share") is not None:
+        text += f" CPU steal during the suite (time the hypervisor gave to others): {m['cpu_steal_share'] * 100:.1f}%."
+    return text
+
+
+# Above this share of stolen CPU time, a wall-clock suite measured the host's
+# other tenants as much as the code.
+STEAL_LIMIT = 0.02
 
 
 def verdict(ok):
@@ -266,8 +275,13 @@ def callgrind(r):
 
 
 def noisy(m, end=None):
-    """True when the machine's load (at the start or the end of the suite)
-    was above its core count: other work shared the cores."""
+    """True when other work shared the CPU: the load at the start above the
+    core count, or the hypervisor stealing more than STEAL_LIMIT of the CPU
+    time during the suite. Runs without a steal figure (older ones) are
+    judged by their load at the end too (it counts the suite's own processes)."""
+    steal = m.get("cpu_steal_share")
+    if steal is not None:
+        return m.get("load_average", [0])[0] > m["cores"] or steal > STEAL_LIMIT
     loads = [m.get("load_average", [0])[0]] + ([end[0]] if end else [])
     return max(loads) > m["cores"]
 
@@ -320,10 +334,11 @@ def ratios(r):
     ]
     if shared:
         lines += [
-            f"This run is noisy: the load average was above the {m['cores']} cores (other builds and tests shared "
-            "them), so these ratios are not claims. A quiet rerun needs the machine to itself: load average below "
-            "1 before `bench/run.sh ratios` starts and nothing else started during its run; the instruction counts "
-            "of `bench/callgrind.sh` above do not depend on the load.",
+            f"This run is noisy: other work shared the CPU (the load average above the {m['cores']} cores, or more "
+            f"than {STEAL_LIMIT * 100:.0f}% of the CPU time stolen by the hypervisor), so these ratios are not claims. "
+            "A quiet rerun needs the machine to itself: load average below 1 before `bench/run.sh ratios` starts, "
+            "nothing else started during its run, and a host that does not steal its CPU; the instruction counts "
+            "of `bench/callgrind.sh` above depend on neither.",
             "",
         ]
     return lines, None
