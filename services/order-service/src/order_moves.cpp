@@ -59,9 +59,13 @@ OrderMoves::OrderMoves(OrderStore& store, Inventory& inventory, PaymentGateway& 
                        ecom::metrics::Registry& registry)
     : store_(store), inventory_(inventory), payments_(payments), registry_(registry) {
     for (const auto* outcome : {"refunded", "refused", "unavailable"}) {
-        (void)registry_.counter("order_refunds_total", "Refunds of cancelled and returned orders by outcome",
-                                {{"outcome", outcome}});
+        (void)refunds(outcome);
     }
+}
+
+ecom::metrics::Counter& OrderMoves::refunds(const char* outcome) {
+    return registry_.counter("order_refunds_total", "Refunds of cancelled and returned orders by outcome",
+                             {{"outcome", outcome}});
 }
 
 void OrderMoves::count_move(OrderStatus from, OrderStatus to) {
@@ -154,19 +158,13 @@ asio::awaitable<OrderStatus> OrderMoves::finish(const OrderPage& page, const eco
                         {{"order_id", id}, {"status", to_string(from)}, {"error", e.what()}});
         co_return from;
     } catch (const PaymentUnavailable& e) {
-        registry_
-            .counter("order_refunds_total", "Refunds of cancelled and returned orders by outcome",
-                     {{"outcome", "unavailable"}})
-            .inc();
+        refunds("unavailable").inc();
         ecom::log::warn("order compensation paused: the payment provider did not answer",
                         {{"order_id", id}, {"status", to_string(from)}, {"error", e.what()}});
         co_return from;
     }
     const bool refused = refund == RefundOutcome::refused;
-    registry_
-        .counter("order_refunds_total", "Refunds of cancelled and returned orders by outcome",
-                 {{"outcome", refused ? "refused" : "refunded"}})
-        .inc();
+    refunds(refused ? "refused" : "refunded").inc();
     const OrderStatus to =
         next_status(from, refused ? OrderAction::refund_refused : OrderAction::settle).value_or(from);
     // A named local, not a "?:" temporary in the co_await expression: GCC 12

@@ -67,6 +67,8 @@ private:
     boost::asio::awaitable<MoveAnswer> answer(const std::string& id, const ecom::http::RequestContext* ctx);
     boost::asio::awaitable<bool> give_stock_back(const OrderPage& page, const ecom::http::RequestContext* ctx);
     void count_move(OrderStatus from, OrderStatus to);
+    // order_refunds_total{outcome}: refunded, refused or unavailable.
+    ecom::metrics::Counter& refunds(const char* outcome);
 
     OrderStore& store_;
     Inventory& inventory_;
