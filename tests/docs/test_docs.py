@@ -3,6 +3,8 @@ checker itself on small pages made here, so each kind of finding is known to
 fire."""
 
 import os
+import pathlib
+import re
 import sys
 
 import pytest
@@ -226,3 +228,15 @@ def test_lessons_without_evidence_are_found():
     assert any("test_no_such_test" in m for m in found), found
     assert "number 9973 appears in none of the cited commits, bench/RESULTS.md and the cost model's output" in found, found
     assert not any("12" in m.split()[1] for m in found if m.startswith("number ")), found
+
+
+def test_runbook_links_in_terraform_resolve():
+    # Alarm descriptions send an operator to docs/runbook.md#<anchor>: each
+    # anchor must be a heading or an <a id> of the runbook.
+    runbook = cd.anchors(cd.load_page("docs/runbook.md"))
+    root = pathlib.Path(__file__).resolve().parents[2]
+    missing = sorted({f"{tf.relative_to(root)}: #{m.group(1)}"
+                      for tf in (root / "terraform").rglob("*.tf")
+                      for m in re.finditer(r"docs/runbook\.md#([A-Za-z0-9_-]+)", tf.read_text())
+                      if m.group(1) not in runbook})
+    assert not missing, "\n".join(missing)
