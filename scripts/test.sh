@@ -11,6 +11,13 @@
 #      a clean clone on a minimal Debian 12 in a container; about 10 minutes;
 #      ECOM_SKIP_CONTAINERS=1 skips both, ECOM_SKIP_FRESH_MACHINE=1 the latter),
 #   5. stops what it started and prints "N passed, M failed".
+# With the fresh-machine check, the release suites run once, there: its
+# test.sh --quick builds the release preset and runs every release suite but
+# the C++ habits check, which runs here beside the sanitizer suites; their
+# results count in the summary ("release, on the fresh machine"), their logs
+# and JUnit reports land in build/test-reports/fresh-machine/. Without it
+# (--quick, -L, ECOM_SKIP_CONTAINERS=1 or ECOM_SKIP_FRESH_MACHINE=1) they
+# run here.
 #
 # Options:
 #   --quick        release build only (no sanitizers, no fuzzing, no C++
@@ -108,11 +115,44 @@ run_ctest() {
   PHASES+=("tests ${name} $((SECONDS - start)) s")
 }
 
+# Whether the release suites run on the fresh machine instead of here.
+release_on_fresh_machine() {
+  [ "$QUICK" -eq 0 ] && [ -z "$LABELS" ] &&
+    [ "${ECOM_SKIP_CONTAINERS:-0}" != 1 ] && [ "${ECOM_SKIP_FRESH_MACHINE:-0}" != 1 ]
+}
+
+# count_fresh_machine_release LOG: the release suites' line of the fresh
+# machine's test.sh --quick, counted like a pass of this run; a failure when
+# they did not run (the check failed before, or its log is missing).
+count_fresh_machine_release() {
+  local line passed failed
+  line="$(grep -E '^  release: [0-9]+ passed, [0-9]+ failed' "$1" 2>/dev/null | tail -1 || true)"
+  if [ -z "$line" ]; then
+    TOTAL_FAILED=$((TOTAL_FAILED + 1))
+    SUITES+=("release, on the fresh machine: did not run (see containers_fresh_machine above)")
+    return
+  fi
+  passed="$(sed -E 's/^  release: ([0-9]+) passed.*/\1/' <<<"$line")"
+  failed="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
+  TOTAL_PASSED=$((TOTAL_PASSED + passed))
+  TOTAL_FAILED=$((TOTAL_FAILED + failed))
+  SUITES+=("release, on the fresh machine: ${passed} passed, ${failed} failed")
+}
+
 main() {
   cd "$ROOT_DIR"
   [ "$INSTALL" -eq 1 ] && timed install install_dependencies
 
-  timed "build release" build_preset release
+  local fresh_release=0
+  release_on_fresh_machine && fresh_release=1
+  if [ "$fresh_release" -eq 1 ]; then
+    # Configured for ctest (the C++ habits and container suites); the fresh
+    # machine builds and tests the release preset.
+    say "configuring (release): its build and suites run on the fresh machine"
+    cmake --preset release -S "$ROOT_DIR" >/dev/null
+  else
+    timed "build release" build_preset release
+  fi
   timed "build web" build_web
   if [ "$QUICK" -eq 0 ]; then
     timed "build asan" build_preset asan
@@ -131,31 +171,40 @@ main() {
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
+  # The container suite compiles in containers: it runs alone, below.
   if [ -n "$LABELS" ]; then
     run_ctest release "${ROOT_DIR}/build/release" -L "$LABELS"
-  else
-    # The container suite compiles in containers: it runs alone, below.
+  elif [ "$QUICK" -eq 1 ]; then
     # --quick leaves out the C++ habits (lint-cpp.sh) with the sanitizers.
-    if [ "$QUICK" -eq 1 ]; then
-      run_ctest release "${ROOT_DIR}/build/release" -LE 'containers|lint'
-    else
-      run_ctest release "${ROOT_DIR}/build/release" -LE containers
-    fi
+    run_ctest release "${ROOT_DIR}/build/release" -LE 'containers|lint'
+  elif [ "$fresh_release" -eq 0 ]; then
+    run_ctest release "${ROOT_DIR}/build/release" -LE containers
   fi
   if [ "$QUICK" -eq 0 ] && [ -z "$LABELS" ]; then
     # The sanitizer pass is for C++: skip the suites of other languages.
-    run_ctest asan "${ROOT_DIR}/build/asan" -L 'unit|integration' -LE 'python|static|web|browser'
+    if [ "$fresh_release" -eq 1 ]; then
+      # The release pass's one suite that stays here, the C++ habits check
+      # (the same test in either build folder), runs beside them.
+      run_ctest "asan+lint" "${ROOT_DIR}/build/asan" -L 'unit|integration|lint' -LE 'python|web|browser'
+    else
+      run_ctest asan "${ROOT_DIR}/build/asan" -L 'unit|integration' -LE 'python|static|web|browser'
+    fi
     run_ctest fuzz "${ROOT_DIR}/build/fuzz" -L fuzz
   fi
   if [ -z "$LABELS" ]; then
     local containers_start=$SECONDS
     [ "$QUICK" -eq 1 ] && export ECOM_SKIP_FRESH_MACHINE=1
+    export ECOM_FRESH_MACHINE_REPORTS="${REPORT_DIR}/fresh-machine"
+    rm -rf "$ECOM_FRESH_MACHINE_REPORTS"
     run_ctest containers "${ROOT_DIR}/build/release" -L containers
     SUITES[-1]+=" ($((SECONDS - containers_start)) s)"
     if [ "${ECOM_SKIP_CONTAINERS:-0}" = 1 ]; then
       SUITES[-1]+=" (images, stack and fresh-machine check SKIPPED: ECOM_SKIP_CONTAINERS=1)"
     elif [ "${ECOM_SKIP_FRESH_MACHINE:-0}" = 1 ]; then
       SUITES[-1]+=" (fresh-machine check SKIPPED: --quick or ECOM_SKIP_FRESH_MACHINE=1)"
+    fi
+    if [ "$fresh_release" -eq 1 ]; then
+      count_fresh_machine_release "${ECOM_FRESH_MACHINE_REPORTS}/test.log"
     fi
   fi
 

@@ -16,20 +16,24 @@
 #      the container images and stack (no podman in podman) must pass, and
 #      nothing may be left running,
 #   4. checks that the commands left the clone clean (git status).
-# The clone is `git clone` of this repository's committed HEAD, not the
-# working tree. The container has a network namespace of its own
-# (slirp4netns): its ports are its own; it reaches the apt mirror and the npm
-# registry as this machine does (the machine's apt sources, proxy and
-# release-date settings, its npm registry and proxies, and the CA files that
-# Node.js and npm are told to trust here).
+# The clone is `git clone` of this repository: its HEAD, or a commit of the
+# work tree on HEAD when they differ (what is git-ignored never goes in).
+# The container has a network namespace of its own (slirp4netns): its ports
+# are its own; it reaches the apt mirror and the npm registry as this machine
+# does (the machine's apt sources, proxy and release-date settings, its npm
+# registry and proxies, and the CA files that Node.js and npm are told to
+# trust here).
 #
-# About 7 to 10 minutes on 2 cores (a cold release build, every package download
-# and the release test suite); longer when other work shares the cores. The root file system is cached as a tarball in
-# $CONTAINERS_DIR/bases; the machine is unpacked afresh each run under
-# $CONTAINERS_DIR/fresh-machine and removed after a pass (kept after a
-# failure, with the logs in its fresh-machine-logs/).
+# About 7 to 10 minutes on 2 cores (a cold release build, every package
+# download and the release test suite); longer when other work shares the
+# cores. The root file system is cached as a tarball in $CONTAINERS_DIR/bases;
+# the machine is unpacked afresh each run under $CONTAINERS_DIR/fresh-machine
+# and removed after a pass (kept after a failure, with the logs in its
+# fresh-machine-logs/).
 #
 # Options: --keep  keep the machine's files after a pass too.
+# ECOM_FRESH_MACHINE_REPORTS=DIR: where to copy step 3's log and JUnit
+# reports (test.sh reads the release suites' results from DIR/test.log).
 # ECOM_SKIP_CONTAINERS=1 or ECOM_SKIP_FRESH_MACHINE=1 (which test.sh --quick
 # sets) skips the check (exit 77, "skipped" in ctest).
 # Prints PASS or FAIL for each step, "N passed, M failed", and the time taken.
@@ -112,14 +116,50 @@ container_env() {
   printf '%s\n' -e "ECOM_FRESH_CLONE=${CLONE_PATH}"
 }
 
-# The committed HEAD, cloned (git clone, so only what is committed).
-clone_head() {
-  local dest="${ROOTFS}${CLONE_PATH}" head
+# The commit the machine gets: HEAD, or when the work tree differs from it
+# (changed or new files that .gitignore does not exclude), a commit of the
+# work tree on top of HEAD, made with an index of its own: the repository's
+# index, HEAD and files are not touched. Prints the commit.
+work_tree_commit() {
+  local head index tree
   head="$(git -C "$ROOT_DIR" rev-parse HEAD)" || die "${ROOT_DIR} is not a git checkout"
+  index="$(mktemp)"
+  GIT_INDEX_FILE="$index" git -C "$ROOT_DIR" read-tree "$head"
+  GIT_INDEX_FILE="$index" git -C "$ROOT_DIR" add --all
+  tree="$(GIT_INDEX_FILE="$index" git -C "$ROOT_DIR" write-tree)"
+  rm -f "$index"
+  if [ "$tree" = "$(git -C "$ROOT_DIR" rev-parse "${head}^{tree}")" ]; then
+    echo "$head"
+  else
+    GIT_AUTHOR_NAME=fresh-machine GIT_AUTHOR_EMAIL=fresh-machine@localhost \
+      GIT_COMMITTER_NAME=fresh-machine GIT_COMMITTER_EMAIL=fresh-machine@localhost \
+      git -C "$ROOT_DIR" commit-tree "$tree" -p "$head" -m "the work tree (fresh-machine check)"
+  fi
+}
+
+# That commit, cloned (git clone, so only what is or would be committed:
+# nothing git-ignored, no build output). A work-tree commit is fetched
+# through a temporary ref, removed afterwards.
+clone_work_tree() {
+  local dest="${ROOTFS}${CLONE_PATH}" commit ref=refs/ecom/fresh-machine
+  commit="$(work_tree_commit)"
+  git -C "$ROOT_DIR" update-ref "$ref" "$commit"
   git clone --quiet --no-local --no-checkout "$ROOT_DIR" "$dest"
-  git -C "$dest" fetch --quiet origin "$head"
-  git -C "$dest" checkout --quiet --detach "$head"
-  echo "$head"
+  git -C "$dest" fetch --quiet origin "$ref"
+  git -C "$ROOT_DIR" update-ref -d "$ref"
+  git -C "$dest" checkout --quiet --detach "$commit"
+  echo "$commit"
+}
+
+# With ECOM_FRESH_MACHINE_REPORTS=DIR: the log of ./scripts/test.sh --quick
+# (DIR/test.log, where test.sh reads the release suites' results) and its
+# JUnit reports (DIR/*.xml), kept when the machine is removed.
+copy_reports() {
+  local dir="${ECOM_FRESH_MACHINE_REPORTS:-}"
+  [ -n "$dir" ] || return 0
+  mkdir -p "$dir"
+  [ -f "${LOGS}/test.log" ] && cp "${LOGS}/test.log" "${dir}/test.log"
+  find "${ROOTFS}${CLONE_PATH}/build/release/test-reports" -maxdepth 1 -name '*.xml' -exec cp -t "$dir" {} + 2>/dev/null || true
 }
 
 remove_container() {
@@ -142,7 +182,7 @@ main() {
   tar -C "$ROOTFS" -xf "$tar"
   copy_host_node "$ROOTFS"
   local head
-  head="$(clone_head)"
+  head="$(clone_work_tree)"
   mkdir -p "$LOGS"
   cp "${HERE}/fresh-machine-inside.sh" "${ROOTFS}/fresh-machine-inside.sh"
   local env_args=()
@@ -160,6 +200,7 @@ main() {
     "${env_args[@]}" "$ROOTFS" /bin/bash /fresh-machine-inside.sh &
   wait "$!" || status=$?
   echo "fresh-machine check took $((SECONDS - start)) s (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+  copy_reports
   if [ "$status" -eq 0 ] && [ "$KEEP" -eq 0 ]; then
     rm -rf "$MACHINE_DIR"
   elif [ "$status" -ne 0 ]; then

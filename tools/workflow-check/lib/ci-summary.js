@@ -8,16 +8,22 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const COUNT_RE = /^(?:\w+:\s*)?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$/;
+// A pass's line, indented by two: "  NAME: N passed, M failed" and maybe a
+// note after it; NAME may have spaces and punctuation ("asan+lint",
+// "release, on the fresh machine").
+const SUITE_RE = /^ {2}\S[^:]*: \d+ passed, \d+ failed\b/;
 
 function parseLog(text) {
   const lines = text.split(/\r?\n/).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""));
   let total = null;
   const suites = [];
   for (const line of lines) {
+    if (SUITE_RE.test(line)) {
+      suites.push(line.trim());
+      continue;
+    }
     const m = line.trim().match(COUNT_RE);
-    if (!m) continue;
-    if (/^\s{2}\S+: \d+ passed/.test(line)) suites.push(line.trim());
-    else total = { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3] || 0) };
+    if (m) total = { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3] || 0) };
   }
   const took = lines.find((l) => l.startsWith("test command took"));
   return { total, suites, took: took ? took.trim() : null };
@@ -76,7 +82,7 @@ function summary(logText, buildDir) {
     out.push("❌ **the test command printed no closing count** (it stopped early: see the log)");
   }
   if (log.took) out.push("", log.took);
-  if (log.suites.length) out.push("", "| suite | result |", "|---|---|", ...log.suites.map((s) => { const [n, r] = s.split(/:\s+/, 2); return `| ${n} | ${r} |`; }));
+  if (log.suites.length) out.push("", "| suite | result |", "|---|---|", ...log.suites.map((s) => { const at = s.indexOf(": "); return `| ${s.slice(0, at)} | ${s.slice(at + 2)} |`; }));
   const files = junitFiles(buildDir);
   if (files.length) {
     out.push("", "### JUnit reports", "", "| report | tests | failed | skipped |", "|---|---:|---:|---:|");

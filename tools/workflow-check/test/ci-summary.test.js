@@ -33,6 +33,24 @@ test("parseLog reads the closing count, the suites and the time", () => {
   assert.deepEqual(parseLog("summary: 3 passed, 0 failed, 2 skipped").total, { passed: 3, failed: 0, skipped: 2 });
 });
 
+test("parseLog reads suite names with spaces and punctuation, and notes after the counts", () => {
+  const r = parseLog([
+    "  asan+lint: 21 passed, 0 failed",
+    "  containers: 3 passed, 0 failed (650 s) (fresh-machine check SKIPPED: --quick or ECOM_SKIP_FRESH_MACHINE=1)",
+    "  release, on the fresh machine: 32 passed, 1 failed",
+    "56 passed, 1 failed",
+  ].join("\n"));
+  assert.deepEqual(r.suites, [
+    "asan+lint: 21 passed, 0 failed",
+    "containers: 3 passed, 0 failed (650 s) (fresh-machine check SKIPPED: --quick or ECOM_SKIP_FRESH_MACHINE=1)",
+    "release, on the fresh machine: 32 passed, 1 failed",
+  ]);
+  assert.deepEqual(r.total, { passed: 56, failed: 1, skipped: 0 });
+  const md = summary(r.suites.map((s) => `  ${s}`).join("\n"), os.tmpdir() + "/no-such-build");
+  assert.match(md, /\| release, on the fresh machine \| 32 passed, 1 failed \|/);
+  assert.match(md, /\| containers \| 3 passed, 0 failed \(650 s\) \(fresh-machine check SKIPPED: --quick or ECOM_SKIP_FRESH_MACHINE=1\) \|/);
+});
+
 test("parseJUnit counts tests, failures and skips, and names the failed tests", () => {
   assert.deepEqual(parseJUnit(XML), { tests: 3, failures: 1, skipped: 1, failed: ["api.fails"] });
 });
