@@ -246,6 +246,25 @@ build_images() {
       return 1
     fi
   done
+  check_common_built_once
+}
+
+# services/common is compiled in the shared common stage, once: an image
+# built after the first takes that stage from the layer cache, and its own
+# stage (configured with the same preset) compiles none of it again. A
+# service stage that changed the compile flags would rebuild all of it, in
+# every image.
+check_common_built_once() {
+  local service log again
+  for service in "${SERVICE_NAMES[@]:1}"; do
+    log="${CONTAINERS_DIR}/build-${service}.log"
+    again="$(grep -c 'Building CXX object services/common/' "$log" || true)"
+    if [ "$again" -eq 0 ]; then
+      pass "the ${service} image compiles no services/common source again (the shared stage is built once)"
+    else
+      fail "the ${service} image compiled ${again} services/common sources again (log: ${log})"
+    fi
+  done
 }
 
 # A copy of the build context with one line added to a product-service
