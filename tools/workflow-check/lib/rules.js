@@ -25,9 +25,15 @@
 //                     a job that builds a multi-platform OCI archive scans
 //                     every platform of that archive (Trivy on the layouts of
 //                     scripts/ci/oci-platforms.sh), never a rebuild
+//   workspace-ignored every folder in the workspace that a workflow caches
+//                     (actions/cache path) or points a tool at
+//                     ($GITHUB_WORKSPACE/x, ${{ github.workspace }}/x) is
+//                     git-ignored: else it is a change in the work tree, and
+//                     the test command's fresh-machine check copies it in
 //   header-comment    a workflow starts with a comment block saying what it does
 //   vars-declared     every vars.NAME is listed in .github/actionlint.yaml
 //                     config-variables
+const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 const YAML = require("yaml");
@@ -381,6 +387,47 @@ function checkImageScans(file, parsed) {
   return out;
 }
 
+// The workspace-relative paths a workflow caches or hands to tools.
+function workspacePaths(data, text) {
+  const found = new Set();
+  for (const job of Object.values(data.jobs || {})) {
+    for (const step of job.steps || []) {
+      if (typeof step.uses !== "string" || !step.uses.startsWith("actions/cache")) continue;
+      const p = step.with && step.with.path;
+      for (const entry of typeof p === "string" ? p.split("\n") : []) {
+        const e = entry.trim();
+        if (e && !/^[~/$!]/.test(e)) found.add(e);
+      }
+    }
+  }
+  for (const m of text.matchAll(/(?:\$\{?GITHUB_WORKSPACE\}?|\$\{\{\s*github\.workspace\s*\}\})\/([A-Za-z0-9._\/-]+)/g)) {
+    found.add(m[1]);
+  }
+  return [...found].map((p) => p.replace(/\/+$/, ""));
+}
+
+// git check-ignore on PATH or anything under it: true, false, or null
+// when it cannot tell (not a git repository).
+function gitIgnored(repo, p) {
+  for (const candidate of [p, `${p}/x`]) {
+    const r = spawnSync("git", ["-C", repo, "check-ignore", "--no-index", "-q", "--", candidate]);
+    if (r.status === 0) return true;
+    if (r.status !== 1) return null;
+  }
+  return false;
+}
+
+function checkWorkspaceIgnored(file, parsed, text, repo) {
+  if (!repo) return [];
+  const out = [];
+  for (const p of workspacePaths(parsed.data, text)) {
+    if (gitIgnored(repo, p) === false) {
+      out.push(finding(file, findLine(text, p), "workspace-ignored", `${p} is in the workspace and not git-ignored: it shows as a change in the work tree, and the test command's fresh-machine check copies it into its clone (add it to .gitignore)`));
+    }
+  }
+  return out;
+}
+
 function checkHeader(file, text) {
   const first = text.split("\n").find((l) => l.trim() !== "");
   if (!first || !first.startsWith("#")) return [finding(file, 1, "header-comment", "start the workflow with a comment block: what it does and when it runs")];
@@ -414,6 +461,7 @@ function checkWorkflow(file, text, { repo, configVariables } = {}) {
     ...checkConcurrency(file, parsed, repo),
     ...checkDeployNeedsTests(file, { ...parsed, text }, repo),
     ...checkImageScans(file, parsed),
+    ...checkWorkspaceIgnored(file, parsed, text, repo),
     ...checkVars(file, text, configVariables),
   ];
 }

@@ -6,6 +6,7 @@ const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
+const { spawnSync } = require("node:child_process");
 const { checkWorkflow, referencedScripts } = require("../lib/rules");
 const { createWorkflowLinter } = require("../lib/lint");
 
@@ -175,6 +176,17 @@ test("image-scan-platforms: every platform of the deployed archive is scanned, n
   assert.match(check(SPLIT + rebuild + TRIVY("linux-amd64") + TRIVY("linux-arm64")).join("\n"), /rebuilds the image to scan it/);
   assert.match(check(SPLIT + TRIVY("linux-amd64") + TRIVY("linux-arm64", "          image-ref: scan/x:1\n")).join("\n"), /scans scan\/x:1, not the built archive/);
   assert.match(check(SPLIT + TRIVY("linux-amd64") + TRIVY("linux-arm64").replace('exit-code: "1"', 'exit-code: "0"')).join("\n"), /linux\/arm64 image/);
+});
+
+test("workspace-ignored: a cache or tool folder in the workspace must be git-ignored", () => {
+  const repo = scratchRepo({ ".gitignore": "/build/\n/.npm-cache/\n" });
+  spawnSync("git", ["init", "-q", repo]);
+  const wf = (cachePath, env) => `# c\non: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo "${env}" >> "$GITHUB_ENV"\n      - uses: actions/cache@${SHA} # v4.2.3\n        with:\n          path: |\n            ${cachePath}\n            ~/.npm\n          key: k\n`;
+  assert.deepEqual(rules(wf("build/ccache", "CCACHE_DIR=$GITHUB_WORKSPACE/.npm-cache"), repo), []);
+  const found = rules(wf(".ccache", "CCACHE_DIR=$GITHUB_WORKSPACE/.ccache"), repo);
+  assert.equal(found.length, 1);
+  assert.match(found[0], /^workspace-ignored@\d+: \.ccache is in the workspace and not git-ignored/);
+  assert.match(rules(wf("build", "X=${{ github.workspace }}/cache-dir"), repo).join("\n"), /cache-dir is in the workspace/);
 });
 
 test("header-comment and vars-declared", () => {
