@@ -30,6 +30,10 @@
 //                     ($GITHUB_WORKSPACE/x, ${{ github.workspace }}/x) is
 //                     git-ignored: else it is a change in the work tree, and
 //                     the test command's fresh-machine check copies it in
+//   container-shell   a job that runs in a container (container:) names the
+//                     shell of its run steps (defaults.run.shell of the job or
+//                     the workflow, or shell: on each): GitHub's default there
+//                     is sh, where pipefail and bash arrays fail
 //   header-comment    a workflow starts with a comment block saying what it does
 //   vars-declared     every vars.NAME is listed in .github/actionlint.yaml
 //                     config-variables
@@ -387,6 +391,20 @@ function checkImageScans(file, parsed) {
   return out;
 }
 
+function checkContainerShell(file, parsed) {
+  const out = [];
+  const { doc, lineCounter, data } = parsed;
+  const workflowShell = data.defaults && data.defaults.run && data.defaults.run.shell;
+  for (const [id, job] of Object.entries(data.jobs || {})) {
+    if (!job.container || workflowShell || (job.defaults && job.defaults.run && job.defaults.run.shell)) continue;
+    const unnamed = (job.steps || []).filter((step) => typeof step.run === "string" && !step.shell);
+    if (unnamed.length) {
+      out.push(finding(file, jobLine(doc, lineCounter, id), "container-shell", `job ${id} runs in a container, where run steps default to sh (not bash): set defaults.run.shell (e.g. bash) or shell: on its ${unnamed.length} run step(s)`));
+    }
+  }
+  return out;
+}
+
 // The workspace-relative paths a workflow caches or hands to tools.
 function workspacePaths(data, text) {
   const found = new Set();
@@ -462,6 +480,7 @@ function checkWorkflow(file, text, { repo, configVariables } = {}) {
     ...checkDeployNeedsTests(file, { ...parsed, text }, repo),
     ...checkImageScans(file, parsed),
     ...checkWorkspaceIgnored(file, parsed, text, repo),
+    ...checkContainerShell(file, parsed),
     ...checkVars(file, text, configVariables),
   ];
 }

@@ -189,6 +189,15 @@ test("workspace-ignored: a cache or tool folder in the workspace must be git-ign
   assert.match(rules(wf("build", "X=${{ github.workspace }}/cache-dir"), repo).join("\n"), /cache-dir is in the workspace/);
 });
 
+test("container-shell: run steps in a container job need a named shell", () => {
+  const wf = (extra) => `# c\non: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    container: debian:12\n${extra}    steps:\n      - run: set -o pipefail; true\n`;
+  const found = rules(wf(""));
+  assert.equal(found.length, 1);
+  assert.match(found[0], /^container-shell@\d+: job t runs in a container, where run steps default to sh/);
+  assert.deepEqual(rules(wf("    defaults:\n      run:\n        shell: bash\n")), []);
+  assert.deepEqual(rules(wf("").replace("      - run: set -o pipefail; true\n", "      - run: set -o pipefail; true\n        shell: bash\n")), []);
+});
+
 test("header-comment and vars-declared", () => {
   assert.match(rules(GOOD.replace("# what and when\n", ""))[0], /^header-comment@1/);
   assert.match(rules(GOOD.replace("vars.ROLE", "vars.OTHER"))[0], /vars-declared@\d+: vars.OTHER is not listed/);
