@@ -9,7 +9,10 @@
 #   bench/run.sh product-service one suite
 #   bench/run.sh ratios          the side-by-side ratios against the reference
 #                                servers and pgbench (bench/lib/bench_ratios.py)
-# Environment: BENCH_SECONDS (per measurement, default 10), BENCH_RUNS (default 3).
+# Environment: BENCH_SECONDS (per measurement, default 10), BENCH_RUNS (default 3),
+# BENCH_TRIES (default 3): the order-service and ratios suites repeat each
+# measurement until BENCH_RUNS of its rounds lost at most 2% of the CPU to the
+# hypervisor (steal), at most BENCH_RUNS x BENCH_TRIES rounds (bench/lib/benchlib.py).
 set -euo pipefail
 
 # shellcheck source=../scripts/lib/common.sh

@@ -20,7 +20,6 @@ Writes the results as JSON to the path given as the only argument."""
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -118,20 +117,17 @@ def bench_order_page(stack, sql, order_id):
     sql("CHECKPOINT")
     url = f"{stack.orders.base_url}/api/orders/{order_id}"
     auth = f"Authorization: Bearer {service.TEST_ADMIN_KEY}"
-    peak = []
-    for _ in range(benchlib.RUNS):
-        out = subprocess.run(["wrk", "-t1", f"-c{CLIENTS}", f"-d{int(benchlib.SECONDS)}s", "--latency", "-H", auth, url],
-                             capture_output=True, text=True, check=True).stdout
-        run = benchlib.parse_wrk(out)
-        assert run["non_2xx"] == 0, out
-        peak.append(run)
-    rate70 = 0.7 * benchlib.median_of(peak, "rps")
-    at70 = [benchlib.rate_load("127.0.0.1", stack.orders.port, f"/api/orders/{order_id}", rate70,
-                               connections=CLIENTS, extra=["--header", auth]) for _ in range(benchlib.RUNS)]
-    return {"peak": {"runs": peak, "median_reads_per_s": benchlib.median_of(peak, "rps")},
-            "at_70_percent": {"rate": round(rate70), "runs": at70,
-                              "median_p99_ms": statistics.median(r["p99_ms"] for r in at70),
-                              "median_p50_ms": statistics.median(r["p50_ms"] for r in at70)}}
+    peak_every, peak_used, peak_quiet = benchlib.quiet_rounds(
+        lambda: {"service": benchlib.wrk_ok(url, connections=CLIENTS, headers=[auth])})
+    rate70 = 0.7 * benchlib.median_of(peak_used["service"], "rps")
+    every, used, quiet = benchlib.quiet_rounds(
+        lambda: {"service": benchlib.rate_load("127.0.0.1", stack.orders.port, f"/api/orders/{order_id}", rate70,
+                                               connections=CLIENTS, extra=["--header", auth])})
+    return {"peak": {"runs": peak_every["service"], "quiet": peak_quiet,
+                     "median_reads_per_s": benchlib.median_of(peak_used["service"], "rps")},
+            "at_70_percent": {"rate": round(rate70), "runs": every["service"], "quiet": quiet,
+                              "median_p99_ms": benchlib.median_of(used["service"], "p99_ms"),
+                              "median_p50_ms": benchlib.median_of(used["service"], "p50_ms")}}
 
 
 def bench_cancels(stack, db, conn, env):
@@ -145,25 +141,31 @@ def bench_cancels(stack, db, conn, env):
            "CREATE SEQUENCE orders.bench_cancel_next")
     with tempfile.NamedTemporaryFile("w", suffix=".ids", delete=False) as f:
         f.write("\n".join(ids) + "\n")
-    runs, sent, first = [], 0, 0
-    for _ in range(benchlib.RUNS):
+    state = {"sent": 0, "first": 0, "largest": 0}
+
+    def cancel_round():
         # Each run starts past every id an earlier run may have sent: wrk
         # counts the answers it read, and up to CLIENTS more were in flight.
-        service_env = dict(os.environ, CANCEL_IDS=f.name, CANCEL_FIRST=str(first), ADMIN_KEY=service.TEST_ADMIN_KEY)
-        out = subprocess.run(["wrk", "-t1", f"-c{CLIENTS}", f"-d{int(benchlib.SECONDS)}s", "--latency", "-s",
-                              CANCEL_LUA, stack.orders.base_url], capture_output=True, text=True, check=True,
-                             env=service_env).stdout
-        run = benchlib.parse_wrk(out)
-        assert run["non_2xx"] == 0, out
-        runs.append(run)
-        sent += run["requests"]
-        first += run["requests"] + CLIENTS
+        service_env = dict(os.environ, CANCEL_IDS=f.name, CANCEL_FIRST=str(state["first"]),
+                           ADMIN_KEY=service.TEST_ADMIN_KEY)
+        run = benchlib.wrk_ok(stack.orders.base_url, connections=CLIENTS, script=CANCEL_LUA, env=service_env)
+        state["sent"] += run["requests"]
+        state["first"] += run["requests"] + CLIENTS
+        state["largest"] = max(state["largest"], run["requests"])
+        return {"service": run}
+
+    # Another round only while the confirmed orders last for one more run as
+    # large as the largest so far.
+    every, used, quiet = benchlib.quiet_rounds(
+        cancel_round, more=lambda: state["first"] + state["largest"] + CLIENTS <= len(ids))
+    sent, first = state["sent"], state["first"]
     cancelled = int(db.sql("SELECT count(*) FROM orders.orders WHERE status = 'CANCELLED' "
                            "AND customer_email = 'buyer@example.com'"))
-    if first > len(ids) or not sent <= cancelled <= sent + CLIENTS * benchlib.RUNS:
+    if first > len(ids) or not sent <= cancelled <= sent + CLIENTS * len(every["service"]):
         raise RuntimeError(f"the service's cancels ran out of confirmed orders ({sent} sent, {len(ids)} orders, "
                            f"{cancelled} cancelled): lower BENCH_SECONDS")
-    pg_available = int(2 * benchlib.median_of(runs, "rps") * benchlib.SECONDS * benchlib.RUNS) + 10_000
+    median = benchlib.median_of(used["service"], "rps")
+    pg_available = int(2 * median * benchlib.SECONDS * benchlib.RUNS * benchlib.TRIES) + 10_000
     template = ids[-1]  # one the service did not cancel
     db.sql(f"""
         INSERT INTO orders.bench_cancel SELECT g, gen_random_uuid() FROM generate_series(1, {pg_available}) g;
@@ -185,18 +187,56 @@ def bench_cancels(stack, db, conn, env):
           FROM orders.bench_cancel b, catalog.reservation_items i WHERE i.order_id = '{template}';""")
     db.sql("VACUUM ANALYZE orders.orders")
     script, steps = cancel_script()
-    tps = [benchlib.pgbench(conn, script, clients=CLIENTS, env=env) for _ in range(benchlib.RUNS)]
-    used = int(db.sql("SELECT last_value FROM orders.bench_cancel_next"))
+    pg_every, pg_used, pg_quiet = benchlib.quiet_rounds(
+        lambda: {"pgbench": {"tps": benchlib.pgbench(conn, script, clients=CLIENTS, env=env)}})
+    taken = int(db.sql("SELECT last_value FROM orders.bench_cancel_next"))
     pg_cancelled = int(db.sql("SELECT count(*) FROM orders.orders WHERE status = 'CANCELLED' "
                               "AND customer_email = 'bench@example.com'"))
-    if used > pg_available or pg_cancelled < used - CLIENTS:
-        raise RuntimeError(f"pgbench's cancels ran out of confirmed orders ({used} taken, {pg_available} orders, "
+    if taken > pg_available or pg_cancelled < taken - CLIENTS:
+        raise RuntimeError(f"pgbench's cancels ran out of confirmed orders ({taken} taken, {pg_available} orders, "
                            f"{pg_cancelled} cancelled): lower BENCH_SECONDS")
-    median = benchlib.median_of(runs, "rps")
-    return {"runs": runs, "median_cancels_per_s": median, "orders_cancelled": cancelled,
-            "pgbench_statements": steps, "pgbench_tps": tps, "pgbench_median_tps": statistics.median(tps),
-            "pgbench_orders_cancelled": pg_cancelled,
-            "ratio_to_pgbench": round(median / statistics.median(tps), 3)}
+    pg_median = benchlib.median_of(pg_used["pgbench"], "tps")
+    return {"runs": every["service"], "median_cancels_per_s": median, "orders_cancelled": cancelled,
+            "pgbench_statements": steps, "pgbench_runs": pg_every["pgbench"], "pgbench_median_tps": pg_median,
+            "pgbench_orders_cancelled": pg_cancelled, "quiet": quiet and pg_quiet,
+            "ratio_to_pgbench": round(median / pg_median, 3)}
+
+
+def checkout_tail(stack, cluster, db, product_id, price, body):
+    """Peak orders/s (wrk, a new Idempotency-Key each), then p50/p99/p99.9 at
+    70% of it (rate_load, open loop) against pgbench running the saga's
+    statements at the same offered rate (--rate, latency from the scheduled
+    start), the two alternating so the disk's fsync latency of the moment
+    hits both alike. Each phase keeps its quiet rounds (benchlib.quiet_rounds)."""
+    peak_every, peak_used, peak_quiet = benchlib.quiet_rounds(
+        lambda: {"service": benchlib.wrk_ok(stack.orders.base_url, connections=CLIENTS, script=LUA)})
+    rate70 = 0.7 * benchlib.median_of(peak_used["service"], "rps")
+    # A real confirmed order's JSON is what finish_order stores as the response.
+    sample = confirmed_sample(stack)
+    script, steps = saga_script(product_id, price, json.dumps(sample, separators=(",", ":")))
+    conn, env = pgbench_connection(cluster, db)
+    every, used, quiet = benchlib.quiet_rounds(
+        lambda: {"service": benchlib.rate_load("127.0.0.1", stack.orders.port, "/api/orders", rate70,
+                                               connections=CLIENTS,
+                                               extra=["--method", "POST", "--body", body, "--idempotency-keys", "1"]),
+                 "pgbench": benchlib.pgbench_at_rate(conn, script, clients=CLIENTS, rate=rate70, env=env)},
+        want=max(5, benchlib.RUNS))
+    out = {"peak_runs": peak_every["service"], "peak_quiet": peak_quiet,
+           "peak_median_orders_per_s": benchlib.median_of(peak_used["service"], "rps"), "rate": round(rate70),
+           "clients": CLIENTS, "pgbench_statements": steps, "sample_order_id": sample["id"],
+           "runs": every["service"], "pgbench_runs": every["pgbench"], "quiet": peak_quiet and quiet}
+    for who, runs in (("", used["service"]), ("pgbench_", used["pgbench"])):
+        for p in ("p50_ms", "p99_ms", "p999_ms"):
+            out[f"{who}median_{p}"] = benchlib.median_of(runs, p)
+    out["p99_ratio_to_pgbench"] = round(out["median_p99_ms"] / out["pgbench_median_p99_ms"], 2)
+    return out, script
+
+
+def pgbench_connection(cluster, db):
+    """pgbench's connection arguments and environment for the saga's and the
+    cancel's statements (both schemas on the search path)."""
+    env = dict(os.environ, PGOPTIONS="-c search_path=orders,catalog", PGPASSWORD=cluster.password or "")
+    return ["-h", cluster.host, "-p", str(cluster.port), "-U", "postgres", db.name], env
 
 
 def confirmed_sample(stack):
@@ -215,7 +255,7 @@ def main(out_path):
     cluster = pg.Cluster.from_conninfo(os.environ["ECOM_BENCH_PG"])
     db = cluster.create_shop()
     results = {"suite": "order-service", "machine": benchlib.machine(), "command": "bench/run.sh order-service",
-               "seconds_per_run": benchlib.SECONDS, "runs": benchlib.RUNS, "clients": CLIENTS}
+               "seconds_per_run": benchlib.SECONDS, "runs": benchlib.RUNS, "tries": benchlib.TRIES, "clients": CLIENTS}
     stack = checkout.Stack(db, product_env={"LOG_SAMPLE_RATE": 0},
                            order_env={"LOG_SAMPLE_RATE": 0, "PAYMENT_LATENCY_MS": 0, "DB_POOL_SIZE": 4})
     try:
@@ -225,46 +265,16 @@ def main(out_path):
         pid = checkout.make_products(stack.catalog_client, 1, 1_000_000_000, price=price, prefix="BENCH")[0]
         body = json.dumps(checkout.order_body([(pid, 1)]))
         os.environ["ORDER_BODY"] = body
-        peak = []
-        for _ in range(benchlib.RUNS):
-            out = subprocess.run(["wrk", "-t1", f"-c{CLIENTS}", f"-d{int(benchlib.SECONDS)}s", "--latency", "-s", LUA,
-                                  stack.orders.base_url], capture_output=True, text=True, check=True).stdout
-            run = benchlib.parse_wrk(out)
-            assert run["non_2xx"] == 0, out
-            peak.append(run)
-        results["peak"] = {"runs": peak, "median_orders_per_s": benchlib.median_of(peak, "rps")}
-        rate70 = 0.7 * results["peak"]["median_orders_per_s"]
-        # A real confirmed order's JSON is what finish_order stores as the response.
-        sample = confirmed_sample(stack)
-        script, steps = saga_script(pid, price, json.dumps(sample, separators=(",", ":")))
-        results["pgbench_statements"] = steps
-        env = dict(os.environ, PGOPTIONS="-c search_path=orders,catalog", PGPASSWORD=cluster.password or "")
-        conn = ["-h", cluster.host, "-p", str(cluster.port), "-U", "postgres", db.name]
-        # Tail latency at the same offered rate, the service's and pgbench's
-        # for the same statements, runs alternating so the disk's fsync
-        # latency of the moment hits both alike.
-        latency, pg_latency = [], []
-        for _ in range(max(5, benchlib.RUNS)):
-            latency.append(benchlib.rate_load("127.0.0.1", stack.orders.port, "/api/orders", rate70,
-                                              connections=CLIENTS,
-                                              extra=["--method", "POST", "--body", body, "--idempotency-keys", "1"]))
-            pg_latency.append(benchlib.pgbench_at_rate(conn, script, clients=CLIENTS, rate=rate70, env=env))
-        results["at_70_percent"] = {"rate": round(rate70), "runs": latency,
-                                    "median_p99_ms": statistics.median(r["p99_ms"] for r in latency),
-                                    "median_p50_ms": statistics.median(r["p50_ms"] for r in latency),
-                                    "median_p999_ms": statistics.median(r["p999_ms"] for r in latency),
-                                    "pgbench_runs": pg_latency,
-                                    "pgbench_median_p99_ms": statistics.median(r["p99_ms"] for r in pg_latency),
-                                    "pgbench_median_p50_ms": statistics.median(r["p50_ms"] for r in pg_latency),
-                                    "pgbench_median_p999_ms": statistics.median(r["p999_ms"] for r in pg_latency)}
-        results["at_70_percent"]["p99_ratio_to_pgbench"] = round(
-            results["at_70_percent"]["median_p99_ms"] / results["at_70_percent"]["pgbench_median_p99_ms"], 2)
-        tps = [benchlib.pgbench(conn, script, clients=CLIENTS, env=env) for _ in range(benchlib.RUNS)]
-        results["pgbench_same_sql_tps"] = tps
-        results["pgbench_median_tps"] = statistics.median(tps)
-        results["ratio_to_pgbench"] = round(results["peak"]["median_orders_per_s"] / results["pgbench_median_tps"], 3)
+        results["checkout"], script = checkout_tail(stack, cluster, db, pid, price, body)
+        conn, env = pgbench_connection(cluster, db)
+        every, used, quiet = benchlib.quiet_rounds(
+            lambda: {"pgbench": {"tps": benchlib.pgbench(conn, script, clients=CLIENTS, env=env)}})
+        results["pgbench_same_sql"] = {"runs": every["pgbench"], "quiet": quiet,
+                                       "median_tps": benchlib.median_of(used["pgbench"], "tps")}
+        results["ratio_to_pgbench"] = round(results["checkout"]["peak_median_orders_per_s"] /
+                                            results["pgbench_same_sql"]["median_tps"], 3)
         results["confirmed_orders"] = db.sql("SELECT count(*) FROM orders.orders WHERE status = 'CONFIRMED'")
-        results["order_page"] = bench_order_page(stack, db.sql, sample["id"])
+        results["order_page"] = bench_order_page(stack, db.sql, results["checkout"]["sample_order_id"])
         results["cancel"] = bench_cancels(stack, db, conn, env)
         results["rss_peak_kib"] = {"order-service": benchlib.memory_kib(stack.orders.process.pid)["VmHWM"],
                                    "product-service": benchlib.memory_kib(stack.products.process.pid)["VmHWM"]}
@@ -272,8 +282,8 @@ def main(out_path):
         stack.close()
         db.drop()
     benchlib.write(out_path, results)
-    at70 = results["at_70_percent"]
-    print(f"orders: {results['peak']['median_orders_per_s']:.0f}/s vs pgbench {results['pgbench_median_tps']:.0f} "
+    at70 = results["checkout"]
+    print(f"orders: {at70['peak_median_orders_per_s']:.0f}/s vs pgbench {results['pgbench_same_sql']['median_tps']:.0f} "
           f"= {results['ratio_to_pgbench']:.2f}; p99 at 70%: {at70['median_p99_ms']:.2f} ms vs pgbench "
           f"{at70['pgbench_median_p99_ms']:.2f} ms at the same rate = {at70['p99_ratio_to_pgbench']:.2f}x")
     page, cancel = results["order_page"], results["cancel"]

@@ -82,35 +82,35 @@ def load_demo(proc):
                                                          "catalog.json")], check=True, capture_output=True)
 
 
-def measure_peak(proc, path, runs, reference_url=None):
-    """wrk runs; the service's CPU per request and peak RSS over them. With
-    reference_url, a run against the reference server follows each of the
-    service's (side by side: drift on a shared machine hits both alike)."""
-    results, reference = [], []
+def measure_peak(proc, path, reference_url=None):
+    """wrk runs in quiet rounds (benchlib.quiet_rounds); the service's CPU per
+    request and peak RSS over them. With reference_url, a run against the
+    reference server follows each of the service's in its round (side by
+    side: drift on a shared machine hits both alike)."""
     cpu_before = benchlib.cpu_seconds(proc.process.pid)
-    cpu_reference = 0.0
-    requests = 0
-    for _ in range(runs):
-        r = benchlib.wrk(proc.base_url + path)
-        assert r["non_2xx"] == 0 and not r["socket_errors"], r
-        results.append(r)
-        requests += r["rps"] * benchlib.SECONDS
+    state = {"cpu_reference": 0.0, "requests": 0.0}
+
+    def one_round():
+        r = {"service": benchlib.wrk_ok(proc.base_url + path)}
+        state["requests"] += r["service"]["rps"] * benchlib.SECONDS
         if reference_url:
             before = benchlib.cpu_seconds(proc.process.pid)
-            ref = benchlib.wrk(reference_url)
-            assert ref["non_2xx"] == 0 and not ref["socket_errors"], ref
-            reference.append(ref)
-            cpu_reference += benchlib.cpu_seconds(proc.process.pid) - before  # the idle service's own ticks
-    cpu = benchlib.cpu_seconds(proc.process.pid) - cpu_before - cpu_reference
+            r["reference"] = benchlib.wrk_ok(reference_url)
+            state["cpu_reference"] += benchlib.cpu_seconds(proc.process.pid) - before  # the idle service's ticks
+        return r
+
+    every, used, quiet = benchlib.quiet_rounds(one_round)
+    cpu = benchlib.cpu_seconds(proc.process.pid) - cpu_before - state["cpu_reference"]
     out = {
-        "runs": results,
-        "median_rps": benchlib.median_of(results, "rps"),
-        "cpu_ms_per_1000_requests": round(cpu / requests * 1000 * 1000, 3),
+        "runs": every["service"],
+        "quiet": quiet,
+        "median_rps": benchlib.median_of(used["service"], "rps"),
+        "cpu_ms_per_1000_requests": round(cpu / state["requests"] * 1000 * 1000, 3),
         "peak_rss_kib": benchlib.memory_kib(proc.process.pid)["VmHWM"],
     }
     if reference_url:
-        out["reference_runs"] = reference
-        out["reference_median_rps"] = benchlib.median_of(reference, "rps")
+        out["reference_runs"] = every["reference"]
+        out["reference_median_rps"] = benchlib.median_of(used["reference"], "rps")
         out["ratio_to_reference"] = round(out["median_rps"] / out["reference_median_rps"], 3)
     return out
 
@@ -155,13 +155,9 @@ def tracing_overhead(db):
         env = {"LOG_SAMPLE_RATE": 0, "CATALOG_CACHE": cache}
         off = service.product_service(db, **env)
         on = service.product_service(db, **env, OTEL_EXPORTER_OTLP_ENDPOINT=dead, OTEL_TRACES_SAMPLER="always_on")
-        runs = {"off": [], "on": []}
         try:
-            for _ in range(benchlib.RUNS):
-                for mode, proc in (("off", off), ("on", on)):
-                    r = benchlib.wrk(proc.base_url + path)
-                    assert r["non_2xx"] == 0 and not r["socket_errors"], r
-                    runs[mode].append(r)
+            every, used, quiet = benchlib.quiet_rounds(
+                lambda: {"off": benchlib.wrk_ok(off.base_url + path), "on": benchlib.wrk_ok(on.base_url + path)})
             metrics = on.metrics()
         finally:
             for proc in (off, on):
@@ -171,8 +167,9 @@ def tracing_overhead(db):
                       if line.startswith("otel_spans_dropped_total{"))
         exported = sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
                        if line.startswith("otel_spans_exported_total"))
-        off_rps, on_rps = benchlib.median_of(runs["off"], "rps"), benchlib.median_of(runs["on"], "rps")
-        out[label] = {"path": path, "off_runs": runs["off"], "on_runs": runs["on"], "off_median_rps": off_rps,
+        off_rps, on_rps = benchlib.median_of(used["off"], "rps"), benchlib.median_of(used["on"], "rps")
+        out[label] = {"path": path, "off_runs": every["off"], "on_runs": every["on"], "quiet": quiet,
+                      "off_median_rps": off_rps,
                       "on_median_rps": on_rps, "ratio": round(on_rps / off_rps, 3),
                       "spans_dropped": int(dropped), "spans_exported": int(exported)}
     return out
@@ -183,7 +180,7 @@ def main(out_path):
     db = cluster.create_shop()
     results = {"suite": "product-service", "machine": benchlib.machine(),
                "command": "bench/run.sh product-service", "seconds_per_run": benchlib.SECONDS,
-               "runs": benchlib.RUNS}
+               "runs": benchlib.RUNS, "tries": benchlib.TRIES}
     try:
         # --- cached reads --------------------------------------------------
         proc = service.product_service(db, LOG_SAMPLE_RATE=0)
@@ -198,18 +195,19 @@ def main(out_path):
         body_file.close()
         bare = ReferenceServer("bare_server", "--body-file", body_file.name)
         try:
-            cached = measure_peak(proc, "/api/products/1", benchlib.RUNS, reference_url=bare.base_url + "/")
+            cached = measure_peak(proc, "/api/products/1", reference_url=bare.base_url + "/")
         finally:
             bare.stop()
             os.unlink(body_file.name)
         cached["reference"] = f"bench/reference/bare_server, the same {len(body)}-byte body"
         rate70 = 0.7 * cached["median_rps"]
-        # Tail latency on a shared 2-core VM is noisy: five runs, the median p99.
-        latency = [benchlib.rate_load("127.0.0.1", proc.port, "/api/products/1", rate70)
-                   for _ in range(max(5, benchlib.RUNS))]
-        cached["at_70_percent"] = {"rate": round(rate70), "runs": latency,
-                                   "median_p99_ms": statistics.median(r["p99_ms"] for r in latency),
-                                   "median_p50_ms": statistics.median(r["p50_ms"] for r in latency)}
+        # Tail latency on a shared 2-core VM is noisy: five quiet runs, the median p99.
+        every, used, quiet = benchlib.quiet_rounds(
+            lambda: {"service": benchlib.rate_load("127.0.0.1", proc.port, "/api/products/1", rate70)},
+            want=max(5, benchlib.RUNS))
+        cached["at_70_percent"] = {"rate": round(rate70), "runs": every["service"], "quiet": quiet,
+                                   "median_p99_ms": benchlib.median_of(used["service"], "p99_ms"),
+                                   "median_p50_ms": benchlib.median_of(used["service"], "p50_ms")}
         cached["peak_rss_kib"] = benchlib.memory_kib(proc.process.pid)["VmHWM"]
         results["cached_get_by_id"] = cached
         proc.stop()
@@ -229,7 +227,7 @@ def main(out_path):
             if service_body != reference_body:
                 raise RuntimeError(f"list_server's answer differs from the service's: {reference_body[1][:300]!r} "
                                    f"versus {service_body[1][:300]!r}")
-            listing = measure_peak(proc, "/api/products?limit=20", benchlib.RUNS,
+            listing = measure_peak(proc, "/api/products?limit=20",
                                    reference_url=reference.base_url + "/api/products?limit=20")
         finally:
             reference.stop()
@@ -239,9 +237,11 @@ def main(out_path):
         listing["pgbench_sql"] = sql
         env = dict(os.environ, PGPASSWORD=db.passwords["catalog"])
         conn_args = ["-h", cluster.host, "-p", str(cluster.port), "-U", "catalog_svc", db.name]
-        pgbench_runs = [benchlib.pgbench(conn_args, script, clients=64, env=env) for _ in range(benchlib.RUNS)]
-        listing["pgbench_same_sql_c64_tps"] = pgbench_runs
-        listing["pgbench_median_tps"] = statistics.median(pgbench_runs)
+        every, used, quiet = benchlib.quiet_rounds(
+            lambda: {"pgbench": {"tps": benchlib.pgbench(conn_args, script, clients=64, env=env)}})
+        listing["pgbench_runs"] = every["pgbench"]
+        listing["pgbench_quiet"] = quiet
+        listing["pgbench_median_tps"] = benchlib.median_of(used["pgbench"], "tps")
         listing["ratio_to_pgbench"] = round(listing["median_rps"] / listing["pgbench_median_tps"], 3)
         results["uncached_list_20"] = listing
 

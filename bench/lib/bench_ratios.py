@@ -12,7 +12,6 @@ Writes the results as JSON to the path given as the only argument."""
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,12 +26,6 @@ from ecomtest import service
 LIST = "/api/products?limit=20"
 
 
-def wrk_checked(url):
-    r = benchlib.wrk(url)
-    assert r["non_2xx"] == 0 and not r["socket_errors"], r
-    return r
-
-
 def cached_get(db):
     proc = service.product_service(db, LOG_SAMPLE_RATE=0)
     try:
@@ -42,11 +35,10 @@ def cached_get(db):
         with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as f:
             f.write(body)
         bare = products.ReferenceServer("bare_server", "--body-file", f.name)
-        runs = {"service": [], "reference": []}
         try:
-            for _ in range(benchlib.RUNS):
-                runs["service"].append(wrk_checked(proc.base_url + "/api/products/1"))
-                runs["reference"].append(wrk_checked(bare.base_url + "/"))
+            every, used, quiet = benchlib.quiet_rounds(
+                lambda: {"service": benchlib.wrk_ok(proc.base_url + "/api/products/1"),
+                         "reference": benchlib.wrk_ok(bare.base_url + "/")})
         finally:
             bare.stop()
             os.unlink(f.name)
@@ -54,9 +46,9 @@ def cached_get(db):
         proc.stop()
         proc.close()
     out = {"path": "/api/products/1", "reference": f"bench/reference/bare_server, the same {len(body)}-byte body",
-           "runs": runs["service"], "reference_runs": runs["reference"],
-           "median_rps": benchlib.median_of(runs["service"], "rps"),
-           "reference_median_rps": benchlib.median_of(runs["reference"], "rps")}
+           "runs": every["service"], "reference_runs": every["reference"], "quiet": quiet,
+           "median_rps": benchlib.median_of(used["service"], "rps"),
+           "reference_median_rps": benchlib.median_of(used["reference"], "rps")}
     out["ratio_to_reference"] = round(out["median_rps"] / out["reference_median_rps"], 3)
     return out
 
@@ -72,23 +64,21 @@ def uncached_list(cluster, db):
                                          env=dict(os.environ, PGPASSWORD=db.passwords["catalog"]))
     env = dict(os.environ, PGPASSWORD=db.passwords["catalog"])
     conn_args = ["-h", cluster.host, "-p", str(cluster.port), "-U", "catalog_svc", db.name]
-    runs = {"service": [], "reference": [], "pgbench": []}
     try:
         if products.http_get(proc.port, LIST) != products.http_get(reference.port, LIST):
             raise RuntimeError("list_server's answer differs from the service's")
-        for _ in range(benchlib.RUNS):
-            runs["service"].append(wrk_checked(proc.base_url + LIST))
-            runs["reference"].append(wrk_checked(reference.base_url + LIST))
-            runs["pgbench"].append(benchlib.pgbench(conn_args, script, clients=64, env=env))
+        every, used, quiet = benchlib.quiet_rounds(
+            lambda: {"service": benchlib.wrk_ok(proc.base_url + LIST), "reference": benchlib.wrk_ok(reference.base_url + LIST),
+                     "pgbench": {"tps": benchlib.pgbench(conn_args, script, clients=64, env=env)}})
     finally:
         reference.stop()
         proc.stop()
         proc.close()
     out = {"path": LIST, "reference": "bench/reference/list_server, the same statement and JSON",
-           "pgbench_sql": sql, "runs": runs["service"], "reference_runs": runs["reference"],
-           "pgbench_tps": runs["pgbench"], "median_rps": benchlib.median_of(runs["service"], "rps"),
-           "reference_median_rps": benchlib.median_of(runs["reference"], "rps"),
-           "pgbench_median_tps": statistics.median(runs["pgbench"])}
+           "pgbench_sql": sql, "runs": every["service"], "reference_runs": every["reference"],
+           "pgbench_runs": every["pgbench"], "quiet": quiet, "median_rps": benchlib.median_of(used["service"], "rps"),
+           "reference_median_rps": benchlib.median_of(used["reference"], "rps"),
+           "pgbench_median_tps": benchlib.median_of(used["pgbench"], "tps")}
     out["ratio_to_reference"] = round(out["median_rps"] / out["reference_median_rps"], 3)
     out["ratio_to_pgbench"] = round(out["median_rps"] / out["pgbench_median_tps"], 3)
     return out
@@ -102,42 +92,15 @@ def checkout_tail(cluster, db):
         pid = checkout.make_products(stack.catalog_client, 1, 1_000_000_000, price=price, prefix="BENCH")[0]
         body = json.dumps(checkout.order_body([(pid, 1)]))
         os.environ["ORDER_BODY"] = body
-        peak = []
-        for _ in range(benchlib.RUNS):
-            out = subprocess.run(["wrk", "-t1", f"-c{orders.CLIENTS}", f"-d{int(benchlib.SECONDS)}s", "--latency",
-                                  "-s", orders.LUA, stack.orders.base_url], capture_output=True, text=True,
-                                 check=True).stdout
-            run = benchlib.parse_wrk(out)
-            assert run["non_2xx"] == 0, out
-            peak.append(run)
-        rate70 = 0.7 * benchlib.median_of(peak, "rps")
-        sample = orders.confirmed_sample(stack)
-        script, steps = orders.saga_script(pid, price, json.dumps(sample, separators=(",", ":")))
-        env = dict(os.environ, PGOPTIONS="-c search_path=orders,catalog", PGPASSWORD=cluster.password or "")
-        conn = ["-h", cluster.host, "-p", str(cluster.port), "-U", "postgres", db.name]
-        service_runs, pgbench_runs = [], []
-        for _ in range(max(5, benchlib.RUNS)):
-            service_runs.append(benchlib.rate_load("127.0.0.1", stack.orders.port, "/api/orders", rate70,
-                                                   connections=orders.CLIENTS,
-                                                   extra=["--method", "POST", "--body", body,
-                                                          "--idempotency-keys", "1"]))
-            pgbench_runs.append(benchlib.pgbench_at_rate(conn, script, clients=orders.CLIENTS, rate=rate70, env=env))
+        return orders.checkout_tail(stack, cluster, db, pid, price, body)[0]
     finally:
         stack.close()
-    out = {"peak_runs": peak, "peak_median_orders_per_s": benchlib.median_of(peak, "rps"), "rate": round(rate70),
-           "clients": orders.CLIENTS, "pgbench_statements": steps, "runs": service_runs,
-           "pgbench_runs": pgbench_runs}
-    for who, runs in (("", service_runs), ("pgbench_", pgbench_runs)):
-        for p in ("p50_ms", "p99_ms", "p999_ms"):
-            out[f"{who}median_{p}"] = statistics.median(r[p] for r in runs)
-    out["p99_ratio_to_pgbench"] = round(out["median_p99_ms"] / out["pgbench_median_p99_ms"], 2)
-    return out
 
 
 def main(out_path):
     cluster = pg.Cluster.from_conninfo(os.environ["ECOM_BENCH_PG"])
     results = {"suite": "ratios", "machine": benchlib.machine(), "command": "bench/run.sh ratios",
-               "seconds_per_run": benchlib.SECONDS, "runs": benchlib.RUNS,
+               "seconds_per_run": benchlib.SECONDS, "runs": benchlib.RUNS, "tries": benchlib.TRIES,
                "postgres_synchronous_commit_fsync": cluster.psql("SHOW synchronous_commit") + "/" +
                cluster.psql("SHOW fsync")}
     db = cluster.create_shop()

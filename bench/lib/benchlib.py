@@ -15,7 +15,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", 
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-BUILD_DIR = os.environ["ECOM_BUILD_DIR"]
+# Rounds a measurement may take to find RUNS quiet ones (quiet_rounds()).
+TRIES = int(os.environ.get("BENCH_TRIES", "3"))
+# Above this share of stolen CPU time, a wall-clock run measured the host's
+# other tenants as much as the code.
+STEAL_LIMIT = 0.02
+BUILD_DIR = os.environ.get("ECOM_BUILD_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "release"))
 
 
 def machine():
@@ -43,10 +48,26 @@ def machine():
         "commit": commit,
         # The machine may be shared (other builds): its load when the suite started.
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        # How busy the CPU was in the seconds before the suite started (other
+        # work would show here; the load average also counts the processes
+        # of a suite that just ended).
+        "cpu_busy_before": busy_share(2.0),
         # CPU time counters when the suite started: write() turns them into
         # the share of CPU time the hypervisor took (steal) during the suite.
         "cpu_jiffies_at_start": cpu_jiffies(),
     }
+
+
+def busy_share(seconds):
+    """The share of CPU time spent running anything (not idle, not waiting
+    for the disk, not stolen) over the next `seconds`, or None when unknown."""
+    start = cpu_jiffies()
+    time.sleep(seconds)
+    end = cpu_jiffies()
+    if not start or not end or end["total"] <= start["total"]:
+        return None
+    idle = (end["idle"] - start["idle"]) + (end["steal"] - start["steal"])
+    return round(1 - idle / (end["total"] - start["total"]), 4)
 
 
 def cpu_jiffies():
@@ -57,7 +78,8 @@ def cpu_jiffies():
             fields = [int(x) for x in f.readline().split()[1:]]
     except (OSError, ValueError):
         return None
-    return {"total": sum(fields[:8]), "steal": fields[7] if len(fields) > 7 else 0}
+    # idle + iowait: time with nothing to run
+    return {"total": sum(fields[:8]), "idle": fields[3] + fields[4], "steal": fields[7] if len(fields) > 7 else 0}
 
 
 def steal_share(start):
@@ -67,6 +89,38 @@ def steal_share(start):
     if not start or not end or end["total"] <= start["total"]:
         return None
     return round((end["steal"] - start["steal"]) / (end["total"] - start["total"]), 4)
+
+
+def quiet_rounds(measure, want=None, more=lambda: True):
+    """Repeats measure() (one round: a dict of named runs taken back to back,
+    the code's and its baseline's, each run a dict) until `want` (RUNS)
+    rounds were quiet, i.e. the hypervisor took at most STEAL_LIMIT of the
+    CPU time during the round, or until want * TRIES rounds ran, or more()
+    says no further round can run. The steal is
+    read from the kernel, never from the results, so setting a round aside
+    does not depend on what it measured. Every run records its round's
+    `steal` share and whether the round was `quiet`. Returns
+    {name: [every run]}, {name: [the runs the medians are taken over]} (the
+    quiet ones when there are `want` of them, else every run) and whether
+    there were enough quiet rounds for a claim."""
+    want = want or RUNS
+    every, quiet = {}, {}
+    rounds = quiet_count = 0
+    while quiet_count < want and rounds < want * TRIES and (rounds == 0 or more()):
+        start = cpu_jiffies()
+        runs = measure()
+        steal = steal_share(start)
+        rounds += 1
+        is_quiet = steal is None or steal <= STEAL_LIMIT
+        quiet_count += is_quiet
+        for name, run in runs.items():
+            run["steal"] = steal
+            run["quiet"] = is_quiet
+            every.setdefault(name, []).append(run)
+            if is_quiet:
+                quiet.setdefault(name, []).append(run)
+    enough = quiet_count >= want
+    return every, (quiet if enough else every), enough
 
 
 def _os_name():
@@ -79,11 +133,23 @@ def _os_name():
     return platform.system()
 
 
-def wrk(url, connections=64, seconds=None, threads=1):
-    """Peak throughput with wrk; returns {rps, p50_ms, p99_ms}."""
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{int(seconds or SECONDS)}s", "--latency", url],
-                         capture_output=True, text=True, check=True).stdout
+def wrk(url, connections=64, seconds=None, threads=1, script=None, headers=(), env=None):
+    """Peak throughput with wrk (a Lua `script`, extra `headers`); returns
+    {rps, p50_ms, p99_ms, non_2xx, ...}."""
+    extra = (["-s", script] if script else []) + [arg for h in headers for arg in ("-H", h)]
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{int(seconds or SECONDS)}s", "--latency"] +
+                         extra + [url], capture_output=True, text=True, check=True, env=env).stdout
     return parse_wrk(out)
+
+
+def wrk_ok(url, **kwargs):
+    """wrk() that fails when any answer was not 2xx or a connection failed
+    (wrk's timeouts are answers slower than 2 s: counted, not failures)."""
+    run = wrk(url, **kwargs)
+    failed = re.findall(r"(connect|read|write) (\d+)", run["socket_errors"])
+    if run["non_2xx"] or any(int(n) for _, n in failed):
+        raise RuntimeError(f"wrk {url}: {run['non_2xx']} non-2xx answers, socket errors: {run['socket_errors']}")
+    return run
 
 
 def parse_wrk(out):

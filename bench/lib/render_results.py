@@ -6,17 +6,24 @@ import json
 import os
 import sys
 
+from benchlib import STEAL_LIMIT
+
 
 def mib(kib):
     return f"{kib / 1024:.1f} MiB"
 
 
-def runs_list(runs):
-    return ", ".join(f"{run['rps']:,.0f}" for run in runs)
+def stolen(run):
+    """A run of a round set aside for the hypervisor's steal (benchlib.quiet_rounds) says so."""
+    return f" (steal {run['steal'] * 100:.0f}%)" if run.get("quiet") is False and run.get("steal") is not None else ""
+
+
+def runs_list(runs, key="rps"):
+    return ", ".join(f"{run[key]:,.0f}{stolen(run)}" for run in runs)
 
 
 def p99_list(runs):
-    return ", ".join(f"{run['p99_ms']:.1f}" for run in runs)
+    return ", ".join(f"{run['p99_ms']:.1f}{stolen(run)}" for run in runs)
 
 
 def load(m):
@@ -24,18 +31,26 @@ def load(m):
     the CPU time the hypervisor took during it, if recorded."""
     la = m.get("load_average")
     text = f" Load average at the start: {la[0]:.2f}, {la[1]:.2f}, {la[2]:.2f}." if la else ""
+    if m.get("cpu_busy_before") is not None:
+        text += f" CPU busy in the 2 s before it: {m['cpu_busy_before'] * 100:.0f}%."
     if m.get("cpu_steal_share") is not None:
         text += f" CPU steal during the suite (time the hypervisor gave to others): {m['cpu_steal_share'] * 100:.1f}%."
     return text
 
 
-# Above this share of stolen CPU time, a wall-clock suite measured the host's
-# other tenants as much as the code.
-STEAL_LIMIT = 0.02
+def verdict(ok, quiet=True):
+    """A target's verdict; a measurement without enough quiet rounds claims nothing."""
+    return ("meets" if ok else "**misses**") + ("" if quiet else " (too few quiet runs: not a claim)")
 
 
-def verdict(ok):
-    return "meets" if ok else "**misses**"
+def quiet_rule(r):
+    """How benchlib.quiet_rounds() chose the runs the medians are taken over."""
+    return (f"Each measurement repeats until {r['runs']} of its rounds (five for the checkout's tail latencies; "
+            "a round is a run and its baseline's, back to back) were quiet, the hypervisor taking at most "
+            f"{STEAL_LIMIT * 100:.0f}% of the CPU time (steal, from /proc/stat), at most {r.get('tries', 3)} times "
+            "as many rounds; medians over the quiet rounds. Runs of the rounds set aside are listed with their "
+            "steal; a measurement with too few quiet rounds takes its medians over all its rounds and claims "
+            "nothing.")
 
 
 def product_service(r):
@@ -44,31 +59,36 @@ def product_service(r):
     l = r["uncached_list_20"]
     t = r["threads"]
     peak = max(c["peak_rss_kib"], l["peak_rss_kib"])
+    q = started_quiet(m)
+    # results before quiet rounds list pgbench's runs as bare numbers
+    pgbench_runs = l.get("pgbench_runs") or [{"tps": x} for x in l["pgbench_same_sql_c64_tps"]]
     lines = [
         "## product-service",
         "",
         f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['os']}, "
         f"kernel {m['kernel']}, commit `{m['commit']}`. Command: `{r['command']}` "
-        f"({r['runs']} runs of {r['seconds_per_run']:.0f} s each; medians). The service, PostgreSQL and the "
+        + (f"({r['seconds_per_run']:.0f}-s runs; medians)" if "tries" in r else
+           f"({r['runs']} runs of {r['seconds_per_run']:.0f} s each; medians)") + ". The service, PostgreSQL and the "
         "load generator share the same cores, so absolute numbers are lower bounds; ratios against the "
-        "baseline measured in the same run are what carry over." + load(m),
+        "baseline measured in the same run are what carry over." + load(m) +
+        (" " + quiet_rule(r) if "tries" in r else ""),
         "",
         "| measurement | result | target |",
         "|---|---|---|",
         f"| `GET /api/products/{{id}}` from the cache, wrk -t1 -c64 | **{c['median_rps']:,.0f} req/s** "
-        f"(runs: {runs_list(c['runs'])}) | >= 50,000: {verdict(c['median_rps'] >= 50000)} |",
+        f"(runs: {runs_list(c['runs'])}) | >= 50,000: {verdict(c['median_rps'] >= 50000, q and c.get('quiet', True))} |",
         f"| same, p99 at 70% of peak ({c['at_70_percent']['rate']:,} req/s, open loop, 64 connections, "
         f"latency from the intended send time) | "
         f"**{c['at_70_percent']['median_p99_ms']:.2f} ms** (p50 {c['at_70_percent']['median_p50_ms']:.2f} ms; "
         f"p99 per run: {p99_list(c['at_70_percent']['runs'])}) | "
-        f"<= 5 ms: {verdict(c['at_70_percent']['median_p99_ms'] <= 5)} |",
+        f"<= 5 ms: {verdict(c['at_70_percent']['median_p99_ms'] <= 5, q and c['at_70_percent'].get('quiet', True))} |",
     ]
     if "ratio_to_reference" in c:
         lines += [
             f"| bare Beast server (`{c['reference']}`), wrk -t1 -c64, runs alternating with the service's | "
             f"{c['reference_median_rps']:,.0f} req/s (runs: {runs_list(c['reference_runs'])}) | baseline |",
             f"| cached GET / bare server | **{c['ratio_to_reference']:.2f}x** | >= 0.95x: "
-            f"{verdict(c['ratio_to_reference'] >= 0.95)} |",
+            f"{verdict(c['ratio_to_reference'] >= 0.95, q and c.get('quiet', True))} |",
         ]
     lines += [
         f"| `GET /api/products?limit=20`, cache off, wrk -t1 -c64 | **{l['median_rps']:,.0f} req/s** "
@@ -79,14 +99,14 @@ def product_service(r):
             f"| reference server (`{l['reference']}`), wrk -t1 -c64, runs alternating with the service's | "
             f"{l['reference_median_rps']:,.0f} req/s (runs: {runs_list(l['reference_runs'])}) | baseline |",
             f"| list / reference server | **{l['ratio_to_reference']:.2f}x** | >= 0.9x: "
-            f"{verdict(l['ratio_to_reference'] >= 0.9)} |",
+            f"{verdict(l['ratio_to_reference'] >= 0.9, q and l.get('quiet', True))} |",
         ]
     list_target = 0.8 if "ratio_to_reference" in l else 0.65
     lines += [
         f"| pgbench, the same SQL as a prepared custom script, -c64 -j1 | {l['pgbench_median_tps']:,.0f} tps "
-        f"(runs: {', '.join(f'{x:,.0f}' for x in l['pgbench_same_sql_c64_tps'])}) | baseline |",
+        f"(runs: {runs_list(pgbench_runs, 'tps')}) | baseline |",
         f"| list / pgbench | **{l['ratio_to_pgbench'] * 100:.0f}%** | >= {list_target * 100:.0f}%: "
-        f"{verdict(l['ratio_to_pgbench'] >= list_target)} |",
+        f"{verdict(l['ratio_to_pgbench'] >= list_target, q and l.get('quiet', True) and l.get('pgbench_quiet', True))} |",
         f"| RSS idle (after loading the demo catalog) | **{mib(r['rss_idle_kib'])}** | <= 16 MB: {verdict(r['rss_idle_kib'] <= 16 * 1000)} |",
         f"| RSS peak under the loads above (VmHWM) | **{mib(peak)}** | <= 48 MB: {verdict(peak <= 48 * 1000)} |",
         f"| start to `/ready`, migrations applied (median of 7) | **{r['startup_to_ready_ms']['median']} ms** | "
@@ -121,67 +141,79 @@ def product_service(r):
             t = tr[label]
             lines.append(f"| {name} | {t['off_median_rps']:,.0f} (runs: {runs_list(t['off_runs'])}) | "
                          f"{t['on_median_rps']:,.0f} (runs: {runs_list(t['on_runs'])}) | **{t['ratio'] * 100:.0f}%** | "
-                         f"{t['spans_dropped']:,} | >= 90%: {verdict(t['ratio'] >= 0.9)} |")
+                         f"{t['spans_dropped']:,} | >= 90%: {verdict(t['ratio'] >= 0.9, started_quiet(m) and t.get('quiet', True))} |")
         lines.append("")
-    return lines, l["cpu_ms_per_1000_requests"]
+    return lines + busy_start(m), l["cpu_ms_per_1000_requests"]
+
+
+# Above this share of the CPU busy before a suite starts, other work runs.
+BUSY_LIMIT = 0.25
+
+
+def started_quiet(m):
+    """No other work shared the CPU when the suite started: the CPU (nearly)
+    idle in the seconds before it, or for older results the load average
+    below the core count."""
+    if m.get("cpu_busy_before") is not None:
+        return m["cpu_busy_before"] <= BUSY_LIMIT
+    return m.get("load_average", [0])[0] <= m["cores"]
+
+
+def busy_start(m):
+    return [] if started_quiet(m) else [
+        "Other work shared the CPU when the suite started (the CPU busy before it, or the load average above "
+        f"the {m['cores']} cores): nothing above is a claim.", ""]
 
 
 def order_service(r):
     m = r["machine"]
-    p = r["peak"]
-    l = r["at_70_percent"]
+    o = r["checkout"]
+    pg = r["pgbench_same_sql"]
+    page, at70 = r["order_page"]["peak"], r["order_page"]["at_70_percent"]
+    c = r["cancel"]
+    start_quiet = started_quiet(m)
     lines = [
         "## order-service",
         "",
         f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores, {m['os']}, commit `{m['commit']}`. Command: "
-        f"`{r['command']}` ({r['runs']} runs of {r['seconds_per_run']:.0f} s; medians). Each order is the whole "
+        f"`{r['command']}` ({r['seconds_per_run']:.0f}-s runs; medians). Each order is the whole "
         "checkout saga: the order and its Idempotency-Key recorded, stock reserved at product-service over HTTP, "
         "the payment simulator (latency 0) charged, the reservation committed, the final status and the replayable "
         f"response stored. PostgreSQL synchronous_commit/fsync: {r['postgres_synchronous_commit_fsync']}. "
-        f"{r['clients']} clients." + load(m),
+        f"{r['clients']} clients." + load(m) + " " + quiet_rule(r),
         "",
         "| measurement | result | target |",
         "|---|---|---|",
-        f"| orders/s, wrk -t1 -c{r['clients']} (`POST /api/orders`, a new key each) | **{p['median_orders_per_s']:,.0f}** "
-        f"(runs: {runs_list(p['runs'])}) | |",
-        f"| pgbench: the same {len(r['pgbench_statements'])} statements, each its own transaction as in the saga, "
-        f"-c{r['clients']} -j1 | {r['pgbench_median_tps']:,.0f} orders/s | baseline |",
-        f"| service / pgbench | **{r['ratio_to_pgbench'] * 100:.0f}%** | >= 60%: {verdict(r['ratio_to_pgbench'] >= 0.6)} |",
-        f"| p99 at 70% of peak ({l['rate']:,} orders/s, open loop) | **{l['median_p99_ms']:.2f} ms** "
-        f"(p50 {l['median_p50_ms']:.2f} ms; p99 per run: {p99_list(l['runs'])}) | <= 20 ms: {verdict(l['median_p99_ms'] <= 20)} |",
-    ]
-    if "pgbench_runs" in l:
-        lines += [
-            f"| same, p50 / p99 / p99.9 (median of runs) | {l['median_p50_ms']:.2f} / **{l['median_p99_ms']:.2f}** / "
-            f"{l['median_p999_ms']:.2f} ms | |",
-            f"| pgbench, the same statements at the same offered rate (--rate {l['rate']:,}, -c{r['clients']}, latency "
-            f"from the scheduled start), runs alternating with the service's: p50 / p99 / p99.9 | "
-            f"{l['pgbench_median_p50_ms']:.2f} / **{l['pgbench_median_p99_ms']:.2f}** / "
-            f"{l['pgbench_median_p999_ms']:.2f} ms (p99 per run: {p99_list(l['pgbench_runs'])}) | baseline |",
-            f"| checkout p99 / pgbench p99 at the same rate | **{l['p99_ratio_to_pgbench']:.2f}x** | <= 2x: "
-            f"{verdict(l['p99_ratio_to_pgbench'] <= 2)} |",
-        ]
-    if "order_page" in r:
-        page, at70 = r["order_page"]["peak"], r["order_page"]["at_70_percent"]
-        lines += [
-            f"| order page reads/s, wrk -t1 -c{r['clients']} (`GET /api/orders/{{id}}`: the order with its history) | "
-            f"**{page['median_reads_per_s']:,.0f}** (runs: {runs_list(page['runs'])}) | |",
-            f"| order page p99 at 70% of peak ({at70['rate']:,} reads/s, open loop) | **{at70['median_p99_ms']:.2f} ms** "
-            f"(p50 {at70['median_p50_ms']:.2f} ms; p99 per run: {p99_list(at70['runs'])}) | <= 5 ms: "
-            f"{verdict(at70['median_p99_ms'] <= 5)} |",
-        ]
-    if "cancel" in r:
-        c = r["cancel"]
-        lines += [
-            f"| cancels/s, wrk -t1 -c{r['clients']} (`POST /api/orders/{{id}}/cancel` by an admin, a different "
-            f"confirmed order each: stock back at product-service, refund, settle) | "
-            f"**{c['median_cancels_per_s']:,.0f}** (runs: {runs_list(c['runs'])}) | |",
-            f"| pgbench: the same {len(c['pgbench_statements'])} statements, each its own transaction as the service "
-            f"runs them, -c{r['clients']} -j1 | {c['pgbench_median_tps']:,.0f} cancels/s | baseline |",
-            f"| cancels: service / pgbench | **{c['ratio_to_pgbench'] * 100:.0f}%** | >= 60%: "
-            f"{verdict(c['ratio_to_pgbench'] >= 0.6)} |",
-        ]
-    lines += [
+        f"| orders/s, wrk -t1 -c{r['clients']} (`POST /api/orders`, a new key each) | "
+        f"**{o['peak_median_orders_per_s']:,.0f}** (runs: {runs_list(o['peak_runs'])}) | |",
+        f"| pgbench: the same {len(o['pgbench_statements'])} statements, each its own transaction as in the saga, "
+        f"-c{r['clients']} -j1 | {pg['median_tps']:,.0f} orders/s (runs: {runs_list(pg['runs'], 'tps')}) | baseline |",
+        f"| service / pgbench | **{r['ratio_to_pgbench'] * 100:.0f}%** | >= 60%: "
+        f"{verdict(r['ratio_to_pgbench'] >= 0.6, start_quiet and o['peak_quiet'] and pg['quiet'])} |",
+        f"| p99 at 70% of peak ({o['rate']:,} orders/s, open loop) | **{o['median_p99_ms']:.2f} ms** "
+        f"(p50 {o['median_p50_ms']:.2f} ms; p99 per run: {p99_list(o['runs'])}) | <= 20 ms: "
+        f"{verdict(o['median_p99_ms'] <= 20, start_quiet and o['quiet'])} |",
+        f"| same, p50 / p99 / p99.9 (median of runs) | {o['median_p50_ms']:.2f} / **{o['median_p99_ms']:.2f}** / "
+        f"{o['median_p999_ms']:.2f} ms | |",
+        f"| pgbench, the same statements at the same offered rate (--rate {o['rate']:,}, -c{r['clients']}, latency "
+        f"from the scheduled start), runs alternating with the service's: p50 / p99 / p99.9 | "
+        f"{o['pgbench_median_p50_ms']:.2f} / **{o['pgbench_median_p99_ms']:.2f}** / "
+        f"{o['pgbench_median_p999_ms']:.2f} ms (p99 per run: {p99_list(o['pgbench_runs'])}) | baseline |",
+        f"| checkout p99 / pgbench p99 at the same rate | **{o['p99_ratio_to_pgbench']:.2f}x** | <= 2x: "
+        f"{verdict(o['p99_ratio_to_pgbench'] <= 2, start_quiet and o['quiet'])} |",
+        f"| order page reads/s, wrk -t1 -c{r['clients']} (`GET /api/orders/{{id}}`: the order with its history) | "
+        f"**{page['median_reads_per_s']:,.0f}** (runs: {runs_list(page['runs'])}) | |",
+        f"| order page p99 at 70% of peak ({at70['rate']:,} reads/s, open loop) | **{at70['median_p99_ms']:.2f} ms** "
+        f"(p50 {at70['median_p50_ms']:.2f} ms; p99 per run: {p99_list(at70['runs'])}) | <= 5 ms: "
+        f"{verdict(at70['median_p99_ms'] <= 5, start_quiet and page['quiet'] and at70['quiet'])} |",
+        f"| cancels/s, wrk -t1 -c{r['clients']} (`POST /api/orders/{{id}}/cancel` by an admin, a different "
+        f"confirmed order each: stock back at product-service, refund, settle) | "
+        f"**{c['median_cancels_per_s']:,.0f}** (runs: {runs_list(c['runs'])}) | |",
+        f"| pgbench: the same {len(c['pgbench_statements'])} statements, each its own transaction as the service "
+        f"runs them, -c{r['clients']} -j1 | {c['pgbench_median_tps']:,.0f} cancels/s (runs: "
+        f"{runs_list(c['pgbench_runs'], 'tps')}) | baseline |",
+        f"| cancels: service / pgbench | **{c['ratio_to_pgbench'] * 100:.0f}%** | >= 60%: "
+        f"{verdict(c['ratio_to_pgbench'] >= 0.6, start_quiet and c['quiet'])} |",
         f"| RSS peak: order-service / product-service | {mib(r['rss_peak_kib']['order-service'])} / "
         f"{mib(r['rss_peak_kib']['product-service'])} | |",
         "",
@@ -190,7 +222,7 @@ def order_service(r):
         "with one Sync per event-loop turn, so one WAL flush commits many orders' statements.",
         "",
     ]
-    return lines, None
+    return lines + busy_start(m), None
 
 
 def frontend(r):
@@ -274,18 +306,6 @@ def callgrind(r):
     return lines, None
 
 
-def noisy(m, end=None):
-    """True when other work shared the CPU: the load at the start above the
-    core count, or the hypervisor stealing more than STEAL_LIMIT of the CPU
-    time during the suite. Runs without a steal figure (older ones) are
-    judged by their load at the end too (it counts the suite's own processes)."""
-    steal = m.get("cpu_steal_share")
-    if steal is not None:
-        return m.get("load_average", [0])[0] > m["cores"] or steal > STEAL_LIMIT
-    loads = [m.get("load_average", [0])[0]] + ([end[0]] if end else [])
-    return max(loads) > m["cores"]
-
-
 def achieved(runs, key):
     return ", ".join(f"{run[key]:,.0f}" for run in runs if run.get(key) is not None)
 
@@ -294,34 +314,32 @@ def ratios(r):
     m = r["machine"]
     c, l, o = r["cached_get_by_id"], r["uncached_list_20"], r["checkout_at_70_percent"]
     end = r.get("load_average_at_end")
-    shared = noisy(m, end)
-
-    def verdict(ok):  # noqa: F811 - a noisy run claims nothing
-        return ("meets" if ok else "**misses**") + (" (noisy run: not a claim)" if shared else "")
+    start_quiet = started_quiet(m)
     lines = [
         "## Ratios against baselines measured side by side",
         "",
         f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores, {m['os']}, commit `{m['commit']}`. Command: "
-        f"`{r['command']}` ({r['runs']} runs of {r['seconds_per_run']:.0f} s each, the service's and its "
-        "baseline's runs alternating; medians; wrk -t1 -c64, product-service with one thread). "
+        f"`{r['command']}` ({r['seconds_per_run']:.0f}-s runs, the service's and its baseline's alternating; "
+        "medians; wrk -t1 -c64, product-service with one thread). "
         f"PostgreSQL synchronous_commit/fsync: {r['postgres_synchronous_commit_fsync']}." + load(m) +
-        (f" At the end: {end[0]:.2f}, {end[1]:.2f}, {end[2]:.2f}." if end else ""),
+        (f" At the end: {end[0]:.2f}, {end[1]:.2f}, {end[2]:.2f}." if end else "") + " " + quiet_rule(r),
         "",
         "| measurement | service | baseline | ratio | target |",
         "|---|---|---|---|---|",
         f"| `GET /api/products/{{id}}` from the cache vs `{c['reference']}` | {c['median_rps']:,.0f} req/s "
         f"(runs: {runs_list(c['runs'])}) | {c['reference_median_rps']:,.0f} req/s (runs: "
         f"{runs_list(c['reference_runs'])}) | **{c['ratio_to_reference']:.2f}x** | >= 0.95x: "
-        f"{verdict(c['ratio_to_reference'] >= 0.95)} |",
+        f"{verdict(c['ratio_to_reference'] >= 0.95, start_quiet and c['quiet'])} |",
         f"| `GET /api/products?limit=20`, cache off, vs `{l['reference']}` | {l['median_rps']:,.0f} req/s "
         f"(runs: {runs_list(l['runs'])}) | {l['reference_median_rps']:,.0f} req/s (runs: "
         f"{runs_list(l['reference_runs'])}) | **{l['ratio_to_reference']:.2f}x** | >= 0.9x: "
-        f"{verdict(l['ratio_to_reference'] >= 0.9)} |",
+        f"{verdict(l['ratio_to_reference'] >= 0.9, start_quiet and l['quiet'])} |",
         f"| same, vs pgbench running the same SQL, -c64 -j1 | | {l['pgbench_median_tps']:,.0f} tps (runs: "
-        f"{', '.join(f'{x:,.0f}' for x in l['pgbench_tps'])}) | **{l['ratio_to_pgbench']:.2f}x** | >= 0.8x: "
-        f"{verdict(l['ratio_to_pgbench'] >= 0.8)} |",
+        f"{runs_list(l['pgbench_runs'], 'tps')}) | **{l['ratio_to_pgbench']:.2f}x** | >= 0.8x: "
+        f"{verdict(l['ratio_to_pgbench'] >= 0.8, start_quiet and l['quiet'])} |",
         f"| checkout (`POST /api/orders`, the whole saga) at 70% of the service's peak "
-        f"({o['rate']:,} orders/s of {o['peak_median_orders_per_s']:,.0f}, open loop, {o['clients']} connections), "
+        f"({o['rate']:,} orders/s of {o['peak_median_orders_per_s']:,.0f}, peak runs: {runs_list(o['peak_runs'])}; "
+        f"open loop, {o['clients']} connections), "
         f"p50 / p99 / p99.9 vs pgbench running the same {len(o['pgbench_statements'])} statements at the same "
         f"offered rate (--rate, -c{o['clients']}, latency from the scheduled start) | "
         f"{o['median_p50_ms']:.2f} / {o['median_p99_ms']:.2f} / {o['median_p999_ms']:.2f} ms "
@@ -329,19 +347,10 @@ def ratios(r):
         f"{o['pgbench_median_p99_ms']:.2f} / {o['pgbench_median_p999_ms']:.2f} ms (p99 per run: "
         f"{p99_list(o['pgbench_runs'])}; rate achieved per run: {achieved(o['pgbench_runs'], 'rate')}/s, the "
         f"service's: {achieved(o['runs'], 'achieved_rate')}/s) | **{o['p99_ratio_to_pgbench']:.2f}x** (p99) | <= 2x: "
-        f"{verdict(o['p99_ratio_to_pgbench'] <= 2)} |",
+        f"{verdict(o['p99_ratio_to_pgbench'] <= 2, start_quiet and o['quiet'])} |",
         "",
     ]
-    if shared:
-        lines += [
-            f"This run is noisy: other work shared the CPU (the load average above the {m['cores']} cores, or more "
-            f"than {STEAL_LIMIT * 100:.0f}% of the CPU time stolen by the hypervisor), so these ratios are not claims. "
-            "A quiet rerun needs the machine to itself: load average below 1 before `bench/run.sh ratios` starts, "
-            "nothing else started during its run, and a host that does not steal its CPU; the instruction counts "
-            "of `bench/callgrind.sh` above depend on neither.",
-            "",
-        ]
-    return lines, None
+    return lines + busy_start(m), None
 
 
 RENDERERS = {"ratios": ratios, "callgrind": callgrind, "product-service": product_service, "order-service": order_service, "frontend": frontend}
