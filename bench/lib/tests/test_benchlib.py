@@ -1,0 +1,125 @@
+"""Unit tests of the benchmark library: how quiet_rounds() keeps the rounds
+the hypervisor left alone, and how RESULTS.md renders what they claim."""
+
+import json
+import os
+import sys
+
+import pytest
+
+BENCH = os.path.join(os.path.dirname(__file__), "..", "..")
+sys.path.insert(0, os.path.join(BENCH, "lib"))
+
+import benchlib  # noqa: E402
+import render_results  # noqa: E402
+
+
+def scripted_steal(monkeypatch, steals):
+    """cpu_jiffies() as the kernel would report it around rounds that lost
+    the given shares of their CPU time to the hypervisor (None: unknown)."""
+    readings = []
+    total = steal = idle = 0
+    for share in steals:
+        if share is None:
+            readings += [None, None]
+            continue
+        readings.append({"total": total, "steal": steal, "idle": idle})
+        total += 1000
+        steal += int(share * 1000)
+        readings.append({"total": total, "steal": steal, "idle": idle})
+    calls = iter(readings)
+    monkeypatch.setattr(benchlib, "cpu_jiffies", lambda: next(calls))
+
+
+def counting_measure():
+    counter = {"n": 0}
+
+    def measure():
+        counter["n"] += 1
+        return {"service": {"rps": 100.0 * counter["n"]}, "baseline": {"rps": 10.0 * counter["n"]}}
+    return measure, counter
+
+
+def test_rounds_repeat_until_enough_are_quiet_and_medians_use_only_those(monkeypatch):
+    scripted_steal(monkeypatch, [0.0, 0.30, 0.01, 0.05, 0.02])
+    measure, counter = counting_measure()
+    every, used, enough = benchlib.quiet_rounds(measure, want=3)
+    assert enough and counter["n"] == 5
+    assert [r["rps"] for r in every["service"]] == [100, 200, 300, 400, 500]
+    assert [r["rps"] for r in used["service"]] == [100, 300, 500]
+    assert [r["rps"] for r in used["baseline"]] == [10, 30, 50]
+    assert [r["quiet"] for r in every["baseline"]] == [True, False, True, False, True]
+    assert [r["steal"] for r in every["service"]] == [0.0, 0.3, 0.01, 0.05, 0.02]
+
+
+def test_a_round_at_exactly_the_limit_is_quiet_and_just_above_is_not(monkeypatch):
+    scripted_steal(monkeypatch, [benchlib.STEAL_LIMIT, benchlib.STEAL_LIMIT + 0.001])
+    measure, _ = counting_measure()
+    every, _, enough = benchlib.quiet_rounds(measure, want=1)
+    assert enough and len(every["service"]) == 1
+
+
+def test_too_few_quiet_rounds_stop_at_the_cap_and_claim_nothing(monkeypatch):
+    monkeypatch.setattr(benchlib, "TRIES", 2)
+    scripted_steal(monkeypatch, [0.1, 0.0, 0.2, 0.3, 0.4, 0.5, 0.0])
+    measure, counter = counting_measure()
+    every, used, enough = benchlib.quiet_rounds(measure, want=3)
+    assert not enough and counter["n"] == 6
+    # the medians are then over every round, and the result says so
+    assert used is every
+
+
+def test_more_stops_before_a_round_that_cannot_run(monkeypatch):
+    scripted_steal(monkeypatch, [0.5, 0.5, 0.5, 0.5])
+    measure, counter = counting_measure()
+    every, _, enough = benchlib.quiet_rounds(measure, want=2, more=lambda: counter["n"] < 2)
+    assert counter["n"] == 2 and not enough and len(every["service"]) == 2
+
+
+def test_unknown_steal_counts_as_quiet(monkeypatch):
+    scripted_steal(monkeypatch, [None, None])
+    measure, counter = counting_measure()
+    _, _, enough = benchlib.quiet_rounds(measure, want=2)
+    assert enough and counter["n"] == 2
+
+
+@pytest.mark.parametrize("ok,quiet,expected", [
+    (True, True, "meets"),
+    (False, True, "**misses**"),
+    (True, False, "meets (too few quiet runs: not a claim)"),
+    (False, False, "**misses** (too few quiet runs: not a claim)"),
+])
+def test_verdicts_of_runs_without_enough_quiet_rounds_are_not_claims(ok, quiet, expected):
+    assert render_results.verdict(ok, quiet) == expected
+
+
+def test_runs_set_aside_are_listed_with_their_steal():
+    runs = [{"rps": 1000.0, "steal": 0.01, "quiet": True}, {"rps": 2500.0, "steal": 0.184, "quiet": False},
+            {"rps": 3000.0}]
+    assert render_results.runs_list(runs) == "1,000, 2,500 (steal 18%), 3,000"
+
+
+def test_a_suite_started_on_a_busy_cpu_claims_nothing():
+    assert render_results.started_quiet({"cores": 2, "load_average": [3.5, 3, 3], "cpu_busy_before": 0.03})
+    assert not render_results.started_quiet({"cores": 2, "load_average": [0.1, 0, 0], "cpu_busy_before": 0.6})
+    # older results have only the load average
+    assert not render_results.started_quiet({"cores": 2, "load_average": [2.5, 2, 2]})
+    assert render_results.busy_start({"cores": 2, "cpu_busy_before": 0.9})[0].endswith("nothing above is a claim.")
+
+
+def test_results_md_is_what_the_committed_results_render_to(tmp_path):
+    """bench/RESULTS.md is generated, never edited: rendering the committed
+    JSON gives it byte for byte (and every committed result still renders)."""
+    out = tmp_path / "RESULTS.md"
+    render_results.main(os.path.join(BENCH, "results"), str(out))
+    with open(os.path.join(BENCH, "RESULTS.md"), encoding="utf-8") as f:
+        committed = f.read()
+    assert out.read_text(encoding="utf-8") == committed
+
+
+def test_every_committed_result_names_its_machine_and_command():
+    for name in sorted(os.listdir(os.path.join(BENCH, "results"))):
+        with open(os.path.join(BENCH, "results", name), encoding="utf-8") as f:
+            data = json.load(f)
+        assert data.get("command", "").startswith("bench/"), name
+        assert {"cpu", "cores", "commit", "date"} <= set(data["machine"]), name
