@@ -20,6 +20,7 @@ Writes the results as JSON to the path given as the only argument."""
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -117,17 +118,32 @@ def bench_order_page(stack, sql, order_id):
     sql("CHECKPOINT")
     url = f"{stack.orders.base_url}/api/orders/{order_id}"
     auth = f"Authorization: Bearer {service.TEST_ADMIN_KEY}"
+    # What each read costs the service and its database sessions, at the
+    # peak (wrk keeps 32 requests waiting: they share event-loop turns and
+    # pipeline batches) and at 70% of it (requests spread evenly in time).
+    groups = {"order-service": [stack.orders.process.pid],
+              "postgres": [int(pid) for pid in sql("SELECT pid FROM pg_stat_activity WHERE usename = 'orders_svc'").split()]}
     peak_every, peak_used, peak_quiet = benchlib.quiet_rounds(
-        lambda: {"service": benchlib.wrk_ok(url, connections=CLIENTS, headers=[auth])})
+        lambda: {"service": benchlib.with_cpu(groups, lambda: benchlib.wrk_ok(url, connections=CLIENTS, headers=[auth]),
+                                              lambda run: run["requests"])})
     rate70 = 0.7 * benchlib.median_of(peak_used["service"], "rps")
     every, used, quiet = benchlib.quiet_rounds(
-        lambda: {"service": benchlib.rate_load("127.0.0.1", stack.orders.port, f"/api/orders/{order_id}", rate70,
-                                               connections=CLIENTS, extra=["--header", auth])})
+        lambda: {"service": benchlib.with_cpu(
+            groups, lambda: benchlib.rate_load("127.0.0.1", stack.orders.port, f"/api/orders/{order_id}", rate70,
+                                               connections=CLIENTS, extra=["--header", auth]),
+            lambda run: run["target_rate"] * (benchlib.SECONDS + 1))})  # rate_load's 1-s warm-up runs too
     return {"peak": {"runs": peak_every["service"], "quiet": peak_quiet,
-                     "median_reads_per_s": benchlib.median_of(peak_used["service"], "rps")},
+                     "median_reads_per_s": benchlib.median_of(peak_used["service"], "rps"),
+                     "median_cpu_us_per_read": cpu_medians(peak_used["service"])},
             "at_70_percent": {"rate": round(rate70), "runs": every["service"], "quiet": quiet,
                               "median_p99_ms": benchlib.median_of(used["service"], "p99_ms"),
-                              "median_p50_ms": benchlib.median_of(used["service"], "p50_ms")}}
+                              "median_p50_ms": benchlib.median_of(used["service"], "p50_ms"),
+                              "median_cpu_us_per_read": cpu_medians(used["service"])}}
+
+
+def cpu_medians(runs):
+    return {name: statistics.median(run["cpu_us_per_request"][name] for run in runs)
+            for name in runs[0]["cpu_us_per_request"]}
 
 
 def bench_cancels(stack, db, conn, env):

@@ -225,6 +225,20 @@ def pgbench_at_rate(conninfo_args, script_path, clients, rate, seconds=None, job
             "p99_ms": pct(99), "p999_ms": pct(99.9), "max_ms": round(latencies_us[-1] / 1000, 3)}
 
 
+def with_cpu(groups, measure, requests):
+    """measure() (a run: a dict), with the CPU time each named group of
+    processes (name -> pids) spent during it, in microseconds per request
+    (requests(run) of them), as run["cpu_us_per_request"]."""
+    def total(pids):
+        return sum(cpu_seconds(pid) for pid in pids)
+    before = {name: total(pids) for name, pids in groups.items()}
+    run = measure()
+    n = requests(run)
+    run["cpu_us_per_request"] = {name: round((total(pids) - before[name]) / n * 1e6, 1)
+                                 for name, pids in groups.items()}
+    return run
+
+
 def median_of(runs, key):
     return statistics.median(r[key] for r in runs)
 

@@ -206,6 +206,15 @@ def order_service(r):
         f"| order page p99 at 70% of peak ({at70['rate']:,} reads/s, open loop) | **{at70['median_p99_ms']:.2f} ms** "
         f"(p50 {at70['median_p50_ms']:.2f} ms; p99 per run: {p99_list(at70['runs'])}) | <= 5 ms: "
         f"{verdict(at70['median_p99_ms'] <= 5, start_quiet and page['quiet'] and at70['quiet'])} |",
+    ]
+    if "median_cpu_us_per_read" in page:
+        cpu, cpu70 = page["median_cpu_us_per_read"], at70["median_cpu_us_per_read"]
+        lines += [
+            f"| order page: CPU per read at the peak / at 70% of it, order-service and its PostgreSQL sessions | "
+            f"{cpu['order-service']:.1f} + {cpu['postgres']:.1f} µs / {cpu70['order-service']:.1f} + "
+            f"{cpu70['postgres']:.1f} µs | |",
+        ]
+    lines += [
         f"| cancels/s, wrk -t1 -c{r['clients']} (`POST /api/orders/{{id}}/cancel` by an admin, a different "
         f"confirmed order each: stock back at product-service, refund, settle) | "
         f"**{c['median_cancels_per_s']:,.0f}** (runs: {runs_list(c['runs'])}) | |",

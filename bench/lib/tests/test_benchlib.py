@@ -123,3 +123,15 @@ def test_every_committed_result_names_its_machine_and_command():
             data = json.load(f)
         assert data.get("command", "").startswith("bench/"), name
         assert {"cpu", "cores", "commit", "date"} <= set(data["machine"]), name
+
+
+def test_cpu_per_request_is_each_group_s_cpu_time_over_the_run_s_requests(monkeypatch):
+    clock = {101: 1.0, 102: 2.0, 201: 5.0}
+    monkeypatch.setattr(benchlib, "cpu_seconds", lambda pid: clock[pid])
+
+    def measure():
+        clock[101] += 0.5    # the service: 0.5 s
+        clock[201] += 0.25   # one database session: 0.25 s, the other idle
+        return {"requests": 10_000}
+    run = benchlib.with_cpu({"service": [101], "postgres": [102, 201]}, measure, lambda r: r["requests"])
+    assert run["cpu_us_per_request"] == {"service": 50.0, "postgres": 25.0}
