@@ -392,7 +392,7 @@ def main(results_dir, out):
         "not from throughput on this machine.",
         "",
     ]
-    with open(out, "w") as f:
+    with open(out, "w", encoding="utf-8") as f:
         f.write("\n".join(header + sections))
 
 

@@ -135,3 +135,14 @@ def test_cpu_per_request_is_each_group_s_cpu_time_over_the_run_s_requests(monkey
         return {"requests": 10_000}
     run = benchlib.with_cpu({"service": [101], "postgres": [102, 201]}, measure, lambda r: r["requests"])
     assert run["cpu_us_per_request"] == {"service": 50.0, "postgres": 25.0}
+
+
+def test_results_md_renders_in_an_ascii_locale(tmp_path):
+    """RESULTS.md has non-ASCII text (µs): it is written as UTF-8 whatever
+    the locale of the machine running bench/run.sh."""
+    import subprocess
+    env = dict(os.environ, LC_ALL="C", LANG="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    out = tmp_path / "RESULTS.md"
+    subprocess.run([sys.executable, os.path.join(BENCH, "lib", "render_results.py"), os.path.join(BENCH, "results"),
+                    str(out)], env=env, check=True)
+    assert "µs" in out.read_text(encoding="utf-8")
