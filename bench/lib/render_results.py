@@ -15,7 +15,7 @@ def mib(kib):
 
 def stolen(run):
     """A run of a round set aside for the hypervisor's steal (benchlib.quiet_rounds) says so."""
-    return f" (steal {run['steal'] * 100:.0f}%)" if run.get("quiet") is False and run.get("steal") is not None else ""
+    return f" (steal {run['steal'] * 100:.1f}%)" if run.get("quiet") is False and run.get("steal") is not None else ""
 
 
 def runs_list(runs, key="rps"):

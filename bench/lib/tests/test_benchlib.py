@@ -96,7 +96,7 @@ def test_verdicts_of_runs_without_enough_quiet_rounds_are_not_claims(ok, quiet, 
 def test_runs_set_aside_are_listed_with_their_steal():
     runs = [{"rps": 1000.0, "steal": 0.01, "quiet": True}, {"rps": 2500.0, "steal": 0.184, "quiet": False},
             {"rps": 3000.0}]
-    assert render_results.runs_list(runs) == "1,000, 2,500 (steal 18%), 3,000"
+    assert render_results.runs_list(runs) == "1,000, 2,500 (steal 18.4%), 3,000"
 
 
 def test_a_suite_started_on_a_busy_cpu_claims_nothing():
