@@ -36,20 +36,14 @@ def cached_get(db):
             f.write(body)
         bare = products.ReferenceServer("bare_server", "--body-file", f.name)
         try:
-            every, used, quiet = benchlib.quiet_rounds(
-                lambda: {"service": benchlib.wrk_ok(proc.base_url + "/api/products/1"),
-                         "reference": benchlib.wrk_ok(bare.base_url + "/")})
+            out = products.measure_peak(proc, "/api/products/1", reference_url=bare.base_url + "/")
         finally:
             bare.stop()
             os.unlink(f.name)
     finally:
         proc.stop()
         proc.close()
-    out = {"path": "/api/products/1", "reference": f"bench/reference/bare_server, the same {len(body)}-byte body",
-           "runs": every["service"], "reference_runs": every["reference"], "quiet": quiet,
-           "median_rps": benchlib.median_of(used["service"], "rps"),
-           "reference_median_rps": benchlib.median_of(used["reference"], "rps")}
-    out["ratio_to_reference"] = round(out["median_rps"] / out["reference_median_rps"], 3)
+    out.update(path="/api/products/1", reference=f"bench/reference/bare_server, the same {len(body)}-byte body")
     return out
 
 

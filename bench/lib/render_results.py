@@ -45,7 +45,7 @@ def verdict(ok, quiet=True):
 
 def quiet_rule(r):
     """How benchlib.quiet_rounds() chose the runs the medians are taken over."""
-    return (f"Each measurement repeats until {r['runs']} of its rounds (five for the checkout's tail latencies; "
+    return (f"Each measurement repeats until {r['runs']} of its rounds (five for a tail latency at a fixed rate; "
             "a round is a run and its baseline's, back to back) were quiet, the hypervisor taking at most "
             f"{STEAL_LIMIT * 100:.0f}% of the CPU time (steal, from /proc/stat), at most {r.get('tries', 3)} times "
             "as many rounds; medians over the quiet rounds. Runs of the rounds set aside are listed with their "
