@@ -31,6 +31,13 @@ constexpr Statement get_note{"get_note", "SELECT note FROM items WHERE id = $1",
 constexpr Statement sleep_for{"sleep_for", "SELECT pg_sleep($1::float8)"};
 constexpr Statement backend_pid{"backend_pid", "SELECT pg_backend_pid()", true};
 constexpr Statement echo_text{"echo_text", "SELECT $1::text", true};
+// The same values in both formats: $1 a timestamptz, $2 a jsonb document.
+constexpr const char* kTypedValues =
+    "SELECT 7::int2, -70000::int4, -5000000000::int8, true, false, $1::timestamptz, $2::jsonb, "
+    "'\\x00ff10ab'::bytea, 'plain text'::text, NULL::int8, "
+    "floor(extract(epoch FROM $1::timestamptz) * 1000)::bigint, encode('\\x00ff10ab'::bytea, 'hex')";
+constexpr Statement typed_text{"typed_text", kTypedValues, true};
+constexpr Statement typed_binary{"typed_binary", kTypedValues, true, Format::binary};
 
 class PgTest : public ::testing::Test {
 protected:
@@ -48,8 +55,10 @@ protected:
     void run(Body body, Settings settings) {
         asio::io_context io;
         metrics::Registry registry;
-        Database database({&io}, settings, {insert_item, count_items, get_note, sleep_for, backend_pid, echo_text},
-                          registry);
+        Database database(
+            {&io}, settings,
+            {insert_item, count_items, get_note, sleep_for, backend_pid, echo_text, typed_text, typed_binary},
+            registry);
         database.start();
         std::exception_ptr failure;
         asio::co_spawn(
@@ -117,6 +126,46 @@ TEST_F(PgTest, ReadsIntegersAsFromCharsDoes) {
             const std::string text = bad[i];
             const Result r = co_await d.run(echo_text, text);
             EXPECT_THROW((void)r.int64(0, 0), std::runtime_error) << text;
+        }
+    });
+}
+
+// A statement asking for binary results reads the same values through the
+// typed accessors as its text-format twin: integers of each width and sign,
+// booleans, timestamps (ms rounded down, before and after 1970 and 2000),
+// jsonb without its version byte, bytea as hex, text, NULL.
+TEST_F(PgTest, ReadsBinaryResultsAsTheirTextTwins) {
+    run([](Database& d) -> asio::awaitable<void> {
+        static constexpr std::array<const char*, 5> times{"2026-12-07 05:22:54.635999+00",
+                                                          "1999-12-31 23:59:59.9995+00", "1969-12-31 23:59:59.999+00",
+                                                          "2000-01-01 00:00:00+00", "1960-06-01 12:00:00.0001+00"};
+        for (const char* time : times) {
+            const std::string t = time;
+            const std::string doc = R"({"a": [1, "\u00e9"], "b": null})";
+            const Result text = co_await d.run(typed_text, t, doc);
+            const Result binary = co_await d.run(typed_binary, t, doc);
+            EXPECT_FALSE(text.is_binary(0));
+            EXPECT_TRUE(binary.is_binary(0));
+            for (int c = 0; c < 3; ++c) {
+                EXPECT_EQ(binary.int64(0, c), text.int64(0, c)) << c;
+            }
+            EXPECT_EQ(binary.int64(0, 0), 7);
+            EXPECT_EQ(binary.int64(0, 1), -70000);
+            EXPECT_EQ(binary.int64(0, 2), -5000000000);
+            EXPECT_TRUE(binary.boolean(0, 3));
+            EXPECT_FALSE(binary.boolean(0, 4));
+            EXPECT_TRUE(text.boolean(0, 3));
+            EXPECT_FALSE(text.boolean(0, 4));
+            // The server's own floor(extract(epoch ...) * 1000), in text format.
+            EXPECT_EQ(binary.epoch_ms(0, 5), text.int64(0, 10)) << time;
+            EXPECT_EQ(text.epoch_ms(0, 10), text.int64(0, 10));
+            EXPECT_EQ(binary.json(0, 6), text.json(0, 6));
+            EXPECT_EQ(binary.hex(0, 7), "00ff10ab");
+            EXPECT_EQ(text.hex(0, 11), "00ff10ab");
+            EXPECT_EQ(binary.text(0, 8), "plain text");
+            EXPECT_TRUE(binary.is_null(0, 9));
+            EXPECT_THROW((void)binary.epoch_ms(0, 2), std::runtime_error);  // an int8 is not a time
+            EXPECT_THROW((void)binary.int64(0, 3), std::runtime_error);     // nor is a bool an integer
         }
     });
 }

@@ -85,13 +85,6 @@ inline constexpr ecom::pg::Statement move_order{
     "INSERT INTO order_history (order_id, at, actor, from_status, to_status, reason) "
     "SELECT id, updated_at, $4, $2, $3, $5 FROM moved RETURNING order_id"};
 
-// An order's history, oldest first: actor, from, to, reason, at (epoch ms).
-inline constexpr ecom::pg::Statement order_history{
-    "order_history",
-    "SELECT actor, from_status, to_status, reason, floor(extract(epoch FROM at) * 1000)::bigint "
-    "FROM order_history WHERE order_id = $1 ORDER BY id",
-    true};
-
 // $1 id, $2 owner: give the lease back early after a transient failure.
 inline constexpr ecom::pg::Statement release_lease{"release_lease",
                                                    "UPDATE orders SET lease_owner = NULL, lease_until = NULL WHERE id "
@@ -152,24 +145,29 @@ inline constexpr ecom::pg::Statement mark_returned{
     "UPDATE orders SET reservation_state = 'returned' WHERE id = $1 AND reservation_state = 'committed' "
     "RETURNING id"};
 
-// The order page: the order, its history (JSON, oldest first, times in
-// epoch ms; json, not jsonb: the service parses it, so no binary form is
-// built), its refund from one look at its charge (refunded / refused at,
-// epoch ms; failure code) and whether a return restocks. Column order: ORDERS_ORDER_COLUMNS, then
-// those five (read_order_page()).
+// The order page in one statement (one snapshot), in binary format (no
+// timestamp formatted, no JSON built or parsed): first the order's row with
+// its charge's refund state (refunded / refused at, failure code) and
+// whether a return restocks, then one row per history entry, whose id
+// (column 22) is NULL in the order's row. Not read: the
+// checkout's replayed answer and request fingerprint. Columns: read_order_page().
+#define ORDER_PAGE_NULLS_21                                                                                        \
+    "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " \
+    "NULL, NULL, NULL"
 inline constexpr ecom::pg::Statement order_page{
     "order_page",
-    "SELECT " ORDERS_ORDER_COLUMNS
-    ", "
-    "(SELECT COALESCE(json_agg(json_build_object('at', floor(extract(epoch FROM h.at) * 1000)::bigint, "
-    "'actor', h.actor, 'from', h.from_status, 'to', h.to_status, 'reason', h.reason) ORDER BY h.id), '[]'::json) "
-    "FROM order_history h WHERE h.order_id = orders.id)::text, "
-    "c.refunded_ms, c.refused_ms, c.refund_failure_code, restock_on_return "
-    "FROM orders LEFT JOIN LATERAL (SELECT floor(extract(epoch FROM refunded_at) * 1000)::bigint AS refunded_ms, "
-    "floor(extract(epoch FROM refund_refused_at) * 1000)::bigint AS refused_ms, refund_failure_code "
-    "FROM payment_charges WHERE payment_charges.order_id = orders.id) c ON true "
-    "WHERE orders.id = $1",
-    true};
+    "SELECT o.id::text, o.status, o.customer_email, o.customer_name, o.requested_items, o.items, o.total_cents, "
+    "o.currency, o.card_last4, o.reservation_state, o.payment_outcome, o.failure_code, o.failure_detail, "
+    "o.response_status, o.created_at, o.updated_at, COALESCE(o.lease_until > now(), false), "
+    "o.access_token_sha256, c.refunded_at, c.refund_refused_at, c.refund_failure_code, o.restock_on_return, "
+    "NULL::bigint, NULL::text, NULL::text, NULL::text, NULL::text, NULL::timestamptz "
+    "FROM orders o LEFT JOIN payment_charges c ON c.order_id = o.id WHERE o.id = $1 "
+    "UNION ALL "
+    "SELECT " ORDER_PAGE_NULLS_21
+    ", NULL, h.id, h.actor, h.from_status, h.to_status, h.reason, h.at "
+    "FROM order_history h WHERE h.order_id = $1",
+    true, ecom::pg::Format::binary};
+#undef ORDER_PAGE_NULLS_21
 
 // Cancels and returns whose compensation has not finished (a crash, or a
 // dependency that did not answer), untouched for $1 seconds, at most $2.
@@ -196,10 +194,10 @@ inline constexpr ecom::pg::Statement list_orders{
     true};
 
 inline std::vector<ecom::pg::Statement> statements() {
-    return {insert_order,     order_by_key,  order_by_id,        take_lease,          record_reservation,
-            finish_order,     release_lease, claim_stale_orders, orders_by_email,     order_statuses,
-            record_charge,    find_charge,   refund_charge,      move_order,          order_history,
-            set_access_token, mark_returned, order_page,         stale_compensations, list_orders};
+    return {insert_order,  order_by_key,  order_by_id,         take_lease,      record_reservation,
+            finish_order,  release_lease, claim_stale_orders,  orders_by_email, order_statuses,
+            record_charge, find_charge,   refund_charge,       move_order,      set_access_token,
+            mark_returned, order_page,    stale_compensations, list_orders};
 }
 
 }  // namespace orders::sql

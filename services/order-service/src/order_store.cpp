@@ -5,6 +5,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace orders {
@@ -252,38 +253,124 @@ asio::awaitable<std::vector<std::pair<std::string, OrderStatus>>> OrderStore::st
 
 namespace {
 
-std::vector<HistoryEntry> parse_history(std::string_view json) {
-    std::vector<HistoryEntry> out;
-    const boost::json::value history = boost::json::parse(json);
-    for (const auto& row : history.as_array()) {
-        HistoryEntry entry;
-        entry.at_ms = row.at("at").to_number<std::int64_t>();
-        entry.actor = actor_from_string(row.at("actor").as_string()).value_or(Actor::system);
-        entry.from = order_status_from_string(row.at("from").as_string()).value_or(OrderStatus::pending);
-        entry.to = order_status_from_string(row.at("to").as_string()).value_or(OrderStatus::pending);
-        if (row.at("reason").is_string()) {
-            entry.reason = std::string(row.at("reason").as_string());
-        }
-        out.push_back(std::move(entry));
+// sql::order_page's columns.
+namespace page_column {
+enum : int {
+    id,
+    status,
+    email,
+    name,
+    requested_items,
+    items,
+    total_cents,
+    currency,
+    card_last4,
+    reservation_state,
+    payment_outcome,
+    failure_code,
+    failure_detail,
+    response_status,
+    created_at,
+    updated_at,
+    leased,
+    access_token,
+    refunded_at,
+    refund_refused_at,
+    refund_failure_code,
+    restock_on_return,
+    history_id,  // NULL in the order's row
+    actor,
+    from_status,
+    to_status,
+    reason,
+    at,
+};
+}  // namespace page_column
+
+std::optional<std::string> optional_json(const Result& r, int row, int col) {
+    if (r.is_null(row, col)) {
+        return std::nullopt;
     }
-    return out;
+    return std::string(r.json(row, col));
 }
 
-// Column count of ORDERS_ORDER_COLUMNS: sql::order_page's own columns follow.
-constexpr int kOrderColumns = 20;
-
-OrderPage read_order_page(const Result& r) {
-    OrderPage page;
-    page.order = read_order(r, 0);
-    page.history = parse_history(r.text(0, kOrderColumns));
-    if (!r.is_null(0, kOrderColumns + 1)) {
-        page.refund = RefundState{.refunded = true, .at_ms = r.int64(0, kOrderColumns + 1)};
-    } else if (!r.is_null(0, kOrderColumns + 2)) {
-        page.refund = RefundState{.refunded = false,
-                                  .at_ms = r.int64(0, kOrderColumns + 2),
-                                  .failure_code = optional_string(r, 0, kOrderColumns + 3)};
+// The order's row of sql::order_page (without the checkout's replayed
+// answer and fingerprint, which the page never shows).
+OrderRecord read_page_order(const Result& r, int row) {
+    namespace c = page_column;
+    OrderRecord o;
+    o.id = std::string(r.text(row, c::id));
+    o.status = stored_enum(r, row, c::status, order_status_from_string);
+    o.email = std::string(r.text(row, c::email));
+    o.name = std::string(r.text(row, c::name));
+    o.requested_items = parse_requested_lines(r.json(row, c::requested_items));
+    if (!r.is_null(row, c::items)) {
+        o.items = parse_priced_lines(r.json(row, c::items));
     }
-    page.restock_on_return = r.boolean(0, kOrderColumns + 4);
+    if (!r.is_null(row, c::total_cents)) {
+        o.total_cents = r.int64(row, c::total_cents);
+    }
+    o.currency = std::string(r.text(row, c::currency));
+    o.card_last4 = std::string(r.text(row, c::card_last4));
+    o.reservation_state = stored_enum(r, row, c::reservation_state, reservation_state_from_string);
+    if (!r.is_null(row, c::payment_outcome)) {
+        o.payment_outcome = stored_enum(r, row, c::payment_outcome, payment_outcome_from_string);
+    }
+    o.failure_code = optional_string(r, row, c::failure_code);
+    o.failure_detail = optional_json(r, row, c::failure_detail);
+    if (!r.is_null(row, c::response_status)) {
+        o.response_status = static_cast<int>(r.int64(row, c::response_status));
+    }
+    o.created_ms = r.epoch_ms(row, c::created_at);
+    o.updated_ms = r.epoch_ms(row, c::updated_at);
+    o.leased = r.boolean(row, c::leased);
+    if (!r.is_null(row, c::access_token)) {
+        o.access_token_sha256 = r.hex(row, c::access_token);
+    }
+    return o;
+}
+
+HistoryEntry read_history_entry(const Result& r, int row) {
+    namespace c = page_column;
+    HistoryEntry entry;
+    entry.at_ms = r.epoch_ms(row, c::at);
+    entry.actor = stored_enum(r, row, c::actor, actor_from_string);
+    entry.from = stored_enum(r, row, c::from_status, order_status_from_string);
+    entry.to = stored_enum(r, row, c::to_status, order_status_from_string);
+    entry.reason = optional_string(r, row, c::reason);
+    return entry;
+}
+
+// The page from sql::order_page's rows (in no particular order); none
+// without the order's row.
+std::optional<OrderPage> read_order_page(const Result& r) {
+    namespace c = page_column;
+    std::optional<OrderPage> page;
+    std::vector<std::pair<std::int64_t, HistoryEntry>> history;
+    for (int row = 0; row < r.rows(); ++row) {
+        if (!r.is_null(row, c::history_id)) {
+            history.emplace_back(r.int64(row, c::history_id), read_history_entry(r, row));
+            continue;
+        }
+        page.emplace();
+        page->order = read_page_order(r, row);
+        if (!r.is_null(row, c::refunded_at)) {
+            page->refund = RefundState{.refunded = true, .at_ms = r.epoch_ms(row, c::refunded_at)};
+        } else if (!r.is_null(row, c::refund_refused_at)) {
+            page->refund = RefundState{.refunded = false,
+                                       .at_ms = r.epoch_ms(row, c::refund_refused_at),
+                                       .failure_code = optional_string(r, row, c::refund_failure_code)};
+        }
+        page->restock_on_return = r.boolean(row, c::restock_on_return);
+    }
+    if (page) {
+        // Oldest first: history ids grow with each move.
+        std::sort(history.begin(), history.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        page->history.reserve(history.size());
+        for (auto& [id, entry] : history) {
+            page->history.push_back(std::move(entry));
+        }
+    }
     return page;
 }
 
@@ -305,11 +392,7 @@ std::optional<std::string> text_array(const std::vector<OrderStatus>& statuses) 
 }  // namespace
 
 asio::awaitable<std::optional<OrderPage>> OrderStore::page(const std::string& id, const ecom::trace::SpanContext* ctx) {
-    const Result r = co_await db_.run_traced(ctx, sql::order_page, id);
-    if (r.empty()) {
-        co_return std::nullopt;
-    }
-    co_return read_order_page(r);
+    co_return read_order_page(co_await db_.run_traced(ctx, sql::order_page, id));
 }
 
 asio::awaitable<void> OrderStore::mark_returned(const std::string& id, const ecom::trace::SpanContext* ctx) {

@@ -520,7 +520,9 @@ void Connection::flush() {
         int ok = 0;
         if (q->statement != nullptr) {
             const auto values = q->params.pointers();
-            ok = PQsendQueryPrepared(conn_, q->statement->name, q->params.size(), values.data(), nullptr, nullptr, 0);
+            const int result_format = q->statement->results == Format::binary ? 1 : 0;
+            ok = PQsendQueryPrepared(conn_, q->statement->name, q->params.size(), values.data(), nullptr, nullptr,
+                                     result_format);
         } else {
             ok = PQsendQueryParams(conn_, q->raw_sql, 0, nullptr, nullptr, nullptr, nullptr, 0);
         }

@@ -95,14 +95,87 @@ bool parse_int64(std::string_view t, std::int64_t& out) noexcept {
     return true;
 }
 
+// A big-endian two's-complement integer of `bytes.size()` bytes (2, 4, 8).
+bool decode_binary_int(std::string_view bytes, std::int64_t& out) noexcept {
+    if (bytes.size() != 2 && bytes.size() != 4 && bytes.size() != 8) {
+        return false;
+    }
+    std::uint64_t v = 0;
+    for (const char c : bytes) {
+        v = (v << 8) | static_cast<unsigned char>(c);
+    }
+    const unsigned unused = 64 - 8 * static_cast<unsigned>(bytes.size());
+    // Sign-extend from the value's own width.
+    out = static_cast<std::int64_t>(v << unused) >> unused;
+    return true;
+}
+
+// PostgreSQL's timestamps count microseconds from 2000-01-01 00:00 UTC.
+constexpr std::int64_t kPostgresEpochMs = 946'684'800'000;
+
+// Type OIDs (pg_type.dat) of the binary values decoded here.
+constexpr unsigned kJsonbOid = 3802;
+constexpr unsigned kTimestamptzOid = 1184;
+
 }  // namespace
+
+bool Result::is_binary(int column) const noexcept {
+    return PQfformat(result_.get(), column) == 1;
+}
 
 std::int64_t Result::int64(int row, int column) const {
     std::int64_t v = 0;
-    if (!parse_int64(text(row, column), v)) {
+    const bool ok = is_binary(column) ? decode_binary_int(text(row, column), v) : parse_int64(text(row, column), v);
+    if (!ok) {
         throw std::runtime_error("column " + std::to_string(column) + " is not an integer");
     }
     return v;
+}
+
+bool Result::boolean(int row, int column) const noexcept {
+    const auto value = text(row, column);
+    return is_binary(column) ? value.size() == 1 && value[0] != 0 : value == "t";
+}
+
+std::string_view Result::json(int row, int column) const {
+    const auto value = text(row, column);
+    if (!is_binary(column) || PQftype(result_.get(), column) != kJsonbOid) {
+        return value;
+    }
+    if (value.empty() || value[0] != 1) {
+        throw std::runtime_error("column " + std::to_string(column) + " is not jsonb of version 1");
+    }
+    return value.substr(1);
+}
+
+std::int64_t Result::epoch_ms(int row, int column) const {
+    if (!is_binary(column)) {
+        return int64(row, column);
+    }
+    std::int64_t us = 0;
+    if (PQftype(result_.get(), column) != kTimestamptzOid || !decode_binary_int(text(row, column), us) ||
+        PQgetlength(result_.get(), row, column) != 8) {
+        throw std::runtime_error("column " + std::to_string(column) + " is not a timestamptz");
+    }
+    // Rounded down, as floor(extract(epoch FROM t) * 1000) is.
+    const std::int64_t ms = us / 1000 - (us % 1000 < 0 ? 1 : 0);
+    return ms + kPostgresEpochMs;
+}
+
+std::string Result::hex(int row, int column) const {
+    const auto value = text(row, column);
+    if (!is_binary(column)) {
+        return std::string(value);
+    }
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(value.size() * 2);
+    for (const char c : value) {
+        const auto byte = static_cast<unsigned char>(c);
+        out += digits[byte >> 4];
+        out += digits[byte & 0xF];
+    }
+    return out;
 }
 
 std::int64_t Result::affected() const {

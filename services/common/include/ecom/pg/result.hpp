@@ -1,6 +1,7 @@
 #pragma once
 
-// Values going to and coming from PostgreSQL, in text format.
+// Values going to PostgreSQL (text format) and coming from it (text format,
+// or binary for the statements that ask for it).
 
 #include <cstdint>
 #include <memory>
@@ -14,6 +15,13 @@ struct pg_result;
 
 namespace ecom::pg {
 
+// How the server sends a statement's result values. Binary spares the
+// server its output functions (a timestamptz is 8 bytes, not a formatted
+// date) and the SQL its conversions (no extract(epoch ...) per row); read
+// its values with the typed accessors of Result, never text() for a
+// non-textual column.
+enum class Format { text, binary };
+
 // A prepared statement: a stable name and its SQL. Declared as constants in
 // one place per service and prepared on every connection when it opens.
 struct Statement {
@@ -22,6 +30,7 @@ struct Statement {
     // A statement that may run twice without harm (a read). Only these are
     // re-sent when a connection drops before their outcome is known.
     bool idempotent = false;
+    Format results = Format::text;
 };
 
 class Error : public std::runtime_error {
@@ -93,11 +102,24 @@ public:
     [[nodiscard]] int columns() const noexcept;
     [[nodiscard]] bool empty() const noexcept { return rows() == 0; }
     [[nodiscard]] bool is_null(int row, int column) const noexcept;
+    [[nodiscard]] bool is_binary(int column) const noexcept;
+    // The value's bytes: text format, or a textual type (text, varchar,
+    // json) in binary format.
     [[nodiscard]] std::string_view text(int row, int column) const noexcept;
     [[nodiscard]] std::optional<std::string_view> optional_text(int row, int column) const noexcept;
-    // Throws std::runtime_error when the value is not an integer.
+    // An integer: its digits (text format), or an int2/int4/int8 (binary).
+    // Throws std::runtime_error when the value is not one.
     [[nodiscard]] std::int64_t int64(int row, int column) const;
-    [[nodiscard]] bool boolean(int row, int column) const noexcept { return text(row, column) == "t"; }
+    [[nodiscard]] bool boolean(int row, int column) const noexcept;
+    // A JSON document's text: json or jsonb in either format (binary jsonb
+    // is a version byte, 1, then the text). Throws on another version.
+    [[nodiscard]] std::string_view json(int row, int column) const;
+    // Milliseconds since 1970, rounded down: a binary timestamptz, or (text
+    // format) the integer the SQL computed. Throws when it is neither.
+    [[nodiscard]] std::int64_t epoch_ms(int row, int column) const;
+    // Lower-case hex of a binary bytea, or the text format's value as is
+    // (the SQL's encode(..., 'hex')).
+    [[nodiscard]] std::string hex(int row, int column) const;
     // Rows affected by INSERT/UPDATE/DELETE.
     [[nodiscard]] std::int64_t affected() const;
     [[nodiscard]] int column(std::string_view name) const;
