@@ -127,7 +127,7 @@ def bench_order_page(stack, sql, order_id):
         lambda: {"service": benchlib.with_cpu(groups, lambda: benchlib.wrk_ok(url, connections=CLIENTS, headers=[auth]),
                                               lambda run: run["requests"])})
     rate70 = 0.7 * benchlib.median_of(peak_used["service"], "rps")
-    every, used, quiet = benchlib.quiet_rounds(
+    every, used, quiet = benchlib.tail_rounds(
         lambda: {"service": benchlib.with_cpu(
             groups, lambda: benchlib.rate_load("127.0.0.1", stack.orders.port, f"/api/orders/{order_id}", rate70,
                                                connections=CLIENTS, extra=["--header", auth]),
@@ -231,12 +231,11 @@ def checkout_tail(stack, cluster, db, product_id, price, body):
     sample = confirmed_sample(stack)
     script, steps = saga_script(product_id, price, json.dumps(sample, separators=(",", ":")))
     conn, env = pgbench_connection(cluster, db)
-    every, used, quiet = benchlib.quiet_rounds(
+    every, used, quiet = benchlib.tail_rounds(
         lambda: {"service": benchlib.rate_load("127.0.0.1", stack.orders.port, "/api/orders", rate70,
                                                connections=CLIENTS,
                                                extra=["--method", "POST", "--body", body, "--idempotency-keys", "1"]),
-                 "pgbench": benchlib.pgbench_at_rate(conn, script, clients=CLIENTS, rate=rate70, env=env)},
-        want=max(5, benchlib.RUNS))
+                 "pgbench": benchlib.pgbench_at_rate(conn, script, clients=CLIENTS, rate=rate70, env=env)})
     out = {"peak_runs": peak_every["service"], "peak_quiet": peak_quiet,
            "peak_median_orders_per_s": benchlib.median_of(peak_used["service"], "rps"), "rate": round(rate70),
            "clients": CLIENTS, "pgbench_statements": steps, "sample_order_id": sample["id"],
@@ -271,7 +270,8 @@ def main(out_path):
     cluster = pg.Cluster.from_conninfo(os.environ["ECOM_BENCH_PG"])
     db = cluster.create_shop()
     results = {"suite": "order-service", "machine": benchlib.machine(), "command": "bench/run.sh order-service",
-               "seconds_per_run": benchlib.SECONDS, "runs": benchlib.RUNS, "tries": benchlib.TRIES, "clients": CLIENTS}
+               "seconds_per_run": benchlib.SECONDS, "runs": benchlib.RUNS, "tries": benchlib.TRIES,
+               "tail_steal_limit": benchlib.tail_steal_limit(), "clients": CLIENTS}
     stack = checkout.Stack(db, product_env={"LOG_SAMPLE_RATE": 0},
                            order_env={"LOG_SAMPLE_RATE": 0, "PAYMENT_LATENCY_MS": 0, "DB_POOL_SIZE": 4})
     try:

@@ -94,7 +94,7 @@ def checkout_tail(cluster, db):
 def main(out_path):
     cluster = pg.Cluster.from_conninfo(os.environ["ECOM_BENCH_PG"])
     results = {"suite": "ratios", "machine": benchlib.machine(), "command": "bench/run.sh ratios",
-               "seconds_per_run": benchlib.SECONDS, "runs": benchlib.RUNS, "tries": benchlib.TRIES,
+               "seconds_per_run": benchlib.SECONDS, "runs": benchlib.RUNS, "tries": benchlib.TRIES, "tail_steal_limit": benchlib.tail_steal_limit(),
                "postgres_synchronous_commit_fsync": cluster.psql("SHOW synchronous_commit") + "/" +
                cluster.psql("SHOW fsync")}
     db = cluster.create_shop()

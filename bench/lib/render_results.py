@@ -15,7 +15,7 @@ def mib(kib):
 
 def stolen(run):
     """A run of a round set aside for the hypervisor's steal (benchlib.quiet_rounds) says so."""
-    return f" (steal {run['steal'] * 100:.1f}%)" if run.get("quiet") is False and run.get("steal") is not None else ""
+    return f" (steal {run['steal'] * 100:.2f}%)" if run.get("quiet") is False and run.get("steal") is not None else ""
 
 
 def runs_list(runs, key="rps"):
@@ -45,7 +45,13 @@ def verdict(ok, quiet=True):
 
 def quiet_rule(r):
     """How benchlib.quiet_rounds() chose the runs the medians are taken over."""
-    return (f"Each measurement repeats until {r['runs']} of its rounds (five for a tail latency at a fixed rate; "
+    tail = r.get("tail_steal_limit")
+    tail_rule = ("five for a tail latency at a fixed rate, each losing at most "
+                 f"{tail * 100:.1f}% of the CPU: a slice of stolen time delays the requests queued behind it "
+                 "until the backlog drains, so at 70% load a round may lose at most (1 - 0.99) x (1 - 0.7) of "
+                 "its CPU before the hypervisor alone decides the p99; " if tail is not None else
+                 "five for a tail latency at a fixed rate; ")
+    return (f"Each measurement repeats until {r['runs']} of its rounds ({tail_rule}"
             "a round is a run and its baseline's, back to back) were quiet, the hypervisor taking at most "
             f"{STEAL_LIMIT * 100:.0f}% of the CPU time (steal, from /proc/stat), at most {r.get('tries', 3)} times "
             "as many rounds; medians over the quiet rounds. Runs of the rounds set aside are listed with their "

@@ -24,8 +24,8 @@ def scripted_steal(monkeypatch, steals):
             readings += [None, None]
             continue
         readings.append({"total": total, "steal": steal, "idle": idle})
-        total += 1000
-        steal += int(share * 1000)
+        total += 100000
+        steal += round(share * 100000)
         readings.append({"total": total, "steal": steal, "idle": idle})
     calls = iter(readings)
     monkeypatch.setattr(benchlib, "cpu_jiffies", lambda: next(calls))
@@ -76,6 +76,19 @@ def test_more_stops_before_a_round_that_cannot_run(monkeypatch):
     assert counter["n"] == 2 and not enough and len(every["service"]) == 2
 
 
+def test_a_tail_latency_wants_five_rounds_within_the_stricter_limit(monkeypatch):
+    # p99 at 70% load: (1 - 0.99) x (1 - 0.7) = 0.3% of the CPU
+    assert benchlib.tail_steal_limit() == pytest.approx(0.003)
+    assert benchlib.tail_steal_limit(0.999, 0.5) == pytest.approx(0.0005)
+    # 1% steal is quiet for a rate, not for a tail
+    scripted_steal(monkeypatch, [0.01, 0.0, 0.003, 0.0031, 0.002, 0.0, 0.001])
+    measure, counter = counting_measure()
+    every, used, enough = benchlib.tail_rounds(measure)
+    assert enough and counter["n"] == 7
+    assert [r["quiet"] for r in every["service"]] == [False, True, True, False, True, True, True]
+    assert [r["rps"] for r in used["service"]] == [200, 300, 500, 600, 700]
+
+
 def test_unknown_steal_counts_as_quiet(monkeypatch):
     scripted_steal(monkeypatch, [None, None])
     measure, counter = counting_measure()
@@ -96,7 +109,7 @@ def test_verdicts_of_runs_without_enough_quiet_rounds_are_not_claims(ok, quiet, 
 def test_runs_set_aside_are_listed_with_their_steal():
     runs = [{"rps": 1000.0, "steal": 0.01, "quiet": True}, {"rps": 2500.0, "steal": 0.184, "quiet": False},
             {"rps": 3000.0}]
-    assert render_results.runs_list(runs) == "1,000, 2,500 (steal 18.4%), 3,000"
+    assert render_results.runs_list(runs) == "1,000, 2,500 (steal 18.40%), 3,000"
 
 
 def test_a_suite_started_on_a_busy_cpu_claims_nothing():
