@@ -12,7 +12,8 @@
 # Environment: BENCH_SECONDS (per measurement, default 10), BENCH_RUNS (default 3),
 # BENCH_TRIES (default 3): the order-service and ratios suites repeat each
 # measurement until BENCH_RUNS of its rounds lost at most 2% of the CPU to the
-# hypervisor (steal), at most BENCH_RUNS x BENCH_TRIES rounds (bench/lib/benchlib.py).
+# hypervisor (steal), at most BENCH_RUNS x BENCH_TRIES rounds; a tail latency at
+# a fixed rate wants five rounds within 0.3% (bench/lib/benchlib.py).
 set -euo pipefail
 
 # shellcheck source=../scripts/lib/common.sh

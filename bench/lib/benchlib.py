@@ -20,8 +20,8 @@ TRIES = int(os.environ.get("BENCH_TRIES", "3"))
 # Above this share of stolen CPU time, a wall-clock run measured the host's
 # other tenants as much as the code.
 STEAL_LIMIT = 0.02
-# A tail latency at a fixed rate takes more rounds (TAIL_RUNS quiet ones)
-# and a stricter limit (tail_steal_limit()).
+# A tail latency at a fixed rate (tail_rounds()) wants five quiet rounds
+# within a stricter limit, tail_steal_limit() at this percentile and load.
 TAIL_PERCENTILE = 0.99
 TAIL_LOAD = 0.7
 BUILD_DIR = os.environ.get("ECOM_BUILD_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "release"))
@@ -117,9 +117,9 @@ def quiet_rounds(measure, want=None, more=lambda: True, steal_limit=STEAL_LIMIT)
     """Repeats measure() (one round: a dict of named runs taken back to back,
     the code's and its baseline's, each run a dict) until `want` (RUNS)
     rounds were quiet, i.e. the hypervisor took at most `steal_limit`
-    (STEAL_LIMIT) of the CPU time during the round, or until want * TRIES rounds ran, or more()
-    says no further round can run. The steal is
-    read from the kernel, never from the results, so setting a round aside
+    (STEAL_LIMIT) of the CPU time during the round, or until want * TRIES
+    rounds ran, or more() says no further round can run. The steal is read
+    from the kernel, never from the results, so setting a round aside
     does not depend on what it measured. Every run records its round's
     `steal` share and whether the round was `quiet`. Returns
     {name: [every run]}, {name: [the runs the medians are taken over]} (the

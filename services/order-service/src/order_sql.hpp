@@ -8,7 +8,8 @@
 
 namespace orders::sql {
 
-// Column order read by read_order(): keep them in step.
+// Column order read by read_order(): keep them in step (and
+// ORDERS_PAGE_ORDER_COLUMNS).
 #define ORDERS_ORDER_COLUMNS                                                                                 \
     "id, status, customer_email, customer_name, requested_items::text, items::text, total_cents, currency, " \
     "card_last4, reservation_state, payment_outcome, failure_code, failure_detail::text, response_status, "  \
@@ -145,29 +146,32 @@ inline constexpr ecom::pg::Statement mark_returned{
     "UPDATE orders SET reservation_state = 'returned' WHERE id = $1 AND reservation_state = 'committed' "
     "RETURNING id"};
 
+// ORDERS_ORDER_COLUMNS' order and meaning as plain columns of `o`, for
+// binary results (read_order() reads both), without the checkout's replayed
+// answer and fingerprint (NULL): the order page never shows them.
+#define ORDERS_PAGE_ORDER_COLUMNS                                                                                      \
+    "o.id::text, o.status, o.customer_email, o.customer_name, o.requested_items, o.items, o.total_cents, o.currency, " \
+    "o.card_last4, o.reservation_state, o.payment_outcome, o.failure_code, o.failure_detail, o.response_status, "      \
+    "NULL::text, NULL::text, o.created_at, o.updated_at, COALESCE(o.lease_until > now(), false), "                     \
+    "o.access_token_sha256"
+
 // The order page in one statement (one snapshot), in binary format (no
-// timestamp formatted, no JSON built or parsed): first the order's row with
-// its charge's refund state (refunded / refused at, failure code) and
-// whether a return restocks, then one row per history entry, whose id
-// (column 22) is NULL in the order's row. Not read: the
-// checkout's replayed answer and request fingerprint. Columns: read_order_page().
-#define ORDER_PAGE_NULLS_21                                                                                        \
-    "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " \
-    "NULL, NULL, NULL"
+// timestamp formatted, no JSON built or parsed): first the order's row
+// (ORDERS_PAGE_ORDER_COLUMNS, then its charge's refund state: refunded /
+// refused at, failure code; and whether a return restocks), then one row per
+// history entry, whose id is NULL in the order's row. Columns:
+// read_order_page().
 inline constexpr ecom::pg::Statement order_page{
     "order_page",
-    "SELECT o.id::text, o.status, o.customer_email, o.customer_name, o.requested_items, o.items, o.total_cents, "
-    "o.currency, o.card_last4, o.reservation_state, o.payment_outcome, o.failure_code, o.failure_detail, "
-    "o.response_status, o.created_at, o.updated_at, COALESCE(o.lease_until > now(), false), "
-    "o.access_token_sha256, c.refunded_at, c.refund_refused_at, c.refund_failure_code, o.restock_on_return, "
+    "SELECT " ORDERS_PAGE_ORDER_COLUMNS
+    ", c.refunded_at, c.refund_refused_at, c.refund_failure_code, o.restock_on_return, "
     "NULL::bigint, NULL::text, NULL::text, NULL::text, NULL::text, NULL::timestamptz "
     "FROM orders o LEFT JOIN payment_charges c ON c.order_id = o.id WHERE o.id = $1 "
     "UNION ALL "
-    "SELECT " ORDER_PAGE_NULLS_21
-    ", NULL, h.id, h.actor, h.from_status, h.to_status, h.reason, h.at "
+    "SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "NULL, NULL, NULL, NULL, NULL, NULL, NULL, h.id, h.actor, h.from_status, h.to_status, h.reason, h.at "
     "FROM order_history h WHERE h.order_id = $1",
     true, ecom::pg::Format::binary};
-#undef ORDER_PAGE_NULLS_21
 
 // Cancels and returns whose compensation has not finished (a crash, or a
 // dependency that did not answer), untouched for $1 seconds, at most $2.

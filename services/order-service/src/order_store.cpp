@@ -21,6 +21,13 @@ std::optional<std::string> optional_string(const Result& r, int row, int col) {
     return std::string(r.text(row, col));
 }
 
+std::optional<std::string> optional_json(const Result& r, int row, int col) {
+    if (r.is_null(row, col)) {
+        return std::nullopt;
+    }
+    return std::string(r.json(row, col));
+}
+
 // The CHECK constraints keep these columns to the enums' names.
 template <typename Enum>
 Enum stored_enum(const Result& r, int row, int col, std::optional<Enum> (*parse)(std::string_view) noexcept) {
@@ -103,15 +110,17 @@ std::int64_t now_ms() {
         .count();
 }
 
+// ORDERS_ORDER_COLUMNS (text format) or ORDERS_PAGE_ORDER_COLUMNS (binary):
+// the typed accessors read both.
 OrderRecord read_order(const Result& r, int row) {
     OrderRecord o;
     o.id = std::string(r.text(row, 0));
     o.status = stored_enum(r, row, 1, order_status_from_string);
     o.email = std::string(r.text(row, 2));
     o.name = std::string(r.text(row, 3));
-    o.requested_items = parse_requested_lines(r.text(row, 4));
+    o.requested_items = parse_requested_lines(r.json(row, 4));
     if (!r.is_null(row, 5)) {
-        o.items = parse_priced_lines(r.text(row, 5));
+        o.items = parse_priced_lines(r.json(row, 5));
     }
     if (!r.is_null(row, 6)) {
         o.total_cents = r.int64(row, 6);
@@ -123,16 +132,18 @@ OrderRecord read_order(const Result& r, int row) {
         o.payment_outcome = stored_enum(r, row, 10, payment_outcome_from_string);
     }
     o.failure_code = optional_string(r, row, 11);
-    o.failure_detail = optional_string(r, row, 12);
+    o.failure_detail = optional_json(r, row, 12);
     if (!r.is_null(row, 13)) {
         o.response_status = static_cast<int>(r.int64(row, 13));
     }
     o.response_body = optional_string(r, row, 14);
     o.fingerprint = std::string(r.text(row, 15));
-    o.created_ms = r.int64(row, 16);
-    o.updated_ms = r.int64(row, 17);
+    o.created_ms = r.epoch_ms(row, 16);
+    o.updated_ms = r.epoch_ms(row, 17);
     o.leased = r.boolean(row, 18);
-    o.access_token_sha256 = optional_string(r, row, 19);
+    if (!r.is_null(row, 19)) {
+        o.access_token_sha256 = r.hex(row, 19);
+    }
     return o;
 }
 
@@ -253,28 +264,10 @@ asio::awaitable<std::vector<std::pair<std::string, OrderStatus>>> OrderStore::st
 
 namespace {
 
-// sql::order_page's columns.
+// sql::order_page's columns after the order's (read_order()).
 namespace page_column {
 enum : int {
-    id,
-    status,
-    email,
-    name,
-    requested_items,
-    items,
-    total_cents,
-    currency,
-    card_last4,
-    reservation_state,
-    payment_outcome,
-    failure_code,
-    failure_detail,
-    response_status,
-    created_at,
-    updated_at,
-    leased,
-    access_token,
-    refunded_at,
+    refunded_at = 20,
     refund_refused_at,
     refund_failure_code,
     restock_on_return,
@@ -286,49 +279,6 @@ enum : int {
     at,
 };
 }  // namespace page_column
-
-std::optional<std::string> optional_json(const Result& r, int row, int col) {
-    if (r.is_null(row, col)) {
-        return std::nullopt;
-    }
-    return std::string(r.json(row, col));
-}
-
-// The order's row of sql::order_page (without the checkout's replayed
-// answer and fingerprint, which the page never shows).
-OrderRecord read_page_order(const Result& r, int row) {
-    namespace c = page_column;
-    OrderRecord o;
-    o.id = std::string(r.text(row, c::id));
-    o.status = stored_enum(r, row, c::status, order_status_from_string);
-    o.email = std::string(r.text(row, c::email));
-    o.name = std::string(r.text(row, c::name));
-    o.requested_items = parse_requested_lines(r.json(row, c::requested_items));
-    if (!r.is_null(row, c::items)) {
-        o.items = parse_priced_lines(r.json(row, c::items));
-    }
-    if (!r.is_null(row, c::total_cents)) {
-        o.total_cents = r.int64(row, c::total_cents);
-    }
-    o.currency = std::string(r.text(row, c::currency));
-    o.card_last4 = std::string(r.text(row, c::card_last4));
-    o.reservation_state = stored_enum(r, row, c::reservation_state, reservation_state_from_string);
-    if (!r.is_null(row, c::payment_outcome)) {
-        o.payment_outcome = stored_enum(r, row, c::payment_outcome, payment_outcome_from_string);
-    }
-    o.failure_code = optional_string(r, row, c::failure_code);
-    o.failure_detail = optional_json(r, row, c::failure_detail);
-    if (!r.is_null(row, c::response_status)) {
-        o.response_status = static_cast<int>(r.int64(row, c::response_status));
-    }
-    o.created_ms = r.epoch_ms(row, c::created_at);
-    o.updated_ms = r.epoch_ms(row, c::updated_at);
-    o.leased = r.boolean(row, c::leased);
-    if (!r.is_null(row, c::access_token)) {
-        o.access_token_sha256 = r.hex(row, c::access_token);
-    }
-    return o;
-}
 
 HistoryEntry read_history_entry(const Result& r, int row) {
     namespace c = page_column;
@@ -353,7 +303,7 @@ std::optional<OrderPage> read_order_page(const Result& r) {
             continue;
         }
         page.emplace();
-        page->order = read_page_order(r, row);
+        page->order = read_order(r, row);
         if (!r.is_null(row, c::refunded_at)) {
             page->refund = RefundState{.refunded = true, .at_ms = r.epoch_ms(row, c::refunded_at)};
         } else if (!r.is_null(row, c::refund_refused_at)) {

@@ -153,8 +153,7 @@ std::int64_t Result::epoch_ms(int row, int column) const {
         return int64(row, column);
     }
     std::int64_t us = 0;
-    if (PQftype(result_.get(), column) != kTimestamptzOid || !decode_binary_int(text(row, column), us) ||
-        PQgetlength(result_.get(), row, column) != 8) {
+    if (PQftype(result_.get(), column) != kTimestamptzOid || !decode_binary_int(text(row, column), us)) {
         throw std::runtime_error("column " + std::to_string(column) + " is not a timestamptz");
     }
     // Rounded down, as floor(extract(epoch FROM t) * 1000) is.
