@@ -18,7 +18,11 @@
 #      request_in_progress while the first try still runs, or 503
 #      service_unavailable while a dependency is down, is sent again
 #      with the same key after SMOKE_POLL_SECONDS, up to
-#      SMOKE_CHECKOUT_TRIES tries in all, default 6: never a second order);
+#      SMOKE_CHECKOUT_TRIES tries in all, default 6: never a second order
+#      for one key; only when order-service answers 409 order_cancelled (a
+#      dependency stayed down until its reconciler cancelled the paused
+#      checkout: nothing charged, the stock released) does the test start
+#      over once with a new key, as that answer tells a client to do);
 #   4. GET /api/orders/{id} with the answer's access token (X-Order-Token)
 #      reads that order back: PAYMENT_DECLINED, outcome card_declined;
 #   5. the product's stock is what it was before (retried for
@@ -26,7 +30,8 @@
 #      default 1: reads are cached and refreshed on PostgreSQL NOTIFY).
 # What it leaves: one PAYMENT_DECLINED order of smoke-test@example.com per
 # run and the payment simulator's record of the declined attempt (nothing
-# charged, no stock moved). No secret is needed.
+# charged, no stock moved), and the CANCELLED order of a first attempt that
+# order-service gave up on. No secret is needed.
 #
 # Usage: scripts/smoke-test.sh BASE_URL
 # Needs curl and jq. Exit 0 when every step passes, 1 otherwise, 2 on a
@@ -139,6 +144,7 @@ order="$(jq -cn --argjson id "$product_id" --arg email "$CUSTOMER_EMAIL" --arg c
 # No answer (a timeout on a busy host), or 409 request_in_progress (the
 # first try is still running at order-service): the same Idempotency-Key
 # again after a pause, so a retry can never make a second order.
+started_over=0
 for ((try = 1; try <= CHECKOUT_TRIES; try++)); do
   status="$(request POST /api/orders -H 'Content-Type: application/json' -H "Idempotency-Key: ${key}" --data "$order")"
   if [ "$status" = 000 ]; then
@@ -150,6 +156,15 @@ for ((try = 1; try <= CHECKOUT_TRIES; try++)); do
     # kept it for a retry with the same key.
     printf 'POST /api/orders: 503 %s (try %s): again in %s s with the same Idempotency-Key\n' \
       "$(jq -r '.error.message' "$BODY")" "$try" "$POLL_SECONDS"
+  elif [ "$status" = 409 ] && [ "$started_over" = 0 ] &&
+    jq -e '.error.code == "order_cancelled" and .order.status == "CANCELLED"' "$BODY" >/dev/null 2>&1; then
+    # The paused checkout was cancelled (nothing charged, its stock
+    # released): a new checkout with a new key, once.
+    printf 'POST /api/orders: order %s was cancelled while a dependency was down (try %s): a new checkout with a new Idempotency-Key\n' \
+      "$(jq -r '.order.id' "$BODY")" "$try"
+    started_over=1
+    key="$(new_uuid)"
+    continue
   else
     break
   fi

@@ -298,7 +298,13 @@ dump_logs() {
   local c
   for c in $(podman ps -a --filter "label=com.docker.compose.project=${PROJECT}" --format '{{.Names}}'); do
     echo "---- logs of ${c}"
-    podman logs --tail 40 "$c" 2>&1 | sed 's/^/    /'
+    # The first lines show how a service started, the last what it did
+    # when the check failed.
+    {
+      podman logs "$c" 2>&1 | head -n 30
+      echo "..."
+      podman logs --tail 40 "$c" 2>&1
+    } | sed 's/^/    /'
   done
 }
 

@@ -8,10 +8,13 @@ attempt) is added. The demo catalog loader is idempotent by SKU."""
 
 import json
 import os
+import signal
 import subprocess
+import time
 
 from ecomtest import cluster as pg
 from ecomtest import service
+from ecomtest.stack import FullStack
 
 SMOKE_TEST = os.path.join(pg.SOURCE_DIR, "scripts", "smoke-test.sh")
 LOAD_DEMO = os.path.join(pg.SOURCE_DIR, "scripts", "lib", "load_demo.py")
@@ -82,3 +85,52 @@ def test_the_demo_catalog_loader_is_idempotent_by_sku(full_stack):
     stock = ledger(shop)["stock"]
     assert stock[sku] == str(demo[3]["stock"])
     assert stock[demo[4]["sku"]] == "1", "an existing product is left alone"
+
+
+def test_a_checkout_cancelled_while_inventory_was_down_is_started_over_once():
+    """The first start of a container stack on a new machine: order-service
+    cannot reach product-service for a while, its reconciler cancels the
+    paused checkout once the window passes, and the smoke test's retry with
+    the same key is answered 409 order_cancelled. The test then starts over
+    with a new key (once), as that answer says, and passes; the cancelled
+    attempt charged nothing and moved no stock."""
+    shop = pg.Cluster.shared().create_shop()
+    inventory = service.product_service(shop)  # the product-service order-service calls, stopped below
+    stack = FullStack(shop, inventory=inventory,
+                      order_env={"RECONCILE_WINDOW_SECONDS": 1, "RECONCILE_INTERVAL_MS": 200, "ORDER_LEASE_SECONDS": 1,
+                                 "INVENTORY_TIMEOUT_MS": 300, "CIRCUIT_BREAKER_OPEN_MS": 300})
+    smoke = None
+    try:
+        before = ledger(shop)
+        inventory.signal(signal.SIGSTOP)
+        smoke = subprocess.Popen(["bash", SMOKE_TEST, stack.base_url], stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, text=True,
+                                 env={**os.environ, "SMOKE_WAIT_SECONDS": "20", "SMOKE_POLL_SECONDS": "1",
+                                      "SMOKE_CHECKOUT_TRIES": "30", "SMOKE_REQUEST_TIMEOUT": "10"})
+        lines = []
+        for line in smoke.stdout:
+            lines.append(line)
+            if "again in" in line and "503" in line:
+                break
+        # The checkout is paused; past the reconciler's window, inventory is back.
+        time.sleep(2)
+        inventory.signal(signal.SIGCONT)
+        out, _ = smoke.communicate(timeout=120)
+        output = "".join(lines) + out
+        assert smoke.returncode == 0, output
+        assert "a new checkout with a new Idempotency-Key" in output, output
+        assert output.count("a new checkout with a new Idempotency-Key") == 1, output
+        after = ledger(shop)
+        assert after["stock"] == before["stock"], "no stock spent"
+        assert after["charges"].get("approved") == before["charges"].get("approved"), "nothing charged"
+        assert after["reservations"].get("held", "0") == "0", "nothing held"
+        assert int(after["orders"].get("CANCELLED", "0")) - int(before["orders"].get("CANCELLED", "0")) == 1
+        assert int(after["orders"].get("PAYMENT_DECLINED", "0")) - int(before["orders"].get("PAYMENT_DECLINED", "0")) == 1
+    finally:
+        if smoke and smoke.poll() is None:
+            smoke.kill()
+        inventory.signal(signal.SIGCONT)
+        stack.close()
+        inventory.stop()
+        inventory.close()
+        shop.drop()

@@ -20,14 +20,16 @@ LOAD_DEMO = os.path.join(pg.SOURCE_DIR, "scripts", "lib", "load_demo.py")
 
 
 class FullStack:
-    def __init__(self, shop, order_env=None, demo=True, env=None):
-        """`env`: extra environment for all three services."""
+    def __init__(self, shop, order_env=None, demo=True, env=None, inventory=None):
+        """`env`: extra environment for all three services; `inventory`: the
+        product-service order-service calls (default: the stack's own)."""
         if not os.path.isfile(os.path.join(WEB_DIST, "index.html")):
             raise RuntimeError(f"{WEB_DIST} is not built: run services/frontend/web/run-tests.sh or npm run build")
         self.shop = shop
         common = env or {}
         self.products = service.product_service(shop, **common)
-        self.orders = service.order_service(shop, self.products.base_url, **{**common, **(order_env or {})})
+        self.orders = service.order_service(shop, (inventory or self.products).base_url,
+                                            **{**common, **(order_env or {})})
         self.frontend = service.frontend(WEB_DIST, self.products.base_url, **common)
         self.port = ports.free_port()
         self.alb_dir = tempfile.mkdtemp(prefix="alb-")
