@@ -88,7 +88,7 @@ def assert_orders_consistent(shop):
     """Every sold order (CONFIRMED, FULFILLED) was charged once and its
     reservation committed; every other settled order that was charged was
     refunded; no stock held for a finished order; no charge without an
-    order."""
+    order; each order's refund outcome is its charge's."""
     keeps = ",".join(f"'{s}'" for s in KEEPS_CHARGE)
     owed = ",".join(f"'{s}'" for s in REFUND_OWED)
     bad = shop.sql(
@@ -105,6 +105,12 @@ def assert_orders_consistent(shop):
     orphans = shop.sql("SELECT count(*) FROM orders.payment_charges c LEFT JOIN orders.orders o ON o.id = c.order_id "
                        "WHERE o.id IS NULL")
     assert orphans == "0"
+    # The order's record of its refund (what the order page shows) is the
+    # provider's ledger's, written by the same statement.
+    differ = shop.sql("SELECT o.id FROM orders.orders o LEFT JOIN orders.payment_charges c ON c.order_id = o.id "
+                      "WHERE (o.refunded_at, o.refund_refused_at, o.refund_failure_code) IS DISTINCT FROM "
+                      "(c.refunded_at, c.refund_refused_at, c.refund_failure_code)")
+    assert differ == "", f"orders whose refund outcome differs from their charge's:\n{differ}"
 
 
 def counts_by_status(shop):

@@ -40,8 +40,14 @@ def history(shop, order_id):
 
 
 def refunds(shop, order_id):
-    return shop.sql("SELECT coalesce(refunded_at::text, '') || '|' || coalesce(refund_failure_code, '') "
-                    f"FROM orders.payment_charges WHERE order_id = '{order_id}'")
+    """The provider's ledger's refund state of the order's charge, which the
+    order's own record (what its page shows) always equals."""
+    state = "coalesce(refunded_at::text, '') || '|' || coalesce(refund_failure_code, '') || '|' || " \
+            "coalesce(refund_refused_at::text, '')"
+    ledger = shop.sql(f"SELECT {state} FROM orders.payment_charges WHERE order_id = '{order_id}'")
+    order = shop.sql(f"SELECT {state} FROM orders.orders WHERE id = '{order_id}'")
+    assert order == (ledger or "||"), (order, ledger)
+    return ledger.rsplit("|", 1)[0] if ledger else ledger
 
 
 def place(stack, pid, quantity=1, card=checkout.APPROVE, email=None):
@@ -319,3 +325,36 @@ def test_the_order_desk_filters_and_pages(stack, shop):
         r = stack.order_client.get(f"/api/orders?{query}", admin=True)
         assert r.status == 400 and r.error_code == "invalid_parameter" and name in r.json()["error"]["message"], r
     assert stack.order_client.get("/api/orders").status == 401
+
+
+def test_a_database_from_before_the_refund_on_the_order_is_migrated_with_its_refunds():
+    """0004_refund_outcome_on_order.sql on a database whose orders were
+    refunded (and refused) before the order recorded its refund: the
+    migration copies each charge's refund state to its order, whose page
+    shows it."""
+    shop = pg.Cluster.shared().create_shop()
+    stack = checkout.Stack(shop)
+    try:
+        pid = product(stack, stock=10)
+        refunded = place(stack, pid)
+        refused = place(stack, pid, card=REFUSES_FIRST_REFUND)
+        kept = place(stack, pid)
+        assert cancel(stack, refunded, admin=True).json()["refund"]["status"] == "refunded"
+        assert cancel(stack, refused, admin=True).json()["refund"]["status"] == "refused"
+        stack.close()
+        # The schema as it was before the migration, with the same charges.
+        shop.sql("ALTER TABLE orders.orders DROP COLUMN refunded_at, DROP COLUMN refund_refused_at, "
+                 "DROP COLUMN refund_failure_code; "
+                 "DELETE FROM orders.schema_migrations WHERE name = '0004_refund_outcome_on_order.sql'")
+        stack = checkout.Stack(shop)
+        for order in (refunded, refused, kept):
+            refunds(shop, order["id"])  # the order's record equals the ledger's
+        pages = {o["id"]: stack.order_client.get(f"/api/orders/{o['id']}", admin=True).json()
+                 for o in (refunded, refused, kept)}
+        assert pages[refunded["id"]]["refund"]["status"] == "refunded"
+        assert pages[refused["id"]]["refund"]["status"] == "refused"
+        assert pages[refused["id"]]["refund"]["failure_code"] == "refund_refused"
+        assert pages[kept["id"]]["refund"] is None
+    finally:
+        stack.close()
+        shop.drop()
