@@ -141,9 +141,10 @@ order="$(jq -cn --argjson id "$product_id" --arg email "$CUSTOMER_EMAIL" --arg c
   items: [{product_id: $id, quantity: 1}],
   payment: {card_number: $card, exp_month: 12, exp_year: $year, cvc: "123"}
 }')"
-# No answer (a timeout on a busy host), or 409 request_in_progress (the
-# first try is still running at order-service): the same Idempotency-Key
-# again after a pause, so a retry can never make a second order.
+# No answer (a timeout on a busy host), 409 request_in_progress (the first
+# try is still running at order-service) or 503: the same Idempotency-Key
+# again after a pause, so a retry can never make a second order; 409
+# order_cancelled: a new key, once.
 started_over=0
 for ((try = 1; try <= CHECKOUT_TRIES; try++)); do
   status="$(request POST /api/orders -H 'Content-Type: application/json' -H "Idempotency-Key: ${key}" --data "$order")"

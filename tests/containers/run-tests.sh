@@ -299,12 +299,15 @@ dump_logs() {
   for c in $(podman ps -a --filter "label=com.docker.compose.project=${PROJECT}" --format '{{.Names}}'); do
     echo "---- logs of ${c}"
     # The first lines show how a service started, the last what it did
-    # when the check failed.
-    {
-      podman logs "$c" 2>&1 | head -n 30
-      echo "..."
-      podman logs --tail 40 "$c" 2>&1
-    } | sed 's/^/    /'
+    # when the check failed (a short log whole).
+    podman logs "$c" 2>&1 | awk '
+      { line[NR] = $0 }
+      END {
+        for (i = 1; i <= NR; i++) {
+          if (NR > 70 && i == 31) { print "..."; i = NR - 40; continue }
+          print line[i]
+        }
+      }' | sed 's/^/    /'
   done
 }
 

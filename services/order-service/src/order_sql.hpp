@@ -127,22 +127,20 @@ inline constexpr ecom::pg::Statement find_charge{
 // A refund, exactly once: $1 order. The simulated provider refuses the
 // first refund of a charge made with a card ending 5126 (the test card
 // 4000 0000 0000 5126), so an operator's retry can be shown; later ones go
-// through. The order records the outcome in the same statement (the order
-// page reads it there). Returns 'refunded' or 'refused'; no row: nothing
-// left to refund (already refunded, or never charged).
+// through. The order's copy of the outcome (what its page reads) follows by
+// a trigger (migrations/0004_refund_outcome_on_order.sql). Returns
+// 'refunded' or 'refused'; no row: nothing left to refund (already
+// refunded, or never charged).
 inline constexpr ecom::pg::Statement refund_charge{
     "refund_charge",
     "WITH c AS (SELECT order_id, card_last4 = '5126' AND refund_refused_at IS NULL AS refuse FROM payment_charges "
-    "WHERE order_id = $1 AND refunded_at IS NULL AND outcome = 'approved' FOR UPDATE), "
-    "p AS (UPDATE payment_charges p SET "
+    "WHERE order_id = $1 AND refunded_at IS NULL AND outcome = 'approved' FOR UPDATE) "
+    "UPDATE payment_charges p SET "
     "refunded_at = CASE WHEN c.refuse THEN NULL ELSE now() END, "
     "refund_refused_at = CASE WHEN c.refuse THEN now() ELSE p.refund_refused_at END, "
     "refund_failure_code = CASE WHEN c.refuse THEN 'refund_refused' ELSE NULL END "
     "FROM c WHERE p.order_id = c.order_id "
-    "RETURNING p.order_id, p.refunded_at, p.refund_refused_at, p.refund_failure_code, c.refuse), "
-    "o AS (UPDATE orders o SET refunded_at = p.refunded_at, refund_refused_at = p.refund_refused_at, "
-    "refund_failure_code = p.refund_failure_code FROM p WHERE o.id = p.order_id) "
-    "SELECT CASE WHEN refuse THEN 'refused' ELSE 'refunded' END FROM p"};
+    "RETURNING CASE WHEN c.refuse THEN 'refused' ELSE 'refunded' END"};
 
 // A sold order's stock went back to the catalog: $1 id.
 inline constexpr ecom::pg::Statement mark_returned{

@@ -106,7 +106,7 @@ def assert_orders_consistent(shop):
                        "WHERE o.id IS NULL")
     assert orphans == "0"
     # The order's record of its refund (what the order page shows) is the
-    # provider's ledger's, written by the same statement.
+    # provider's ledger's, copied by a trigger in the same transaction.
     differ = shop.sql("SELECT o.id FROM orders.orders o LEFT JOIN orders.payment_charges c ON c.order_id = o.id "
                       "WHERE (o.refunded_at, o.refund_refused_at, o.refund_failure_code) IS DISTINCT FROM "
                       "(c.refunded_at, c.refund_refused_at, c.refund_failure_code)")

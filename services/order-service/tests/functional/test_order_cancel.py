@@ -343,7 +343,9 @@ def test_a_database_from_before_the_refund_on_the_order_is_migrated_with_its_ref
         assert cancel(stack, refused, admin=True).json()["refund"]["status"] == "refused"
         stack.close()
         # The schema as it was before the migration, with the same charges.
-        shop.sql("ALTER TABLE orders.orders DROP COLUMN refunded_at, DROP COLUMN refund_refused_at, "
+        shop.sql("DROP TRIGGER payment_charges_refund_outcome ON orders.payment_charges; "
+                 "DROP FUNCTION orders.copy_refund_outcome_to_order(); "
+                 "ALTER TABLE orders.orders DROP COLUMN refunded_at, DROP COLUMN refund_refused_at, "
                  "DROP COLUMN refund_failure_code; "
                  "DELETE FROM orders.schema_migrations WHERE name = '0004_refund_outcome_on_order.sql'")
         stack = checkout.Stack(shop)
@@ -358,3 +360,32 @@ def test_a_database_from_before_the_refund_on_the_order_is_migrated_with_its_ref
     finally:
         stack.close()
         shop.drop()
+
+
+# sql::refund_charge as order-service ran it before the order kept its
+# refund's outcome: what a task of the previous version still does during a
+# blue/green rollout, after the new version's migration.
+PREVIOUS_REFUND_CHARGE = (
+    "WITH c AS (SELECT order_id, card_last4 = '5126' AND refund_refused_at IS NULL AS refuse "
+    "FROM orders.payment_charges WHERE order_id = '{id}' AND refunded_at IS NULL AND outcome = 'approved' "
+    "FOR UPDATE) UPDATE orders.payment_charges p SET refunded_at = CASE WHEN c.refuse THEN NULL ELSE now() END, "
+    "refund_refused_at = CASE WHEN c.refuse THEN now() ELSE p.refund_refused_at END, "
+    "refund_failure_code = CASE WHEN c.refuse THEN 'refund_refused' ELSE NULL END "
+    "FROM c WHERE p.order_id = c.order_id RETURNING CASE WHEN c.refuse THEN 'refused' ELSE 'refunded' END")
+
+
+def test_a_refund_written_by_the_previous_version_reaches_the_orders_page(stack, shop):
+    pid = product(stack, stock=5)
+    refused_then_refunded = place(stack, pid, card=REFUSES_FIRST_REFUND)
+    refunded = place(stack, pid)
+    assert shop.sql(PREVIOUS_REFUND_CHARGE.format(id=refused_then_refunded["id"])) == "refused"
+    assert shop.sql(PREVIOUS_REFUND_CHARGE.format(id=refunded["id"])) == "refunded"
+    page = stack.order_client.get(f"/api/orders/{refused_then_refunded['id']}", admin=True).json()
+    assert page["refund"]["status"] == "refused" and page["refund"]["failure_code"] == "refund_refused"
+    assert refunds(shop, refused_then_refunded["id"]).endswith("|refund_refused")
+    # The operator's retry, by the same old statement: refunded, no failure left.
+    assert shop.sql(PREVIOUS_REFUND_CHARGE.format(id=refused_then_refunded["id"])) == "refunded"
+    for order in (refused_then_refunded, refunded):
+        page = stack.order_client.get(f"/api/orders/{order['id']}", admin=True).json()
+        assert page["refund"]["status"] == "refunded" and page["refund"]["failure_code"] is None, page
+        assert refunds(shop, order["id"]).endswith("|")
