@@ -13,7 +13,6 @@ import tempfile
 import time
 
 import benchlib
-from ecomtest import cluster as pg
 from ecomtest import ports, service
 from ecomtest.stack import RENDER_NGINX, WEB_DIST
 

@@ -21,7 +21,6 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,15 +31,17 @@ from ecomtest import cluster as pg
 from ecomtest import service
 
 CLIENTS = 32
+# The checkout always runs (the order page reads one of its orders);
+# BENCH_ORDER_PARTS=checkout leaves out the order page and the cancels, for
+# an order-service built before they existed (bench/run.sh --before).
+ALL_PARTS = ("checkout", "order_page", "cancel")
+PARTS = [p for p in os.environ.get("BENCH_ORDER_PARTS", ",".join(ALL_PARTS)).split(",") if p]
+if not set(PARTS) <= set(ALL_PARTS):
+    sys.exit(f"BENCH_ORDER_PARTS: unknown part(s) {sorted(set(PARTS) - set(ALL_PARTS))}; known: {', '.join(ALL_PARTS)}")
 LUA = os.path.join(os.path.dirname(__file__), "post_orders.lua")
 CANCEL_LUA = os.path.join(os.path.dirname(__file__), "cancel_orders.lua")
 # The service stamps each write with its own clock in ms ($n of the SQL).
 NOW_MS = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
-
-
-def statements(binary):
-    out = subprocess.run([service.binary(binary), "--print-statements"], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
 
 
 def substitute(sql, params):
@@ -54,8 +55,8 @@ def substitute(sql, params):
 def saga_script(product_id, price, body):
     """The six statements one confirmed order runs, with $n replaced by
     pgbench expressions (a fresh order id and key per run)."""
-    orders = statements("order-service")
-    catalog = statements("product-service")
+    orders = service.statements("order-service")
+    catalog = service.statements("product-service")
     oid = "md5(:client_id || '-' || :n)::uuid"
     items = f"'[{{\"product_id\":{product_id},\"quantity\":1}}]'"
     priced = (f"'[{{\"product_id\":{product_id},\"sku\":\"BENCH\",\"name\":\"Bench item\",\"quantity\":1,"
@@ -83,8 +84,8 @@ def saga_script(product_id, price, body):
 def cancel_script():
     """The statements one cancel runs (OrderMoves::ask with the stock back
     and the refund), on the next order of orders.bench_cancel."""
-    orders = statements("order-service")
-    catalog = statements("product-service")
+    orders = service.statements("order-service")
+    catalog = service.statements("product-service")
     oid = ":oid::uuid"
     page = substitute(orders["order_page"], {1: oid})
     steps = [
@@ -126,7 +127,7 @@ def bench_order_page(stack, sql, order_id):
     peak_every, peak_used, peak_quiet = benchlib.quiet_rounds(
         lambda: {"service": benchlib.with_cpu(groups, lambda: benchlib.wrk_ok(url, connections=CLIENTS, headers=[auth]),
                                               lambda run: run["requests"])})
-    rate70 = 0.7 * benchlib.median_of(peak_used["service"], "rps")
+    rate70 = benchlib.tail_rate("order_page.at_70_percent.rate", benchlib.median_of(peak_used["service"], "rps"))
     every, used, quiet = benchlib.tail_rounds(
         lambda: {"service": benchlib.with_cpu(
             groups, lambda: benchlib.rate_load("127.0.0.1", stack.orders.port, f"/api/orders/{order_id}", rate70,
@@ -226,7 +227,7 @@ def checkout_tail(stack, cluster, db, product_id, price, body):
     hits both alike. Each phase keeps its quiet rounds (benchlib.quiet_rounds)."""
     peak_every, peak_used, peak_quiet = benchlib.quiet_rounds(
         lambda: {"service": benchlib.wrk_ok(stack.orders.base_url, connections=CLIENTS, script=LUA)})
-    rate70 = 0.7 * benchlib.median_of(peak_used["service"], "rps")
+    rate70 = benchlib.tail_rate("checkout.rate", benchlib.median_of(peak_used["service"], "rps"))
     # A real confirmed order's JSON is what finish_order stores as the response.
     sample = confirmed_sample(stack)
     script, steps = saga_script(product_id, price, json.dumps(sample, separators=(",", ":")))
@@ -268,7 +269,7 @@ def confirmed_sample(stack):
 
 def main(out_path):
     cluster = pg.Cluster.from_conninfo(os.environ["ECOM_BENCH_PG"])
-    db = cluster.create_shop()
+    db = benchlib.create_shop(cluster)
     results = {"suite": "order-service", "machine": benchlib.machine(), "command": "bench/run.sh order-service",
                "seconds_per_run": benchlib.SECONDS, "runs": benchlib.RUNS, "tries": benchlib.TRIES,
                "tail_steal_limit": benchlib.tail_steal_limit(), "clients": CLIENTS}
@@ -290,8 +291,10 @@ def main(out_path):
         results["ratio_to_pgbench"] = round(results["checkout"]["peak_median_orders_per_s"] /
                                             results["pgbench_same_sql"]["median_tps"], 3)
         results["confirmed_orders"] = db.sql("SELECT count(*) FROM orders.orders WHERE status = 'CONFIRMED'")
-        results["order_page"] = bench_order_page(stack, db.sql, results["checkout"]["sample_order_id"])
-        results["cancel"] = bench_cancels(stack, db, conn, env)
+        if "order_page" in PARTS:
+            results["order_page"] = bench_order_page(stack, db.sql, results["checkout"]["sample_order_id"])
+        if "cancel" in PARTS:
+            results["cancel"] = bench_cancels(stack, db, conn, env)
         results["rss_peak_kib"] = {"order-service": benchlib.memory_kib(stack.orders.process.pid)["VmHWM"],
                                    "product-service": benchlib.memory_kib(stack.products.process.pid)["VmHWM"]}
     finally:
@@ -302,6 +305,8 @@ def main(out_path):
     print(f"orders: {at70['peak_median_orders_per_s']:.0f}/s vs pgbench {results['pgbench_same_sql']['median_tps']:.0f} "
           f"= {results['ratio_to_pgbench']:.2f}; p99 at 70%: {at70['median_p99_ms']:.2f} ms vs pgbench "
           f"{at70['pgbench_median_p99_ms']:.2f} ms at the same rate = {at70['p99_ratio_to_pgbench']:.2f}x")
+    if set(PARTS) != set(ALL_PARTS):
+        return
     page, cancel = results["order_page"], results["cancel"]
     print(f"order page: {page['peak']['median_reads_per_s']:.0f}/s, p99 at 70%: "
           f"{page['at_70_percent']['median_p99_ms']:.2f} ms; cancels: {cancel['median_cancels_per_s']:.0f}/s vs "

@@ -16,7 +16,6 @@
      per request) [on >= 90% of off].
 Writes the results as JSON to the path given as the only argument."""
 
-import json
 import os
 import socket
 import statistics
@@ -35,9 +34,7 @@ def pgbench_script(statement, params):
     """A pgbench script running `statement` of product-service (as printed by
     `product-service --print-statements`) with its $n replaced by literals:
     exactly the SQL the service runs."""
-    out = subprocess.run([service.binary("product-service"), "--print-statements"], capture_output=True, text=True,
-                         check=True).stdout
-    sql = json.loads(out)[statement]
+    sql = service.statements("product-service")[statement]
     for i, value in sorted(enumerate(params, start=1), reverse=True):
         sql = sql.replace(f"${i}", str(value))
     f = tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False)
@@ -177,7 +174,7 @@ def tracing_overhead(db):
 
 def main(out_path):
     cluster = pg.Cluster.from_conninfo(os.environ["ECOM_BENCH_PG"])
-    db = cluster.create_shop()
+    db = benchlib.create_shop(cluster)
     results = {"suite": "product-service", "machine": benchlib.machine(),
                "command": "bench/run.sh product-service", "seconds_per_run": benchlib.SECONDS,
                "runs": benchlib.RUNS, "tries": benchlib.TRIES, "tail_steal_limit": benchlib.tail_steal_limit()}
@@ -200,7 +197,7 @@ def main(out_path):
             bare.stop()
             os.unlink(body_file.name)
         cached["reference"] = f"bench/reference/bare_server, the same {len(body)}-byte body"
-        rate70 = 0.7 * cached["median_rps"]
+        rate70 = benchlib.tail_rate("cached_get_by_id.at_70_percent.rate", cached["median_rps"])
         # Tail latency on a shared 2-core VM is noisy: five quiet runs, the median p99.
         every, used, quiet = benchlib.tail_rounds(
             lambda: {"service": benchlib.rate_load("127.0.0.1", proc.port, "/api/products/1", rate70)})
@@ -215,8 +212,7 @@ def main(out_path):
         # --- uncached list versus pgbench ---------------------------------
         script, sql = pgbench_script("list_products", [0, 21])  # limit 20 + 1 to see if more follow
         proc = service.product_service(db, LOG_SAMPLE_RATE=0, CATALOG_CACHE="false")
-        statement = json.loads(subprocess.run([service.binary("product-service"), "--print-statements"],
-                                              capture_output=True, text=True, check=True).stdout)["list_products"]
+        statement = service.statements("product-service")["list_products"]
         reference = ReferenceServer("list_server", "--conninfo", cluster.conninfo(dbname=db.name, user="catalog_svc"),
                                     "--sql", statement, env=dict(os.environ, PGPASSWORD=db.passwords["catalog"]))
         try:

@@ -12,6 +12,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "lib"))
+from ecomtest import service  # noqa: E402  (tests/lib is on the path from here on)
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -50,6 +51,8 @@ def machine():
         "kernel": platform.release(),
         "os": _os_name(),
         "commit": commit,
+        # The commit whose services ran, when not this tree's (bench/run.sh --before).
+        "measured_commit": os.environ.get("ECOM_MEASURED_COMMIT") or commit,
         # The machine may be shared (other builds): its load when the suite started.
         "load_average": [round(x, 2) for x in os.getloadavg()],
         # How busy the CPU was in the seconds before the suite started (other
@@ -107,6 +110,23 @@ def tail_steal_limit(percentile=TAIL_PERCENTILE, load=TAIL_LOAD):
     return round((1 - percentile) * (1 - load), 6)
 
 
+def tail_rate(key, peak):
+    """The offered rate of a tail latency at a fixed rate: TAIL_LOAD (70%)
+    of the measured peak; on the after side of bench/run.sh --before, the
+    before side's rate for the same measurement (`key`, its dotted path in
+    the results BENCH_TAIL_RATES_FROM names), so both sides' p99 are taken
+    at the same offered load."""
+    path = os.environ.get("BENCH_TAIL_RATES_FROM")
+    if path:
+        with open(path, encoding="utf-8") as f:
+            value = json.load(f)
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, (int, float)):
+            return float(value)
+    return TAIL_LOAD * peak
+
+
 def tail_rounds(measure, more=lambda: True):
     """quiet_rounds() for a tail latency at a fixed rate: five quiet rounds
     (RUNS when more), each within tail_steal_limit()."""
@@ -143,6 +163,22 @@ def quiet_rounds(measure, want=None, more=lambda: True, steal_limit=STEAL_LIMIT)
                 quiet.setdefault(name, []).append(run)
     enough = quiet_count >= want
     return every, (quiet if enough else every), enough
+
+
+def create_shop(cluster):
+    """cluster.create_shop(). When the measured services are another build's
+    (bench/run.sh --before), this tree's services start once on the new
+    database first, so its schema is this tree's: the baselines run this
+    tree's SQL, and the older services run on the newer schema as they do
+    during a blue/green deploy (migrations only add)."""
+    db = cluster.create_shop()
+    if service.MEASURED_BUILD_DIR != service.BUILD_DIR:
+        products = service.product_service(db, build_dir=service.BUILD_DIR)
+        try:
+            service.order_service(db, products.base_url, build_dir=service.BUILD_DIR).close()
+        finally:
+            products.close()
+    return db
 
 
 def _os_name():

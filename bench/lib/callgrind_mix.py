@@ -21,7 +21,6 @@ Environment: ECOM_BENCH_PG (the cluster), ECOM_BUILD_DIR."""
 
 import argparse
 import glob
-import json
 import os
 import re
 import shutil
@@ -228,9 +227,7 @@ def service_env(db, port, cache):
 
 
 def list_sql():
-    out = subprocess.run([service.binary("product-service"), "--print-statements"], capture_output=True, text=True,
-                         check=True).stdout
-    return json.loads(out)["list_products"]
+    return service.statements("product-service")["list_products"]
 
 
 def load_demo(db):

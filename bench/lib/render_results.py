@@ -4,8 +4,10 @@ committed with the machine and command that produced them)."""
 import glob
 import json
 import os
+import statistics
 import sys
 
+import render_compare
 from benchlib import STEAL_LIMIT
 
 
@@ -365,6 +367,15 @@ def ratios(r):
         f"{verdict(o['p99_ratio_to_pgbench'] <= 2, start_quiet and o['quiet'])} |",
         "",
     ]
+    paired = l.get("round_ratios_to_pgbench")
+    if paired:
+        lines += [
+            "The list against pgbench within each round (the service's run over pgbench's, seconds apart; "
+            "the host's speed can drift between rounds with no steal to show it): "
+            f"{', '.join(f'{x:.2f}x' for x in paired)}; their median {statistics.median(paired):.2f}x. "
+            "The target's verdict above is the ratio of the medians.",
+            "",
+        ]
     return lines + busy_start(m), None
 
 
@@ -398,6 +409,7 @@ def main(results_dir, out):
         "not from throughput on this machine.",
         "",
     ]
+    sections += render_compare.section(os.path.join(results_dir, "compare"))
     with open(out, "w", encoding="utf-8") as f:
         f.write("\n".join(header + sections))
 

@@ -1,6 +1,7 @@
 """Unit tests of the benchmark library: how quiet_rounds() keeps the rounds
 the hypervisor left alone, and how RESULTS.md renders what they claim."""
 
+import glob
 import json
 import os
 import sys
@@ -11,6 +12,7 @@ BENCH = os.path.join(os.path.dirname(__file__), "..", "..")
 sys.path.insert(0, os.path.join(BENCH, "lib"))
 
 import benchlib  # noqa: E402
+import render_compare  # noqa: E402
 import render_results  # noqa: E402
 
 
@@ -131,8 +133,9 @@ def test_results_md_is_what_the_committed_results_render_to(tmp_path):
 
 
 def test_every_committed_result_names_its_machine_and_command():
-    for name in sorted(os.listdir(os.path.join(BENCH, "results"))):
-        with open(os.path.join(BENCH, "results", name), encoding="utf-8") as f:
+    results = os.path.join(BENCH, "results")
+    for name in sorted(glob.glob("**/*.json", root_dir=results, recursive=True)):
+        with open(os.path.join(results, name), encoding="utf-8") as f:
             data = json.load(f)
         assert data.get("command", "").startswith("bench/"), name
         assert {"cpu", "cores", "commit", "date"} <= set(data["machine"]), name
@@ -159,3 +162,58 @@ def test_results_md_renders_in_an_ascii_locale(tmp_path):
     subprocess.run([sys.executable, os.path.join(BENCH, "lib", "render_results.py"), os.path.join(BENCH, "results"),
                     str(out)], env=env, check=True)
     assert "µs" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("before, after, better, expected", [
+    ([100, 110, 120], [130, 140, 150], "higher", "better: every run beyond every run before"),
+    ([100, 110, 120], [90, 95, 99], "higher", "**worse**: every run short of every run before"),
+    ([100, 110, 120], [95, 105, 125], "higher", "runs overlap"),
+    ([100, 110, 120], [120, 130, 140], "higher", "runs overlap"),  # a tie is no difference
+    ([4.0, 5.0, 6.0], [2.0, 3.0, 3.5], "lower", "better: every run beyond every run before"),
+    ([4.0, 5.0, 6.0], [6.5, 7.0, 9.0], "lower", "**worse**: every run short of every run before"),
+])
+def test_a_row_is_worse_or_better_only_when_every_run_says_so(before, after, better, expected):
+    assert render_compare.verdict((0, before), (0, after), better) == expected
+    assert render_compare.verdict((0, None), (0, after), better) == ""
+
+
+def test_before_and_after_shows_the_rows_both_sides_measured(tmp_path):
+    """An order-service built before the order page and the cancels has
+    only the checkout's rows; the section names both commits."""
+    def result(commit, orders_per_s, runs):
+        return {"suite": "order-service", "machine": {"date": "2026-12-07 16:00 UTC", "cpu": "CPU", "cores": 2,
+                                                      "commit": "abc1234", "measured_commit": commit},
+                "checkout": {"peak_median_orders_per_s": orders_per_s, "peak_runs": [{"rps": x} for x in runs],
+                             "median_p99_ms": 20.0, "rate": 459, "runs": [{"p99_ms": 20.0}]},
+                "pgbench_same_sql": {"median_tps": 500.0, "runs": [{"tps": 500.0}]}, "ratio_to_pgbench": 1.5,
+                "rss_peak_kib": {"order-service": 15360}}
+    (tmp_path / "order-service.before.json").write_text(json.dumps(result("0ld0000", 600.0, [590, 600, 610])))
+    (tmp_path / "order-service.after.json").write_text(json.dumps(result("abc1234", 900.0, [880, 900, 950])))
+    (tmp_path / "frontend.before.json").write_text("{}")  # no after: left out
+    text = "\n".join(render_compare.section(str(tmp_path)))
+    assert "`bench/run.sh --before 0ld0000`" in text
+    assert "| before (`0ld0000`) | after (`abc1234`) |" in text
+    assert "| checkout orders/s, wrk -t1 -c32 (higher is better) | 600 (590, 600, 610) | 900 (880, 900, 950) | 1.50x | better" in text
+    assert "checkout p99 at 70% of the before side's peak, ms (lower is better) | 20.00 at 459/s (20.00) |" in text
+    assert "RSS peak, order-service, MiB (lower is better) | 15.0 | 15.0 | 1.00x |" in text
+    assert "product-service" not in text and "### frontend" not in text
+    assert render_compare.section(str(tmp_path / "none")) == []
+
+
+def test_the_list_s_ratio_within_each_round_is_reported_beside_the_target_s():
+    with open(os.path.join(BENCH, "results", "ratios.json"), encoding="utf-8") as f:
+        r = json.load(f)
+    r["uncached_list_20"]["round_ratios_to_pgbench"] = [0.62, 0.98, 1.08]
+    text = "\n".join(render_results.ratios(r)[0])
+    assert "0.62x, 0.98x, 1.08x; their median 0.98x. The target's verdict above is the ratio of the medians." in text
+
+
+def test_a_tail_is_taken_at_70_percent_of_the_peak_or_at_the_before_side_s_rate(monkeypatch, tmp_path):
+    monkeypatch.delenv("BENCH_TAIL_RATES_FROM", raising=False)
+    assert benchlib.tail_rate("checkout.rate", 1000) == pytest.approx(700)
+    before = tmp_path / "order-service.before.json"
+    before.write_text(json.dumps({"checkout": {"rate": 459}}))
+    monkeypatch.setenv("BENCH_TAIL_RATES_FROM", str(before))
+    assert benchlib.tail_rate("checkout.rate", 1000) == 459
+    # a measurement the before side did not take: its own 70%
+    assert benchlib.tail_rate("order_page.at_70_percent.rate", 20000) == pytest.approx(14000)

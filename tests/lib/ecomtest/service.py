@@ -12,21 +12,34 @@ import urllib.request
 from . import ports
 
 BUILD_DIR = os.environ.get("ECOM_BUILD_DIR", "")
+# The services a run starts: another build's when set (bench/run.sh --before
+# measures a commit's services with this tree's harness, tools and SQL).
+MEASURED_BUILD_DIR = os.environ.get("ECOM_MEASURED_BUILD_DIR") or BUILD_DIR
 TEST_ADMIN_KEY = "test-admin-key-0123456789"
 TEST_INTERNAL_KEY = "test-internal-key-0123456789"
 TEST_CARD_FINGERPRINT_KEY = "test-card-fingerprint-key-0123456789"
 
 
-def binary(name):
-    path = os.path.join(BUILD_DIR, "services", name, name)
+def binary(name, build_dir=None):
+    build_dir = build_dir or MEASURED_BUILD_DIR
+    path = os.path.join(build_dir, "services", name, name)
     if not os.access(path, os.X_OK):
-        raise RuntimeError(f"{path} is not built (ECOM_BUILD_DIR={BUILD_DIR!r})")
+        raise RuntimeError(f"{path} is not built (build directory {build_dir!r})")
     return path
 
 
+def statements(name):
+    """The SQL statements `name` runs, by name (`<name> --print-statements`),
+    always from this tree's build (ECOM_BUILD_DIR): the baselines a benchmark
+    measures beside a service run the same SQL whichever build it starts."""
+    out = subprocess.run([binary(name, BUILD_DIR), "--print-statements"], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
 class ServiceProcess:
-    def __init__(self, name, env, wait=True, ready_timeout=30, port=None, admin_port=None):
+    def __init__(self, name, env, wait=True, ready_timeout=30, port=None, admin_port=None, build_dir=None):
         self.name = name
+        self.build_dir = build_dir
         self.port = port or ports.free_port()
         self.admin_port = admin_port or ports.free_port()
         self.env = {
@@ -42,7 +55,7 @@ class ServiceProcess:
                 self.env[key] = os.environ[key]
         self.env.update(env)
         self.log = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".log", delete=False)
-        self.process = subprocess.Popen([binary(name)], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen([binary(name, build_dir)], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         self.started_at = time.monotonic()
         if wait:
             self.wait_ready(ready_timeout)
@@ -125,7 +138,7 @@ class ServiceProcess:
         """Starts the same binary again on the same ports (after kill or stop)."""
         if self.alive():
             raise RuntimeError(f"{self.name} is still running")
-        self.process = subprocess.Popen([binary(self.name)], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen([binary(self.name, self.build_dir)], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         if wait:
             self.wait_ready()
 
@@ -138,19 +151,19 @@ class ServiceProcess:
         os.unlink(self.log.name)
 
 
-def product_service(database, **extra_env):
+def product_service(database, build_dir=None, **extra_env):
     env = {"DATABASE_URL": database.catalog_url(), "ADMIN_API_KEY": TEST_ADMIN_KEY,
            "INTERNAL_API_KEY": TEST_INTERNAL_KEY}
     env.update({k: str(v) for k, v in extra_env.items()})
-    return ServiceProcess("product-service", env)
+    return ServiceProcess("product-service", env, build_dir=build_dir)
 
 
-def order_service(database, product_service_url, **extra_env):
+def order_service(database, product_service_url, build_dir=None, **extra_env):
     env = {"DATABASE_URL": database.orders_url(), "ADMIN_API_KEY": TEST_ADMIN_KEY,
            "PRODUCT_SERVICE_URL": product_service_url, "INTERNAL_API_KEY": TEST_INTERNAL_KEY,
            "CARD_FINGERPRINT_KEY": TEST_CARD_FINGERPRINT_KEY}
     env.update({k: str(v) for k, v in extra_env.items()})
-    return ServiceProcess("order-service", env)
+    return ServiceProcess("order-service", env, build_dir=build_dir)
 
 
 def frontend(static_dir, product_service_url, **extra_env):
