@@ -24,41 +24,32 @@ def _path(*keys):
     return get
 
 
-def _throughput(key):
-    """A wrk measurement: its median req/s and the runs it was taken over."""
+def _measured(part_key, median="median_rps", runs="runs", per_run="rps"):
+    """A measurement of part `part_key`: its median and the runs it was taken over."""
     def get(r):
-        part = r.get(key)
-        if part is None:
+        part = r.get(part_key)
+        if part is None or median not in part:
             return None
-        return part["median_rps"], _runs(run.get("rps") for run in part.get("runs", []))
+        return part[median], _runs(run.get(per_run) for run in part.get(runs, []))
     return get
 
 
-def _value(*keys):
+def _value(*keys, scale=1):
+    """A single figure (no runs), at the end of `keys`, times `scale`."""
     def get(r):
         value = _path(*keys)(r)
-        return None if value is None else (value, None)
+        return None if value is None else (value * scale, None)
     return get
 
 
 def _kib(*keys):
-    def get(r):
-        value = _path(*keys)(r)
-        return None if value is None else (value / 1024, None)
-    return get
+    return _value(*keys, scale=1 / 1024)
 
 
 def _product_peak_rss(r):
     peaks = [_path(k, "peak_rss_kib")(r) for k in ("cached_get_by_id", "uncached_list_20")]
     peaks = [p for p in peaks if p is not None]
     return (max(peaks) / 1024, None) if peaks else None
-
-
-def _pgbench_list(r):
-    part = r.get("uncached_list_20") or {}
-    if "pgbench_median_tps" not in part:
-        return None
-    return part["pgbench_median_tps"], _runs(run.get("tps") for run in part.get("pgbench_runs", []))
 
 
 def _p99(*keys):
@@ -71,53 +62,37 @@ def _p99(*keys):
     return get
 
 
-def _tracing(label):
-    def get(r):
-        part = _path("tracing", label)(r)
-        return None if part is None else (part["ratio"], None)
-    return get
-
-
 def _startup(r):
     part = r.get("startup_to_ready_ms")
     return None if part is None else (part["median"], part.get("runs"))
 
 
-def _checkout_peak(r):
-    part = r.get("checkout")
-    if part is None:
-        return None
-    return part["peak_median_orders_per_s"], _runs(run.get("rps") for run in part.get("peak_runs", []))
-
-
-def _checkout_pgbench(r):
-    part = r.get("pgbench_same_sql")
-    if part is None:
-        return None
-    return part["median_tps"], _runs(run.get("tps") for run in part.get("runs", []))
-
-
 # (label, reader of one result: (median, runs or None[, note]) or None, which way is better, format)
 ROWS = {
     "product-service": [
-        ("`GET /api/products/{id}` from the cache, req/s", _throughput("cached_get_by_id"), HIGHER, ",.0f"),
+        ("`GET /api/products/{id}` from the cache, req/s", _measured("cached_get_by_id"), HIGHER, ",.0f"),
         ("same, p99 at 70% of the before side's peak, ms", _p99("cached_get_by_id", "at_70_percent"), LOWER, ".2f"),
-        ("`GET /api/products?limit=20`, cache off, req/s", _throughput("uncached_list_20"), HIGHER, ",.0f"),
-        ("pgbench, the same SQL (the drift control: the same work both times), tps", _pgbench_list, HIGHER, ",.0f"),
+        ("`GET /api/products?limit=20`, cache off, req/s", _measured("uncached_list_20"), HIGHER, ",.0f"),
+        ("pgbench, the same SQL (the drift control: the same work both times), tps",
+         _measured("uncached_list_20", "pgbench_median_tps", "pgbench_runs", "tps"), HIGHER, ",.0f"),
         ("list / pgbench", _value("uncached_list_20", "ratio_to_pgbench"), HIGHER, ".2f"),
         ("service CPU per 1,000 cached GETs, ms", _value("cached_get_by_id", "cpu_ms_per_1000_requests"), LOWER, ".1f"),
-        ("service CPU per 1,000 uncached lists, ms", _value("uncached_list_20", "cpu_ms_per_1000_requests"), LOWER, ".1f"),
+        ("service CPU per 1,000 uncached lists, ms",
+         _value("uncached_list_20", "cpu_ms_per_1000_requests"), LOWER, ".1f"),
         ("2 threads: cached GET req/s", _value("threads", "threads_2_cached_get"), HIGHER, ",.0f"),
         ("2 threads: uncached list req/s", _value("threads", "threads_2_uncached_list"), HIGHER, ",.0f"),
-        ("tracing on (dead collector) / off, cached GET", _tracing("cached_get"), HIGHER, ".2f"),
-        ("tracing on (dead collector) / off, uncached list", _tracing("uncached_list"), HIGHER, ".2f"),
+        ("tracing on (dead collector) / off, cached GET", _value("tracing", "cached_get", "ratio"), HIGHER, ".2f"),
+        ("tracing on (dead collector) / off, uncached list",
+         _value("tracing", "uncached_list", "ratio"), HIGHER, ".2f"),
         ("RSS idle, MiB", _kib("rss_idle_kib"), LOWER, ".1f"),
         ("RSS peak, MiB", _product_peak_rss, LOWER, ".1f"),
         ("start to `/ready`, ms (median of 7)", _startup, LOWER, ".1f"),
     ],
     "order-service": [
-        ("checkout orders/s, wrk -t1 -c32", _checkout_peak, HIGHER, ",.0f"),
-        ("pgbench, the same statements (the drift control), orders/s", _checkout_pgbench, HIGHER, ",.0f"),
+        ("checkout orders/s, wrk -t1 -c32",
+         _measured("checkout", "peak_median_orders_per_s", "peak_runs"), HIGHER, ",.0f"),
+        ("pgbench, the same statements (the drift control), orders/s",
+         _measured("pgbench_same_sql", "median_tps", "runs", "tps"), HIGHER, ",.0f"),
         ("service / pgbench", _value("ratio_to_pgbench"), HIGHER, ".2f"),
         ("checkout p99 at 70% of the before side's peak, ms", _p99("checkout"), LOWER, ".2f"),
         ("pgbench p99 at the same rate, ms", _value("checkout", "pgbench_median_p99_ms"), LOWER, ".2f"),
@@ -125,7 +100,7 @@ ROWS = {
         ("RSS peak, product-service, MiB", _kib("rss_peak_kib", "product-service"), LOWER, ".1f"),
     ],
     "frontend": [
-        (f"{what}, {how}, req/s", _throughput(f"{prefix}_{key}"), HIGHER, ",.0f")
+        (f"{what}, {how}, req/s", _measured(f"{prefix}_{key}"), HIGHER, ",.0f")
         for prefix, how in (("direct", "direct"), ("alb", "through nginx"))
         for key, what in (("index", "`index.html`"), ("chunk", "the median-sized script"),
                           ("asset", "the largest bundle"), ("asset_br", "the largest bundle, brotli"))
