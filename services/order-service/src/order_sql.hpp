@@ -128,7 +128,7 @@ inline constexpr ecom::pg::Statement find_charge{
 // first refund of a charge made with a card ending 5126 (the test card
 // 4000 0000 0000 5126), so an operator's retry can be shown; later ones go
 // through. The order's copy of the outcome (what its page reads) follows by
-// a trigger (migrations/0004_refund_outcome_on_order.sql). Returns
+// triggers (migrations/0004_refund_outcome_on_order.sql, 0005). Returns
 // 'refunded' or 'refused'; no row: nothing left to refund (already
 // refunded, or never charged).
 inline constexpr ecom::pg::Statement refund_charge{

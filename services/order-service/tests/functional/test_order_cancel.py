@@ -343,11 +343,11 @@ def test_a_database_from_before_the_refund_on_the_order_is_migrated_with_its_ref
         assert cancel(stack, refused, admin=True).json()["refund"]["status"] == "refused"
         stack.close()
         # The schema as it was before the migration, with the same charges.
-        shop.sql("DROP TRIGGER payment_charges_refund_outcome ON orders.payment_charges; "
-                 "DROP FUNCTION orders.copy_refund_outcome_to_order(); "
+        shop.sql("DROP FUNCTION orders.copy_refund_outcome_to_order() CASCADE; "  # and its triggers
                  "ALTER TABLE orders.orders DROP COLUMN refunded_at, DROP COLUMN refund_refused_at, "
                  "DROP COLUMN refund_failure_code; "
-                 "DELETE FROM orders.schema_migrations WHERE name = '0004_refund_outcome_on_order.sql'")
+                 "DELETE FROM orders.schema_migrations WHERE name IN "
+                 "('0004_refund_outcome_on_order.sql', '0005_refund_outcome_on_every_change.sql')")
         stack = checkout.Stack(shop)
         for order in (refunded, refused, kept):
             refunds(shop, order["id"])  # the order's record equals the ledger's
@@ -389,3 +389,15 @@ def test_a_refund_written_by_the_previous_version_reaches_the_orders_page(stack,
         page = stack.order_client.get(f"/api/orders/{order['id']}", admin=True).json()
         assert page["refund"]["status"] == "refunded" and page["refund"]["failure_code"] is None, page
         assert refunds(shop, order["id"]).endswith("|")
+
+
+def test_an_operator_clearing_a_refund_by_hand_clears_the_orders_copy(stack, shop):
+    """A refund recorded by mistake, undone in the ledger by hand (every
+    refund column back to NULL): the order's copy follows."""
+    order = place(stack, product(stack, stock=5), card=REFUSES_FIRST_REFUND)
+    assert cancel(stack, order, admin=True).json()["refund"]["status"] == "refused"
+    shop.sql("UPDATE orders.payment_charges SET refunded_at = NULL, refund_refused_at = NULL, "
+             f"refund_failure_code = NULL WHERE order_id = '{order['id']}'")
+    assert refunds(shop, order["id"]) == "|"  # the order's record equals the ledger's
+    page = stack.order_client.get(f"/api/orders/{order['id']}", admin=True).json()
+    assert page["refund"] is None, page
